@@ -1,0 +1,20 @@
+"""The address of the request being served, for audit events written deep inside services."""
+
+from contextvars import ContextVar
+from typing import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_ip.set(request.META.get("REMOTE_ADDR") or None)
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)

@@ -1,0 +1,7 @@
+"""The machine-readable API (`/api/v1/`); each app contributes its endpoints here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("catalog/", include("catalog.api_urls")),
+]

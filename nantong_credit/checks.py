@@ -1,0 +1,22 @@
+"""Deploy checks: production must bring its own keys for personal data."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def personal_data_keys(app_configs, **kwargs) -> list[Error]:
+    errors = []
+    if not settings.FIELD_ENCRYPTION_KEYS:
+        errors.append(Error(
+            "FIELD_ENCRYPTION_KEYS is not set: ID numbers would be encrypted with a key derived from SECRET_KEY.",
+            hint="Set FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) to one or more Fernet keys.",
+            id="nantong_credit.E001",
+        ))
+    if not settings.IDENTIFIER_HASH_KEY:
+        errors.append(Error(
+            "IDENTIFIER_HASH_KEY is not set: identifier lookups would use a key derived from SECRET_KEY.",
+            hint="Set IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) to a long random value.",
+            id="nantong_credit.E002",
+        ))
+    return errors

@@ -1,0 +1,65 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """An account. Real-name data for registration arrives with the collection issue."""
+
+    real_name = models.CharField(_("真实姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def role_names(self) -> set[str]:
+        return set(self.groups.values_list("name", flat=True))
+
+
+class HolidayNotice(models.Model):
+    """The State Council's yearly notice of public holidays (国务院办公厅关于某年部分节假日安排的通知).
+
+    A year counts as known to the calendar when the library knows it or when its notice has
+    been entered here; the notice's days become `WorkdayOverride` rows.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    title = models.CharField(_("通知标题"), max_length=200)
+    document_number = models.CharField(_("文号"), max_length=50, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    text = models.TextField(_("录入内容"), blank=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日安排通知")
+        verbose_name_plural = _("节假日安排通知")
+        permissions = [("manage_calendar", _("维护工作日日历"))]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class WorkdayOverride(models.Model):
+    """One day whose status differs from what the calendar library (or the weekend rule) says."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    notice = models.ForeignKey(
+        HolidayNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="overrides"
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_workday else '休'} {self.note}"

@@ -1,0 +1,70 @@
+"""What each role finds on its back-office home page.
+
+Cards only link to pages that exist; each later issue adds its own cards here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from . import roles
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    text: str
+    icon: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _catalog_admin_cards(user) -> list[Card]:
+    return [
+        Card("信用信息目录", "编辑目录草稿、调整数据项、对比已发布版本并发布（第七、八条）。", "journal-text",
+             [("目录管理", reverse("catalog_office:versions")), ("公开目录", reverse("catalog:public"))]),
+        Card("工作日日历", "维护法定节假日与调休安排，录入国务院办公厅年度通知。", "calendar3",
+             [("日历维护", reverse("calendar:overview"))]),
+    ]
+
+
+def _provider_cards(user) -> list[Card]:
+    from catalog.selectors import providers_of
+
+    cards = []
+    for provider in providers_of(user):
+        cards.append(Card(provider.name, f"单位代码 {provider.code}。按目录报送本单位负责的信用信息（第九条）。", "building",
+                          [("接口令牌", reverse("collection_office:tokens", args=[provider.code]))]))
+    return cards
+
+
+def _auditor_cards(user) -> list[Card]:
+    return [
+        Card("审计日志", "查阅信用信息的归集、变更、披露和查询记录，核验审计链完整性（第十九至二十一条）。", "shield-check",
+             [("审计日志", reverse("audit:events"))]),
+    ]
+
+
+def _clerk_cards(user) -> list[Card]:
+    return [
+        Card("工作日日历", "异议核查时限（5个工作日）按此日历计算。", "calendar3",
+             [("查看日历", reverse("calendar:overview"))]),
+    ]
+
+
+ROLE_CARDS = {
+    roles.CATALOG_ADMIN: _catalog_admin_cards,
+    roles.PROVIDER_STAFF: _provider_cards,
+    roles.AUDITOR: _auditor_cards,
+    roles.CENTER_CLERK: _clerk_cards,
+}
+
+
+def office_cards(user) -> list[tuple[str, list[Card]]]:
+    """(role label, cards) for each role the user holds, in the order of SPEC §1."""
+    held = user.role_names
+    sections = []
+    for role, label in roles.ROLE_LABELS.items():
+        if role in held or (user.is_superuser and role in ROLE_CARDS):
+            build = ROLE_CARDS.get(role)
+            sections.append((str(label), build(user) if build else []))
+    return sections

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+portal_patterns = ([
+    path("", views.home, name="home"),
+], "portal")
+
+office_patterns = ([
+    path("", views.office_home, name="home"),
+], "office")
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("healthz", views.healthz, name="healthz"),
+    path("catalog/", include("catalog.urls")),
+    path("office/", include(office_patterns)),
+    path("office/catalog/", include("catalog.office_urls")),
+    path("office/calendar/", include("nantong_credit.calendar_urls")),
+    path("office/audit/", include("audit.urls")),
+    path("api/v1/", include("nantong_credit.api_urls")),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "nantong_credit.views.permission_denied"
+handler404 = "nantong_credit.views.page_not_found"
+handler500 = "nantong_credit.views.server_error"
