@@ -19,6 +19,7 @@ urlpatterns = [
     path("office/", include(office_patterns)),
     path("office/catalog/", include("catalog.office_urls")),
     path("office/calendar/", include("nantong_credit.calendar_urls")),
+    path("office/collection/", include("collection.office_urls")),
     path("office/audit/", include("audit.urls")),
     path("api/v1/", include("nantong_credit.api_urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
