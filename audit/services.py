@@ -1,30 +1,79 @@
 """Writing to the audit trail. Every service calls `record_event` inside its own transaction."""
 
 import hashlib
+import ipaddress
 import json
-from typing import Any
+import logging
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from .context import current_ip
-from .models import AuditChainHead, AuditEvent
+from .models import ANONYMOUS_LABEL, AuditChainHead, AuditEvent, ChainVerification
+
+if TYPE_CHECKING:
+    from .verification import ChainReport
+
+logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
+HEAD_PK = 1
+# Floats from 1e16 up are written by Python with an exponent ("1e+20") but come back from a
+# PostgreSQL jsonb column as plain integers ("100000000000000000000").
+_EXPONENT_FLOAT = 1e16
+
+
+def _round_trip_float(text: str) -> float | int:
+    """The number a jsonb column returns for the JSON number `text`."""
+    value = float(text)
+    if value == 0:
+        return 0.0  # jsonb has no negative zero
+    if abs(value) >= _EXPONENT_FLOAT:
+        return int(Decimal(text))
+    return value
 
 
 def _plain(value: Any) -> Any:
-    """JSON-safe form of a value, identical before and after a database round trip."""
+    """JSON-safe form of a value, identical before and after a database round trip.
+
+    Decimals, dates and lazy strings become strings (DjangoJSONEncoder); floats take the form
+    PostgreSQL's jsonb gives them back, so that the hash computed now still matches the row read
+    later. NaN and infinity are refused: jsonb cannot store them.
+    """
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, allow_nan=False)
+    return json.loads(text, parse_float=_round_trip_float)
+
+
+def _normalised_ip(raw: str | None) -> str | None:
+    """The address as the database stores it (IPv6 compressed, IPv4-mapped kept readable), or
+    None for anything that is not an address (a misconfigured proxy must not break a service)."""
+    if not raw:
+        return None
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        logger.warning("audit: ignoring a malformed client address")
+        return None
+    if address.version == 6:
+        try:
+            return clean_ipv6_address(str(address).split("%")[0])
+        except ValidationError:
+            return None
+    return str(address)
 
 
 def event_hash(event: AuditEvent) -> str:
     """The hash of an event's content chained to its predecessor's hash."""
     content = {
-        "occurred_at": event.occurred_at.astimezone(timezone.UTC).isoformat(),
+        "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,
@@ -46,6 +95,27 @@ def object_label(obj: models.Model | None) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
+def _actor_fields(actor: Any) -> tuple[Any, str]:
+    """(user or None, label): a user, an anonymous visitor, or a plain label such as a task name."""
+    if actor is None:
+        return None, ""
+    if hasattr(actor, "is_authenticated"):
+        if not actor.is_authenticated:
+            return None, ANONYMOUS_LABEL
+        return actor, str(actor.get_username())[:150]
+    return None, str(actor)[:150]
+
+
+def _in_callers_transaction() -> bool:
+    """True inside an `atomic()` block the application opened.
+
+    The blocks Django's TestCase opens around each test do not count, so that a service which
+    forgot its own `transaction.atomic()` fails in its tests exactly as it would in production.
+    """
+    conn = transaction.get_connection()
+    return any(not getattr(block, "_from_testcase", False) for block in conn.atomic_blocks)
+
+
 def record_event(
     *,
     action: str,
@@ -61,26 +131,26 @@ def record_event(
     """Append one event to the chain, in the caller's transaction.
 
     Must run inside `transaction.atomic()` together with the change it describes, so that the
-    change and its event commit or roll back together.
+    change and its event commit or roll back together. Costs three statements: lock the chain
+    head, insert the event, move the head.
     """
-    conn = transaction.get_connection()
-    if not conn.in_atomic_block:
+    if not _in_callers_transaction():
         raise RuntimeError("record_event must be called inside the transaction of the change it records")
     if obj is not None:
         object_type, object_id = object_label(obj)
+    user, actor_label = _actor_fields(actor)
     head = _locked_head()
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         occurred_at=timezone.now(),
-        actor=actor if is_user else None,
-        actor_label=(str(actor.get_username()) if is_user else (str(actor) if actor else ""))[:150],
-        action=action,
-        object_type=object_type,
+        actor=user,
+        actor_label=actor_label,
+        action=str(action)[:60],
+        object_type=str(object_type)[:60],
         object_id=str(object_id)[:64],
-        summary=summary[:300],
+        summary=str(summary)[:300],
         before=_plain(before),
         after=_plain(after),
-        ip_address=ip_address or current_ip.get(),
+        ip_address=_normalised_ip(ip_address or current_ip.get()),
         prev_hash=head.last_hash,
     )
     event.hash = event_hash(event)
@@ -90,8 +160,75 @@ def record_event(
 
 
 def _locked_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    """The chain head, locked until the caller's transaction ends: appends are serialised, so
+    event ids grow in chain order."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
     if head is None:
-        head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        AuditChainHead.objects.get_or_create(pk=HEAD_PK, defaults={"last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
     return head
+
+
+# --- Verification runs requested from the back office -----------------------------------------
+
+
+def request_chain_verification(*, user, ip_address: str | None = None) -> ChainVerification:
+    """Queue a verification of the whole chain; the work runs in a task (millions of rows).
+
+    A run that is still queued or running is reused instead of starting a second walk (two
+    auditors clicking at the same instant may still start two; both give the same answer).
+    """
+    from .tasks import run_chain_verification  # the tasks module imports this one
+
+    with transaction.atomic():
+        pending = ChainVerification.objects.filter(
+            status__in=[ChainVerification.Status.QUEUED, ChainVerification.Status.RUNNING],
+            requested_at__gte=timezone.now() - ChainVerification.STALE_AFTER,
+        ).order_by("-id").first()
+        if pending is not None:
+            return pending
+        run = ChainVerification.objects.create(
+            requested_by=user, requested_from=_normalised_ip(ip_address or current_ip.get()),
+        )
+        transaction.on_commit(lambda: run_chain_verification.delay(run.pk))
+    return run
+
+
+def start_chain_verification(*, run_id: int) -> bool:
+    """Mark a queued run as running; False when it is gone or another worker took it."""
+    started = ChainVerification.objects.filter(pk=run_id, status=ChainVerification.Status.QUEUED).update(
+        status=ChainVerification.Status.RUNNING, started_at=timezone.now(),
+    )
+    return started == 1
+
+
+def record_verification_progress(*, run_id: int, checked: int) -> None:
+    ChainVerification.objects.filter(pk=run_id, status=ChainVerification.Status.RUNNING).update(checked=checked)
+
+
+def finish_chain_verification(*, run_id: int, result: "ChainReport") -> ChainVerification:
+    """Store the outcome of a walk and write the `audit.verify` event."""
+    with transaction.atomic():
+        run = ChainVerification.objects.select_for_update().get(pk=run_id)
+        run.status = ChainVerification.Status.INTACT if result.ok else ChainVerification.Status.BROKEN
+        run.checked = result.checked
+        run.last_event_id = result.last_event_id
+        run.broken_event_id = result.broken_event_id
+        run.problem = result.problem or ""
+        run.message = str(result.message)[:300]
+        run.finished_at = timezone.now()
+        run.save(update_fields=[
+            "status", "checked", "last_event_id", "broken_event_id", "problem", "message", "finished_at",
+        ])
+        record_event(
+            action="audit.verify", actor=run.requested_by, obj=run, summary=run.message,
+            after=result.as_dict(), ip_address=run.requested_from,
+        )
+    return run
+
+
+def fail_chain_verification(*, run_id: int, error: str) -> None:
+    """A walk that could not finish (database gone, worker killed by a deploy...)."""
+    ChainVerification.objects.filter(pk=run_id).update(
+        status=ChainVerification.Status.FAILED, last_error=error[:2000], finished_at=timezone.now(),
+    )

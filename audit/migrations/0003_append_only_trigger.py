@@ -26,14 +26,19 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 
 
-def forwards(apps, schema_editor):
+def _run(schema_editor, sql: str) -> None:
+    # A plain cursor: schema_editor.execute() would treat the '%' of RAISE as a parameter.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def forwards(apps, schema_editor):
+    _run(schema_editor, CREATE)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    _run(schema_editor, DROP)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,32 @@
+"""Background work of the audit app."""
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import services
+from .verification import verify_chain
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def run_chain_verification(run_id: int) -> None:
+    """Walk the whole chain for a run requested from the back office.
+
+    Not retried: a walk that fails half-way is marked failed and the auditor starts another.
+    """
+    if not services.start_chain_verification(run_id=run_id):
+        return  # gone, or already taken by another worker
+    try:
+        report = verify_chain(
+            progress=lambda checked: services.record_verification_progress(run_id=run_id, checked=checked),
+        )
+    except DatabaseError as exc:
+        logger.exception("audit chain verification %s failed", run_id)
+        services.fail_chain_verification(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        return
+    services.finish_chain_verification(run_id=run_id, result=report)
+    if not report.ok:
+        logger.error("audit chain broken: %s", report)
