@@ -1,15 +1,33 @@
 """The public credit information catalog (公共信用信息目录, Art. 7-8) and the providers behind it."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
+from .errors import CatalogLocked
+
+# Item codes and field keys name JSON keys, CSV headers and API parameters: plain snake_case.
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+CODE_MESSAGE = _("只能使用小写英文字母、数字和下划线，并以字母开头。")
 
 
 class SubjectKind(models.TextChoices):
     LEGAL_PERSON = "legal_person", _("法人和非法人组织")
     INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
     NATURAL_PERSON = "natural_person", _("自然人")
+
+
+class ProviderQuerySet(models.QuerySet):
+    def delete(self):
+        if self.filter(catalog_items__version__status="published").exists():
+            raise CatalogLocked(_("所选单位中有已发布目录事项的责任单位，不能删除，请改为停用。"))
+        return super().delete()
 
 
 class Provider(models.Model):
@@ -24,6 +42,8 @@ class Provider(models.Model):
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
+    objects = ProviderQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("信息提供主体")
@@ -31,6 +51,12 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def delete(self, *args, **kwargs):
+        # Deleting a provider would silently drop it from the published catalogs naming it.
+        if self.catalog_items.filter(version__status=CatalogVersion.Status.PUBLISHED).exists():
+            raise CatalogLocked(_("该单位是已发布目录事项的责任单位，不能删除，请改为停用。"))
+        return super().delete(*args, **kwargs)
 
 
 class Category(models.TextChoices):
@@ -97,8 +123,76 @@ class DisclosureRule(models.Model):
         return f"{self.scheme} ({self.effective_from:%Y-%m-%d}起)"
 
 
+PUBLISHED = "published"
+
+
+class GuardedQuerySet(models.QuerySet):
+    """Bulk updates and deletes bypass `save()`/`delete()`; refuse them on published rows too.
+
+    `published_lookup` names the path from the model to its version's status.
+    """
+
+    published_lookup = ""
+
+    def _touches_published(self) -> bool:
+        return self.filter(**{self.published_lookup: PUBLISHED}).exists()
+
+    def update(self, **kwargs):
+        if self._touches_published():
+            raise CatalogLocked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_published():
+            raise CatalogLocked()
+        return super().delete()
+
+
+class CatalogVersionQuerySet(GuardedQuerySet):
+    published_lookup = "status"
+
+
+class CatalogItemQuerySet(GuardedQuerySet):
+    published_lookup = "version__status"
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if CatalogVersion.objects.filter(pk__in={o.version_id for o in objs}, status=PUBLISHED).exists():
+            raise CatalogLocked()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class CatalogFieldQuerySet(GuardedQuerySet):
+    published_lookup = "item__version__status"
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if CatalogItem.objects.filter(pk__in={o.item_id for o in objs}, version__status=PUBLISHED).exists():
+            raise CatalogLocked()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class CatalogDocumentQuerySet(GuardedQuerySet):
+    published_lookup = "version__status"
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if CatalogVersion.objects.filter(pk__in={o.version_id for o in objs}, status=PUBLISHED).exists():
+            raise CatalogLocked()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def _is_published_version(version_id: int | None) -> bool:
+    return version_id is not None and CatalogVersion.objects.filter(pk=version_id, status=PUBLISHED).exists()
+
+
 class CatalogVersion(models.Model):
-    """A version of the catalog: a draft until published, immutable afterwards."""
+    """A version of the catalog: a draft until published, immutable afterwards.
+
+    Only `catalog.services.publish_version` turns a draft into a published version (by a
+    conditional update); from then on `save()` and `delete()` refuse, and so do those of its
+    items, fields and documents, so that no code path can change a catalog the public relies on.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -126,12 +220,24 @@ class CatalogVersion(models.Model):
         verbose_name = _("目录版本")
         verbose_name_plural = _("目录版本")
 
+    objects = CatalogVersionQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"第{self.number}版（{self.get_status_display()}）"
 
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and _is_published_version(self.pk):
+            raise CatalogLocked()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _is_published_version(self.pk):
+            raise CatalogLocked()
+        return super().delete(*args, **kwargs)
 
 
 class CatalogItem(models.Model):
@@ -163,8 +269,58 @@ class CatalogItem(models.Model):
         verbose_name = _("目录事项")
         verbose_name_plural = _("目录事项")
 
+    objects = CatalogItemQuerySet.as_manager()
+
     def __str__(self) -> str:
         return self.name
+
+    def subject_kind_labels(self) -> list[str]:
+        labels = dict(SubjectKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.subject_kinds]
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.code and not CODE_PATTERN.match(self.code):
+            errors.setdefault("code", []).append(CODE_MESSAGE)
+        elif self.code and self.version_id and (
+            CatalogItem.objects.filter(version_id=self.version_id, code=self.code).exclude(pk=self.pk).exists()
+        ):
+            errors.setdefault("code", []).append(_("本版本已有事项代码“%(code)s”。") % {"code": self.code})
+        kinds = self.subject_kinds if isinstance(self.subject_kinds, list) else []
+        if not kinds:
+            errors.setdefault("subject_kinds", []).append(_("请至少选择一类适用主体。"))
+        elif set(kinds) - set(SubjectKind.values) or len(set(kinds)) != len(kinds):
+            errors.setdefault("subject_kinds", []).append(_("适用主体只能是法人和非法人组织、个体工商户、自然人。"))
+        if self._needs_long_term() and not self._scheme_is_long_term():
+            errors.setdefault("disclosure_scheme", []).append(
+                _("依据第十一条，登记类、资质类信息长期提供查询，请选择长期公示的规则。")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _needs_long_term(self) -> bool:
+        return self.category in (Category.REGISTRATION, Category.QUALIFICATION) and self.disclosure_scheme_id is not None
+
+    def _scheme_is_long_term(self) -> bool:
+        # The newest rule says how the scheme treats records from now on; a scheme without
+        # rules yet cannot contradict Art. 11.
+        newest = DisclosureRule.objects.filter(scheme_id=self.disclosure_scheme_id).order_by("-effective_from").first()
+        return newest is None or newest.mode == DisclosureRule.Mode.LONG_TERM
+
+    def _is_locked(self) -> bool:
+        if _is_published_version(self.version_id):
+            return True
+        return self.pk is not None and CatalogItem.objects.filter(pk=self.pk, version__status=PUBLISHED).exists()
+
+    def save(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().delete(*args, **kwargs)
 
 
 class FieldType(models.TextChoices):
@@ -198,8 +354,51 @@ class CatalogField(models.Model):
         verbose_name = _("数据项")
         verbose_name_plural = _("数据项")
 
+    objects = CatalogFieldQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.label}（{self.key}）"
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.key and not CODE_PATTERN.match(self.key):
+            errors.setdefault("key", []).append(CODE_MESSAGE)
+        elif self.key and self.item_id and (
+            CatalogField.objects.filter(item_id=self.item_id, key=self.key).exclude(pk=self.pk).exists()
+        ):
+            errors.setdefault("key", []).append(_("该事项已有字段代码“%(key)s”。") % {"key": self.key})
+        errors.update(self._choice_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _choice_errors(self) -> dict[str, list]:
+        choices = self.choices if isinstance(self.choices, list) else None
+        if choices is None or not all(isinstance(c, str) and c.strip() for c in choices):
+            return {"choices": [_("可选值须为非空文字的列表。")]}
+        if len(set(choices)) != len(choices):
+            return {"choices": [_("可选值不能重复。")]}
+        if self.type == FieldType.CHOICE and not choices:
+            return {"choices": [_("选项字段须列出可选值。")]}
+        if self.type != FieldType.CHOICE and choices:
+            return {"choices": [_("只有选项字段才能设置可选值。")]}
+        if self.type != FieldType.CHOICE and self.multiple:
+            return {"multiple": [_("只有选项字段才能多选。")]}
+        return {}
+
+    def _is_locked(self) -> bool:
+        if self.item_id is not None and CatalogItem.objects.filter(pk=self.item_id, version__status=PUBLISHED).exists():
+            return True
+        return self.pk is not None and CatalogField.objects.filter(pk=self.pk, item__version__status=PUBLISHED).exists()
+
+    def save(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().delete(*args, **kwargs)
 
 
 class CatalogDocument(models.Model):
@@ -215,5 +414,35 @@ class CatalogDocument(models.Model):
         verbose_name = _("标准与规范")
         verbose_name_plural = _("标准与规范")
 
+    objects = CatalogDocumentQuerySet.as_manager()
+
     def __str__(self) -> str:
         return self.title
+
+    def _is_locked(self) -> bool:
+        if _is_published_version(self.version_id):
+            return True
+        return self.pk is not None and CatalogDocument.objects.filter(pk=self.pk, version__status=PUBLISHED).exists()
+
+    def save(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().delete(*args, **kwargs)
+
+
+@receiver(m2m_changed, sender=CatalogItem.providers.through)
+def _refuse_provider_changes_on_published_items(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """`item.providers.add(...)` (or `provider.catalog_items.remove(...)`) bypasses `save()`."""
+    if not action.startswith("pre_"):
+        return
+    if reverse:
+        items = CatalogItem.objects.filter(pk__in=pk_set) if pk_set else instance.catalog_items.all()
+    else:
+        items = CatalogItem.objects.filter(pk=instance.pk)
+    if items.filter(version__status=PUBLISHED).exists():
+        raise CatalogLocked()

@@ -1,10 +1,22 @@
 """Read-side queries over the catalog."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
-from .models import CatalogField, CatalogItem, CatalogVersion, Category, Provider
+from .models import (
+    CatalogDocument,
+    CatalogField,
+    CatalogItem,
+    CatalogVersion,
+    Category,
+    DisclosureRule,
+    Provider,
+)
 
 
 @dataclass
@@ -49,3 +61,212 @@ def providers_of(user) -> QuerySet[Provider]:
     if not user.is_authenticated:
         return Provider.objects.none()
     return Provider.objects.filter(staff=user, is_active=True).order_by("code")
+
+
+# --- Versions ---------------------------------------------------------------------------------
+
+
+def versions() -> QuerySet[CatalogVersion]:
+    return (
+        CatalogVersion.objects.select_related("created_by", "published_by")
+        .annotate(item_count=Count("items", distinct=True))
+        .order_by("-number")
+    )
+
+
+def current_draft() -> CatalogVersion | None:
+    return CatalogVersion.objects.filter(status=CatalogVersion.Status.DRAFT).first()
+
+
+def previous_published(version: CatalogVersion) -> CatalogVersion | None:
+    """What `version` is compared with: the newest published version older than it."""
+    return (
+        CatalogVersion.objects.filter(status=CatalogVersion.Status.PUBLISHED, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def documents_of(version: CatalogVersion) -> QuerySet[CatalogDocument]:
+    return version.documents.order_by("position", "id")
+
+
+# --- Disclosure descriptions for the public catalog -------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleDescription:
+    effective_from: date
+    text: str
+    legal_basis: str
+    in_force: bool
+    upcoming: bool
+
+
+def describe_disclosure(items: Iterable[CatalogItem], on_date: date | None = None) -> None:
+    """Attach `disclosure_rules` (newest first) and `disclosure_text` to each item.
+
+    A decision falls under the rule in force on its date, so the page lists earlier rules too.
+    """
+    from .disclosure import describe_rule
+
+    on_date = on_date or timezone.localdate()
+    items = list(items)
+    scheme_ids = {item.disclosure_scheme_id for item in items}
+    rules: dict[int, list[DisclosureRule]] = {}
+    for rule in DisclosureRule.objects.filter(scheme_id__in=scheme_ids).order_by("-effective_from"):
+        rules.setdefault(rule.scheme_id, []).append(rule)
+    for item in items:
+        scheme_rules = rules.get(item.disclosure_scheme_id, [])
+        in_force = next((r for r in scheme_rules if r.effective_from <= on_date), None)
+        item.disclosure_rules = [
+            RuleDescription(
+                r.effective_from, describe_rule(r), r.legal_basis, r is in_force, r.effective_from > on_date
+            ) for r in scheme_rules
+        ]
+        item.disclosure_text = describe_rule(in_force) if in_force else ""
+
+
+# --- Differences between two versions -----------------------------------------------------------
+
+ITEM_DIFF_ATTRIBUTES = (
+    "code", "name", "category", "openness", "is_dishonesty", "is_warning", "accepts_self_declaration",
+    "subject_kinds", "providers", "submission_deadline_workdays", "disclosure_scheme", "legal_basis",
+    "description", "position",
+)
+FIELD_DIFF_ATTRIBUTES = (
+    "label", "type", "required", "max_length", "choices", "multiple", "is_public", "help_text", "position",
+)
+DOCUMENT_DIFF_ATTRIBUTES = ("title", "body", "position")
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    name: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class FieldDiff:
+    key: str
+    label: str
+    status: str  # "added", "removed" or "changed"
+    changes: list[AttributeChange] = dataclass_field(default_factory=list)
+
+
+@dataclass
+class ItemDiff:
+    code: str
+    name: str
+    category: str
+    status: str  # "added", "removed" or "changed"
+    changes: list[AttributeChange] = dataclass_field(default_factory=list)
+    fields: list[FieldDiff] = dataclass_field(default_factory=list)
+
+
+@dataclass
+class DocumentDiff:
+    title: str
+    status: str
+    changes: list[AttributeChange] = dataclass_field(default_factory=list)
+
+
+@dataclass
+class VersionDiff:
+    old: CatalogVersion | None
+    new: CatalogVersion
+    added: list[ItemDiff]
+    removed: list[ItemDiff]
+    changed: list[ItemDiff]
+    documents: list[DocumentDiff]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.documents)
+
+
+def diff_versions(old: CatalogVersion | None, new: CatalogVersion) -> VersionDiff:
+    """What changed from `old` (None: nothing published yet) to `new`, matched by item code and
+    field key. Reads both versions and changes nothing."""
+    old_items = {item.code: item for item in items_of(old)} if old else {}
+    new_items = {item.code: item for item in items_of(new)}
+    added = [_whole_item(new_items[code], "added") for code in new_items if code not in old_items]
+    removed = [_whole_item(old_items[code], "removed") for code in old_items if code not in new_items]
+    changed = []
+    for code in new_items.keys() & old_items.keys():
+        item_diff = _item_diff(old_items[code], new_items[code])
+        if item_diff.changes or item_diff.fields:
+            changed.append(item_diff)
+    changed.sort(key=lambda d: (new_items[d.code].position, d.code))
+    old_documents = list(documents_of(old)) if old else []
+    return VersionDiff(old, new, added, removed, changed, _documents_diff(old_documents, list(documents_of(new))))
+
+
+def _whole_item(item: CatalogItem, status: str) -> ItemDiff:
+    fields = [FieldDiff(f.key, f.label, status) for f in item.fields.all()]
+    return ItemDiff(item.code, item.name, item.get_category_display(), status, fields=fields)
+
+
+def _item_diff(old: CatalogItem, new: CatalogItem) -> ItemDiff:
+    changes = _attribute_changes(old, new, ITEM_DIFF_ATTRIBUTES)
+    old_fields = {f.key: f for f in old.fields.all()}
+    new_fields = {f.key: f for f in new.fields.all()}
+    fields = []
+    for key, field in new_fields.items():
+        if key not in old_fields:
+            fields.append(FieldDiff(key, field.label, "added"))
+        elif field_changes := _attribute_changes(old_fields[key], field, FIELD_DIFF_ATTRIBUTES):
+            fields.append(FieldDiff(key, field.label, "changed", field_changes))
+    fields += [FieldDiff(key, f.label, "removed") for key, f in old_fields.items() if key not in new_fields]
+    return ItemDiff(new.code, new.name, new.get_category_display(), "changed", changes, fields)
+
+
+def _documents_diff(old: list[CatalogDocument], new: list[CatalogDocument]) -> list[DocumentDiff]:
+    # Documents have no stable code; their title identifies them across versions.
+    old_by_title = {d.title: d for d in old}
+    new_by_title = {d.title: d for d in new}
+    diffs = [DocumentDiff(t, "added") for t in new_by_title if t not in old_by_title]
+    for title, document in new_by_title.items():
+        if title in old_by_title and (changes := _attribute_changes(old_by_title[title], document, DOCUMENT_DIFF_ATTRIBUTES)):
+            diffs.append(DocumentDiff(title, "changed", changes))
+    diffs += [DocumentDiff(t, "removed") for t in old_by_title if t not in new_by_title]
+    return diffs
+
+
+def _attribute_changes(old, new, names: Iterable[str]) -> list[AttributeChange]:
+    changes = []
+    for name in names:
+        old_value, new_value = _comparable(old, name), _comparable(new, name)
+        if old_value != new_value:
+            label = str(new._meta.get_field(name).verbose_name)
+            changes.append(AttributeChange(name, label, _display(old, name), _display(new, name)))
+    return changes
+
+
+def _comparable(obj, name: str):
+    if name == "providers":
+        return sorted(p.code for p in obj.providers.all())
+    if name == "disclosure_scheme":
+        return obj.disclosure_scheme_id
+    if name == "subject_kinds":
+        return sorted(obj.subject_kinds)
+    return getattr(obj, name)
+
+
+def _display(obj, name: str) -> str:
+    value = getattr(obj, name) if name != "providers" else None
+    if name == "providers":
+        return "、".join(p.name for p in obj.providers.all()) or "—"
+    if name == "subject_kinds":
+        return "、".join(obj.subject_kind_labels()) or "—"
+    if name == "disclosure_scheme":
+        return str(obj.disclosure_scheme)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "—"
+    if obj._meta.get_field(name).choices:
+        return str(getattr(obj, f"get_{name}_display")())
+    return "—" if value in (None, "") else str(value)

@@ -1,0 +1,218 @@
+"""How long a record stays published, from disclosure rules kept as data (SPEC §2, Art. 11).
+
+Rules above the city change (the national 信用修复管理办法 in force since 2026-04-01 replaced
+the earlier periods), so each `DisclosureScheme` holds dated `DisclosureRule` versions.
+A rule's data:
+
+- `mode`: `long_term` (registration and qualification information, Art. 11: nothing ends),
+  `by_severity` (a grade picks the period) or `fixed` (one period for every record).
+- `periods`: `{grade: [minimum months, maximum months]}`. Grades are `light`, `general`,
+  `serious` (the Chinese 轻微 / 一般 / 严重 are accepted too). A `fixed` rule has one entry
+  under any key. Publication stops by itself at the maximum; repair is possible after the
+  minimum (a minimum of 0 means at once).
+- `grade_field`: the key of the record field that states the grade (e.g. `severity`).
+- `grades_by_value`: grades implied by the values of choice fields, either per field
+  (`{"penalty_type": {"警告": "light", "吊销许可证": "serious"}}`) or for every choice field
+  of the item (`{"警告": "light", ...}`). With several penalty types in one decision every
+  value counts, and the grade with the longest maximum wins.
+
+Everything here is a pure function of its arguments, apart from reading the rules.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import DisclosureError
+from .models import CatalogItem, DisclosureRule, DisclosureScheme, FieldType
+
+GRADES = ("light", "general", "serious")
+GRADE_LABELS = {"light": "轻微", "general": "一般", "serious": "严重"}
+_GRADE_ALIASES = {**{g: g for g in GRADES}, **{label: g for g, label in GRADE_LABELS.items()}}
+
+# A licence valid "until 2099-12-31" is the national standard's way of writing "long-term".
+LONG_TERM_DATE = dt.date(2099, 12, 31)
+
+_VALUE_SEPARATORS = re.compile(r"[;；]")
+
+
+@dataclass(frozen=True)
+class DisclosureWindow:
+    """When publication ends and when repair may be applied for; `None` means never/not needed."""
+
+    ends_on: dt.date | None
+    repairable_from: dt.date | None
+    grade: str  # one of GRADES, or "" when the rule has no grades
+
+
+def means_long_term(value: dt.date | None) -> bool:
+    """Whether a validity end date (有效期至) stands for "long-term"."""
+    return value is not None and value >= LONG_TERM_DATE
+
+
+def rule_in_force(scheme: DisclosureScheme, on_date: dt.date) -> DisclosureRule | None:
+    """The newest rule of the scheme with `effective_from <= on_date`, or None before the first."""
+    return scheme.rules.filter(effective_from__lte=on_date).order_by("-effective_from").first()
+
+
+def disclosure_window(
+    *, item: CatalogItem, data: dict[str, Any], decision_date: dt.date | None, on_date: dt.date | None = None
+) -> DisclosureWindow:
+    """The disclosure window of a record under `item` with field values `data`.
+
+    The rule is the one in force on the decision date: a penalty's publication period is set by
+    the rules in force when the decision was made, not by those in force when it happens to be
+    submitted or viewed (rules do not apply retroactively). A caller that must apply another
+    rule (e.g. a transition provision that extends a new rule to older decisions) passes
+    `on_date`, which then selects the rule instead. A decision older than the scheme's first
+    rule falls under that first rule. Periods are calendar months counted from the decision date.
+
+    Raises `DisclosureError` (with a Chinese message) when the scheme has no rules, when a
+    period is needed but the decision date is missing, or when no grade can be determined.
+    """
+    rule = _applicable_rule(item.disclosure_scheme, on_date or decision_date or timezone.localdate())
+    if rule.mode == DisclosureRule.Mode.LONG_TERM:
+        return DisclosureWindow(ends_on=None, repairable_from=None, grade="")
+    if decision_date is None:
+        raise DisclosureError(_("缺少决定日期，无法计算公示期限。"))
+    if rule.mode == DisclosureRule.Mode.FIXED:
+        minimum, maximum = _fixed_period(rule)
+        grade = ""
+    else:
+        grade = _grade(rule, item, data)
+        minimum, maximum = _period(rule, grade)
+    return DisclosureWindow(
+        ends_on=decision_date + relativedelta(months=maximum),
+        repairable_from=decision_date + relativedelta(months=minimum),
+        grade=grade,
+    )
+
+
+def _applicable_rule(scheme: DisclosureScheme, on_date: dt.date) -> DisclosureRule:
+    rule = rule_in_force(scheme, on_date) or scheme.rules.order_by("effective_from").first()
+    if rule is None:
+        raise DisclosureError(_("公示期限规则“%(scheme)s”尚未设定任何规则。") % {"scheme": scheme.name})
+    return rule
+
+
+def normalise_grade(value: Any) -> str | None:
+    """`light`/`general`/`serious` for a grade written either way, None otherwise."""
+    return _GRADE_ALIASES.get(str(value).strip()) if value is not None else None
+
+
+def _normalised_periods(rule: DisclosureRule) -> dict[str, tuple[int, int]]:
+    periods = {}
+    for key, bounds in (rule.periods or {}).items():
+        grade = normalise_grade(key)
+        if grade is None or not _valid_bounds(bounds):
+            raise DisclosureError(_("公示期限规则“%(rule)s”的期限设置有误。") % {"rule": rule})
+        periods[grade] = (int(bounds[0]), int(bounds[1]))
+    return periods
+
+
+def _valid_bounds(bounds: Any) -> bool:
+    return (
+        isinstance(bounds, (list, tuple)) and len(bounds) == 2
+        and all(isinstance(b, int) and b >= 0 for b in bounds) and bounds[0] <= bounds[1]
+    )
+
+
+def _fixed_period(rule: DisclosureRule) -> tuple[int, int]:
+    values = list((rule.periods or {}).values())
+    if len(values) != 1 or not _valid_bounds(values[0]):
+        raise DisclosureError(_("固定期限规则“%(rule)s”须设定唯一的期限。") % {"rule": rule})
+    return int(values[0][0]), int(values[0][1])
+
+
+def _period(rule: DisclosureRule, grade: str) -> tuple[int, int]:
+    periods = _normalised_periods(rule)
+    if grade not in periods:
+        raise DisclosureError(
+            _("公示期限规则“%(rule)s”未规定“%(grade)s”的期限。") % {"rule": rule, "grade": GRADE_LABELS[grade]}
+        )
+    return periods[grade]
+
+
+def _grade(rule: DisclosureRule, item: CatalogItem, data: dict[str, Any]) -> str:
+    """The grade with the longest maximum among all grades the record's data implies."""
+    candidates = set(_grades_from_values(rule, item, data))
+    if rule.grade_field:
+        stated = data.get(rule.grade_field)
+        if stated not in (None, ""):
+            grade = normalise_grade(stated)
+            if grade is None:
+                raise DisclosureError(
+                    _("“%(value)s”不是有效的失信程度（轻微、一般、严重）。") % {"value": stated}
+                )
+            candidates.add(grade)
+    if not candidates:
+        raise DisclosureError(_("无法从报送内容确定失信程度，无法计算公示期限。"))
+    periods = _normalised_periods(rule)
+    known = [g for g in candidates if g in periods]
+    if not known:
+        return sorted(candidates, key=GRADES.index)[-1]
+    # Longest maximum wins (SPEC §2); on a tie the longer minimum, i.e. the stricter grade.
+    return max(known, key=lambda g: (periods[g][1], periods[g][0], GRADES.index(g)))
+
+
+def _grades_from_values(rule: DisclosureRule, item: CatalogItem, data: dict[str, Any]) -> list[str]:
+    mapping = rule.grades_by_value or {}
+    if not mapping:
+        return []
+    per_field = all(isinstance(v, dict) for v in mapping.values())
+    choice_keys = [f.key for f in item.fields.all() if f.type == FieldType.CHOICE]
+    grades = []
+    for key in choice_keys:
+        values_to_grades = mapping.get(key, {}) if per_field else mapping
+        for value in split_values(data.get(key)):
+            grade = normalise_grade(values_to_grades.get(value))
+            if grade:
+                grades.append(grade)
+    return grades
+
+
+def split_values(value: Any) -> list[str]:
+    """The values of a (possibly multi-valued) choice field: a list or a `;`-separated string."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in _VALUE_SEPARATORS.split(str(value)) if part.strip()]
+
+
+# --- Plain-Chinese descriptions for the public catalog ------------------------------------------
+
+
+def months_text(months: int) -> str:
+    if months and months % 12 == 0:
+        return f"{months // 12}年"
+    return f"{months}个月"
+
+
+def _range_text(minimum: int, maximum: int) -> str:
+    if maximum == 0:
+        return _("不予公示")
+    if minimum == 0:
+        return f"最长{months_text(maximum)}"
+    if minimum == maximum:
+        return months_text(maximum)
+    return f"{months_text(minimum)}至{months_text(maximum)}"
+
+
+def describe_rule(rule: DisclosureRule) -> str:
+    """E.g. "轻微：最长3个月；一般：3个月至1年；严重：1年至3年，自决定之日起计算"."""
+    if rule.mode == DisclosureRule.Mode.LONG_TERM:
+        return _("长期公示")
+    try:
+        if rule.mode == DisclosureRule.Mode.FIXED:
+            return _("公示%(period)s，自决定之日起计算") % {"period": _range_text(*_fixed_period(rule))}
+        periods = _normalised_periods(rule)
+    except DisclosureError as error:
+        return str(error)
+    parts = [f"{GRADE_LABELS[g]}：{_range_text(*periods[g])}" for g in GRADES if g in periods]
+    return "；".join(parts) + _("，自决定之日起计算")

@@ -1,0 +1,173 @@
+import datetime as dt
+
+import pytest
+
+from catalog.disclosure import (
+    DisclosureWindow,
+    describe_rule,
+    disclosure_window,
+    means_long_term,
+    rule_in_force,
+    split_values,
+)
+from catalog.errors import DisclosureError
+from catalog.models import Category, DisclosureRule
+
+from .factories import CatalogItemFactory, DisclosureRuleFactory, DisclosureSchemeFactory, penalty_item
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+@pytest.fixture
+def penalty():
+    """行政处罚 with the 2026 grading and, before it, a 2021 rule: every penalty 6 months to 3 years."""
+    item = penalty_item()
+    DisclosureRuleFactory(
+        scheme=item.disclosure_scheme, effective_from=D(2021, 1, 1), mode=DisclosureRule.Mode.FIXED,
+        periods={"all": [6, 36]}, legal_basis="2021年规则",
+    )
+    return item
+
+
+def window(item, decision_date, **data):
+    return disclosure_window(item=item, data=data, decision_date=decision_date)
+
+
+def test_it_selects_the_newest_rule_in_force_on_a_date(penalty):
+    scheme = penalty.disclosure_scheme
+    assert rule_in_force(scheme, D(2026, 3, 31)).effective_from == D(2021, 1, 1)
+    assert rule_in_force(scheme, D(2026, 4, 1)).effective_from == D(2026, 4, 1)
+    assert rule_in_force(scheme, D(2027, 1, 1)).effective_from == D(2026, 4, 1)
+    assert rule_in_force(scheme, D(2020, 12, 31)) is None
+
+
+def test_it_applies_the_old_rule_to_a_decision_before_2026_04_01(penalty):
+    assert window(penalty, D(2026, 3, 31), severity="一般") == DisclosureWindow(
+        ends_on=D(2029, 3, 31), repairable_from=D(2026, 9, 30), grade=""
+    )
+
+
+def test_it_applies_the_new_rule_to_a_decision_from_2026_04_01(penalty):
+    assert window(penalty, D(2026, 4, 1), severity="一般") == DisclosureWindow(
+        ends_on=D(2027, 4, 1), repairable_from=D(2026, 7, 1), grade="general"
+    )
+
+
+def test_it_lets_the_caller_choose_another_rule_date(penalty):
+    result = disclosure_window(item=penalty, data={"severity": "一般"}, decision_date=D(2026, 3, 1), on_date=D(2026, 5, 1))
+    assert result == DisclosureWindow(ends_on=D(2027, 3, 1), repairable_from=D(2026, 6, 1), grade="general")
+
+
+@pytest.mark.parametrize(
+    ("severity", "ends_on", "repairable_from", "grade"),
+    [
+        ("轻微", D(2026, 8, 15), D(2026, 5, 15), "light"),
+        ("light", D(2026, 8, 15), D(2026, 5, 15), "light"),
+        ("一般", D(2027, 5, 15), D(2026, 8, 15), "general"),
+        ("严重", D(2029, 5, 15), D(2027, 5, 15), "serious"),
+        ("serious", D(2029, 5, 15), D(2027, 5, 15), "serious"),
+    ],
+)
+def test_it_grades_by_the_severity_field(penalty, severity, ends_on, repairable_from, grade):
+    assert window(penalty, D(2026, 5, 15), severity=severity) == DisclosureWindow(ends_on, repairable_from, grade)
+
+
+def test_a_light_penalty_can_be_repaired_at_once(penalty):
+    result = window(penalty, D(2026, 6, 10), severity="轻微")
+    assert result.repairable_from == D(2026, 6, 10)
+    assert result.ends_on == D(2026, 9, 10)
+
+
+def test_it_grades_by_the_penalty_types(penalty):
+    assert window(penalty, D(2026, 5, 15), penalty_type="警告").grade == "light"
+    assert window(penalty, D(2026, 5, 15), penalty_type=["罚款"]).grade == "general"
+
+
+def test_the_longest_period_wins_when_a_decision_has_several_penalty_types(penalty):
+    result = window(penalty, D(2026, 5, 15), penalty_type="警告；罚款;吊销许可证件", severity="一般")
+    assert result == DisclosureWindow(ends_on=D(2029, 5, 15), repairable_from=D(2027, 5, 15), grade="serious")
+
+
+def test_a_stated_severity_longer_than_the_penalty_types_wins(penalty):
+    assert window(penalty, D(2026, 5, 15), penalty_type=["警告"], severity="严重").grade == "serious"
+
+
+def test_it_counts_months_to_the_end_of_shorter_months(penalty):
+    assert window(penalty, D(2026, 11, 30), severity="轻微").ends_on == D(2027, 2, 28)
+
+
+def test_it_refuses_when_no_grade_can_be_found(penalty):
+    with pytest.raises(DisclosureError, match="无法从报送内容确定失信程度"):
+        window(penalty, D(2026, 5, 15), penalty_type="其他")
+
+
+def test_it_refuses_an_unknown_severity(penalty):
+    with pytest.raises(DisclosureError, match="不是有效的失信程度"):
+        window(penalty, D(2026, 5, 15), severity="很严重")
+
+
+def test_it_needs_a_decision_date_for_a_period(penalty):
+    with pytest.raises(DisclosureError, match="缺少决定日期"):
+        disclosure_window(item=penalty, data={"severity": "一般"}, decision_date=None)
+
+
+def test_a_long_term_item_never_ends():
+    licence = CatalogItemFactory(category=Category.QUALIFICATION)
+    result = disclosure_window(item=licence, data={"valid_to": "2099-12-31"}, decision_date=D(2020, 1, 1))
+    assert result == DisclosureWindow(ends_on=None, repairable_from=None, grade="")
+    assert disclosure_window(item=licence, data={}, decision_date=None).ends_on is None
+
+
+def test_2099_12_31_means_long_term():
+    assert means_long_term(D(2099, 12, 31))
+    assert not means_long_term(D(2030, 12, 31))
+    assert not means_long_term(None)
+
+
+def test_a_fixed_rule_gives_one_period():
+    scheme = DisclosureSchemeFactory()
+    DisclosureRuleFactory(scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 12]}, effective_from=D(2020, 1, 1))
+    item = CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=scheme)
+    assert window(item, D(2026, 2, 1)) == DisclosureWindow(ends_on=D(2027, 2, 1), repairable_from=D(2026, 2, 1), grade="")
+
+
+def test_a_decision_before_the_first_rule_falls_under_the_first_rule():
+    scheme = DisclosureSchemeFactory()
+    DisclosureRuleFactory(scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [3, 12]}, effective_from=D(2020, 1, 1))
+    item = CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=scheme)
+    assert window(item, D(2018, 6, 1)).ends_on == D(2019, 6, 1)
+
+
+def test_a_scheme_without_rules_is_an_error():
+    item = CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=DisclosureSchemeFactory(name="空规则"))
+    with pytest.raises(DisclosureError, match="空规则"):
+        window(item, D(2026, 5, 1))
+
+
+def test_grades_by_value_may_apply_to_every_choice_field():
+    item = penalty_item()
+    rule = item.disclosure_scheme.rules.get()
+    rule.grades_by_value = {"吊销许可证件": "严重"}
+    rule.save()
+    assert window(item, D(2026, 5, 15), penalty_type="吊销许可证件").grade == "serious"
+
+
+def test_it_splits_multiple_values():
+    assert split_values("警告; 罚款；没收违法所得") == ["警告", "罚款", "没收违法所得"]
+    assert split_values(["警告", " "]) == ["警告"]
+    assert split_values(None) == []
+
+
+def test_it_describes_rules_in_plain_chinese():
+    by_severity = DisclosureRuleFactory(by_severity=True)
+    assert describe_rule(by_severity) == "轻微：最长3个月；一般：3个月至1年；严重：1年至3年，自决定之日起计算"
+    assert describe_rule(DisclosureRuleFactory()) == "长期公示"
+    fixed = DisclosureRuleFactory(mode=DisclosureRule.Mode.FIXED, periods={"all": [6, 36]})
+    assert describe_rule(fixed) == "公示6个月至3年，自决定之日起计算"
+
+
+def test_a_grade_that_is_not_published_says_so():
+    rule = DisclosureRuleFactory(by_severity=True, periods={"light": [0, 0], "general": [3, 36], "serious": [12, 36]})
+    assert describe_rule(rule) == "轻微：不予公示；一般：3个月至3年；严重：1年至3年，自决定之日起计算"
