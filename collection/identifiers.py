@@ -1,0 +1,204 @@
+"""The 信用唯一识别码 of Art. 8: 统一社会信用代码 (GB 32100-2015) and 公民身份号码 (GB 11643-1999).
+
+Both are checked by python-stdnum, never by hand. This module only tidies what people type
+(full-width characters, spaces, hyphens, lower case), turns the library's exceptions into
+Chinese messages, and handles two cases the library does not decide the way the platform must:
+
+- an early pilot 统一社会信用代码 whose check character is genuinely irregular is accepted only
+  when the provider says so explicitly, and is flagged for review;
+- an ID number whose county code did not exist in the birth year (numbers are issued when the
+  card is first applied for, after a county has been renamed or merged) is real: `ric.validate`
+  refuses it, the platform accepts it with a warning.
+"""
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, replace
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from catalog.models import SubjectKind
+
+FLAG_NONE = ""
+FLAG_UNKNOWN_DIVISION = "unknown_division"
+FLAG_IRREGULAR_CODE = "irregular_code"
+
+# Kinds identified by a 统一社会信用代码; natural persons by their 公民身份号码.
+ORGANISATION_KINDS = frozenset({SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS})
+INDIVIDUAL_BUSINESS_PREFIX = "92"  # 登记管理部门 9 (工商) + 机构类别 2 (个体工商户), GB 32100 附录A
+USCC_LETTERS_NOT_USED = "IOZSV"
+# Characters people put between groups of digits; removed before validation.
+_SEPARATORS = " -_.\u00b7\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
+
+
+class IdentifierError(ValueError):
+    """An identifier that cannot be accepted; `message` is Chinese and says what is wrong."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IdentifierResult:
+    value: str
+    flag: str = FLAG_NONE
+    warning: str = ""
+    family: str = ""
+
+
+def identifier_family(kind: str) -> str:
+    """`uscc` for organisations and individual businesses, `ric` for natural persons."""
+    if kind in ORGANISATION_KINDS:
+        return "uscc"
+    if kind == SubjectKind.NATURAL_PERSON:
+        return "ric"
+    raise IdentifierError(_("主体类别“%(kind)s”无效") % {"kind": kind})
+
+
+def tidy(raw) -> str:
+    """What people type, as the library expects it: half-width, upper case, no separators."""
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else ""))
+    text = "".join(ch for ch in text if ch not in _SEPARATORS and not ch.isspace())
+    return text.upper()
+
+
+def normalise_identifier(kind: str, raw, *, allow_irregular: bool = False) -> IdentifierResult:
+    """The normalised identifier of a subject of `kind`, or `IdentifierError`."""
+    family = identifier_family(kind)
+    value = tidy(raw)
+    if not value:
+        raise IdentifierError(_("信用唯一识别码不能为空"))
+    if family == "ric":
+        return normalise_ric(value)
+    result = normalise_uscc(value, allow_irregular=allow_irregular)
+    _check_kind_matches_code(kind, result.value)
+    return result
+
+
+def normalise_uscc(raw, *, allow_irregular: bool = False) -> IdentifierResult:
+    value = tidy(raw)
+    try:
+        return IdentifierResult(uscc.validate(value))
+    except InvalidLength:
+        raise IdentifierError(
+            _("统一社会信用代码应为18位，实际为%(n)d位") % {"n": len(value)}
+        ) from None
+    except InvalidFormat:
+        raise IdentifierError(_uscc_format_message(value)) from None
+    except InvalidChecksum:
+        if not allow_irregular:
+            raise IdentifierError(
+                _("统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）")
+            ) from None
+    except ValidationError:
+        raise IdentifierError(_("统一社会信用代码无效")) from None
+    return IdentifierResult(
+        value,
+        FLAG_IRREGULAR_CODE,
+        _("统一社会信用代码校验位不符合GB 32100-2015，已按报送单位声明的早期试点代码受理，待复核"),
+    )
+
+
+def _uscc_format_message(value: str) -> str:
+    if not value[:8].isdigit():
+        return _("统一社会信用代码前8位（登记管理部门码、机构类别码和行政区划码）应为数字")
+    used = sorted({ch for ch in value[8:] if ch in USCC_LETTERS_NOT_USED})
+    if used:
+        return _("统一社会信用代码不使用字母I、O、Z、S、V，代码中含有：%(letters)s") % {"letters": "、".join(used)}
+    return _("统一社会信用代码只能由数字和大写英文字母组成")
+
+
+def _check_kind_matches_code(kind: str, code: str) -> None:
+    """GB 32100: a code starting 92 belongs to an 个体工商户 and only to one."""
+    is_individual_business_code = code.startswith(INDIVIDUAL_BUSINESS_PREFIX)
+    if kind == SubjectKind.INDIVIDUAL_BUSINESS and not is_individual_business_code:
+        raise IdentifierError(
+            _("个体工商户的统一社会信用代码应以92开头（登记管理部门码9、机构类别码2），该代码以%(p)s开头")
+            % {"p": code[:2]}
+        )
+    if kind == SubjectKind.LEGAL_PERSON and is_individual_business_code:
+        raise IdentifierError(_("以92开头的统一社会信用代码属于个体工商户，主体类别应为“个体工商户”"))
+
+
+def normalise_ric(raw) -> IdentifierResult:
+    """A 公民身份号码 checked piece by piece, because `ric.validate` cannot tell a wrong number
+    from a real one issued under a county code newer than the birth year."""
+    value = ric.compact(tidy(raw))
+    if len(value) != 18:
+        raise IdentifierError(_("公民身份号码应为18位，实际为%(n)d位") % {"n": len(value)})
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise IdentifierError(_("公民身份号码前17位应为数字，第18位为数字或X"))
+    # calc_check_digit ignores the last character: it must be given all 18.
+    if ric.calc_check_digit(value) != value[17]:
+        raise IdentifierError(_("公民身份号码校验位错误，请核对号码是否抄写有误"))
+    born = _birth_date(value)
+    return _check_division(value, born)
+
+
+def _birth_date(value: str) -> dt.date:
+    try:
+        born = ric.get_birth_date(value)
+    except InvalidComponent:
+        raise IdentifierError(
+            _("公民身份号码中的出生日期%(d)s不是有效日期") % {"d": value[6:14]}
+        ) from None
+    if born > timezone.localdate():
+        raise IdentifierError(_("公民身份号码中的出生日期%(d)s晚于今天") % {"d": born.isoformat()})
+    if born.year < 1900:
+        raise IdentifierError(_("公民身份号码中的出生日期%(d)s早于1900年") % {"d": born.isoformat()})
+    return born
+
+
+def _check_division(value: str, born: dt.date) -> IdentifierResult:
+    known = {key for _part, props in numdb.get("cn/loc").info(value[:6]) for key in props}
+    if "province" not in known:
+        raise IdentifierError(_("公民身份号码前6位%(c)s不是有效的行政区划代码") % {"c": value[:6]})
+    try:
+        ric.get_birth_place(value)
+    except (InvalidComponent, KeyError):
+        # KeyError: stdnum knows the province but has no county entry for the code at all.
+        return IdentifierResult(
+            value,
+            FLAG_UNKNOWN_DIVISION,
+            _("行政区划代码%(c)s在出生年份%(y)d年尚未设立或未收录，号码其余部分有效，已受理")
+            % {"c": value[:6], "y": born.year},
+        )
+    return IdentifierResult(value)
+
+
+def normalise_any_identifier(raw) -> IdentifierResult:
+    """A value of an `identifier` data field: a 统一社会信用代码 or a 公民身份号码.
+
+    Some 18-digit values are valid as both. Privacy decides: a value that is a valid ID number
+    is taken as one (and so stays masked), even if it would also pass as a 统一社会信用代码;
+    anything else must be a valid 统一社会信用代码.
+    """
+    value = tidy(raw)
+    if looks_like_ric(value):
+        try:
+            return replace(normalise_ric(value), family="ric")
+        except IdentifierError:
+            if uscc.is_valid(value):
+                return IdentifierResult(value, family="uscc")
+            raise
+    return replace(normalise_uscc(value), family="uscc")
+
+
+def looks_like_ric(value: str) -> bool:
+    """Shaped like a 公民身份号码: 17 digits and a digit or X."""
+    return len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] == "X")
+
+
+def mask_identifier(value: str, kind: str = SubjectKind.NATURAL_PERSON) -> str:
+    """The form of an identifier anyone may see: an ID number keeps its first and last four
+    characters (`3206**********123X`); a 统一社会信用代码 is public and shown whole."""
+    if kind in ORGANISATION_KINDS:
+        return value
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
