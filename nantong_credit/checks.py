@@ -19,4 +19,11 @@ def personal_data_keys(app_configs, **kwargs) -> list[Error]:
             hint="Set IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) to a long random value.",
             id="nantong_credit.E002",
         ))
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        errors.append(Error(
+            "The cache is per process (local memory): rate limits, locks and calendar changes would not "
+            "reach the other web and Celery processes.",
+            hint="Set REDIS_URL.",
+            id="nantong_credit.E003",
+        ))
     return errors

@@ -40,7 +40,7 @@ def _provider_cards(user) -> list[Card]:
 def _auditor_cards(user) -> list[Card]:
     return [
         Card("审计日志", "查阅信用信息的归集、变更、披露和查询记录，核验审计链完整性（第十九至二十一条）。", "shield-check",
-             [("审计日志", reverse("audit:events"))]),
+             [("审计日志", reverse("audit:events")), ("核验审计链", reverse("audit:verify"))]),
     ]
 
 

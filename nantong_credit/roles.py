@@ -42,6 +42,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.change_creditrecord",
         "collection.add_annotation",
         "catalog.view_catalogversion",
+        # Objection deadlines (5 working days) are computed from this calendar.
+        "core.view_workdayoverride",
     ],
     CATALOG_ADMIN: [
         "catalog.view_catalogversion",

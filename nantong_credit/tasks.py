@@ -1,0 +1,73 @@
+"""Periodic tasks of the platform core (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .workdays import years_needing_notice
+
+logger = logging.getLogger(__name__)
+
+_SENT_KEY = "workdays:notice-warning-sent:{year}:{day}"
+_TWO_DAYS = 2 * 24 * 3600
+
+
+def calendar_managers():
+    """Active accounts that may enter a notice: holders of core.manage_calendar, and superusers."""
+    holders = Q(is_superuser=True)
+    for via in ("groups__permissions", "user_permissions"):
+        holders |= Q(**{f"{via}__codename": "manage_calendar", f"{via}__content_type__app_label": "core"})
+    return get_user_model().objects.filter(holders, is_active=True).exclude(email="").distinct().order_by("pk")
+
+
+@shared_task
+def warn_about_unknown_holiday_years() -> dict:
+    """E-mail the calendar managers while this or next year's holidays are unknown (SPEC §4).
+
+    Runs daily from beat; a year is mailed about at most once per day, however often it runs.
+    """
+    today = timezone.localdate()
+    years = years_needing_notice(today)
+    if not years:
+        return {"years": [], "mailed": 0}
+    logger.warning(
+        "Holiday calendar unknown for %s: deadlines there use weekends plus overrides; enter the State Council notice",
+        ", ".join(map(str, years)),
+    )
+    # cache.add is atomic (SET NX on Redis): of two concurrent runs only one claims a year.
+    claimed = [y for y in years if cache.add(_SENT_KEY.format(year=y, day=today.isoformat()), True, _TWO_DAYS)]
+    if not claimed:
+        return {"years": years, "mailed": 0}
+    try:
+        mailed = _send_warning(claimed)
+    except Exception:
+        # Let a retry or tomorrow's run send it: release today's claim before failing loudly.
+        cache.delete_many([_SENT_KEY.format(year=y, day=today.isoformat()) for y in claimed])
+        raise
+    return {"years": years, "mailed": mailed}
+
+
+def _send_warning(years: list[int]) -> int:
+    context = {
+        "SITE_NAME": settings.SITE_NAME, "CENTER_NAME": settings.CENTER_NAME,
+        "year_text": "、".join(str(y) for y in years), "calendar_path": reverse("calendar:overview"),
+    }
+    subject = render_to_string("calendar/email/unknown_years_subject.txt", context).strip()
+    body = render_to_string("calendar/email/unknown_years_body.txt", context)
+    recipients = list(calendar_managers().values_list("email", flat=True))
+    if not recipients:
+        logger.error("Nobody active with an e-mail address may enter holiday notices: nobody was warned")
+        return 0
+    # One message per person: managers of different departments need not see each other's addresses.
+    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
+    return get_connection().send_messages(messages) or 0
