@@ -1,0 +1,6 @@
+"""Demo data for 南通信用网 (`python manage.py seed_demo`).
+
+The data modules (`providers`, `catalog`, `subjects`, `records`, `accounts`) only describe what
+a believable Nantong platform holds; `loader` puts it in the database through the same services
+that real submissions and catalog edits use, so demo data is validated and audited like real data.
+"""

@@ -1,0 +1,489 @@
+"""The first published catalog (公共信用信息目录, Art. 7-8) and its disclosure rules (Art. 11).
+
+The 行政许可 and 行政处罚 items carry the fields of the national 双公示 data standard, in its
+order and with its labels; the other items cover every kind of matter Art. 8 lists, the
+self-declarable matters of Art. 10 and the warning record of Art. 23.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from catalog.models import Category, FieldType, Openness, SubjectKind
+
+LEGAL = SubjectKind.LEGAL_PERSON.value
+BUSINESS = SubjectKind.INDIVIDUAL_BUSINESS.value
+PERSON = SubjectKind.NATURAL_PERSON.value
+ORGANISATIONS = [LEGAL, BUSINESS]
+EVERYONE = [LEGAL, BUSINESS, PERSON]
+
+LONG_TERM_UNTIL = "2099-12-31"  # the national standard's way of writing "长期有效"
+MEASURES_DATE = dt.date(2015, 12, 14)  # 南通市公共信用信息归集和使用暂行办法, Art. 25
+
+# --- Disclosure schemes and their rules (data with an effective date) -------------------------
+
+LIGHT, GENERAL, SERIOUS = "light", "general", "serious"
+
+# 处罚类别 of the 2021 行政处罚法 (Art. 9) as the 双公示 standard lists them.
+PENALTY_TYPES = [
+    "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级",
+    "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他",
+]
+# How heavy each type of penalty is, for the disclosure period (the heaviest type of a decision
+# wins). Reprimands are minor; money and temporary measures ordinary; measures that take a
+# licence, a business or a person's liberty or trade away are serious.
+GRADE_OF_PENALTY_TYPE = {
+    "警告": LIGHT,
+    "通报批评": LIGHT,
+    "罚款": GENERAL,
+    "没收违法所得": GENERAL,
+    "没收非法财物": GENERAL,
+    "暂扣许可证件": GENERAL,
+    "降低资质等级": GENERAL,
+    "其他": GENERAL,
+    "吊销许可证件": SERIOUS,
+    "限制开展生产经营活动": SERIOUS,
+    "责令停产停业": SERIOUS,
+    "责令关闭": SERIOUS,
+    "限制从业": SERIOUS,
+    "行政拘留": SERIOUS,
+}
+# The 失信程度 the deciding authority may state on the record (field `severity`, the rule's
+# `grade_field`). It counts together with the penalty types: the longest period still wins.
+SEVERITY_LABELS = {"轻微": LIGHT, "一般": GENERAL, "严重": SERIOUS}
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    effective_from: dt.date
+    mode: str  # DisclosureRule.Mode value
+    legal_basis: str
+    periods: dict = field(default_factory=dict)
+    grade_field: str = ""
+    grades_by_value: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SchemeSpec:
+    code: str
+    name: str
+    rules: list[RuleSpec]
+
+
+SCHEMES: list[SchemeSpec] = [
+    SchemeSpec("long_term", "登记类、资质类信息长期公示", [
+        RuleSpec(MEASURES_DATE, "long_term",
+                 "《南通市公共信用信息归集和使用暂行办法》第十一条第三款：登记类、资质类信息长期提供查询。"),
+    ]),
+    SchemeSpec("admin_penalty", "行政处罚信息公示期限", [
+        RuleSpec(
+            dt.date(2021, 7, 1), "by_severity",
+            "国家发展改革委关于“信用中国”网站及地方信用门户网站行政处罚信息公示期限的规定（2021年7月1日起执行）："
+            "仅受到警告、通报批评和较低数额罚款的行政处罚信息不予公示；其他行政处罚信息最短公示三个月、最长公示三年；"
+            "情节严重的（含特种设备、安全生产、消防领域）最短公示一年。同一行政处罚决定涉及多种处罚类型的，"
+            "以公示期限最长的类型为准；公示期限自行政处罚决定作出之日起计算。",
+            periods={LIGHT: [0, 0], GENERAL: [3, 36], SERIOUS: [12, 36]},
+            grade_field="severity", grades_by_value={"penalty_types": GRADE_OF_PENALTY_TYPE},
+        ),
+        RuleSpec(
+            dt.date(2026, 4, 1), "by_severity",
+            "《信用修复管理办法》（2026年4月1日起施行）：行政处罚信息按失信程度分为轻微、一般、严重。"
+            "轻微失信信息原则上不予公示，确需公示的最长三个月；一般失信信息最短公示三个月、最长一年；"
+            "严重失信信息最短公示一年、最长三年。公示期自行政处罚决定作出之日起计算，最长公示期届满自动停止公示，"
+            "最短公示期届满后可申请信用修复。同一决定涉及多种处罚类型的，以公示期最长的类型为准。",
+            periods={LIGHT: [0, 3], GENERAL: [3, 12], SERIOUS: [12, 36]},
+            grade_field="severity", grades_by_value={"penalty_types": GRADE_OF_PENALTY_TYPE},
+        ),
+    ]),
+    SchemeSpec("commendation", "良好信息公示期限", [
+        RuleSpec(MEASURES_DATE, "fixed",
+                 "《南通市公共信用信息归集和使用暂行办法》第十一条第三款；荣誉表彰等良好信息自授予之日起公示三年。",
+                 periods={"fixed": [0, 36]}),
+    ]),
+    SchemeSpec("rating", "评级类信息公示期限", [
+        RuleSpec(MEASURES_DATE, "fixed",
+                 "《南通市公共信用信息归集和使用暂行办法》第十一条第三款；信用评级、评价结果自评定之日起公示三年，"
+                 "新的评定结果作出后以新结果为准。",
+                 periods={"fixed": [0, 36]}),
+    ]),
+    SchemeSpec("warning", "警示记录公示期限", [
+        RuleSpec(MEASURES_DATE, "fixed",
+                 "《南通市公共信用信息归集和使用暂行办法》第二十三条；警示记录自记入之日起公示三年，满一年后可申请信用修复。",
+                 periods={"fixed": [12, 36]}),
+    ]),
+]
+
+
+# --- Items and their fields -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str
+    type: str = FieldType.TEXT.value
+    required: bool = False
+    max_length: int | None = None
+    choices: list[str] = field(default_factory=list)
+    multiple: bool = False
+    is_public: bool = True
+    help_text: str = ""
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    code: str
+    name: str
+    category: str
+    scheme: str
+    subject_kinds: list[str]
+    providers: list[str]
+    fields: list[FieldSpec]
+    legal_basis: str
+    description: str = ""
+    openness: str = Openness.PUBLIC.value
+    is_dishonesty: bool = False
+    is_warning: bool = False
+    accepts_self_declaration: bool = False
+    submission_deadline_workdays: int | None = 7
+
+
+TEXT, DATE, DECIMAL, INTEGER, CHOICE, IDENTIFIER = (
+    FieldType.TEXT.value, FieldType.DATE.value, FieldType.DECIMAL.value,
+    FieldType.INTEGER.value, FieldType.CHOICE.value, FieldType.IDENTIFIER.value,
+)
+SUBJECT_CATEGORIES = ["法人及非法人组织", "自然人", "个体工商户"]
+ID_TYPES = ["身份证", "护照号", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
+LICENSE_CATEGORIES = ["普通", "特许", "认可", "核准", "登记", "其他"]
+
+
+def counterpart_fields() -> list[FieldSpec]:
+    """行政相对人 block of the 双公示 standard. Personal identifiers are never public."""
+    return [
+        FieldSpec("subject_name", "行政相对人名称", required=True, max_length=200),
+        FieldSpec("subject_category", "行政相对人类别", CHOICE, required=True, choices=SUBJECT_CATEGORIES),
+        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER,
+                  help_text="法人及非法人组织、个体工商户必填"),
+        FieldSpec("legal_representative", "法定代表人", max_length=50,
+                  help_text="法人及非法人组织、个体工商户填写；个体工商户填经营者姓名"),
+        FieldSpec("id_type", "证件类型", CHOICE, choices=ID_TYPES, is_public=False,
+                  help_text="行政相对人为自然人时必填"),
+        FieldSpec("id_number", "证件号码", IDENTIFIER, is_public=False,
+                  help_text="行政相对人为自然人时必填；不对外公开"),
+    ]
+
+
+def source_fields(authority_label: str) -> list[FieldSpec]:
+    """The deciding authority and the data source, each with its 统一社会信用代码, and 备注."""
+    return [
+        FieldSpec("authority", authority_label, required=True, max_length=200),
+        FieldSpec("authority_uscc", f"{authority_label}统一社会信用代码", IDENTIFIER, required=True),
+        FieldSpec("source_unit", "数据来源单位", required=True, max_length=200),
+        FieldSpec("source_unit_uscc", "数据来源单位统一社会信用代码", IDENTIFIER, required=True),
+        FieldSpec("remarks", "备注", max_length=512),
+    ]
+
+
+def organisation_fields() -> list[FieldSpec]:
+    return [
+        FieldSpec("subject_name", "主体名称", required=True, max_length=200),
+        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER, required=True),
+    ]
+
+
+ADMIN_LICENSE = ItemSpec(
+    code="admin_license", name="行政许可", category=Category.QUALIFICATION.value, scheme="long_term",
+    subject_kinds=EVERYONE,
+    providers=["xzspj", "scjgj", "sthjj", "zjj", "jtysj", "wjw", "yjglj", "cgj", "nyncj", "wglyj", "gaj", "rsj"],
+    legal_basis=(
+        "《中华人民共和国行政许可法》第四十条；《国务院办公厅关于运用大数据加强对市场主体服务和监管的若干意见》"
+        "（国办发〔2015〕51号）；《江苏省社会信用条例》；《南通市公共信用信息归集和使用暂行办法》第八条第（二）项。"
+        "行政许可决定自作出之日起7个工作日内上网公示（“双公示”）。"
+    ),
+    description="行政机关作出的准予行政许可决定，按国家“双公示”数据标准报送。许可有效期至2099-12-31表示长期有效。",
+    fields=[
+        *counterpart_fields(),
+        FieldSpec("document_name", "行政许可决定文书名称", required=True, max_length=64),
+        FieldSpec("document_number", "行政许可决定文书号", required=True, max_length=64),
+        FieldSpec("license_category", "许可类别", CHOICE, required=True, choices=LICENSE_CATEGORIES),
+        FieldSpec("certificate_name", "许可证书名称", max_length=64),
+        FieldSpec("license_number", "许可编号", max_length=64),
+        FieldSpec("license_content", "许可内容", required=True, max_length=4000),
+        FieldSpec("decision_date", "许可决定日期", DATE, required=True),
+        FieldSpec("valid_from", "有效期自", DATE, required=True),
+        FieldSpec("valid_until", "有效期至", DATE, required=True, help_text="长期有效的填2099-12-31"),
+        *source_fields("许可机关"),
+    ],
+)
+
+ADMIN_PENALTY = ItemSpec(
+    code="admin_penalty", name="行政处罚", category=Category.REGULATORY.value, scheme="admin_penalty",
+    subject_kinds=EVERYONE, is_dishonesty=True,
+    providers=["scjgj", "swj", "sthjj", "zjj", "rsj", "jtysj", "yjglj", "wjw", "cgj", "zrzyj", "nyncj",
+               "wglyj", "gaj", "rmyh"],
+    legal_basis=(
+        "《中华人民共和国行政处罚法》第四十八条；《国务院办公厅关于运用大数据加强对市场主体服务和监管的若干意见》"
+        "（国办发〔2015〕51号）；《信用修复管理办法》；《南通市公共信用信息归集和使用暂行办法》第八条第（三）项。"
+        "行政处罚决定自作出之日起7个工作日内上网公示（“双公示”）。"
+    ),
+    description=(
+        "行政机关作出的行政处罚决定，按国家“双公示”数据标准报送。公示期限按处罚类别和失信程度确定，"
+        "同一决定涉及多种处罚类型的以期限最长的为准；“失信程度”由处罚机关认定，未填写的按处罚类别确定。"
+    ),
+    fields=[
+        *counterpart_fields(),
+        FieldSpec("penalty_document_number", "行政处罚决定书文号", required=True, max_length=64),
+        FieldSpec("violation_type", "违法行为类型", required=True, max_length=2000),
+        FieldSpec("violation_facts", "违法事实", required=True, max_length=5000),
+        FieldSpec("penalty_basis", "处罚依据", required=True, max_length=2048),
+        FieldSpec("penalty_types", "处罚类别", CHOICE, required=True, choices=PENALTY_TYPES, multiple=True,
+                  help_text="可多选，以分号分隔"),
+        FieldSpec("penalty_content", "处罚内容", required=True, max_length=4000),
+        FieldSpec("fine_amount", "罚款金额（万元）", DECIMAL, help_text="处罚类别含罚款时必填"),
+        FieldSpec("confiscated_amount", "没收违法所得、没收非法财物的金额（万元）", DECIMAL),
+        FieldSpec("suspended_or_revoked_license", "暂扣或吊销证照名称及编号", max_length=200),
+        FieldSpec("decision_date", "处罚决定日期", DATE, required=True),
+        FieldSpec("valid_until", "处罚有效期", DATE, required=True,
+                  help_text="处罚决定的履行期限或有效期，长期的填2099-12-31"),
+        FieldSpec("disclosure_until", "公示截止期", DATE, help_text="不填由平台按公示期限规则计算"),
+        FieldSpec("severity", "失信程度", CHOICE, choices=list(SEVERITY_LABELS),
+                  help_text="处罚机关按《信用修复管理办法》认定；不填的按处罚类别确定"),
+        *source_fields("处罚机关"),
+    ],
+)
+
+REGISTRATION_STATUSES = ["存续（在营、开业、在册）", "迁出", "停业", "注销", "吊销"]
+
+BUSINESS_REGISTRATION = ItemSpec(
+    code="business_registration", name="工商登记（市场主体登记）", category=Category.REGISTRATION.value,
+    scheme="long_term", subject_kinds=ORGANISATIONS, providers=["xzspj", "scjgj"],
+    legal_basis="《中华人民共和国市场主体登记管理条例》；《南通市公共信用信息归集和使用暂行办法》第八条第（一）项。",
+    description="企业、农民专业合作社和个体工商户的设立、变更登记信息。",
+    fields=[
+        *organisation_fields(),
+        FieldSpec("entity_type", "市场主体类型", required=True, max_length=50),
+        FieldSpec("legal_representative", "法定代表人（负责人、经营者）", required=True, max_length=50),
+        FieldSpec("registered_capital", "注册资本（万元）", DECIMAL),
+        FieldSpec("established_on", "成立日期", DATE, required=True),
+        FieldSpec("decision_date", "核准日期", DATE, required=True),
+        FieldSpec("address", "住所（经营场所）", required=True, max_length=200),
+        FieldSpec("business_scope", "经营范围", max_length=4000),
+        FieldSpec("registration_status", "登记状态", CHOICE, required=True, choices=REGISTRATION_STATUSES),
+        *source_fields("登记机关"),
+    ],
+)
+
+SOCIAL_ORG_REGISTRATION = ItemSpec(
+    code="social_org_registration", name="社会组织登记", category=Category.REGISTRATION.value,
+    scheme="long_term", subject_kinds=[LEGAL], providers=["mzj"],
+    legal_basis="《社会团体登记管理条例》《民办非企业单位登记管理暂行条例》；《南通市公共信用信息归集和使用暂行办法》第八条第（一）项。",
+    description="社会团体、民办非企业单位（社会服务机构）和基金会的成立、变更登记信息。",
+    fields=[
+        *organisation_fields(),
+        FieldSpec("organisation_kind", "社会组织类型", CHOICE, required=True,
+                  choices=["社会团体", "民办非企业单位", "基金会"]),
+        FieldSpec("legal_representative", "法定代表人", required=True, max_length=50),
+        FieldSpec("supervising_unit", "业务主管单位", max_length=200),
+        FieldSpec("registered_capital", "注册资金（万元）", DECIMAL),
+        FieldSpec("decision_date", "登记日期", DATE, required=True),
+        FieldSpec("address", "住所", required=True, max_length=200),
+        FieldSpec("business_scope", "业务范围", max_length=2000),
+        FieldSpec("registration_status", "登记状态", CHOICE, required=True, choices=["正常", "撤销", "注销"]),
+        *source_fields("登记管理机关"),
+    ],
+)
+
+QUALIFICATION = ItemSpec(
+    code="enterprise_qualification", name="资质认定", category=Category.QUALIFICATION.value,
+    scheme="long_term", subject_kinds=[LEGAL], providers=["zjj", "scjgj", "jtysj"],
+    legal_basis="《建筑业企业资质管理规定》《检验检测机构资质认定管理办法》等；《南通市公共信用信息归集和使用暂行办法》第八条第（二）项。",
+    description="建筑业企业资质、检验检测机构资质认定、道路运输企业资质等。",
+    fields=[
+        *organisation_fields(),
+        FieldSpec("qualification_type", "资质类型", required=True, max_length=100),
+        FieldSpec("qualification_scope", "资质类别及等级", required=True, max_length=1000),
+        FieldSpec("certificate_number", "资质证书编号", required=True, max_length=64),
+        FieldSpec("decision_date", "发证日期", DATE, required=True),
+        FieldSpec("valid_until", "有效期至", DATE, required=True),
+        *source_fields("发证机关"),
+    ],
+)
+
+PROFESSIONAL_QUALIFICATION = ItemSpec(
+    code="professional_qualification", name="职业资格", category=Category.QUALIFICATION.value,
+    scheme="long_term", subject_kinds=[PERSON], providers=["rsj"], openness=Openness.AUTHORIZED.value,
+    legal_basis="《国家职业资格目录》；《南通市公共信用信息归集和使用暂行办法》第八条第（二）项、第十一条第二款（授权查询）。",
+    description="自然人取得的专业技术人员职业资格和技能人员职业资格。属授权查询信息，须凭信息主体书面授权查询。",
+    fields=[
+        FieldSpec("person_name", "姓名", required=True, max_length=50),
+        FieldSpec("id_type", "证件类型", CHOICE, required=True, choices=ID_TYPES, is_public=False),
+        FieldSpec("id_number", "证件号码", IDENTIFIER, is_public=False),
+        FieldSpec("qualification_name", "职业资格名称", required=True, max_length=100),
+        FieldSpec("qualification_level", "资格等级", CHOICE, required=True,
+                  choices=["初级", "中级", "高级", "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师", "不分级"]),
+        FieldSpec("certificate_number", "证书编号", required=True, max_length=64),
+        FieldSpec("decision_date", "发证日期", DATE, required=True),
+        FieldSpec("valid_until", "有效期至", DATE),
+        *source_fields("发证机关"),
+    ],
+)
+
+CERTIFICATION = ItemSpec(
+    code="certification_trademark", name="产品及管理体系认证、商标注册", category=Category.QUALIFICATION.value,
+    scheme="long_term", subject_kinds=ORGANISATIONS, providers=["scjgj", "gxj"], accepts_self_declaration=True,
+    submission_deadline_workdays=None,
+    legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（二）项、第十条（自主申报）。",
+    description="产品认证、管理体系认证和注册商标等信息，可由信息主体自主申报，经市工业和信息化局核验原件后纳入。",
+    fields=[
+        *organisation_fields(),
+        FieldSpec("certificate_kind", "类型", CHOICE, required=True,
+                  choices=["产品认证", "管理体系认证", "注册商标", "驰名商标认定", "地理标志"]),
+        FieldSpec("certificate_name", "证书或商标名称", required=True, max_length=200),
+        FieldSpec("certificate_number", "证书编号或注册号", required=True, max_length=64),
+        FieldSpec("issuer", "发证机构或注册机关", required=True, max_length=200),
+        FieldSpec("decision_date", "发证或核准注册日期", DATE, required=True),
+        FieldSpec("valid_until", "有效期至", DATE),
+        FieldSpec("source_unit", "数据来源单位", required=True, max_length=200),
+        FieldSpec("source_unit_uscc", "数据来源单位统一社会信用代码", IDENTIFIER, required=True),
+        FieldSpec("remarks", "备注", max_length=512),
+    ],
+)
+
+COMMENDATION = ItemSpec(
+    code="commendation", name="荣誉表彰", category=Category.COMMENDATION.value, scheme="commendation",
+    subject_kinds=EVERYONE, providers=["fgw", "gxj", "scjgj", "rsj", "swj", "wjw", "mzj"],
+    accepts_self_declaration=True, submission_deadline_workdays=20,
+    legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（四）项、第十条（自主申报）。",
+    description="县级以上人民政府及其部门授予的荣誉称号、表彰、授牌等良好信息，信息主体也可自主申报。",
+    fields=[
+        FieldSpec("subject_name", "主体名称", required=True, max_length=200),
+        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER, help_text="法人及非法人组织、个体工商户必填"),
+        FieldSpec("honor_name", "荣誉名称", required=True, max_length=200),
+        FieldSpec("honor_level", "荣誉级别", CHOICE, required=True, choices=["国家级", "省级", "市级", "县（市、区）级"]),
+        FieldSpec("document_number", "表彰文号", max_length=64),
+        FieldSpec("decision_date", "授予日期", DATE, required=True),
+        FieldSpec("valid_until", "有效期至", DATE),
+        *source_fields("授予单位"),
+    ],
+)
+
+SOCIAL_RATING = ItemSpec(
+    code="social_rating", name="社会评级", category=Category.RATING.value, scheme="rating",
+    subject_kinds=[LEGAL], providers=["gxj", "fgw"], accepts_self_declaration=True,
+    submission_deadline_workdays=None,
+    legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（五）项、第十条（自主申报）。",
+    description="社会评级机构对社会法人的信用等级，以及行业协会、部门评定的单项信用评价结果。",
+    fields=[
+        *organisation_fields(),
+        FieldSpec("rating_agency", "评级机构", required=True, max_length=200),
+        FieldSpec("rating_kind", "评级类型", required=True, max_length=100),
+        FieldSpec("rating", "信用等级", CHOICE, required=True,
+                  choices=["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]),
+        FieldSpec("decision_date", "评定日期", DATE, required=True),
+        FieldSpec("valid_until", "有效期至", DATE),
+        FieldSpec("source_unit", "数据来源单位", required=True, max_length=200),
+        FieldSpec("source_unit_uscc", "数据来源单位统一社会信用代码", IDENTIFIER, required=True),
+        FieldSpec("remarks", "备注", max_length=512),
+    ],
+)
+
+TAX_RATING = ItemSpec(
+    code="tax_credit_rating", name="纳税信用等级", category=Category.RATING.value, scheme="rating",
+    subject_kinds=ORGANISATIONS, providers=["swj"], openness=Openness.AUTHORIZED.value,
+    submission_deadline_workdays=10,
+    legal_basis="《纳税信用管理办法》；《南通市公共信用信息归集和使用暂行办法》第八条第（五）项。",
+    description="税务机关年度纳税信用评价结果（A、B、M、C、D级）。属授权查询信息；A级纳税人名单由税务机关另行公布。",
+    fields=[
+        *organisation_fields(),
+        FieldSpec("evaluation_year", "评价年度", INTEGER, required=True),
+        FieldSpec("credit_grade", "纳税信用级别", CHOICE, required=True, choices=["A", "B", "M", "C", "D"]),
+        FieldSpec("decision_date", "评价日期", DATE, required=True),
+        *source_fields("评价机关"),
+    ],
+)
+
+BANK_RATING = ItemSpec(
+    code="bank_credit_rating", name="银行资信等级", category=Category.RATING.value, scheme="rating",
+    subject_kinds=[LEGAL], providers=["gxj"], accepts_self_declaration=True, submission_deadline_workdays=None,
+    legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（五）项、第十条（自主申报）。",
+    description="商业银行评定的企业资信等级，由信息主体自主申报，经市工业和信息化局核验原件后纳入。",
+    fields=[
+        *organisation_fields(),
+        FieldSpec("bank", "评定银行", required=True, max_length=200),
+        FieldSpec("rating", "资信等级", CHOICE, required=True,
+                  choices=["AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB", "BB", "B"]),
+        FieldSpec("decision_date", "评定日期", DATE, required=True),
+        FieldSpec("valid_until", "有效期至", DATE),
+        FieldSpec("source_unit", "数据来源单位", required=True, max_length=200),
+        FieldSpec("source_unit_uscc", "数据来源单位统一社会信用代码", IDENTIFIER, required=True),
+        FieldSpec("remarks", "备注", max_length=512),
+    ],
+)
+
+WARNING = ItemSpec(
+    code="warning_record", name="警示记录", category=Category.REGULATORY.value, scheme="warning",
+    subject_kinds=EVERYONE, providers=["gxj"], is_dishonesty=True, is_warning=True,
+    submission_deadline_workdays=None,
+    legal_basis="《南通市公共信用信息归集和使用暂行办法》第二十三条：申报信用信息弄虚作假，造成不良影响的，由市经济和信息化部门记入警示记录。",
+    description="信息主体自主申报弄虚作假、造成不良影响的，由市工业和信息化局（原市经济和信息化委员会）记入警示记录。",
+    fields=[
+        FieldSpec("subject_name", "主体名称", required=True, max_length=200),
+        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER, help_text="法人及非法人组织、个体工商户必填"),
+        FieldSpec("declared_matter", "申报事项", required=True, max_length=200),
+        FieldSpec("facts", "弄虚作假情形", required=True, max_length=2000),
+        FieldSpec("impact", "造成的不良影响", required=True, max_length=1000),
+        FieldSpec("document_number", "认定文书号", required=True, max_length=64),
+        FieldSpec("decision_date", "记入日期", DATE, required=True),
+        *source_fields("认定单位"),
+    ],
+)
+
+ITEMS: list[ItemSpec] = [
+    BUSINESS_REGISTRATION, SOCIAL_ORG_REGISTRATION,
+    ADMIN_LICENSE, QUALIFICATION, PROFESSIONAL_QUALIFICATION, CERTIFICATION,
+    ADMIN_PENALTY, WARNING,
+    COMMENDATION,
+    SOCIAL_RATING, TAX_RATING, BANK_RATING,
+]
+ITEMS_BY_CODE: dict[str, ItemSpec] = {item.code: item for item in ITEMS}
+
+
+# --- Published standards and working rules (Art. 7) -------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    title: str
+    body: str
+
+
+DOCUMENTS: list[DocumentSpec] = [
+    DocumentSpec(
+        "《南通市公共信用信息归集和使用暂行办法》要点",
+        "南通市人民政府办公室2015年12月14日印发，自发布之日起实施。\n"
+        "一、目录管理（第七、八条）：公共信用信息实行目录管理，目录及记录、提供、使用的标准和工作规范由市经济和信息化部门"
+        "编制并公布。目录事项包括登记类、资质类、监管类、良好信息类和评级类五类，以统一社会信用代码、公民身份号码作为"
+        "信用唯一识别码，分为公开信息和授权查询信息。\n"
+        "二、归集（第九、十条）：信息提供主体按目录在规定时间内、按规范要求向市公共信用信息平台提供信息；信息主体可自主申报"
+        "资质等级、所获荣誉、产品及管理体系认证、商标注册及认定、银行资信等级等信息，须先在南通信用网注册并提供原始证明材料。\n"
+        "三、查询（第十一、十二条）：查询须提供有效身份证明；授权查询信息须提供信息主体的书面授权。登记类、资质类信息长期提供"
+        "查询，其他类别信息的查询时限按国家、省和市有关规定执行。\n"
+        "四、异议（第十三、十四条）：市信用信息中心5个工作日内核查；属信息提供主体造成的，信息提供主体7个工作日内处理。"
+        "异议处理期间予以标注，但不影响失信行为记录的公示；逾期未处理的，停止对外提供该信息的查询。\n"
+        "五、信用修复（第十五至十七条）：对轻微或初次失信行为以教育引导为主；非因主观故意发生失信行为的，可向作出处理的"
+        "信息提供主体申请信用修复，修复后在数据库内予以注明。\n"
+        "六、安全与档案（第十九至二十一条）：各类查询报告、统计分析报告和公文材料实行档案登记管理；不得篡改、虚构或违规披露"
+        "公共信用信息。申报信用信息弄虚作假、造成不良影响的，记入警示记录（第二十三条）。",
+    ),
+    DocumentSpec(
+        "南通市公共信用信息数据报送规范",
+        "一、报送方式：信息提供主体可通过在线填报、按目录模板批量导入（XLSX，或UTF-8、GBK编码的CSV）以及接口实时报送"
+        "（POST /api/v1/records/，令牌认证）三种方式报送，三种方式执行同一校验规则。\n"
+        "二、报送时限：行政许可、行政处罚信息自决定作出之日起7个工作日内报送；其他事项按目录载明的时限报送。"
+        "工作日按国务院办公厅每年公布的节假日安排计算，决定作出当日不计入。\n"
+        "三、唯一识别码：法人及非法人组织、个体工商户填写18位统一社会信用代码（GB 32100-2015）；自然人填写18位公民身份号码"
+        "（GB 11643-1999）。校验位错误的代码不予受理；确属早期试点不规范代码的，应在报送时明确声明，平台标记待复核。\n"
+        "四、数据项：按目录事项的数据项填写，必填项不得为空；日期格式为YYYY-MM-DD；金额以万元为单位；处罚类别可多选，"
+        "以分号分隔；长期有效的有效期至填2099-12-31。\n"
+        "五、更新与撤销：以报送单位业务编号（如决定文书号）标识一条记录，同一编号再次报送即为更新，平台保留历次版本；"
+        "决定被撤销的，应报送撤销信息。\n"
+        "六、个人信息保护：自然人证件号码等非公开数据项仅用于识别信息主体，平台加密存储，对外展示时予以遮蔽。",
+    ),
+]

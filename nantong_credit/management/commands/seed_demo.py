@@ -1,0 +1,55 @@
+"""`python manage.py seed_demo`: load the demo catalog, departments, accounts, subjects and
+records (SPEC §6). Running it again changes nothing."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.models import AuditEvent
+from catalog.models import CatalogItem, CatalogVersion, DisclosureRule, Provider
+from collection.models import CreditRecord, Subject
+from nantong_credit.demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from nantong_credit.demo.loader import SeedError, SeedReport, load_demo
+
+LABELS = {
+    "accounts": "演示账号 accounts",
+    "providers": "信息提供单位 providers",
+    "disclosure schemes": "公示期限规则 disclosure schemes",
+    "catalog versions": "目录版本 catalog versions",
+    "catalog items": "目录事项 catalog items",
+    "subjects": "信息主体 subjects",
+    "records": "信用记录 records",
+}
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（目录、信息提供单位、演示账号、信息主体和信用记录）；重复运行不作任何改动。"
+
+    def handle(self, *args, **options) -> None:
+        try:
+            report = load_demo()
+        except SeedError as error:
+            raise CommandError(str(error)) from error
+        if options["verbosity"] >= 1:
+            self._print(report)
+
+    def _print(self, report: SeedReport) -> None:
+        write = self.stdout.write
+        if report.changed_anything:
+            write(self.style.SUCCESS("演示数据已载入 / demo data loaded:"))
+        else:
+            write(self.style.SUCCESS("演示数据已存在，未作改动 / demo data already present, nothing changed."))
+        for key, label in LABELS.items():
+            created, existing = report.created[key], report.existing[key]
+            if created or existing:
+                write(f"  {label}: 新建 created {created}，已有 existing {existing}")
+        for note in report.notes:
+            write(self.style.WARNING(f"  {note}"))
+        write(
+            f"  数据库合计 totals: {Provider.objects.count()} 单位, "
+            f"{CatalogVersion.objects.count()} 目录版本 / {CatalogItem.objects.count()} 事项, "
+            f"{DisclosureRule.objects.count()} 规则, {Subject.objects.count()} 主体, "
+            f"{CreditRecord.objects.count()} 记录, {AuditEvent.objects.count()} 审计事件"
+        )
+        if report.created["accounts"]:
+            names = "、".join(spec.username for spec in ACCOUNTS)
+            write(f"  演示账号 demo accounts: {names}（初始密码 password {DEMO_PASSWORD}）")
+            write(self.style.WARNING("  演示账号仅供演示，生产环境请勿载入 / demo accounts are for demos only, never in production."))
