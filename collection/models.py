@@ -134,6 +134,7 @@ class CreditRecord(models.Model):
             models.Index(fields=["disclosure_ends_on"]),
             models.Index(fields=["status"]),
         ]
+        permissions = [("view_compliance_report", _("查看报送及时性报告"))]
         verbose_name = _("信用记录")
         verbose_name_plural = _("信用记录")
 
@@ -212,3 +213,147 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class BulkImport(models.Model):
+    """One uploaded file of records (批量导入). All-or-nothing: either every row is imported or
+    none is and every rejected row is reported. The original file is kept with the batch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        IMPORTING = "importing", _("导入中")
+        SUCCEEDED = "succeeded", _("导入成功")
+        REJECTED = "rejected", _("校验未通过，未导入")
+        FAILED = "failed", _("处理失败")
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="imports")
+    item_code = models.SlugField(_("事项代码"), max_length=50)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    original_file = models.FileField(_("原始文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors_file = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
+    last_error = models.TextField(_("处理错误"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["provider", "-created_at"])]
+        verbose_name = _("批量导入")
+        verbose_name_plural = _("批量导入")
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+
+class BulkRowError(models.Model):
+    """A rejected row of a batch, as shown on the page and in the downloadable report."""
+
+    bulk_import = models.ForeignKey(BulkImport, on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField(_("行号"))
+    column = models.CharField(_("列"), max_length=100, blank=True)
+    message = models.CharField(_("错误原因"), max_length=500)
+    value = models.CharField(_("原始值"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["bulk_import", "row_number", "id"]
+        verbose_name = _("导入错误")
+        verbose_name_plural = _("导入错误")
+
+
+class SubjectBinding(models.Model):
+    """An account acting for a subject: a natural person for itself (bound at registration,
+    identity by ID number) or an agent for an organisation, which a clerk checks against the
+    evidence uploaded (e.g. business licence and a letter of authorisation)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已绑定")
+        REJECTED = "rejected", _("未通过")
+        REVOKED = "revoked", _("已解除")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bindings")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="bindings")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    evidence = models.FileField(_("证明材料"), upload_to="bindings/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("材料文件名"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "subject"], condition=Q(status__in=["pending", "approved"]),
+                name="one_live_binding_per_user_and_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("主体绑定")
+        verbose_name_plural = _("主体绑定")
+
+
+class SelfDeclaration(models.Model):
+    """Good credit information a subject declares itself (自主申报, Art. 10), reviewed by the
+    经信委 after seeing the original documents; approval makes it a self-declared record, and a
+    declaration later found false leads to a warning record (Art. 23)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+        FOUND_FALSE = "found_false", _("查实弄虚作假")
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="declarations")
+    declarant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
+    item_code = models.SlugField(_("事项代码"), max_length=50)
+    catalog_item = models.ForeignKey("catalog.CatalogItem", on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(_("申报内容"), default=dict)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+    originals_seen_at = models.DateTimeField(_("原件核验时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
+    record = models.OneToOneField(
+        CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="declaration"
+    )
+    warning_record = models.ForeignKey(
+        CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        verbose_name = _("自主申报")
+        verbose_name_plural = _("自主申报")
+
+
+class DeclarationAttachment(models.Model):
+    declaration = models.ForeignKey(SelfDeclaration, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to="declarations/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("申报附件")
+        verbose_name_plural = _("申报附件")

@@ -4,12 +4,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """An account. Real-name data for registration arrives with the collection issue."""
+    """An account. Registered users give their real name and ID number (Art. 10, 11).
+
+    The ID number is personal information: kept encrypted, found by keyed hash, shown masked.
+    `identity_verified_at` is the seam for a real identity check (e.g. the province's unified
+    identity platform); until one is connected a clerk sets it after seeing the person's papers.
+    """
 
     real_name = models.CharField(_("真实姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_encrypted = models.TextField(blank=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    identity_verified_at = models.DateTimeField(_("实名核验时间"), null=True, blank=True)
 
     class Meta:
+        permissions = [("verify_identity", _("核验实名身份"))]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 

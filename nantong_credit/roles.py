@@ -26,7 +26,11 @@ ROLE_LABELS = {
 
 # "app_label.codename" of each permission a role holds.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    SUBJECT_USER: [],
+    SUBJECT_USER: [
+        "collection.add_selfdeclaration",
+        "collection.view_selfdeclaration",
+        "collection.add_subjectbinding",
+    ],
     REQUESTER: [],
     PROVIDER_STAFF: [
         "collection.view_creditrecord",
@@ -35,6 +39,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.view_apitoken",
         "collection.add_apitoken",
         "collection.change_apitoken",
+        "collection.view_bulkimport",
+        "collection.add_bulkimport",
     ],
     CENTER_CLERK: [
         "collection.view_subject",
@@ -44,6 +50,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "catalog.view_catalogversion",
         # Objection deadlines (5 working days) are computed from this calendar.
         "core.view_workdayoverride",
+        "collection.view_subjectbinding",
+        "collection.change_subjectbinding",
+        "core.verify_identity",
     ],
     CATALOG_ADMIN: [
         "catalog.view_catalogversion",
@@ -62,6 +71,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.view_creditrecord",
         "core.manage_calendar",
         "core.view_workdayoverride",
+        "collection.view_compliance_report",
+        "collection.view_selfdeclaration",
+        "collection.change_selfdeclaration",
     ],
     GOVERNMENT_USER: [
         "collection.view_subject",
@@ -73,8 +85,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def sync_roles(apps) -> None:
-    """Create or update every role group with exactly the permissions listed above."""
+def sync_roles(apps, *, strict: bool = False) -> None:
+    """Create or update every role group with exactly the permissions listed above.
+
+    Migrations call it with the historical app registry, where models of later migrations (and
+    so their permissions) do not exist yet: those are skipped. After every migration has run,
+    `post_migrate` calls it again with `strict=True`, which refuses a permission that does not
+    exist at all (a typo in the table above).
+    """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, perm_names in ROLE_PERMISSIONS.items():
@@ -82,5 +100,20 @@ def sync_roles(apps) -> None:
         perms = []
         for name in perm_names:
             app_label, codename = name.split(".")
-            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None and strict:
+                raise LookupError(f"Role {role} names unknown permission {name}")
+            if perm is not None:
+                perms.append(perm)
         group.permissions.set(perms)
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate is sent once per app; permissions of apps after this one are created
+    later in the same loop, so create them all now, then synchronise strictly."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles(global_apps, strict=True)
