@@ -1,6 +1,6 @@
-"""The collection back office, mounted at /office/collection/."""
+"""The collection back office, mounted at /office/collection/. Each area has its own module."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import office_views
 
@@ -9,4 +9,8 @@ app_name = "collection_office"
 urlpatterns = [
     path("tokens/<slug:code>/", office_views.tokens, name="tokens"),
     path("tokens/<slug:code>/<int:pk>/revoke/", office_views.revoke_token, name="revoke_token"),
+    path("records/", include("collection.records_urls")),
+    path("imports/", include("collection.imports_urls")),
+    path("compliance/", include("collection.compliance_urls")),
+    path("review/", include("collection.review_urls")),
 ]
