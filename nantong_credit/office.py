@@ -24,13 +24,18 @@ def _catalog_admin_cards(user) -> list[Card]:
              [("目录管理", reverse("catalog_office:versions")), ("公开目录", reverse("catalog:public"))]),
         Card("工作日日历", "维护法定节假日与调休安排，录入国务院办公厅年度通知。", "calendar3",
              [("日历维护", reverse("calendar:overview"))]),
+        Card("报送及时性", "各信息提供单位按事项、按月的按时与逾期报送情况，可导出XLSX（第九、二十二条）。", "speedometer2",
+             [("报送及时性", reverse("collection_office:compliance"))]),
     ]
 
 
 def _provider_cards(user) -> list[Card]:
     from catalog.selectors import providers_of
 
-    cards = []
+    cards = [
+        Card("信用信息报送", "按目录在线填报本单位负责的信用信息，查看、修改和撤销本单位报送的记录（第九条）。", "pencil-square",
+             [("在线填报", reverse("collection_office:record_items")), ("本单位记录", reverse("collection_office:records"))]),
+    ] if providers_of(user).exists() else []
     for provider in providers_of(user):
         cards.append(Card(provider.name, f"单位代码 {provider.code}。按目录报送本单位负责的信用信息（第九条）。", "building",
                           [("接口令牌", reverse("collection_office:tokens", args=[provider.code]))]))
