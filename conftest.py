@@ -84,3 +84,162 @@ def clerk(user_with_role):
 def nobody(user_with_role):
     """A logged-in account without any role (e.g. a fresh registration)."""
     return user_with_role("charlie")
+
+
+# --- Browser tests ----------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (`make test` installs the package); Playwright's own
+# browser download cannot work on these machines. Without the background-networking flags
+# Chromium keeps dialling Google's services, which this closed network refuses.
+
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS_DIR = Path(__file__).resolve().parent / "test-artifacts"
+_call_report = pytest.StashKey()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item so that `page` can tell whether the test failed."""
+    report = yield
+    item.stash.setdefault(_call_report, {})[report.when] = report
+    return report
+
+
+def pytest_configure(config):
+    # WhiteNoise warns on every test client that `collectstatic` has not run; tests never need it
+    # (the live server serves static files through the finders).
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+def pytest_collection_modifyitems(config, items):
+    # A test that drives the browser is a browser test even if it forgot the marker, so that
+    # `-m "not browser"` always leaves Chromium out.
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium; `make test` does it)")
+    # Playwright's sync API keeps an event loop in this thread; Django would then refuse the
+    # ORM calls the tests make between browser steps. There is no async code to protect here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+            # While Playwright's event loop counts as running in this thread, Django keeps its
+            # connections in a context-local store apart from the thread-local one. Close them
+            # now, or the test database cannot be dropped at the end ("being accessed by other
+            # users") once the loop is gone.
+            from django.db import connections
+
+            connections.close_all()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, let the test database TRUNCATE the audit table: transactional and
+    live-server tests are reset with one TRUNCATE of every table, which the append-only trigger
+    otherwise refuses (audit migration 0005). A no-op on SQLite."""
+    from audit.testing import allow_audit_truncate
+
+    with django_db_blocker.unblock():
+        allow_audit_truncate()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, started with a MEDIA_URL it can work with.
+
+    Django's live server wraps the site in a media-file handler built from MEDIA_URL when the
+    thread starts, which breaks on our `MEDIA_URL = None` (uploads are never served by URL).
+    It gets a prefix no page links to while it starts; the setting is restored right after.
+    """
+    from django.test.utils import override_settings
+    from pytest_django import live_server_helper
+
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    with override_settings(MEDIA_URL="/__media-not-served__/"):
+        server = live_server_helper.LiveServer(addr)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser_context(browser):
+    """A fresh profile per test (no cookies carried over), in Chinese and Nantong's time zone."""
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, request):
+    """A page in a fresh context; on failure a full-page screenshot goes to test-artifacts/."""
+    page = browser_context.new_page()
+    yield page
+    report = request.node.stash.get(_call_report, {}).get("call")
+    if report is not None and report.failed:
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
+        try:
+            page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+        except Exception as exc:  # the page may have crashed with the test; keep the real failure
+            print(f"screenshot failed: {exc}")
+
+
+@pytest.fixture
+def screenshot(request):
+    """`screenshot(page, "home")` saves a full-page PNG to test-artifacts/screens/home-<width>.png,
+    for a person to look at."""
+    folder = ARTIFACTS_DIR / "screens"
+
+    def take(page, name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def login_in_browser(live_server):
+    """`login_in_browser(page, user)` signs `user` in through the real login form."""
+
+    def login(page, user, password: str = "Nt-test-password-1") -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/office/**")
+
+    return login

@@ -81,8 +81,8 @@ class FieldForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].validators = [code_validator]
-        if self.instance.pk:
-            self.initial["choices"] = "\n".join(self.instance.choices)
+        # One choice per line; a new field's empty list must not show up as the text "[]".
+        self.initial["choices"] = "\n".join(self.instance.choices or [])
 
     def clean_choices(self) -> list[str]:
         lines = re.split(r"[\r\n]+", self.cleaned_data.get("choices") or "")

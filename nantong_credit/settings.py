@@ -140,7 +140,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "nantong_credit.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -161,6 +161,12 @@ AXES_SENSITIVE_PARAMETERS = ["password", "username"]
 # production must set both (a deploy check refuses otherwise).
 FIELD_ENCRYPTION_KEYS = [k for k in secret("FIELD_ENCRYPTION_KEYS").split(",") if k.strip()]
 IDENTIFIER_HASH_KEY = secret("IDENTIFIER_HASH_KEY")
+
+# --- Collection ---------------------------------------------------------------------------
+# The department under which approved self-declarations and Art. 23 warnings are recorded
+# (市经济和信息化部门, today 市工业和信息化局).
+SELF_DECLARATION_PROVIDER_CODE = env.str("SELF_DECLARATION_PROVIDER_CODE", default="gxj")
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,105 @@
+# 南通信用网 — developer entry points.
+#
+#   make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)
+#   make test    set up .venv with the test tools and the Debian packages, run the whole suite
+#   make check   migrations up to date, system checks, production deploy check
+#   make worker  Celery worker   } with REDIS_URL (and DATABASE_URL) set, see README.md
+#   make beat    Celery beat     }
+#
+# Python packages are installed only when requirements*.txt changed: the installed set is
+# recorded in a stamp file named after the hash of the requirement files, so a second
+# `make run` starts in seconds.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+RUN_HASH := $(shell cat requirements.txt | sha256sum | cut -c1-16)
+DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
+RUN_STAMP := $(VENV)/.installed-run-$(RUN_HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
+
+# What the tests need from Debian: Chromium for the browser tests (Playwright drives
+# /usr/bin/chromium; its own browser download cannot work here), CJK fonts for pages and PDFs,
+# Pango and HarfBuzz's subsetter for WeasyPrint, poppler's pdffonts/pdftotext to read PDFs back.
+DEB_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+
+PIP := $(PY) -m pip --disable-pip-version-check --no-input
+
+.PHONY: run serve setup setup-dev test check worker beat deb-packages clean
+
+run: $(RUN_STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) seed_demo
+	@echo "南通信用网: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Serve without re-running migrations and demo data (after a first `make run`).
+serve: $(RUN_STAMP)
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+setup: $(RUN_STAMP)
+setup-dev: $(DEV_STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(RUN_STAMP): | $(PY)
+	$(PIP) install -q -r requirements.txt
+	rm -f $(VENV)/.installed-run-*
+	touch $@
+
+# The dev requirements include the runtime ones, so this stamp satisfies `make run` too.
+$(DEV_STAMP): | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	rm -f $(VENV)/.installed-run-* $(VENV)/.installed-dev-*
+	touch $(RUN_STAMP) $@
+
+deb-packages:
+	@missing=""; \
+	for pkg in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "WARNING: not root, cannot install these Debian packages:$$missing"; \
+	  echo "         run: sudo apt-get install$$missing   (browser and PDF tests may be skipped or fail)"; \
+	fi
+
+# The whole suite: SQLite by default, PostgreSQL when DATABASE_URL says so.
+test: $(DEV_STAMP) deb-packages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Migrations match the models, the system checks pass, and production settings pass
+# `check --deploy` without a single warning. The production secrets are generated here; the
+# check connects to no server, so REDIS_URL only has to be set (production needs a shared cache).
+check: $(RUN_STAMP)
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+	@echo "manage.py check --deploy --fail-level WARNING  (DEBUG=False, generated production secrets)"
+	@DEBUG=False \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	ALLOWED_HOSTS=credit.nantong.gov.cn \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+	FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	IDENTIFIER_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+worker: $(RUN_STAMP)
+	$(BIN)/celery -A nantong_credit worker --loglevel INFO --concurrency 2
+
+beat: $(RUN_STAMP)
+	$(BIN)/celery -A nantong_credit beat --loglevel INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

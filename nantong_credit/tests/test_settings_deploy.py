@@ -1,0 +1,98 @@
+"""Production settings pass `check --deploy` without a single warning (issue 2, SPEC §2 keys)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def production_env(tmp_path, **overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # The deploy check must not depend on what the developer's shell or CI has set, nor on
+        # DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set for Playwright.
+        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        and not key.startswith(("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY", "SECRET_KEY_"))
+    }
+    env.update(
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="credit.nantong.gov.cn",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        IDENTIFIER_HASH_KEY=secrets.token_urlsafe(48),
+        # Production runs on PostgreSQL and Redis; the check connects to neither.
+        DATABASE_URL="postgres://credit@127.0.0.1:5432/nantong_credit",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_settings_report_nothing(tmp_path):
+    result = deploy_check(production_env(tmp_path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_secrets_may_come_from_files(tmp_path):
+    files = {}
+    for name, value in {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "IDENTIFIER_HASH_KEY": secrets.token_urlsafe(48),
+    }.items():
+        path = tmp_path / name.lower()
+        path.write_text(value + "\n", encoding="utf-8")
+        files[name] = None
+        files[f"{name}_FILE"] = str(path)
+
+    result = deploy_check(production_env(tmp_path, **files))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_refuses_production_without_field_encryption_keys(tmp_path):
+    result = deploy_check(production_env(tmp_path, FIELD_ENCRYPTION_KEYS=None))
+
+    assert result.returncode != 0
+    assert "nantong_credit.E001" in result.stdout + result.stderr
+    assert "nantong_credit.E002" not in result.stdout + result.stderr
+
+
+def test_it_refuses_production_without_the_identifier_hash_key(tmp_path):
+    result = deploy_check(production_env(tmp_path, IDENTIFIER_HASH_KEY=None))
+
+    assert result.returncode != 0
+    assert "nantong_credit.E002" in result.stdout + result.stderr
+
+
+def test_it_refuses_production_with_a_per_process_cache(tmp_path):
+    result = deploy_check(production_env(tmp_path, REDIS_URL=None))
+
+    assert result.returncode != 0
+    assert "nantong_credit.E003" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("key", ["django-insecure-development-only-key-for-embedded-mode", "short"])
+def test_it_refuses_a_weak_secret_key(tmp_path, key):
+    result = deploy_check(production_env(tmp_path, SECRET_KEY=key))
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
