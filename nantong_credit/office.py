@@ -24,6 +24,8 @@ def _catalog_admin_cards(user) -> list[Card]:
              [("目录管理", reverse("catalog_office:versions")), ("公开目录", reverse("catalog:public"))]),
         Card("工作日日历", "维护法定节假日与调休安排，录入国务院办公厅年度通知。", "calendar3",
              [("日历维护", reverse("calendar:overview"))]),
+        Card("自主申报审核", "核验原始证明材料，审核自主申报；查实弄虚作假的记入警示记录（第十、二十三条）。", "patch-check",
+             [("申报审核", reverse("collection_office:declarations"))]),
         Card("报送及时性", "各信息提供单位按事项、按月的按时与逾期报送情况，可导出XLSX（第九、二十二条）。", "speedometer2",
              [("报送及时性", reverse("collection_office:compliance"))]),
     ]
@@ -51,12 +53,22 @@ def _auditor_cards(user) -> list[Card]:
 
 def _clerk_cards(user) -> list[Card]:
     return [
+        Card("主体绑定审核", "核对营业执照和授权委托书，审核单位经办人的绑定申请；核验注册用户实名身份。", "person-vcard",
+             [("绑定审核", reverse("collection_office:bindings")), ("实名核验", reverse("collection_office:identities"))]),
         Card("工作日日历", "异议核查时限（5个工作日）按此日历计算。", "calendar3",
              [("查看日历", reverse("calendar:overview"))]),
     ]
 
 
+def _subject_user_cards(user) -> list[Card]:
+    return [
+        Card("我的信用", "实名核验、主体绑定和自主申报（第十条）。", "person-badge",
+             [("我的信用", reverse("account:home")), ("自主申报", reverse("account:declarations"))]),
+    ]
+
+
 ROLE_CARDS = {
+    roles.SUBJECT_USER: _subject_user_cards,
     roles.CATALOG_ADMIN: _catalog_admin_cards,
     roles.PROVIDER_STAFF: _provider_cards,
     roles.AUDITOR: _auditor_cards,

@@ -1,0 +1,270 @@
+"""Registration with real name and 公民身份号码, and the clerk's identity verification (Art. 10, 11)."""
+
+import logging
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from catalog.models import SubjectKind
+from collection.models import Subject, SubjectBinding
+from collection.personal_data import decrypt_identifier
+from collection.registration import IdentityAlreadyVerified, IdentityMethod, verify_identity
+from nantong_credit import roles
+
+from .account_support import LI_ID, PASSWORD, WANG_ID, register
+from .factories import SubjectFactory, wrong_check
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+REGISTER = reverse("account:register")
+
+
+def form(**overrides) -> dict:
+    return {
+        "account_type": "person", "username": "lixm", "real_name": "李晓梅", "id_number": LI_ID,
+        "phone": "13912345678", "email": "lixm@example.com", "password1": PASSWORD, "password2": PASSWORD,
+        **overrides,
+    }
+
+
+def verify_url(user) -> str:
+    return reverse("collection_office:verify_identity", args=[user.pk])
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+def test_the_registration_page_asks_for_real_name_and_id_number(client):
+    page = client.get(REGISTER).content.decode()
+    for label in ("用户名", "真实姓名", "公民身份号码", "手机号码", "电子邮箱", "注册类型"):
+        assert label in page
+    assert "实名核验" in page
+
+
+def test_it_registers_a_subject_user_and_signs_them_in(client):
+    response = client.post(REGISTER, form(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account:home")
+    user = User.objects.get(username="lixm")
+    assert user.real_name == "李晓梅" and user.phone == "13912345678"
+    assert user.role_names == {roles.SUBJECT_USER}
+    assert user.identity_verified_at is None
+    assert user.id_number_masked == LI_ID[:4] + "**********" + LI_ID[-4:]
+    assert decrypt_identifier(user.id_number_encrypted) == LI_ID
+    page = response.content.decode()
+    assert "注册成功" in page and "待核验" in page and user.id_number_masked in page
+    assert response.context["user"] == user
+    assert AuditEvent.objects.filter(action="account.register", object_id=str(user.pk)).exists()
+
+
+def test_an_agent_is_sent_to_the_binding_request(client):
+    response = client.post(REGISTER, form(account_type="agent"))
+    assert response["Location"] == reverse("account:binding_new")
+
+
+def test_it_accepts_the_id_number_as_people_type_it(client):
+    typed = " ".join([LI_ID[:6], LI_ID[6:14], LI_ID[14:]]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    client.post(REGISTER, form(id_number=typed.lower()))
+    assert decrypt_identifier(User.objects.get(username="lixm").id_number_encrypted) == LI_ID
+
+
+def test_one_account_per_id_number(client):
+    register(username="first")
+    response = client.post(REGISTER, form(username="second"))
+    assert response.status_code == 200
+    assert "该公民身份号码已注册过账号" in response.content.decode()
+    assert not User.objects.filter(username="second").exists()
+
+
+def test_the_service_refuses_a_second_account_for_the_same_number_too():
+    from collection.registration import RegistrationError
+
+    register(username="first")
+    with pytest.raises(RegistrationError, match="已注册过账号"):
+        register(username="second")
+
+
+def test_it_refuses_an_id_number_with_a_wrong_check_digit_in_chinese(client):
+    response = client.post(REGISTER, form(id_number=wrong_check(LI_ID)))
+    assert "公民身份号码校验位错误" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_it_refuses_an_impossible_birth_date(client):
+    response = client.post(REGISTER, form(id_number="32060219851332001X"))
+    page = response.content.decode()
+    assert "公民身份号码" in page and not User.objects.exists()
+
+
+def test_passwords_go_through_the_validators(client):
+    response = client.post(REGISTER, form(password1="1234567890123", password2="1234567890123"))
+    page = response.content.decode()
+    assert "这个密码太常见了" in page or "密码只包含数字" in page
+    assert not User.objects.exists()
+
+
+def test_it_asks_for_a_mobile_number(client):
+    response = client.post(REGISTER, form(phone="12345"))
+    assert "请填写11位手机号码" in response.content.decode()
+
+
+def test_a_taken_username_is_refused(client, nobody):
+    response = client.post(REGISTER, form(username=nobody.username))
+    assert response.status_code == 200
+    assert User.objects.filter(username=nobody.username).count() == 1
+    assert not User.objects.filter(id_number_hash__gt="").exists()
+
+
+def test_a_signed_in_user_is_sent_to_their_page(client, nobody):
+    client.force_login(nobody)
+    assert client.get(REGISTER)["Location"] == reverse("account:home")
+
+
+def test_the_id_number_is_never_stored_or_logged_in_clear(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django")  # Django's own loggers stop at INFO otherwise
+    connection.force_debug_cursor = True  # log every SQL statement with its parameters
+    try:
+        client.post(REGISTER, form(), follow=True)
+    finally:
+        connection.force_debug_cursor = False
+    assert User.objects.filter(username="lixm").exists()
+    assert "core_user" in caplog.text  # the statements were logged...
+    assert LI_ID not in caplog.text and LI_ID[6:14] not in caplog.text  # ...without the number
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM core_user")
+        rows = cursor.fetchall()
+        cursor.execute("SELECT summary, before, after FROM audit_auditevent")
+        events = cursor.fetchall()
+    assert rows and not any(LI_ID in str(value) for row in rows for value in row)
+    assert events and not any(LI_ID in str(value) for row in events for value in row)
+
+
+# --- Identity verification by a clerk -----------------------------------------------------------
+
+
+def test_a_clerk_sees_the_accounts_awaiting_verification(client, clerk):
+    user = register()
+    client.force_login(clerk)
+    page = client.get(reverse("collection_office:identities")).content.decode()
+    assert "李晓梅" in page and user.id_number_masked in page and LI_ID not in page
+    assert verify_url(user) in page
+
+
+def test_a_clerk_verifies_an_identity_against_the_card(client, clerk):
+    user = register()
+    client.force_login(clerk)
+    page = client.get(verify_url(user)).content.decode()
+    assert "已查验居民身份证原件" in page and LI_ID not in page
+    response = client.post(verify_url(user), {"id_number": LI_ID, "papers_seen": "on"}, follow=True)
+    assert "已核验李晓梅（lixm）的实名身份" in response.content.decode()
+    user.refresh_from_db()
+    assert user.identity_verified_at is not None
+    event = AuditEvent.objects.get(action="account.verify_identity")
+    assert event.actor == clerk and event.after["method"] == IdentityMethod.PAPERS
+
+
+def test_verification_binds_the_person_to_their_own_subject(clerk):
+    user = register()
+    verify_identity(user=user, actor=clerk, method=IdentityMethod.PAPERS)
+    binding = SubjectBinding.objects.get(user=user)
+    assert binding.status == SubjectBinding.Status.APPROVED and binding.reviewed_by == clerk
+    subject = binding.subject
+    assert subject.kind == SubjectKind.NATURAL_PERSON and subject.name == "李晓梅"
+    assert subject.code is None and decrypt_identifier(subject.identifier_encrypted) == LI_ID
+
+
+def test_verification_binds_to_a_subject_the_platform_already_knows(clerk):
+    known = SubjectFactory(kind=SubjectKind.NATURAL_PERSON, name="李晓梅", identifier=LI_ID)
+    user = register()
+    verify_identity(user=user, actor=clerk, method=IdentityMethod.PAPERS)
+    assert SubjectBinding.objects.get(user=user).subject == known
+    assert Subject.objects.count() == 1
+
+
+def test_a_different_number_on_the_card_is_refused(client, clerk):
+    user = register()
+    client.force_login(clerk)
+    response = client.post(verify_url(user), {"id_number": WANG_ID, "papers_seen": "on"})
+    assert "与该账号注册时填写的公民身份号码不一致" in response.content.decode()
+    user.refresh_from_db()
+    assert user.identity_verified_at is None and not SubjectBinding.objects.exists()
+
+
+def test_the_clerk_must_confirm_seeing_the_card(client, clerk):
+    user = register()
+    client.force_login(clerk)
+    response = client.post(verify_url(user), {"id_number": LI_ID})
+    assert "请确认已查验居民身份证原件" in response.content.decode()
+    user.refresh_from_db()
+    assert user.identity_verified_at is None
+
+
+def test_an_identity_is_verified_once(clerk):
+    user = register()
+    verify_identity(user=user, actor=clerk, method=IdentityMethod.PAPERS)
+    with pytest.raises(IdentityAlreadyVerified, match="已完成实名核验"):
+        verify_identity(user=user, actor=clerk, method=IdentityMethod.PAPERS)
+    assert SubjectBinding.objects.filter(user=user).count() == 1
+
+
+def test_a_connector_can_verify_with_its_own_label():
+    from collection.registration import account_by_id_number
+
+    register()
+    user = account_by_id_number(LI_ID)
+    verify_identity(user=user, actor="江苏政务服务网统一身份认证", method=IdentityMethod.UNIFIED_IDENTITY)
+    event = AuditEvent.objects.get(action="account.verify_identity")
+    assert event.actor is None and event.actor_label == "江苏政务服务网统一身份认证"
+    assert SubjectBinding.objects.get(user=user).reviewed_by is None
+
+
+def test_only_clerks_verify_identities(client, provider_staff, catalog_admin):
+    user = register()
+    for outsider in (provider_staff, catalog_admin, user):
+        client.force_login(outsider)
+        assert client.get(reverse("collection_office:identities")).status_code == 403
+        assert client.post(verify_url(user), {"id_number": LI_ID, "papers_seen": "on"}).status_code == 403
+    user.refresh_from_db()
+    assert user.identity_verified_at is None
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    user = register()
+    for url in (reverse("collection_office:identities"), verify_url(user), reverse("account:home")):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_registrations_with_one_number_make_one_account(postgres_only):
+    """The check-then-insert is serialised per ID number (advisory lock), not left to luck."""
+    import threading
+
+    from django.db import connections
+
+    from collection.registration import RegistrationError
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(username: str) -> None:
+        barrier.wait()
+        try:
+            register(username=username)
+            outcomes.append("created")
+        except RegistrationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "refused"]
+    assert User.objects.filter(id_number_hash__gt="").count() == 1
