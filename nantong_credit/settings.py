@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Provider API (SPEC §6) ---------------------------------------------------------------
+# Per-token limits, counted per fixed window in the shared cache; "off" disables one.
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="60000/min")
+API_BATCH_RATE_PER_TOKEN = env.str("API_BATCH_RATE_PER_TOKEN", default="600/min")
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
