@@ -286,8 +286,6 @@ class SubjectBinding(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bindings")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="bindings")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    evidence = models.FileField(_("证明材料"), upload_to="bindings/%Y/%m/", blank=True)
-    evidence_name = models.CharField(_("材料文件名"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -306,6 +304,27 @@ class SubjectBinding(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
         verbose_name = _("主体绑定")
         verbose_name_plural = _("主体绑定")
+
+
+class BindingEvidence(models.Model):
+    """One document supporting a binding request (营业执照, 授权委托书), checked by content."""
+
+    class Kind(models.TextChoices):
+        BUSINESS_LICENCE = "business_licence", _("营业执照")
+        AUTHORISATION_LETTER = "authorisation_letter", _("授权委托书")
+
+    binding = models.ForeignKey(SubjectBinding, on_delete=models.CASCADE, related_name="evidence_files")
+    kind = models.CharField(_("材料类型"), max_length=30, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to="bindings/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["binding", "kind"]
+        verbose_name = _("绑定证明材料")
+        verbose_name_plural = _("绑定证明材料")
 
 
 class SelfDeclaration(models.Model):

@@ -20,6 +20,11 @@ class User(AbstractUser):
 
     class Meta:
         permissions = [("verify_identity", _("核验实名身份"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"], condition=~models.Q(id_number_hash=""), name="one_account_per_id_number"
+            )
+        ]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 

@@ -84,7 +84,38 @@ def load_demo() -> SeedReport:
         _ensure_catalog(actor=admin, providers=by_code, schemes=schemes, report=report)
         _ensure_subjects(actor=admin, report=report)
         _ensure_records(actor=admin, providers=by_code, report=report)
+        _ensure_demo_binding(actor=admin, report=report)
     return report
+
+
+# The demo company whose agent the `subject_user` account is, so that self-declaration and
+# (later) objections and repair can be tried at once.
+DEMO_BOUND_SUBJECT = "haisheng"
+
+
+def _ensure_demo_binding(*, actor, report: SeedReport) -> None:
+    from collection.models import SubjectBinding
+
+    user = get_user_model().objects.filter(username="subject_user").first()
+    if user is None or SubjectBinding.objects.filter(user=user).exists():
+        report.count("bindings", False)
+        return
+    spec = subjects.BY_KEY[DEMO_BOUND_SUBJECT]
+    subject = subject_by_identifier(spec.kind, spec.identifier)
+    now = timezone.now()
+    if user.identity_verified_at is None:
+        user.identity_verified_at = now
+        user.save(update_fields=["identity_verified_at"])
+    binding = SubjectBinding.objects.create(
+        user=user, subject=subject, status=SubjectBinding.Status.APPROVED,
+        reviewed_by=actor, reviewed_at=now, review_note="演示数据：已核验营业执照和授权委托书",
+    )
+    record_event(
+        action="binding.approve", actor=actor, obj=binding,
+        summary=f"初始化演示绑定：{user.username} 为 {subject.name} 经办人",
+        after={"user": user.username, "subject": subject.code, "status": binding.status},
+    )
+    report.count("bindings", True)
 
 
 # --- Accounts ---------------------------------------------------------------------------------

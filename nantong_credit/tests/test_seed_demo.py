@@ -235,3 +235,12 @@ def test_historical_demo_records_arrived_on_time(seeded):
     with_deadline = CreditRecord.objects.exclude(due_on=None)
     assert with_deadline.exists()
     assert not with_deadline.filter(is_late=True).exists()
+
+
+def test_the_demo_subject_user_acts_for_a_demo_company(seeded):
+    from collection.models import SubjectBinding
+
+    binding = SubjectBinding.objects.get(user__username="subject_user")
+    assert binding.status == SubjectBinding.Status.APPROVED
+    assert binding.subject.name == "南通海晟建设工程有限公司"
+    assert binding.user.identity_verified_at is not None
