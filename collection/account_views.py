@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from .account_forms import AttachmentsForm, BindingRequestForm, ItemDataForm, RegistrationForm, apply_errors
-from .bindings import BindingError, bindings_of, bound_subjects, evidence_files, read_evidence, request_binding
+from .bindings import BindingError, bindings_of, bound_subjects, evidence_of, request_binding
 from .declarations import (
     MAX_ATTACHMENTS,
     DeclarationError,
@@ -25,7 +25,14 @@ from .declarations import (
     submit_declaration,
 )
 from .registration import RegistrationError, register_account
-from .review_permissions import DECLARE, REQUEST_BINDING, get_own_attachment, get_own_binding, get_own_declaration
+from .review_permissions import (
+    DECLARE,
+    REQUEST_BINDING,
+    get_own_attachment,
+    get_own_binding,
+    get_own_declaration,
+    get_own_evidence,
+)
 from .uploads import limit_request_body, max_upload_bytes, private_file_response
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -106,18 +113,16 @@ def binding_new(request: HttpRequest) -> HttpResponse:
 def binding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     binding = get_own_binding(request.user, pk)
     return render(request, "collection/account/binding_detail.html", {
-        "binding": binding, "evidence": evidence_files(binding),
+        "binding": binding, "evidence": evidence_of(binding),
     })
 
 
 @login_required
 @never_cache
-def binding_evidence(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    found = read_evidence(get_own_binding(request.user, pk), kind)
-    if found is None:
-        raise Http404("no such evidence")
-    entry, content = found
-    return private_file_response(content, name=entry.original_name, content_type=entry.content_type)
+def binding_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    evidence = get_own_evidence(request.user, pk, evidence_pk)
+    return private_file_response(evidence.file.open("rb"), name=evidence.original_name,
+                                 content_type=evidence.content_type)
 
 
 # --- Self-declarations ------------------------------------------------------------------------

@@ -5,30 +5,23 @@ legal person or of an 个体工商户 asks for a binding with the 统一社会�
 of the 营业执照 and, for a legal person, a 授权委托书); a clerk of the 市公共信用信息中心 checks
 the evidence and approves or rejects. Every status change goes through `BINDING_TRANSITIONS`.
 
-The evidence files of one request are kept together in one archive built by the platform (the
-model has a single file field; see `_bundle`). Each member was checked by `collection.uploads`
-before it went in, and the archive is stored uncompressed, so reading it back is cheap and safe.
+Each evidence file is its own `BindingEvidence` row: checked by content in `collection.uploads`
+before it gets here, stored under a random name, with its size and SHA-256 kept for the record.
 """
 
-import io
-import json
 import unicodedata
-import uuid
-import zipfile
-from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from audit.services import record_event
 from catalog.models import SubjectKind
 
 from .identifiers import ORGANISATION_KINDS, IdentifierError, identifier_family, normalise_identifier
-from .models import Subject, SubjectBinding
+from .models import BindingEvidence, Subject, SubjectBinding
 from .personal_data import identifier_hash
 from .registration import account_id_number
 from .services import SubmissionInvalid, find_or_create_subject
@@ -45,16 +38,7 @@ BINDING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 LIVE_STATUSES = (Status.PENDING, Status.APPROVED)
 NOTE_MAX = SubjectBinding._meta.get_field("review_note").max_length
-MANIFEST = "manifest.json"
-
-
-class EvidenceKind:
-    BUSINESS_LICENCE = "business_licence"
-    AUTHORISATION_LETTER = "authorisation_letter"
-    LABELS = {
-        BUSINESS_LICENCE: gettext_lazy("营业执照（副本）"),
-        AUTHORISATION_LETTER: gettext_lazy("授权委托书"),
-    }
+Kind = BindingEvidence.Kind
 
 
 class BindingError(Exception):
@@ -64,20 +48,6 @@ class BindingError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-@dataclass(frozen=True)
-class EvidenceFile:
-    kind: str
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    member: str
-
-    @property
-    def label(self) -> str:
-        return str(EvidenceKind.LABELS.get(self.kind, self.kind))
 
 
 # --- Requests ---------------------------------------------------------------------------------
@@ -91,13 +61,27 @@ def request_binding(
         raise BindingError(_("请选择“法人和非法人组织”或“个体工商户”"), field="kind")
     if kind == SubjectKind.LEGAL_PERSON and letter is None:
         raise BindingError(_("代表法人和非法人组织办理的，须上传加盖公章的授权委托书"), field="letter")
-    evidence = [(EvidenceKind.BUSINESS_LICENCE, licence)]
+    evidence = [(Kind.BUSINESS_LICENCE, licence)]
     if letter is not None:
-        evidence.append((EvidenceKind.AUTHORISATION_LETTER, letter))
-    bundle, summary = _bundle(evidence)
-    with transaction.atomic():
-        subject = _subject_for_request(kind=kind, name=name, identifier=identifier, actor=user)
-        return _create_request(user=user, subject=subject, bundle=bundle, summary=summary)
+        evidence.append((Kind.AUTHORISATION_LETTER, letter))
+    stored: list[BindingEvidence] = []
+    try:
+        with transaction.atomic():
+            subject = _subject_for_request(kind=kind, name=name, identifier=identifier, actor=user)
+            binding = _create_request(user=user, subject=subject)
+            for evidence_kind, checked in evidence:
+                stored.append(_store_evidence(binding, evidence_kind, checked))
+            record_event(
+                action="binding.request", actor=user, obj=binding,
+                summary=f"{user.username} 申请绑定 {subject.name}",
+                after={"subject": subject.identifier_masked, "subject_name": subject.name, "status": binding.status,
+                       "evidence": [_evidence_summary(row) for row in stored]},
+            )
+    except Exception:
+        for row in stored:  # the rows go with the transaction; so must their files
+            row.file.delete(save=False)
+        raise
+    return binding
 
 
 def _subject_for_request(*, kind: str, name: str, identifier: str, actor) -> Subject:
@@ -133,7 +117,7 @@ def _comparable_name(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
-def _create_request(*, user, subject: Subject, bundle: bytes, summary: str) -> SubjectBinding:
+def _create_request(*, user, subject: Subject) -> SubjectBinding:
     live = SubjectBinding.objects.filter(user=user, subject=subject, status__in=LIVE_STATUSES).first()
     if live is not None:
         raise BindingError(
@@ -142,22 +126,31 @@ def _create_request(*, user, subject: Subject, bundle: bytes, summary: str) -> S
         )
     try:
         with transaction.atomic():  # a savepoint: a double click may race for the same binding
-            binding = SubjectBinding.objects.create(user=user, subject=subject, evidence_name=summary[:255])
+            return SubjectBinding.objects.create(user=user, subject=subject)
     except IntegrityError:
         raise BindingError(_("您已申请绑定“%(name)s”，无需重复申请") % {"name": subject.name}) from None
-    binding.evidence.save(f"{uuid.uuid4().hex}.zip", ContentFile(bundle), save=False)
+
+
+def _store_evidence(binding: SubjectBinding, kind: str, checked: CheckedUpload) -> BindingEvidence:
+    """The checked file under a random name, and its row. The file is written before the row is
+    inserted, so a failed insert removes the file here; the caller removes the others."""
+    evidence = BindingEvidence(
+        binding=binding, kind=kind, original_name=checked.original_name, content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256,
+    )
+    checked.file.seek(0)
+    evidence.file.save(checked.storage_name(), File(checked.file), save=False)
     try:
-        binding.save(update_fields=["evidence"])
-        record_event(
-            action="binding.request", actor=user, obj=binding,
-            summary=f"{user.username} 申请绑定 {subject.name}",
-            after={"subject": subject.identifier_masked, "subject_name": subject.name, "status": binding.status,
-                   "evidence": summary},
-        )
+        evidence.save()
     except Exception:
-        binding.evidence.delete(save=False)  # the row goes with the transaction; so must its file
+        evidence.file.delete(save=False)
         raise
-    return binding
+    return evidence
+
+
+def _evidence_summary(evidence: BindingEvidence) -> dict:
+    # The hash ties the audit trail to the exact file the clerk will look at.
+    return {"kind": evidence.kind, "name": evidence.original_name, "size": evidence.size, "sha256": evidence.sha256}
 
 
 # --- Decisions --------------------------------------------------------------------------------
@@ -246,50 +239,27 @@ def bind_own_subject(*, user, actor) -> SubjectBinding:
     return binding
 
 
-# --- Evidence ---------------------------------------------------------------------------------
-
-
-def _bundle(evidence: list[tuple[str, CheckedUpload]]) -> tuple[bytes, str]:
-    """(archive bytes, summary) of the checked files: one member per file plus a manifest."""
-    buffer = io.BytesIO()
-    manifest = []
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for kind, checked in evidence:
-            member = f"{kind}.{checked.file_type.extension}"
-            checked.file.seek(0)
-            with archive.open(member, "w") as target:
-                for chunk in iter(lambda: checked.file.read(64 * 1024), b""):
-                    target.write(chunk)
-            manifest.append({
-                "kind": kind, "member": member, "original_name": checked.original_name,
-                "content_type": checked.content_type, "size": checked.size, "sha256": checked.sha256,
-            })
-        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False))
-    summary = "；".join(f"{EvidenceKind.LABELS[kind]}：{checked.original_name}" for kind, checked in evidence)
-    return buffer.getvalue(), summary
-
-
-def evidence_files(binding: SubjectBinding) -> list[EvidenceFile]:
-    if not binding.evidence:
-        return []
-    with binding.evidence.open("rb") as stored, zipfile.ZipFile(stored) as archive:
-        return [EvidenceFile(**entry) for entry in json.loads(archive.read(MANIFEST))]
-
-
-def read_evidence(binding: SubjectBinding, kind: str) -> tuple[EvidenceFile, bytes] | None:
-    """One evidence file and its content, or None when the binding has no such file."""
-    entry = next((e for e in evidence_files(binding) if e.kind == kind), None)
-    if entry is None:
-        return None
-    with binding.evidence.open("rb") as stored, zipfile.ZipFile(stored) as archive:
-        return entry, archive.read(entry.member)
-
-
 # --- Queries ----------------------------------------------------------------------------------
 
 
+def _has_evidence() -> Exists:
+    return Exists(BindingEvidence.objects.filter(binding=OuterRef("pk")))
+
+
+def requested_bindings() -> QuerySet[SubjectBinding]:
+    """Bindings asked for with evidence. A natural person's binding to itself comes from identity
+    verification and has none: there is nothing in it for a clerk to review."""
+    return SubjectBinding.objects.filter(_has_evidence())
+
+
+def evidence_of(binding: SubjectBinding) -> QuerySet[BindingEvidence]:
+    return binding.evidence_files.order_by("pk")  # in upload order: the licence first
+
+
 def bindings_of(user) -> QuerySet[SubjectBinding]:
-    return SubjectBinding.objects.filter(user=user).select_related("subject").order_by("-created_at")
+    """The account's bindings; `has_evidence` tells a request apart from the binding to itself."""
+    return (SubjectBinding.objects.filter(user=user).select_related("subject")
+            .annotate(has_evidence=_has_evidence()).order_by("-created_at"))
 
 
 def bound_subjects(user) -> QuerySet[Subject]:
@@ -300,8 +270,8 @@ def bound_subjects(user) -> QuerySet[Subject]:
 
 
 def bindings_for_review(status: str = Status.PENDING) -> QuerySet[SubjectBinding]:
-    bindings = SubjectBinding.objects.select_related("user", "subject", "reviewed_by")
+    bindings = requested_bindings().select_related("user", "subject", "reviewed_by")
     if status:
         bindings = bindings.filter(status=status)
     # The oldest request first: the clerk works through the queue in order.
-    return bindings.exclude(evidence="").order_by("created_at", "pk")
+    return bindings.order_by("created_at", "pk")

@@ -18,7 +18,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,12 @@ def id_number_lookup(id_number: str) -> tuple[str, str]:
 @sensitive_variables("id_number", "value")
 def id_number_registered(id_number: str) -> bool:
     _value, lookup = id_number_lookup(id_number)
+    return id_number_taken(lookup)
+
+
+def id_number_taken(lookup: str) -> bool:
+    """The friendly pre-check of the form and of `register_account`. It cannot see a
+    registration committed a moment later; the unique constraint on `id_number_hash` can."""
     return User.objects.filter(id_number_hash=lookup).exists()
 
 
@@ -85,28 +91,27 @@ def register_account(
     except IdentifierError as exc:
         raise RegistrationError(exc.message, field="id_number") from None
     lookup = identifier_hash(RIC_FAMILY, result.value)
+    if id_number_taken(lookup):
+        raise RegistrationError(duplicate_id_message(), field="id_number")
     try:
-        with transaction.atomic():
-            _serialise_on(lookup)
-            if User.objects.filter(id_number_hash=lookup).exists():
-                raise RegistrationError(duplicate_id_message(), field="id_number")
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a refusal
             user = _create_user(
                 username, password, real_name.strip(), phone.strip(), email.strip(), result.value, lookup
             )
     except IntegrityError:
-        raise RegistrationError(_("该用户名已被使用，请换一个"), field="username") from None
+        raise _refusal_after_conflict(lookup) from None
     return user, result.warning
 
 
-def _serialise_on(lookup: str) -> None:
-    """Two registrations with the same ID number must not both pass the uniqueness check.
-
-    SQLite transactions here start IMMEDIATE and so are serialised anyway; on PostgreSQL a
-    transaction-level advisory lock on the hash does the same for this one number.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(lookup[:15], 16)])
+def _refusal_after_conflict(lookup: str) -> RegistrationError:
+    """What a uniqueness violation means to the person registering. Another registration got
+    in between the pre-check and the insert, with this ID number (constraint
+    `one_account_per_id_number`) or this username. The violation is raised only once that
+    registration has committed, so it is visible here; the ID number is said first, as the
+    one the person cannot change."""
+    if User.objects.filter(id_number_hash=lookup).exists():
+        return RegistrationError(duplicate_id_message(), field="id_number")
+    return RegistrationError(_("该用户名已被使用，请换一个"), field="username")
 
 
 @sensitive_variables("value")

@@ -8,10 +8,10 @@ declarations), so reviewing is gated by `change_selfdeclaration`, which only the
 catalog_admin role holds.
 """
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import DeclarationAttachment, SelfDeclaration, SubjectBinding
+from .bindings import requested_bindings
+from .models import BindingEvidence, DeclarationAttachment, SelfDeclaration, SubjectBinding
 
 VIEW_BINDINGS = "collection.view_subjectbinding"
 REVIEW_BINDINGS = "collection.change_subjectbinding"
@@ -23,6 +23,10 @@ DECLARE = "collection.add_selfdeclaration"
 
 def get_own_binding(user, pk: int) -> SubjectBinding:
     return get_object_or_404(SubjectBinding.objects.select_related("subject"), pk=pk, user=user)
+
+
+def get_own_evidence(user, binding_pk: int, pk: int) -> BindingEvidence:
+    return get_object_or_404(BindingEvidence, pk=pk, binding_id=binding_pk, binding__user=user)
 
 
 def get_own_declaration(user, pk: int) -> SelfDeclaration:
@@ -38,12 +42,12 @@ def get_own_attachment(user, declaration_pk: int, pk: int) -> DeclarationAttachm
 
 
 def get_binding_for_review(pk: int) -> SubjectBinding:
-    binding = get_object_or_404(SubjectBinding.objects.select_related("user", "subject", "reviewed_by"), pk=pk)
-    if not binding.evidence:
-        # A natural person's binding to itself comes from identity verification, not from
-        # evidence: there is nothing to review.
-        raise Http404("not a reviewable binding")
-    return binding
+    # Only requests: a natural person's binding to itself has no evidence and nothing to review.
+    return get_object_or_404(requested_bindings().select_related("user", "subject", "reviewed_by"), pk=pk)
+
+
+def get_evidence_for_review(binding_pk: int, pk: int) -> BindingEvidence:
+    return get_object_or_404(BindingEvidence, pk=pk, binding_id=binding_pk)
 
 
 def get_declaration_for_review(pk: int) -> SelfDeclaration:

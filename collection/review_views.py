@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,8 +25,7 @@ from .bindings import (
     BindingError,
     approve_binding,
     bindings_for_review,
-    evidence_files,
-    read_evidence,
+    evidence_of,
     reject_binding,
     revoke_binding,
 )
@@ -55,6 +54,7 @@ from .review_permissions import (
     get_attachment_for_review,
     get_binding_for_review,
     get_declaration_for_review,
+    get_evidence_for_review,
 )
 from .uploads import private_file_response
 
@@ -89,7 +89,7 @@ def binding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _binding_page(request, binding, *, approve_form=None, reject_form=None, revoke_form=None, status=200):
     return render(request, "collection/review/binding_detail.html", {
         "binding": binding,
-        "evidence": evidence_files(binding),
+        "evidence": evidence_of(binding),
         "can_decide": request.user.has_perm(REVIEW_BINDINGS),
         "can_verify": request.user.has_perm(VERIFY_IDENTITY),
         "approve_form": approve_form or ApproveBindingForm(),
@@ -147,12 +147,10 @@ def _decide_binding(request, binding, decide, done: str) -> HttpResponse:
 @login_required
 @permission_required(VIEW_BINDINGS, raise_exception=True)
 @never_cache
-def binding_evidence(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    found = read_evidence(get_binding_for_review(pk), kind)
-    if found is None:
-        raise Http404("no such evidence")
-    entry, content = found
-    return private_file_response(content, name=entry.original_name, content_type=entry.content_type)
+def binding_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    evidence = get_evidence_for_review(pk, evidence_pk)
+    return private_file_response(evidence.file.open("rb"), name=evidence.original_name,
+                                 content_type=evidence.content_type)
 
 
 # --- Identity verification --------------------------------------------------------------------

@@ -9,7 +9,6 @@ of their real type; the name the user gave is kept only for display.
 """
 
 import hashlib
-import io
 import os
 import unicodedata
 import uuid
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -222,14 +222,12 @@ def limit_request_body(max_bytes: int | Callable[[], int]):
     return decorator
 
 
-def private_file_response(content, *, name: str, content_type: str) -> FileResponse:
-    """A stored private file for a permission-checked view: its real type, a safe name, shown
-    in the browser (clerks read licences on screen) and kept out of every cache."""
+def private_file_response(content: File, *, name: str, content_type: str) -> FileResponse:
+    """A stored private file (open) for a permission-checked view: its real type, a safe name,
+    shown in the browser (clerks read licences on screen) and kept out of every cache."""
     extension = next((t.extension for t in ALLOWED_TYPES if t.content_type == content_type), None)
     if extension is None:  # never serve anything the checks above did not let in
         raise ValueError(f"refusing to serve content type {content_type!r}")
-    if isinstance(content, bytes):
-        content = io.BytesIO(content)  # FileResponse would iterate over a bytes object's ints
     response = FileResponse(content, filename=download_name(name, extension), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -21,6 +21,7 @@ from catalog.tests.factories import (
     publish,
 )
 from collection.bindings import approve_binding, request_binding
+from collection.models import BindingEvidence
 from collection.registration import IdentityMethod, register_account, verify_identity
 from collection.uploads import check_upload
 from nantong_credit import roles
@@ -206,6 +207,11 @@ def request_company_binding(user, company, letter=True):
         user=user, kind=SubjectKind.LEGAL_PERSON, name=company.name, identifier=company.code,
         licence=check_upload(pdf_upload()), letter=check_upload(png_upload()) if letter else None,
     )
+
+
+def evidence_file(binding, kind: str) -> BindingEvidence:
+    """The binding's stored evidence of one kind (`BindingEvidence.Kind`)."""
+    return binding.evidence_files.get(kind=kind)
 
 
 @pytest.fixture

@@ -1,19 +1,25 @@
 """Binding an account to an organisation with evidence a clerk checks (issue 3, SPEC §1)."""
 
+import hashlib
+from pathlib import Path
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from catalog.models import SubjectKind
-from collection.bindings import BINDING_TRANSITIONS, BindingError, approve_binding, evidence_files, reject_binding
-from collection.models import Subject, SubjectBinding
+from collection.bindings import BINDING_TRANSITIONS, BindingError, approve_binding, reject_binding
+from collection.models import BindingEvidence, Subject, SubjectBinding
 from collection.registration import IdentityMethod, verify_identity
 from nantong_credit import roles
 
 from .account_support import (  # noqa: F401  (fixtures)
     HAISHENG_USCC,
+    LI_ID,
     WANG_ID,
     company,
+    evidence_file,
     image_bytes,
     pdf_bytes,
     pdf_upload,
@@ -28,6 +34,7 @@ from .test_uploads import EXE
 pytestmark = pytest.mark.django_db
 NEW = reverse("account:binding_new")
 Status = SubjectBinding.Status
+Kind = BindingEvidence.Kind
 
 
 @pytest.fixture
@@ -46,7 +53,11 @@ def pending(applicant, company):
 
 def requests():
     """Bindings asked for with evidence (the applicant is also bound to itself)."""
-    return SubjectBinding.objects.exclude(evidence="")
+    return SubjectBinding.objects.filter(evidence_files__isnull=False).distinct()
+
+
+def stored_files(settings) -> list[Path]:
+    return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
 
 
 def post_request(client, *, licence=None, letter=None, **fields):
@@ -79,10 +90,38 @@ def test_it_records_a_request_with_good_evidence(client, applicant, company):
     assert response.redirect_chain[-1][0] == reverse("account:binding_detail", args=[binding.pk])
     page = response.content.decode()
     assert "已提交绑定申请" in page and "待审核" in page and "营业执照副本.pdf" in page and "授权委托书.png" in page
-    files = {f.kind: f for f in evidence_files(binding)}
-    assert files["business_licence"].content_type == "application/pdf"
-    assert files["authorisation_letter"].content_type == "image/png"
-    assert AuditEvent.objects.filter(action="binding.request", object_id=str(binding.pk)).exists()
+    assert "<strong>营业执照</strong>" in page and "<strong>授权委托书</strong>" in page
+    licence = evidence_file(binding, Kind.BUSINESS_LICENCE)
+    assert reverse("account:binding_evidence", args=[binding.pk, licence.pk]) in page
+
+
+def test_each_evidence_file_is_stored_as_its_own_row(applicant, company):
+    binding = request_company_binding(applicant, company)
+    licence, letter = binding.evidence_files.order_by("pk")
+    for row, kind, name, content_type, extension, content in (
+        (licence, Kind.BUSINESS_LICENCE, "营业执照副本.pdf", "application/pdf", ".pdf", pdf_bytes()),
+        (letter, Kind.AUTHORISATION_LETTER, "授权委托书.png", "image/png", ".png", image_bytes("PNG")),
+    ):
+        assert (row.kind, row.original_name, row.content_type, row.size) == (kind, name, content_type, len(content))
+        assert row.sha256 == hashlib.sha256(content).hexdigest()
+        with row.file.open("rb") as stored:
+            assert stored.read() == content
+        # Stored under a random name with the real type's extension, nothing the user typed.
+        assert row.file.name.startswith("bindings/") and row.file.name.endswith(extension)
+        assert name.removesuffix(extension) not in row.file.name
+    event = AuditEvent.objects.get(action="binding.request", object_id=str(binding.pk))
+    assert [e["sha256"] for e in event.after["evidence"]] == [licence.sha256, letter.sha256]
+
+
+def test_a_failed_request_leaves_no_rows_and_no_files(applicant, company, settings, monkeypatch):
+    def broken_audit(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr("collection.bindings.record_event", broken_audit)
+    with pytest.raises(RuntimeError):
+        request_company_binding(applicant, company)
+    assert not requests().exists() and not BindingEvidence.objects.exists()
+    assert stored_files(settings) == []
 
 
 def test_a_new_organisation_becomes_a_subject(client, applicant):
@@ -94,11 +133,11 @@ def test_a_new_organisation_becomes_a_subject(client, applicant):
     assert SubjectBinding.objects.get(subject=subject).status == Status.PENDING
 
 
-def test_an_executable_renamed_pdf_is_refused(client, applicant):
+def test_an_executable_renamed_pdf_is_refused(client, applicant, settings):
     client.force_login(applicant)
     response = post_request(client, licence=upload("营业执照.pdf", EXE, "application/pdf"))
     assert "“营业执照.pdf”不是PDF、JPEG或PNG文件" in response.content.decode()
-    assert not requests().exists()
+    assert not requests().exists() and stored_files(settings) == []
 
 
 def test_a_text_file_renamed_png_is_refused(client, applicant):
@@ -128,7 +167,7 @@ def test_an_individual_business_owner_needs_only_the_licence(client, applicant):
     code = make_uscc("92320612MA1WQ8T4K")
     post_request(client, kind=SubjectKind.INDIVIDUAL_BUSINESS, name="通州区金沙王记小吃店", identifier=code, letter=False)
     binding = requests().get()
-    assert [f.kind for f in evidence_files(binding)] == ["business_licence"]
+    assert list(binding.evidence_files.values_list("kind", flat=True)) == [Kind.BUSINESS_LICENCE]
 
 
 def test_a_wrong_code_is_refused_in_chinese(client, applicant):
@@ -166,9 +205,21 @@ def test_the_clerk_sees_pending_requests_with_their_evidence(client, clerk, pend
     queue = client.get(reverse("collection_office:bindings")).content.decode()
     assert "南通海晟纺织有限公司" in queue and "王建国" in queue and office("binding_detail", pending) in queue
     page = client.get(office("binding_detail", pending)).content.decode()
-    assert "营业执照副本.pdf" in page and "授权委托书.png" in page
-    assert office("binding_evidence", pending, "business_licence") in page
+    assert "<strong>营业执照</strong>：营业执照副本.pdf" in page and "<strong>授权委托书</strong>：授权委托书.png" in page
+    for kind in (Kind.BUSINESS_LICENCE, Kind.AUTHORISATION_LETTER):
+        assert office("binding_evidence", pending, evidence_file(pending, kind).pk) in page
     assert "通过绑定" in page and "驳回申请" in page
+
+
+def test_a_persons_binding_to_itself_is_not_in_the_clerks_queue(client, clerk, applicant):
+    own = applicant.bindings.get()  # made by the identity verification, without evidence
+    client.force_login(clerk)
+    queue = client.get(reverse("collection_office:bindings") + "?status=approved").content.decode()
+    assert office("binding_detail", own) not in queue
+    assert client.get(office("binding_detail", own)).status_code == 404
+    client.force_login(applicant)
+    home = client.get(reverse("account:home")).content.decode()
+    assert "王建国（本人）" in home and reverse("account:binding_detail", args=[own.pk]) not in home
 
 
 def test_the_clerk_approves_and_the_user_sees_it(client, clerk, pending):
@@ -253,35 +304,65 @@ def test_a_clerk_cannot_approve_their_own_binding(clerk, company):
 # --- Who may see the evidence -------------------------------------------------------------------
 
 
-def test_the_clerk_and_the_owner_open_the_evidence(client, clerk, pending):
+def test_the_clerk_and_the_owner_open_each_file_by_its_id(client, clerk, pending):
+    licence = evidence_file(pending, Kind.BUSINESS_LICENCE)
+    letter = evidence_file(pending, Kind.AUTHORISATION_LETTER)
     client.force_login(clerk)
-    response = client.get(office("binding_evidence", pending, "business_licence"))
+    response = client.get(office("binding_evidence", pending, licence.pk))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == pdf_bytes()
-    assert "no-store" in response["Cache-Control"] and "filename*=utf-8''" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"] and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == "inline; filename*=utf-8''" + quote("营业执照副本.pdf")
     client.force_login(pending.user)
-    own = client.get(reverse("account:binding_evidence", args=[pending.pk, "authorisation_letter"]))
+    own = client.get(reverse("account:binding_evidence", args=[pending.pk, letter.pk]))
     assert own.status_code == 200 and own["Content-Type"] == "image/png"
     assert b"".join(own.streaming_content) == image_bytes("PNG")
 
 
+def test_the_download_name_is_safe_whatever_the_file_was_called(client, clerk, pending):
+    licence = evidence_file(pending, Kind.BUSINESS_LICENCE)
+    # Worse than the upload check lets through: the response must be safe on its own.
+    BindingEvidence.objects.filter(pk=licence.pk).update(original_name='../../etc/"passwd\r\nSet-Cookie: x=1.exe')
+    client.force_login(clerk)
+    response = client.get(office("binding_evidence", pending, licence.pk))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition == 'inline; filename="\\"passwdSet-Cookie: x=1.pdf"'
+
+
 def test_nobody_else_opens_the_evidence(client, pending, nobody, catalog_admin, provider_staff):
-    stranger = register("lixm")  # a subject user, but not the applicant
+    licence = evidence_file(pending, Kind.BUSINESS_LICENCE)
+    stranger = register("lixm", LI_ID, "李晓梅")  # a subject user, but not the applicant
     client.force_login(stranger)
-    assert client.get(reverse("account:binding_evidence", args=[pending.pk, "business_licence"])).status_code == 404
+    assert client.get(reverse("account:binding_evidence", args=[pending.pk, licence.pk])).status_code == 404
     assert client.get(reverse("account:binding_detail", args=[pending.pk])).status_code == 404
     for outsider in (stranger, nobody, catalog_admin, provider_staff):
         client.force_login(outsider)
-        assert client.get(office("binding_evidence", pending, "business_licence")).status_code == 403
+        assert client.get(office("binding_evidence", pending, licence.pk)).status_code == 403
         assert client.get(reverse("collection_office:bindings")).status_code == 403
         assert client.post(office("approve_binding", pending), {"evidence_checked": "on"}).status_code == 403
     client.logout()
-    response = client.get(office("binding_evidence", pending, "business_licence"))
+    response = client.get(office("binding_evidence", pending, licence.pk))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     pending.refresh_from_db()
     assert pending.status == Status.PENDING
 
 
-def test_an_unknown_evidence_kind_is_404(client, clerk, pending):
+def test_a_file_is_not_reachable_through_another_binding(client, clerk, pending, company):
+    """The owner of one request cannot reach another request's file by pairing ids."""
+    other_user = register("zhaom", make_ric("32061119781120004"), "赵敏")
+    other = request_company_binding(other_user, company)
+    foreign = evidence_file(other, Kind.BUSINESS_LICENCE)
+    client.force_login(pending.user)
+    assert client.get(reverse("account:binding_evidence", args=[pending.pk, foreign.pk])).status_code == 404
     client.force_login(clerk)
-    assert client.get(office("binding_evidence", pending, "passport")).status_code == 404
+    assert client.get(office("binding_evidence", pending, foreign.pk)).status_code == 404
+    assert client.get(office("binding_evidence", other, foreign.pk)).status_code == 200
+
+
+def test_an_unknown_evidence_id_is_404(client, clerk, pending):
+    missing = BindingEvidence.objects.order_by("-pk").first().pk + 1
+    client.force_login(clerk)
+    assert client.get(office("binding_evidence", pending, missing)).status_code == 404
+    client.force_login(pending.user)
+    assert client.get(reverse("account:binding_evidence", args=[pending.pk, missing])).status_code == 404

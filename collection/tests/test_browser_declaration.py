@@ -1,10 +1,11 @@
-"""A company's agent declares a bank credit rating; the 经信委's reviewer checks the originals and
-approves; the agent sees the result (Art. 10). Drives Debian's Chromium against the live server."""
+"""A company's agent looks at the evidence of their binding, declares a bank credit rating; the
+经信委's reviewer checks the originals and approves; the agent sees the result (Art. 10). Drives
+Debian's Chromium against the live server."""
 
 import pytest
 from playwright.sync_api import expect
 
-from collection.models import CreditRecord, SelfDeclaration
+from collection.models import BindingEvidence, CreditRecord, SelfDeclaration
 
 from .account_support import (  # noqa: F401  (fixtures)
     PASSWORD,
@@ -40,6 +41,20 @@ def test_an_agent_declares_and_the_reviewer_approves(page, live_server, agent, r
     page.goto(f"{live_server.url}/account/")
     expect(page.get_by_role("heading", name="我的信用")).to_be_visible()
     expect(page.get_by_role("cell", name="南通海晟纺织有限公司")).to_be_visible()
+
+    # The binding's evidence: one entry per file, with its kind, each opened by its own link.
+    page.get_by_role("link", name="南通海晟纺织有限公司").click()
+    expect(page.get_by_role("heading", name="主体绑定：南通海晟纺织有限公司")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="营业执照：营业执照副本.pdf")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="授权委托书：授权委托书.png")).to_be_visible()
+    licence = BindingEvidence.objects.get(kind=BindingEvidence.Kind.BUSINESS_LICENCE)
+    link = page.get_by_role("link", name="查看 营业执照")
+    assert link.get_attribute("href") == f"/account/bindings/{licence.binding_id}/evidence/{licence.pk}/"
+    opened = page.request.get(f"{live_server.url}{link.get_attribute('href')}")
+    assert opened.status == 200 and opened.headers["content-type"] == "application/pdf"
+    assert opened.body() == pdf_bytes()
+
+    page.goto(f"{live_server.url}/account/")
     page.get_by_role("link", name="新建申报").click()
     page.get_by_role("link", name="申报银行资信等级").click()
     expect(page.get_by_role("heading", name="申报银行资信等级")).to_be_visible()

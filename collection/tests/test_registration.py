@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from catalog.models import SubjectKind
 from collection.models import Subject, SubjectBinding
 from collection.personal_data import decrypt_identifier
-from collection.registration import IdentityAlreadyVerified, IdentityMethod, verify_identity
+from collection.registration import IdentityAlreadyVerified, IdentityMethod, duplicate_id_message, verify_identity
 from nantong_credit import roles
 
 from .account_support import LI_ID, PASSWORD, WANG_ID, register
@@ -84,6 +84,31 @@ def test_the_service_refuses_a_second_account_for_the_same_number_too():
     register(username="first")
     with pytest.raises(RegistrationError, match="已注册过账号"):
         register(username="second")
+
+
+def test_a_registration_that_slips_past_the_pre_check_gets_the_same_clear_error(client, monkeypatch):
+    """Another registration with the number commits between the pre-check and the insert: the
+    unique constraint refuses the insert, and the person reads the same message, not a 500."""
+    register(username="first")
+    monkeypatch.setattr("collection.registration.id_number_taken", lambda lookup: False)
+    response = client.post(REGISTER, form(username="second"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"] == [duplicate_id_message()]
+    assert "该公民身份号码已注册过账号" in response.content.decode()
+    assert not User.objects.filter(username="second").exists()
+    assert list(User.objects.exclude(id_number_hash="").values_list("username", flat=True)) == ["first"]
+    assert not AuditEvent.objects.filter(action="account.register", summary__contains="second").exists()
+
+
+def test_a_username_taken_in_the_same_moment_is_still_a_username_error():
+    """The service has no username pre-check (the form has): the insert's violation says which."""
+    from collection.registration import RegistrationError
+
+    register(username="lixm", id_number=WANG_ID, real_name="王建国")
+    with pytest.raises(RegistrationError) as refused:
+        register(username="lixm")
+    assert (refused.value.field, refused.value.message) == ("username", "该用户名已被使用，请换一个")
+    assert User.objects.filter(username="lixm").get().real_name == "王建国"
 
 
 def test_it_refuses_an_id_number_with_a_wrong_check_digit_in_chinese(client):
@@ -241,7 +266,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_registrations_with_one_number_make_one_account(postgres_only):
-    """The check-then-insert is serialised per ID number (advisory lock), not left to luck."""
+    """Both pass the pre-check; the unique constraint lets one insert through and the other
+    registration is refused with the Chinese message, not left to luck."""
     import threading
 
     from django.db import connections
