@@ -152,34 +152,39 @@ class CatalogVersionQuerySet(GuardedQuerySet):
     published_lookup = "status"
 
 
-class CatalogItemQuerySet(GuardedQuerySet):
-    published_lookup = "version__status"
+class ChildQuerySet(GuardedQuerySet):
+    """Rows under a version: new rows may not be bulk-created under a published parent.
+
+    `parent_field` is the foreign key column to the parent, `parent_published_lookup` the path
+    from the parent to its version's status.
+    """
+
+    parent_field = ""
+    parent_published_lookup = ""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        if CatalogVersion.objects.filter(pk__in={o.version_id for o in objs}, status=PUBLISHED).exists():
+        parent_field = self.model._meta.get_field(self.parent_field)
+        parent_ids = {getattr(obj, parent_field.attname) for obj in objs}
+        parents = parent_field.related_model._base_manager.filter(pk__in=parent_ids)
+        if parents.filter(**{self.parent_published_lookup: PUBLISHED}).exists():
             raise CatalogLocked()
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class CatalogFieldQuerySet(GuardedQuerySet):
+class CatalogItemQuerySet(ChildQuerySet):
+    published_lookup = "version__status"
+    parent_field, parent_published_lookup = "version", "status"
+
+
+class CatalogFieldQuerySet(ChildQuerySet):
     published_lookup = "item__version__status"
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        if CatalogItem.objects.filter(pk__in={o.item_id for o in objs}, version__status=PUBLISHED).exists():
-            raise CatalogLocked()
-        return super().bulk_create(objs, *args, **kwargs)
+    parent_field, parent_published_lookup = "item", "version__status"
 
 
-class CatalogDocumentQuerySet(GuardedQuerySet):
+class CatalogDocumentQuerySet(ChildQuerySet):
     published_lookup = "version__status"
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        if CatalogVersion.objects.filter(pk__in={o.version_id for o in objs}, status=PUBLISHED).exists():
-            raise CatalogLocked()
-        return super().bulk_create(objs, *args, **kwargs)
+    parent_field, parent_published_lookup = "version", "status"
 
 
 def _is_published_version(version_id: int | None) -> bool:

@@ -135,13 +135,20 @@ def revoke_binding_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decide_binding(request, binding, decide, done: str) -> HttpResponse:
+    return _decide(request, decide, BindingError, f"{done}：{binding.user}（{binding.user.username}）— {binding.subject.name}",
+                   redirect("collection_office:binding_detail", pk=binding.pk))
+
+
+def _decide(request, decide, domain_error: type[Exception], success: str, then: HttpResponse) -> HttpResponse:
+    """Run a review decision; a refused transition (e.g. another clerk decided first) becomes
+    a message on the same page rather than an error page."""
     try:
         decide()
-    except BindingError as exc:
+    except domain_error as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{done}：{binding.user}（{binding.user.username}）— {binding.subject.name}")
-    return redirect("collection_office:binding_detail", pk=binding.pk)
+        messages.success(request, success)
+    return then
 
 
 @login_required
@@ -255,13 +262,8 @@ def reject_declaration_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decide_declaration(request, declaration, decide, done: str) -> HttpResponse:
-    try:
-        decide()
-    except DeclarationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{done}：{declaration.subject.name}")
-    return redirect("collection_office:declaration_detail", pk=declaration.pk)
+    return _decide(request, decide, DeclarationError, f"{done}：{declaration.subject.name}",
+                   redirect("collection_office:declaration_detail", pk=declaration.pk))
 
 
 @login_required
