@@ -40,7 +40,8 @@ def _provider_cards(user) -> list[Card]:
     ] if providers_of(user).exists() else []
     for provider in providers_of(user):
         cards.append(Card(provider.name, f"单位代码 {provider.code}。按目录报送本单位负责的信用信息（第九条）。", "building",
-                          [("接口令牌", reverse("collection_office:tokens", args=[provider.code])),
+                          [("批量导入", reverse("collection_office:imports", args=[provider.code])),
+                           ("接口令牌", reverse("collection_office:tokens", args=[provider.code])),
                            ("接口文档", reverse("api-docs"))]))
     return cards
 

@@ -167,6 +167,9 @@ IDENTIFIER_HASH_KEY = secret("IDENTIFIER_HASH_KEY")
 # (市经济和信息化部门, today 市工业和信息化局).
 SELF_DECLARATION_PROVIDER_CODE = env.str("SELF_DECLARATION_PROVIDER_CODE", default="gxj")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Bulk files (批量导入): the web server's body limit must allow a little more than this.
+BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=200_000)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

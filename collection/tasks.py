@@ -1,0 +1,24 @@
+"""Background work of the collection app."""
+
+from celery import shared_task
+
+from .bulk_imports import TRANSIENT_ERRORS, fail_import, run_import
+
+RETRY_DELAYS = (5, 30, 120)  # seconds; a database restart or failover is over within minutes
+
+
+@shared_task(bind=True, acks_late=True, max_retries=len(RETRY_DELAYS))
+def process_bulk_import(self, import_id: int) -> None:
+    """Check and import an uploaded batch (`collection.bulk_imports.run_import`).
+
+    Idempotent: a batch already finished or being processed is left alone, so a redelivered
+    message does nothing. Only transient database errors are retried (with backoff); any other
+    failure ends the batch as failed inside `run_import`, without taking the worker down.
+    """
+    try:
+        run_import(import_id=import_id)
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            fail_import(import_id=import_id)
+            return
+        raise self.retry(exc=exc, countdown=RETRY_DELAYS[self.request.retries]) from None
