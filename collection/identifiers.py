@@ -12,6 +12,7 @@ Chinese messages, and handles two cases the library does not decide the way the 
 """
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -155,13 +156,10 @@ def _birth_date(value: str) -> dt.date:
 
 
 def _check_division(value: str, born: dt.date) -> IdentifierResult:
-    known = {key for _part, props in numdb.get("cn/loc").info(value[:6]) for key in props}
-    if "province" not in known:
+    status = _division_status(value[:6], born.year)
+    if status == _DIVISION_INVALID:
         raise IdentifierError(_("公民身份号码前6位%(c)s不是有效的行政区划代码") % {"c": value[:6]})
-    try:
-        ric.get_birth_place(value)
-    except (InvalidComponent, KeyError):
-        # KeyError: stdnum knows the province but has no county entry for the code at all.
+    if status == _DIVISION_NOT_IN_YEAR:
         return IdentifierResult(
             value,
             FLAG_UNKNOWN_DIVISION,
@@ -169,6 +167,27 @@ def _check_division(value: str, born: dt.date) -> IdentifierResult:
             % {"c": value[:6], "y": born.year},
         )
     return IdentifierResult(value)
+
+
+_DIVISION_OK, _DIVISION_NOT_IN_YEAR, _DIVISION_INVALID = "ok", "not_in_year", "invalid"
+
+
+@functools.lru_cache(maxsize=65536)
+def _division_status(division: str, year: int) -> str:
+    """Whether a 6-digit division code is a county of that birth year. Cached: stdnum scans its
+    division database on every call, and a bulk file repeats the same few codes and years."""
+    known = {key for _part, props in numdb.get("cn/loc").info(division) for key in props}
+    if "province" not in known:
+        return _DIVISION_INVALID
+    # get_birth_place only reads the division and the birth year of the number it is given.
+    probe = f"{division}{year:04d}0101000"
+    probe += ric.calc_check_digit(probe + "0")
+    try:
+        ric.get_birth_place(probe)
+    except (InvalidComponent, KeyError):
+        # KeyError: stdnum knows the province but has no county entry for the code at all.
+        return _DIVISION_NOT_IN_YEAR
+    return _DIVISION_OK
 
 
 def normalise_any_identifier(raw) -> IdentifierResult:
