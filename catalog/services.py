@@ -5,9 +5,12 @@ is still a draft, validates through the models' `full_clean()` (Chinese messages
 `ValidationError` keyed by field) and writes an audit event in the same transaction.
 """
 
+import logging
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
@@ -109,9 +112,24 @@ def update_draft(*, version: CatalogVersion, actor, **changes: Any) -> CatalogVe
     return draft
 
 
+logger = logging.getLogger(__name__)
+
+# A value renewed in the shared cache whenever a version is published: readers that keep the
+# published catalog in memory (collection.selectors.PublishedItems) key it on this token too.
+PUBLISHED_CATALOG_TOKEN = "catalog:published:token"
+
+
+def _renew_published_token() -> None:
+    try:
+        cache.set(PUBLISHED_CATALOG_TOKEN, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 — the publication stands; readers' keys still hold the new pk
+        logger.warning("catalog: could not renew the published-catalog token in the shared cache")
+
+
 def publish_version(*, version: CatalogVersion, actor) -> CatalogVersion:
     """Publish a draft: from now on it is the public catalog, and immutable."""
     with transaction.atomic():
+        transaction.on_commit(_renew_published_token)
         draft = _locked_draft(version.pk)
         _check_publishable(draft)
         now = timezone.now()

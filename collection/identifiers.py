@@ -63,6 +63,8 @@ def identifier_family(kind: str) -> str:
 
 def tidy(raw) -> str:
     """What people type, as the library expects it: half-width, upper case, no separators."""
+    if raw.__class__ is str and raw.isascii() and raw.isalnum():
+        return raw.upper()  # the usual case, already tidy: NFKC and the filters change nothing
     text = unicodedata.normalize("NFKC", str(raw if raw is not None else ""))
     text = "".join(ch for ch in text if ch not in _SEPARATORS and not ch.isspace())
     return text.upper()

@@ -1,13 +1,55 @@
 """Read-side queries of the collection app."""
 
+import logging
+import threading
+
+from django.core.cache import cache
 from django.db.models import F, Prefetch, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from catalog.models import CatalogField, CatalogItem, CatalogVersion, Provider
 from catalog.selectors import published_version
+from catalog.services import PUBLISHED_CATALOG_TOKEN
 
 from .identifiers import IdentifierError, identifier_family, normalise_identifier
 from .models import ApiToken, CreditRecord, Subject
 from .personal_data import identifier_hash
+
+logger = logging.getLogger(__name__)
+
+# Items of published catalog versions, loaded once per process rather than on every single
+# submission (each load is three queries). A published version is immutable, so an entry can
+# only go stale when a key is reused: keys hold the version's pk and publication time and a
+# token that `catalog.services.publish_version` renews in the shared cache on every publication
+# (a restored database or a test database reusing pks), and any save of a version, item or field
+# in this process empties the cache (test databases, fixtures, admin edits of drafts).
+_ITEM_CACHE: dict[tuple, CatalogItem | None] = {}
+_ITEM_CACHE_LIMIT = 500
+_ITEM_CACHE_LOCK = threading.Lock()
+
+
+def clear_published_items_cache(*_args, **_kwargs) -> None:
+    with _ITEM_CACHE_LOCK:
+        _ITEM_CACHE.clear()
+
+
+for _model in (CatalogVersion, CatalogItem, CatalogField, Provider):
+    post_save.connect(clear_published_items_cache, sender=_model, weak=False,
+                      dispatch_uid=f"collection.published_items.save.{_model.__name__}")
+    post_delete.connect(clear_published_items_cache, sender=_model, weak=False,
+                        dispatch_uid=f"collection.published_items.delete.{_model.__name__}")
+m2m_changed.connect(clear_published_items_cache, sender=CatalogItem.providers.through, weak=False,
+                    dispatch_uid="collection.published_items.providers")
+
+
+def _published_token() -> str | None:
+    """The shared token of the latest publication, or None when the shared cache is unreachable
+    (then nothing is cached: correctness never depends on the cache)."""
+    try:
+        return cache.get(PUBLISHED_CATALOG_TOKEN, "")
+    except Exception:  # noqa: BLE001 — a cache outage must not stop submissions
+        logger.warning("collection: shared cache unreachable, loading catalog items uncached")
+        return None
 
 
 class PublishedItems:
@@ -20,11 +62,32 @@ class PublishedItems:
     def __init__(self, version: CatalogVersion | None = None):
         self.version = version if version is not None else published_version()
         self._items: dict[str, CatalogItem | None] = {}
+        self._token: str | None = None
 
     def get(self, code: str) -> CatalogItem | None:
         if code not in self._items:
-            self._items[code] = self._load(code)
+            self._items[code] = self._cached_load(code)
         return self._items[code]
+
+    def _cached_load(self, code: str) -> CatalogItem | None:
+        version = self.version
+        if version is None or version.status != CatalogVersion.Status.PUBLISHED or version.published_at is None:
+            return self._load(code)
+        if self._token is None:
+            self._token = _published_token()
+            if self._token is None:
+                return self._load(code)
+        key = (version.pk, version.published_at, self._token, code)
+        try:
+            return _ITEM_CACHE[key]
+        except KeyError:
+            pass
+        item = self._load(code)
+        with _ITEM_CACHE_LOCK:
+            if len(_ITEM_CACHE) >= _ITEM_CACHE_LIMIT:
+                _ITEM_CACHE.clear()
+            _ITEM_CACHE[key] = item
+        return item
 
     def _load(self, code: str) -> CatalogItem | None:
         if self.version is None:

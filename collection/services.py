@@ -552,6 +552,7 @@ class CheckMemo:
         self._fields: dict[int, tuple[tuple[CatalogField, ...], frozenset[str]]] = {}
         self._windows: dict[tuple, DisclosureWindow | str] = {}
         self._window_keys: dict[int, tuple[tuple[dt.date, ...], tuple[str, ...]]] = {}
+        self._dated: dict[tuple, DisclosureWindow] = {}
 
     def validate_data(self, item: CatalogItem, data: dict) -> tuple[dict, dict[str, list[str]]]:
         """The same as `validate_data(item.fields.all(), data)`, which checks each field alone."""
@@ -605,6 +606,11 @@ class CheckMemo:
             return disclosure_window(item=item, data=data, decision_date=None)
         starts, inputs = self._rules_of(item)
         key = (item.pk, bisect_right(starts, decision_date), *(_hashable(data.get(k)) for k in inputs))
+        # Dates repeat across a batch too: the finished window of a (rule, grade inputs, date).
+        dated_key = (key, decision_date)
+        window = self._dated.get(dated_key)
+        if window is not None:
+            return window
         found = self._windows.get(key)
         if found is None:
             found = _window_months(item, data, decision_date)
@@ -614,11 +620,15 @@ class CheckMemo:
         if isinstance(found, str):
             raise DisclosureError(found)
         maximum, minimum, grade = found
-        return DisclosureWindow(
+        window = DisclosureWindow(
             ends_on=None if maximum is None else decision_date + relativedelta(months=maximum),
             repairable_from=None if minimum is None else decision_date + relativedelta(months=minimum),
             grade=grade,
         )
+        if len(self._dated) >= _MEMO_LIMIT:
+            self._dated.clear()
+        self._dated[dated_key] = window  # frozen: safe to hand to every row
+        return window
 
     def _rules_of(self, item: CatalogItem) -> tuple[tuple[dt.date, ...], tuple[str, ...]]:
         """When the item's rules start, and the data keys a window depends on (the rules' grade

@@ -2,6 +2,7 @@ import pytest
 
 from catalog import services
 from catalog.models import Category, FieldType
+from collection.selectors import clear_published_items_cache
 
 from .factories import (
     CatalogDocumentFactory,
@@ -11,6 +12,14 @@ from .factories import (
     penalty_item,
     publish,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_published_items_cache():
+    """Each test starts without catalog items a previous test's database had."""
+    clear_published_items_cache()
+    yield
+    clear_published_items_cache()
 
 
 @pytest.fixture

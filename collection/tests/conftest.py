@@ -2,7 +2,17 @@ import pytest
 
 from nantong_credit import roles
 
+from collection.selectors import clear_published_items_cache
+
 from .factories import ProviderFactory, publish_test_catalog
+
+
+@pytest.fixture(autouse=True)
+def _fresh_published_items_cache():
+    """Each test starts without catalog items a previous test's database had."""
+    clear_published_items_cache()
+    yield
+    clear_published_items_cache()
 
 
 @pytest.fixture
