@@ -187,6 +187,24 @@ class CatalogDocumentQuerySet(ChildQuerySet):
     parent_field, parent_published_lookup = "version", "status"
 
 
+class LockedWhenPublished:
+    """A row of a catalog version refuses to be saved or deleted once the version is published;
+    each model says in `_is_locked` how it reaches its version."""
+
+    def _is_locked(self) -> bool:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._is_locked():
+            raise CatalogLocked()
+        return super().delete(*args, **kwargs)
+
+
 def _is_published_version(version_id: int | None) -> bool:
     return version_id is not None and CatalogVersion.objects.filter(pk=version_id, status=PUBLISHED).exists()
 
@@ -245,7 +263,7 @@ class CatalogVersion(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class CatalogItem(models.Model):
+class CatalogItem(LockedWhenPublished, models.Model):
     """A matter in the catalog (目录事项) within one version. `code` is stable across versions."""
 
     version = models.ForeignKey(CatalogVersion, on_delete=models.CASCADE, related_name="items")
@@ -317,15 +335,6 @@ class CatalogItem(models.Model):
             return True
         return self.pk is not None and CatalogItem.objects.filter(pk=self.pk, version__status=PUBLISHED).exists()
 
-    def save(self, *args, **kwargs):
-        if self._is_locked():
-            raise CatalogLocked()
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._is_locked():
-            raise CatalogLocked()
-        return super().delete(*args, **kwargs)
 
 
 class FieldType(models.TextChoices):
@@ -338,7 +347,7 @@ class FieldType(models.TextChoices):
     BOOLEAN = "boolean", _("是/否")
 
 
-class CatalogField(models.Model):
+class CatalogField(LockedWhenPublished, models.Model):
     """A data field (数据项) of a catalog item."""
 
     item = models.ForeignKey(CatalogItem, on_delete=models.CASCADE, related_name="fields")
@@ -395,18 +404,9 @@ class CatalogField(models.Model):
             return True
         return self.pk is not None and CatalogField.objects.filter(pk=self.pk, item__version__status=PUBLISHED).exists()
 
-    def save(self, *args, **kwargs):
-        if self._is_locked():
-            raise CatalogLocked()
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._is_locked():
-            raise CatalogLocked()
-        return super().delete(*args, **kwargs)
 
 
-class CatalogDocument(models.Model):
+class CatalogDocument(LockedWhenPublished, models.Model):
     """Published standards and working rules that accompany the catalog (Art. 7)."""
 
     version = models.ForeignKey(CatalogVersion, on_delete=models.CASCADE, related_name="documents")
@@ -429,15 +429,6 @@ class CatalogDocument(models.Model):
             return True
         return self.pk is not None and CatalogDocument.objects.filter(pk=self.pk, version__status=PUBLISHED).exists()
 
-    def save(self, *args, **kwargs):
-        if self._is_locked():
-            raise CatalogLocked()
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._is_locked():
-            raise CatalogLocked()
-        return super().delete(*args, **kwargs)
 
 
 @receiver(m2m_changed, sender=CatalogItem.providers.through)
