@@ -117,3 +117,51 @@ class ChainVerification(models.Model):
         if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
             return False
         return self.requested_at is None or self.requested_at >= timezone.now() - self.STALE_AFTER
+
+
+class ArchiveEntry(models.Model):
+    """The archive register (档案登记, Art. 20): every generated credit report, statistical report
+    and official document is registered with a number, its content hash and how long it is kept.
+
+    Like audit events, entries are only ever added; the file itself stays where its owner keeps it
+    and is referred to by `object_type`/`object_id`, its hash proving it unaltered.
+    """
+
+    class Kind(models.TextChoices):
+        CREDIT_REPORT = "credit_report", _("信用报告")
+        STATISTICAL_REPORT = "statistical_report", _("统计报表")
+        OFFICIAL_DOCUMENT = "official_document", _("公文及处理决定")
+        CASE_FILE = "case_file", _("异议及修复案卷")
+
+    number = models.CharField(_("档案编号"), max_length=40, unique=True)
+    kind = models.CharField(_("类别"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("题名"), max_length=300)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    sha256 = models.CharField(_("内容哈希"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    retention_years = models.PositiveSmallIntegerField(
+        _("保管期限（年）"), null=True, blank=True, help_text=_("空表示永久")
+    )
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+        null=True, blank=True, related_name="+", verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["kind", "-registered_at"])]
+        verbose_name = _("档案登记")
+        verbose_name_plural = _("档案登记")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def retain_until(self):
+        if self.retention_years is None:
+            return None
+        day = timezone.localdate(self.registered_at)
+        return day.replace(year=day.year + self.retention_years) if not (day.month == 2 and day.day == 29) \
+            else day.replace(year=day.year + self.retention_years, day=28)

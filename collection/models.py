@@ -64,7 +64,6 @@ class RecordStatus(models.TextChoices):
     ACTIVE = "active", _("有效")
     CORRECTED = "corrected", _("已更正")
     REVOKED = "revoked", _("已撤销")
-    SUSPENDED = "suspended", _("暂停查询")
     EXPIRED = "expired", _("公示期满")
 
 
@@ -116,6 +115,10 @@ class CreditRecord(models.Model):
     due_on = models.DateField(_("应报送日期"), null=True, blank=True)
     is_late = models.BooleanField(_("逾期报送"), default=False)
     repaired_at = models.DateTimeField(_("修复时间"), null=True, blank=True)
+    # Art. 14, last sentence: set while a provider is late answering an objection against this
+    # record; the record is then withheld from every query until the provider answers. It is
+    # not a status because the record's own status (active, corrected) must survive it.
+    suspended_since = models.DateTimeField(_("暂停查询时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,7 +3,11 @@ from django.http import HttpRequest
 
 
 def portal(request: HttpRequest) -> dict:
-    return {"SITE_NAME": settings.SITE_NAME, "CENTER_NAME": settings.CENTER_NAME}
+    from .notifications import unread_count
+
+    user = getattr(request, "user", None)
+    unread = unread_count(user) if user is not None else 0
+    return {"SITE_NAME": settings.SITE_NAME, "CENTER_NAME": settings.CENTER_NAME, "inbox_unread": unread}
 
 
 def office(request: HttpRequest) -> dict:

@@ -78,3 +78,28 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_workday else '休'} {self.note}"
+
+
+class Notification(models.Model):
+    """A message in a user's in-site inbox (站内信); the same text is also sent by email.
+
+    Workflows with legal deadlines (objections, repair, authorisations) tell every party of each
+    step here, so that a user who ignores email still finds it when logging in.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+
+    def __str__(self) -> str:
+        return self.title

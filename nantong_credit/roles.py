@@ -30,8 +30,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.add_selfdeclaration",
         "collection.view_selfdeclaration",
         "collection.add_subjectbinding",
+        # Art. 11: grant or refuse requesters' queries; order its own credit report.
+        "inquiry.change_authorization",
+        "inquiry.add_creditreport",
+        # Art. 13, 16: objections and repair applications against its own records.
+        "objections.add_objection",
+        "repair.add_repairapplication",
     ],
-    REQUESTER: [],
+    REQUESTER: [
+        "inquiry.add_authorization",
+        "inquiry.view_authorization",
+        "inquiry.add_creditreport",
+    ],
     PROVIDER_STAFF: [
         "collection.view_creditrecord",
         "collection.add_creditrecord",
@@ -41,6 +51,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.change_apitoken",
         "collection.view_bulkimport",
         "collection.add_bulkimport",
+        # Art. 14: answer objections the center referred; Art. 16: decide repair applications.
+        "objections.view_objection",
+        "objections.answer_objection",
+        "repair.view_repairapplication",
+        "repair.decide_repair",
     ],
     CENTER_CLERK: [
         "collection.view_subject",
@@ -53,6 +68,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.view_subjectbinding",
         "collection.change_subjectbinding",
         "core.verify_identity",
+        # Art. 13-14: review objections within 5 working days, correct, refer.
+        "objections.view_objection",
+        "objections.review_objection",
+        "repair.view_repairapplication",
+        # Art. 11: check signed authorization letters.
+        "inquiry.view_authorization",
+        "inquiry.review_letter",
+        "inquiry.add_creditcommitment",
+        # Art. 20: the archive register.
+        "audit.view_archiveentry",
     ],
     CATALOG_ADMIN: [
         "catalog.view_catalogversion",
@@ -77,10 +102,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     GOVERNMENT_USER: [
         "collection.view_subject",
+        # Art. 12: batch credit checks of the subjects of a procurement, subsidy or evaluation.
+        "inquiry.add_batchcheck",
+        "inquiry.view_batchcheck",
+        "inquiry.add_creditcommitment",
+        "inquiry.view_creditcommitment",
     ],
     AUDITOR: [
         "audit.view_auditevent",
         "audit.verify_auditevent",
+        "audit.view_archiveentry",
+        "inquiry.view_querylog",
     ],
 }
 

@@ -131,6 +131,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nantong_credit.tasks.warn_about_unknown_holiday_years",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Deadlines of objections and repair applications: reminders before, consequences after.
+    # Each sweep reads the database and is safe to run twice; every 5 minutes keeps a missed
+    # 24:00 deadline from being acted on more than a few minutes late.
+    "sweep-objection-deadlines": {
+        "task": "objections.tasks.sweep_objection_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
+    "sweep-repair-deadlines": {
+        "task": "repair.tasks.sweep_repair_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -259,4 +270,6 @@ LOGGING = {
 
 # --- Platform -------------------------------------------------------------------------------
 SITE_NAME = "南通信用网"
+# Where links in emails and QR codes on credit reports point.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CENTER_NAME = "南通市公共信用信息中心"

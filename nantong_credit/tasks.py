@@ -71,3 +71,23 @@ def _send_warning(years: list[int]) -> int:
     # One message per person: managers of different departments need not see each other's addresses.
     messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
     return get_connection().send_messages(messages) or 0
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def email_notification(self, notification_id: int) -> bool:
+    """Email one inbox message to its recipient, once: a retry after a crash between sending and
+    marking may send it twice, never zero times; a message already emailed is skipped."""
+    from .models import Notification
+    from .notifications import absolute_url
+
+    message = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if message is None or message.emailed_at is not None or not message.recipient.email:
+        return False
+    body = message.body
+    if message.link:
+        body = f"{body}\n\n{absolute_url(message.link)}"
+    body = f"{body}\n\n—— {settings.SITE_NAME}（本邮件由系统自动发送，请勿回复）"
+    EmailMessage(subject=f"【{settings.SITE_NAME}】{message.title}", body=body.strip(),
+                 to=[message.recipient.email]).send()
+    Notification.objects.filter(pk=message.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    return True

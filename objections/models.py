@@ -1,1 +1,114 @@
-"""Models arrive with this app's issue."""
+"""Objections (异议, Art. 13-14): a subject disputes records; the center reviews within 5 working
+days and either corrects a platform error or refers the case to the provider, who answers within
+7 working days. The states and transitions live in `objections.workflow`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Provider
+from collection.models import CreditRecord, Subject
+
+
+class Objection(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待中心审核")
+        REFERRED = "referred", _("待信息提供单位核查")
+        ANSWERED = "answered", _("提供单位已答复")
+        CLOSED = "closed", _("已办结")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    class Outcome(models.TextChoices):
+        PLATFORM_CORRECTED = "platform_corrected", _("平台技术差错，已更正")
+        CORRECTED = "corrected", _("信息有误，已更正（第十四条第一项）")
+        CONFIRMED = "confirmed", _("信息无误，予以维持（第十四条第二项）")
+        UNVERIFIABLE = "unverifiable", _("无法核实，附注声明（第十四条第三项）")
+        REJECTED = "rejected", _("不予受理")
+
+    number = models.CharField(_("案件编号"), max_length=30, unique=True)
+    follow_up_code_hash = models.CharField(max_length=64, help_text=_("查询码的哈希，查询码只在受理时显示一次"))
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="objections")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objections")
+    records = models.ManyToManyField(CreditRecord, through="ObjectionRecord", related_name="objections")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="objections")
+    statement = models.TextField(_("异议内容及理由"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    outcome = models.CharField(_("处理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    received_at = models.DateTimeField(_("受理时间"))
+    center_due_at = models.DateTimeField(_("中心办理期限"))
+    center_reminded_at = models.DateTimeField(null=True, blank=True)
+    referred_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
+    provider_due_at = models.DateTimeField(_("提供单位答复期限"), null=True, blank=True, db_index=True)
+    provider_reminded_at = models.DateTimeField(null=True, blank=True)
+    provider_overdue_at = models.DateTimeField(_("提供单位逾期时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    provider_reply = models.TextField(_("核查意见"), blank=True)
+    correction = models.JSONField(_("更正内容"), null=True, blank=True)
+    applicant_keeps_objection = models.BooleanField(_("申请人坚持异议"), default=False)
+    applicant_final_statement = models.TextField(_("申请人声明"), blank=True)
+    clerk_note = models.TextField(_("中心意见"), blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "center_due_at"]),
+            models.Index(fields=["status", "provider_due_at"]),
+            models.Index(fields=["provider", "status"]),
+            models.Index(fields=["subject", "-received_at"]),
+        ]
+        permissions = [
+            ("review_objection", _("审核异议申请")),
+            ("answer_objection", _("答复转办的异议")),
+        ]
+        verbose_name = _("异议申请")
+        verbose_name_plural = _("异议申请")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ObjectionRecord(models.Model):
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="objection_records")
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="objection_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["objection", "record"], name="objection_record_once")]
+        verbose_name = _("异议所涉记录")
+        verbose_name_plural = _("异议所涉记录")
+
+
+class ObjectionEvidence(models.Model):
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="evidence_files")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("文件"), upload_to="objections/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["objection", "uploaded_at"]
+        verbose_name = _("异议证明材料")
+        verbose_name_plural = _("异议证明材料")
+
+
+class ObjectionStep(models.Model):
+    """One step of the case's timeline, as every party sees it (the audit trail keeps the
+    tamper-evident copy)."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("环节"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("办理人"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    occurred_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["objection", "occurred_at", "id"]
+        verbose_name = _("办理环节")
+        verbose_name_plural = _("办理环节")

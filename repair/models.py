@@ -1,1 +1,91 @@
-"""Models arrive with this app's issue."""
+"""Credit repair (信用修复, Art. 15-17): a subject applies to the provider that made a dishonesty
+record (谁认定、谁修复) with evidence and a public credit commitment; the provider decides within a
+configurable number of working days; approval ends the record's disclosure and marks it repaired.
+The states and transitions live in `repair.workflow`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Provider
+from collection.models import CreditRecord, Subject
+
+
+class RepairApplication(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待认定单位审核")
+        APPROVED = "approved", _("准予修复")
+        REJECTED = "rejected", _("不予修复")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    number = models.CharField(_("申请编号"), max_length=30, unique=True)
+    follow_up_code_hash = models.CharField(max_length=64)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="repair_applications")
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="repair_applications")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="repair_applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="repair_applications"
+    )
+    rectification = models.TextField(_("整改及履行义务情况"))
+    not_intentional = models.BooleanField(_("非主观故意"), default=False, help_text=_("第十六条"))
+    commitment = models.ForeignKey(
+        "inquiry.CreditCommitment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("申请时间"))
+    due_at = models.DateTimeField(_("办理期限"), db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["provider", "status"]),
+            models.Index(fields=["record", "status"]),
+        ]
+        permissions = [("decide_repair", _("审核信用修复申请"))]
+        verbose_name = _("信用修复申请")
+        verbose_name_plural = _("信用修复申请")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RepairEvidence(models.Model):
+    application = models.ForeignKey(RepairApplication, on_delete=models.CASCADE, related_name="evidence_files")
+    file = models.FileField(_("文件"), upload_to="repair/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "uploaded_at"]
+        verbose_name = _("修复证明材料")
+        verbose_name_plural = _("修复证明材料")
+
+
+class RepairStep(models.Model):
+    """One step of the application's timeline as the parties see it."""
+
+    application = models.ForeignKey(RepairApplication, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("环节"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("办理人"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    occurred_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["application", "occurred_at", "id"]
+        verbose_name = _("办理环节")
+        verbose_name_plural = _("办理环节")

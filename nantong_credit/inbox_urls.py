@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import inbox_views as views
+
+app_name = "inbox"
+
+urlpatterns = [
+    path("", views.inbox, name="list"),
+    path("<int:pk>/open/", views.open_message, name="open"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+]

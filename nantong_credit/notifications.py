@@ -1,0 +1,54 @@
+"""Telling people what happened (SPEC §4: "notifications by email and an in-site inbox, in
+Chinese, for each step and each party").
+
+`notify` writes one inbox message per recipient inside the caller's transaction, and sends the
+email only after that transaction commits (a rolled-back step tells nobody); the email goes out
+from a Celery task that takes the message's id and is safe to retry.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+
+from .models import Notification, User
+
+
+def notify(recipients: Iterable[User], *, title: str, body: str = "", link: str = "") -> list[Notification]:
+    seen: set[int] = set()
+    messages = []
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        messages.append(Notification.objects.create(recipient=user, title=title[:200], body=body, link=link[:300]))
+    ids = [message.pk for message in messages]
+    if ids:
+        transaction.on_commit(lambda: _queue_emails(ids))
+    return messages
+
+
+def _queue_emails(ids: list[int]) -> None:
+    from .tasks import email_notification
+
+    for pk in ids:
+        email_notification.delay(pk)
+
+
+def absolute_url(path: str) -> str:
+    if not path or path.startswith("http"):
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, notification: Notification) -> None:
+    from django.utils import timezone
+
+    if notification.recipient_id == user.pk and notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
