@@ -52,7 +52,7 @@ def _plain(value: Any) -> Any:
     return json.loads(text, parse_float=_round_trip_float)
 
 
-def _normalised_ip(raw: str | None) -> str | None:
+def normalised_ip(raw: str | None) -> str | None:
     """The address as the database stores it (IPv6 compressed, IPv4-mapped kept readable), or
     None for anything that is not an address (a misconfigured proxy must not break a service)."""
     if not raw:
@@ -150,7 +150,7 @@ def record_event(
         summary=str(summary)[:300],
         before=_plain(before),
         after=_plain(after),
-        ip_address=_normalised_ip(ip_address or current_ip.get()),
+        ip_address=normalised_ip(ip_address or current_ip.get()),
         prev_hash=head.last_hash,
     )
     event.hash = event_hash(event)
@@ -188,7 +188,7 @@ def request_chain_verification(*, user, ip_address: str | None = None) -> ChainV
         if pending is not None:
             return pending
         run = ChainVerification.objects.create(
-            requested_by=user, requested_from=_normalised_ip(ip_address or current_ip.get()),
+            requested_by=user, requested_from=normalised_ip(ip_address or current_ip.get()),
         )
         transaction.on_commit(lambda: run_chain_verification.delay(run.pk))
     return run

@@ -275,3 +275,17 @@ def bindings_for_review(status: str = Status.PENDING) -> QuerySet[SubjectBinding
         bindings = bindings.filter(status=status)
     # The oldest request first: the clerk works through the queue in order.
     return bindings.order_by("created_at", "pk")
+
+
+def accounts_acting_for(subject: Subject):
+    """The active accounts bound to `subject` now: they receive its notifications and answer its
+    authorization requests."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        bindings__subject=subject, bindings__status=Status.APPROVED, is_active=True
+    ).distinct().order_by("pk")
+
+
+def acts_for(user, subject: Subject) -> bool:
+    return bound_subjects(user).filter(pk=subject.pk).exists()

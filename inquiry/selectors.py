@@ -1,0 +1,124 @@
+"""How records are laid out wherever they are disclosed: the public subject page, the public API,
+an authorized query, a credit report and the subject's own view all use these, so a record reads
+the same everywhere (its public fields, its provider, its dates and its marks).
+
+Which records may be shown is decided by `collection.visibility`, never here.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import CatalogItem, Category
+from catalog.selectors import published_version
+from collection.models import CreditRecord
+
+CATEGORY_ORDER = {code: position for position, code in enumerate(Category.values)}
+
+
+@dataclass
+class DisplayField:
+    key: str
+    label: str
+    value: object
+
+
+@dataclass
+class RecordView:
+    record: CreditRecord
+    fields: list[DisplayField]
+    notes: list[str]
+
+    @property
+    def marks(self):
+        return getattr(self.record, "marks", None) or list(self.record.annotations.filter(is_active=True))
+
+
+@dataclass
+class Section:
+    code: str
+    name: str
+    category: str
+    category_label: str
+    records: list[RecordView] = field(default_factory=list)
+
+
+def _published_items() -> dict[str, CatalogItem]:
+    version = published_version()
+    if version is None:
+        return {}
+    items = version.items.prefetch_related("fields").order_by("position", "code")
+    return {item.code: item for item in items}
+
+
+def public_fields(record: CreditRecord, item: CatalogItem | None, *, include_private: bool = False) -> list[DisplayField]:
+    """The record's field values in the catalog's order, public fields only unless the viewer
+    has a right to all (the subject itself, an authorized requester for that scope)."""
+    item = item or record.catalog_item
+    shown = []
+    for catalog_field in item.fields.all():
+        if not (catalog_field.is_public or include_private):
+            continue
+        value = record.data.get(catalog_field.key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        shown.append(DisplayField(catalog_field.key, catalog_field.label, value))
+    return shown
+
+
+def disclosure_notes(record: CreditRecord, today: dt.date | None = None) -> list[str]:
+    """In plain Chinese: until when the record is published and from when repair may be asked."""
+    today = today or timezone.localdate()
+    notes = []
+    if record.disclosure_ends_on is None:
+        notes.append(_("长期公示"))
+    elif record.disclosure_ends_on >= today:
+        notes.append(_("公示至%(date)s，届满后自动停止公示") % {"date": _cn_date(record.disclosure_ends_on)})
+    else:
+        notes.append(_("已于%(date)s公示期满") % {"date": _cn_date(record.disclosure_ends_on)})
+    if record.is_dishonesty and record.repaired_at is None and record.repairable_from is not None:
+        if record.repairable_from <= today:
+            notes.append(_("信息主体现可申请信用修复"))
+        else:
+            notes.append(_("自%(date)s起可申请信用修复") % {"date": _cn_date(record.repairable_from)})
+    return notes
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def record_sections(records: Iterable[CreditRecord], *, include_private: bool = False,
+                    today: dt.date | None = None) -> list[Section]:
+    """Records grouped by catalog item, items in the published catalog's order (categories in
+    the order of Art. 8); items no longer in the catalog come last, by name."""
+    items = _published_items()
+    sections: dict[str, Section] = {}
+    for record in records:
+        item = items.get(record.item_code) or record.catalog_item
+        section = sections.get(record.item_code)
+        if section is None:
+            section = sections[record.item_code] = Section(
+                record.item_code, item.name, item.category, str(Category(item.category).label)
+                if item.category in Category.values else item.category,
+            )
+        section.records.append(RecordView(record, public_fields(record, item, include_private=include_private),
+                                          disclosure_notes(record, today)))
+    positions = {code: index for index, code in enumerate(items)}
+    return sorted(sections.values(), key=lambda s: (
+        CATEGORY_ORDER.get(s.category, 99), positions.get(s.code, len(positions)), s.name))
+
+
+def category_counts(sections: Iterable[Section]) -> list[tuple[str, int]]:
+    """(category label, number of records) in the order of Art. 8, for summaries."""
+    counts: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for section in sections:
+        counts[section.category] = counts.get(section.category, 0) + len(section.records)
+        labels[section.category] = section.category_label
+    return [(labels[c], counts[c]) for c in sorted(counts, key=lambda c: CATEGORY_ORDER.get(c, 99))]
