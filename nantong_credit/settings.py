@@ -270,6 +270,9 @@ LOGGING = {
 
 # --- Platform -------------------------------------------------------------------------------
 SITE_NAME = "南通信用网"
+# Working days a provider has to decide a credit repair application (Art. 16; the national
+# 信用修复管理办法 lets each authority set it within its own rules).
+REPAIR_DECISION_WORKDAYS = env.int("REPAIR_DECISION_WORKDAYS", default=5)
 # Where links in emails and QR codes on credit reports point.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CENTER_NAME = "南通市公共信用信息中心"
