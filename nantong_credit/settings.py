@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "nantong_credit.apps.CoreConfig",
     "audit",
     "catalog",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.context.AuditContextMiddleware",
@@ -267,6 +270,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Two-factor login: the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "南通信用网"
 
 # --- Platform -------------------------------------------------------------------------------
 SITE_NAME = "南通信用网"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
+from . import two_factor_views, views
 
 portal_patterns = ([
     path("", views.home, name="home"),
@@ -40,6 +40,8 @@ urlpatterns = [
     path("account/credit/", include("inquiry.account_urls")),
     path("account/", include("collection.account_urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/verify/", two_factor_views.verify, name="login_verify"),
+    path("accounts/two-factor/", two_factor_views.settings_page, name="two_factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

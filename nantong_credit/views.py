@@ -9,6 +9,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from catalog.selectors import published_categories
 
+from . import roles, two_factor, two_factor_views
 from .forms import LoginForm, PasswordChangeForm
 from .office import office_cards
 
@@ -31,13 +32,24 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def office_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "office/home.html", {"cards": office_cards(request.user)})
+    user = request.user
+    staff_roles = user.role_names - {roles.SUBJECT_USER, roles.REQUESTER}
+    return render(request, "office/home.html", {
+        "cards": office_cards(user),
+        "suggest_two_factor": bool(staff_roles) and not two_factor.is_enabled(user),
+    })
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.is_enabled(user):
+            return two_factor_views.start_second_step(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
