@@ -121,7 +121,9 @@ def _create_user(username: str, password: str, real_name: str, phone: str, email
         id_number_hash=lookup, id_number_encrypted=encrypt_identifier(value),
         id_number_masked=mask_identifier(value),
     )
-    user.groups.add(Group.objects.get(name=roles.SUBJECT_USER))
+    # A real-name account acts for itself (subject_user) and, once a clerk has verified its
+    # identity, may ask subjects for authorized queries (requester, Art. 11 "有效身份证明").
+    user.groups.add(*Group.objects.filter(name__in=[roles.SUBJECT_USER, roles.REQUESTER]))
     record_event(
         action="account.register", actor=user, obj=user, summary=f"注册账号 {user.username}（{real_name}）",
         after={"username": user.username, "real_name": real_name, "id_number": user.id_number_masked,

@@ -49,7 +49,7 @@ def test_it_registers_a_subject_user_and_signs_them_in(client):
     assert response.redirect_chain[-1][0] == reverse("account:home")
     user = User.objects.get(username="lixm")
     assert user.real_name == "李晓梅" and user.phone == "13912345678"
-    assert user.role_names == {roles.SUBJECT_USER}
+    assert user.role_names == {roles.SUBJECT_USER, roles.REQUESTER}
     assert user.identity_verified_at is None
     assert user.id_number_masked == LI_ID[:4] + "**********" + LI_ID[-4:]
     assert decrypt_identifier(user.id_number_encrypted) == LI_ID

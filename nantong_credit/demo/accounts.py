@@ -14,6 +14,8 @@ class AccountSpec:
     roles: list[str] = field(default_factory=list)
     is_superuser: bool = False
     providers: list[str] = field(default_factory=list)  # provider codes whose staff the user is
+    # Art. 11 lets only accounts with verified identity ask for authorized queries.
+    identity_verified: bool = False
 
 
 ACCOUNTS: list[AccountSpec] = [
@@ -24,5 +26,5 @@ ACCOUNTS: list[AccountSpec] = [
     AccountSpec("government_user", "施丽萍", [roles.GOVERNMENT_USER]),
     AccountSpec("auditor", "季永康", [roles.AUDITOR]),
     AccountSpec("subject_user", "顾海军", [roles.SUBJECT_USER]),
-    AccountSpec("requester", "王一帆", [roles.REQUESTER]),
+    AccountSpec("requester", "王一帆", [roles.REQUESTER], identity_verified=True),
 ]

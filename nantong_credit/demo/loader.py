@@ -144,6 +144,7 @@ def _ensure_account(
     user = User.objects.create(
         username=spec.username, real_name=spec.real_name, password=password.encoded(),
         is_staff=spec.is_superuser, is_superuser=spec.is_superuser,
+        identity_verified_at=timezone.now() if spec.identity_verified else None,
     )
     user.groups.add(*Group.objects.filter(name__in=spec.roles))
     staff_of = [providers[code] for code in spec.providers] if providers else []
