@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+"""The clerk's review of signed authorization letters, mounted at /office/authorizations/."""
+
+from django.urls import path
+
+from . import authorization_office_views as views
 
 app_name = "authorization_office"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.letters, name="letters"),
+    path("<int:pk>/", views.letter_detail, name="detail"),
+    path("<int:pk>/approve/", views.letter_approve, name="approve"),
+    path("<int:pk>/reject/", views.letter_reject, name="reject"),
+    path("<int:pk>/letter/", views.letter_file, name="letter"),
+]

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+"""The requester's authorized queries (Art. 11), mounted at /authorizations/."""
+
+from django.urls import path
+
+from . import authorization_views as views
 
 app_name = "authorizations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.authorization_list, name="list"),
+    path("new/", views.authorization_new, name="new"),
+    path("<int:pk>/", views.authorization_detail, name="detail"),
+    path("<int:pk>/letter/", views.authorization_letter, name="letter"),
+]

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Government use of credit information (Art. 12), mounted at /office/government/."""
+
+from django.urls import path
+
+from . import government_views as views
 
 app_name = "government"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.checks, name="checks"),
+    path("checks/new/", views.check_new, name="check_new"),
+    path("checks/<int:pk>/", views.check_detail, name="check_detail"),
+    path("checks/<int:pk>/result.xlsx", views.check_xlsx, name="check_xlsx"),
+    path("commitments/", views.commitments, name="commitments"),
+    path("commitments/new/", views.commitment_new, name="commitment_new"),
+]

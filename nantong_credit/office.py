@@ -50,6 +50,8 @@ def _auditor_cards(user) -> list[Card]:
     return [
         Card("审计日志", "查阅信用信息的归集、变更、披露和查询记录，核验审计链完整性（第十九至二十一条）。", "shield-check",
              [("审计日志", reverse("audit:events")), ("核验审计链", reverse("audit:verify"))]),
+        Card("档案登记", "信用报告、统计报表和公文的档案编号、保管期限和内容哈希（第二十条）。", "archive",
+             [("档案登记", reverse("archive:list"))]),
     ]
 
 
@@ -57,15 +59,37 @@ def _clerk_cards(user) -> list[Card]:
     return [
         Card("主体绑定审核", "核对营业执照和授权委托书，审核单位经办人的绑定申请；核验注册用户实名身份。", "person-vcard",
              [("绑定审核", reverse("collection_office:bindings")), ("实名核验", reverse("collection_office:identities"))]),
+        Card("书面授权书审核", "核对查询申请人上传的信息主体书面授权书（第十一条）。", "file-earmark-check",
+             [("授权书审核", reverse("authorization_office:letters")), ("信用承诺", reverse("government:commitments"))]),
         Card("工作日日历", "异议核查时限（5个工作日）按此日历计算。", "calendar3",
              [("查看日历", reverse("calendar:overview"))]),
+        Card("档案登记", "信用报告、统计报表和公文的档案编号、保管期限和内容哈希（第二十条）。", "archive",
+             [("档案登记", reverse("archive:list"))]),
     ]
 
 
 def _subject_user_cards(user) -> list[Card]:
     return [
-        Card("我的信用", "实名核验、主体绑定和自主申报（第十条）。", "person-badge",
-             [("我的信用", reverse("account:home")), ("自主申报", reverse("account:declarations"))]),
+        Card("我的信用", "实名核验、主体绑定和自主申报（第十条）；本主体的信用信息、查询授权和被查询记录（第十一条）。", "person-badge",
+             [("我的信用", reverse("account:home")), ("信用信息与授权", reverse("my_credit:home")),
+              ("自主申报", reverse("account:declarations")), ("信用报告", reverse("reports:mine"))]),
+    ]
+
+
+def _requester_cards(user) -> list[Card]:
+    return [
+        Card("授权查询", "经信息主体在线同意或书面授权后查询其授权查询信息（第十一条）。", "key",
+             [("我的授权查询", reverse("authorizations:list")), ("申请查询", reverse("authorizations:new")),
+              ("信用报告", reverse("reports:mine"))]),
+    ]
+
+
+def _government_cards(user) -> list[Card]:
+    return [
+        Card("批量信用核查", "上传或粘贴主体名单，核查失信、警示和良好信息，导出Excel（第十二条）。", "list-check",
+             [("批量核查", reverse("government:checks")), ("新建核查", reverse("government:check_new"))]),
+        Card("信用承诺", "登记和查阅信息主体作出的信用承诺（第十二条）。", "pen",
+             [("信用承诺", reverse("government:commitments"))]),
     ]
 
 
@@ -75,6 +99,8 @@ ROLE_CARDS = {
     roles.PROVIDER_STAFF: _provider_cards,
     roles.AUDITOR: _auditor_cards,
     roles.CENTER_CLERK: _clerk_cards,
+    roles.REQUESTER: _requester_cards,
+    roles.GOVERNMENT_USER: _government_cards,
 }
 
 
