@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The archive register (档案登记), mounted at /office/archive/."""
+
+from django.urls import path
+
+from . import archive_views as views
 
 app_name = "archive"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.entry_list, name="list"),
+    path("<str:number>/", views.entry_detail, name="detail"),
+]

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+"""Credit reports (信用报告), mounted at /reports/. `verify` is public (SPEC §6)."""
+
+from django.urls import path
+
+from . import report_views as views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("verify/", views.verify, name="verify"),
+    path("new/", views.new, name="new"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/download/", views.download, name="download"),
+]

@@ -1,0 +1,59 @@
+"""The states of a credit report and the one table of allowed transitions.
+
+    queued ──▶ generating ──▶ ready
+       │   ◀──────  │
+       │ (transient │
+       │   error)   ▼
+       └──────▶ failed
+
+A failed report stays failed: the subject or requester orders a new one, under a new number.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from inquiry.models import CreditReport
+
+Status = CreditReport.Status
+
+REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.QUEUED: frozenset({Status.GENERATING, Status.FAILED}),
+    # generating → generating: a stale run taken over by another worker (see `claimable`).
+    Status.GENERATING: frozenset({Status.GENERATING, Status.READY, Status.FAILED, Status.QUEUED}),
+    Status.READY: frozenset(),
+    Status.FAILED: frozenset(),
+}
+PENDING = (Status.QUEUED, Status.GENERATING)
+# A report takes about a second; one still "generating" after this was left by a worker that
+# died (acks_late redelivers its message), and may be taken again.
+STALE_AFTER = timedelta(minutes=10)
+
+
+class TransitionRefused(Exception):
+    pass
+
+
+def allowed_from(target: str) -> list[str]:
+    return [status for status, targets in REPORT_TRANSITIONS.items() if target in targets]
+
+
+def move(report_id: int, *, to: str, also: Q | None = None, **changes) -> bool:
+    """Conditionally move a report to `to`: only from a status the table allows (and matching
+    `also`), so that of two workers exactly one succeeds. True when this call moved it."""
+    condition = Q(pk=report_id, status__in=allowed_from(to))
+    if also is not None:
+        condition &= also
+    return CreditReport.objects.filter(condition).update(status=to, **changes) == 1
+
+
+def claimable() -> Q:
+    """Queued, or generating for so long that its worker must be gone."""
+    stale = timezone.now() - STALE_AFTER
+    return Q(status=Status.QUEUED) | Q(status=Status.GENERATING, created_at__lt=stale)
+
+
+def check(current: str, target: str) -> None:
+    if target not in REPORT_TRANSITIONS.get(current, frozenset()):
+        raise TransitionRefused(f"credit report cannot go from {current} to {target}")
