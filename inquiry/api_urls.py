@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""/api/v1/subjects/: the public subject API, included by nantong_credit/api_urls.py."""
+
+from django.urls import path
+
+from . import api_views
 
 app_name = "inquiry_api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:code>/", api_views.PublicSubjectView.as_view(), name="subject"),
+]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CatalogItem, Category
 from catalog.selectors import published_version
 from collection.models import CreditRecord
+from collection.selectors import PublishedItems
 
 CATEGORY_ORDER = {code: position for position, code in enumerate(Category.values)}
 
@@ -34,7 +35,8 @@ class RecordView:
 
     @property
     def marks(self):
-        return getattr(self.record, "marks", None) or list(self.record.annotations.filter(is_active=True))
+        prefetched = getattr(self.record, "marks", None)  # `collection.visibility.with_marks`
+        return prefetched if prefetched is not None else list(self.record.annotations.filter(is_active=True))
 
 
 @dataclass
@@ -47,11 +49,14 @@ class Section:
 
 
 def _published_items() -> dict[str, CatalogItem]:
+    """The published items in catalog order, each with its fields, from the per-process cache
+    that submissions use (two queries a page instead of one per item and its fields)."""
     version = published_version()
     if version is None:
         return {}
-    items = version.items.prefetch_related("fields").order_by("position", "code")
-    return {item.code: item for item in items}
+    items = PublishedItems(version)
+    codes = version.items.order_by("position", "code").values_list("code", flat=True)
+    return {code: item for code in codes if (item := items.get(code)) is not None}
 
 
 def public_fields(record: CreditRecord, item: CatalogItem | None, *, include_private: bool = False) -> list[DisplayField]:
@@ -74,6 +79,9 @@ def public_fields(record: CreditRecord, item: CatalogItem | None, *, include_pri
 def disclosure_notes(record: CreditRecord, today: dt.date | None = None) -> list[str]:
     """In plain Chinese: until when the record is published and from when repair may be asked."""
     today = today or timezone.localdate()
+    if record.repaired_at is not None:
+        repaired_on = timezone.localdate(record.repaired_at)
+        return [_("已于%(date)s完成信用修复，终止公示") % {"date": _cn_date(repaired_on)}]
     notes = []
     if record.disclosure_ends_on is None:
         notes.append(_("长期公示"))

@@ -1,0 +1,61 @@
+"""The public portal's search and subject pages (no login; SPEC §6 `/subjects/`).
+
+Which records are shown is decided by `collection.visibility` when the page is served; how a
+record reads by `inquiry.selectors`. Both pages are rate limited per client address.
+
+The query log (Art. 11) gets a row for every search and subject page of a logged-in account:
+who, when, what. Anonymous visitors leave no row: an address is personal information and says
+nothing of who asked, and a row per anonymous page view would make the log the largest table of
+the platform while recording nobody.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from collection.identifiers import tidy
+
+from .models import QueryLog
+from .public_forms import SearchForm
+from .querylog import log_query
+from .ratelimit import SEARCH, SUBJECT, limit_per_address, rate_limited_response, wait_seconds
+from .search import loggable_terms, public_subject, search_subjects, subject_disclosure
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    result = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        wait = wait_seconds(request, SEARCH)
+        if wait is not None:
+            return rate_limited_response(request, wait)
+        result = search_subjects(form.cleaned_data["q"], form.filters(), form.cleaned_data["page"] or 1)
+        if request.user.is_authenticated:
+            log_query(kind=QueryLog.Kind.SEARCH, actor=request.user, terms=loggable_terms(result.query))
+    return render(request, "inquiry/public/search.html", {
+        "form": form, "result": result, "page_query": _without_page(request),
+    })
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+@limit_per_address(SUBJECT)
+def subject_detail(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = tidy(code)
+    if canonical != code:
+        return redirect("subjects:detail", code=canonical, permanent=True)
+    subject = public_subject(code)
+    if subject is None:
+        return render(request, "inquiry/public/subject_not_found.html", {"code": loggable_terms(code)}, status=404)
+    today = timezone.localdate()
+    disclosure = subject_disclosure(subject, today)
+    if request.user.is_authenticated:
+        log_query(kind=QueryLog.Kind.PUBLIC_PAGE, actor=request.user, subject=subject, terms=subject.code)
+    return render(request, "inquiry/public/subject.html", {"disclosure": disclosure, "subject": subject, "today": today})

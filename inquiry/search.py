@@ -1,0 +1,261 @@
+"""Public search of subjects (公开检索): by 统一社会信用代码, exactly, or by any part of the name.
+
+Only legal persons and individual businesses are found; natural persons never are (Art. 11:
+their information is reached only through an authorized query).
+
+How a name term is matched, on PostgreSQL (migration `inquiry.0002` builds the indexes):
+
+- one or two characters: the stored column `name_grams` (every single character and character
+  pair of the name) contains the term, served by its GIN index. A trigram index cannot serve
+  such short terms and they are common in Chinese (四建, 金沙);
+- three characters and more: `name ILIKE '%term%'`, served by the trigram index. Never Django's
+  `icontains`, which compiles to `UPPER(name) LIKE …`, an expression no index serves.
+
+On SQLite (the embedded mode) a plain `LIKE` does it all.
+
+Counting every match of a common term (南, 有限) costs more than finding the page itself, so the
+count stops at `COUNT_CAP` (as many as the pages served hold) and the page says "1,000+". Up to
+that many matches come best first (the exact name, then names that start with the term, then
+shorter names); beyond it, in registration order, and the page suggests a longer term.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
+from django.utils.translation import gettext as _
+from stdnum.cn import ric, uscc
+
+from catalog.models import SubjectKind
+from collection.identifiers import looks_like_ric, mask_identifier, tidy
+from collection.models import CreditRecord, Subject
+from collection.visibility import public_filter, public_records, with_marks
+
+from .commitments import public_commitments
+from .models import CreditCommitment
+from .selectors import Section, category_counts, record_sections
+
+PAGE_SIZE = 20
+# Deeper pages are not served: nobody reads them, and scrapers would.
+MAX_PAGES = 50
+# Matches are counted up to what can be paged through, no further: at 1,000,000 subjects a
+# common term (有限, 科) has hundreds of thousands of matches, and counting even 10,000 of
+# them costs several times the page (bench/README.md). The page then says "1,000+".
+COUNT_CAP = MAX_PAGES * PAGE_SIZE
+MAX_TERM_LENGTH = 100
+
+PUBLIC_KINDS = (SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS)
+_CODE = re.compile(r"[0-9A-Z]{18}")
+
+# Nantong's districts and counties, as `Subject.district` names them.
+DISTRICTS = ["崇川区", "通州区", "海门区", "如东县", "启东市", "如皋市", "海安市", "南通经济技术开发区"]
+# 登记状态 as the registration authorities report it (市场主体 and 社会组织).
+REGISTRATION_STATUSES = ["存续（在营、开业、在册）", "正常", "迁出", "停业", "注销", "吊销", "撤销"]
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    district: str = ""
+    status: str = ""
+
+
+@dataclass
+class SearchResult:
+    """One page of matches. `total` is exact up to `COUNT_CAP`; `capped` says it went beyond."""
+
+    query: str
+    rows: list[Subject] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    page_count: int = 0
+    by_code: bool = False
+    notice: str = ""
+    count_cap: int = COUNT_CAP
+    dishonesty_counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.page_count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def clean_query(raw: str) -> str:
+    """Full-width letters and digits as half-width, spaces collapsed, bounded in length."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return " ".join(text.split())[:MAX_TERM_LENGTH]
+
+
+def as_code(query: str) -> str | None:
+    """The query as a 统一社会信用代码 (or an ID number), in any case or spacing; None for a name."""
+    value = tidy(query)
+    return value if _CODE.fullmatch(value) else None
+
+
+def loggable_terms(query: str) -> str:
+    """What the query log may keep of a query: a natural person's ID number only masked."""
+    code = as_code(query)
+    if code and looks_like_ric(code):
+        return mask_identifier(code)
+    return query
+
+
+def public_subjects() -> QuerySet[Subject]:
+    # `exclude` compiles to `kind <> 'natural_person'`, the predicate of both partial indexes.
+    return Subject.objects.exclude(kind=SubjectKind.NATURAL_PERSON)
+
+
+def search_subjects(query: str, filters: Filters | None = None, page: int = 1) -> SearchResult:
+    query = clean_query(query)
+    result = SearchResult(query=query)
+    if not query:
+        return result
+    queryset = _filtered(public_subjects(), filters or Filters())
+    code = as_code(query)
+    if code:
+        return _by_code(result, queryset, code)
+    if _looks_like_partial_code(query):
+        result.notice = _("统一社会信用代码应为18位，您输入了%(n)d位，请核对后重新输入。") % {"n": len(tidy(query))}
+        return result
+    return _by_name(result, queryset, page)
+
+
+def _filtered(queryset: QuerySet[Subject], filters: Filters) -> QuerySet[Subject]:
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.district:
+        queryset = queryset.filter(district=filters.district)
+    if filters.status:
+        queryset = queryset.filter(registration_status=filters.status)
+    return queryset
+
+
+def _looks_like_partial_code(query: str) -> bool:
+    value = tidy(query)
+    return value.isascii() and value.isalnum() and sum(ch.isdigit() for ch in value) >= 6
+
+
+def _by_code(result: SearchResult, queryset: QuerySet[Subject], code: str) -> SearchResult:
+    result.by_code = True
+    if looks_like_ric(code) and ric.is_valid(code) and not uscc.is_valid(code):
+        result.notice = _("自然人的信用信息不公开查询，须经本人授权后通过授权查询获取（《办法》第十一条）。")
+        return result
+    result.rows = list(queryset.filter(code=code))
+    result.total = len(result.rows)
+    result.page_count = 1 if result.rows else 0
+    if not result.rows and not uscc.is_valid(code):
+        result.notice = _("该统一社会信用代码校验位不正确，请核对是否抄写有误。")
+    _attach_counts(result)
+    return result
+
+
+def _by_name(result: SearchResult, queryset: QuerySet[Subject], page: int) -> SearchResult:
+    for word in result.query.split(" "):
+        queryset = queryset.filter(name_matches(word))
+    # One pass finds up to COUNT_CAP + 1 matches, unordered (in whatever order the index or
+    # the table yields them; `Subject.Meta.ordering` would sort every match first). They are the
+    # count and the set the pages are cut from: sorting or paging the whole match set of a
+    # common term again would cost far more than this.
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    result.count_cap = COUNT_CAP
+    result.capped = len(ids) > COUNT_CAP
+    ids = ids[:COUNT_CAP]
+    result.total = len(ids)
+    result.page_count = -(-result.total // PAGE_SIZE)
+    result.page = max(1, min(page, result.page_count or 1))
+    start = (result.page - 1) * PAGE_SIZE
+    if result.capped:  # in registration order
+        page_ids = sorted(ids)[start:start + PAGE_SIZE]
+        found = Subject.objects.in_bulk(page_ids)
+        result.rows = [found[pk] for pk in page_ids]
+    else:  # few enough to sort them all, best first
+        chosen = Subject.objects.filter(pk__in=ids).order_by(*_best_first(result.query))
+        result.rows = list(chosen[start:start + PAGE_SIZE])
+    _attach_counts(result)
+    return result
+
+
+def name_matches(word: str):
+    """A condition on `collection_subject` true when the name contains `word`."""
+    if connection.vendor != "postgresql":
+        return Q(name__contains=word)
+    if len(word) <= 2:
+        return RawSQL('"collection_subject"."name_grams" @> ARRAY[%s]::text[]', [word.lower()],
+                      output_field=BooleanField())
+    return RawSQL('"collection_subject"."name" ILIKE %s', [f"%{_escape_like(word)}%"], output_field=BooleanField())
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _best_first(query: str) -> list:
+    rank = Case(
+        When(name=query, then=Value(0)),
+        When(name__startswith=query, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return [rank, Length("name"), "name", "pk"]
+
+
+def _attach_counts(result: SearchResult) -> None:
+    """Public dishonesty records per subject of the page, by the one visibility rule: expired,
+    suspended and repaired records are not counted."""
+    ids = [subject.pk for subject in result.rows]
+    if not ids:
+        return
+    counts = (
+        CreditRecord.objects.filter(public_filter(), subject_id__in=ids, is_dishonesty=True)
+        .values("subject_id").annotate(n=Count("id")).order_by()
+    )
+    result.dishonesty_counts = {row["subject_id"]: row["n"] for row in counts}
+    for subject in result.rows:
+        subject.public_dishonesty_count = result.dishonesty_counts.get(subject.pk, 0)
+
+
+# --- One subject's public page and API answer ---------------------------------------------------
+
+
+@dataclass
+class SubjectDisclosure:
+    """What anyone may see of a subject today: its public records by catalog item, in the
+    catalog's order, with their marks, and its public credit commitments."""
+
+    subject: Subject
+    sections: list[Section]
+    commitments: list[CreditCommitment]
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return category_counts(self.sections)
+
+    @property
+    def record_count(self) -> int:
+        return sum(len(section.records) for section in self.sections)
+
+    @property
+    def dishonesty_count(self) -> int:
+        return sum(view.record.is_dishonesty for section in self.sections for view in section.records)
+
+
+def public_subject(code: str) -> Subject | None:
+    return public_subjects().filter(code=code).first()
+
+
+def subject_disclosure(subject: Subject, today: dt.date | None = None) -> SubjectDisclosure:
+    records = with_marks(public_records(subject.records.select_related("provider"), today))
+    return SubjectDisclosure(
+        subject=subject,
+        sections=record_sections(records, today=today),
+        commitments=list(public_commitments(subject)),
+    )

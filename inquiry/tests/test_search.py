@@ -1,0 +1,239 @@
+"""Public search at /subjects/?q=: by code, exactly, and by any part of the name."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from collection.tests.factories import SubjectFactory, make_ric, make_uscc, wrong_check
+from inquiry import search
+from inquiry.models import QueryLog
+
+from .public_support import (  # noqa: F401  (fixtures)
+    SIJIAN_CODE,
+    SIJIAN_NAME,
+    TODAY,
+    disclosed,
+    frozen_today,
+    named_subjects,
+    public_catalog,
+    scjgj,
+    sijian,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("subjects:search")
+
+
+def names(response) -> list[str]:
+    return [subject.name for subject in response.context["result"].rows]
+
+
+def find(client, q, **params):
+    response = client.get(URL, {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+# --- By code ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", [
+    SIJIAN_CODE,
+    SIJIAN_CODE.lower(),
+    f" {SIJIAN_CODE[:6]} {SIJIAN_CODE[6:12]}  {SIJIAN_CODE[12:]} ",
+    SIJIAN_CODE.translate(str.maketrans("0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ")),
+])
+def test_a_code_finds_its_subject_in_any_case_or_spacing(client, named_subjects, typed):
+    response = find(client, typed)
+    assert names(response) == [SIJIAN_NAME]
+    assert response.context["result"].by_code
+    assert f'href="{reverse("subjects:detail", args=[SIJIAN_CODE])}"' in response.content.decode()
+
+
+def test_a_code_matches_exactly_not_by_prefix(client, named_subjects):
+    other = make_uscc("91320602MA1W8X7Q4")  # same first 16 characters
+    assert names(find(client, other)) == []
+
+
+def test_a_code_with_a_wrong_check_character_says_so(client, named_subjects):
+    response = find(client, wrong_check(SIJIAN_CODE, "0123456789ABCDEF"))
+    assert names(response) == []
+    assert "校验位不正确" in response.content.decode()
+
+
+def test_a_partial_code_asks_for_all_eighteen_characters(client, named_subjects):
+    response = find(client, SIJIAN_CODE[:12])
+    assert names(response) == []
+    assert "统一社会信用代码应为18位，您输入了12位" in response.content.decode()
+
+
+def test_an_id_number_finds_nobody_and_is_logged_only_masked(client, named_subjects, nobody):
+    client.force_login(nobody)
+    number = make_ric("32060219850314003")
+    response = find(client, number)
+    assert names(response) == []
+    assert "自然人的信用信息不公开查询" in response.content.decode()
+    log = QueryLog.objects.get(kind=QueryLog.Kind.SEARCH)
+    assert log.terms == f"3206**********{number[-4:]}"
+
+
+# --- By part of the name ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("建", ["南通四建集团有限公司", "南通四建装饰工程有限公司", "南通海晟建设工程有限公司"]),
+    ("金", ["通州区金沙镇李记小吃店"]),
+    ("四建", ["南通四建集团有限公司", "南通四建装饰工程有限公司"]),
+    ("水产", ["启东吕四港水产有限公司"]),
+    ("吕四港", ["启东吕四港水产有限公司"]),
+    ("四建集团", ["南通四建集团有限公司"]),
+    ("建设工程", ["南通海晟建设工程有限公司"]),
+])
+def test_one_two_three_and_four_character_terms(client, named_subjects, term, expected):
+    assert sorted(names(find(client, term))) == sorted(expected)
+
+
+def test_a_two_character_term_does_not_match_its_characters_apart(client, named_subjects):
+    # 东 and 港 are both in 启东吕四港水产有限公司, but not side by side.
+    assert names(find(client, "东港")) == []
+    assert names(find(client, "四港")) == ["启东吕四港水产有限公司"]
+
+
+def test_several_words_must_all_match(client, named_subjects):
+    assert names(find(client, "南通 装饰")) == ["南通四建装饰工程有限公司"]
+    assert names(find(client, "四建  海晟")) == []
+
+
+def test_latin_letters_match_in_any_case(client, db):
+    SubjectFactory(name="南通ABC电子科技有限公司", identifier=make_uscc("91320602MA1W8X7X8"))
+    for term in ("abc", "ABC", "Ab", "ｂｃ"):
+        assert names(find(client, term)) == ["南通ABC电子科技有限公司"], term
+
+
+def test_like_wildcards_in_the_term_are_taken_literally(client, named_subjects):
+    assert names(find(client, "%")) == []
+    assert names(find(client, "南通_建")) == []
+    assert names(find(client, "四%建")) == []
+
+
+def test_natural_persons_are_never_listed(client, named_subjects):
+    result = find(client, "四建").context["result"]  # a natural person is named 四建 exactly
+    assert [subject.name for subject in result.rows] == [SIJIAN_NAME, "南通四建装饰工程有限公司"]
+    assert result.total == 2
+    assert find(client, "四建", kind="natural_person").context["result"] is None
+
+
+def test_the_best_match_comes_first(client, db):
+    for index, name in enumerate(["江苏南通四建工程有限公司", "南通四建科技发展有限公司", "南通四建", "南通四建集团有限公司"]):
+        SubjectFactory(name=name, identifier=make_uscc(f"91320602MA1W8X8{index}A"))
+    assert names(find(client, "南通四建")) == [
+        "南通四建", "南通四建集团有限公司", "南通四建科技发展有限公司", "江苏南通四建工程有限公司",
+    ]
+
+
+# --- Filters, pages, counts ---------------------------------------------------------------------
+
+
+def test_kind_district_and_status_filters(client, db):
+    SubjectFactory(name="南通金沙纺织有限公司", identifier=make_uscc("91320612MA1W8X9A1"), district="通州区",
+                   registration_status="存续（在营、开业、在册）")
+    SubjectFactory(individual_business=True, name="通州区金沙镇金记五金店", identifier=make_uscc("92320612MA1W8X9B2"),
+                   district="通州区", registration_status="注销")
+    SubjectFactory(name="如皋金沙物流有限公司", identifier=make_uscc("91320682MA1W8X9C3"), district="如皋市",
+                   registration_status="吊销")
+    assert len(names(find(client, "金沙"))) == 3
+    assert names(find(client, "金沙", kind="individual_business")) == ["通州区金沙镇金记五金店"]
+    assert sorted(names(find(client, "金沙", district="通州区"))) == ["南通金沙纺织有限公司", "通州区金沙镇金记五金店"]
+    assert names(find(client, "金沙", status="吊销")) == ["如皋金沙物流有限公司"]
+    assert names(find(client, "金沙", kind="legal_person", district="通州区", status="注销")) == []
+
+
+def test_an_unknown_filter_value_is_refused_in_chinese(client, named_subjects):
+    response = find(client, "四建", district="火星")
+    assert response.context["result"] is None
+    assert "选择一个有效的选项" in response.content.decode()
+
+
+def test_results_come_in_pages_of_twenty(client, db):
+    for index in range(25):
+        SubjectFactory(name=f"南通濠河第{index:02d}号餐饮有限公司", identifier=make_uscc(f"91320602MA1W9{index:03d}K"))
+    first = find(client, "濠河")
+    assert first.context["result"].total == 25 and len(names(first)) == 20
+    assert "第 1 / 2 页" in first.content.decode() and "page=2" in first.content.decode()
+    second = find(client, "濠河", page=2)
+    assert len(names(second)) == 5 and not set(names(first)) & set(names(second))
+    assert len(names(find(client, "濠河", page=99))) == 5  # beyond the end: the last page
+
+
+def test_a_large_result_count_is_capped(client, db, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 4)
+    for index in range(6):
+        SubjectFactory(name=f"南通狼山{index}旅游有限公司", identifier=make_uscc(f"91320602MA1W7{index:03d}L"))
+    response = find(client, "狼山")
+    assert response.context["result"].capped
+    assert "共 4+ 条结果" in response.content.decode()
+    assert "仅列出前" in response.content.decode()
+
+
+def test_dishonesty_counts_in_the_results_follow_the_disclosure_rule(client, disclosed):
+    # 南通四建 has 8 dishonesty records; 3 are published today (penalty, objected, expires_today).
+    response = find(client, "四建")
+    assert response.context["result"].rows[0].public_dishonesty_count == 3
+    assert "失信信息 3 条" in response.content.decode()
+
+
+def test_the_day_after_its_last_day_an_expired_record_leaves_the_count(client, disclosed):
+    from freezegun import freeze_time
+
+    with freeze_time(TODAY + dt.timedelta(days=1)):
+        assert find(client, "四建").context["result"].rows[0].public_dishonesty_count == 2
+
+
+def test_an_empty_query_shows_the_form_only(client, named_subjects):
+    response = client.get(URL)
+    assert response.status_code == 200 and response.context["result"] is None
+    assert 'name="q"' in response.content.decode()
+
+
+# --- Query log ----------------------------------------------------------------------------------
+
+
+def test_a_logged_in_search_is_logged_with_who_and_what(client, named_subjects, nobody):
+    client.force_login(nobody)
+    find(client, "  四建 ")
+    log = QueryLog.objects.get()
+    assert (log.kind, log.actor, log.terms) == (QueryLog.Kind.SEARCH, nobody, "四建")
+    assert log.occurred_at is not None
+
+
+def test_an_anonymous_search_leaves_no_row(client, named_subjects):
+    find(client, "四建")
+    assert not QueryLog.objects.exists()
+
+
+# --- PostgreSQL: the indexes are what serves the terms -------------------------------------------
+
+
+def test_postgres_short_terms_use_the_grams_column_and_long_terms_the_trigram_index(client, named_subjects, postgres_only):
+    for term, expected in (("建", "name_grams"), ("四建", "name_grams"), ("吕四港", "ILIKE")):
+        with CaptureQueriesContext(connection) as queries:
+            find(client, term)
+        sql = " ".join(query["sql"] for query in queries.captured_queries if "collection_subject" in query["sql"])
+        assert expected in sql, term
+        assert "UPPER(" not in sql
+
+
+def test_postgres_keeps_the_grams_column_right_on_insert_and_rename(named_subjects, postgres_only):
+    shop = named_subjects["jinsha_shop"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name_grams FROM collection_subject WHERE id = %s", [shop.pk])
+        grams = set(cursor.fetchone()[0])
+        assert {"金", "金沙", "小吃", "店"} <= grams and "金小" not in grams
+        type(shop).objects.filter(pk=shop.pk).update(name="通州区西亭镇脆饼店")
+        cursor.execute("SELECT name_grams FROM collection_subject WHERE id = %s", [shop.pk])
+        assert "脆饼" in cursor.fetchone()[0]
+        cursor.execute("SELECT name_grams FROM collection_subject WHERE id = %s", [named_subjects["person"].pk])
+        assert cursor.fetchone()[0] is None  # natural persons' names are not indexed
