@@ -32,9 +32,10 @@ def eager_celery(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from nantong_credit.celery import app
 
+    was_eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
-    app.conf.task_always_eager = False
+    app.conf.task_always_eager = was_eager
 
 
 @pytest.fixture

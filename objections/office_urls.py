@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+"""The back office of objections, mounted at /office/objections/: the center's queue and
+dashboard, the providers' queue of referred cases, and the case page with its actions."""
+
+from django.urls import path
+
+from . import office_views as views
 
 app_name = "objection_office"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("referred/", views.provider_queue, name="provider_queue"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/refer/", views.refer, name="refer"),
+    path("<int:pk>/reject/", views.reject, name="reject"),
+    path("<int:pk>/correct/", views.correct_platform_error, name="correct"),
+    path("<int:pk>/answer/confirmed/", views.answer_confirmed, name="answer_confirmed"),
+    path("<int:pk>/answer/unverifiable/", views.answer_unverifiable, name="answer_unverifiable"),
+    path("<int:pk>/answer/corrected/", views.answer_corrected, name="answer_corrected"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence, name="evidence"),
+]

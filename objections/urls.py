@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+"""The applicant's side of objections, mounted at /objections/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "objections"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/keep/", views.keep, name="keep"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence, name="evidence"),
+    path("follow-up/", views.follow_up, name="follow_up"),
+    path("follow-up/<str:number>/", views.follow_up_case, name="follow_up_case"),
+]

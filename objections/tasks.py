@@ -1,0 +1,80 @@
+"""The objection deadline sweep, run by Celery beat every few minutes (settings.CELERY_BEAT_SCHEDULE).
+
+Everything it needs is in the database: deadlines are indexed columns, and each reminder or
+consequence sets its own column (`center_reminded_at`, `provider_reminded_at`,
+`provider_overdue_at`) in the same transaction as its step. The sweep finds what is due with a
+few range queries and hands each case to the service of that step, which locks the case and
+checks again: running it twice, from two workers at once, or after a crash halfway, does every
+step exactly once.
+"""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from nantong_credit.workdays import pinned_calendar
+
+from . import selectors, services, workflow
+
+logger = logging.getLogger(__name__)
+# Cases per transaction: large enough that a midnight with thousands of deadlines takes seconds,
+# small enough that a transaction holds its row locks only briefly.
+BATCH = 500
+
+
+@shared_task
+def sweep_objection_deadlines() -> dict:
+    now = timezone.now()
+    with pinned_calendar():  # one calendar for the whole sweep, however long it takes
+        counts = {
+            "deadlines_adjusted": _adjust_provisional_deadlines(now),
+            "center_reminded": _each(selectors.due_center_reminders(now), services.remind_center, now),
+            "provider_reminded": _each(selectors.due_provider_reminders(now), services.remind_provider, now),
+            "provider_overdue": _each(selectors.due_provider_overdue(now), services.mark_provider_overdue, now),
+        }
+    if any(counts.values()):
+        logger.info("objection sweep: %s", counts)
+    return counts
+
+
+def _each(ids, step, now) -> int:
+    """Hand the due cases to `step` a batch at a time, each batch one transaction. A batch that
+    fails is tried again case by case, so that one broken case holds up nobody else."""
+    done = 0
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        try:
+            done += step(objection_ids=batch, now=now)
+        except Exception:
+            logger.exception("objection sweep: %s failed for a batch; trying its cases one by one", step.__name__)
+            done += sum(_alone(pk, step, now) for pk in batch)
+    return done
+
+
+def _alone(pk: int, step, now) -> int:
+    try:
+        return step(objection_ids=[pk], now=now)
+    except Exception:
+        logger.exception("objection sweep: %s failed for case %s", step.__name__, pk)
+        return 0
+
+
+def _adjust_provisional_deadlines(now) -> int:
+    """Periods ending in a year the calendar library does not know were computed from weekends
+    and overrides; recompute them (in memory, the calendar is memoised) and move those that differ."""
+    moved = []
+    for pk, status, start, stored in selectors.provisional_deadlines(now):
+        expected = workflow.center_due(start) if status == "submitted" else workflow.provider_due(start)
+        if expected != stored:
+            moved.append(pk)
+    return sum(_alone_adjust(pk, now) for pk in moved)
+
+
+def _alone_adjust(pk: int, now) -> int:
+    try:
+        return int(services.adjust_deadline(objection_id=pk, now=now))
+    except Exception:
+        logger.exception("objection sweep: adjusting the deadline of case %s failed", pk)
+        return 0

@@ -1,0 +1,274 @@
+"""The objection workflow (异议, Art. 13-14), written down in one place: the periods the law
+sets, the steps of a case and which status each may start from, and the two functions through
+which every service moves a case.
+
+    file ─► submitted ─refer─► referred ─answer_confirmed─► answered ─keep_objection─► closed
+               │                  │                             └──accept_answer────► closed
+               │                  └─answer_corrected / answer_unverifiable──────────► closed
+               ├─correct_platform_error / reject───────────────────────────────────► closed
+               └─withdraw (from submitted or referred)─────────────────────────────► withdrawn
+
+Some steps keep the status: the reminders before a deadline, the provider's missed deadline
+(its records are withheld from every query, Art. 14 last sentence) and a deadline moved when a
+year's holidays become known. They are in the same table so that the same check applies.
+
+`begin(pk, step)` locks the case row until the caller's transaction ends and refuses a step its
+current status does not allow; `finish(...)` moves the case on, puts the step on the case's
+timeline and writes the audit event. Of two clerks acting on one case at once, the second waits
+for the first's lock and is then refused. Nothing else writes `Objection.status`.
+
+The 异议处理期 during which a record shows 异议处理中 runs from filing until the provider answers
+(or the center decides, or the applicant withdraws). After a (二) answer — the provider found
+its record correct — the case waits in `answered` for the applicant to say whether it keeps
+its objection. That has no time limit: Art. 14(二) gives the applicant the right to have its
+objection and reasons shown with the record without limiting it in time, nothing about the
+record waits for the reply (it is no longer marked and never suspended), and a limit would only
+let a case close behind the back of an applicant that has not read its mail.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import record_event
+from nantong_credit.workdays import SHANGHAI, add_workdays, as_local_date, deadline_end
+
+from .models import Objection, ObjectionStep
+
+Status = Objection.Status
+Outcome = Objection.Outcome
+
+MEASURES = "《南通市公共信用信息归集和使用暂行办法》"
+# Art. 14 para. 1: "市信用信息中心应当在接到异议信息处理申请的5个工作日内进行核查".
+CENTER_REVIEW_WORKDAYS = 5
+# Art. 14 para. 2: "信息提供主体应当在7个工作日内按下列情况作出处理".
+PROVIDER_ANSWER_WORKDAYS = 7
+# A reminder goes out once, when this many working days of a period are left (today counted).
+REMIND_WITH_WORKDAYS_LEFT = 2
+
+CENTER_BASIS = gettext_lazy(
+    "《南通市公共信用信息归集和使用暂行办法》第十四条第一款：市信用信息中心应当在接到异议信息处理申请的5个工作日内进行核查。"
+)
+PROVIDER_BASIS = gettext_lazy(
+    "《南通市公共信用信息归集和使用暂行办法》第十四条第二款：属信息提供主体造成的，市信用信息中心应当立即通知信息提供主体，"
+    "信息提供主体应当在7个工作日内作出处理；第十四条第三款：信息提供主体未按规定核查异议信息并将结果告知市信用信息中心的，"
+    "市信用信息中心不再向社会提供该信息的查询。"
+)
+
+# The record is marked 异议处理中 in these statuses.
+UNDER_OBJECTION = (Status.SUBMITTED, Status.REFERRED)
+# A case is not finished in these: a record has at most one such case at a time.
+OPEN = (Status.SUBMITTED, Status.REFERRED, Status.ANSWERED)
+FINISHED = (Status.CLOSED, Status.WITHDRAWN)
+
+
+class Party:
+    """Who takes a step, as the timeline names them."""
+
+    APPLICANT = "applicant"
+    CENTER = "center"
+    PROVIDER = "provider"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Step:
+    label: Promise
+    sources: tuple[str, ...]  # the statuses it may start from; empty for the filing itself
+    target: str | None = None  # None: the status stays
+    outcome: str = ""
+    basis: str = ""
+
+
+STEPS: dict[str, Step] = {
+    "file": Step(gettext_lazy("提交异议申请"), (), Status.SUBMITTED, basis="第十三条"),
+    "refer": Step(gettext_lazy("转信息提供单位核查"), (Status.SUBMITTED,), Status.REFERRED, basis="第十四条第二款"),
+    "correct_platform_error": Step(gettext_lazy("系平台技术差错，中心已更正"), (Status.SUBMITTED,), Status.CLOSED,
+                                   Outcome.PLATFORM_CORRECTED, "第十四条第一款"),
+    "reject": Step(gettext_lazy("不予受理"), (Status.SUBMITTED,), Status.CLOSED, Outcome.REJECTED),
+    "answer_corrected": Step(gettext_lazy("提供单位核实确有错误，已更正"), (Status.REFERRED,), Status.CLOSED,
+                             Outcome.CORRECTED, "第十四条第二款第（一）项"),
+    "answer_confirmed": Step(gettext_lazy("提供单位核实信息无误"), (Status.REFERRED,), Status.ANSWERED,
+                             Outcome.CONFIRMED, "第十四条第二款第（二）项"),
+    "answer_unverifiable": Step(gettext_lazy("提供单位无法核实，已加附注声明"), (Status.REFERRED,), Status.CLOSED,
+                                Outcome.UNVERIFIABLE, "第十四条第二款第（三）项"),
+    "keep_objection": Step(gettext_lazy("申请人仍持异议，异议及理由随记录披露"), (Status.ANSWERED,), Status.CLOSED,
+                           basis="第十四条第二款第（二）项"),
+    "accept_answer": Step(gettext_lazy("申请人接受核查结果"), (Status.ANSWERED,), Status.CLOSED),
+    "withdraw": Step(gettext_lazy("申请人撤回异议"), (Status.SUBMITTED, Status.REFERRED), Status.WITHDRAWN),
+    # Steps that keep the status.
+    "remind_center": Step(gettext_lazy("中心核查期限即将届满提醒"), (Status.SUBMITTED,)),
+    "remind_provider": Step(gettext_lazy("提供单位答复期限即将届满提醒"), (Status.REFERRED,)),
+    "provider_overdue": Step(gettext_lazy("提供单位逾期未答复，相关记录暂停查询"), (Status.REFERRED,),
+                             basis="第十四条第三款"),
+    "reinstate": Step(gettext_lazy("恢复对外查询"), (Status.REFERRED,), basis="第十四条第三款"),
+    "adjust_deadline": Step(gettext_lazy("按节假日安排调整期限"), (Status.SUBMITTED, Status.REFERRED)),
+}
+
+
+LABEL_MAX = ObjectionStep._meta.get_field("actor_label").max_length
+
+
+class TransitionNotAllowed(Exception):
+    """The case's current status does not allow the step (often: someone else was quicker)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def step_label(action: str) -> str:
+    step = STEPS.get(action)
+    return str(step.label) if step else action
+
+
+def _locked(objection_pk: int):
+    return (Objection.objects.select_for_update(of=("self",))
+            .select_related("subject", "provider", "applicant").filter(pk=objection_pk))
+
+
+def begin(objection_pk: int, action: str) -> Objection:
+    """The case, locked until the caller's transaction ends, if `action` may happen now."""
+    _require_transaction()
+    step = STEPS[action]
+    objection = _locked(objection_pk).get()
+    if objection.status not in step.sources:
+        raise TransitionNotAllowed(
+            _("案件 %(number)s 当前状态为“%(status)s”，不能办理“%(step)s”（可能已由他人办理，请刷新页面查看）")
+            % {"number": objection.number, "status": objection.get_status_display(), "step": step.label}
+        )
+    return objection
+
+
+def begin_if(objection_pk: int, action: str, **conditions) -> Objection | None:
+    """The locked case if `action` may happen and `conditions` still hold, else None."""
+    found = begin_many([objection_pk], action, **conditions)
+    return found[0] if found else None
+
+
+def begin_many(objection_pks: list[int], action: str, **conditions) -> list[Objection]:
+    """For the deadline sweep: the cases among `objection_pks` for which `action` may happen and
+    `conditions` (e.g. "not reminded yet") still hold, locked. A second sweep finds none left."""
+    _require_transaction()
+    step = STEPS[action]
+    return list(_locked_many(objection_pks).filter(status__in=step.sources, **conditions).order_by("pk"))
+
+
+def _locked_many(objection_pks: list[int]):
+    return (Objection.objects.select_for_update(of=("self",))
+            .select_related("subject", "provider", "applicant").filter(pk__in=objection_pks))
+
+
+def finish(
+    objection: Objection, action: str, *, actor, party: str, note: str = "", fields: dict | None = None,
+    after: dict | None = None, at: dt.datetime | None = None,
+) -> ObjectionStep:
+    """Apply the step to the locked case: status, outcome and `fields`; the timeline entry; the
+    audit event. In the caller's transaction, after `begin`."""
+    step = STEPS[action]
+    changed = dict(fields or {})
+    if step.target:
+        changed["status"] = step.target
+    if step.outcome:
+        changed["outcome"] = step.outcome
+    before = {key: getattr(objection, key) for key in changed} if step.sources else {}
+    differing = [key for key, value in changed.items() if getattr(objection, key) != value]
+    for key in differing:
+        setattr(objection, key, changed[key])
+    if differing:
+        objection.save(update_fields=[*differing, "updated_at"])
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entry = ObjectionStep.objects.create(
+        objection=objection, action=action, actor=user, actor_label=party_label(objection, party, user)[:LABEL_MAX],
+        note=note, occurred_at=at or timezone.now(),
+    )
+    record_event(
+        action=f"objection.{action}", actor=actor if user else _("异议期限巡检"), obj=objection,
+        summary=f"{step.label}：{objection.number}（{objection.subject.name}）",
+        before=before or None, after={**changed, **(after or {})} or None,
+    )
+    return entry
+
+
+def finish_many(cases: list[Objection], action: str, *, at: dt.datetime, fields: dict, notes: dict[int, str],
+                after: dict | None = None) -> None:
+    """A step of the deadline sweep that keeps the status, for many locked cases at once: the
+    columns, one timeline entry per case, one audit event naming every case."""
+    step = STEPS[action]
+    assert step.target is None, "the sweep only takes steps that keep the status"
+    Objection.objects.filter(pk__in=[case.pk for case in cases]).update(**fields, updated_at=at)
+    for case in cases:
+        for key, value in fields.items():
+            setattr(case, key, value)
+    label = str(_("南通信用网（系统自动）"))
+    ObjectionStep.objects.bulk_create([
+        ObjectionStep(objection=case, action=action, actor_label=label, note=notes.get(case.pk, ""), occurred_at=at)
+        for case in cases
+    ])
+    numbers = [case.number for case in cases]
+    record_event(
+        action=f"objection.{action}", actor=_("异议期限巡检"), object_type="objections.objection",
+        object_id=str(cases[0].pk) if len(cases) == 1 else f"{len(cases)} cases",
+        summary=f"{step.label}：{'、'.join(numbers[:10])}{'等' if len(numbers) > 10 else ''}共{len(numbers)}件",
+        after={"cases": numbers, **fields, **(after or {})},
+    )
+
+
+def party_label(objection: Objection, party: str, user) -> str:
+    from django.conf import settings
+
+    person = (user.real_name or user.username) if user else ""
+    if party == Party.CENTER:
+        return f"{settings.CENTER_NAME} {person}".strip()
+    if party == Party.PROVIDER:
+        return f"{objection.provider.name} {person}".strip()
+    if party == Party.APPLICANT:
+        return f"{objection.subject.name}（{person}）" if person else objection.subject.name
+    return _("南通信用网（系统自动）")
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("objection steps must run inside transaction.atomic()")
+
+
+# --- Deadlines ---------------------------------------------------------------------------------
+
+
+def center_due(received_at: dt.datetime) -> dt.datetime:
+    """24:00 of the 5th working day after receipt (Art. 14 para. 1)."""
+    return deadline_end(received_at, CENTER_REVIEW_WORKDAYS)
+
+
+def provider_due(referred_at: dt.datetime) -> dt.datetime:
+    """24:00 of the 7th working day after the provider was notified (Art. 14 para. 2)."""
+    return deadline_end(referred_at, PROVIDER_ANSWER_WORKDAYS)
+
+
+def reminder_cutoff(now: dt.datetime) -> dt.datetime:
+    """Deadlines up to this moment have at most `REMIND_WITH_WORKDAYS_LEFT` working days left
+    (`workdays.workdays_left`), so that the sweep finds them with one indexed range query.
+
+    A deadline ends at 00:00 after its last day; it has at most K working days left when its
+    last day comes before the (K+1)th working day counted from today.
+    """
+    today = as_local_date(now)
+    first_too_far = add_workdays(today - dt.timedelta(days=1), REMIND_WITH_WORKDAYS_LEFT + 1)
+    return dt.datetime.combine(first_too_far, dt.time(0), tzinfo=SHANGHAI)
+
+
+def last_day(due: dt.datetime) -> dt.date:
+    """The last day of a period that ends at `due` (00:00 after it)."""
+    return as_local_date(due - dt.timedelta(microseconds=1))
+
+
+def deadline_text(due: dt.datetime | None) -> str:
+    if due is None:
+        return ""
+    day = last_day(due)
+    return f"{day.year}年{day.month}月{day.day}日24:00"
