@@ -72,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "objections.view_objection",
         "objections.review_objection",
         "repair.view_repairapplication",
+        "repair.oversee_repair",
         # Art. 11: check signed authorization letters.
         "inquiry.view_authorization",
         "inquiry.review_letter",

@@ -50,7 +50,10 @@ class RepairApplication(models.Model):
             models.Index(fields=["provider", "status"]),
             models.Index(fields=["record", "status"]),
         ]
-        permissions = [("decide_repair", _("审核信用修复申请"))]
+        permissions = [
+            ("decide_repair", _("审核信用修复申请")),
+            ("oversee_repair", _("督办全部信用修复申请")),
+        ]
         verbose_name = _("信用修复申请")
         verbose_name_plural = _("信用修复申请")
 

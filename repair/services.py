@@ -1,0 +1,587 @@
+"""State changes of credit repair (信用修复, Art. 15-17; national 信用修复管理办法 in force
+2026-04-01).
+
+A subject's account applies to the provider that made the dishonesty record (谁认定、谁修复) once
+the record's minimum disclosure period is over (轻微 records at once), with evidence of
+rectification, the Art. 16 statement that the conduct was not intentional, and a public credit
+commitment. The provider decides within `settings.REPAIR_DECISION_WORKDAYS` working days;
+approval ends the record's disclosure and marks it repaired in the database (Art. 17).
+
+Every function here runs in its own transaction, checks the transition in `repair.workflow`,
+updates the application only if it is still in an allowed state, writes the timeline step and
+the audit event, and tells the parties (inbox + email after commit). The sweep's reminder and
+escalation are here too, so that a task and a person never act differently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from catalog.selectors import providers_of
+from collection.bindings import accounts_acting_for, acts_for
+from collection.models import Annotation, CreditRecord, RecordStatus, SubjectBinding
+from collection.uploads import CheckedUpload
+from inquiry.commitments import CommitmentInvalid, record_commitment
+from nantong_credit import roles
+from nantong_credit.notifications import notify
+from nantong_credit.workdays import as_local_date, deadline_end
+
+from .models import RepairApplication, RepairEvidence, RepairStep
+from .workflow import OPEN_STATUSES, Status, TransitionNotAllowed, allowed_from, check_transition
+
+MAX_EVIDENCE_FILES = 10
+RECTIFICATION_MAX = 5000
+COMMITMENT_MAX = 2000
+REASON_MAX = 2000
+NUMBER_PREFIX = "XF"
+# 查询码 as 信用中国 issues them: short, typed by hand, no look-alike characters (0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+_CODE_SALT = "repair.follow_up_code"
+
+
+class RepairError(Exception):
+    """An application or decision that cannot be made; `field` names the form field."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A new application and its follow-up code, which exists only here: shown once, then only
+    its keyed hash is kept."""
+
+    application: RepairApplication
+    follow_up_code: str
+
+
+def decision_workdays() -> int:
+    return int(getattr(settings, "REPAIR_DECISION_WORKDAYS", 5))
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- Follow-up codes ----------------------------------------------------------------------------
+
+
+def new_follow_up_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise_code(code: str) -> str:
+    """What people type, as stored: upper case, without spaces or dashes (full-width too)."""
+    text = unicodedata.normalize("NFKC", str(code or "")).upper()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def follow_up_code_hash(number: str, code: str, *, secret: str | None = None) -> str:
+    """Keyed with the site's secret: a copy of the database alone does not let anyone try codes."""
+    return salted_hmac(_CODE_SALT, f"{number}:{normalise_code(code)}", secret=secret, algorithm="sha256").hexdigest()
+
+
+def code_matches(application: RepairApplication, code: str) -> bool:
+    secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    stored = application.follow_up_code_hash
+    return any(constant_time_compare(follow_up_code_hash(application.number, code, secret=key), stored)
+               for key in secrets_to_try)
+
+
+def _new_number(today: dt.date) -> str:
+    return f"{NUMBER_PREFIX}{today:%Y%m%d}{secrets.randbelow(10 ** 6):06d}"
+
+
+# --- Who is told --------------------------------------------------------------------------------
+
+
+def center_clerks():
+    return get_user_model().objects.filter(groups__name=roles.CENTER_CLERK, is_active=True).distinct()
+
+
+def _applicant_side(application: RepairApplication) -> list:
+    """The applicant and every account acting for the subject now (an agent may have changed)."""
+    return [application.applicant, *accounts_acting_for(application.subject)]
+
+
+def _provider_side(application: RepairApplication) -> list:
+    return list(application.provider.staff.filter(is_active=True))
+
+
+def _acting_accounts(subject_ids: set[int]) -> dict[int, list]:
+    """`accounts_acting_for` for many subjects in one query (a sweep tells hundreds of subjects
+    at once): the active accounts with an approved binding, by subject id."""
+    found: dict[int, list] = {}
+    bindings = SubjectBinding.objects.filter(
+        subject_id__in=subject_ids, status=SubjectBinding.Status.APPROVED, user__is_active=True,
+    ).select_related("user").order_by("user_id")
+    for binding in bindings:
+        found.setdefault(binding.subject_id, []).append(binding.user)
+    return found
+
+
+def _case_link(application: RepairApplication) -> str:
+    return reverse("repair:detail", args=[application.pk])
+
+
+def _office_link(application: RepairApplication) -> str:
+    return reverse("repair_office:detail", args=[application.pk])
+
+
+def _record_label(record: CreditRecord) -> str:
+    return f"{record.catalog_item.name}（{record.source_key}）"
+
+
+# --- Applying -----------------------------------------------------------------------------------
+
+
+def check_repairable(record: CreditRecord, today: dt.date) -> None:
+    """`RepairError` saying why this record cannot be repaired now, in the applicant's terms."""
+    if not record.is_dishonesty:
+        raise RepairError(_("该记录不是失信信息，无需信用修复"))
+    if record.status == RecordStatus.REVOKED:
+        raise RepairError(_("该记录已被撤销，无需信用修复"))
+    if record.repaired_at is not None:
+        raise RepairError(_("该记录已于%(date)s完成信用修复") % {"date": cn_date(as_local_date(record.repaired_at))})
+    if record.disclosure_ends_on is not None and record.disclosure_ends_on < today:
+        raise RepairError(_("该记录已于%(date)s公示期满，停止公示，无需申请信用修复")
+                          % {"date": cn_date(record.disclosure_ends_on)})
+    if record.repairable_from is None:
+        raise RepairError(_("该记录的公示期限规则未规定可申请信用修复的日期，请联系认定单位"))
+    if record.repairable_from > today:
+        raise RepairError(_("该记录最短公示期未满，自%(date)s起可申请信用修复") % {"date": cn_date(record.repairable_from)})
+
+
+def apply_for_repair(
+    *, applicant, record: CreditRecord, rectification: str, not_intentional: bool, commitment_text: str,
+    evidence: list[CheckedUpload],
+) -> Submitted:
+    """A submitted application to the record's provider, with its public credit commitment."""
+    rectification, commitment_text = _check_application(
+        applicant=applicant, record=record, rectification=rectification, not_intentional=not_intentional,
+        commitment_text=commitment_text, evidence=evidence,
+    )
+    stored: list[RepairEvidence] = []
+    try:
+        with transaction.atomic():
+            # The record's row is the lock that keeps two applications for it from both opening.
+            record = CreditRecord.objects.select_for_update().select_related(
+                "subject", "provider", "catalog_item").get(pk=record.pk)
+            now = timezone.now()
+            check_repairable(record, timezone.localdate())
+            _check_no_open_application(record)
+            commitment = _record_repair_commitment(applicant, record, commitment_text, now)
+            application, code = _create_application(applicant, record, rectification, commitment, now)
+            for checked in evidence:
+                stored.append(_store_evidence(application, checked))
+            _after_submission(application, stored)
+    except Exception:
+        for row in stored:  # the rows go with the transaction; so must their files
+            row.file.delete(save=False)
+        raise
+    return Submitted(application, code)
+
+
+def _check_application(*, applicant, record, rectification, not_intentional, commitment_text, evidence):
+    if not acts_for(applicant, record.subject):
+        raise RepairError(_("您的账号未绑定该信息主体，不能为其申请信用修复"))
+    rectification = str(rectification or "").strip()
+    commitment_text = str(commitment_text or "").strip()
+    if not rectification:
+        raise RepairError(_("请说明整改情况和履行法定义务情况"), field="rectification")
+    if len(rectification) > RECTIFICATION_MAX:
+        raise RepairError(_("整改情况最多%(n)d个字") % {"n": RECTIFICATION_MAX}, field="rectification")
+    if not not_intentional:
+        raise RepairError(_("依据第十六条，信用修复适用于非因主观故意发生的失信行为，请确认声明"), field="not_intentional")
+    if not commitment_text:
+        raise RepairError(_("请填写信用承诺"), field="commitment_text")
+    if len(commitment_text) > COMMITMENT_MAX:
+        raise RepairError(_("信用承诺最多%(n)d个字") % {"n": COMMITMENT_MAX}, field="commitment_text")
+    if not evidence:
+        raise RepairError(_("请上传已纠正失信行为、履行法定义务的证明材料"), field="evidence")
+    if len(evidence) > MAX_EVIDENCE_FILES:
+        raise RepairError(_("最多上传%(n)d个文件") % {"n": MAX_EVIDENCE_FILES}, field="evidence")
+    return rectification, commitment_text
+
+
+def _check_no_open_application(record: CreditRecord) -> None:
+    open_one = RepairApplication.objects.filter(record=record, status__in=OPEN_STATUSES).first()
+    if open_one is not None:
+        raise RepairError(_("该记录已有正在办理的信用修复申请（编号%(number)s），请等待办理结果")
+                          % {"number": open_one.number})
+
+
+def _record_repair_commitment(applicant, record: CreditRecord, text: str, now: dt.datetime):
+    try:
+        return record_commitment(
+            # The matter names the kind of record, not its document number: the commitment stays
+            # public after the record itself has left publication.
+            subject=record.subject, kind="repair", matter=_("申请信用修复：%(item)s信息") % {"item": record.catalog_item.name},
+            text=text, made_on=as_local_date(now), actor=applicant, recipient=record.provider.name, is_public=True,
+        )
+    except CommitmentInvalid as exc:
+        raise RepairError(str(exc), field="commitment_text") from None
+
+
+def _create_application(applicant, record: CreditRecord, rectification: str, commitment, now: dt.datetime):
+    code = new_follow_up_code()
+    submitted_on = as_local_date(now)
+    for _attempt in range(5):
+        number = _new_number(submitted_on)
+        try:
+            with transaction.atomic():  # a savepoint: a clash of random numbers only retries
+                application = RepairApplication.objects.create(
+                    number=number, follow_up_code_hash=follow_up_code_hash(number, code), subject=record.subject,
+                    record=record, provider=record.provider, applicant=applicant, rectification=rectification,
+                    not_intentional=True, commitment=commitment, status=Status.SUBMITTED, submitted_at=now,
+                    due_at=deadline_end(now, decision_workdays()),
+                )
+            return application, code
+        except IntegrityError:
+            continue
+    raise RepairError(_("申请编号生成失败，请稍后重试"))
+
+
+def _store_evidence(application: RepairApplication, checked: CheckedUpload) -> RepairEvidence:
+    """The checked file under a random name, then its row; a failed insert removes the file."""
+    evidence = RepairEvidence(
+        application=application, original_name=checked.original_name, content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256,
+    )
+    checked.file.seek(0)
+    evidence.file.save(checked.storage_name(), File(checked.file), save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+def _after_submission(application: RepairApplication, evidence: list[RepairEvidence]) -> None:
+    from .selectors import art15_flags
+
+    flags = art15_flags(application.record)
+    due = as_local_date(application.due_at - dt.timedelta(microseconds=1))
+    add_step(application, "submitted", actor=application.applicant, note=_(
+        "申请人声明失信行为非因主观故意（第十六条），提交证明材料%(n)d份，作出信用承诺；%(flags)s"
+    ) % {"n": len(evidence), "flags": flags.summary})
+    record_event(
+        action="repair.apply", actor=application.applicant, obj=application,
+        summary=f"{application.subject.name} 申请信用修复 {_record_label(application.record)}",
+        after={"number": application.number, "record": application.record_id, "provider": application.provider.code,
+               "due_at": application.due_at, "minor": flags.minor, "first_offence": flags.first_offence,
+               "commitment": application.commitment_id,
+               "evidence": [{"name": e.original_name, "size": e.size, "sha256": e.sha256} for e in evidence]},
+    )
+    notify(_applicant_side(application), title=_("信用修复申请已提交：%(number)s") % {"number": application.number},
+           body=_("您对%(record)s的信用修复申请已提交%(provider)s，该单位应于%(due)s前作出决定。")
+           % {"record": _record_label(application.record), "provider": application.provider.name, "due": cn_date(due)},
+           link=_case_link(application))
+    notify(_provider_side(application), title=_("新的信用修复申请：%(number)s") % {"number": application.number},
+           body=_("%(subject)s申请修复本单位认定的%(record)s，请于%(due)s前作出决定（%(n)d个工作日）。%(flags)s")
+           % {"subject": application.subject.name, "record": _record_label(application.record), "due": cn_date(due),
+              "n": decision_workdays(), "flags": flags.summary},
+           link=_office_link(application))
+
+
+def add_step(application: RepairApplication, action: str, *, actor=None, note: str = "",
+             when: dt.datetime | None = None) -> RepairStep:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = _actor_label(application, user) if user else str(actor or _("系统"))
+    return RepairStep.objects.create(application=application, action=action, actor=user, actor_label=label[:100],
+                                     note=note, occurred_at=when or timezone.now())
+
+
+def _actor_label(application: RepairApplication, user) -> str:
+    """Who acted, as the timeline names them: the person and on whose behalf."""
+    name = user.real_name or user.username
+    if application.provider.staff.filter(pk=user.pk).exists():
+        return f"{application.provider.name} {name}"
+    if user.pk == application.applicant_id or acts_for(user, application.subject):
+        return _("%(name)s（申请人）") % {"name": name}
+    return name
+
+
+# --- Deciding -----------------------------------------------------------------------------------
+
+
+def _check_decider(application: RepairApplication, actor) -> None:
+    """谁认定、谁修复: only staff of the provider that made the record decide."""
+    if not providers_of(actor).filter(pk=application.provider_id).exists():
+        raise RepairError(_("只有作出该失信认定的单位（%(provider)s）可以决定是否准予信用修复")
+                          % {"provider": application.provider.name})
+
+
+def _move(application: RepairApplication, *, to: str, fields: dict) -> str:
+    """Update the application to `to` only if it is still in a state that allows it (of two
+    people deciding at once exactly one gets here); returns the status it left."""
+    before = RepairApplication.objects.filter(pk=application.pk).values_list("status", flat=True).first()
+    updated = RepairApplication.objects.filter(pk=application.pk, status__in=allowed_from(to)).update(
+        status=to, updated_at=timezone.now(), **fields)
+    if not updated:
+        current = RepairApplication.objects.get(pk=application.pk).status
+        try:
+            check_transition(current, to)
+        except TransitionNotAllowed as exc:
+            raise RepairError(exc.message) from None
+        raise RepairError(_("该申请刚刚被他人办理，请刷新页面后查看"))
+    application.refresh_from_db()
+    return before
+
+
+def approve_repair(*, application: RepairApplication, actor, reason: str = "") -> RepairApplication:
+    """Repair granted: the record's public disclosure ends and the database says 已修复 (Art. 17)."""
+    _check_decider(application, actor)
+    reason = _bounded(reason, field="reason", required=False)
+    with transaction.atomic():
+        now = timezone.now()
+        before = _move(application, to=Status.APPROVED,
+                       fields={"decided_at": now, "decided_by": actor, "decision_reason": reason})
+        record = _repair_record(application, actor=actor, now=now)
+        add_step(application, "approved", actor=actor, note=reason or _("整改到位，符合管理要求，准予信用修复"), when=now)
+        record_event(
+            action="repair.approve", actor=actor, obj=application,
+            summary=f"准予信用修复 {application.number}（{application.subject.name}）",
+            before={"status": before}, after={"status": application.status, "reason": reason,
+                                                                  "record": record.pk},
+        )
+        _notify_decision(application, approved=True)
+    return application
+
+
+def _repair_record(application: RepairApplication, *, actor, now: dt.datetime) -> CreditRecord:
+    """终止公示、停止共享 and the Art. 17 note. Publication ended before today, so the record's
+    own dates say what `collection.visibility` does (it also excludes repaired records)."""
+    record = CreditRecord.objects.select_for_update().select_related("subject", "catalog_item").get(
+        pk=application.record_id)
+    before = {"repaired_at": record.repaired_at, "disclosure_ends_on": record.disclosure_ends_on}
+    last_day = as_local_date(now) - dt.timedelta(days=1)
+    if record.disclosure_ends_on is None or record.disclosure_ends_on > last_day:
+        record.disclosure_ends_on = last_day
+    record.repaired_at = now
+    record.save(update_fields=["repaired_at", "disclosure_ends_on", "updated_at"])
+    Annotation.objects.create(record=record, kind=Annotation.Kind.REPAIRED, text=_(
+        "经%(provider)s认定准予信用修复（申请编号%(number)s），自%(date)s起终止公示"
+    ) % {"provider": application.provider.name, "number": application.number, "date": cn_date(as_local_date(now))})
+    record_event(
+        action="record.repair", actor=actor, obj=record,
+        summary=f"信用修复，终止公示 {_record_label(record)}（{record.subject.name}）",
+        before=before, after={"repaired_at": record.repaired_at, "disclosure_ends_on": record.disclosure_ends_on,
+                              "application": application.number},
+    )
+    return record
+
+
+def reject_repair(*, application: RepairApplication, actor, reason: str) -> RepairApplication:
+    """Repair refused, with reasons; the subject may apply again later."""
+    _check_decider(application, actor)
+    reason = _bounded(reason, field="reason", required=True)
+    with transaction.atomic():
+        now = timezone.now()
+        before = _move(application, to=Status.REJECTED,
+                       fields={"decided_at": now, "decided_by": actor, "decision_reason": reason})
+        add_step(application, "rejected", actor=actor, note=reason, when=now)
+        record_event(
+            action="repair.reject", actor=actor, obj=application,
+            summary=f"不予信用修复 {application.number}（{application.subject.name}）",
+            before={"status": before}, after={"status": application.status, "reason": reason},
+        )
+        _notify_decision(application, approved=False)
+    return application
+
+
+def _bounded(text: str, *, field: str, required: bool) -> str:
+    text = str(text or "").strip()
+    if required and not text:
+        raise RepairError(_("请填写不予修复的理由，申请人将看到该理由"), field=field)
+    if len(text) > REASON_MAX:
+        raise RepairError(_("最多%(n)d个字") % {"n": REASON_MAX}, field=field)
+    return text
+
+
+def _notify_decision(application: RepairApplication, *, approved: bool) -> None:
+    label = _record_label(application.record)
+    if approved:
+        title = _("信用修复申请已准予：%(number)s") % {"number": application.number}
+        body = _("%(provider)s准予修复%(subject)s的%(record)s。该记录已终止公示，并在公共信用信息数据库中注明“已修复”。") % {
+            "provider": application.provider.name, "subject": application.subject.name, "record": label}
+    else:
+        title = _("信用修复申请未予准许：%(number)s") % {"number": application.number}
+        body = _("%(provider)s决定不予修复%(subject)s的%(record)s。理由：%(reason)s\n整改完成后可再次申请。") % {
+            "provider": application.provider.name, "subject": application.subject.name, "record": label,
+            "reason": application.decision_reason}
+    notify(_applicant_side(application), title=title, body=body, link=_case_link(application))
+    notify(_provider_side(application), title=title, body=body, link=_office_link(application))
+    if approved:  # the platform is told that a record left publication (Art. 16 同时提供给公共信用信息系统)
+        notify(center_clerks(), title=title, body=body, link=_office_link(application))
+
+
+# --- Withdrawing --------------------------------------------------------------------------------
+
+
+def withdraw_repair(*, application: RepairApplication, actor) -> RepairApplication:
+    if not acts_for(actor, application.subject):
+        raise RepairError(_("只有申请主体可以撤回信用修复申请"))
+    with transaction.atomic():
+        before = _move(application, to=Status.WITHDRAWN, fields={"decided_at": timezone.now()})
+        add_step(application, "withdrawn", actor=actor)
+        record_event(action="repair.withdraw", actor=actor, obj=application,
+                     summary=f"撤回信用修复申请 {application.number}（{application.subject.name}）",
+                     before={"status": before}, after={"status": application.status})
+        title = _("信用修复申请已撤回：%(number)s") % {"number": application.number}
+        body = _("%(subject)s撤回了对%(record)s的信用修复申请。") % {
+            "subject": application.subject.name, "record": _record_label(application.record)}
+        notify(_applicant_side(application), title=title, body=body, link=_case_link(application))
+        notify(_provider_side(application), title=title, body=body, link=_office_link(application))
+    return application
+
+
+# --- Deadlines (called by the sweep) ------------------------------------------------------------
+
+SWEEP_ACTOR = "系统（期限督办）"
+
+
+def remind_providers(*, application_ids: list[int], now: dt.datetime) -> int:
+    """The one reminder before the deadline, for those of `application_ids` still due one; returns
+    how many were reminded. A batch is one transaction with one audit event: a sweep that finds a
+    thousand due cases must not take a thousand commits."""
+    with transaction.atomic():
+        due = _claim(application_ids, flag="reminded_at", now=now,
+                     still_due={"reminded_at__isnull": True, "due_at__gt": now})
+        if not due:
+            return 0
+        _bulk_steps(due, "reminded", now, lambda a: _("办理期限将于%(due)s 24:00届满") % {"due": _due_text(a)})
+        record_event(action="repair.remind", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
+                     object_id=_ids_label(due), summary=f"信用修复办理期限提醒 {len(due)} 件",
+                     after={"applications": [a.number for a in due], "at": now})
+        for provider_apps in _by_provider(due):
+            notify(_provider_side(provider_apps[0]), title=_digest_title(provider_apps, _("信用修复申请即将到期")),
+                   body=_("以下信用修复申请即将到期，请在期限届满前作出决定：\n%(lines)s") % {"lines": _lines(provider_apps)},
+                   link=_digest_link(provider_apps, stage="open"))
+    return len(due)
+
+
+def escalate_overdue(*, application_ids: list[int], now: dt.datetime) -> int:
+    """The provider's deadline has passed: stamp it, escalate to the center, tell the applicant.
+    The applications stay open and decidable. Returns how many were escalated."""
+    with transaction.atomic():
+        due = _claim(application_ids, flag="overdue_at", now=now,
+                     still_due={"overdue_at__isnull": True, "due_at__lte": now})
+        if not due:
+            return 0
+        _bulk_steps(due, "overdue", now, lambda a: _(
+            "%(provider)s未在%(due)s 24:00前作出决定，已提请市公共信用信息中心督办")
+            % {"provider": a.provider.name, "due": _due_text(a)})
+        record_event(action="repair.overdue", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
+                     object_id=_ids_label(due), summary=f"信用修复申请逾期未办 {len(due)} 件，提请督办",
+                     after={"applications": [a.number for a in due], "at": now})
+        _notify_overdue(due)
+    return len(due)
+
+
+def remind_provider(*, application_id: int, now: dt.datetime) -> bool:
+    return remind_providers(application_ids=[application_id], now=now) == 1
+
+
+def mark_overdue(*, application_id: int, now: dt.datetime) -> bool:
+    return escalate_overdue(application_ids=[application_id], now=now) == 1
+
+
+def _claim(ids: list[int], *, flag: str, now: dt.datetime, still_due: dict) -> list[RepairApplication]:
+    """Lock the rows that still need this step and stamp them. Rows another sweep holds are
+    skipped (it is handling them); the conditions are checked again once a row is locked."""
+    due = list(
+        RepairApplication.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=ids, status__in=OPEN_STATUSES, **still_due)
+        .select_related("subject", "provider", "applicant", "record__catalog_item").order_by("pk")
+    )
+    if due:
+        RepairApplication.objects.filter(pk__in=[a.pk for a in due]).update(**{flag: now})
+    return due
+
+
+def _bulk_steps(applications: list[RepairApplication], action: str, now: dt.datetime, note) -> None:
+    RepairStep.objects.bulk_create([
+        RepairStep(application=a, action=action, actor_label=SWEEP_ACTOR, note=note(a), occurred_at=now)
+        for a in applications
+    ])
+
+
+def _ids_label(applications: list[RepairApplication]) -> str:
+    text = ",".join(str(a.pk) for a in applications)
+    return text if len(text) <= 64 else f"{applications[0].pk}..{applications[-1].pk}"
+
+
+def _due_text(application: RepairApplication) -> str:
+    return cn_date(as_local_date(application.due_at - dt.timedelta(microseconds=1)))
+
+
+def _by_provider(applications: list[RepairApplication]) -> list[list[RepairApplication]]:
+    groups: dict[int, list[RepairApplication]] = {}
+    for application in applications:
+        groups.setdefault(application.provider_id, []).append(application)
+    return list(groups.values())
+
+
+def _digest_title(applications: list[RepairApplication], what: str) -> str:
+    if len(applications) == 1:
+        return f"{what}：{applications[0].number}"
+    return _("%(what)s（%(n)d件）") % {"what": what, "n": len(applications)}
+
+
+def _digest_link(applications: list[RepairApplication], *, stage: str) -> str:
+    if len(applications) == 1:
+        return _office_link(applications[0])
+    return f"{reverse('repair_office:queue')}?stage={stage}"
+
+
+MAX_DIGEST_LINES = 50
+
+
+def _lines(applications: list[RepairApplication], *, with_provider: bool = False) -> str:
+    lines = [
+        _("%(number)s %(subject)s（%(record)s）%(provider)s期限%(due)s 24:00") % {
+            "number": a.number, "subject": a.subject.name, "record": _record_label(a.record),
+            "provider": f"{a.provider.name}，" if with_provider else "", "due": _due_text(a)}
+        for a in applications[:MAX_DIGEST_LINES]
+    ]
+    if len(applications) > MAX_DIGEST_LINES:
+        lines.append(_("……共%(n)d件，详见办理列表") % {"n": len(applications)})
+    return "\n".join(lines)
+
+
+def _notify_overdue(applications: list[RepairApplication]) -> None:
+    what = _("信用修复申请已逾期")
+    for provider_apps in _by_provider(applications):
+        notify(_provider_side(provider_apps[0]), title=_digest_title(provider_apps, what),
+               link=_digest_link(provider_apps, stage="overdue"), body=_(
+                   "以下信用修复申请已超过办理期限，已提请市公共信用信息中心督办，请尽快作出决定：\n%(lines)s"
+               ) % {"lines": _lines(provider_apps)})
+    notify(center_clerks(), title=_digest_title(applications, what), link=_digest_link(applications, stage="overdue"),
+           body=_("以下信用修复申请的认定单位未在期限内作出决定，请督办：\n%(lines)s")
+           % {"lines": _lines(applications, with_provider=True)})
+    acting = _acting_accounts({a.subject_id for a in applications})
+    for application in applications:
+        recipients = [application.applicant, *acting.get(application.subject_id, [])]
+        notify(recipients, title=_("%(what)s：%(number)s") % {"what": what, "number": application.number},
+               link=_case_link(application), body=_(
+                   "%(provider)s未在%(due)s 24:00前作出决定，市公共信用信息中心已督办。申请仍在办理中，决定作出后将通知您。"
+               ) % {"provider": application.provider.name, "due": _due_text(application)})

@@ -1,0 +1,92 @@
+"""The center's dashboard: open cases by stage, overdue cases, average handling time per
+provider; exportable as XLSX; for the center only."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
+from nantong_credit.workdays import SHANGHAI
+from repair.services import approve_repair, reject_repair
+from repair.tasks import sweep
+
+from .support import apply, penalty_record
+
+pytestmark = pytest.mark.django_db
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def cases(agent, penalty, company, scjgj_staff, center_clerk):
+    """市场监管局: one approved after 2 working days, one rejected after 7 (late), one open and
+    overdue, one open within its period."""
+    def filed(when):
+        with freeze_time(when):
+            return apply(agent, penalty_record(penalty, company)).application
+
+    approved, rejected = filed(at(2026, 9, 21, 9, 0)), filed(at(2026, 9, 22, 9, 0))
+    overdue, fresh = filed(at(2026, 9, 29, 10, 0)), filed(at(2026, 10, 13, 10, 0))
+    with freeze_time(at(2026, 9, 23, 9, 0)):  # Mon 09-21 -> Wed 09-23: 2 working days, 2 days
+        approve_repair(application=approved, actor=scjgj_staff)
+    with freeze_time(at(2026, 10, 9, 9, 0)):  # Tue 09-22 -> Fri 10-09: 7 working days
+        reject_repair(application=rejected, actor=scjgj_staff, reason="材料不全")
+    sweep(at(2026, 10, 13, 9, 0))
+    return {"approved": approved, "rejected": rejected, "overdue": overdue, "fresh": fresh}
+
+
+@freeze_time(at(2026, 10, 14, 9, 0))
+def test_it_shows_stages_overdue_cases_and_handling_time(client, cases, center_clerk):
+    client.force_login(center_clerk)
+    response = client.get(reverse("repair_office:dashboard"))
+    board = response.context["board"]
+    assert dict(board.stages) == {"待认定单位办理（期限内）": 1, "临近期限（已提醒）": 0, "已逾期（已督办）": 1}
+    assert [a.number for a in board.overdue] == [cases["overdue"].number]
+    (row,) = board.providers
+    assert (row.provider.code, row.open, row.overdue, row.decided, row.approved, row.rejected) == \
+        ("scjgj", 2, 1, 2, 1, 1)
+    assert row.decided_late == 1
+    assert row.average_workdays == 4.5 and row.average_days == 9.5
+    page = response.content.decode()
+    assert cases["overdue"].number in page and "南通市市场监督管理局" in page and "4.5" in page
+
+
+@freeze_time(at(2026, 10, 14, 9, 0))
+def test_it_exports_the_same_numbers_as_xlsx(client, cases, center_clerk):
+    client.force_login(center_clerk)
+    response = client.get(reverse("repair_office:dashboard_xlsx"), {"date_from": "2026-09-01", "date_to": "2026-10-14"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="repair-20260901-20261014.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["在办概况", "各单位办理情况", "逾期案件", "说明"]
+    stages = list(workbook["在办概况"].values)
+    assert stages[3] == ("已逾期（已督办）", 1)
+    providers = list(workbook["各单位办理情况"].values)
+    assert providers[1][:8] == ("南通市市场监督管理局", "scjgj", 2, 1, 2, 1, 1, 1)
+    assert providers[1][9] == 4.5
+    overdue = list(workbook["逾期案件"].values)
+    assert overdue[1][0] == cases["overdue"].number and overdue[1][6] == "2026-10-12" and overdue[1][7] == 2
+
+
+@freeze_time(at(2026, 10, 14, 9, 0))
+def test_the_period_filters_decided_cases_and_bad_dates_are_refused(client, cases, center_clerk):
+    client.force_login(center_clerk)
+    board = client.get(reverse("repair_office:dashboard"), {"date_from": "2026-10-01", "date_to": "2026-10-14"}
+                       ).context["board"]
+    assert board.providers[0].decided == 1 and board.providers[0].rejected == 1
+    bad = client.get(reverse("repair_office:dashboard"), {"date_from": "2026-10-14", "date_to": "2026-10-01"})
+    assert bad.status_code == 400 and "结束日期不能早于开始日期" in bad.content.decode()
+    assert client.get(reverse("repair_office:dashboard_xlsx"), {"date_from": "x"}).status_code == 400
+
+
+@freeze_time(at(2026, 10, 14, 9, 0))
+def test_the_dashboard_is_the_centers_only(client, cases, scjgj_staff, agent, catalog_admin):
+    for user in (scjgj_staff, agent, catalog_admin):
+        client.force_login(user)
+        assert client.get(reverse("repair_office:dashboard")).status_code == 403
+        assert client.get(reverse("repair_office:dashboard_xlsx")).status_code == 403
