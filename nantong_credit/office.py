@@ -37,6 +37,10 @@ def _provider_cards(user) -> list[Card]:
     cards = [
         Card("信用信息报送", "按目录在线填报本单位负责的信用信息，查看、修改和撤销本单位报送的记录（第九条）。", "pencil-square",
              [("在线填报", reverse("collection_office:record_items")), ("本单位记录", reverse("collection_office:records"))]),
+        Card("转办异议核查", "中心转交本单位核查的异议，7个工作日内答复；逾期未答复的记录暂停查询（第十四条）。", "exclamation-diamond",
+             [("转办异议", reverse("objection_office:provider_queue"))]),
+        Card("信用修复申请", "审核本单位认定的失信信息的修复申请，在期限内作出决定（谁认定、谁修复，第十六条）。", "arrow-repeat",
+             [("修复申请", reverse("repair_office:queue"))]),
     ] if providers_of(user).exists() else []
     for provider in providers_of(user):
         cards.append(Card(provider.name, f"单位代码 {provider.code}。按目录报送本单位负责的信用信息（第九条）。", "building",
@@ -59,6 +63,10 @@ def _clerk_cards(user) -> list[Card]:
     return [
         Card("主体绑定审核", "核对营业执照和授权委托书，审核单位经办人的绑定申请；核验注册用户实名身份。", "person-vcard",
              [("绑定审核", reverse("collection_office:bindings")), ("实名核验", reverse("collection_office:identities"))]),
+        Card("异议核查", "信息主体提出的异议：5个工作日内核查，平台差错立即更正，属提供单位的转办（第十三、十四条）。", "exclamation-diamond",
+             [("异议核查", reverse("objection_office:queue")), ("异议统计", reverse("objection_office:dashboard"))]),
+        Card("信用修复督办", "各单位办理信用修复申请的情况、逾期督办和统计看板（第十六、十七条）。", "arrow-repeat",
+             [("全部申请", reverse("repair_office:queue")), ("统计看板", reverse("repair_office:dashboard"))]),
         Card("书面授权书审核", "核对查询申请人上传的信息主体书面授权书（第十一条）。", "file-earmark-check",
              [("授权书审核", reverse("authorization_office:letters")), ("信用承诺", reverse("government:commitments"))]),
         Card("工作日日历", "异议核查时限（5个工作日）按此日历计算。", "calendar3",
@@ -73,6 +81,8 @@ def _subject_user_cards(user) -> list[Card]:
         Card("我的信用", "实名核验、主体绑定和自主申报（第十条）；本主体的信用信息、查询授权和被查询记录（第十一条）。", "person-badge",
              [("我的信用", reverse("account:home")), ("信用信息与授权", reverse("my_credit:home")),
               ("自主申报", reverse("account:declarations")), ("信用报告", reverse("reports:mine"))]),
+        Card("异议与信用修复", "对本主体的信用信息提出异议（第十三条）；失信信息公示满最短期限后申请信用修复（第十六条）。", "arrow-repeat",
+             [("我的异议", reverse("objections:mine")), ("信用修复", reverse("repair:index"))]),
     ]
 
 

@@ -268,8 +268,19 @@ LOGGING = {
         # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Embedded mode runs tasks in-process: one INFO line per task, and kombu's warning that
+        # the in-memory broker has no host name, are noise there (workers log through Celery).
+        "celery.app.trace": {"level": "WARNING"},
+        "kombu.connection": {"level": "ERROR"},
     },
 }
+
+# Public search and subject pages, per client address (SPEC §5: rate limited against scraping).
+PUBLIC_SEARCH_RATE = env.str("PUBLIC_SEARCH_RATE", default="30/m,600/h")
+PUBLIC_SUBJECT_RATE = env.str("PUBLIC_SUBJECT_RATE", default="60/m,1200/h")
+# Behind a proxy every request comes from the proxy: name the header that carries the client
+# address (e.g. HTTP_X_REAL_IP, set by the proxy itself, never by the client).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 
 # Two-factor login: the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "南通信用网"

@@ -2,9 +2,10 @@
 
 Wherever a service exists for a change, the loader calls it: the catalog is built and published
 through `catalog.services`, subjects and records go through `collection.services` (channel
-`seed`), so demo data is validated like real data and leaves the same audit trail. Providers,
-disclosure rules and accounts have no service yet; the loader creates them and records the
-audit event itself, in the same transaction.
+`seed`), and the demo cases of commitments, authorizations, objections and repair through their
+apps' services (`workflows`), so demo data is validated like real data and leaves the same audit
+trail and inbox messages. Providers, disclosure rules and accounts have no service yet; the
+loader creates them and records the audit event itself, in the same transaction.
 
 Idempotent: anything that already exists is left exactly as it is (an account keeps the
 password its owner chose, a department its edited name, a record its corrections), so a second
@@ -30,7 +31,7 @@ from collection.selectors import PublishedItems, record_of_provider, subject_by_
 
 from nantong_credit.workdays import add_workdays
 
-from . import accounts, catalog, providers, records, subjects
+from . import accounts, catalog, providers, records, subjects, workflows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RECEIVED_AFTER_WORKDAYS = 3
@@ -62,6 +63,7 @@ class SeedReport:
     created: Counter = field(default_factory=Counter)
     existing: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)  # what a visitor needs to know of what was made
 
     def count(self, kind: str, created: bool) -> None:
         (self.created if created else self.existing)[kind] += 1
@@ -85,11 +87,12 @@ def load_demo() -> SeedReport:
         _ensure_subjects(actor=admin, report=report)
         _ensure_records(actor=admin, providers=by_code, report=report)
         _ensure_demo_binding(actor=admin, report=report)
+        workflows.ensure_workflows(actor=admin, report=report)
     return report
 
 
-# The demo company whose agent the `subject_user` account is, so that self-declaration and
-# (later) objections and repair can be tried at once.
+# The demo company whose agent the `subject_user` account is, so that self-declaration,
+# authorizations, objections and repair can be tried at once (demo/workflows.py).
 DEMO_BOUND_SUBJECT = "haisheng"
 
 

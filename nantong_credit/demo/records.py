@@ -201,6 +201,11 @@ def penalty(provider: str, number: str, subject: str, decided: dt.date, *, viola
     return RecordSpec("admin_penalty", provider, number, subject, data)
 
 
+# The decision numbers (source keys) of the demo cases' records, see demo/workflows.py.
+HAISHENG_REPAIRED = "通市监处罚〔2025〕96号"
+HAISHENG_REFERRED = "崇市监处罚〔2026〕178号"
+HAISHENG_OBJECTED = "通市监处罚〔2026〕163号"
+
 PENALTIES: list[RecordSpec] = [
     penalty("scjgj", "通市监处罚〔2023〕87号", "zhongxiu_pharmacy", D(2023, 5, 16),
             violation="销售劣药", facts="当事人下属钟秀门店于2023年3月销售超过有效期的“复方甘草片”12盒，货值金额312元，违法所得312元。",
@@ -295,6 +300,25 @@ PENALTIES: list[RecordSpec] = [
             basis="《中华人民共和国公司法》（2018年修正）第二百一十一条第一款", types=["吊销许可证件"],
             content="吊销营业执照。", revoked_licence=f"营业执照 {SUBJECTS['baochang_electric'].identifier}",
             authority="南通市海门区市场监督管理局", valid_until=LONG_TERM_UNTIL),
+    # 南通海晟's penalties from the 市场监管局 are the ones its agent `subject_user` objects to and
+    # applies to repair in the demo cases (demo/workflows.py), answered by `provider_staff`.
+    penalty("scjgj", HAISHENG_REPAIRED, "haisheng", D(2025, 7, 14),
+            violation="使用未经定期检验的特种设备",
+            facts="当事人在崇川区观音山街道幸福安置房三期项目施工现场使用的1台QTZ80型塔式起重机，定期检验有效期已于2025年5月"
+                  "届满，当事人未按规定申报定期检验，继续使用至2025年6月12日执法检查时。",
+            basis="《中华人民共和国特种设备安全法》第四十条第三款、第八十四条第（一）项", types=["罚款"],
+            content="责令停止使用该塔式起重机，处罚款3万元。", fine="3", severity="严重"),
+    penalty("scjgj", HAISHENG_REFERRED, "haisheng", D(2026, 8, 18),
+            violation="未依照规定办理变更登记",
+            facts="当事人实际经营场所已迁至南通市崇川区永兴路18号，未在规定期限内向登记机关申请住所变更登记；经责令改正，逾期未改正。",
+            basis="《中华人民共和国市场主体登记管理条例》第二十四条第一款、第四十六条", types=["罚款"],
+            content="处罚款1万元。", fine="1", authority="南通市崇川区市场监督管理局"),
+    penalty("scjgj", HAISHENG_OBJECTED, "haisheng", D(2026, 10, 20),
+            violation="发布虚假广告",
+            facts="当事人在南通市区3处户外广告牌及公司微信公众号发布企业形象广告，宣称“荣获中国建设工程鲁班奖”。经查，当事人系"
+                  "该获奖工程的参建单位之一，并非获奖单位，广告内容与实际情况不符。广告费用共计2.4万元。",
+            basis="《中华人民共和国广告法》第二十八条第二款第（二）项、第五十五条第一款", types=["罚款"],
+            content="责令停止发布广告，在相应范围内消除影响，处广告费用三倍的罚款7.2万元。", fine="7.2"),
 ]
 
 

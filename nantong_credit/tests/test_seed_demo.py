@@ -12,16 +12,27 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from catalog import services as catalog_services
 from catalog.models import CatalogVersion, Category, Provider
 from collection.identifiers import normalise_identifier
-from collection.models import CreditRecord, RecordRevision, Subject
+from collection.models import Annotation, CreditRecord, RecordRevision, Subject, SubjectBinding
 from collection.personal_data import decrypt_identifier
+from inquiry.authorizations import is_live, refuse_authorization
+from inquiry.models import Authorization, CreditCommitment, QueryLog
 from nantong_credit import roles
 from nantong_credit.demo import subjects as demo_subjects
+from nantong_credit.demo import workflows as demo_cases
 from nantong_credit.demo.accounts import DEMO_PASSWORD
+from nantong_credit.demo.records import HAISHENG_OBJECTED, HAISHENG_REFERRED, HAISHENG_REPAIRED
+from nantong_credit.models import Notification
+from objections.models import Objection, ObjectionEvidence, ObjectionStep
+from objections.services import refer_objection
+from repair.models import RepairApplication, RepairEvidence, RepairStep
+from repair.services import withdraw_repair
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NANTONG_DISTRICTS = {"崇川区", "通州区", "海门区", "如东县", "启东市", "如皋市", "海安市"}
@@ -38,13 +49,14 @@ def model_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data, loaded once for the tests of a class and rolled back after them.
 
     Each test still runs in its own savepoint inside this transaction, so what one test
-    changes never reaches the next.
+    changes never reaches the next. The demo cases' evidence files go to a scratch folder.
     """
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    media = tmp_path_factory.mktemp("seed-media")
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media):
         with transaction.atomic():
             first_output = seed()
             yield first_output
@@ -227,20 +239,148 @@ class TestSeededDemo:
         assert response.status_code == 302
         assert client.get(reverse("office:home")).status_code == 200
 
+    def test_historical_demo_records_arrived_on_time(self):
+        """Demo data must not paint every department late in the timeliness report (Art. 22)."""
+        with_deadline = CreditRecord.objects.exclude(due_on=None)
+        assert with_deadline.exists()
+        assert not with_deadline.filter(is_late=True).exists()
 
-def test_historical_demo_records_arrived_on_time(seeded):
-    """Demo data must not paint every department late in the timeliness report (Art. 22)."""
-    from collection.models import CreditRecord
+    def test_the_demo_subject_user_acts_for_a_demo_company(self):
+        binding = SubjectBinding.objects.get(user__username="subject_user")
+        assert binding.status == SubjectBinding.Status.APPROVED
+        assert binding.subject.name == "南通海晟建设工程有限公司"
+        assert binding.user.identity_verified_at is not None
 
-    with_deadline = CreditRecord.objects.exclude(due_on=None)
-    assert with_deadline.exists()
-    assert not with_deadline.filter(is_late=True).exists()
+# --- The demo cases of the workflows ------------------------------------------------------------
+
+HAISHENG = "南通海晟建设工程有限公司"
+CASE_MODELS = [AuditEvent, Notification, CreditCommitment, Authorization, QueryLog, Objection, ObjectionStep,
+               ObjectionEvidence, RepairApplication, RepairStep, RepairEvidence]
 
 
-def test_the_demo_subject_user_acts_for_a_demo_company(seeded):
-    from collection.models import SubjectBinding
+def user(username: str):
+    return get_user_model().objects.get(username=username)
 
-    binding = SubjectBinding.objects.get(user__username="subject_user")
-    assert binding.status == SubjectBinding.Status.APPROVED
-    assert binding.subject.name == "南通海晟建设工程有限公司"
-    assert binding.user.identity_verified_at is not None
+
+def page_as(client, username: str, url: str) -> str:
+    client.force_login(user(username))
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def case_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in CASE_MODELS}
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.django_db
+class TestDemoCases:
+    def test_it_says_which_cases_it_made_and_their_follow_up_codes(self, seeded):
+        for label in ("信用承诺 commitments: 新建 created 4", "查询授权 authorizations: 新建 created 2",
+                      "异议 objections: 新建 created 2", "信用修复申请 repair applications: 新建 created 1"):
+            assert label in seeded
+        for number in [*Objection.objects.values_list("number", flat=True),
+                       *RepairApplication.objects.values_list("number", flat=True)]:
+            assert f"{number}" in seeded
+        assert seeded.count("查询码") == 3
+
+    def test_commitments_are_shown_on_the_companies_public_pages(self, client):
+        for spec in demo_cases.COMMITMENTS:
+            subject = Subject.objects.get(name=demo_subjects.BY_KEY[spec.subject].name)
+            page = client.get(reverse("subjects:detail", args=[subject.code])).content.decode()
+            assert "信用承诺" in page and spec.matter in page, spec.subject
+        recorded = AuditEvent.objects.filter(action="commitment.record").count()
+        assert recorded == CreditCommitment.objects.count() == len(demo_cases.COMMITMENTS) + 1  # + the repair's
+
+    def test_the_requester_has_one_request_granted_and_one_waiting_for_the_company(self, client):
+        company = Subject.objects.get(name=HAISHENG)
+        asked = Authorization.objects.filter(subject=company, requester__username="requester", method="online")
+        granted, pending = asked.get(status="granted"), asked.get(status="requested")
+
+        assert is_live(granted) and granted.valid_until > timezone.localdate()
+        assert granted.decided_by.username == "subject_user"
+        looked = QueryLog.objects.filter(authorization=granted, kind="authorized", actor__username="requester")
+        assert looked.count() == 1
+        assert "纳税信用等级" in page_as(client, "requester", reverse("authorizations:detail", args=[granted.pk]))
+        to_answer = reverse("my_credit:authorization", args=[company.pk, pending.pk])
+        page = page_as(client, "subject_user", to_answer)
+        assert pending.purpose in page
+        assert reverse("my_credit:grant", args=[company.pk, pending.pk]) in page
+        assert Notification.objects.filter(recipient__username="subject_user", link=to_answer).exists()
+
+    def test_one_objection_waits_for_the_provider_and_one_for_the_clerk(self, client):
+        referred = Objection.objects.get(records__source_key=HAISHENG_REFERRED)
+        submitted = Objection.objects.get(records__source_key=HAISHENG_OBJECTED)
+        now = timezone.now()
+
+        assert (referred.status, referred.provider.code, referred.applicant.username) == ("referred", "scjgj",
+                                                                                          "subject_user")
+        assert referred.provider_due_at > now and submitted.center_due_at > now
+        assert submitted.status == "submitted" and submitted.subject.name == HAISHENG
+        assert [case.evidence_files.count() for case in (referred, submitted)] == [2, 2]
+        marked = Annotation.objects.filter(kind="under_objection", is_active=True, record__subject__name=HAISHENG)
+        assert set(marked.values_list("record__source_key", flat=True)) == {HAISHENG_REFERRED, HAISHENG_OBJECTED}
+        provider_queue = page_as(client, "provider_staff", reverse("objection_office:provider_queue"))
+        assert referred.number in provider_queue and submitted.number not in provider_queue
+        assert submitted.number in page_as(client, "center_clerk", reverse("objection_office:queue"))
+        told = Notification.objects.filter(recipient__username="provider_staff", title__contains=referred.number)
+        assert told.exists()
+        mine = page_as(client, "subject_user", reverse("objections:mine"))
+        assert referred.number in mine and submitted.number in mine
+
+    def test_a_repair_application_waits_for_the_provider(self, client):
+        application = RepairApplication.objects.get(record__source_key=HAISHENG_REPAIRED)
+        record = application.record
+
+        assert (application.status, application.provider.code, application.applicant.username) == (
+            "submitted", "scjgj", "subject_user")
+        assert record.is_dishonesty and record.subject.name == HAISHENG
+        assert record.repairable_from <= timezone.localdate() < record.disclosure_ends_on
+        assert application.due_at > timezone.now()
+        assert application.commitment.is_public and application.evidence_files.count() == 2
+        assert application.number in page_as(client, "provider_staff", reverse("repair_office:queue"))
+        detail = page_as(client, "provider_staff", reverse("repair_office:detail", args=[application.pk]))
+        assert reverse("repair_office:approve", args=[application.pk]) in detail
+
+    def test_a_second_run_creates_no_case_event_message_or_commitment(self):
+        before = case_counts()
+
+        output = seed()
+
+        assert case_counts() == before
+        for label in ("信用承诺 commitments: 新建 created 0", "查询授权 authorizations: 新建 created 0",
+                      "异议 objections: 新建 created 0", "信用修复申请 repair applications: 新建 created 0"):
+            assert label in output
+        assert "查询码" not in output
+
+    def test_cases_a_visitor_moved_on_stay_where_the_visitor_left_them(self):
+        pending = Authorization.objects.get(requester__username="requester", status="requested")
+        refuse_authorization(authorization=pending, actor=user("subject_user"), reason="暂不考虑合作")
+        submitted = Objection.objects.get(status="submitted")
+        refer_objection(objection=submitted, actor=user("center_clerk"))
+        application = RepairApplication.objects.get()
+        withdraw_repair(application=application, actor=user("subject_user"))
+        before = case_counts()
+
+        output = seed()
+
+        assert case_counts() == before
+        assert "未作改动" in output
+        assert Authorization.objects.get(pk=pending.pk).status == "refused"
+        assert Objection.objects.get(pk=submitted.pk).status == "referred"
+        assert RepairApplication.objects.get().status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_once_the_penalty_has_left_publication_the_seed_skips_its_repair_case():
+    """Seeded years later, the demo penalty is past its publication period: nothing to repair,
+    so no application, and the seed says why instead of failing."""
+    with freeze_time("2028-09-01 02:00:00"):
+        output = seed()
+
+        assert not RepairApplication.objects.exists()
+        assert f"未能创建对 {HAISHENG_REPAIRED} 的演示信用修复申请" in output
+        assert "公示期满" in output
+        assert Objection.objects.count() == 2
+        assert Authorization.objects.filter(valid_until__gt=dt.date(2028, 9, 1)).count() == 2

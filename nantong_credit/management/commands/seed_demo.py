@@ -1,13 +1,17 @@
 """`python manage.py seed_demo`: load the demo catalog, departments, accounts, subjects and
-records (SPEC §6). Running it again changes nothing."""
+records (SPEC §6), and the demo cases of the workflows (commitments, authorizations, objections,
+credit repair). Running it again changes nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.models import AuditEvent
 from catalog.models import CatalogItem, CatalogVersion, DisclosureRule, Provider
 from collection.models import CreditRecord, Subject
+from inquiry.models import Authorization, CreditCommitment
 from nantong_credit.demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from nantong_credit.demo.loader import SeedError, SeedReport, load_demo
+from objections.models import Objection
+from repair.models import RepairApplication
 
 LABELS = {
     "accounts": "演示账号 accounts",
@@ -17,11 +21,15 @@ LABELS = {
     "catalog items": "目录事项 catalog items",
     "subjects": "信息主体 subjects",
     "records": "信用记录 records",
+    "commitments": "信用承诺 commitments",
+    "authorizations": "查询授权 authorizations",
+    "objections": "异议 objections",
+    "repair applications": "信用修复申请 repair applications",
 }
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（目录、信息提供单位、演示账号、信息主体和信用记录）；重复运行不作任何改动。"
+    help = "载入演示数据（目录、信息提供单位、演示账号、信息主体、信用记录和各业务流程的演示案例）；重复运行不作任何改动。"
 
     def handle(self, *args, **options) -> None:
         try:
@@ -41,6 +49,8 @@ class Command(BaseCommand):
             created, existing = report.created[key], report.existing[key]
             if created or existing:
                 write(f"  {label}: 新建 created {created}，已有 existing {existing}")
+        for line in report.info:
+            write(f"  {line}")
         for note in report.notes:
             write(self.style.WARNING(f"  {note}"))
         write(
@@ -48,6 +58,10 @@ class Command(BaseCommand):
             f"{CatalogVersion.objects.count()} 目录版本 / {CatalogItem.objects.count()} 事项, "
             f"{DisclosureRule.objects.count()} 规则, {Subject.objects.count()} 主体, "
             f"{CreditRecord.objects.count()} 记录, {AuditEvent.objects.count()} 审计事件"
+        )
+        write(
+            f"  业务案例合计 cases: {CreditCommitment.objects.count()} 信用承诺, {Authorization.objects.count()} 查询授权, "
+            f"{Objection.objects.count()} 异议, {RepairApplication.objects.count()} 信用修复申请"
         )
         if report.created["accounts"]:
             names = "、".join(spec.username for spec in ACCOUNTS)
