@@ -30,6 +30,8 @@ DEFAULT_MAX_BYTES = 10 * MIB
 # A 600 dpi A3 scan is ~70 million pixels; anything larger is not a scan but an attack.
 MAX_IMAGE_PIXELS = 80_000_000
 PDF_EOF_WINDOW = 2048
+# Some cameras and editors pad a file after its end marker; a few hundred bytes at most.
+IMAGE_END_WINDOW = 1024
 CHUNK = 64 * 1024
 
 
@@ -154,10 +156,23 @@ def _check_pdf(upload: UploadedFile, size: int, name: str) -> None:
         raise UploadRejected(_("文件“%(name)s”不是完整的PDF文件（缺少文件结束标记），请重新导出后上传") % {"name": name})
 
 
+def _has_end_marker(upload: UploadedFile, file_type: FileType) -> bool:
+    """A JPEG ends with its EOI marker, a PNG with its IEND chunk. Checked by hand because
+    Pillow cannot be trusted to notice a cut-off file: WeasyPrint, once imported, sets Pillow's
+    process-wide LOAD_TRUNCATED_IMAGES, after which Pillow decodes a truncated image silently."""
+    upload.seek(0, os.SEEK_END)
+    size = upload.tell()
+    upload.seek(max(0, size - IMAGE_END_WINDOW))
+    tail = upload.read(IMAGE_END_WINDOW)
+    return (b"\xff\xd9" if file_type is JPEG else b"IEND") in tail
+
+
 def _check_image(upload: UploadedFile, file_type: FileType, name: str) -> None:
     """Open the image as Pillow sees it: header, pixel count, then the data itself."""
     damaged = UploadRejected(_("文件“%(name)s”已损坏或不是有效的%(type)s图片") % {"name": name, "type": file_type.label})
     too_large = UploadRejected(_("图片“%(name)s”像素过多，请降低分辨率后上传") % {"name": name})
+    if not _has_end_marker(upload, file_type):
+        raise damaged
     try:
         with warnings.catch_warnings():
             # Pillow merely warns about a possible decompression bomb below twice its own limit.

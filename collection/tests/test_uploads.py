@@ -109,3 +109,16 @@ def test_a_request_larger_than_all_files_together_is_refused_unread(client, sett
     response = client.post(reverse("account:binding_new"), {"licence": upload("执照.pdf", content)})
     assert response.status_code == 413
     assert "上传的文件总大小超过" in response.content.decode()
+
+
+def test_it_refuses_truncated_images_even_once_weasyprint_is_loaded():
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported (as the report
+    # renderer does in the same process); a cut-off scan must still be refused.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    for kind, label in (("JPEG", "JPEG"), ("PNG", "PNG")):
+        content = image_bytes(kind, size=(400, 300))
+        with pytest.raises(UploadRejected, match=f"已损坏或不是有效的{label}图片"):
+            check_upload(upload(f"证书.{kind.lower()}", content[: len(content) // 2]))
