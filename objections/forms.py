@@ -9,41 +9,10 @@ from collection.account_forms import ItemDataForm
 from collection.declarations import locked_keys
 from collection.models import CreditRecord
 from collection.selectors import PublishedItems
-from collection.uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_upload
+from nantong_credit.case_evidence import EvidenceFilesField
 
 from . import followup
 from .services import FINAL_STATEMENT_MAX, MAX_EVIDENCE, NOTE_MAX, REPLY_MAX, STATEMENT_MAX
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceFilesField(forms.Field):
-    """Several PDF/JPEG/PNG files, each checked by its content; cleans to `CheckedUpload`s and
-    names every refused file with its reason."""
-
-    widget = MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
-
-    def __init__(self, *, max_files: int = MAX_EVIDENCE, **kwargs):
-        super().__init__(**kwargs)
-        self.max_files = max_files
-
-    def clean(self, data):
-        uploads = [upload for upload in (data or []) if upload]
-        if not uploads:
-            raise forms.ValidationError(_("请上传证明材料（第十三条：提交相应证据材料）"))
-        if len(uploads) > self.max_files:
-            raise forms.ValidationError(_("最多上传%(n)d个文件") % {"n": self.max_files})
-        checked, problems = [], []
-        for upload in uploads:
-            try:
-                checked.append(check_upload(upload))
-            except UploadRejected as exc:
-                problems.append(exc.message)
-        if problems:
-            raise forms.ValidationError(problems)
-        return checked
 
 
 class RecordChoiceField(forms.ModelMultipleChoiceField):
@@ -63,8 +32,9 @@ class ObjectionForm(forms.Form):
         help_text=_("写明哪一项信息有误、实际情况是什么，以及所附材料如何证明。"),
     )
     evidence = EvidenceFilesField(
-        label=_("证明材料"),
+        label=_("证明材料"), max_files=MAX_EVIDENCE,
         help_text=_("PDF、JPEG或PNG，可选多个文件，单个不超过10 MB，最多%(n)d个。") % {"n": MAX_EVIDENCE},
+        error_messages={"required": _("请上传证明材料（第十三条：提交相应证据材料）")},
     )
 
     def __init__(self, *args, records, **kwargs):

@@ -7,9 +7,7 @@ allowed, the service does its part (records corrected, marked, suspended; annota
 """
 
 import datetime as dt
-import secrets
 
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +17,8 @@ from collection.bindings import acts_for
 from collection.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.models import Annotation, CreditRecord, RecordStatus, Subject
 from collection.uploads import CheckedUpload
+from nantong_credit.case_evidence import store_evidence
+from nantong_credit.follow_up import new_number
 
 from . import followup, notices, workflow
 from .models import Objection, ObjectionEvidence, ObjectionRecord
@@ -33,6 +33,7 @@ FINAL_STATEMENT_MAX = 1000
 REPLY_MAX = 5000
 NOTE_MAX = 1000
 MAX_EVIDENCE = 10
+NUMBER_PREFIX = "YY"  # 异议
 # The mark says it all; every page words it itself (and a dishonesty record stays published).
 UNDER_OBJECTION_TEXT = ""
 
@@ -79,7 +80,7 @@ def file_objection(
                                      code=code, now=now)
             ObjectionRecord.objects.bulk_create([ObjectionRecord(objection=objection, record=r) for r in locked])
             for checked in evidence:
-                stored.append(_store_evidence(objection, applicant, checked))
+                stored.append(store_evidence(ObjectionEvidence(objection=objection, uploaded_by=applicant), checked))
             _mark_under_objection(locked)
             workflow.finish(objection, "file", actor=applicant, party=Party.APPLICANT, at=now, after={
                 "records": [r.pk for r in locked], "provider": provider.code,
@@ -130,9 +131,9 @@ def _refuse_open_cases(records: list[CreditRecord]) -> None:
 
 
 def _create_case(*, applicant, subject, provider, statement: str, code: str, now: dt.datetime) -> Objection:
-    day = timezone.localtime(now).strftime("%Y%m%d")
+    day = timezone.localtime(now).date()
     for _attempt in range(10):
-        number = f"YY{day}{secrets.randbelow(100_000):05d}"
+        number = new_number(NUMBER_PREFIX, day, 5)
         try:
             with transaction.atomic():  # a savepoint: a number drawn twice is drawn again
                 return Objection.objects.create(
@@ -143,21 +144,6 @@ def _create_case(*, applicant, subject, provider, statement: str, code: str, now
         except IntegrityError:
             continue
     raise RuntimeError("could not draw a free case number")
-
-
-def _store_evidence(objection: Objection, user, checked: CheckedUpload) -> ObjectionEvidence:
-    evidence = ObjectionEvidence(
-        objection=objection, uploaded_by=user, original_name=checked.original_name,
-        content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
-    )
-    checked.file.seek(0)
-    evidence.file.save(checked.storage_name(), File(checked.file), save=False)
-    try:
-        evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
 
 
 # --- The center's review (Art. 14 para. 1) --------------------------------------------------------

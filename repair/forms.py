@@ -1,13 +1,11 @@
 """Forms of credit repair. They collect and shape input; the rules live in `repair.services`,
 whose errors the views put back next to the fields."""
 
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from collection.account_forms import MultipleFileInput
-from collection.uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_upload
+from nantong_credit.case_evidence import EvidenceFilesField
+from nantong_credit.follow_up import normalise
 
 from .services import COMMITMENT_MAX, MAX_EVIDENCE_FILES, REASON_MAX, RECTIFICATION_MAX, RepairError
 
@@ -16,28 +14,6 @@ DEFAULT_COMMITMENT = _(
     "今后将严格遵守法律法规，诚信守法经营；如有虚假或再次发生同类失信行为，愿承担相应法律责任，"
     "并接受撤销信用修复、记入失信记录等处理。本承诺向社会公开。"
 )
-
-
-class EvidenceFilesField(forms.Field):
-    """Several PDF/JPEG/PNG files, each checked by its content; cleans to `CheckedUpload`s."""
-
-    widget = MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
-
-    def clean(self, value):
-        uploads = [upload for upload in (value or []) if upload]
-        if not uploads:
-            raise forms.ValidationError(_("请上传已纠正失信行为、履行法定义务的证明材料"))
-        if len(uploads) > MAX_EVIDENCE_FILES:
-            raise forms.ValidationError(_("最多上传%(n)d个文件") % {"n": MAX_EVIDENCE_FILES})
-        checked, problems = [], []
-        for upload in uploads:
-            try:
-                checked.append(check_upload(upload))
-            except UploadRejected as exc:
-                problems.append(exc.message)
-        if problems:
-            raise forms.ValidationError(problems)
-        return checked
 
 
 class ApplicationForm(forms.Form):
@@ -58,7 +34,8 @@ class ApplicationForm(forms.Form):
         error_messages={"required": _("请填写信用承诺")},
     )
     evidence = EvidenceFilesField(
-        label=_("证明材料"),
+        label=_("证明材料"), max_files=MAX_EVIDENCE_FILES,
+        error_messages={"required": _("请上传已纠正失信行为、履行法定义务的证明材料")},
         help_text=_("整改报告、罚款缴纳凭证等的扫描件或照片：PDF、JPEG或PNG，可选多个文件，最多%(n)d个，单个不超过10 MB")
         % {"n": MAX_EVIDENCE_FILES},
     )
@@ -86,7 +63,7 @@ class FollowUpForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
     def clean_number(self) -> str:
-        return "".join(unicodedata.normalize("NFKC", self.cleaned_data["number"]).upper().split())
+        return normalise(self.cleaned_data["number"])
 
 
 def apply_error(form: forms.Form, error: RepairError) -> None:

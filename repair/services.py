@@ -16,26 +16,23 @@ escalation are here too, so that a task and a person never act differently.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from catalog.selectors import providers_of
-from collection.bindings import accounts_acting_for, acts_for
-from collection.models import Annotation, CreditRecord, RecordStatus, SubjectBinding
+from collection.bindings import accounts_acting_for, accounts_acting_for_many, acts_for
+from collection.models import Annotation, CreditRecord, RecordStatus
 from collection.uploads import CheckedUpload
 from inquiry.commitments import CommitmentInvalid, record_commitment
-from nantong_credit import roles
+from nantong_credit import follow_up, roles
+from nantong_credit.case_evidence import store_evidence
 from nantong_credit.notifications import notify
 from nantong_credit.workdays import as_local_date, deadline_end
 
@@ -47,9 +44,9 @@ RECTIFICATION_MAX = 5000
 COMMITMENT_MAX = 2000
 REASON_MAX = 2000
 NUMBER_PREFIX = "XF"
-# 查询码 as 信用中国 issues them: short, typed by hand, no look-alike characters (0/O, 1/I/L).
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# 查询码 as 信用中国 issues them: short, typed by hand, shown as XXXX-XXXX.
 CODE_LENGTH = 8
+NUMBER_DIGITS = 6
 _CODE_SALT = "repair.follow_up_code"
 
 
@@ -79,34 +76,20 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-# --- Follow-up codes ----------------------------------------------------------------------------
+# --- Follow-up codes (the shared rule in `nantong_credit.follow_up`) ----------------------------
 
 
 def new_follow_up_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+    raw = follow_up.new_code(CODE_LENGTH)
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def normalise_code(code: str) -> str:
-    """What people type, as stored: upper case, without spaces or dashes (full-width too)."""
-    text = unicodedata.normalize("NFKC", str(code or "")).upper()
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def follow_up_code_hash(number: str, code: str, *, secret: str | None = None) -> str:
-    """Keyed with the site's secret: a copy of the database alone does not let anyone try codes."""
-    return salted_hmac(_CODE_SALT, f"{number}:{normalise_code(code)}", secret=secret, algorithm="sha256").hexdigest()
+def follow_up_code_hash(number: str, code: str) -> str:
+    return follow_up.code_hash(_CODE_SALT, number, code)
 
 
 def code_matches(application: RepairApplication, code: str) -> bool:
-    secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    stored = application.follow_up_code_hash
-    return any(constant_time_compare(follow_up_code_hash(application.number, code, secret=key), stored)
-               for key in secrets_to_try)
-
-
-def _new_number(today: dt.date) -> str:
-    return f"{NUMBER_PREFIX}{today:%Y%m%d}{secrets.randbelow(10 ** 6):06d}"
+    return follow_up.code_matches(_CODE_SALT, application.number, code, application.follow_up_code_hash)
 
 
 # --- Who is told --------------------------------------------------------------------------------
@@ -123,18 +106,6 @@ def _applicant_side(application: RepairApplication) -> list:
 
 def _provider_side(application: RepairApplication) -> list:
     return list(application.provider.staff.filter(is_active=True))
-
-
-def _acting_accounts(subject_ids: set[int]) -> dict[int, list]:
-    """`accounts_acting_for` for many subjects in one query (a sweep tells hundreds of subjects
-    at once): the active accounts with an approved binding, by subject id."""
-    found: dict[int, list] = {}
-    bindings = SubjectBinding.objects.filter(
-        subject_id__in=subject_ids, status=SubjectBinding.Status.APPROVED, user__is_active=True,
-    ).select_related("user").order_by("user_id")
-    for binding in bindings:
-        found.setdefault(binding.subject_id, []).append(binding.user)
-    return found
 
 
 def _case_link(application: RepairApplication) -> str:
@@ -190,7 +161,7 @@ def apply_for_repair(
             commitment = _record_repair_commitment(applicant, record, commitment_text, now)
             application, code = _create_application(applicant, record, rectification, commitment, now)
             for checked in evidence:
-                stored.append(_store_evidence(application, checked))
+                stored.append(store_evidence(RepairEvidence(application=application), checked))
             _after_submission(application, stored)
     except Exception:
         for row in stored:  # the rows go with the transaction; so must their files
@@ -244,7 +215,7 @@ def _create_application(applicant, record: CreditRecord, rectification: str, com
     code = new_follow_up_code()
     submitted_on = as_local_date(now)
     for _attempt in range(5):
-        number = _new_number(submitted_on)
+        number = follow_up.new_number(NUMBER_PREFIX, submitted_on, NUMBER_DIGITS)
         try:
             with transaction.atomic():  # a savepoint: a clash of random numbers only retries
                 application = RepairApplication.objects.create(
@@ -257,22 +228,6 @@ def _create_application(applicant, record: CreditRecord, rectification: str, com
         except IntegrityError:
             continue
     raise RepairError(_("申请编号生成失败，请稍后重试"))
-
-
-def _store_evidence(application: RepairApplication, checked: CheckedUpload) -> RepairEvidence:
-    """The checked file under a random name, then its row; a failed insert removes the file."""
-    evidence = RepairEvidence(
-        application=application, original_name=checked.original_name, content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256,
-    )
-    checked.file.seek(0)
-    evidence.file.save(checked.storage_name(), File(checked.file), save=False)
-    try:
-        evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
 
 
 def _after_submission(application: RepairApplication, evidence: list[RepairEvidence]) -> None:
@@ -578,7 +533,7 @@ def _notify_overdue(applications: list[RepairApplication]) -> None:
     notify(center_clerks(), title=_digest_title(applications, what), link=_digest_link(applications, stage="overdue"),
            body=_("以下信用修复申请的认定单位未在期限内作出决定，请督办：\n%(lines)s")
            % {"lines": _lines(applications, with_provider=True)})
-    acting = _acting_accounts({a.subject_id for a in applications})
+    acting = accounts_acting_for_many({a.subject_id for a in applications})
     for application in applications:
         recipients = [application.applicant, *acting.get(application.subject_id, [])]
         notify(recipients, title=_("%(what)s：%(number)s") % {"what": what, "number": application.number},

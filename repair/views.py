@@ -3,7 +3,6 @@ with a case number and its follow-up code (查询码) reads the case's progress 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,9 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import normalised_ip
 from collection.uploads import limit_request_body, max_upload_bytes, private_file_response
 from inquiry.selectors import record_sections
+from nantong_credit.follow_up import FailureThrottle, client_address
 
 from .forms import ApplicationForm, FollowUpForm, apply_error
 from .models import RepairApplication
@@ -37,9 +36,8 @@ from .services import MAX_EVIDENCE_FILES, RepairError, apply_for_repair, code_ma
 FORM_OVERHEAD = 1024 * 1024
 SHOWN_CODES_KEY = "repair_new_codes"
 FOLLOW_UP_KEY = "repair_follow_up"
-# Guessing codes: at most this many wrong tries per address and per case number in the window.
-FOLLOW_UP_FAILURES = 10
-FOLLOW_UP_WINDOW = 3600
+# Guessing codes: at most this many wrong tries per address and per case number in an hour.
+FOLLOW_UP_THROTTLE = FailureThrottle(prefix="repair:follow-up", per_address=10, per_number=10)
 
 
 def _upload_limit() -> int:
@@ -139,24 +137,6 @@ def evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
 # --- Anonymous follow-up by case number and code ------------------------------------------------
 
 
-def _failure_keys(request: HttpRequest, number: str) -> list[str]:
-    address = normalised_ip(request.META.get("REMOTE_ADDR")) or "unknown"
-    return [f"repair:follow-up:ip:{address}", f"repair:follow-up:number:{number}"]
-
-
-def _too_many_failures(keys: list[str]) -> bool:
-    return any((cache.get(key) or 0) >= FOLLOW_UP_FAILURES for key in keys)
-
-
-def _count_failure(keys: list[str]) -> None:
-    for key in keys:
-        cache.add(key, 0, FOLLOW_UP_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, FOLLOW_UP_WINDOW)
-
-
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -164,13 +144,13 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number, code = form.cleaned_data["number"], form.cleaned_data["code"]
-        keys = _failure_keys(request, number)
-        if _too_many_failures(keys):
+        address = client_address(request)
+        if FOLLOW_UP_THROTTLE.is_blocked(address, number):
             form.add_error(None, _("查询失败次数过多，请一小时后再试"))
             return render(request, "repair/follow_up.html", {"form": form}, status=429)
         application = RepairApplication.objects.filter(number=number).first()
         if application is None or not code_matches(application, code):
-            _count_failure(keys)
+            FOLLOW_UP_THROTTLE.count_failure(address, number)
             # The same message either way: a wrong code must not confirm that a number exists.
             form.add_error(None, _("申请编号或查询码不正确"))
             return render(request, "repair/follow_up.html", {"form": form}, status=400)
