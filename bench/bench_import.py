@@ -16,8 +16,11 @@ memory is its own:
 3. imports the CSV once more: every row is unchanged (the idempotent re-upload);
 4. loads the same CSV into a scratch table with PostgreSQL `COPY` in the same run: the ratio
    pipeline/COPY says what the pipeline costs over the database's raw loading speed;
-5. calls `submit_record` for M single new records (what one API request does, without HTTP)
-   for the API's records/s.
+5. calls `submit_record` for M single new records (what one API request does, without HTTP);
+6. POSTs M new records to /api/v1/records/ over real HTTP: gunicorn (gthread workers, keep-alive,
+   persistent database connections, the Redis cache when one answers on 127.0.0.1:6379) and a
+   few keep-alive client connections, with GET /healthz (one SELECT 1) in the same run as the
+   floor of a request through the same stack.
 
 Goals (issue 3): >= 5,000 rows/s for CSV, peak memory < 300 MB, >= 500 single records/s.
 Results are printed and written to bench/out/bench_import-<time>.json.
@@ -184,38 +187,65 @@ def clean_previous_run() -> None:
         cursor.execute(
             "DELETE FROM collection_subject s WHERE s.name LIKE %s AND NOT EXISTS "
             "(SELECT 1 FROM collection_creditrecord r WHERE r.subject_id = s.id)", [NAME_PREFIX + "%"])
+        # Without this the next run's inserts wade through the index entries of the rows just
+        # deleted (same keys): a cost a real import of new records never has.
+        for table in ("collection_recordrevision", "collection_creditrecord", "collection_subject"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
-def measure_import(path: Path, *, clean: bool) -> dict:
+def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from catalog.models import Provider
-    from collection import bulk_imports, tasks
+    from collection import bulk_imports, bulk_store, tasks
 
     if clean:
         clean_previous_run()
     tasks.process_bulk_import.delay = lambda *args, **kwargs: None  # the bench runs the worker's part itself
     phases: dict[str, float] = {}
-    _time_phase(bulk_imports._Checker, "check_file", "check", phases)
-    _time_phase(bulk_imports, "_store", "store", phases)
+    # Rows are checked and stored chunk by chunk in one pass: time spent in each, and how long
+    # Python waited for PostgreSQL to finish writing the previous chunk (the rest overlapped).
+    _time_phase(bulk_imports._Checker, "check_chunk", "check", phases)
+    _time_phase(bulk_imports.BatchWriter, "store", "store", phases)
+    _time_phase(bulk_store.CopyPipe, "wait", "wait", phases)
     provider = Provider.objects.get(code=PROVIDER)
     user = get_user_model().objects.get(username=USER)
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     bulk_import = bulk_imports.create_import(provider=provider, item_code=ITEM, upload=upload, actor=user)
     del upload
     rss_before = _rss_mb()
+    profiler = _start_profile(profile)
     cpu, wall = time.process_time(), time.perf_counter()
     bulk_import = bulk_imports.run_import(import_id=bulk_import.pk)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    _save_profile(profiler, profile)
     return {
         "file": path.name, "bytes": path.stat().st_size, "status": bulk_import.status,
         "error": bulk_import.last_error or (bulk_import.error_count and f"{bulk_import.error_count} row errors") or "",
         "rows": bulk_import.total_rows, "created": bulk_import.created_count, "updated": bulk_import.updated_count,
         "unchanged": bulk_import.unchanged_count, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
         "rows_per_s": round(bulk_import.total_rows / wall), "check_seconds": round(phases.get("check", 0), 2),
-        "store_seconds": round(phases.get("store", 0), 2), "rss_before_mb": rss_before, "peak_rss_mb": _peak_rss_mb(),
+        "store_seconds": round(phases.get("store", 0), 2), "wait_seconds": round(phases.get("wait", 0), 2),
+        "rss_before_mb": rss_before, "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _start_profile(target: str):
+    if not target:
+        return None
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    return profiler
+
+
+def _save_profile(profiler, target: str) -> None:
+    """cProfile's statistics, for `python -m pstats` (the timings include its own overhead)."""
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(target)
 
 
 def _time_phase(owner, name: str, label: str, phases: dict) -> None:
@@ -253,7 +283,7 @@ def measure_copy(path: Path) -> dict:
     return {"rows": rows, "seconds": round(wall, 3), "rows_per_s": round(rows / wall)}
 
 
-def measure_api(count: int) -> dict:
+def measure_api(count: int, profile: str = "") -> dict:
     """Single submissions, one after another, as the API's view makes them (without HTTP)."""
     from django.contrib.auth import get_user_model
 
@@ -263,6 +293,7 @@ def measure_api(count: int) -> dict:
     from collection.selectors import PublishedItems
     from collection.services import submit_record
 
+    clean_previous_run()  # every submission below is a new record, as in the HTTP measurement
     provider = Provider.objects.get(code=PROVIDER)
     user = get_user_model().objects.get(username=USER)
     layout = layout_for(PublishedItems().get(ITEM))
@@ -270,13 +301,139 @@ def measure_api(count: int) -> dict:
     for n, row in enumerate(generate_rows(count, seed=7)):
         row["penalty_document_number"] = f"{KEY_PREFIX}API〕{n}号"
         submissions.append(row_to_submission(layout, row))
+    profiler = _start_profile(profile)
     wall, cpu = time.perf_counter(), time.process_time()
     for submission in submissions:
         submit_record(provider=provider, item_code=ITEM, source_key=submission.source_key, subject=submission.subject,
                       data=submission.data, actor=user, channel=Channel.API)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    _save_profile(profiler, profile)
     return {"records": count, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
             "records_per_s": round(count / wall), "ms_per_record": round(wall * 1000 / count, 2)}
+
+
+def _api_bodies(count: int, seed: int, label: str) -> list[bytes]:
+    """JSON bodies of `count` new single records, as a department's system would POST them."""
+    from collection.bulk_imports import layout_for, row_to_submission
+    from collection.selectors import PublishedItems
+
+    layout = layout_for(PublishedItems().get(ITEM))
+    bodies = []
+    for n, row in enumerate(generate_rows(count, seed=seed)):
+        row["penalty_document_number"] = f"{KEY_PREFIX}{label}〕{n}号"
+        submission = row_to_submission(layout, row)
+        bodies.append(json.dumps({"item": ITEM, "source_key": submission.source_key, "subject": submission.subject,
+                                  "data": submission.data}, ensure_ascii=False).encode())
+    return bodies
+
+
+def measure_http(count: int, *, workers: int, clients: int) -> dict:
+    """Real HTTP: gunicorn (gthread workers, keep-alive, persistent database connections) serving
+    POST /api/v1/records/ to `clients` keep-alive connections, and GET /healthz (one SELECT 1:
+    the floor of a request through the same stack) in the same run for the ratio."""
+    from catalog.models import Provider
+    from collection.models import ApiToken
+    from collection.services import create_api_token
+
+    clean_previous_run()
+    token, key = create_api_token(provider=Provider.objects.get(code=PROVIDER), name="基准测试（bench_import）")
+    warm_up = _api_bodies(4 * workers, seed=5, label="HTTP预热")
+    bodies = _api_bodies(count, seed=9, label="HTTP")
+    port, redis_url = _free_port(), _reachable_redis()
+    env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING",
+           "REDIS_URL": redis_url, "CONN_MAX_AGE": "600"}
+    command = [str(Path(sys.executable).with_name("gunicorn")), "nantong_credit.wsgi:application",
+               "--workers", str(workers), "--worker-class", "gthread", "--threads", "1", "--keep-alive", "60",
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    # Behind the TLS proxy of a deployment: without this header DEBUG=False redirects to https.
+    headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+    api_headers = {**headers, "Authorization": f"Token {key}", "Content-Type": "application/json"}
+    server = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 — our own venv's gunicorn
+    try:
+        _wait_for(port, headers)
+        _load(port, [("GET", "/healthz", None, headers)] * (20 * workers), clients)
+        _load(port, [("POST", "/api/v1/records/", body, api_headers) for body in warm_up], clients)
+        trivial = _load(port, [("GET", "/healthz", None, headers)] * count, clients)
+        api = _load(port, [("POST", "/api/v1/records/", body, api_headers) for body in bodies], clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        ApiToken.objects.filter(pk=token.pk).delete()
+    return {"workers": workers, "clients": clients, "cache": "redis" if redis_url else "locmem",
+            "healthz": trivial, "records": api,
+            "records_per_s": api["per_s"], "ratio_to_healthz": round(trivial["per_s"] / max(api["per_s"], 1), 1)}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _reachable_redis() -> str:
+    """A Redis on this machine if one answers (as in production), else "" (local memory)."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return "redis://127.0.0.1:6379/14"
+    except OSError:
+        return ""
+
+
+def _wait_for(port: int, headers: dict, seconds: float = 60) -> None:
+    import http.client
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz", headers=headers)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit("gunicorn did not come up")
+
+
+def _load(port: int, requests: list[tuple], clients: int, seconds: float = 600) -> dict:
+    """Send `requests` over `clients` keep-alive connections, as fast as they are answered;
+    bounded in count and in time (it stops by itself after `seconds`)."""
+    import http.client
+    import threading
+
+    pending = iter(requests)
+    lock = threading.Lock()
+    statuses: dict[int, int] = {}
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < deadline:
+            with lock:
+                request = next(pending, None)
+            if request is None:
+                break
+            method, path, body, headers = request
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    wall = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - wall
+    done = sum(statuses.values())
+    return {"requests": done, "seconds": round(wall, 2), "per_s": round(done / wall),
+            "statuses": {str(k): v for k, v in sorted(statuses.items())}}
 
 
 def _rss_mb() -> int:
@@ -296,11 +453,13 @@ def child(args: argparse.Namespace) -> None:
         csv_path, xlsx_path = write_files(generate_rows(args.rows))
         result = {"csv": str(csv_path), "xlsx": str(xlsx_path)}
     elif args.child == "import":
-        result = measure_import(Path(args.file), clean=not args.keep)
+        result = measure_import(Path(args.file), clean=not args.keep, profile=args.profile)
     elif args.child == "copy":
         result = measure_copy(Path(args.file))
+    elif args.child == "http":
+        result = measure_http(args.api_records, workers=args.http_workers, clients=args.http_clients)
     else:
-        result = measure_api(args.api_records)
+        result = measure_api(args.api_records, profile=args.profile)
     print("RESULT " + json.dumps(result, ensure_ascii=False))
 
 
@@ -317,9 +476,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--api-records", type=int, default=2_000)
-    parser.add_argument("--child", choices=["generate", "import", "copy", "api"])
+    parser.add_argument("--child", choices=["generate", "import", "copy", "api", "http"])
+    parser.add_argument("--http-workers", type=int, default=4, help="gunicorn workers for the HTTP measurement")
+    parser.add_argument("--http-clients", type=int, default=8, help="keep-alive client connections")
     parser.add_argument("--file")
     parser.add_argument("--keep", action="store_true", help="import over the previous run's records")
+    parser.add_argument("--profile", default="", help="with --child import or api: write cProfile stats here")
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -338,6 +500,12 @@ def main() -> None:
     print(f"{args.api_records} single submissions …", flush=True)
     results["api"] = run_child("api", "--api-records", str(args.api_records))
     print("  ", results["api"], flush=True)
+    print(f"{args.api_records} HTTP POSTs to /api/v1/records/ ({args.http_workers} gunicorn workers, "
+          f"{args.http_clients} keep-alive clients) …", flush=True)
+    results["http"] = run_child("http", "--api-records", str(args.api_records), "--http-workers",
+                                str(args.http_workers), "--http-clients", str(args.http_clients))
+    print("  ", results["http"], flush=True)
+    results["load_at_end"] = os.getloadavg()
     report(results)
 
 
@@ -350,14 +518,20 @@ def report(results: dict) -> None:
         lines.append(f"{label:<10} {r['rows_per_s']:>8} {r['seconds']:>8} {r['check_seconds']:>7} {r['store_seconds']:>7} "
                      f"{r['cpu_seconds']:>7} {r['peak_rss_mb']:>8} {r['seconds'] / copy_seconds:>7.1f}")
     lines.append(f"{'COPY':<10} {results['copy']['rows_per_s']:>8} {copy_seconds:>8}")
-    api = results["api"]
-    lines.append(f"API-equivalent: {api['records_per_s']} records/s ({api['ms_per_record']} ms per submit_record)")
+    api, http = results["api"], results["http"]
+    lines.append(f"submit_record in a loop: {api['records_per_s']} records/s ({api['ms_per_record']} ms each, "
+                 f"{api['cpu_seconds'] * 1000 / api['records']:.2f} ms CPU)")
+    lines.append(f"HTTP POST /api/v1/records/: {http['records_per_s']} records/s "
+                 f"(GET /healthz in the same run: {http['healthz']['per_s']}/s, × {http['ratio_to_healthz']}; "
+                 f"{http['workers']} workers, {http['clients']} clients, cache {http['cache']}, "
+                 f"statuses {http['records']['statuses']})")
     csv_run = results["csv"]
     lines.append(
         f"goals: CSV >= {GOALS['csv_rows_per_s']} rows/s: {csv_run['rows_per_s']}; "
         f"peak < {GOALS['peak_rss_mb']} MB: {max(results[k]['peak_rss_mb'] for k in ('xlsx', 'csv', 'csv_again'))}; "
-        f"API >= {GOALS['api_records_per_s']}/s: {api['records_per_s']}"
+        f"API >= {GOALS['api_records_per_s']}/s: {api['records_per_s']} (loop), {http['records_per_s']} (HTTP)"
     )
+    lines.append(f"load average at the end {results['load_at_end'][0]:.1f}")
     print("\n".join(lines))
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     target = OUT_DIR / f"bench_import-{dt.datetime.now():%Y%m%d-%H%M%S}.json"

@@ -90,9 +90,10 @@ class CreditRecord(models.Model):
     source_key)` identifies a record so that a re-submission updates instead of duplicating.
     """
 
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="records")
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="records")
-    item_code = models.SlugField(_("事项代码"), max_length=50)
+    # subject, provider and item_code lead the composite indexes below: no index of their own.
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="records", db_index=False)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="records", db_index=False)
+    item_code = models.SlugField(_("事项代码"), max_length=50, db_index=False)
     catalog_item = models.ForeignKey(
         "catalog.CatalogItem", on_delete=models.PROTECT, related_name="records",
         help_text=_("报送时据以校验的目录事项版本"),
@@ -129,13 +130,14 @@ class CreditRecord(models.Model):
                 fields=["provider", "item_code", "source_key"], name="one_record_per_provider_key"
             )
         ]
+        # Every index costs each of the 100,000 rows of a bulk import (issue 3): only those that
+        # queries use. A subject's records (its page, search, reports: subject, status and the
+        # date order, disclosure filtered on the way); an item's records by date; a provider's
+        # records by receipt (its pages, timeliness). The unique key serves re-submissions.
         indexes = [
-            models.Index(fields=["subject", "item_code"]),
             models.Index(fields=["subject", "status", "-decision_date"]),
             models.Index(fields=["item_code", "-decision_date"]),
             models.Index(fields=["provider", "-received_at"]),
-            models.Index(fields=["disclosure_ends_on"]),
-            models.Index(fields=["status"]),
         ]
         permissions = [("view_compliance_report", _("查看报送及时性报告"))]
         verbose_name = _("信用记录")
@@ -148,7 +150,8 @@ class CreditRecord(models.Model):
 class RecordRevision(models.Model):
     """An earlier or current content of a record; revisions are only ever added."""
 
-    record = models.ForeignKey(CreditRecord, on_delete=models.CASCADE, related_name="revisions")
+    # Led by the unique (record, number) below: no index of its own.
+    record = models.ForeignKey(CreditRecord, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     number = models.PositiveIntegerField(_("版本"))
     status = models.CharField(_("状态"), max_length=12, choices=RecordStatus.choices)
     decision_date = models.DateField(_("决定日期"), null=True, blank=True)

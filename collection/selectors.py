@@ -2,6 +2,8 @@
 
 import logging
 import threading
+import time
+import uuid
 
 from django.core.cache import cache
 from django.db.models import F, Prefetch, QuerySet
@@ -28,9 +30,18 @@ _ITEM_CACHE_LIMIT = 500
 _ITEM_CACHE_LOCK = threading.Lock()
 
 
+# Which version is published, asked once per request otherwise (a query on every single
+# submission): kept per process under the same token, and for a few seconds at most, so that
+# even a publication whose token could not be renewed (cache outage) is seen within them.
+_VERSION_TTL = 5.0
+_published: tuple[str, float, CatalogVersion | None] | None = None
+
+
 def clear_published_items_cache(*_args, **_kwargs) -> None:
+    global _published
     with _ITEM_CACHE_LOCK:
         _ITEM_CACHE.clear()
+        _published = None
 
 
 for _model in (CatalogVersion, CatalogItem, CatalogField, Provider):
@@ -44,12 +55,34 @@ m2m_changed.connect(clear_published_items_cache, sender=CatalogItem.providers.th
 
 def _published_token() -> str | None:
     """The shared token of the latest publication, or None when the shared cache is unreachable
-    (then nothing is cached: correctness never depends on the cache)."""
+    (then nothing is cached: correctness never depends on the cache). A token lost from the
+    cache (evicted, flushed, a restored database) is replaced by a new one, never by "": what
+    was kept under an earlier token is never taken for current again."""
     try:
-        return cache.get(PUBLISHED_CATALOG_TOKEN, "")
+        token = cache.get(PUBLISHED_CATALOG_TOKEN)
+        if token is None:
+            cache.add(PUBLISHED_CATALOG_TOKEN, uuid.uuid4().hex, timeout=None)
+            token = cache.get(PUBLISHED_CATALOG_TOKEN)
+        return token
     except Exception:  # noqa: BLE001 — a cache outage must not stop submissions
         logger.warning("collection: shared cache unreachable, loading catalog items uncached")
         return None
+
+
+def current_published_version(token: str | None = None) -> CatalogVersion | None:
+    """`catalog.selectors.published_version()`, asked again after a publication (a new token)
+    or after `_VERSION_TTL` seconds."""
+    global _published
+    token = token or _published_token()
+    if token is None:
+        return published_version()
+    now = time.monotonic()
+    kept = _published
+    if kept is not None and kept[0] == token and now - kept[1] < _VERSION_TTL:
+        return kept[2]
+    version = published_version()
+    _published = (token, now, version)
+    return version
 
 
 class PublishedItems:
@@ -60,9 +93,12 @@ class PublishedItems:
     """
 
     def __init__(self, version: CatalogVersion | None = None):
-        self.version = version if version is not None else published_version()
         self._items: dict[str, CatalogItem | None] = {}
         self._token: str | None = None
+        if version is None:
+            self._token = _published_token()
+            version = current_published_version(self._token)
+        self.version = version
 
     def get(self, code: str) -> CatalogItem | None:
         if code not in self._items:

@@ -24,6 +24,7 @@ EMPTY_SPELLINGS = frozenset({
     "", "-", "--", "---", "—", "——", "———", "–", "―", "/", "//", "\\", "无", "暂无", "空",
     "null", "none", "n/a", "nan",
 })
+_SURELY_TEXT = 8 * max(map(len, EMPTY_SPELLINGS))
 MULTIPLE_SEPARATORS = re.compile(r"[;；]")
 # 2026-01-05, 2026/1/5, 2026.1.5, 2026年1月5日, optionally followed by a time of day (Excel).
 _DATE_TEXT = re.compile(
@@ -49,8 +50,16 @@ def is_empty(value) -> bool:
         return all(is_empty(v) for v in value)
     if not isinstance(value, str):
         return False
+    if len(value) > _SURELY_TEXT and len("".join(value.split())) > _SURELY_TEXT:
+        # NFKC merges a few characters into one at most (a letter and its accents): so many
+        # characters never come down to a spelling of "nothing". Saves NFKC on long texts.
+        return False
     squeezed = "".join(unicodedata.normalize("NFKC", value).split()).lower()
     return squeezed in EMPTY_SPELLINGS
+
+
+# `check_value`'s answer for an empty optional field: no value at all.
+ABSENT = object()
 
 
 def validate_data(fields: Iterable[CatalogField], data: dict) -> tuple[dict, dict[str, list[str]]]:
@@ -60,18 +69,31 @@ def validate_data(fields: Iterable[CatalogField], data: dict) -> tuple[dict, dic
     errors: dict[str, list[str]] = {}
     for key in data:
         if key not in by_key:
-            errors[key] = [_("目录事项中没有数据项“%(key)s”") % {"key": key}]
+            errors[key] = unknown_field_errors(key)
     for key, field in by_key.items():
-        raw = data.get(key)
-        if is_empty(raw):
-            if field.required:
-                errors[key] = [_("必填项“%(label)s”未填写") % {"label": field.label}]
-            continue
-        try:
-            values[key] = parse_value(field, raw)
-        except FieldValueError as exc:
-            errors[key] = [exc.message]
+        value, messages = check_value(field, data.get(key))
+        if messages:
+            errors[key] = messages
+        elif value is not ABSENT:
+            values[key] = value
     return values, errors
+
+
+def unknown_field_errors(key: str) -> list[str]:
+    return [_("目录事项中没有数据项“%(key)s”") % {"key": key}]
+
+
+def check_value(field: CatalogField, raw) -> tuple[object, list[str] | None]:
+    """(canonical value, or ABSENT for an empty optional field; the errors, or None) of one
+    field: `validate_data` for a single field, a pure function of the field and `raw`."""
+    if is_empty(raw):
+        if field.required:
+            return ABSENT, [_("必填项“%(label)s”未填写") % {"label": field.label}]
+        return ABSENT, None
+    try:
+        return parse_value(field, raw), None
+    except FieldValueError as exc:
+        return ABSENT, [exc.message]
 
 
 def parse_value(field: CatalogField, raw):

@@ -76,7 +76,10 @@ def test_the_audit_trail_names_the_token_as_the_actor(api, scjgj):
     event = AuditEvent.objects.get(action="record.create")
     assert event.actor is None
     assert event.actor_label == f"api:scjgj/行政处罚办案系统#{token.pk}"
-    assert AuditEvent.objects.get(action="subject.create").actor_label == event.actor_label
+    # One event per submission: the record's names the subject it brought (issue 3).
+    assert not AuditEvent.objects.filter(action="subject.create").exists()
+    assert event.after["new_subject"] == {"kind": "legal_person", "name": event.after["subject_name"],
+                                          "identifier": COMPANY, "flag": ""}
     assert RecordRevision.objects.get().created_by is None
 
 

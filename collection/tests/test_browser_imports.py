@@ -41,6 +41,18 @@ def department(transactional_db, user_with_role):
     return bureau, staff
 
 
+@pytest.fixture
+def queued_celery(settings):
+    """Tasks go to the broker (in memory, no worker), as in production: the batch stays queued
+    until the test processes it. Embedded mode would run them in the upload request."""
+    from nantong_credit.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    was_eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    yield
+    app.conf.task_always_eager = was_eager
+
+
 def fill(path, rows: list[dict]) -> None:
     """Fill the downloaded template in, as a user does in Excel."""
     workbook = openpyxl.load_workbook(path)
@@ -113,7 +125,7 @@ def test_a_department_fixes_a_rejected_file_and_imports_it(
 
 
 def test_the_result_page_follows_a_queued_import_by_itself(
-    page, live_server, department, login_in_browser, tmp_path, screenshot
+    page, live_server, department, login_in_browser, tmp_path, screenshot, queued_celery
 ):
     _bureau, staff = department
     login_in_browser(page, staff)

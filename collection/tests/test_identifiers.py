@@ -201,3 +201,37 @@ def test_it_takes_a_value_valid_both_ways_as_an_id_number():
     assert uscc.is_valid(AMBIGUOUS_ID)
     result = normalise_any_identifier(AMBIGUOUS_ID)
     assert result.family == "ric"
+
+
+def test_the_remembered_verdicts_agree_with_the_library():
+    """`identifiers` asks python-stdnum's checks without its slow `compact` for plain values:
+    the verdict must stay the library's own, for valid codes and every kind of wrong one."""
+    import random
+
+    from stdnum.cn import ric, uscc
+    from stdnum.exceptions import ValidationError
+
+    from collection.identifiers import _ric_facts, _uscc_verdict
+
+    def library(check, value):
+        try:
+            return check(value), None
+        except ValidationError as exc:
+            return value, type(exc)
+
+    rng = random.Random(3)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabz-"
+    letters = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    samples = [make_uscc(f"9132{rng.randrange(10**4):04d}" + "".join(rng.choice(letters) for _ in range(9)))
+               for _ in range(300)]
+    samples += [value[:-1] + rng.choice(alphabet) for value in samples]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.choice([17, 18, 19]))) for _ in range(400)]
+    for value in samples:
+        assert _uscc_verdict(value) == library(uscc.validate, value), value
+    people = [make_ric(f"320602{1950 + n % 60}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}") for n in range(200)]
+    for value in people + [p[:-1] + "X" for p in people] + [p[:10] + "13" + p[12:] for p in people]:
+        compact, check_ok, born = _ric_facts(value)
+        assert (compact, check_ok) == (ric.compact(value), ric.calc_check_digit(value) == value[17])
+        if check_ok:
+            day, problem = library(ric.get_birth_date, value)
+            assert born == (None if problem else day)

@@ -102,3 +102,23 @@ def test_insert_many_gives_instances_their_keys(scjgj):
     assert [s.pk for s in subjects] == list(Subject.objects.order_by("pk").values_list("pk", flat=True))
     assert all(not s._state.adding and s.created_at is not None for s in subjects)
     assert Subject.objects.get(pk=subjects[1].pk).name == "甲1"
+
+
+def test_the_content_hash_is_the_canonical_json_of_subject_and_data():
+    """A batch serialises each row once and builds the hash from that text: the hash must stay
+    what it always was, or every stored record would look changed at its next re-submission."""
+    import hashlib
+    import json
+
+    from collection.services import content_hash
+
+    samples = [
+        {"a": "南通", "b": ["警告", "罚款"], "c": 3, "d": True, "e": None},
+        {"facts": 'quote " back\\slash \t tab \n line \u2028 sep', "z": {"nested": ["x", 1.5]}},
+        {},
+    ]
+    for subject in ("ab" * 32, "not hex: \"quoted\""):
+        for data in samples:
+            expected = json.dumps({"subject": subject, "data": data}, sort_keys=True, ensure_ascii=False,
+                                  separators=(",", ":"))
+            assert content_hash(subject, data) == hashlib.sha256(expected.encode()).hexdigest()

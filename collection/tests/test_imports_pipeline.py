@@ -304,10 +304,10 @@ def test_running_a_finished_batch_again_does_nothing(scjgj, scjgj_staff):
 
 
 def test_an_unexpected_failure_ends_the_batch_as_failed_with_nothing_imported(scjgj, scjgj_staff, monkeypatch):
-    def broken(**kwargs):
+    def broken(self, rows):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(bulk_imports, "submit_checked_batch", broken)
+    monkeypatch.setattr(bulk_imports.BatchWriter, "store", broken)
 
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(ROWS))
 
@@ -331,16 +331,18 @@ def test_progress_is_reported_while_rows_are_checked(scjgj, scjgj_staff, monkeyp
     seen = []
     real = bulk_imports._report_progress
 
-    def spy(bulk_import, rows, *, phase):
-        real(bulk_import, rows, phase=phase)
+    def spy(bulk_import, rows):
+        real(bulk_import, rows)
         stored = BulkImport.objects.get(pk=bulk_import.pk)
-        seen.append((phase, rows, bulk_imports.progress_of(stored)["processed"]))
+        progress = bulk_imports.progress_of(stored)
+        seen.append((stored.status, rows, progress["processed"], progress["percent"]))
 
     monkeypatch.setattr(bulk_imports, "_report_progress", spy)
 
     import_file(scjgj, scjgj_staff, csv_bytes(ROWS))
 
-    assert seen == [("validating", 2, 2), ("validating", 4, 4), ("importing", 4, 4)]
+    # Rows are checked and stored in one pass (one transaction): the cache carries the count.
+    assert seen == [("validating", 2, 2, 50), ("validating", 4, 4, 100)]
 
 
 def test_an_item_the_provider_is_no_longer_responsible_for_is_rejected(scjgj, scjgj_staff, other_provider):
@@ -370,3 +372,54 @@ def test_natural_persons_are_found_by_their_id_number(scjgj, scjgj_staff):
 
     person = Subject.objects.get()
     assert person.name == "张七" and CreditRecord.objects.filter(subject=person).count() == 2
+
+
+def test_chunks_are_stored_as_they_pass_and_make_one_batch(scjgj, scjgj_staff, monkeypatch):
+    monkeypatch.setattr(bulk_imports, "CHUNK_ROWS", 2)
+    # Row 5 names the company of row 1 again, two chunks later (another penalty, its new name).
+    rows = [*ROWS, penalty(5, uscc=company_code(1), subject_name="南通示例1号贸易有限公司（更名）")]
+
+    bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
+
+    assert bulk_import.status == Status.SUCCEEDED and bulk_import.created_count == 5
+    assert CreditRecord.objects.count() == 5 and Subject.objects.count() == 4
+    assert Subject.objects.get(code=company_code(1)).name == "南通示例1号贸易有限公司（更名）"
+    assert AuditEvent.objects.filter(action="bulkimport.import").get().after["rows"] == 5
+
+
+def test_a_rejected_row_in_a_later_chunk_leaves_nothing_of_the_earlier_ones(scjgj, scjgj_staff, monkeypatch):
+    monkeypatch.setattr(bulk_imports, "CHUNK_ROWS", 2)
+    rows = [*ROWS, penalty(5, fine_amount="两万"), penalty(6), penalty(7, decision_date="明天")]
+
+    bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
+
+    assert bulk_import.status == Status.REJECTED and bulk_import.processed_rows == 7
+    # Rows 1-4 (file rows 2-5) were stored before row 5 failed: rolled back with the batch.
+    assert CreditRecord.objects.count() == 0 and Subject.objects.count() == 0
+    assert RecordRevision.objects.count() == 0
+    # The rest of the file is still checked: the error two chunks later is reported too.
+    assert [row for row, _column in bulk_import.row_errors.values_list("row_number", "column")] == [6, 8]
+    assert not AuditEvent.objects.filter(action="bulkimport.import").exists()
+
+
+def test_a_query_while_a_chunk_is_written_waits_for_it(postgres_only, scjgj, scjgj_staff, monkeypatch):
+    """On PostgreSQL a chunk is written in the background; any statement sent meanwhile on the
+    same connection (here a new disclosure rule asked by the next chunk's checks) waits for it."""
+    from django.db import connection, transaction
+
+    from collection.services import BatchWriter, CheckMemo, check_submission
+
+    items = PublishedItems()
+    checked = [
+        check_submission(provider=scjgj, item_code="admin_penalty", source_key=f"后台-{n}", subject={
+            "kind": "legal_person", "name": f"南通后台{n}号有限公司", "identifier": company_code(100 + n)},
+            data=penalty(100 + n, penalty_document_number=f"后台-{n}"), items=items, memo=CheckMemo())
+        for n in range(300)
+    ]
+    with transaction.atomic(), BatchWriter(provider=scjgj, actor=scjgj_staff, channel=Channel.FILE) as writer:
+        writer.store(checked)
+        assert writer.pipe._thread is not None  # still being written
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM collection_creditrecord")
+            assert cursor.fetchone()[0] == 300
+    assert RecordRevision.objects.filter(record__source_key__startswith="后台-").count() == 300

@@ -10,7 +10,9 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 from collection.models import Channel, CreditRecord, RecordRevision, RecordStatus, Subject
 from collection.selectors import PublishedItems
-from collection.services import ProviderNotResponsible, SubmissionInvalid, submit_record
+from collection.services import (
+    ProviderNotResponsible, SubmissionInvalid, check_submission, submit_checked_batch, submit_record,
+)
 
 from .factories import make_ric, make_uscc, wrong_check
 
@@ -267,6 +269,28 @@ def test_lateness_counts_working_days_across_national_day(scjgj, received, late)
     assert any("逾期报送" in w for w in result.warnings) is late
 
 
+def test_a_self_declared_record_has_no_submission_deadline(scjgj):
+    # A subject declaring its own information (Art. 10) is bound by no provider's deadline (Art. 22).
+    with freeze_time("2026-12-01 09:00+08:00"):
+        result = submit_record(provider=scjgj, item_code="admin_penalty", source_key="申报-1", subject=company(),
+                               data=penalty(decision_date="2026-09-28"), channel=Channel.SELF_DECLARATION)
+        again = submit_record(provider=scjgj, item_code="admin_penalty", source_key="申报-1", subject=company(),
+                              data=penalty(decision_date="2026-09-28", penalty_amount="3"), channel=Channel.API)
+    assert result.record.self_declared and result.warnings == []
+    assert (result.record.due_on, result.record.is_late) == (None, False)
+    assert again.outcome == "updated" and (again.record.due_on, again.record.is_late) == (None, False)
+
+
+def test_a_self_declared_row_of_a_batch_has_no_submission_deadline(scjgj):
+    items = PublishedItems()
+    with freeze_time("2026-12-01 09:00+08:00"):
+        checked = check_submission(provider=scjgj, item_code="admin_penalty", source_key="申报-1", subject=company(),
+                                   data=penalty(decision_date="2026-09-28"), items=items)
+        submit_checked_batch(provider=scjgj, rows=[checked], actor=None, channel=Channel.SELF_DECLARATION)
+    record = CreditRecord.objects.get()
+    assert record.self_declared and (record.due_on, record.is_late) == (None, False)
+
+
 def test_a_correction_later_does_not_make_a_record_late(scjgj):
     with freeze_time("2026-10-12 09:00+08:00"):
         submit(scjgj, data=penalty(decision_date="2026-09-28"))
@@ -291,9 +315,10 @@ def test_it_needs_few_queries_per_row(scjgj):
         submit(scjgj, key="row-2", subject=company(identifier=make_uscc("91320602MA1XYW0B2")), items=items)
     with CaptureQueriesContext(connection) as unchanged:
         submit(scjgj, key="row-2", subject=company(identifier=make_uscc("91320602MA1XYW0B2")), items=items)
-    # Rule, subject, record, revision and two audit events (3 statements each); a repeat reads 3 rows.
-    assert len(statements(created)) <= 13, statements(created)
-    assert len(statements(unchanged)) <= 3, statements(unchanged)
+    # Rule, subject (looked up, inserted), record, revision and one audit event of 3 statements.
+    # A repeat: rule, subject, the record's insert that finds the key taken, the record locked.
+    assert len(statements(created)) <= 8, statements(created)
+    assert len(statements(unchanged)) <= 4, statements(unchanged)
 
 
 def statements(context: CaptureQueriesContext) -> list[str]:
