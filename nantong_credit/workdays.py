@@ -320,12 +320,14 @@ def deadline_end(day: dt.date | dt.datetime, n: int) -> dt.datetime:
     return current_calendar().deadline_end(as_local_date(day), n)
 
 
-def workdays_left(now: dt.datetime, due: dt.date | dt.datetime) -> int:
+def workdays_left(now: dt.datetime, due: dt.date | dt.datetime, *, since: dt.date | dt.datetime | None = None) -> int:
     """Working days still open before a deadline, for countdowns ("还剩 N 个工作日").
 
     `due` is the last working day (a date) or the deadline itself (an aware datetime such as
     `deadline_end(...)`). Today counts while it is a working day, because the deadline runs to
-    24:00: on the last day this is 1. Once the deadline has passed it is 0.
+    24:00: on the last day this is 1. Once the deadline has passed it is 0. `since` is the event
+    that started the period: its own day is not part of the period (SPEC §4), so on that day all
+    N working days are still ahead.
     """
     if isinstance(due, dt.datetime):
         if now >= due:
@@ -335,7 +337,10 @@ def workdays_left(now: dt.datetime, due: dt.date | dt.datetime) -> int:
     today = as_local_date(now)
     if today > due:
         return 0
-    return current_calendar().workdays_between(today - _ONE_DAY, due)
+    start = today - _ONE_DAY
+    if since is not None:
+        start = max(start, as_local_date(since))
+    return current_calendar().workdays_between(start, due)
 
 
 def describe_day(day: dt.date) -> DayInfo:

@@ -138,24 +138,27 @@ def deadlines(objection: Objection, now: dt.datetime | None = None) -> list[Dead
     """The center's period and, once referred, the provider's, each with its countdown."""
     now = now or timezone.now()
     finished = objection.closed_at if objection.status in workflow.FINISHED else None
-    found = [_deadline(_("市信用信息中心核查期限（5个工作日）"), workflow.CENTER_BASIS, objection.center_due_at,
-                       objection.referred_at or finished, now)]
+    found = [_deadline(_("市信用信息中心核查期限（5个工作日）"), workflow.CENTER_BASIS, objection.received_at,
+                       objection.center_due_at, objection.referred_at or finished, now)]
     if objection.provider_due_at:
-        found.append(_deadline(_("信息提供单位核查答复期限（7个工作日）"), workflow.PROVIDER_BASIS,
+        found.append(_deadline(_("信息提供单位核查答复期限（7个工作日）"), workflow.PROVIDER_BASIS, objection.referred_at,
                                objection.provider_due_at, objection.answered_at or finished, now))
     return found
 
 
-def _deadline(title, basis, due: dt.datetime, done: dt.datetime | None, now: dt.datetime) -> Deadline:
-    return Deadline(title, basis, due, done, workdays_left(now, due), year_is_known(workflow.last_day(due).year))
+def _deadline(title, basis, started: dt.datetime, due: dt.datetime, done: dt.datetime | None,
+              now: dt.datetime) -> Deadline:
+    return Deadline(title, basis, due, done, workdays_left(now, due, since=started),
+                    year_is_known(workflow.last_day(due).year))
 
 
 def countdown(objection: Objection, now: dt.datetime | None = None) -> Deadline | None:
     """The deadline running now (the one a queue shows), if any."""
+    now = now or timezone.now()
     if objection.status == Status.SUBMITTED:
-        return _deadline("", workflow.CENTER_BASIS, objection.center_due_at, None, now or timezone.now())
+        return _deadline("", workflow.CENTER_BASIS, objection.received_at, objection.center_due_at, None, now)
     if objection.status == Status.REFERRED and objection.provider_due_at:
-        return _deadline("", workflow.PROVIDER_BASIS, objection.provider_due_at, None, now or timezone.now())
+        return _deadline("", workflow.PROVIDER_BASIS, objection.referred_at, objection.provider_due_at, None, now)
     return None
 
 

@@ -17,7 +17,7 @@ from catalog.selectors import providers_of
 from collection.bindings import bound_subjects
 from collection.models import CreditRecord, RecordStatus, Severity
 from collection.visibility import own_records
-from nantong_credit.workdays import as_local_date, current_calendar, workdays_between
+from nantong_credit.workdays import as_local_date, current_calendar, workdays_between, workdays_left
 
 from .models import RepairApplication
 from .services import cn_date, decision_workdays
@@ -205,10 +205,7 @@ def decision_deadline(application: RepairApplication, now: dt.datetime | None = 
     now = now or timezone.now()
     closed = application.status not in OPEN_STATUSES
     last_day = as_local_date(application.due_at - dt.timedelta(microseconds=1))
-    # The period's own working days still to run: on the day of the application (not counted,
-    # SPEC §4) that is all N of them; from then on today counts while it lasts (until 24:00).
-    start = max(as_local_date(application.submitted_at), as_local_date(now) - dt.timedelta(days=1))
-    left = 0 if closed or now >= application.due_at else workdays_between(start, last_day)
+    left = 0 if closed else workdays_left(now, application.due_at, since=application.submitted_at)
     overdue = 0
     if not closed and now >= application.due_at:
         overdue = max(1, workdays_between(last_day, as_local_date(now)))

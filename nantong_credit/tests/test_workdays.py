@@ -409,3 +409,14 @@ def test_it_reports_every_bad_line_at_once():
     with pytest.raises(NoticeTextError) as excinfo:
         parse_notice_text("1月1日放假\n1.2 放假\n1月4日\n2月14日上班", year=2027)
     assert [e[:3] for e in excinfo.value.errors] == ["第2行", "第3行"]
+
+
+def test_on_the_day_of_the_event_the_whole_period_is_still_ahead():
+    # Filed on Friday 2026-11-27 at 22:16: the five working days are 11-30 to 12-04; the Friday
+    # itself is not part of the period (SPEC §4), whatever is left of it.
+    filed = dt.datetime(2026, 11, 27, 22, 16, tzinfo=SHANGHAI)
+    due = deadline_end(filed, 5)
+    assert workdays_left(filed, due, since=filed) == 5
+    assert workdays_left(filed, due) == 6  # a countdown that does not know when the period began
+    assert workdays_left(dt.datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI), due, since=filed) == 5
+    assert workdays_left(dt.datetime(2026, 12, 4, 23, 0, tzinfo=SHANGHAI), due, since=filed) == 1
