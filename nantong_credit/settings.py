@@ -272,6 +272,8 @@ LOGGING = {
         # the in-memory broker has no host name, are noise there (workers log through Celery).
         "celery.app.trace": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},
+        # WeasyPrint logs every layout step of every report at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 
