@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -160,8 +161,7 @@ class ArchiveEntry(models.Model):
 
     @property
     def retain_until(self):
+        """The last day of the retention period (29 February becomes 28 February)."""
         if self.retention_years is None:
             return None
-        day = timezone.localdate(self.registered_at)
-        return day.replace(year=day.year + self.retention_years) if not (day.month == 2 and day.day == 29) \
-            else day.replace(year=day.year + self.retention_years, day=28)
+        return timezone.localdate(self.registered_at) + relativedelta(years=self.retention_years)

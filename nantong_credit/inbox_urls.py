@@ -7,5 +7,5 @@ app_name = "inbox"
 urlpatterns = [
     path("", views.inbox, name="list"),
     path("<int:pk>/open/", views.open_message, name="open"),
-    path("read-all/", views.mark_all_read, name="read_all"),
+    path("read-all/", views.read_all, name="read_all"),
 ]

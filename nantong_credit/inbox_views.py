@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .models import Notification
-from .notifications import mark_read
+from . import notifications
 
 PAGE_SIZE = 20
 
@@ -25,7 +25,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's message is a 404, so that ids reveal nothing.
     message = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    mark_read(request.user, message)
+    notifications.mark_read(request.user, message)
     if message.link and url_has_allowed_host_and_scheme(message.link, allowed_hosts={request.get_host()}):
         return redirect(message.link)
     return redirect("inbox:list")
@@ -33,8 +33,6 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
-    from django.utils import timezone
-
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+def read_all(request: HttpRequest) -> HttpResponse:
+    notifications.mark_all_read(request.user)
     return redirect("inbox:list")

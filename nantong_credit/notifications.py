@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Notification, User
 
@@ -54,7 +55,9 @@ def unread_count(user) -> int:
 
 
 def mark_read(user, notification: Notification) -> None:
-    from django.utils import timezone
-
     if notification.recipient_id == user.pk and notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mark_all_read(user) -> None:
+    Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
