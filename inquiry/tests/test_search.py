@@ -134,6 +134,23 @@ def test_the_best_match_comes_first(client, db):
     ]
 
 
+
+def test_a_result_row_shows_the_subject_with_its_markup_escaped(client, db):
+    subject = SubjectFactory(
+        name='南通<b>"甲&乙"</b>贸易有限公司', identifier=make_uscc("91320602MA1W8X8Q9"),
+        legal_representative="<i>张三</i>", district="崇川区", established_on=dt.date(2016, 3, 9),
+    )
+    page = find(client, "贸易").content.decode()
+    assert f'href="{reverse("subjects:detail", args=[subject.code])}">南通&lt;b&gt;&quot;甲&amp;乙&quot;&lt;/b&gt;贸易有限公司</a>' in page
+    assert "法定代表人：&lt;i&gt;张三&lt;/i&gt;　崇川区　成立于2016年3月9日" in page
+    assert "<b>" not in page and "<i>张三" not in page
+
+
+def test_the_chosen_filter_stays_selected(client, named_subjects):
+    page = find(client, "四建", district="通州区").content.decode()
+    assert '<option value="通州区" selected>通州区</option>' in page
+    assert '<option value="" selected>全部</option>' in page  # kind and status: any
+
 # --- Filters, pages, counts ---------------------------------------------------------------------
 
 
