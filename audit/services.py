@@ -131,17 +131,16 @@ def record_event(
     """Append one event to the chain, in the caller's transaction.
 
     Must run inside `transaction.atomic()` together with the change it describes, so that the
-    change and its event commit or roll back together. Costs three statements: lock the chain
-    head, insert the event, move the head.
+    change and its event commit or roll back together. Locks the chain head until that commit:
+    every writer waits for it, so the statements run under the lock are kept to two on
+    PostgreSQL (lock and read the head; insert the event and move the head in one statement).
     """
     if not _in_callers_transaction():
         raise RuntimeError("record_event must be called inside the transaction of the change it records")
     if obj is not None:
         object_type, object_id = object_label(obj)
     user, actor_label = _actor_fields(actor)
-    head = _locked_head()
     event = AuditEvent(
-        occurred_at=timezone.now(),
         actor=user,
         actor_label=actor_label,
         action=str(action)[:60],
@@ -151,22 +150,56 @@ def record_event(
         before=_plain(before),
         after=_plain(after),
         ip_address=normalised_ip(ip_address or current_ip.get()),
-        prev_hash=head.last_hash,
     )
+    connection = transaction.get_connection()
+    # Everything else is ready before the lock is taken; the time is read under it, so that
+    # times never go backwards along the chain.
+    event.prev_hash = _locked_head_hash(connection)
+    event.occurred_at = timezone.now()
     event.hash = event_hash(event)
-    event.save(force_insert=True)
-    AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=event.pk, last_hash=event.hash)
+    if connection.vendor == "postgresql":
+        _append_in_one_statement(connection, event)
+    else:
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=HEAD_PK).update(last_event_id=event.pk, last_hash=event.hash)
     return event
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked until the caller's transaction ends: appends are serialised, so
-    event ids grow in chain order."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=HEAD_PK, defaults={"last_hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
-    return head
+_HEAD_TABLE = AuditChainHead._meta.db_table
+_READ_HEAD = f"SELECT last_hash FROM {_HEAD_TABLE} WHERE id = %s"
+_EVENT_FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+_APPEND = (
+    "WITH event AS (INSERT INTO {events} ({columns}) VALUES ({values}) RETURNING id) "
+    "UPDATE {head} SET last_event_id = (SELECT id FROM event), last_hash = %s WHERE id = %s "
+    "RETURNING last_event_id"
+).format(
+    events=AuditEvent._meta.db_table, head=_HEAD_TABLE,
+    columns=", ".join(field.column for field in _EVENT_FIELDS), values=", ".join(["%s"] * len(_EVENT_FIELDS)),
+)
+
+
+def _locked_head_hash(connection) -> str:
+    """The chain head's hash, its row locked until the caller's transaction ends: appends are
+    serialised, so event ids grow in chain order."""
+    # SQLite has no row locks (nor needs them: it lets one writer in at a time).
+    sql = _READ_HEAD + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [HEAD_PK])
+        row = cursor.fetchone()
+        if row is None:  # the first event ever
+            AuditChainHead.objects.get_or_create(pk=HEAD_PK, defaults={"last_hash": GENESIS_HASH})
+            cursor.execute(sql, [HEAD_PK])
+            row = cursor.fetchone()
+    return row[0]
+
+
+def _append_in_one_statement(connection, event: AuditEvent) -> None:
+    values = [field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in _EVENT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, [*values, event.hash, HEAD_PK])
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 # --- Verification runs requested from the back office -----------------------------------------

@@ -56,8 +56,17 @@ def means_long_term(value: dt.date | None) -> bool:
 
 
 def rule_in_force(scheme: DisclosureScheme, on_date: dt.date) -> DisclosureRule | None:
-    """The newest rule of the scheme with `effective_from <= on_date`, or None before the first."""
-    return scheme.rules.filter(effective_from__lte=on_date).order_by("-effective_from").first()
+    """The newest rule of the scheme with `effective_from <= on_date`, or None before the first.
+
+    Reads `scheme.rules.all()`: a scheme has a handful of rules, and callers that keep items in
+    memory (`collection.selectors.PublishedItems`) prefetch them, so a submission asks no query.
+    """
+    in_force = [rule for rule in scheme.rules.all() if rule.effective_from <= on_date]
+    return max(in_force, key=_effective_from, default=None)
+
+
+def _effective_from(rule: DisclosureRule) -> dt.date:
+    return rule.effective_from
 
 
 def disclosure_window(
@@ -94,7 +103,7 @@ def disclosure_window(
 
 
 def _applicable_rule(scheme: DisclosureScheme, on_date: dt.date) -> DisclosureRule:
-    rule = rule_in_force(scheme, on_date) or scheme.rules.order_by("effective_from").first()
+    rule = rule_in_force(scheme, on_date) or min(scheme.rules.all(), key=_effective_from, default=None)
     if rule is None:
         raise DisclosureError(_("公示期限规则“%(scheme)s”尚未设定任何规则。") % {"scheme": scheme.name})
     return rule

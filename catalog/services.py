@@ -114,8 +114,9 @@ def update_draft(*, version: CatalogVersion, actor, **changes: Any) -> CatalogVe
 
 logger = logging.getLogger(__name__)
 
-# A value renewed in the shared cache whenever a version is published: readers that keep the
-# published catalog in memory (collection.selectors.PublishedItems) key it on this token too.
+# A value renewed in the shared cache whenever a version is published or a disclosure rule
+# changes: readers that keep the published catalog and its rules in memory
+# (collection.selectors.PublishedItems) key it on this token too.
 PUBLISHED_CATALOG_TOKEN = "catalog:published:token"
 
 
@@ -124,6 +125,11 @@ def _renew_published_token() -> None:
         cache.set(PUBLISHED_CATALOG_TOKEN, uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 — the publication stands; readers' keys still hold the new pk
         logger.warning("catalog: could not renew the published-catalog token in the shared cache")
+
+
+def renew_token_after_rule_change(**_kwargs) -> None:
+    """Disclosure rules are edited in the admin, outside any service: a signal calls this."""
+    transaction.on_commit(_renew_published_token)
 
 
 def publish_version(*, version: CatalogVersion, actor) -> CatalogVersion:

@@ -100,15 +100,7 @@ class TokenRateThrottle(throttling.BaseThrottle):
             return True
         limit, period = rate
         now = time.time()
-        key = f"api-rate:{self.scope}:{request.auth.pk}:{int(now // period)}"
-        if cache.add(key, 1, timeout=period + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # the window expired between add and incr
-                cache.add(key, 1, timeout=period + 1)
-                count = 1
+        count = _count_in_window(f"api-rate:{self.scope}:{request.auth.pk}:{int(now // period)}", period)
         if count <= limit:
             return True
         self.wait_seconds = period - (now % period)
@@ -116,6 +108,17 @@ class TokenRateThrottle(throttling.BaseThrottle):
 
     def wait(self) -> float | None:
         return self.wait_seconds
+
+
+def _count_in_window(key: str, period: int) -> int:
+    """This request's number in its window. The counter exists for all but the first request of
+    a window, so it is incremented first (`add` first cost every request one more round trip)."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first request
+        if cache.add(key, 1, timeout=period + 1):
+            return 1
+        return cache.incr(key)  # another worker's request was first
 
 
 class BatchRateThrottle(TokenRateThrottle):

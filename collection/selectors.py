@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from catalog.models import CatalogField, CatalogItem, CatalogVersion, Provider
+from catalog.models import CatalogField, CatalogItem, CatalogVersion, DisclosureRule, DisclosureScheme, Provider
 from catalog.selectors import published_version
 from catalog.services import PUBLISHED_CATALOG_TOKEN
 
@@ -19,12 +19,13 @@ from .personal_data import identifier_hash
 
 logger = logging.getLogger(__name__)
 
-# Items of published catalog versions, loaded once per process rather than on every single
-# submission (each load is three queries). A published version is immutable, so an entry can
-# only go stale when a key is reused: keys hold the version's pk and publication time and a
-# token that `catalog.services.publish_version` renews in the shared cache on every publication
-# (a restored database or a test database reusing pks), and any save of a version, item or field
-# in this process empties the cache (test databases, fixtures, admin edits of drafts).
+# Items of published catalog versions, with their disclosure rules, loaded once per process
+# rather than on every single submission (each load is four queries). A published version is
+# immutable, so an entry can only go stale when a key is reused or a disclosure rule (data
+# outside the versions) is edited: keys hold the version's pk and publication time and a token
+# that `catalog.services` renews in the shared cache on every publication and every change of
+# a rule (a restored database or a test database reusing pks), and any save of a version, item,
+# field or rule in this process empties the cache (test databases, fixtures, admin edits).
 _ITEM_CACHE: dict[tuple, CatalogItem | None] = {}
 _ITEM_CACHE_LIMIT = 500
 _ITEM_CACHE_LOCK = threading.Lock()
@@ -44,7 +45,7 @@ def clear_published_items_cache(*_args, **_kwargs) -> None:
         _published = None
 
 
-for _model in (CatalogVersion, CatalogItem, CatalogField, Provider):
+for _model in (CatalogVersion, CatalogItem, CatalogField, Provider, DisclosureScheme, DisclosureRule):
     post_save.connect(clear_published_items_cache, sender=_model, weak=False,
                       dispatch_uid=f"collection.published_items.save.{_model.__name__}")
     post_delete.connect(clear_published_items_cache, sender=_model, weak=False,
@@ -133,6 +134,7 @@ class PublishedItems:
             .select_related("disclosure_scheme")
             .prefetch_related(
                 Prefetch("fields", queryset=CatalogField.objects.order_by("position", "id")),
+                "disclosure_scheme__rules",
                 Prefetch("providers", queryset=Provider.objects.only("id", "code")),
             )
             .first()
