@@ -89,6 +89,23 @@ class RecordResultSerializer(serializers.Serializer):
         return reverse("records_api:detail", args=[result.record.pk])
 
 
+def record_result(result) -> dict:
+    """`RecordResultSerializer(result).data`, built directly. It answers every single
+    submission, and a DRF serializer deep-copies its declared fields each time it is made:
+    ~0.5 ms, a sixth of a submission. The serializer still documents the response (OpenAPI),
+    and a test holds the two to the same output."""
+    record = result.record
+    return {
+        "id": record.pk,
+        "outcome": result.outcome,
+        "revision": record.revision,
+        "status": record.status,
+        "is_late": record.is_late,
+        "warnings": [str(warning) for warning in result.warnings],
+        "url": reverse("records_api:detail", args=[record.pk]),
+    }
+
+
 class BatchEntryResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="在请求 records 数组中的位置（从0开始）")
     id = serializers.IntegerField(source="record.pk", help_text="平台记录编号")

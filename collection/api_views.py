@@ -134,7 +134,7 @@ class RecordSubmitView(ProviderApiView):
     def post(self, request: Request) -> Response:
         result = submit_api_record(token=self.token, body=self.body(request))
         code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
-        return Response(s.RecordResultSerializer(result).data, status=code)
+        return Response(s.record_result(result), status=code)
 
 
 class RecordBatchView(ProviderApiView):
@@ -185,7 +185,7 @@ class RecordRevokeView(ProviderApiView):
             result = revoke_api_record(token=self.token, body=self.body(request))
         except RecordNotFound:
             raise exceptions.NotFound(_("本单位没有该事项、该业务编号的记录，无法撤销。")) from None
-        return Response(s.RecordResultSerializer(result).data)
+        return Response(s.record_result(result))
 
 
 class RecordDetailView(ProviderApiView):

@@ -14,7 +14,8 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from collection.models import ApiToken, Channel, CreditRecord, RecordRevision, RecordStatus, Subject
-from collection.services import revoke_api_token
+from collection.api_serializers import RecordResultSerializer, record_result
+from collection.services import SubmissionResult, revoke_api_token
 
 from .api_support import COMPANY, PERSON_ID, RECORDS_URL, REVOKE_URL, Api, company, new_key, penalty_body, person
 from .factories import make_uscc, wrong_check
@@ -69,6 +70,16 @@ def test_it_creates_a_record_and_answers_201_with_its_id(api, scjgj):
     assert record.channel == Channel.API and record.subject.code == COMPANY
     assert record.data["penalty_type"] == ["罚款"]
 
+
+
+@pytest.mark.parametrize("when", ["2026-05-08 10:00+08:00", "2026-06-01 10:00+08:00"])  # on time, late
+def test_the_answer_is_what_the_documented_serializer_gives(api, when):
+    with freeze_time(when):
+        api.submit(penalty_body())
+    record = CreditRecord.objects.get()
+    for result in (SubmissionResult(record, "created", ["逾期报送：应于2026-05-14前报送"]),
+                   SubmissionResult(record, "unchanged")):
+        assert record_result(result) == RecordResultSerializer(result).data
 
 def test_the_audit_trail_names_the_token_as_the_actor(api, scjgj):
     api.submit(penalty_body())
