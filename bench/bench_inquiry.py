@@ -160,7 +160,7 @@ def measure_in_process(rng: random.Random, samples: int) -> dict:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from inquiry.search import search_subjects
+    from inquiry.search import COUNT_CAP, search_subjects
 
     client = Client()
     warm, measured = term_sets(rng, samples), term_sets(rng, samples)
@@ -182,7 +182,7 @@ def measure_in_process(rng: random.Random, samples: int) -> dict:
             results["search_db_only"][label] = summary(db_times)
             results["capped_share"][label] = round(capped / len(terms), 3)
             print(f"  search {label}: {results['search'][label]}  (query only: {results['search_db_only'][label]}, "
-                  f"1,000+ matches: {results['capped_share'][label]:.0%})", flush=True)
+                  f"over {COUNT_CAP:,} matches: {results['capped_share'][label]:.0%})", flush=True)
         results["subject_page"] = summary(time_requests(client, pages))
         print(f"  subject page: {results['subject_page']}", flush=True)
     return results

@@ -14,7 +14,7 @@ How a name term is matched, on PostgreSQL (migration `inquiry.0002` builds the i
 On SQLite (the embedded mode) a plain `LIKE` does it all.
 
 Counting every match of a common term (南, 有限) costs more than finding the page itself, so the
-count stops at `COUNT_CAP` (as many as the pages served hold) and the page says "1,000+". Up to
+count stops at `COUNT_CAP` (as many as the pages served hold) and the page says "500+". Up to
 that many matches come best first (the exact name, then names that start with the term, then
 shorter names); beyond it, in registration order, and the page suggests a longer term.
 """
@@ -42,10 +42,13 @@ from .selectors import Section, category_counts, record_sections
 
 PAGE_SIZE = 20
 # Deeper pages are not served: nobody reads them, and scrapers would.
-MAX_PAGES = 50
+MAX_PAGES = 25
 # Matches are counted up to what can be paged through, no further: at 1,000,000 subjects a
-# common term (有限, 科) has hundreds of thousands of matches, and counting even 10,000 of
-# them costs several times the page (bench/README.md). The page then says "1,000+".
+# common term (有限, 科) has hundreds of thousands of matches, and finding them costs in
+# proportion to how many are wanted: a term in one name of twenty is found by reading twenty
+# names per match. Counting to 1,000 made such terms the slowest searches (p95 23 ms for the
+# matches alone on the reference machine, 12–20 ms at 500; bench/README.md). The page then
+# says "500+" and suggests a longer term or a filter.
 COUNT_CAP = MAX_PAGES * PAGE_SIZE
 MAX_TERM_LENGTH = 100
 

@@ -10,7 +10,6 @@ import html
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import SubjectKind
@@ -25,11 +24,10 @@ _KIND_LABELS = dict(SubjectKind.choices)
 def filter_options(field) -> SafeString:
     """The `<option>`s of a filter's `<select>`, the submitted value selected."""
     current = str(field.value() or "")
-    return format_html_join(
-        "", '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if str(value) == current else "", label)
-         for value, label in field.field.choices),
-    )
+    return mark_safe("".join(
+        f'<option value="{_e(value)}"{" selected" if str(value) == current else ""}>{_e(label)}</option>'
+        for value, label in field.field.choices
+    ))
 
 
 @register.simple_tag
