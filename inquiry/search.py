@@ -7,9 +7,11 @@ How a name term is matched, on PostgreSQL (migration `inquiry.0002` builds the i
 
 - one or two characters: the stored column `name_grams` (every single character and character
   pair of the name) contains the term, served by its GIN index. A trigram index cannot serve
-  such short terms and they are common in Chinese (四建, 金沙);
-- three characters and more: `name ILIKE '%term%'`, served by the trigram index. Never Django's
-  `icontains`, which compiles to `UPPER(name) LIKE …`, an expression no index serves.
+  such short terms and they are common in Chinese (四建, 金沙). A term in one name of thirty or
+  more (有限, 科) is matched with `LIKE` instead, read in table order (`common_terms`);
+- three characters and more: `name LIKE '%term%'` (`ILIKE` when the term has Latin letters),
+  served by the trigram index. Never Django's `icontains`, which compiles to
+  `UPPER(name) LIKE …`, an expression no index serves.
 
 On SQLite (the embedded mode) a plain `LIKE` does it all.
 
@@ -20,6 +22,7 @@ shorter names); beyond it, in registration order, and the page suggests a longer
 """
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +31,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 
@@ -36,6 +40,7 @@ from collection.identifiers import looks_like_ric, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
 from collection.visibility import public_filter, public_records, with_marks
 
+from .common_terms import is_common
 from .commitments import public_commitments
 from .models import CreditCommitment
 from .selectors import Section, category_counts, record_sections
@@ -191,10 +196,13 @@ def name_matches(word: str):
     """A condition on `collection_subject` true when the name contains `word`."""
     if connection.vendor != "postgresql":
         return Q(name__contains=word)
-    if len(word) <= 2:
+    if len(word) <= 2 and not is_common(word.lower()):
         return RawSQL('"collection_subject"."name_grams" @> ARRAY[%s]::text[]', [word.lower()],
                       output_field=BooleanField())
-    return RawSQL('"collection_subject"."name" ILIKE %s', [f"%{_escape_like(word)}%"], output_field=BooleanField())
+    # Without letters that have a case (Chinese), LIKE: the same matches, and cheaper per name.
+    operator = "LIKE" if word.lower() == word.upper() else "ILIKE"
+    return RawSQL(f'"collection_subject"."name" {operator} %s', [f"%{_escape_like(word)}%"],
+                  output_field=BooleanField())
 
 
 def _escape_like(word: str) -> str:
@@ -217,13 +225,36 @@ def _attach_counts(result: SearchResult) -> None:
     ids = [subject.pk for subject in result.rows]
     if not ids:
         return
-    counts = (
-        CreditRecord.objects.filter(public_filter(), subject_id__in=ids, is_dishonesty=True)
-        .values("subject_id").annotate(n=Count("id")).order_by()
-    )
-    result.dishonesty_counts = {row["subject_id"]: row["n"] for row in counts}
+    today = timezone.localdate()
+    if connection.vendor == "postgresql":
+        sql, params = _counts_statement(today)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids if param is _PAGE_IDS else param for param in params])
+            result.dishonesty_counts = dict(cursor.fetchall())
+    else:
+        counts = _counts_queryset(today, Q(subject_id__in=ids))
+        result.dishonesty_counts = dict(counts)
     for subject in result.rows:
         subject.public_dishonesty_count = result.dishonesty_counts.get(subject.pk, 0)
+
+
+def _counts_queryset(today: dt.date, subjects) -> QuerySet:
+    return (
+        CreditRecord.objects.filter(public_filter(today), subjects, is_dishonesty=True)
+        .values_list("subject_id").annotate(n=Count("id")).order_by()
+    )
+
+
+# Stands for the page's subject ids in the statement below until a search fills them in.
+_PAGE_IDS = object()
+
+
+@functools.lru_cache(maxsize=2)
+def _counts_statement(today: dt.date) -> tuple[str, tuple]:
+    """`_counts_queryset` as SQL, built by the ORM from the visibility rule once a day instead of
+    on every search (building it cost ~1.5 ms, a tenth of a search)."""
+    page = RawSQL('"collection_creditrecord"."subject_id" = ANY(%s)', [_PAGE_IDS], output_field=BooleanField())
+    return _counts_queryset(today, page).query.sql_with_params()
 
 
 # --- One subject's public page and API answer ---------------------------------------------------

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collection.tests.factories import SubjectFactory, make_ric, make_uscc, wrong_check
-from inquiry import search
+from inquiry import common_terms, search
 from inquiry.models import QueryLog
 
 from .public_support import (  # noqa: F401  (fixtures)
@@ -235,7 +235,7 @@ def test_an_anonymous_search_leaves_no_row(client, named_subjects):
 
 
 def test_postgres_short_terms_use_the_grams_column_and_long_terms_the_trigram_index(client, named_subjects, postgres_only):
-    for term, expected in (("建", "name_grams"), ("四建", "name_grams"), ("吕四港", "ILIKE")):
+    for term, expected in (("建", "name_grams"), ("四建", "name_grams"), ("吕四港", '"name" LIKE'), ("abc", "ILIKE")):
         with CaptureQueriesContext(connection) as queries:
             find(client, term)
         sql = " ".join(query["sql"] for query in queries.captured_queries if "collection_subject" in query["sql"])
@@ -254,3 +254,34 @@ def test_postgres_keeps_the_grams_column_right_on_insert_and_rename(named_subjec
         assert "脆饼" in cursor.fetchone()[0]
         cursor.execute("SELECT name_grams FROM collection_subject WHERE id = %s", [named_subjects["person"].pk])
         assert cursor.fetchone()[0] is None  # natural persons' names are not indexed
+
+
+@pytest.fixture
+def fresh_statistics():
+    common_terms.forget()
+    yield
+    common_terms.forget()
+
+
+def test_postgres_a_common_short_term_is_read_in_table_order_with_the_same_matches(
+    client, named_subjects, postgres_only, fresh_statistics, monkeypatch,
+):
+    by_index = sorted(names(find(client, "四建")))
+    monkeypatch.setattr(common_terms, "_kept", (float("inf"), frozenset({"四建"})))  # as if ANALYZE said so
+    with CaptureQueriesContext(connection) as queries:
+        by_scan = sorted(names(find(client, "四建")))
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert by_scan == by_index and len(by_index) == 2
+    assert '"name" LIKE' in sql and "name_grams" not in sql
+
+
+def test_postgres_common_terms_come_from_the_statistics_of_analyze(db, postgres_only, fresh_statistics):
+    for index in range(60):
+        SubjectFactory(name=f"南通{'锦华' if index == 0 else '华'}建设工程{index}有限公司",
+                       identifier=make_uscc(f"91320602MA1W{index:05d}"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE collection_subject")
+
+    assert common_terms.is_common("建") and common_terms.is_common("有限")
+    assert not common_terms.is_common("锦") and not common_terms.is_common("锦华")
+
