@@ -241,7 +241,7 @@ def _attach_counts(result: SearchResult) -> None:
 def _counts_queryset(today: dt.date, subjects) -> QuerySet:
     return (
         CreditRecord.objects.filter(public_filter(today), subjects, is_dishonesty=True)
-        .values_list("subject_id").annotate(n=Count("id")).order_by()
+        .values_list("subject_id").annotate(n=Count("*")).order_by()
     )
 
 

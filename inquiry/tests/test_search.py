@@ -243,6 +243,17 @@ def test_postgres_short_terms_use_the_grams_column_and_long_terms_the_trigram_in
         assert "UPPER(" not in sql
 
 
+def test_postgres_the_dishonesty_counts_are_read_from_their_partial_index(disclosed, sijian, postgres_only):
+    # The index's condition must follow from the visibility rule, or the planner cannot use it.
+    sql, params = search._counts_statement(TODAY)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql, [[sijian.pk] if param is search._PAGE_IDS else param for param in params])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Only Scan using record_public_dishonesty" in plan, plan
+
+
 def test_postgres_keeps_the_grams_column_right_on_insert_and_rename(named_subjects, postgres_only):
     shop = named_subjects["jinsha_shop"]
     with connection.cursor() as cursor:
