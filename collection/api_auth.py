@@ -6,16 +6,15 @@ provider decides what the call may submit and see.
 """
 
 import math
-import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
+
+from nantong_credit.rate_windows import Rate, count_request, parse_rate
 
 from .models import ApiToken
 from .services import authenticate_api_key
@@ -60,27 +59,13 @@ def actor_label(token: ApiToken) -> str:
 
 # --- Rate limits ------------------------------------------------------------------------------
 
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int] | None:
-    """"3000/min" → (3000, 60); "" or "off" → None (no limit). Same spelling as DRF's rates."""
-    text = str(rate or "").strip().lower()
-    if text in ("", "off", "none"):
-        return None
-    count, _slash, period = text.partition("/")
-    seconds = _PERIODS.get(period[:1])
-    if not count.strip().isdigit() or seconds is None:
-        raise ImproperlyConfigured(f"rate {rate!r} should look like '3000/min' (s, min, hour or day)")
-    return int(count), seconds
-
 
 class TokenRateThrottle(throttling.BaseThrottle):
     """A fixed-window counter per token in the shared cache (Redis in production).
 
     DRF's `SimpleRateThrottle` keeps every request's time in one cache value, which at thousands
-    of requests a minute costs more than the request itself; a counter costs one or two cache
-    round trips. The rate is read from settings at each request so that it can be tuned (and
+    of requests a minute costs more than the request itself; a counter costs one cache round trip
+    (`nantong_credit.rate_windows`). The rate is read from settings at each request so that it can be tuned (and
     overridden in tests) without a restart of the class.
     """
 
@@ -91,34 +76,18 @@ class TokenRateThrottle(throttling.BaseThrottle):
     def __init__(self) -> None:
         self.wait_seconds: float | None = None
 
-    def rate(self) -> tuple[int, int] | None:
+    def rate(self) -> Rate | None:
         return parse_rate(getattr(settings, self.setting, self.default_rate))
 
     def allow_request(self, request: Request, view) -> bool:
         rate = self.rate()
         if rate is None or not isinstance(request.auth, ApiToken):
             return True
-        limit, period = rate
-        now = time.time()
-        count = _count_in_window(f"api-rate:{self.scope}:{request.auth.pk}:{int(now // period)}", period)
-        if count <= limit:
-            return True
-        self.wait_seconds = period - (now % period)
-        return False
+        self.wait_seconds = count_request(f"api:{self.scope}:{request.auth.pk}", [rate])
+        return self.wait_seconds is None
 
     def wait(self) -> float | None:
         return self.wait_seconds
-
-
-def _count_in_window(key: str, period: int) -> int:
-    """This request's number in its window. The counter exists for all but the first request of
-    a window, so it is incremented first (`add` first cost every request one more round trip)."""
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window's first request
-        if cache.add(key, 1, timeout=period + 1):
-            return 1
-        return cache.incr(key)  # another worker's request was first
 
 
 class BatchRateThrottle(TokenRateThrottle):

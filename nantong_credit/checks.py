@@ -1,4 +1,4 @@
-"""Deploy checks: production must bring its own keys for personal data."""
+"""System checks: production must bring its own keys for personal data; rate limits must parse."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -26,4 +26,23 @@ def personal_data_keys(app_configs, **kwargs) -> list[Error]:
             hint="Set REDIS_URL.",
             id="nantong_credit.E003",
         ))
+    return errors
+
+
+RATE_SETTINGS = ("PUBLIC_SEARCH_RATE", "PUBLIC_SUBJECT_RATE", "API_RATE_PER_TOKEN", "API_BATCH_RATE_PER_TOKEN")
+
+
+@register()
+def rate_limits(app_configs, **kwargs) -> list[Error]:
+    """A misspelt rate must stop the start, not answer every request with an error."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .rate_windows import parse_rates
+
+    errors = []
+    for name in RATE_SETTINGS:
+        try:
+            parse_rates(getattr(settings, name, ""))
+        except ImproperlyConfigured as error:
+            errors.append(Error(f"{name}: {error}", hint="e.g. 30/m,600/h; off for no limit", id="nantong_credit.E004"))
     return errors
