@@ -34,9 +34,12 @@ class RedisCache(DjangoRedisCache):
 
     def incr_windows(self, windows: Sequence[tuple[str, int]]) -> list[int]:
         """Add one to the counter of each window `(key, seconds)`, creating it to expire with
-        the window, and return the counts: one round trip for all (`nantong_credit.rate_windows`)."""
+        the window, and return the counts: one round trip for all (`nantong_credit.rate_windows`).
+
+        In one transaction (MULTI/EXEC, same round trip): otherwise a counter could expire
+        between its SET NX and its INCR, and the INCR would make a counter that never expires."""
         client = self._cache.get_client(write=True)
-        with client.pipeline(transaction=False) as pipeline:
+        with client.pipeline(transaction=True) as pipeline:
             for key, seconds in windows:
                 key = self.make_and_validate_key(key)
                 pipeline.set(key, 0, ex=seconds + 1, nx=True)
