@@ -1,6 +1,6 @@
 """The search page's two loops, written in Python.
 
-Twenty result rows and three filter lists written as template loops were most of a search's
+Twenty result rows and three filters written as template loops were most of a search's
 rendering time (~0.3 ms of template work per row: a `{% url %}`, a display method, a date
 filter and a dozen variable look-ups), and rendering was half of a search request
 (bench/README.md). The markup is the same; every value is escaped.
@@ -20,14 +20,34 @@ _CODE_MARKER = "0" * 18
 _KIND_LABELS = dict(SubjectKind.choices)
 
 
+FILTERS = ("kind", "district", "status")
+
+
 @register.simple_tag
-def filter_options(field) -> SafeString:
-    """The `<option>`s of a filter's `<select>`, the submitted value selected."""
-    current = str(field.value() or "")
-    return mark_safe("".join(
+def filter_selects(form) -> SafeString:
+    """The kind, district and status filters: label, `<select>` with the submitted value selected,
+    and the field's errors. The template loop over bound fields cost ~0.35 ms a page."""
+    errors = form.errors if form.is_bound else {}
+    return mark_safe("".join(_filter_select(form, name, errors.get(name, ())) for name in FILTERS))
+
+
+def _filter_select(form, name: str, errors) -> str:
+    field = form.fields[name]
+    current = str((form.data.get(name) if form.is_bound else form.initial.get(name)) or "")
+    options = "".join(
         f'<option value="{_e(value)}"{" selected" if str(value) == current else ""}>{_e(label)}</option>'
-        for value, label in field.field.choices
-    ))
+        for value, label in field.choices
+    )
+    field_id = f"id_{name}"
+    return (
+        f'<div class="col-md-4"><label for="{field_id}" class="form-label small mb-1">{_e(field.label)}</label>'
+        f'<select id="{field_id}" name="{name}" class="form-select form-select-sm{" is-invalid" if errors else ""}">'
+        f'{options}</select>{_feedback(errors)}</div>'
+    )
+
+
+def _feedback(errors) -> str:
+    return "".join(f'<div class="invalid-feedback">{_e(error)}</div>' for error in errors)
 
 
 @register.simple_tag

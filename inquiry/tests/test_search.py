@@ -151,6 +151,17 @@ def test_the_chosen_filter_stays_selected(client, named_subjects):
     assert '<option value="通州区" selected>通州区</option>' in page
     assert '<option value="" selected>全部</option>' in page  # kind and status: any
 
+
+def test_an_unknown_filter_value_is_marked_with_a_chinese_error_and_the_term_kept(client, named_subjects):
+    response = client.get(URL, {"q": "四建", "kind": "alien"})
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["result"] is None
+    assert '<select id="id_kind" name="kind" class="form-select form-select-sm is-invalid">' in page
+    assert '<div class="invalid-feedback">选择一个有效的选项。 alien 不在可用的选项中。</div>' in page
+    assert '<select id="id_district" name="district" class="form-select form-select-sm">' in page
+    assert 'value="四建"' in page
+    assert '<label for="id_district" class="form-label small mb-1">所属地区</label>' in page
+
 # --- Filters, pages, counts ---------------------------------------------------------------------
 
 
