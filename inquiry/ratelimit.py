@@ -1,4 +1,4 @@
-"""Rate limits of the public portal against scraping (SPEC §5), per client address.
+"""Rate limits of the public portal against scraping and guessing (SPEC §5), per client address.
 
 Each group has one or more rates, e.g. "30/m,600/h": a burst limit and a limit for slow, steady
 scrapers, counted in fixed windows in the shared cache (`nantong_credit.rate_windows`: Redis in
@@ -23,9 +23,12 @@ logger = logging.getLogger(__name__)
 
 SEARCH = "search"
 SUBJECT = "subject"
+VERIFY = "verify"
 DEFAULT_RATES = {
     SEARCH: ("PUBLIC_SEARCH_RATE", "30/m,600/h"),
     SUBJECT: ("PUBLIC_SUBJECT_RATE", "60/m,1200/h"),
+    # Report verification: against guessing codes, and against PDFs uploaded to be hashed.
+    VERIFY: ("PUBLIC_VERIFY_RATE", "20/m,200/h"),
 }
 # One IPv6 customer usually holds a whole /64: counted as one address, as IPv4 addresses are.
 IPV6_PREFIX = 64

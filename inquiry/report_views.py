@@ -14,6 +14,7 @@ from collection.bindings import bound_subjects
 from collection.uploads import limit_request_body
 
 from .models import CreditReport
+from .ratelimit import VERIFY, rate_limited_response, wait_seconds
 from .report_forms import VERIFY_MAX_BYTES, OrderForm, VerifyForm
 from .reports import workflow
 from .reports.permissions import (
@@ -119,6 +120,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         form = VerifyForm(request.POST, request.FILES)
     else:
         form = VerifyForm(request.GET) if request.GET.get("code") else VerifyForm()
+    if form.is_bound:  # an attempt, valid or not, is counted
+        wait = wait_seconds(request, VERIFY)
+        if wait is not None:
+            return rate_limited_response(request, wait)
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data.get("file")
         result = verify_report(code=form.cleaned_data["code"], sha256=file_sha256(upload) if upload else "",

@@ -29,7 +29,9 @@ def personal_data_keys(app_configs, **kwargs) -> list[Error]:
     return errors
 
 
-RATE_SETTINGS = ("PUBLIC_SEARCH_RATE", "PUBLIC_SUBJECT_RATE", "API_RATE_PER_TOKEN", "API_BATCH_RATE_PER_TOKEN")
+RATE_SETTINGS = (
+    "PUBLIC_SEARCH_RATE", "PUBLIC_SUBJECT_RATE", "PUBLIC_VERIFY_RATE", "API_RATE_PER_TOKEN", "API_BATCH_RATE_PER_TOKEN",
+)
 
 
 @register()

@@ -277,9 +277,11 @@ LOGGING = {
     },
 }
 
-# Public search and subject pages, per client address (SPEC §5: rate limited against scraping).
+# Public search, subject pages and report verification, per client address (SPEC §5: rate
+# limited against scraping and guessing).
 PUBLIC_SEARCH_RATE = env.str("PUBLIC_SEARCH_RATE", default="30/m,600/h")
 PUBLIC_SUBJECT_RATE = env.str("PUBLIC_SUBJECT_RATE", default="60/m,1200/h")
+PUBLIC_VERIFY_RATE = env.str("PUBLIC_VERIFY_RATE", default="20/m,200/h")
 # Behind a proxy every request comes from the proxy: name the header that carries the client
 # address (e.g. HTTP_X_REAL_IP, set by the proxy itself, never by the client).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)

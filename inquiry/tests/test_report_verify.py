@@ -140,3 +140,22 @@ def test_every_check_is_audited(client, company_report):
     assert all(event.actor_label == ANONYMOUS_LABEL for event in events)
     assert events[0].object_id == "" and events[1].object_id == str(company_report.pk)
     assert len(events[0].after["sha256"]) == 64
+
+
+def test_guessing_codes_is_rate_limited_per_address(client, company_report, settings):
+    settings.PUBLIC_VERIFY_RATE = "3/m"
+    for guess in ("2345-6789-ABCD", "2345-6789-ABCE", "ABC"):  # an invalid attempt counts too
+        assert client.post(VERIFY, {"code": guess}, REMOTE_ADDR="203.0.113.7").status_code == 200
+    refused = client.post(VERIFY, {"code": company_report.verification_code}, REMOTE_ADDR="203.0.113.7")
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert "查询过于频繁，请稍后再试" in refused.content.decode()
+    assert "核验通过" not in refused.content.decode()
+    assert AuditEvent.objects.filter(action="report.verify").count() == 2  # the refused one is not checked
+    other = client.post(VERIFY, {"code": company_report.verification_code}, REMOTE_ADDR="198.51.100.20")
+    assert "核验通过：验证码有效" in other.content.decode()
+
+
+def test_opening_the_verification_page_is_not_counted(client, settings):
+    settings.PUBLIC_VERIFY_RATE = "1/m"
+    for _ in range(3):
+        assert client.get(VERIFY, REMOTE_ADDR="203.0.113.7").status_code == 200
