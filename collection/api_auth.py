@@ -64,9 +64,9 @@ class TokenRateThrottle(throttling.BaseThrottle):
     """A fixed-window counter per token in the shared cache (Redis in production).
 
     DRF's `SimpleRateThrottle` keeps every request's time in one cache value, which at thousands
-    of requests a minute costs more than the request itself; a counter costs one cache round trip
-    (`nantong_credit.rate_windows`). The rate is read from settings at each request so that it can be tuned (and
-    overridden in tests) without a restart of the class.
+    of requests a minute costs more than the request itself; a counter costs one cache round
+    trip (`nantong_credit.rate_windows`). The rate is read from settings at each request so that
+    it can be tuned (and overridden in tests) without a restart of the class.
     """
 
     scope = "records"
