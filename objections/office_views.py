@@ -104,6 +104,19 @@ def _refused(request: HttpRequest, objection: Objection, exc) -> HttpResponse:
     return redirect("objection_office:detail", pk=objection.pk)
 
 
+def _decide(request: HttpRequest, objection: Objection, form, form_name: str, act, *, done: str) -> HttpResponse:
+    """One step of the case from a posted form: the case page again with the form's errors, or
+    `act(cleaned_data)`, the outcome as a message and back to the case."""
+    if not form.is_valid():
+        return _case_page(request, objection, status=400, **{form_name: form})
+    try:
+        act(form.cleaned_data)
+    except (TransitionNotAllowed, services.ObjectionError) as exc:
+        return _refused(request, objection, exc)
+    messages.success(request, done)
+    return redirect("objection_office:detail", pk=objection.pk)
+
+
 # --- The center ---------------------------------------------------------------------------------
 
 
@@ -112,15 +125,11 @@ def _refused(request: HttpRequest, objection: Objection, exc) -> HttpResponse:
 @require_POST
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_office(request.user, pk)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, objection, status=400, refer_form=form)
-    try:
-        services.refer_objection(objection=objection, actor=request.user, note=form.cleaned_data["note"])
-    except (TransitionNotAllowed, services.ObjectionError) as exc:
-        return _refused(request, objection, exc)
-    messages.success(request, _("已转%(p)s核查，并已通知该单位。") % {"p": objection.provider.name})
-    return redirect("objection_office:detail", pk=pk)
+    return _decide(
+        request, objection, NoteForm(request.POST), "refer_form",
+        lambda data: services.refer_objection(objection=objection, actor=request.user, note=data["note"]),
+        done=_("已转%(p)s核查，并已通知该单位。") % {"p": objection.provider.name},
+    )
 
 
 @login_required
@@ -128,15 +137,11 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_office(request.user, pk)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, objection, status=400, reject_form=form)
-    try:
-        services.reject_objection(objection=objection, actor=request.user, reason=form.cleaned_data["reason"])
-    except (TransitionNotAllowed, services.ObjectionError) as exc:
-        return _refused(request, objection, exc)
-    messages.success(request, _("已作出不予受理决定，并已通知申请人。"))
-    return redirect("objection_office:detail", pk=pk)
+    return _decide(
+        request, objection, RejectForm(request.POST), "reject_form",
+        lambda data: services.reject_objection(objection=objection, actor=request.user, reason=data["reason"]),
+        done=_("已作出不予受理决定，并已通知申请人。"),
+    )
 
 
 @login_required
@@ -175,15 +180,11 @@ def answer_corrected(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_answer(request.user, pk)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, objection, status=400, reply_form=form)
-    try:
-        services.answer_confirmed(objection=objection, actor=request.user, reply=form.cleaned_data["reply"])
-    except (TransitionNotAllowed, services.ObjectionError) as exc:
-        return _refused(request, objection, exc)
-    messages.success(request, _("已答复（信息无误），已通知申请人和市信用信息中心。"))
-    return redirect("objection_office:detail", pk=pk)
+    return _decide(
+        request, objection, ReplyForm(request.POST), "reply_form",
+        lambda data: services.answer_confirmed(objection=objection, actor=request.user, reply=data["reply"]),
+        done=_("已答复（信息无误），已通知申请人和市信用信息中心。"),
+    )
 
 
 @login_required
@@ -191,16 +192,12 @@ def answer_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_unverifiable(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_answer(request.user, pk)
-    form = UnverifiableForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, objection, status=400, unverifiable_form=form)
-    try:
-        services.answer_unverifiable(objection=objection, actor=request.user, reply=form.cleaned_data["reply"],
-                                     note=form.cleaned_data["note"])
-    except (TransitionNotAllowed, services.ObjectionError) as exc:
-        return _refused(request, objection, exc)
-    messages.success(request, _("已答复并在记录中加注附注声明，已通知申请人和市信用信息中心。"))
-    return redirect("objection_office:detail", pk=pk)
+    return _decide(
+        request, objection, UnverifiableForm(request.POST), "unverifiable_form",
+        lambda data: services.answer_unverifiable(objection=objection, actor=request.user, reply=data["reply"],
+                                                  note=data["note"]),
+        done=_("已答复并在记录中加注附注声明，已通知申请人和市信用信息中心。"),
+    )
 
 
 # --- Corrections (the center's for a platform error, the provider's under (一)) ----------------------

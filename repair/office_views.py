@@ -82,19 +82,8 @@ def _detail_page(request, application, *, approve_form=None, reject_form=None, s
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_to_decide(request.user, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, application, approve_form=form, status=400)
-    try:
-        approve_repair(application=application, actor=request.user, reason=form.cleaned_data["reason"])
-    except RepairError as exc:
-        if exc.field:
-            apply_error(form, exc)
-            return _detail_page(request, application, approve_form=form, status=400)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已准予信用修复：该记录已终止公示，并注明“已修复”"))
-    return redirect("repair_office:detail", pk=application.pk)
+    return _decide(request, application, DecisionForm(request.POST), "approve_form", approve_repair,
+                   done=_("已准予信用修复：该记录已终止公示，并注明“已修复”"))
 
 
 @login_required
@@ -102,18 +91,24 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_to_decide(request.user, pk)
-    form = RejectForm(request.POST)
+    return _decide(request, application, RejectForm(request.POST), "reject_form", reject_repair,
+                   done=_("已决定不予信用修复，申请人将收到理由"))
+
+
+def _decide(request, application, form, form_name: str, decide, *, done: str) -> HttpResponse:
+    """The decision from a posted form: the page again with the form's errors (the service's too,
+    when they concern a field), or `decide`, the outcome as a message and back to the case."""
     if not form.is_valid():
-        return _detail_page(request, application, reject_form=form, status=400)
+        return _detail_page(request, application, status=400, **{form_name: form})
     try:
-        reject_repair(application=application, actor=request.user, reason=form.cleaned_data["reason"])
+        decide(application=application, actor=request.user, reason=form.cleaned_data["reason"])
     except RepairError as exc:
         if exc.field:
             apply_error(form, exc)
-            return _detail_page(request, application, reject_form=form, status=400)
+            return _detail_page(request, application, status=400, **{form_name: form})
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已决定不予信用修复，申请人将收到理由"))
+        messages.success(request, done)
     return redirect("repair_office:detail", pk=application.pk)
 
 
