@@ -16,6 +16,16 @@ A rule's data:
   of the item (`{"警告": "light", ...}`). With several penalty types in one decision every
   value counts, and the grade with the longest maximum wins.
 
+Periods are counted as 民法典 Art. 201 counts them (SPEC §2): the decision day is not counted,
+and a period of N months ends on the corresponding day of the Nth month (the month's last day when
+it has none). `dated_window` is the one place that turns months into dates.
+
+What is never published (SPEC §2, 信用修复管理办法): a period whose maximum is 0, and a 轻微 (`light`)
+penalty unless the deciding provider states on the record that publication is necessary (the
+boolean field `publication_necessary`, with its reason in `publication_reason`); such a record is
+`withheld`: the subject, its provider, the center and government checks still see it, marked
+轻微·不公示, for the rule's period.
+
 Everything here is a pure function of its arguments, apart from reading the rules.
 """
 
@@ -41,13 +51,39 @@ LONG_TERM_DATE = dt.date(2099, 12, 31)
 _VALUE_SEPARATORS = re.compile(r"[;；]")
 
 
+# The fields by which a provider states that a 轻微 penalty must be published, and why.
+PUBLICATION_NECESSARY_KEY = "publication_necessary"
+PUBLICATION_REASON_KEY = "publication_reason"
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class DisclosureWindow:
-    """When publication ends and when repair may be applied for; `None` means never/not needed."""
+    """The dates of a record's period; `None` means never/not needed.
+
+    `ends_on` is the last day of the rule's period (the last public day, unless withheld);
+    `repairable_from` the first day a repair application is accepted; `withheld` says the
+    record is never on a public surface.
+    """
 
     ends_on: dt.date | None
     repairable_from: dt.date | None
     grade: str  # one of GRADES, or "" when the rule has no grades
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class DisclosurePeriod:
+    """A rule's period for one record, in months; both `None` for long-term information."""
+
+    minimum: int | None
+    maximum: int | None
+    grade: str
+    withheld: bool = False
+
+
+LONG_TERM = DisclosurePeriod(minimum=None, maximum=None, grade="")
 
 
 def means_long_term(value: dt.date | None) -> bool:
@@ -79,27 +115,55 @@ def disclosure_window(
     submitted or viewed (rules do not apply retroactively). A caller that must apply another
     rule (e.g. a transition provision that extends a new rule to older decisions) passes
     `on_date`, which then selects the rule instead. A decision older than the scheme's first
-    rule falls under that first rule. Periods are calendar months counted from the decision date.
+    rule falls under that first rule.
 
     Raises `DisclosureError` (with a Chinese message) when the scheme has no rules, when a
     period is needed but the decision date is missing, or when no grade can be determined.
     """
-    rule = _applicable_rule(item.disclosure_scheme, on_date or decision_date or timezone.localdate())
-    if rule.mode == DisclosureRule.Mode.LONG_TERM:
-        return DisclosureWindow(ends_on=None, repairable_from=None, grade="")
-    if decision_date is None:
+    period = disclosure_period(item=item, data=data, on_date=on_date or decision_date or timezone.localdate())
+    if period.maximum is not None and decision_date is None:
         raise DisclosureError(_("缺少决定日期，无法计算公示期限。"))
+    return dated_window(period, decision_date)
+
+
+def disclosure_period(*, item: CatalogItem, data: dict[str, Any], on_date: dt.date) -> DisclosurePeriod:
+    """The period, in months, that the rule in force on `on_date` gives a record with `data`."""
+    rule = _applicable_rule(item.disclosure_scheme, on_date)
+    if rule.mode == DisclosureRule.Mode.LONG_TERM:
+        return LONG_TERM
+    stated = publication_stated(data)
     if rule.mode == DisclosureRule.Mode.FIXED:
         minimum, maximum = _fixed_period(rule)
-        grade = ""
-    else:
-        grade = _grade(rule, item, data)
-        minimum, maximum = _period(rule, grade)
-    return DisclosureWindow(
-        ends_on=decision_date + relativedelta(months=maximum),
-        repairable_from=decision_date + relativedelta(months=minimum),
-        grade=grade,
-    )
+        return DisclosurePeriod(minimum, maximum, "", withheld=maximum == 0)
+    grade = _grade(rule, item, data)
+    minimum, maximum = _period(rule, grade)
+    return DisclosurePeriod(minimum, maximum, grade, withheld=maximum == 0 or (grade == "light" and not stated))
+
+
+def dated_window(period: DisclosurePeriod, decision_date: dt.date | None) -> DisclosureWindow:
+    """The dates of `period` for a decision made on `decision_date` (民法典 Art. 201).
+
+    The period starts the day after the decision; N months end on the decision day's
+    corresponding day of the Nth month, or that month's last day (which relativedelta gives).
+    Repair is accepted from the day after the minimum ends. Never published, a withheld record
+    has nothing to repair; its period still says until when government checks show it.
+    """
+    if period.maximum is None or decision_date is None:
+        return DisclosureWindow(ends_on=None, repairable_from=None, grade=period.grade)
+    ends_on = decision_date + relativedelta(months=period.maximum)
+    if period.withheld:
+        return DisclosureWindow(ends_on=ends_on, repairable_from=None, grade=period.grade, withheld=True)
+    minimum_ends = decision_date + relativedelta(months=period.minimum)
+    return DisclosureWindow(ends_on=ends_on, repairable_from=minimum_ends + _ONE_DAY, grade=period.grade)
+
+
+def publication_stated(data: dict[str, Any]) -> bool:
+    """Whether the provider stated that publication is necessary; the statement needs its reason."""
+    if data.get(PUBLICATION_NECESSARY_KEY) is not True:
+        return False
+    if not str(data.get(PUBLICATION_REASON_KEY) or "").strip():
+        raise DisclosureError(_("已声明确需公示的，请填写确需公示的理由。"), field=PUBLICATION_REASON_KEY)
+    return True
 
 
 def _applicable_rule(scheme: DisclosureScheme, on_date: dt.date) -> DisclosureRule:
@@ -213,15 +277,24 @@ def _range_text(minimum: int, maximum: int) -> str:
     return f"{months_text(minimum)}至{months_text(maximum)}"
 
 
+COUNTING_TEXT = "，自决定作出之日起计算（决定当日不计入）"
+
+
 def describe_rule(rule: DisclosureRule) -> str:
-    """E.g. "轻微：最长3个月；一般：3个月至1年；严重：1年至3年，自决定之日起计算"."""
+    """E.g. "轻微：原则上不予公示，确需公示的最长3个月；一般：3个月至1年；严重：1年至3年，自决定作出之日起计算（…）"."""
     if rule.mode == DisclosureRule.Mode.LONG_TERM:
         return _("长期公示")
     try:
         if rule.mode == DisclosureRule.Mode.FIXED:
-            return _("公示%(period)s，自决定之日起计算") % {"period": _range_text(*_fixed_period(rule))}
+            return _("公示%(period)s") % {"period": _range_text(*_fixed_period(rule))} + COUNTING_TEXT
         periods = _normalised_periods(rule)
     except DisclosureError as error:
         return str(error)
-    parts = [f"{GRADE_LABELS[g]}：{_range_text(*periods[g])}" for g in GRADES if g in periods]
-    return "；".join(parts) + _("，自决定之日起计算")
+    parts = [f"{GRADE_LABELS[g]}：{_grade_text(g, *periods[g])}" for g in GRADES if g in periods]
+    return "；".join(parts) + COUNTING_TEXT
+
+
+def _grade_text(grade: str, minimum: int, maximum: int) -> str:
+    if grade == "light" and maximum > 0:
+        return _("原则上不予公示，确需公示的最长%(period)s") % {"period": months_text(maximum)}
+    return _range_text(minimum, maximum)

@@ -31,6 +31,11 @@ class NotPublishable(CatalogError):
 
 
 class DisclosureError(CatalogError):
-    """The disclosure period of a record cannot be computed from the rule and the data."""
+    """The disclosure period of a record cannot be computed from the rule and the data; `field`
+    names the record field at fault, when one is."""
 
     default_message = _("无法计算公示期限。")
+
+    def __init__(self, message=None, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -125,6 +125,21 @@ def describe_disclosure(items: Iterable[CatalogItem], on_date: date | None = Non
             ) for r in scheme_rules
         ]
         item.disclosure_text = describe_rule(in_force) if in_force else ""
+        item.disclosure_rule_note = _which_rule_note(scheme_rules)
+
+
+def _which_rule_note(rules_newest_first: list[DisclosureRule]) -> str:
+    """Rules do not apply retroactively: say so, with an example from the scheme's own rules."""
+    if len(rules_newest_first) < 2:
+        return ""
+    newest, earlier = rules_newest_first[0], rules_newest_first[1]
+    example = newest.effective_from - timedelta(days=1)
+    return (f"公示期限按决定作出之日施行的规则确定，新规则不适用于施行前作出的决定：例如{example.year}年{example.month}月"
+            f"作出的决定，仍适用{_cn(earlier.effective_from)}起施行的规则。")
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- Differences between two versions -----------------------------------------------------------

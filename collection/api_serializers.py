@@ -159,14 +159,19 @@ class RecordDetailSerializer(serializers.ModelSerializer):
     subject = SubjectOutSerializer()
     data = DataField()
     severity = serializers.ChoiceField(choices=[("", "不适用"), *Severity.choices], help_text="失信程度")
+    disclosure_ends_on = serializers.DateField(
+        allow_null=True, help_text="公示期限的最后一日（不予公示的记录为其期限的最后一日）；为空表示长期")
+    repairable_from = serializers.DateField(allow_null=True, help_text="自该日起可申请信用修复；为空表示不适用")
+    publication_withheld = serializers.BooleanField(
+        help_text="不予公示：轻微失信且未声明确需公示，或期限最长为0；公众不可见，政府部门核查时标注“轻微·不公示”")
     revisions = RevisionSerializer(many=True, help_text="全部版本，新版本在前；更正和撤销都保留原版本")
 
     class Meta:
         model = CreditRecord
         fields = [
             "id", "item", "item_name", "source_key", "status", "revision", "subject", "data", "decision_date",
-            "severity", "disclosure_ends_on", "repairable_from", "received_at", "due_on", "is_late", "channel",
-            "self_declared", "revisions",
+            "severity", "disclosure_ends_on", "repairable_from", "publication_withheld", "received_at", "due_on",
+            "is_late", "channel", "self_declared", "revisions",
         ]
 
 

@@ -64,7 +64,7 @@ class RecordStatus(models.TextChoices):
     ACTIVE = "active", _("有效")
     CORRECTED = "corrected", _("已更正")
     REVOKED = "revoked", _("已撤销")
-    EXPIRED = "expired", _("公示期满")
+    EXPIRED = "expired", _("已到期")
 
 
 class Severity(models.TextChoices):
@@ -107,6 +107,9 @@ class CreditRecord(models.Model):
     decision_date = models.DateField(_("决定日期"), null=True, blank=True)
     disclosure_ends_on = models.DateField(_("公示截止期"), null=True, blank=True, help_text=_("空表示长期"))
     repairable_from = models.DateField(_("可申请信用修复日期"), null=True, blank=True)
+    # Never on a public surface (a 轻微 penalty not stated necessary to publish, or a period whose
+    # maximum is 0); the subject, its provider, the center and government checks still see it.
+    publication_withheld = models.BooleanField(_("不予公示"), default=False)
     data = models.JSONField(_("数据项"), default=dict)
     content_hash = models.CharField(max_length=64)
     revision = models.PositiveIntegerField(_("版本"), default=1)
@@ -143,7 +146,8 @@ class CreditRecord(models.Model):
             models.Index(fields=["provider", "-received_at"]),
             models.Index(
                 fields=["subject"], include=["status", "disclosure_ends_on"], name="record_public_dishonesty",
-                condition=Q(is_dishonesty=True, is_public=True, repaired_at__isnull=True, suspended_since__isnull=True),
+                condition=Q(is_dishonesty=True, is_public=True, publication_withheld=False, repaired_at__isnull=True,
+                            suspended_since__isnull=True),
             ),
         ]
         permissions = [("view_compliance_report", _("查看报送及时性报告"))]
@@ -152,6 +156,13 @@ class CreditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.catalog_item.name} {self.source_key}"
+
+    @property
+    def withheld_label(self) -> str:
+        """How every page that may show it marks a record that is never published (SPEC §2)."""
+        if not self.publication_withheld:
+            return ""
+        return str(_("轻微·不公示") if self.severity == Severity.LIGHT else _("不予公示"))
 
 
 class RecordRevision(models.Model):

@@ -15,13 +15,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from catalog.disclosure import DisclosureWindow, disclosure_window
+from catalog.disclosure import (
+    PUBLICATION_NECESSARY_KEY,
+    PUBLICATION_REASON_KEY,
+    DisclosurePeriod,
+    DisclosureWindow,
+    dated_window,
+    disclosure_period,
+    disclosure_window,
+)
 from catalog.errors import DisclosureError
 from catalog.models import CatalogField, CatalogItem, DisclosureRule, FieldType, Openness, Provider, SubjectKind
 from nantong_credit.workdays import add_workdays
@@ -343,7 +350,10 @@ def _check_dates(
             return decided, memo.disclosure_window(item=item, data=values, decision_date=decided)
         return decided, disclosure_window(item=item, data=values, decision_date=decided)
     except DisclosureError as exc:
-        path = f"data.{DECISION_DATE_KEY}" if has_field and decided is None else "data"
+        if exc.field:
+            path = f"data.{exc.field}"
+        else:
+            path = f"data.{DECISION_DATE_KEY}" if has_field and decided is None else "data"
         errors[path] = [str(exc)]
         return None, None
 
@@ -474,6 +484,7 @@ def _columns(checked: CheckedSubmission, received_at: dt.datetime, *, self_decla
         "severity": window.grade if window.grade in SEVERITIES else "",
         "disclosure_ends_on": window.ends_on,
         "repairable_from": window.repairable_from,
+        "publication_withheld": window.withheld,
         "due_on": due_on,
         "is_late": bool(due_on and received_at.astimezone(SHANGHAI).date() > due_on),
         "category": item.category,
@@ -482,13 +493,25 @@ def _columns(checked: CheckedSubmission, received_at: dt.datetime, *, self_decla
     }
 
 
+def _live_status(current: str, ends_on: dt.date | None, today: dt.date) -> str:
+    """The status a submitted record takes: 已到期 when its period is already over (as the expiry
+    sweep would set it); a revoked or expired record submitted again is live again; a corrected
+    one stays corrected."""
+    if ends_on is not None and ends_on < today:
+        return RecordStatus.EXPIRED
+    if current in (RecordStatus.REVOKED, RecordStatus.EXPIRED):
+        return RecordStatus.ACTIVE
+    return current
+
+
 def _new_record(lookup: dict, checked: CheckedSubmission, subject: Subject, digest: str, channel: str,
                 now: dt.datetime) -> CreditRecord:
     self_declared = channel == Channel.SELF_DECLARATION
+    columns = _columns(checked, now, self_declared=self_declared)
     return CreditRecord(
         **lookup, subject=subject, catalog_item=checked.item, data=checked.data, content_hash=digest,
         revision=1, channel=channel, self_declared=self_declared, received_at=now,
-        **_columns(checked, now, self_declared=self_declared),
+        status=_live_status(RecordStatus.ACTIVE, columns["disclosure_ends_on"], timezone.localdate()), **columns,
     )
 
 
@@ -498,7 +521,7 @@ def _created_record(record: CreditRecord, checked: CheckedSubmission, *, actor, 
     # The event last: it locks the head of the audit chain, which every submission waits for.
     record_event(action="record.create", actor=actor, obj=record, summary=_summary(record, "报送", new_subject),
                  after=_record_facts(record, checked, new_subject))
-    return SubmissionResult(record, "created", _lateness_warnings(record))
+    return SubmissionResult(record, "created", [*_lateness_warnings(record), *_withheld_warnings(record)])
 
 
 def _record_facts(record: CreditRecord, checked: CheckedSubmission, new_subject: bool) -> dict:
@@ -512,37 +535,37 @@ def _record_facts(record: CreditRecord, checked: CheckedSubmission, new_subject:
 # What a changed submission rewrites on its record (besides `updated_at`).
 CHANGED_RECORD_FIELDS = (
     "subject", "catalog_item", "data", "content_hash", "channel", "revision", "status",
-    "decision_date", "severity", "disclosure_ends_on", "repairable_from", "due_on", "is_late",
-    "category", "is_public", "is_dishonesty",
+    "decision_date", "severity", "disclosure_ends_on", "repairable_from", "publication_withheld", "due_on",
+    "is_late", "category", "is_public", "is_dishonesty",
 )
 
 
-def _apply_change(record: CreditRecord, checked: CheckedSubmission, subject_id: int, digest: str, channel: str) -> None:
+def _apply_change(record: CreditRecord, checked: CheckedSubmission, subject_id: int, digest: str, channel: str,
+                  today: dt.date) -> None:
     record.subject_id = subject_id
     record.catalog_item = checked.item
     record.data = checked.data
     record.content_hash = digest
     record.channel = channel
     record.revision += 1
-    if record.status == RecordStatus.REVOKED:
-        record.status = RecordStatus.ACTIVE
     # A correction is not a new submission: timeliness stays measured from the first receipt.
     columns = _columns(checked, record.received_at,
                        self_declared=record.self_declared or channel == Channel.SELF_DECLARATION)
     for name, value in columns.items():
         setattr(record, name, value)
+    record.status = _live_status(record.status, record.disclosure_ends_on, today)
 
 
 def _update_record(record: CreditRecord, checked: CheckedSubmission, subject: Subject, digest, actor, channel, reason,
                    *, new_subject: bool = False):
     before = snapshot(record)
-    _apply_change(record, checked, subject.pk, digest, channel)
+    _apply_change(record, checked, subject.pk, digest, channel, timezone.localdate())
     record.subject = subject
     record.save(update_fields=[*CHANGED_RECORD_FIELDS, "updated_at"])
     _add_revision(record, actor=actor, reason=reason)
     record_event(action="record.update", actor=actor, obj=record, summary=_summary(record, "更新", new_subject),
                  before=before, after=_record_facts(record, checked, new_subject))
-    return SubmissionResult(record, "updated", [])
+    return SubmissionResult(record, "updated", _withheld_warnings(record))
 
 
 def _revoke_record(*, provider: Provider, item_code: str, source_key: str, actor, channel: str, reason: str):
@@ -611,6 +634,12 @@ def _lateness_warnings(record: CreditRecord) -> list[str]:
     return [_("逾期报送：应于%(due)s前报送") % {"due": record.due_on.isoformat()}]
 
 
+def _withheld_warnings(record: CreditRecord) -> list[str]:
+    if not record.publication_withheld:
+        return []
+    return [_("%(label)s：该记录依规不在南通信用网公示，政府部门核查时标注显示") % {"label": record.withheld_label}]
+
+
 # --- Batches (bulk import) --------------------------------------------------------------------
 
 # Values a batch remembers the check of: texts that repeat from row to row (the deciding
@@ -636,7 +665,7 @@ class CheckMemo:
         # Per item: its fields in order, each with its own table of texts already checked.
         self._plans: dict[int, tuple[tuple[tuple[str, CatalogField, dict], ...], frozenset[str]]] = {}
         self._has_decision_date: dict[int, bool] = {}
-        self._windows: dict[tuple, DisclosureWindow | str] = {}
+        self._windows: dict[tuple, DisclosurePeriod | tuple[str, str | None]] = {}
         self._window_keys: dict[int, tuple[tuple[dt.date, ...], tuple[str, ...]]] = {}
         self._dated: dict[tuple, DisclosureWindow] = {}
         self._today: tuple[float, dt.date] | None = None
@@ -692,73 +721,53 @@ class CheckMemo:
     def disclosure_window(self, *, item: CatalogItem, data: dict, decision_date: dt.date | None) -> DisclosureWindow:
         """`catalog.disclosure.disclosure_window`, asking the rules once per rule and grade.
 
-        A window is the decision date plus the minimum and maximum months that the rule in force
-        on that date gives the record's grade ("calendar months counted from the decision
-        date"). The months depend only on which rule is in force and on the values the grade is
-        read from: they are found once for each such combination, each row adds its own date.
+        A window is the period (months) that the rule in force on the decision date gives the
+        record, dated by `dated_window`. The period depends only on which rule is in force and
+        on the values the rule reads: it is found once for each such combination, and the dates
+        once for each period and decision date.
         """
         if decision_date is None:
             return disclosure_window(item=item, data=data, decision_date=None)
         starts, inputs = self._rules_of(item)
-        key = (item.pk, bisect_right(starts, decision_date), *(_hashable(data.get(k)) for k in inputs))
+        key = (item.pk, bisect_right(starts, decision_date), *(_window_input(data, k) for k in inputs))
         found = self._windows.get(key)
         if found is None:
-            found = _window_months(item, data, decision_date)
+            try:
+                found = disclosure_period(item=item, data=data, on_date=decision_date)
+            except DisclosureError as exc:
+                found = (str(exc), exc.field)
             if len(self._windows) >= _MEMO_LIMIT:
                 self._windows.clear()
             self._windows[key] = found
-        if isinstance(found, str):
-            raise DisclosureError(found)
-        # Dates repeat across a batch too: the finished window of (months, grade) and a date.
+        if isinstance(found, tuple):
+            raise DisclosureError(found[0], field=found[1])
         dated_key = (found, decision_date)
         window = self._dated.get(dated_key)
-        if window is not None:
-            return window
-        maximum, minimum, grade = found
-        window = DisclosureWindow(
-            ends_on=None if maximum is None else decision_date + relativedelta(months=maximum),
-            repairable_from=None if minimum is None else decision_date + relativedelta(months=minimum),
-            grade=grade,
-        )
-        if len(self._dated) >= _MEMO_LIMIT:
-            self._dated.clear()
-        self._dated[dated_key] = window  # frozen: safe to hand to every row
+        if window is None:
+            if len(self._dated) >= _MEMO_LIMIT:
+                self._dated.clear()
+            window = self._dated[dated_key] = dated_window(found, decision_date)  # frozen: shared by rows
         return window
 
     def _rules_of(self, item: CatalogItem) -> tuple[tuple[dt.date, ...], tuple[str, ...]]:
-        """When the item's rules start, and the data keys a window depends on (the rules' grade
-        fields and the item's choice fields), read once."""
+        """When the item's rules start, and the data keys a period depends on (the rules' grade
+        fields, the item's choice fields, the statement that publication is necessary), read once."""
         found = self._window_keys.get(item.pk)
         if found is None:
             rules = list(DisclosureRule.objects.filter(scheme_id=item.disclosure_scheme_id)
                          .order_by("effective_from").values_list("effective_from", "grade_field"))
             choices = {f.key for f in item.fields.all() if f.type == FieldType.CHOICE}
-            inputs = tuple(sorted(choices | {grade_field for _start, grade_field in rules if grade_field}))
+            grade_fields = {grade_field for _start, grade_field in rules if grade_field}
+            inputs = tuple(sorted(choices | grade_fields | {PUBLICATION_NECESSARY_KEY, PUBLICATION_REASON_KEY}))
             found = self._window_keys[item.pk] = (tuple(start for start, _field in rules), inputs)
         return found
 
 
-# A first day of a month: months added to it never land on a clipped month end, so how many
-# months a window spans can be read back from the window computed for this day.
-_REFERENCE_DAY = dt.date(2000, 1, 1)
-
-
-def _window_months(item: CatalogItem, data: dict, decided: dt.date) -> tuple[int | None, int | None, str] | str:
-    """(maximum months, minimum months, grade) of the rule in force on `decided`, or the error."""
-    try:
-        window = disclosure_window(item=item, data=data, decision_date=_REFERENCE_DAY, on_date=decided)
-    except DisclosureError as exc:
-        return str(exc)
-    return _months_after_reference(window.ends_on), _months_after_reference(window.repairable_from), window.grade
-
-
-def _months_after_reference(day: dt.date | None) -> int | None:
-    if day is None:
-        return None
-    return (day.year - _REFERENCE_DAY.year) * 12 + day.month - _REFERENCE_DAY.month
-
-
-def _hashable(value):
+def _window_input(data: dict, key: str):
+    """What of `data[key]` a period depends on: the value, but of the reason only whether it is there."""
+    value = data.get(key)
+    if key == PUBLICATION_REASON_KEY:
+        return bool(str(value or "").strip())
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -872,6 +881,7 @@ class BatchWriter:
         if self.pipe is not None:
             self.pipe.wait()  # the previous chunk is in: its subjects and records can be found
         received = self.received_at or timezone.now()
+        today = timezone.localdate()
         subject_ids = self._subjects(rows, hashes, result)
         existing = _batch_records(self.provider, keys)
         new: list[int] = []
@@ -883,7 +893,7 @@ class BatchWriter:
             elif record.content_hash == digests[index] and record.status != RecordStatus.REVOKED:
                 result.unchanged += 1
             else:
-                _apply_change(record, rows[index], subject_ids[index], digests[index], self.channel)
+                _apply_change(record, rows[index], subject_ids[index], digests[index], self.channel, today)
                 record.updated_at = received
                 changed.append((index, record))
         if changed:
@@ -891,9 +901,9 @@ class BatchWriter:
         revisions = [self._revision(record.pk, record.revision, record.status, record.decision_date, texts[index],
                                     digests[index]) for index, record in changed]
         for item, indexes in _by_item(rows, new).items():
-            values = [self._record(rows[i], subject_ids[i], digests[i], texts[i], received) for i in indexes]
+            values = [self._record(rows[i], subject_ids[i], digests[i], texts[i], received, today) for i in indexes]
             ids = self.sink.insert(CreditRecord, values, constants=self._record_constants(item, received))
-            revisions += [self._revision(pk, 1, RecordStatus.ACTIVE, row["decision_date"], texts[i], digests[i])
+            revisions += [self._revision(pk, 1, row["status"], row["decision_date"], texts[i], digests[i])
                           for pk, row, i in zip(ids, values, indexes, strict=True)]
         self.sink.insert(RecordRevision, revisions, constants={
             "channel": self.channel, "reason": self.reason, "created_by_id": self.created_by})
@@ -935,17 +945,19 @@ class BatchWriter:
         CreditRecord.objects.bulk_update([record for _index, record in changed],
                                          [*CHANGED_RECORD_FIELDS, "updated_at"], batch_size=500)
 
-    def _record(self, row: CheckedSubmission, subject_id: int, digest: str, text: str, received: dt.datetime) -> dict:
+    def _record(self, row: CheckedSubmission, subject_id: int, digest: str, text: str, received: dt.datetime,
+                today: dt.date) -> dict:
         columns = _columns(row, received, self_declared=self.channel == Channel.SELF_DECLARATION)
         del columns["category"], columns["is_public"], columns["is_dishonesty"]  # the item's: constants
         return {"subject_id": subject_id, "source_key": row.source_key, "data": JsonText(text),
-                "content_hash": digest, **columns}
+                "content_hash": digest, "status": _live_status(RecordStatus.ACTIVE, columns["disclosure_ends_on"], today),
+                **columns}
 
     def _record_constants(self, item: CatalogItem, received: dt.datetime) -> dict:
         return {
             "provider_id": self.provider.pk, "item_code": item.code, "catalog_item_id": item.pk,
             "category": item.category, "is_public": item.openness == Openness.PUBLIC,
-            "is_dishonesty": item.is_dishonesty, "status": RecordStatus.ACTIVE.value, "revision": 1,
+            "is_dishonesty": item.is_dishonesty, "revision": 1,
             "channel": self.channel, "self_declared": self.channel == Channel.SELF_DECLARATION,
             "received_at": received,
         }

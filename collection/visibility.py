@@ -5,7 +5,7 @@ anyone but the provider that submitted them goes through one of these functions.
 - Public (anyone, no login): public items only, of legal persons and individual businesses,
   while the disclosure period runs (`disclosure_ends_on` empty means long term: registration and
   qualification), never revoked, never suspended from query (Art. 14), never after repair
-  (Art. 17 终止公示).
+  (Art. 17 终止公示), never when withheld (轻微·不公示, SPEC §2).
 - Authorized (a requester with a live authorization, or a credit report for that scope): the
   same, for the scope's categories, including authorized-query items and natural persons.
 - The subject itself (its bound accounts): all its records except revoked ones, with their marks,
@@ -32,16 +32,32 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def in_disclosure(today: dt.date | None = None) -> Q:
-    """Records that are published today: live status, not suspended, not repaired, not expired."""
+def in_period(today: dt.date | None = None) -> Q:
+    """Records within their period today: live status, not suspended, not repaired, not expired."""
     return (
         Q(status__in=SHOWN_STATUSES, suspended_since__isnull=True, repaired_at__isnull=True)
         & (Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gte=_today(today)))
     )
 
 
+def in_disclosure(today: dt.date | None = None) -> Q:
+    """Records that are published today: within their period and not withheld (轻微·不公示)."""
+    return in_period(today) & Q(publication_withheld=False)
+
+
+def withheld_in_period(today: dt.date | None = None) -> Q:
+    """Records never published but within their period: what a government check shows marked
+    轻微·不公示 (Art. 12 use by agencies; the public never sees them)."""
+    return in_period(today) & Q(publication_withheld=True)
+
+
 def public_filter(today: dt.date | None = None) -> Q:
     return in_disclosure(today) & Q(is_public=True) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)
+
+
+def withheld_public_filter(today: dt.date | None = None) -> Q:
+    """What the public would see but for being withheld (轻微·不公示): for government checks only."""
+    return withheld_in_period(today) & Q(is_public=True) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)
 
 
 def authorized_filter(categories: Iterable[str], today: dt.date | None = None) -> Q:

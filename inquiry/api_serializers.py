@@ -57,7 +57,7 @@ class PublicRecordSerializer(serializers.Serializer):
     provider = PublicProviderSerializer(source="view.record.provider", help_text="信息提供单位")
     decision_date = serializers.DateField(source="view.record.decision_date", allow_null=True, help_text="决定日期")
     disclosure_ends_on = serializers.DateField(
-        source="view.record.disclosure_ends_on", allow_null=True, help_text="公示截止期；为空表示长期公示",
+        source="view.record.disclosure_ends_on", allow_null=True, help_text="公示截止期（最后一个公示日）；为空表示长期公示",
     )
     repairable_from = serializers.DateField(
         source="view.record.repairable_from", allow_null=True, help_text="失信信息自该日起可申请信用修复",
@@ -126,11 +126,11 @@ SUBJECT_EXAMPLES = [
             "id": 1024, "item": "admin_penalty", "item_name": "行政处罚", "category": "regulatory",
             "category_label": "监管类", "source_key": "通市监罚〔2026〕12号",
             "provider": {"code": "scjgj", "name": "南通市市场监督管理局"},
-            "decision_date": "2026-05-06", "disclosure_ends_on": "2027-05-05", "repairable_from": "2026-08-06",
+            "decision_date": "2026-05-06", "disclosure_ends_on": "2027-05-06", "repairable_from": "2026-08-07",
             "is_dishonesty": True, "severity": "general", "corrected": False,
             "fields": [{"key": "penalty_document_number", "label": "行政处罚决定书文号", "value": "通市监罚〔2026〕12号"},
                        {"key": "penalty_types", "label": "处罚类别", "value": "警告、罚款"}],
-            "notes": ["公示至2027年5月5日，届满后自动停止公示", "自2026年8月6日起可申请信用修复"],
+            "notes": ["公示至2027年5月6日，届满后自动停止公示", "自2026年8月7日起可申请信用修复"],
             "marks": [{"kind": "objector_statement", "label": "异议人声明", "text": "我公司已于当日整改完毕，对处罚金额仍有异议。",
                        "since": "2026-06-02T10:15:00+08:00"}],
         }],

@@ -82,6 +82,9 @@ def disclosure_notes(record: CreditRecord, today: dt.date | None = None) -> list
     if record.repaired_at is not None:
         repaired_on = timezone.localdate(record.repaired_at)
         return [_("已于%(date)s完成信用修复，终止公示") % {"date": _cn_date(repaired_on)}]
+    if record.publication_withheld:
+        return [_("%(label)s：依规不在南通信用网公示，仅本主体、信息提供单位、市信用信息中心及政府部门核查时可见")
+                % {"label": record.withheld_label}]
     notes = []
     if record.disclosure_ends_on is None:
         notes.append(_("长期公示"))

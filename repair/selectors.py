@@ -113,7 +113,7 @@ def repair_state(record: CreditRecord, today: dt.date | None = None) -> RepairSt
     open_one = next((a for a in applications if a.status in OPEN_STATUSES), None)
     if open_one is not None:
         return RepairState("open", application=open_one, last=last)
-    if record.disclosure_ends_on is not None and record.disclosure_ends_on < today:
+    if record.publication_withheld or (record.disclosure_ends_on is not None and record.disclosure_ends_on < today):
         return RepairState("not_applicable", last=last)
     if record.repairable_from is None:
         return RepairState("not_applicable", last=last)

@@ -131,6 +131,8 @@ def check_repairable(record: CreditRecord, today: dt.date) -> None:
         raise RepairError(_("该记录已被撤销，无需信用修复"))
     if record.repaired_at is not None:
         raise RepairError(_("该记录已于%(date)s完成信用修复") % {"date": cn_date(as_local_date(record.repaired_at))})
+    if record.publication_withheld:
+        raise RepairError(_("该记录依规不予公示（轻微·不公示），无需申请信用修复"))
     if record.disclosure_ends_on is not None and record.disclosure_ends_on < today:
         raise RepairError(_("该记录已于%(date)s公示期满，停止公示，无需申请信用修复")
                           % {"date": cn_date(record.disclosure_ends_on)})

@@ -188,4 +188,6 @@ def penalty_item(**kwargs) -> CatalogItem:
                         choices=["轻微", "一般", "严重"], position=3)
     CatalogFieldFactory(item=item, key="decision_date", label="处罚决定日期", type=FieldType.DATE, required=True, position=4)
     CatalogFieldFactory(item=item, key="fine_amount", label="罚款金额（万元）", type=FieldType.DECIMAL, position=5)
+    CatalogFieldFactory(item=item, key="publication_necessary", label="确需公示", type=FieldType.BOOLEAN, position=6)
+    CatalogFieldFactory(item=item, key="publication_reason", label="确需公示的理由", max_length=500, position=7)
     return item

@@ -53,7 +53,7 @@ def test_it_adds_the_disclosure_rule_and_flags(client, published):
     penalty = client.get(URL).json()["items"][1]
     assert penalty["is_dishonesty"] is True
     assert penalty["category_label"] == "监管类"
-    assert penalty["disclosure"]["rules"][0]["description"].startswith("轻微：最长3个月")
+    assert penalty["disclosure"]["rules"][0]["description"].startswith("轻微：原则上不予公示，确需公示的最长3个月")
     assert penalty["disclosure"]["rules"][0]["effective_from"] == "2026-04-01"
     assert {f["key"]: f["is_public"] for f in penalty["fields"]}["contact_phone"] is False
 

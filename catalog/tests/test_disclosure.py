@@ -45,39 +45,98 @@ def test_it_selects_the_newest_rule_in_force_on_a_date(penalty):
 
 def test_it_applies_the_old_rule_to_a_decision_before_2026_04_01(penalty):
     assert window(penalty, D(2026, 3, 31), severity="一般") == DisclosureWindow(
-        ends_on=D(2029, 3, 31), repairable_from=D(2026, 9, 30), grade=""
+        ends_on=D(2029, 3, 31), repairable_from=D(2026, 10, 1), grade=""
     )
 
 
 def test_it_applies_the_new_rule_to_a_decision_from_2026_04_01(penalty):
     assert window(penalty, D(2026, 4, 1), severity="一般") == DisclosureWindow(
-        ends_on=D(2027, 4, 1), repairable_from=D(2026, 7, 1), grade="general"
+        ends_on=D(2027, 4, 1), repairable_from=D(2026, 7, 2), grade="general"
     )
 
 
 def test_it_lets_the_caller_choose_another_rule_date(penalty):
     result = disclosure_window(item=penalty, data={"severity": "一般"}, decision_date=D(2026, 3, 1), on_date=D(2026, 5, 1))
-    assert result == DisclosureWindow(ends_on=D(2027, 3, 1), repairable_from=D(2026, 6, 1), grade="general")
+    assert result == DisclosureWindow(ends_on=D(2027, 3, 1), repairable_from=D(2026, 6, 2), grade="general")
 
 
 @pytest.mark.parametrize(
     ("severity", "ends_on", "repairable_from", "grade"),
     [
-        ("轻微", D(2026, 8, 15), D(2026, 5, 15), "light"),
-        ("light", D(2026, 8, 15), D(2026, 5, 15), "light"),
-        ("一般", D(2027, 5, 15), D(2026, 8, 15), "general"),
-        ("严重", D(2029, 5, 15), D(2027, 5, 15), "serious"),
-        ("serious", D(2029, 5, 15), D(2027, 5, 15), "serious"),
+        ("一般", D(2027, 5, 15), D(2026, 8, 16), "general"),
+        ("严重", D(2029, 5, 15), D(2027, 5, 16), "serious"),
+        ("serious", D(2029, 5, 15), D(2027, 5, 16), "serious"),
     ],
 )
 def test_it_grades_by_the_severity_field(penalty, severity, ends_on, repairable_from, grade):
     assert window(penalty, D(2026, 5, 15), severity=severity) == DisclosureWindow(ends_on, repairable_from, grade)
 
 
-def test_a_light_penalty_can_be_repaired_at_once(penalty):
-    result = window(penalty, D(2026, 6, 10), severity="轻微")
-    assert result.repairable_from == D(2026, 6, 10)
-    assert result.ends_on == D(2026, 9, 10)
+# 民法典 Art. 201: the decision day is not counted; N months end on the corresponding day of the
+# Nth month, or on that month's last day; repair is accepted from the day after the minimum.
+@pytest.mark.parametrize(
+    ("decided", "severity", "minimum_ends", "repairable_from", "last_public_day"),
+    [
+        (D(2026, 10, 20), "一般", D(2027, 1, 20), D(2027, 1, 21), D(2027, 10, 20)),  # SPEC §2's example
+        (D(2026, 11, 30), "一般", D(2027, 2, 28), D(2027, 3, 1), D(2027, 11, 30)),
+        (D(2026, 11, 30), "严重", D(2027, 11, 30), D(2027, 12, 1), D(2029, 11, 30)),
+        (D(2026, 8, 31), "一般", D(2026, 11, 30), D(2026, 12, 1), D(2027, 8, 31)),
+        (D(2026, 12, 31), "一般", D(2027, 3, 31), D(2027, 4, 1), D(2027, 12, 31)),
+        (D(2027, 11, 29), "一般", D(2028, 2, 29), D(2028, 3, 1), D(2028, 11, 29)),  # leap year
+        (D(2027, 11, 30), "一般", D(2028, 2, 29), D(2028, 3, 1), D(2028, 11, 30)),
+        (D(2028, 2, 29), "严重", D(2029, 2, 28), D(2029, 3, 1), D(2031, 2, 28)),
+    ],
+)
+def test_periods_are_counted_as_civil_code_art_201_counts_them(
+    penalty, decided, severity, minimum_ends, repairable_from, last_public_day
+):
+    result = window(penalty, decided, severity=severity)
+    assert result.repairable_from == repairable_from == minimum_ends + dt.timedelta(days=1)
+    assert result.ends_on == last_public_day
+
+
+def test_the_old_rule_counts_its_periods_the_same_way(penalty):
+    """A decision before 2026-04-01 keeps the 2021 rule's periods (6 months to 3 years here)."""
+    assert window(penalty, D(2025, 8, 31), severity="一般") == DisclosureWindow(
+        ends_on=D(2028, 8, 31), repairable_from=D(2026, 3, 1), grade=""
+    )
+
+
+@pytest.mark.parametrize("severity", ["轻微", "light"])
+def test_a_light_penalty_is_withheld_unless_publication_is_stated_necessary(penalty, severity):
+    result = window(penalty, D(2026, 5, 15), severity=severity)
+    assert result == DisclosureWindow(ends_on=D(2026, 8, 15), repairable_from=None, grade="light", withheld=True)
+
+
+def test_a_light_penalty_stated_necessary_is_published_for_at_most_its_maximum(penalty):
+    result = window(penalty, D(2026, 6, 10), severity="轻微", publication_necessary=True,
+                    publication_reason="一年内多次违法")
+    assert result == DisclosureWindow(ends_on=D(2026, 9, 10), repairable_from=D(2026, 6, 11), grade="light")
+
+
+def test_a_statement_of_necessity_needs_its_reason(penalty):
+    with pytest.raises(DisclosureError, match="请填写确需公示的理由") as raised:
+        window(penalty, D(2026, 6, 10), severity="轻微", publication_necessary=True, publication_reason="  ")
+    assert raised.value.field == "publication_reason"
+
+
+def test_a_statement_of_necessity_is_only_a_statement_when_true(penalty):
+    assert window(penalty, D(2026, 6, 10), severity="轻微", publication_necessary=False).withheld
+    assert window(penalty, D(2026, 6, 10), severity="轻微", publication_necessary="是").withheld
+
+
+def test_a_rule_whose_maximum_is_zero_is_never_public_not_even_on_the_decision_day():
+    scheme = DisclosureSchemeFactory()
+    DisclosureRuleFactory(scheme=scheme, effective_from=D(2021, 7, 1), by_severity=True,
+                          periods={"light": [0, 0], "general": [3, 36], "serious": [12, 36]})
+    item = penalty_item(disclosure_scheme=scheme)
+    stated = {"publication_necessary": True, "publication_reason": "确有必要"}
+    result = window(item, D(2025, 5, 15), severity="轻微", **stated)
+    assert result == DisclosureWindow(ends_on=D(2025, 5, 15), repairable_from=None, grade="light", withheld=True)
+    fixed = DisclosureSchemeFactory()
+    DisclosureRuleFactory(scheme=fixed, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 0]},
+                          effective_from=D(2020, 1, 1))
+    assert window(CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=fixed), D(2026, 2, 1)).withheld
 
 
 def test_it_grades_by_the_penalty_types(penalty):
@@ -87,7 +146,7 @@ def test_it_grades_by_the_penalty_types(penalty):
 
 def test_the_longest_period_wins_when_a_decision_has_several_penalty_types(penalty):
     result = window(penalty, D(2026, 5, 15), penalty_type="警告；罚款;吊销许可证件", severity="一般")
-    assert result == DisclosureWindow(ends_on=D(2029, 5, 15), repairable_from=D(2027, 5, 15), grade="serious")
+    assert result == DisclosureWindow(ends_on=D(2029, 5, 15), repairable_from=D(2027, 5, 16), grade="serious")
 
 
 def test_a_stated_severity_longer_than_the_penalty_types_wins(penalty):
@@ -130,7 +189,7 @@ def test_a_fixed_rule_gives_one_period():
     scheme = DisclosureSchemeFactory()
     DisclosureRuleFactory(scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 12]}, effective_from=D(2020, 1, 1))
     item = CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=scheme)
-    assert window(item, D(2026, 2, 1)) == DisclosureWindow(ends_on=D(2027, 2, 1), repairable_from=D(2026, 2, 1), grade="")
+    assert window(item, D(2026, 2, 1)) == DisclosureWindow(ends_on=D(2027, 2, 1), repairable_from=D(2026, 2, 2), grade="")
 
 
 def test_a_decision_before_the_first_rule_falls_under_the_first_rule():
@@ -162,12 +221,13 @@ def test_it_splits_multiple_values():
 
 def test_it_describes_rules_in_plain_chinese():
     by_severity = DisclosureRuleFactory(by_severity=True)
-    assert describe_rule(by_severity) == "轻微：最长3个月；一般：3个月至1年；严重：1年至3年，自决定之日起计算"
+    assert describe_rule(by_severity) == (
+        "轻微：原则上不予公示，确需公示的最长3个月；一般：3个月至1年；严重：1年至3年，自决定作出之日起计算（决定当日不计入）")
     assert describe_rule(DisclosureRuleFactory()) == "长期公示"
     fixed = DisclosureRuleFactory(mode=DisclosureRule.Mode.FIXED, periods={"all": [6, 36]})
-    assert describe_rule(fixed) == "公示6个月至3年，自决定之日起计算"
+    assert describe_rule(fixed) == "公示6个月至3年，自决定作出之日起计算（决定当日不计入）"
 
 
 def test_a_grade_that_is_not_published_says_so():
     rule = DisclosureRuleFactory(by_severity=True, periods={"light": [0, 0], "general": [3, 36], "serious": [12, 36]})
-    assert describe_rule(rule) == "轻微：不予公示；一般：3个月至3年；严重：1年至3年，自决定之日起计算"
+    assert describe_rule(rule) == "轻微：不予公示；一般：3个月至3年；严重：1年至3年，自决定作出之日起计算（决定当日不计入）"

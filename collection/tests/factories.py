@@ -84,6 +84,8 @@ PENALTY_FIELDS = [
     dict(key="first_offence", label="初次违法", type=FieldType.BOOLEAN),
     dict(key="person_count", label="涉案人数", type=FieldType.INTEGER),
     dict(key="basis", label="处罚依据", type=FieldType.TEXT, max_length=200),
+    dict(key="publication_necessary", label="确需公示", type=FieldType.BOOLEAN),
+    dict(key="publication_reason", label="确需公示的理由", type=FieldType.TEXT, max_length=500),
 ]
 
 LICENSE_FIELDS = [

@@ -137,7 +137,7 @@ def test_the_detail_page_shows_fields_dates_lateness_and_history(client, scjgj, 
         assert text in page
     assert "有效" in page and "一般" in page
     # 一般: published at least 3 months (repair from then), at most a year, from the decision date.
-    assert "2027-04-28" in page and "2026-07-28起" in page
+    assert "2027-04-28" in page and "2026-07-29起" in page
     assert "2026-05-11前" in page and "晚于时限2个工作日" in page
     assert "第1版" in page and "首次报送" in page
 

@@ -48,7 +48,7 @@ def test_it_creates_a_record_with_its_columns(scjgj):
                            "penalty_amount": "2.5", "decision_date": "2026-05-06"}
     assert (record.decision_date, record.severity) == (dt.date(2026, 5, 6), "general")
     # 一般: published at least 3 months, at most 1 year.
-    assert (record.repairable_from, record.disclosure_ends_on) == (dt.date(2026, 8, 6), dt.date(2027, 5, 6))
+    assert (record.repairable_from, record.disclosure_ends_on) == (dt.date(2026, 8, 7), dt.date(2027, 5, 6))
     assert (record.category, record.is_public, record.is_dishonesty) == ("regulatory", True, True)
     assert record.due_on == dt.date(2026, 5, 14) and not record.is_late  # Sat 05-09 is a 调休 working day
     assert record.revision == 1 and record.revisions.get().number == 1

@@ -103,11 +103,11 @@ def add_record(catalog, subject, code: str, *, decided=dt.date(2026, 5, 6), data
 
 
 def penalty(catalog, subject, number: str, *, decided=dt.date(2026, 5, 6), ends=dt.date(2027, 5, 5),
-            repairable=dt.date(2026, 8, 6), **extra):
+            repairable=dt.date(2026, 8, 7), severity="general", **extra):
     data = {"decision_no": number, "penalty_type": ["罚款"], "penalty_amount": "2.5", "basis": "《食品安全法》第一百二十六条",
             "legal_rep_id": PRIVATE_VALUE, "first_offence": True}
     return add_record(catalog, subject, "admin_penalty", decided=decided, data=data, source_key=number,
-                      severity="general", disclosure_ends_on=ends, repairable_from=repairable, **extra)
+                      severity=severity, disclosure_ends_on=ends, repairable_from=repairable, **extra)
 
 
 @pytest.fixture
@@ -128,6 +128,11 @@ def disclosed(public_catalog, sijian, frozen_today):
         "suspended": penalty(public_catalog, sijian, "通市监罚〔2026〕41号", suspended_since=timezone.now()),
         "revoked": penalty(public_catalog, sijian, "通市监罚〔2026〕42号", status=RecordStatus.REVOKED),
         "repaired": penalty(public_catalog, sijian, "通市监罚〔2025〕9号", repaired_at=timezone.now()),
+        # 轻微 not stated necessary, and a period whose maximum is 0 (2021 rule), even on its decision day.
+        "withheld": penalty(public_catalog, sijian, "通市监罚〔2026〕77号", severity="light", publication_withheld=True,
+                            decided=dt.date(2026, 5, 20), ends=dt.date(2026, 8, 20), repairable=None),
+        "max_zero": penalty(public_catalog, sijian, "通市监罚〔2025〕78号", severity="light", publication_withheld=True,
+                            decided=TODAY, ends=TODAY, repairable=None),
         "authorized_only": add_record(public_catalog, sijian, "tax_credit_rating", data={"matter": "纳税信用A级"},
                                       source_key="纳税评价2025"),
         "commendation": add_record(public_catalog, sijian, "commendation", data={"matter": "南通市守合同重信用企业"},
@@ -143,4 +148,4 @@ def disclosed(public_catalog, sijian, frozen_today):
 
 
 SHOWN = ["registration", "old_license", "penalty", "objected", "expires_today", "commendation"]
-HIDDEN = ["expired", "suspended", "revoked", "repaired", "authorized_only"]
+HIDDEN = ["expired", "suspended", "revoked", "repaired", "authorized_only", "withheld", "max_zero"]

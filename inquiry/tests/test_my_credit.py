@@ -64,6 +64,15 @@ def test_the_subject_sees_all_its_records_with_every_field_and_marks(client, age
     assert "已撤销的处罚" not in page
 
 
+def test_the_subject_sees_its_light_penalty_marked_as_not_published(client, agent, company, inquiry_catalog):
+    add_record(inquiry_catalog, company, "admin_penalty", "轻微的处罚", severity="light", publication_withheld=True,
+               disclosure_ends_on=dt.date(2099, 1, 1))
+    client.force_login(agent)
+    page = client.get(subject_url(company)).content.decode()
+    assert "轻微的处罚" in page and "轻微·不公示" in page
+    assert "依规不在南通信用网公示，仅本主体、信息提供单位、市信用信息中心及政府部门核查时可见" in page
+
+
 def test_the_page_links_to_ordering_the_subjects_credit_report(client, agent, company):
     client.force_login(agent)
     page = client.get(subject_url(company)).content.decode()

@@ -60,11 +60,11 @@ def test_a_penalty_with_its_public_fields_dates_notes_and_marks(client, disclose
     penalty = records[disclosed["penalty"].pk]
     assert penalty["provider"] == {"code": "scjgj", "name": "南通市市场监督管理局"}
     assert (penalty["decision_date"], penalty["disclosure_ends_on"], penalty["repairable_from"]) == (
-        "2026-05-06", "2027-05-05", "2026-08-06")
+        "2026-05-06", "2027-05-05", "2026-08-07")
     fields = {field["label"]: field["value"] for field in penalty["fields"]}
     assert fields["处罚类别"] == "罚款" and fields["初次违法"] == "是" and fields["罚款金额（万元）"] == "2.5"
     assert PRIVATE_LABEL not in fields and PRIVATE_VALUE not in json.dumps(penalty, ensure_ascii=False)
-    assert "自2026年8月6日起可申请信用修复" in penalty["notes"]
+    assert "自2026年8月7日起可申请信用修复" in penalty["notes"]
     assert [(mark["kind"], mark["text"]) for mark in penalty["marks"]] == [("appended_note", APPENDED_NOTE)]
     objected = records[disclosed["objected"].pk]
     assert {(mark["kind"], mark["text"]) for mark in objected["marks"]} == {

@@ -109,7 +109,7 @@ def test_a_penalty_shows_its_public_fields_provider_and_dates(client, disclosed)
 def test_a_dishonesty_record_says_in_plain_chinese_until_when_and_from_when_repair(client, disclosed):
     card = record_html(page(client), disclosed["penalty"])
     assert "公示至2027年5月5日，届满后自动停止公示" in card
-    assert "自2026年8月6日起可申请信用修复" in card
+    assert "自2026年8月7日起可申请信用修复" in card
     older = record_html(page(client), disclosed["expires_today"])
     assert "信息主体现可申请信用修复" in older
 

@@ -38,7 +38,7 @@ def test_the_derived_columns_follow_the_corrected_values(penalty, clerk):
     # A wrong decision date: the disclosure window and the repair date are computed again.
     corrected = correct_record(record=penalty, data={"decision_date": "2026-03-02"}, actor=clerk, reason="更正日期")
     assert corrected.decision_date == dt.date(2026, 3, 2)
-    assert corrected.disclosure_ends_on == dt.date(2027, 3, 2) and corrected.repairable_from == dt.date(2026, 6, 2)
+    assert corrected.disclosure_ends_on == dt.date(2027, 3, 2) and corrected.repairable_from == dt.date(2026, 6, 3)
 
 
 @freeze_time(at("2026-09-28 10:00"))

@@ -8,6 +8,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from catalog.disclosure import DisclosurePeriod, dated_window
 from collection.models import CreditRecord, Severity, SubjectBinding
 from collection.tests.factories import CreditRecordFactory
 from collection.uploads import check_upload
@@ -37,15 +38,20 @@ def bind(user, subject) -> SubjectBinding:
 
 
 def penalty_record(item, subject, *, severity: str = Severity.GENERAL, decided: dt.date = D(2026, 5, 6),
-                   repairable_from: dt.date | None = None, ends_on: dt.date | None = None, **extra) -> CreditRecord:
-    """A published 行政处罚 record with the disclosure window the 2026 rule gives its grade."""
-    months = {Severity.LIGHT: (0, 3), Severity.GENERAL: (3, 12), Severity.SERIOUS: (12, 36)}[severity]
-    from dateutil.relativedelta import relativedelta
-
+                   repairable_from: dt.date | None = None, ends_on: dt.date | None = None,
+                   stated_necessary: bool = False, **extra) -> CreditRecord:
+    """A 行政处罚 record with the disclosure window the 2026 rule gives its grade: a 轻微 one is
+    withheld unless the provider `stated_necessary` to publish it."""
+    minimum, maximum = {Severity.LIGHT: (0, 3), Severity.GENERAL: (3, 12), Severity.SERIOUS: (12, 36)}[severity]
+    withheld = severity == Severity.LIGHT and not stated_necessary
+    window = dated_window(DisclosurePeriod(minimum, maximum, severity, withheld=withheld), decided)
+    data = {"decision_date": decided.isoformat()}
+    if stated_necessary:
+        data.update(publication_necessary=True, publication_reason="一年内多次违法，确需公示")
     return CreditRecordFactory(
-        catalog_item=item, subject=subject, severity=severity, decision_date=decided,
-        repairable_from=repairable_from or decided + relativedelta(months=months[0]),
-        disclosure_ends_on=ends_on or decided + relativedelta(months=months[1]), **extra,
+        catalog_item=item, subject=subject, severity=severity, decision_date=decided, data=data,
+        repairable_from=repairable_from or window.repairable_from, publication_withheld=window.withheld,
+        disclosure_ends_on=ends_on or window.ends_on, **extra,
     )
 
 

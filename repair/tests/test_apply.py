@@ -77,7 +77,7 @@ def test_it_tells_the_applicant_and_the_provider(agent, record, scjgj_staff, rsj
 
 @freeze_time(NOW)
 def test_it_flags_a_minor_first_offence(client, agent, penalty, company, scjgj_staff):
-    light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 9, 1))
+    light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 9, 1), stated_necessary=True)
     client.force_login(agent)
     page = client.get(f"{reverse('repair:new')}?record={light.pk}").content.decode()
     assert "轻微失信" in page and "初次失信" in page
@@ -102,8 +102,8 @@ def test_it_does_not_call_a_repeat_within_a_year_a_first_offence(client, agent, 
 
 
 @freeze_time(NOW)
-def test_a_minor_record_may_be_repaired_at_once(agent, penalty, company):
-    light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 9, 29))
+def test_a_published_minor_record_may_be_repaired_from_the_day_after_its_decision(agent, penalty, company):
+    light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 9, 28), stated_necessary=True)
     assert light.repairable_from == D(2026, 9, 29)
     assert apply(agent, light).application.status == RepairApplication.Status.SUBMITTED
 
@@ -113,10 +113,34 @@ def test_it_says_from_when_a_record_may_be_repaired(client, agent, penalty, comp
     serious = penalty_record(penalty, company, severity=Severity.SERIOUS, decided=D(2026, 5, 6))
     client.force_login(agent)
     page = client.get(f"{reverse('repair:new')}?record={serious.pk}").content.decode()
-    assert "自2027年5月6日起可申请信用修复" in page and "提交信用修复申请" not in page
+    assert "自2027年5月7日起可申请信用修复" in page and "提交信用修复申请" not in page
     response = post_new(client, serious)
-    assert response.status_code == 400 and "自2027年5月6日起可申请信用修复" in response.content.decode()
+    assert response.status_code == 400 and "自2027年5月7日起可申请信用修复" in response.content.decode()
     assert not RepairApplication.objects.exists() and not CreditCommitment.objects.exists()
+
+
+@pytest.mark.parametrize("decided, last_refused, first_accepted", [
+    (D(2026, 10, 20), D(2027, 1, 20), D(2027, 1, 21)),  # SPEC §2's example
+    (D(2026, 11, 30), D(2027, 2, 28), D(2027, 3, 1)),  # the minimum ends on the month's last day
+])
+def test_it_accepts_an_application_from_the_day_after_the_minimum_ends(
+        agent, penalty, company, decided, last_refused, first_accepted):
+    general = penalty_record(penalty, company, decided=decided)
+    with freeze_time(dt.datetime.combine(last_refused, dt.time(23, 59), tzinfo=SHANGHAI)):
+        with pytest.raises(RepairError, match=f"自{first_accepted.year}年{first_accepted.month}月{first_accepted.day}日起"):
+            apply(agent, general)
+    with freeze_time(dt.datetime.combine(first_accepted, dt.time(0, 1), tzinfo=SHANGHAI)):
+        assert apply(agent, general).application.status == RepairApplication.Status.SUBMITTED
+
+
+@freeze_time(NOW)
+def test_a_withheld_light_penalty_needs_no_repair(client, agent, penalty, company):
+    light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 8, 1))
+    with pytest.raises(RepairError, match="依规不予公示（轻微·不公示），无需申请信用修复"):
+        apply(agent, light)
+    client.force_login(agent)
+    page = client.get(f"{reverse('repair:new')}?record={light.pk}").content.decode()
+    assert "该记录无需或不能申请信用修复（轻微·不公示）" in page and "提交信用修复申请" not in page
 
 
 @freeze_time(NOW)

@@ -27,7 +27,7 @@ def _url_or_none(name: str, *args) -> str | None:
 
 def test_apply_approve_and_the_record_leaves_publication(page, live_server, login_in_browser, agent, scjgj_staff, center_clerk,
                                                          penalty, company, tmp_path, screenshot):
-    record = penalty_record(penalty, company, severity=Severity.LIGHT,
+    record = penalty_record(penalty, company, severity=Severity.LIGHT, stated_necessary=True,
                             decided=timezone.localdate() - dt.timedelta(days=10), source_key="通市监罚〔2026〕501号")
     public_page = _url_or_none("subjects:detail", company.code)
     if public_page:

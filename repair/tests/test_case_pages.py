@@ -150,7 +150,7 @@ def test_record_actions_show_what_the_subject_can_do(rf, agent, penalty, company
         repaired = penalty_record(penalty, company)
         approve_repair(application=apply(agent, repaired).application, actor=scjgj_staff)
         repaired.refresh_from_db()
-        assert "自2027年5月6日起可申请信用修复" in render(waiting)
+        assert "自2027年5月7日起可申请信用修复" in render(waiting)
         assert f'href="/repair/new/?record={ready.pk}"' in render(ready) and "申请信用修复" in render(ready)
         assert "待认定单位审核" in render(applied) and application.number in render(applied)
         assert "已修复" in render(repaired)

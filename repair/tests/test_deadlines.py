@@ -23,9 +23,10 @@ def at(*args) -> dt.datetime:
 
 
 def file_at(when: dt.datetime, agent, penalty, company):
-    """An application filed at `when` for a 轻微 record decided that day (repairable at once)."""
+    """An application filed at `when` for a published 轻微 record decided the day before (repairable from `when`)."""
     with freeze_time(when):
-        record = penalty_record(penalty, company, severity=Severity.LIGHT, decided=when.date())
+        record = penalty_record(penalty, company, severity=Severity.LIGHT, decided=when.date() - dt.timedelta(days=1),
+                                stated_necessary=True)
         return apply(agent, record).application
 
 

@@ -141,7 +141,7 @@ def test_it_handles_many_cases_in_batches(agent, penalty, company, monkeypatch, 
 
 def test_it_runs_into_a_year_the_calendar_does_not_know(agent, penalty, company, scjgj_staff):
     with freeze_time(at(2026, 12, 28, 9, 0)):
-        light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 12, 1))
+        light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 12, 1), stated_necessary=True)
         application = apply(agent, light).application
     assert run(at(2027, 1, 1, 9, 0)) == {"reminded": 1, "escalated": 0}  # 01-01 and 01-04 left (weekend rule)
     assert run(at(2027, 1, 5, 0, 0)) == {"reminded": 0, "escalated": 1}

@@ -141,6 +141,7 @@ class Generator:
         self.items = items
         self.with_revisions = with_revisions
         self.now = timezone.now()
+        self.today = timezone.localdate()
         self.brand_weights = [1 / (rank + 8) for rank in range(len(BRAND_CHARS))]
         self.registered = 0  # organisations get their registration record one after another
         self._templates: dict[str, list] = {}
@@ -275,13 +276,16 @@ class Generator:
         data = self.data(item, subject, decided, severity)
         roll = self.rng.random()
         status = "revoked" if roll < 0.01 else "corrected" if roll < 0.03 else "active"
+        if status != "revoked" and ends is not None and ends < self.today:
+            status = "expired"  # as the expiry sweep leaves it
         received = timezone.make_aware(dt.datetime.combine(decided + dt.timedelta(days=self.rng.randint(1, 9)), dt.time(10)))
         return {
             "id": record_id, "subject_id": subject.id, "provider_id": self.rng.choice(self.providers(item)).pk,
             "item_code": item.code, "catalog_item_id": item.pk, "source_key": f"BENCH-{item.code}-{record_id}",
             "category": item.category, "is_public": item.openness == Openness.PUBLIC,
             "is_dishonesty": item.is_dishonesty, "severity": severity, "status": status, "decision_date": decided,
-            "disclosure_ends_on": ends, "repairable_from": repairable, "data": data,
+            "disclosure_ends_on": ends, "repairable_from": repairable, "publication_withheld": severity == "light",
+            "data": data,
             "content_hash": content_hash(f"bench:{subject.id}", data.text), "revision": 1,
             "channel": self.rng.choice(["api", "api", "file", "form"]), "self_declared": False,
             "received_at": received, "due_on": None, "is_late": False, "repaired_at": None,
@@ -300,7 +304,9 @@ class Generator:
         if item.code == "admin_penalty":
             severity = self.rng.choices(SEVERITIES, SEVERITY_WEIGHTS)[0]
             months, repair_after = PENALTY_MONTHS[severity]
-            return severity, decided + MONTH * months, decided + MONTH * repair_after
+            if severity == "light":  # 轻微: withheld (SPEC §2), nothing to repair
+                return severity, decided + MONTH * months, None
+            return severity, decided + MONTH * months, decided + MONTH * repair_after + dt.timedelta(days=1)
         if item.code == "warning_record":
             return "general", decided + YEAR * 3, decided + YEAR
         if item.code in ("commendation", "social_rating", "tax_credit_rating", "bank_credit_rating"):
