@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .bulk_imports import TRANSIENT_ERRORS, fail_import, run_import
+from .expiry import expire_records
 
 RETRY_DELAYS = (5, 30, 120)  # seconds; a database restart or failover is over within minutes
 
@@ -22,3 +23,9 @@ def process_bulk_import(self, import_id: int) -> None:
             fail_import(import_id=import_id)
             return
         raise self.retry(exc=exc, countdown=RETRY_DELAYS[self.request.retries]) from None
+
+
+@shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def sweep_record_expiry() -> int:
+    """Mark the records whose period has ended 已到期 (`collection.expiry`); safe to run again."""
+    return expire_records()

@@ -145,6 +145,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repair.tasks.sweep_repair_deadlines",
         "schedule": crontab(minute="*/5"),
     },
+    # Periods end at midnight; the 06:05 run catches up on a night the 00:05 one was missed.
+    "sweep-record-expiry": {
+        "task": "collection.tasks.sweep_record_expiry",
+        "schedule": crontab(hour="0,6", minute=5),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

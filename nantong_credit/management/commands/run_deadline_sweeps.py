@@ -1,21 +1,25 @@
 """Run the deadline sweeps once, now, in this process.
 
 Celery beat runs them every five minutes in production. The embedded mode (`make run`) has no
-beat: run this from cron (or by hand in a demo) to send the reminders and apply the
-consequences of missed deadlines. Safe to run at any time and any number of times.
+beat: run this from cron (or by hand in a demo) to send the reminders, apply the consequences
+of missed deadlines and mark the records whose period has ended 已到期. Safe to run at any time
+and any number of times.
 """
 
 from django.core.management.base import BaseCommand
 
+from collection.tasks import sweep_record_expiry
 from objections.tasks import sweep_objection_deadlines
 from repair.tasks import sweep_repair_deadlines
 
 
 class Command(BaseCommand):
-    help = "Run the objection and credit repair deadline sweeps once (what Celery beat schedules)."
+    help = "Run the objection, credit repair and record expiry sweeps once (what Celery beat schedules)."
 
     def handle(self, *args, **options):
         objections = sweep_objection_deadlines()
         repair = sweep_repair_deadlines()
+        expired = sweep_record_expiry()
         self.stdout.write(f"异议 objections: {objections}")
         self.stdout.write(f"信用修复 repair: {repair}")
+        self.stdout.write(f"已到期 expired records: {expired}")
