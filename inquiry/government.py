@@ -5,6 +5,8 @@ current dishonesty records, warning records (Art. 23) or commendations, and its 
 "Current" is what the public subject page shows today (`collection.visibility.public_records`),
 so that every figure matches the page the result links to. A warning record is also a dishonesty
 record in the catalog; it is counted under warnings only, so that no record is counted twice.
+Dishonesty records that are never published (轻微·不公示, SPEC §2) are counted apart, within their
+period, so that the official sees them marked as such and the public figures stay the page's.
 
 Lines are read and judged before anything is stored; bad lines are kept as rows with the reason,
 so the official sees every line of the list, in order, with what became of it.
@@ -36,7 +38,7 @@ from collection.bulk.limits import Limits
 from collection.bulk.writers import neutralise_cell
 from collection.identifiers import IdentifierError, looks_like_ric, mask_identifier, normalise_uscc, tidy
 from collection.models import CreditRecord, Subject
-from collection.visibility import public_records
+from collection.visibility import public_filter, withheld_public_filter
 from nantong_credit.notifications import absolute_url
 
 from .models import BatchCheck, BatchCheckRow, CreditCommitment, QueryLog
@@ -337,17 +339,19 @@ def _check_chunk(batch: BatchCheck, rows: list[BatchCheckRow], today: dt.date) -
         _fill_row(row, subject, counts.get(subject.pk, {}), commitments.get(subject.pk, 0))
         log_query(kind=QueryLog.Kind.GOVERNMENT, actor=batch.requested_by, subject=subject, purpose=batch.purpose,
                   terms=subject.code or "")
-    BatchCheckRow.objects.bulk_update(rows, ["subject", "name", "dishonesty_count", "warning_count",
+    BatchCheckRow.objects.bulk_update(rows, ["subject", "name", "dishonesty_count", "withheld_count", "warning_count",
                                              "commendation_count", "commitment_count", "message"])
 
 
 def _record_counts(subject_ids: list[int], today: dt.date) -> dict[int, dict[str, int]]:
-    warning = Q(catalog_item__is_warning=True)
-    rows = (public_records(CreditRecord.objects.filter(subject_id__in=subject_ids), today)
+    published = Q(publication_withheld=False)
+    warning = published & Q(catalog_item__is_warning=True)
+    rows = (CreditRecord.objects.filter(public_filter(today) | withheld_public_filter(today), subject_id__in=subject_ids)
             .values("subject_id")
-            .annotate(dishonesty=Count("id", filter=Q(is_dishonesty=True) & ~warning),
+            .annotate(dishonesty=Count("id", filter=published & Q(is_dishonesty=True, catalog_item__is_warning=False)),
+                      withheld=Count("id", filter=Q(publication_withheld=True, is_dishonesty=True)),
                       warning=Count("id", filter=warning),
-                      commendation=Count("id", filter=Q(category=Category.COMMENDATION))))
+                      commendation=Count("id", filter=published & Q(category=Category.COMMENDATION))))
     return {row["subject_id"]: row for row in rows}
 
 
@@ -356,6 +360,7 @@ def _fill_row(row: BatchCheckRow, subject: Subject, counts: dict, commitments: i
     row.subject = subject
     row.name = subject.name[:NAME_MAX]
     row.dishonesty_count = counts.get("dishonesty", 0)
+    row.withheld_count = counts.get("withheld", 0)
     row.warning_count = counts.get("warning", 0)
     row.commendation_count = counts.get("commendation", 0)
     row.commitment_count = commitments
@@ -417,7 +422,7 @@ def subject_path(code: str) -> str:
 
 RESULT_HEADERS = [
     gettext_lazy("序号"), gettext_lazy("统一社会信用代码"), gettext_lazy("主体名称"), gettext_lazy("失信信息（条）"),
-    gettext_lazy("警示信息（条）"), gettext_lazy("良好信息（条）"), gettext_lazy("信用承诺（项）"),
+    gettext_lazy("轻微·不公示（条）"), gettext_lazy("警示信息（条）"), gettext_lazy("良好信息（条）"), gettext_lazy("信用承诺（项）"),
     gettext_lazy("核查结论"), gettext_lazy("说明"), gettext_lazy("信用信息页面"),
 ]
 
@@ -428,6 +433,8 @@ def conclusion(row: BatchCheckRow) -> str:
     findings = []
     if row.dishonesty_count:
         findings.append(_("有失信信息"))
+    if row.withheld_count:
+        findings.append(_("有轻微失信信息（不公示）"))
     if row.warning_count:
         findings.append(_("有警示信息"))
     if row.commendation_count:
@@ -440,7 +447,7 @@ def result_xlsx(batch: BatchCheck) -> bytes:
     workbook = Workbook(write_only=True)
     workbook.properties.title = _("批量信用核查结果")
     sheet = workbook.create_sheet(_("核查结果"))
-    for letter, width in zip("ABCDEFGHIJ", (6, 22, 36, 10, 10, 10, 10, 28, 40, 48), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (6, 22, 36, 10, 10, 10, 10, 10, 28, 40, 48), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.append([_text(sheet, _("核查用途")), _text(sheet, batch.purpose)])
     sheet.append([_text(sheet, _("核查时间")),
@@ -459,9 +466,10 @@ def _rows_in_order(batch: BatchCheck) -> Iterator[BatchCheckRow]:
 
 def _result_cells(sheet, row: BatchCheckRow) -> list:
     found = row.subject_id is not None
-    numbers = [row.dishonesty_count, row.warning_count, row.commendation_count, row.commitment_count]
+    numbers = [row.dishonesty_count, row.withheld_count, row.warning_count, row.commendation_count,
+               row.commitment_count]
     return [row.line, _text(sheet, row.code), _text(sheet, row.name),
-            *(numbers if found else [None] * 4),
+            *(numbers if found else [None] * len(numbers)),
             _text(sheet, conclusion(row)), _text(sheet, row.message),
             _text(sheet, absolute_url(subject_path(row.code)) if found else "")]
 

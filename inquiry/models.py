@@ -202,6 +202,8 @@ class BatchCheckRow(models.Model):
     name = models.CharField(_("名称"), max_length=200, blank=True)
     subject = models.ForeignKey(Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     dishonesty_count = models.PositiveIntegerField(_("失信信息"), default=0)
+    # 轻微 penalties that are not published (SPEC §2): agencies see them, marked, apart from the count above.
+    withheld_count = models.PositiveIntegerField(_("轻微·不公示"), default=0)
     warning_count = models.PositiveIntegerField(_("警示信息"), default=0)
     commendation_count = models.PositiveIntegerField(_("良好信息"), default=0)
     commitment_count = models.PositiveIntegerField(_("信用承诺"), default=0)

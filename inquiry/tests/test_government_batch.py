@@ -81,6 +81,27 @@ def test_a_pasted_list_is_checked_subject_by_subject(client, government_user, su
     assert "有失信信息、有警示信息" in page and "未发现失信、警示或良好信息" in page
 
 
+def test_a_light_penalty_that_is_not_published_is_shown_marked_and_counted_apart(client, government_user, subjects,
+                                                                                 inquiry_catalog):
+    """SPEC §2: 轻微·不公示 is not public, but an agency checking a subject sees it, marked, within its period."""
+    clean = subjects["clean"]
+    add_record(inquiry_catalog, clean, "admin_penalty", "轻微，不公示", severity="light",
+               publication_withheld=True, disclosure_ends_on=dt.date(2099, 1, 1))
+    add_record(inquiry_catalog, clean, "admin_penalty", "轻微，期限已过", severity="light",
+               publication_withheld=True, disclosure_ends_on=dt.date(2020, 1, 1))
+    client.force_login(government_user)
+    page = run(client, clean.code).content.decode()
+    row = BatchCheck.objects.get().rows.get()
+    assert (row.dishonesty_count, row.withheld_count) == (0, 1)
+    assert "轻微·不公示 1" in page and "有轻微失信信息（不公示）" in page
+    result = load_workbook(io.BytesIO(client.get(reverse("government:check_xlsx", args=[row.batch_id])).content)).active
+    header, values = [list(r) for r in result.iter_rows(min_row=3, max_row=4, values_only=True)]
+    assert dict(zip(header, values))["轻微·不公示（条）"] == 1
+    # The public page the result links to shows nothing of it.
+    public = client.get(f"/subjects/{clean.code}/").content.decode()
+    assert "轻微，不公示" not in public
+
+
 def test_each_checked_subject_is_logged_as_a_government_query(client, government_user, subjects):
     client.force_login(government_user)
     run(client, listing(subjects))
