@@ -146,9 +146,9 @@ class ItemSpec:
     submission_deadline_workdays: int | None = 7
 
 
-TEXT, DATE, DECIMAL, INTEGER, CHOICE, IDENTIFIER = (
+TEXT, DATE, DECIMAL, INTEGER, CHOICE, IDENTIFIER, BOOLEAN = (
     FieldType.TEXT.value, FieldType.DATE.value, FieldType.DECIMAL.value,
-    FieldType.INTEGER.value, FieldType.CHOICE.value, FieldType.IDENTIFIER.value,
+    FieldType.INTEGER.value, FieldType.CHOICE.value, FieldType.IDENTIFIER.value, FieldType.BOOLEAN.value,
 )
 SUBJECT_CATEGORIES = ["法人及非法人组织", "自然人", "个体工商户"]
 ID_TYPES = ["身份证", "护照号", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
@@ -246,6 +246,9 @@ ADMIN_PENALTY = ItemSpec(
         FieldSpec("disclosure_until", "公示截止期", DATE, help_text="不填由平台按公示期限规则计算"),
         FieldSpec("severity", "失信程度", CHOICE, choices=list(SEVERITY_LABELS),
                   help_text="处罚机关按《信用修复管理办法》认定；不填的按处罚类别确定"),
+        FieldSpec("publication_necessary", "确需公示", BOOLEAN,
+                  help_text="轻微失信信息原则上不予公示；处罚机关认为确需公示的填“是”并写明理由，最长公示3个月"),
+        FieldSpec("publication_reason", "确需公示的理由", max_length=500, help_text="声明确需公示的必填"),
         *source_fields("处罚机关"),
     ],
 )

@@ -183,7 +183,8 @@ LICENCES: list[RecordSpec] = [
 
 def penalty(provider: str, number: str, subject: str, decided: dt.date, *, violation: str, facts: str, basis: str,
             types: list[str], content: str, fine: str = "", confiscated: str = "", revoked_licence: str = "",
-            severity: str = "", authority: str = "", valid_until: dt.date | str | None = None) -> RecordSpec:
+            severity: str = "", authority: str = "", valid_until: dt.date | str | None = None,
+            necessary_because: str = "") -> RecordSpec:
     data = {
         "penalty_document_number": number,
         "violation_type": violation,
@@ -198,6 +199,8 @@ def penalty(provider: str, number: str, subject: str, decided: dt.date, *, viola
     optional = {"fine_amount": fine, "confiscated_amount": confiscated, "suspended_or_revoked_license": revoked_licence,
                 "severity": severity, "authority": authority}
     data.update({key: value for key, value in optional.items() if value})
+    if necessary_because:  # a 轻微 penalty that the deciding authority states must be published
+        data.update(publication_necessary=True, publication_reason=necessary_because)
     return RecordSpec("admin_penalty", provider, number, subject, data)
 
 
@@ -264,9 +267,10 @@ PENALTIES: list[RecordSpec] = [
             content="给予警告，并处罚款5000元。", fine="0.5"),
     penalty("cgj", "通城管罚〔2026〕0451号", "wang_hardware", D(2026, 10, 15),
             violation="擅自在街道两侧堆放物料",
-            facts="当事人在人民路42号门前人行道上堆放建材约6平方米，经责令后当即清理。",
+            facts="当事人在人民路42号门前人行道上堆放建材约6平方米，占用盲道，系一年内第三次被查处，经责令后当即清理。",
             basis="《城市市容和环境卫生管理条例》第三十六条第（二）项", types=["警告"],
-            content="责令改正，给予警告。", severity="轻微"),
+            content="责令改正，给予警告。", severity="轻微",
+            necessary_because="一年内三次占用人行道和盲道堆放物料，影响行人特别是视障人士通行安全，公示以警示。"),
     penalty("rsj", "通人社监罚〔2024〕6号", "qutang_construction", D(2024, 9, 3),
             violation="施工总承包单位未按规定存储工资保证金",
             facts="当事人承建的南通市区某工程项目未按规定存储农民工工资保证金，经责令限期改正逾期未改正。",
