@@ -7,7 +7,7 @@ falls back to weekends plus the holidays the 全国年节及纪念日放假办�
 with their 补假, as the `holidays` package computes them from the lunar calendar, plus overrides:
 never a crash, never silently — every such fallback is logged and the back office shows a
 warning. Bridging days and make-up days are still unknown then, so a deadline that reaches such
-a year is provisional (`period_is_provisional`): no legal consequence may be applied on it.
+a year is provisional (`provisional_years`): no legal consequence may be applied on it.
 
 Overrides are read once into an immutable in-memory snapshot (`WorkdayCalendar`). A random
 token kept in the shared cache names the current data; `calendar_changed()` replaces it on
@@ -165,9 +165,9 @@ class WorkdayCalendar:
         self._warn_fallback(day.year)
         return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
-    def is_provisional(self, first: dt.date, last: dt.date) -> bool:
-        """Whether a period from `first` to `last` touches a year nobody has described yet."""
-        return not all(self.year_is_known(year) for year in range(first.year, last.year + 1))
+    def unknown_years(self, first: dt.date, last: dt.date) -> list[int]:
+        """The years from `first` to `last` that nobody has described yet."""
+        return [year for year in range(first.year, last.year + 1) if not self.year_is_known(year)]
 
     def add_workdays(self, day: dt.date, n: int) -> dt.date:
         if n < 0:
@@ -384,12 +384,17 @@ def workdays_left(now: dt.datetime, due: dt.date | dt.datetime, *, since: dt.dat
     return current_calendar().workdays_between(start, due)
 
 
-def period_is_provisional(start: dt.date | dt.datetime, due: dt.datetime) -> bool:
-    """Whether a period that started at `start` and ends at `due` (00:00 after its last day, as
-    `deadline_end` gives it) reaches a year whose State Council notice is not known: its bridging
-    days off may still move it, so no legal consequence may be applied on it (SPEC §4)."""
+def provisional_years(start: dt.date | dt.datetime, due: dt.datetime) -> list[int]:
+    """The years without a known State Council notice that a period reaches, from `start` to
+    `due` (00:00 after its last day, as `deadline_end` gives it). Empty for a final deadline;
+    otherwise the deadline is provisional: bridging days off may still move it, so no legal
+    consequence may be applied on it until those notices are entered (SPEC §4)."""
     last = as_local_date(due - dt.timedelta(microseconds=1))
-    return current_calendar().is_provisional(as_local_date(start), last)
+    return current_calendar().unknown_years(as_local_date(start), last)
+
+
+def period_is_provisional(start: dt.date | dt.datetime, due: dt.datetime) -> bool:
+    return bool(provisional_years(start, due))
 
 
 def describe_day(day: dt.date) -> DayInfo:
