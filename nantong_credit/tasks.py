@@ -32,7 +32,8 @@ def warn_about_unknown_holiday_years() -> dict:
     if not years:
         return {"years": [], "mailed": 0}
     logger.warning(
-        "Holiday calendar unknown for %s: deadlines there use weekends plus overrides; enter the State Council notice",
+        "Holiday calendar unknown for %s: deadlines there use weekends, the statutory holidays and overrides and "
+        "are provisional; enter the State Council notice",
         ", ".join(map(str, years)),
     )
     # cache.add is atomic (SET NX on Redis): of two concurrent runs only one claims a year.

@@ -359,8 +359,8 @@ def hold_provider_deadlines(*, objection_ids: list[int], now: dt.datetime) -> in
         if not cases:
             return 0
         notes = {c.pk: _("答复期限%(due)s所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，"
-                         "期限届满前不暂停查询") % {"due": workflow.deadline_text(c.provider_due_at),
-                                           "years": "、".join(map(str, years[c.pk]))} for c in cases}
+                         "仍已届满的再暂停查询") % {"due": workflow.deadline_text(c.provider_due_at),
+                                          "years": "、".join(map(str, years[c.pk]))} for c in cases}
         workflow.finish_many(cases, "hold_deadline", at=now, fields={"provider_deadline_held_at": now}, notes=notes)
         notices.deadlines_held(cases, years=sorted({y for c in cases for y in years[c.pk]}))
     return len(cases)

@@ -99,7 +99,7 @@ def test_it_warns_loudly_while_2027_is_unknown_and_still_renders_it(client, cata
     page = response.content.decode()
     assert response.status_code == 200
     assert BANNER in page and PAGE_WARNING in page
-    assert "未知：暂按周末和法定节假日（推定）" in page
+    assert "未知：法定节假日为推定" in page
     assert "安排未录入，法定节假日为推定" in page
     assert "2027年十二月" in page
     # The holidays the law fixes are shown as such, named, with where they come from.
