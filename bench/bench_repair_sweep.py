@@ -116,7 +116,7 @@ def build(n_open: int, n_due: int, now: dt.datetime) -> dict:
             apps.append(RepairApplication(
                 number=f"{PREFIX}{i:012d}", follow_up_code_hash="0" * 64, subject=record.subject, record=record,
                 provider=provider, applicant=applicant, rectification="基准", not_intentional=True,
-                status="submitted", submitted_at=submitted, due_at=due,
+                status="submitted", submitted_at=submitted, due_at=due, decision_workdays=5,
                 reminded_at=submitted if kind == "escalated" else None,
                 overdue_at=due if kind == "escalated" else None,
             ))

@@ -83,10 +83,12 @@ class GridCell:
 def _cell(info: DayInfo, today: dt.date) -> GridCell:
     css = "cal-off" if info.is_holiday else "cal-makeup" if info.is_makeup else "" if info.is_workday else "cal-weekend"
     css += " cal-override" if info.source == "override" else ""
+    css += " cal-presumed" if info.source == "statutory" else ""
     css += " cal-today" if info.date == today else ""
     label = _("%(m)s月%(d)s日") % {"m": info.date.month, "d": info.date.day}
     status = _("工作日") if info.is_workday else _("休息日")
-    parts = [label, status, info.note, _("手工调整") if info.source == "override" else ""]
+    parts = [label, status, info.note, _("手工调整") if info.source == "override" else "",
+             info.source_label if info.source == "statutory" else ""]
     return GridCell(
         day=str(info.date.day), css=css.strip(),
         title=" ".join(p for p in (label, info.weekday_label, info.status_label, info.note) if p) + f"（{info.source_label}）",

@@ -62,7 +62,7 @@ class HolidayNotice(models.Model):
 
 
 class WorkdayOverride(models.Model):
-    """One day whose status differs from what the calendar library (or the weekend rule) says."""
+    """One day whose status differs from what the calendar library (or the fallback of an unknown year) says."""
 
     date = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否工作日"))

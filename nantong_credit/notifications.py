@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Notification, User
@@ -34,6 +36,21 @@ def _queue_emails(ids: list[int]) -> None:
 
     for pk in ids:
         email_notification.delay(pk)
+
+
+def calendar_managers() -> QuerySet[User]:
+    """Active accounts that may enter a holiday notice: holders of core.manage_calendar, and superusers."""
+    holders = Q(is_superuser=True)
+    for via in ("groups__permissions", "user_permissions"):
+        holders |= Q(**{f"{via}__codename": "manage_calendar", f"{via}__content_type__app_label": "core"})
+    return User.objects.filter(holders, is_active=True).distinct().order_by("pk")
+
+
+def ask_for_holiday_notice(years: Iterable[int], *, title: str, body: str) -> list[Notification]:
+    """Tell the calendar managers that cases wait for the State Council notice of `years`."""
+    year_text = "、".join(str(year) for year in sorted(set(years)))
+    body = f"{body}\n\n请在工作日日历录入{year_text}年国务院办公厅节假日安排通知；录入后，下一次期限巡检即重新计算这些期限。"
+    return notify(calendar_managers(), title=title, body=body, link=reverse("calendar:overview"))
 
 
 def absolute_url(path: str) -> str:

@@ -6,28 +6,19 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .notifications import calendar_managers
 from .workdays import years_needing_notice
 
 logger = logging.getLogger(__name__)
 
 _SENT_KEY = "workdays:notice-warning-sent:{year}:{day}"
 _TWO_DAYS = 2 * 24 * 3600
-
-
-def calendar_managers():
-    """Active accounts that may enter a notice: holders of core.manage_calendar, and superusers."""
-    holders = Q(is_superuser=True)
-    for via in ("groups__permissions", "user_permissions"):
-        holders |= Q(**{f"{via}__codename": "manage_calendar", f"{via}__content_type__app_label": "core"})
-    return get_user_model().objects.filter(holders, is_active=True).exclude(email="").distinct().order_by("pk")
 
 
 @shared_task
@@ -41,7 +32,8 @@ def warn_about_unknown_holiday_years() -> dict:
     if not years:
         return {"years": [], "mailed": 0}
     logger.warning(
-        "Holiday calendar unknown for %s: deadlines there use weekends plus overrides; enter the State Council notice",
+        "Holiday calendar unknown for %s: deadlines there use weekends, the statutory holidays and overrides and "
+        "are provisional; enter the State Council notice",
         ", ".join(map(str, years)),
     )
     # cache.add is atomic (SET NX on Redis): of two concurrent runs only one claims a year.
@@ -64,7 +56,7 @@ def _send_warning(years: list[int]) -> int:
     }
     subject = render_to_string("calendar/email/unknown_years_subject.txt", context).strip()
     body = render_to_string("calendar/email/unknown_years_body.txt", context)
-    recipients = list(calendar_managers().values_list("email", flat=True))
+    recipients = list(calendar_managers().exclude(email="").values_list("email", flat=True))
     if not recipients:
         logger.error("Nobody active with an e-mail address may enter holiday notices: nobody was warned")
         return 0

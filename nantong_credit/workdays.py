@@ -3,8 +3,11 @@
 `chinesecalendar` knows the statutory holidays and make-up working days (调休) for the years
 whose State Council notice it ships. Admins may override any day (`WorkdayOverride`), and for a
 year the library does not know yet they enter that year's notice. Until they do, such a year
-falls back to "Monday to Friday, plus overrides": never a crash, never silently — every such
-fallback is logged and the back office shows a warning.
+falls back to weekends plus the holidays the 全国年节及纪念日放假办法 (2024 revision) fixes by law,
+with their 补假, as the `holidays` package computes them from the lunar calendar, plus overrides:
+never a crash, never silently — every such fallback is logged and the back office shows a
+warning. Bridging days and make-up days are still unknown then, so a deadline that reaches such
+a year is provisional (`provisional_years`): no legal consequence may be applied on it.
 
 Overrides are read once into an immutable in-memory snapshot (`WorkdayCalendar`). A random
 token kept in the shared cache names the current data; `calendar_changed()` replaces it on
@@ -18,12 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -51,6 +56,29 @@ def library_knows(year: int) -> bool:
     return year in _LIB_YEARS
 
 
+# The days off the 放假办法 fixes by law, as `holidays` names them in Simplified Chinese. Its China
+# calendar also carries the State Council's 调休 days ("休息日（由 … 调休）") for years it knows; those
+# are left out on purpose: for a year without its notice only the law is certain, and a day off
+# by notice counted without its make-up workday would misplace a provisional deadline.
+_STATUTORY_NAMES = frozenset({"元旦", "农历除夕", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"})
+_NAME_QUALIFIER = re.compile(r"（(?:补假|推定|补假，推定)）$")
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> Mapping[dt.date, str]:
+    """{day: name} of the statutory holidays of `year` and their 补假, e.g. "春节（补假）"."""
+    # Imported on first use: the package loads every country's calendar, too slow for start-up.
+    from holidays.countries.china import China
+
+    calendar = China(years=year, language="zh_CN")
+    found = {}
+    for day in sorted(calendar):
+        names = [name for name in calendar.get_list(day) if _NAME_QUALIFIER.sub("", name) in _STATUTORY_NAMES]
+        if names and day.year == year:
+            found[day] = "、".join(names)
+    return MappingProxyType(found)
+
+
 @lru_cache(maxsize=None)
 def _holiday_name(english: str) -> str:
     try:
@@ -64,7 +92,9 @@ SOURCE_LABELS = {
     "notice": _("国务院通知（已录入）"),
     "override": _("手工调整"),
     "library": _("日历库"),
+    "statutory": _("法定节假日（推定，待国务院通知）"),
     "weekend_rule": _("周末规则（该年安排尚未录入）"),
+    "weekdays": _("周一至周五上班（通知未作调整）"),
 }
 
 
@@ -130,9 +160,14 @@ class WorkdayCalendar:
             return override
         if day.year in _LIB_YEARS:
             return day in _LIB_WORKDAYS or (day.weekday() < 5 and day not in _LIB_HOLIDAYS)
-        if day.year not in self.noticed_years:
-            self._warn_fallback(day.year)
-        return day.weekday() < 5
+        if day.year in self.noticed_years:
+            return day.weekday() < 5
+        self._warn_fallback(day.year)
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+    def unknown_years(self, first: dt.date, last: dt.date) -> list[int]:
+        """The years from `first` to `last` that nobody has described yet."""
+        return [year for year in range(first.year, last.year + 1) if not self.year_is_known(year)]
 
     def add_workdays(self, day: dt.date, n: int) -> dt.date:
         if n < 0:
@@ -174,6 +209,11 @@ class WorkdayCalendar:
             english = _LIB_HOLIDAYS.get(day) or _LIB_WORKDAYS.get(day)
             note = _holiday_name(english) if english else ""
             return DayInfo(day, self.is_workday(day), "library", note)
+        if day.year in self.noticed_years:
+            return DayInfo(day, day.weekday() < 5, "weekdays")
+        name = statutory_holidays(day.year).get(day)
+        if name:
+            return DayInfo(day, False, "statutory", name)
         return DayInfo(day, day.weekday() < 5, "weekend_rule")
 
     def _warn_fallback(self, year: int) -> None:
@@ -182,8 +222,9 @@ class WorkdayCalendar:
         if key not in self._warned:
             self._warned.add(key)
             logger.warning(
-                "No holiday calendar for %s: using weekends plus overrides until the State Council "
-                "notice for %s is entered at /office/calendar/",
+                "No holiday calendar for %s: using weekends, the statutory holidays and overrides until "
+                "the State Council notice for %s is entered at /office/calendar/ (bridging and make-up "
+                "days unknown; deadlines there are provisional)",
                 year, year,
             )
 
@@ -341,6 +382,19 @@ def workdays_left(now: dt.datetime, due: dt.date | dt.datetime, *, since: dt.dat
     if since is not None:
         start = max(start, as_local_date(since))
     return current_calendar().workdays_between(start, due)
+
+
+def provisional_years(start: dt.date | dt.datetime, due: dt.datetime) -> list[int]:
+    """The years without a known State Council notice that a period reaches, from `start` to
+    `due` (00:00 after its last day, as `deadline_end` gives it). Empty for a final deadline;
+    otherwise the deadline is provisional: bridging days off may still move it, so no legal
+    consequence may be applied on it until those notices are entered (SPEC §4)."""
+    last = as_local_date(due - dt.timedelta(microseconds=1))
+    return current_calendar().unknown_years(as_local_date(start), last)
+
+
+def period_is_provisional(start: dt.date | dt.datetime, due: dt.datetime) -> bool:
+    return bool(provisional_years(start, due))
 
 
 def describe_day(day: dt.date) -> DayInfo:

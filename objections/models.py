@@ -41,6 +41,9 @@ class Objection(models.Model):
     provider_due_at = models.DateTimeField(_("提供单位答复期限"), null=True, blank=True, db_index=True)
     provider_reminded_at = models.DateTimeField(null=True, blank=True)
     provider_overdue_at = models.DateTimeField(_("提供单位逾期时间"), null=True, blank=True)
+    # The provider's deadline passed while it was provisional (its year's holiday notice not yet
+    # entered): nothing is suspended until it is recomputed (SPEC §4). Cleared when it moves ahead.
+    provider_deadline_held_at = models.DateTimeField(_("期限待确认时间"), null=True, blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     provider_reply = models.TextField(_("核查意见"), blank=True)
     correction = models.JSONField(_("更正内容"), null=True, blank=True)

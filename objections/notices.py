@@ -7,7 +7,7 @@ sends the emails only once the step has committed.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nantong_credit.notifications import notify
+from nantong_credit.notifications import ask_for_holiday_notice, notify
 
 from . import selectors, workflow
 from .models import Objection
@@ -192,11 +192,36 @@ def providers_overdue(cases: list[Objection]) -> None:
         _applicant(case, _("相关记录已暂停对外查询：%(number)s") % _names(case), _overdue_body(case))
 
 
-def deadline_adjusted(objection: Objection, *, old_text: str, new_text: str) -> None:
+def deadlines_held(cases: list[Objection], *, years: list[int]) -> None:
+    """期限待确认: the center and the calendar managers, one message each per sweep."""
+    year_text = "、".join(map(str, years))
+
+    def line(case: Objection) -> str:
+        return f"{case.number} {case.subject.name} {case.provider.name} {workflow.deadline_text(case.provider_due_at)}"
+
+    why = _("答复期限落在%(years)s年，该年国务院办公厅节假日安排尚未录入，期限是按周末和法定节假日推定的，"
+            "可能因调休放假而顺延。依照规定，推定的期限届满不作暂停查询处理；录入该年通知后，平台重新计算期限，"
+            "届时期限仍已届满的才暂停相关记录的查询。") % {"years": year_text}
+    if len(cases) == 1:
+        n = _names(cases[0])
+        _center(cases[0], _("异议答复期限待确认：%(number)s") % n,
+                _("%(provider)s对异议%(number)s的答复期限%(provider_due)s已届满，尚未答复。") % n + why)
+    else:
+        notify(selectors.clerks(), title=_("%(n)d件异议答复期限待确认") % {"n": len(cases)},
+               body=why + "\n" + _digest(cases, line), link=reverse("objection_office:queue") + "?status=referred")
+    ask_for_holiday_notice(years, title=_("%(n)d件异议期限待确认，请录入%(years)s年节假日安排")
+                           % {"n": len(cases), "years": year_text}, body=why + "\n" + _digest(cases, line))
+
+
+def deadline_adjusted(objection: Objection, *, old_text: str, new_text: str, was_held: bool = False) -> None:
     n = {**_names(objection), "old": old_text, "new": new_text}
     body = _("根据录入的国务院办公厅节假日安排，案件%(number)s的办理期限由%(old)s调整为%(new)s。") % n
+    if was_held:
+        body += _("调整后的期限尚未届满，案件继续办理，相关记录不暂停查询。")
     _applicant(objection, _("办理期限调整：%(number)s") % n, body)
     if objection.status == Objection.Status.REFERRED:
         _provider(objection, _("答复期限调整：%(number)s") % n, body)
-    else:
+    if was_held:
+        _center(objection, _("期限已确认，案件继续办理：%(number)s") % n, body)
+    elif objection.status != Objection.Status.REFERRED:
         _center(objection, _("核查期限调整：%(number)s") % n, body)

@@ -15,7 +15,7 @@ from catalog.models import Provider
 from collection.bindings import accounts_acting_for, bound_subjects
 from collection.models import CreditRecord, Subject
 from collection.visibility import own_records, with_marks
-from nantong_credit.workdays import library_knows, workdays_left, year_is_known
+from nantong_credit.workdays import library_knows, period_is_provisional, workdays_left
 
 from . import workflow
 from .models import Objection, ObjectionEvidence, ObjectionRecord, ObjectionStep
@@ -114,7 +114,8 @@ class Deadline:
     due_at: dt.datetime
     done_at: dt.datetime | None
     days_left: int
-    year_known: bool
+    provisional: bool  # it reaches a year whose holiday notice is not entered yet (SPEC §4)
+    held: bool = False  # passed while provisional: 期限待确认, nothing suspended
 
     @property
     def text(self) -> str:
@@ -126,7 +127,7 @@ class Deadline:
 
     @property
     def is_overdue(self) -> bool:
-        return self.done_at is None and self.days_left == 0
+        return self.done_at is None and self.days_left == 0 and not self.held
 
     @property
     def met(self) -> bool | None:
@@ -141,15 +142,21 @@ def deadlines(objection: Objection, now: dt.datetime | None = None) -> list[Dead
     found = [_deadline(_("市信用信息中心核查期限（5个工作日）"), workflow.CENTER_BASIS, objection.received_at,
                        objection.center_due_at, objection.referred_at or finished, now)]
     if objection.provider_due_at:
+        done = objection.answered_at or finished
         found.append(_deadline(_("信息提供单位核查答复期限（7个工作日）"), workflow.PROVIDER_BASIS, objection.referred_at,
-                               objection.provider_due_at, objection.answered_at or finished, now))
+                               objection.provider_due_at, done, now, held=done is None and is_held(objection)))
     return found
 
 
+def is_held(objection: Objection) -> bool:
+    """期限待确认: the provider's deadline passed while provisional, and nothing followed yet."""
+    return objection.provider_deadline_held_at is not None and objection.provider_overdue_at is None
+
+
 def _deadline(title, basis, started: dt.datetime, due: dt.datetime, done: dt.datetime | None,
-              now: dt.datetime) -> Deadline:
+              now: dt.datetime, held: bool = False) -> Deadline:
     return Deadline(title, basis, due, done, workdays_left(now, due, since=started),
-                    year_is_known(workflow.last_day(due).year))
+                    period_is_provisional(started, due), held)
 
 
 def countdown(objection: Objection, now: dt.datetime | None = None) -> Deadline | None:
@@ -158,7 +165,8 @@ def countdown(objection: Objection, now: dt.datetime | None = None) -> Deadline 
     if objection.status == Status.SUBMITTED:
         return _deadline("", workflow.CENTER_BASIS, objection.received_at, objection.center_due_at, None, now)
     if objection.status == Status.REFERRED and objection.provider_due_at:
-        return _deadline("", workflow.PROVIDER_BASIS, objection.referred_at, objection.provider_due_at, None, now)
+        return _deadline("", workflow.PROVIDER_BASIS, objection.referred_at, objection.provider_due_at, None, now,
+                         held=is_held(objection))
     return None
 
 
@@ -217,18 +225,36 @@ def due_provider_overdue(now: dt.datetime) -> QuerySet:
     ).order_by("provider_due_at", "pk").values_list("pk", flat=True)
 
 
-def provisional_deadlines(now: dt.datetime) -> list[tuple]:
-    """(pk, status, start, stored deadline) of running periods that end after the last year the
-    calendar library knows: computed from weekends and overrides only, they move once that
-    year's State Council notice is entered. The start is the receipt (center) or the referral
-    (provider)."""
+def due_deadline_holds(now: dt.datetime) -> QuerySet:
+    """Passed provider deadlines not yet held that may be provisional (the service checks each)."""
+    return Objection.objects.filter(
+        status=Status.REFERRED, provider_due_at__lte=now, provider_due_at__gte=_unknown_from(now),
+        provider_overdue_at__isnull=True, provider_deadline_held_at__isnull=True,
+    ).order_by("provider_due_at", "pk").values_list("pk", flat=True)
+
+
+def _unknown_from(now: dt.datetime) -> dt.datetime:
+    """The earliest end of a period whose last day lies after the last year the calendar library
+    knows (a period whose last day is 1 January ends at 00:00 on 2 January)."""
     year = timezone.localtime(now).year
     while library_knows(year):
         year += 1
-    unknown_from = dt.datetime(year, 1, 2, tzinfo=workflow.SHANGHAI)  # a period whose last day is 1 January
+    return dt.datetime(year, 1, 2, tzinfo=workflow.SHANGHAI)
+
+
+def provisional_deadlines(now: dt.datetime) -> list[tuple]:
+    """(pk, status, start, stored deadline) of the periods to recompute: running ones that end
+    after the last year the calendar library knows (computed from weekends, the statutory
+    holidays and overrides, they move once that year's State Council notice is entered) and the
+    provider deadlines held as 期限待确认. The start is the receipt (center) or the referral
+    (provider)."""
+    unknown_from = _unknown_from(now)
     center = Objection.objects.filter(status=Status.SUBMITTED, center_due_at__gte=unknown_from, center_due_at__gt=now)
-    provider = Objection.objects.filter(status=Status.REFERRED, provider_due_at__gte=unknown_from,
-                                        provider_due_at__gt=now)
+    provider = Objection.objects.filter(
+        Q(provider_due_at__gte=unknown_from, provider_due_at__gt=now)
+        | Q(provider_deadline_held_at__isnull=False, provider_overdue_at__isnull=True),
+        status=Status.REFERRED,
+    )
     return [
         *center.values_list("pk", "status", "received_at", "center_due_at"),
         *provider.values_list("pk", "status", "referred_at", "provider_due_at"),

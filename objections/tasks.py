@@ -2,7 +2,10 @@
 
 Everything it needs is in the database: deadlines are indexed columns, and each reminder or
 consequence sets its own column (`center_reminded_at`, `provider_reminded_at`,
-`provider_overdue_at`) in the same transaction as its step. The sweep finds what is due with a
+`provider_deadline_held_at`, `provider_overdue_at`) in the same transaction as its step. A
+provider deadline that passes while provisional (its year's holiday notice not entered) is held
+as 期限待确认, never acted on; once the notice is in, the first step recomputes it, and the last
+suspends only if the recomputed deadline has passed too. The sweep finds what is due with a
 few range queries and hands each case to the service of that step, which locks the case and
 checks again: running it twice, from two workers at once, or after a crash halfway, does every
 step exactly once.
@@ -31,6 +34,7 @@ def sweep_objection_deadlines() -> dict:
             "deadlines_adjusted": _adjust_provisional_deadlines(now),
             "center_reminded": _each(selectors.due_center_reminders(now), services.remind_center, now),
             "provider_reminded": _each(selectors.due_provider_reminders(now), services.remind_provider, now),
+            "provider_deadlines_held": _each(selectors.due_deadline_holds(now), services.hold_provider_deadlines, now),
             "provider_overdue": _each(selectors.due_provider_overdue(now), services.mark_provider_overdue, now),
         }
     if any(counts.values()):
@@ -62,8 +66,9 @@ def _alone(pk: int, step, now) -> int:
 
 
 def _adjust_provisional_deadlines(now) -> int:
-    """Periods ending in a year the calendar library does not know were computed from weekends
-    and overrides; recompute them (in memory, the calendar is memoised) and move those that differ."""
+    """Periods ending in a year the calendar library does not know were computed from weekends,
+    the statutory holidays and overrides; recompute them (in memory, the calendar is memoised)
+    and move those that differ, held ones included."""
     moved = []
     for pk, status, start, stored in selectors.provisional_deadlines(now):
         expected = workflow.center_due(start) if status == "submitted" else workflow.provider_due(start)

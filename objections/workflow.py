@@ -9,8 +9,10 @@ which every service moves a case.
                └─withdraw (from submitted or referred)─────────────────────────────► withdrawn
 
 Some steps keep the status: the reminders before a deadline, the provider's missed deadline
-(its records are withheld from every query, Art. 14 last sentence) and a deadline moved when a
-year's holidays become known. They are in the same table so that the same check applies.
+(its records are withheld from every query, Art. 14 last sentence), a missed deadline that is
+only provisional (期限待确认: its year's holiday notice is not entered yet, so it may still move
+later; nothing is suspended, SPEC §4) and a deadline moved when a year's holidays become known.
+They are in the same table so that the same check applies.
 
 `begin(pk, step)` locks the case row until the caller's transaction ends and refuses a step its
 current status does not allow; `finish(...)` moves the case on, puts the step on the case's
@@ -107,6 +109,8 @@ STEPS: dict[str, Step] = {
     "provider_overdue": Step(gettext_lazy("提供单位逾期未答复，相关记录暂停查询"), (Status.REFERRED,),
                              basis="第十四条第三款"),
     "reinstate": Step(gettext_lazy("恢复对外查询"), (Status.REFERRED,), basis="第十四条第三款"),
+    "hold_deadline": Step(gettext_lazy("期限待确认：所在年份节假日安排未公布，暂不暂停查询"), (Status.REFERRED,),
+                          basis="第十四条第三款"),
     "adjust_deadline": Step(gettext_lazy("按节假日安排调整期限"), (Status.SUBMITTED, Status.REFERRED)),
 }
 

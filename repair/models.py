@@ -34,8 +34,14 @@ class RepairApplication(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     submitted_at = models.DateTimeField(_("申请时间"))
     due_at = models.DateTimeField(_("办理期限"), db_index=True)
+    # The working days this application was given (`REPAIR_DECISION_WORKDAYS` when it was filed):
+    # a deadline recomputed once its year's holidays are known keeps its own period.
+    decision_workdays = models.PositiveSmallIntegerField(_("办理期限（工作日）"))
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
+    # The deadline passed while provisional (its year's holiday notice not yet entered): nothing is
+    # escalated until it is recomputed (SPEC §4). Cleared when it moves ahead.
+    deadline_held_at = models.DateTimeField(_("期限待确认时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

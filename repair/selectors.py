@@ -17,10 +17,16 @@ from catalog.selectors import providers_of
 from collection.bindings import bound_subjects
 from collection.models import CreditRecord, RecordStatus, Severity
 from collection.visibility import own_records
-from nantong_credit.workdays import as_local_date, current_calendar, workdays_between, workdays_left
+from nantong_credit.workdays import (
+    as_local_date,
+    current_calendar,
+    period_is_provisional,
+    workdays_between,
+    workdays_left,
+)
 
 from .models import RepairApplication
-from .services import cn_date, decision_workdays
+from .services import cn_date
 from .workflow import OPEN_STATUSES, STEP_LABELS, Status
 
 # --- Art. 15: minor and first offences ----------------------------------------------------------
@@ -186,7 +192,8 @@ class Deadline:
     left: int  # working days left, today included while it is a working day
     overdue_workdays: int
     closed: bool
-    year_known: bool  # False: counted by weekends plus overrides until the notice is entered (SPEC §4)
+    provisional: bool  # it reaches a year whose holiday notice is not entered yet (SPEC §4)
+    held: bool = False  # passed while provisional: 期限待确认, not escalated
 
     @property
     def last_day(self) -> dt.date:
@@ -198,7 +205,7 @@ class Deadline:
 
     @property
     def is_overdue(self) -> bool:
-        return not self.closed and self.left == 0
+        return not self.closed and self.left == 0 and not self.held
 
 
 def decision_deadline(application: RepairApplication, now: dt.datetime | None = None) -> Deadline:
@@ -209,12 +216,15 @@ def decision_deadline(application: RepairApplication, now: dt.datetime | None = 
     overdue = 0
     if not closed and now >= application.due_at:
         overdue = max(1, workdays_between(last_day, as_local_date(now)))
-    calendar = current_calendar()
-    known = all(calendar.year_is_known(year) for year in range(as_local_date(application.submitted_at).year,
-                                                               last_day.year + 1))
     return Deadline(label=_("认定单位作出决定"), due_at=application.due_at,
-                    basis=DECISION_BASIS % {"n": decision_workdays()}, left=left, overdue_workdays=overdue,
-                    closed=closed, year_known=known)
+                    basis=DECISION_BASIS % {"n": application.decision_workdays}, left=left, overdue_workdays=overdue,
+                    closed=closed, provisional=period_is_provisional(application.submitted_at, application.due_at),
+                    held=not closed and is_held(application))
+
+
+def is_held(application: RepairApplication) -> bool:
+    """期限待确认: the deadline passed while provisional, and no escalation followed yet."""
+    return application.deadline_held_at is not None and application.overdue_at is None
 
 
 def timeline(application: RepairApplication) -> list[dict]:
@@ -225,6 +235,9 @@ def timeline(application: RepairApplication) -> list[dict]:
 
 
 # --- The center's dashboard ---------------------------------------------------------------------
+
+
+_HELD = Q(deadline_held_at__isnull=False, overdue_at__isnull=True)
 
 
 @dataclass
@@ -265,10 +278,11 @@ def dashboard(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None =
     counts = open_apps.aggregate(
         within=Count("id", filter=Q(due_at__gt=now, reminded_at__isnull=True)),
         reminded=Count("id", filter=Q(due_at__gt=now, reminded_at__isnull=False)),
-        overdue=Count("id", filter=Q(due_at__lte=now)),
+        overdue=Count("id", filter=Q(due_at__lte=now) & ~_HELD),
+        held=Count("id", filter=Q(due_at__lte=now) & _HELD),
     )
     stages = [(_("待认定单位办理（期限内）"), counts["within"]), (_("临近期限（已提醒）"), counts["reminded"]),
-              (_("已逾期（已督办）"), counts["overdue"])]
+              (_("已逾期（已督办）"), counts["overdue"]), (_("期限待确认（节假日安排未公布）"), counts["held"])]
     rows: dict[int, ProviderRow] = {}
 
     def row(provider_id: int) -> ProviderRow:
@@ -277,7 +291,7 @@ def dashboard(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None =
         return rows[provider_id]
 
     per_provider = open_apps.order_by().values("provider").annotate(
-        total=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
+        total=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now) & ~_HELD))
     for provider_id, total, overdue in per_provider.values_list("provider", "total", "overdue"):
         row(provider_id).open, row(provider_id).overdue = total, overdue
     _add_decided(row, date_from, date_to)

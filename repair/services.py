@@ -33,8 +33,8 @@ from collection.uploads import CheckedUpload
 from inquiry.commitments import CommitmentInvalid, record_commitment
 from nantong_credit import follow_up, roles
 from nantong_credit.case_evidence import store_evidence
-from nantong_credit.notifications import notify
-from nantong_credit.workdays import as_local_date, deadline_end
+from nantong_credit.notifications import ask_for_holiday_notice, notify
+from nantong_credit.workdays import as_local_date, deadline_end, provisional_years
 
 from .models import RepairApplication, RepairEvidence, RepairStep
 from .workflow import OPEN_STATUSES, Status, TransitionNotAllowed, allowed_from, check_transition
@@ -224,7 +224,7 @@ def _create_application(applicant, record: CreditRecord, rectification: str, com
                     number=number, follow_up_code_hash=follow_up_code_hash(number, code), subject=record.subject,
                     record=record, provider=record.provider, applicant=applicant, rectification=rectification,
                     not_intentional=True, commitment=commitment, status=Status.SUBMITTED, submitted_at=now,
-                    due_at=deadline_end(now, decision_workdays()),
+                    due_at=deadline_end(now, decision_workdays()), decision_workdays=decision_workdays(),
                 )
             return application, code
         except IntegrityError:
@@ -436,11 +436,38 @@ def remind_providers(*, application_ids: list[int], now: dt.datetime) -> int:
     return len(due)
 
 
+def hold_provisional_overdue(*, application_ids: list[int], now: dt.datetime) -> int:
+    """The provider's deadline has passed, but it reaches a year whose State Council holiday
+    notice is not entered yet and may still move later: stamp 期限待确认, escalate nothing, tell
+    the center and the calendar managers, once (SPEC §4). Returns how many were held."""
+    with transaction.atomic():
+        due = _claim(application_ids, flag="deadline_held_at", now=now, only=_provisional,
+                     still_due={"overdue_at__isnull": True, "deadline_held_at__isnull": True, "due_at__lte": now})
+        if not due:
+            return 0
+        years = sorted({year for a in due for year in provisional_years(a.submitted_at, a.due_at)})
+        year_text = "、".join(map(str, years))
+        _bulk_steps(due, "deadline_held", now, lambda a: _(
+            "办理期限%(due)s 24:00所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，期限仍已届满的再督办")
+            % {"due": _due_text(a), "years": year_text})
+        record_event(action="repair.deadline_held", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
+                     object_id=_ids_label(due), summary=f"信用修复办理期限待确认 {len(due)} 件（{year_text}年节假日安排未录入）",
+                     after={"applications": [a.number for a in due], "years": years, "at": now})
+        why = _("办理期限落在%(years)s年，该年国务院办公厅节假日安排尚未录入，期限是按周末和法定节假日推定的，可能因调休放假"
+                "而顺延。推定的期限届满不作督办处理；录入该年通知后重新计算，期限仍已届满的再提请督办。") % {"years": year_text}
+        notify(center_clerks(), title=_digest_title(due, _("信用修复申请期限待确认")),
+               link=_digest_link(due, stage="open"), body=why + "\n" + _lines(due, with_provider=True))
+        ask_for_holiday_notice(years, title=_("%(n)d件信用修复申请期限待确认，请录入%(years)s年节假日安排")
+                               % {"n": len(due), "years": year_text}, body=why + "\n" + _lines(due, with_provider=True))
+    return len(due)
+
+
 def escalate_overdue(*, application_ids: list[int], now: dt.datetime) -> int:
     """The provider's deadline has passed: stamp it, escalate to the center, tell the applicant.
-    The applications stay open and decidable. Returns how many were escalated."""
+    The applications stay open and decidable. Never on a provisional deadline (those are held,
+    see `hold_provisional_overdue`). Returns how many were escalated."""
     with transaction.atomic():
-        due = _claim(application_ids, flag="overdue_at", now=now,
+        due = _claim(application_ids, flag="overdue_at", now=now, only=lambda a: not _provisional(a),
                      still_due={"overdue_at__isnull": True, "due_at__lte": now})
         if not due:
             return 0
@@ -454,6 +481,62 @@ def escalate_overdue(*, application_ids: list[int], now: dt.datetime) -> int:
     return len(due)
 
 
+def _provisional(application: RepairApplication) -> bool:
+    return bool(provisional_years(application.submitted_at, application.due_at))
+
+
+def adjust_deadlines(*, application_ids: list[int], now: dt.datetime) -> int:
+    """Recompute deadlines once their year's holidays are known (or an override changed them).
+
+    A running deadline moves only if the result differs and still lies ahead: it never passes by
+    surprise. A held one (期限待确认) moves whatever the result: ahead, the application runs on
+    with it and the parties are told; still passed, the sweep escalates on the recomputed deadline.
+    Returns how many moved."""
+    with transaction.atomic():
+        candidates = list(RepairApplication.objects.select_for_update(skip_locked=True, of=("self",))
+                          .filter(pk__in=application_ids, status__in=OPEN_STATUSES)
+                          .select_related("subject", "provider", "applicant", "record__catalog_item").order_by("pk"))
+        olds = {a.pk: (a.due_at, a.deadline_held_at is not None) for a in candidates}
+        moved = [a for a in candidates if _recompute(a, now)]
+        if not moved:
+            return 0
+        _bulk_steps(moved, "deadline_adjusted", now, lambda a: _("由%(old)s 24:00调整为%(new)s 24:00") % {
+            "old": _day_text(olds[a.pk][0]), "new": _due_text(a)})
+        record_event(action="repair.deadline_adjusted", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
+                     object_id=_ids_label(moved), summary=f"按节假日安排调整信用修复办理期限 {len(moved)} 件",
+                     after={"applications": {a.number: {"from": olds[a.pk][0], "to": a.due_at} for a in moved}})
+        for application in moved:
+            if application.due_at > now:
+                _notify_adjusted(application, olds[application.pk][0], was_held=olds[application.pk][1])
+    return len(moved)
+
+
+def _recompute(application: RepairApplication, now: dt.datetime) -> bool:
+    """Store the recomputed deadline if it should move (see `adjust_deadlines`)."""
+    old, new = application.due_at, deadline_end(application.submitted_at, application.decision_workdays)
+    held = application.deadline_held_at is not None and application.overdue_at is None
+    if new == old or (not held and (new <= now or old <= now)):
+        return False
+    fields = {"due_at": new}
+    if held and new > now:
+        fields["deadline_held_at"] = None  # no longer passed: the application runs on
+    RepairApplication.objects.filter(pk=application.pk).update(**fields, updated_at=now)
+    for key, value in fields.items():
+        setattr(application, key, value)
+    return True
+
+
+def _notify_adjusted(application: RepairApplication, old: dt.datetime, *, was_held: bool) -> None:
+    title = _("办理期限调整：%(number)s") % {"number": application.number}
+    body = _("根据录入的国务院办公厅节假日安排，信用修复申请%(number)s的办理期限由%(old)s 24:00调整为%(new)s 24:00，"
+             "申请继续办理。") % {"number": application.number, "old": _day_text(old), "new": _due_text(application)}
+    notify(_applicant_side(application), title=title, body=body, link=_case_link(application))
+    notify(_provider_side(application), title=title, body=body, link=_office_link(application))
+    if was_held:  # the center was told the deadline was uncertain
+        notify(center_clerks(), title=_("期限已确认，申请继续办理：%(number)s") % {"number": application.number},
+               body=body, link=_office_link(application))
+
+
 def remind_provider(*, application_id: int, now: dt.datetime) -> bool:
     return remind_providers(application_ids=[application_id], now=now) == 1
 
@@ -462,14 +545,17 @@ def mark_overdue(*, application_id: int, now: dt.datetime) -> bool:
     return escalate_overdue(application_ids=[application_id], now=now) == 1
 
 
-def _claim(ids: list[int], *, flag: str, now: dt.datetime, still_due: dict) -> list[RepairApplication]:
-    """Lock the rows that still need this step and stamp them. Rows another sweep holds are
-    skipped (it is handling them); the conditions are checked again once a row is locked."""
+def _claim(ids: list[int], *, flag: str, now: dt.datetime, still_due: dict, only=None) -> list[RepairApplication]:
+    """Lock the rows that still need this step (and pass `only`, if given) and stamp them. Rows
+    another sweep holds are skipped (it is handling them); the conditions are checked again once
+    a row is locked."""
     due = list(
         RepairApplication.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk__in=ids, status__in=OPEN_STATUSES, **still_due)
         .select_related("subject", "provider", "applicant", "record__catalog_item").order_by("pk")
     )
+    if only is not None:
+        due = [a for a in due if only(a)]
     if due:
         RepairApplication.objects.filter(pk__in=[a.pk for a in due]).update(**{flag: now})
     return due
@@ -488,7 +574,12 @@ def _ids_label(applications: list[RepairApplication]) -> str:
 
 
 def _due_text(application: RepairApplication) -> str:
-    return cn_date(as_local_date(application.due_at - dt.timedelta(microseconds=1)))
+    return _day_text(application.due_at)
+
+
+def _day_text(due_at: dt.datetime) -> str:
+    """The last day of a period ending at `due_at` (00:00 after it)."""
+    return cn_date(as_local_date(due_at - dt.timedelta(microseconds=1)))
 
 
 def _by_provider(applications: list[RepairApplication]) -> list[list[RepairApplication]]:

@@ -6,6 +6,11 @@ not yet reminded, which are past it and not yet escalated. They are handed in ba
 services (`remind_providers`, `escalate_overdue`), which lock the rows still due, stamp them and
 tell the parties in one transaction; so running the sweep twice, in two workers at once, or
 again after a crash sends each reminder and escalation exactly once.
+
+A deadline in a year whose holiday notice is not entered yet is provisional: when it passes it
+is held (`hold_provisional_overdue`, 期限待确认), never escalated. Each run first recomputes the
+provisional and held deadlines (`adjust_deadlines`), so that once the notice is in, a held
+application either runs on with its new deadline or is escalated on it.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import logging
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import Q
 from django.utils import timezone
 
-from nantong_credit.workdays import deadline_end, pinned_calendar
+from nantong_credit.workdays import deadline_end, library_knows, pinned_calendar
 
 from .models import RepairApplication
-from .services import escalate_overdue, remind_providers
+from .services import adjust_deadlines, escalate_overdue, hold_provisional_overdue, remind_providers
 from .workflow import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -58,14 +64,38 @@ def sweep(now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     open_apps = RepairApplication.objects.filter(status__in=OPEN_STATUSES)
     with pinned_calendar():
+        moved = _moved_deadlines(open_apps, now)
+        adjusted = sum(adjust_deadlines(application_ids=moved[i:i + BATCH], now=now)
+                       for i in range(0, len(moved), BATCH))
         cutoff = reminder_cutoff(now)
         to_remind = open_apps.filter(reminded_at__isnull=True, due_at__gt=now, due_at__lte=cutoff)
-        to_escalate = open_apps.filter(overdue_at__isnull=True, due_at__lte=now)
+        passed = open_apps.filter(overdue_at__isnull=True, due_at__lte=now)
+        to_hold = passed.filter(deadline_held_at__isnull=True, due_at__gte=_unknown_from(now))
         reminded = sum(remind_providers(application_ids=ids, now=now) for ids in _due_batches(to_remind))
-        escalated = sum(escalate_overdue(application_ids=ids, now=now) for ids in _due_batches(to_escalate))
-    if reminded or escalated:
-        logger.info("repair sweep: %s reminded, %s escalated", reminded, escalated)
-    return {"reminded": reminded, "escalated": escalated}
+        held = sum(hold_provisional_overdue(application_ids=ids, now=now) for ids in _due_batches(to_hold))
+        escalated = sum(escalate_overdue(application_ids=ids, now=now) for ids in _due_batches(passed))
+    counts = {"adjusted": adjusted, "reminded": reminded, "held": held, "escalated": escalated}
+    if any(counts.values()):
+        logger.info("repair sweep: %s", counts)
+    return counts
+
+
+def _unknown_from(now: dt.datetime) -> dt.datetime:
+    """The earliest end of a period whose last day lies after the last year the calendar library
+    knows (a period whose last day is 1 January ends at 00:00 on 2 January)."""
+    year = timezone.localtime(now).year
+    while library_knows(year):
+        year += 1
+    return dt.datetime(year, 1, 2, tzinfo=timezone.get_current_timezone())
+
+
+def _moved_deadlines(open_apps, now: dt.datetime) -> list[int]:
+    """Running deadlines past the last year the library knows, and held ones, whose recomputed
+    value differs (in memory: the calendar is memoised); the service decides whether each moves."""
+    candidates = open_apps.filter(Q(due_at__gte=_unknown_from(now), due_at__gt=now)
+                                  | Q(deadline_held_at__isnull=False, overdue_at__isnull=True))
+    rows = candidates.order_by("pk").values_list("pk", "submitted_at", "decision_workdays", "due_at")
+    return [pk for pk, start, n, due in rows.iterator() if deadline_end(start, n) != due]
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)

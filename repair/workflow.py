@@ -10,7 +10,10 @@ at once exactly one succeeds.
 
 Passing the provider's deadline is not a state: the sweep stamps `overdue_at` and escalates, and
 the application stays decidable (the subject should not lose its repair because the provider is
-late). Reminders are stamped in `reminded_at`, once.
+late). Reminders are stamped in `reminded_at`, once. A deadline that passes while provisional
+(its year's State Council holiday notice not entered yet) is not escalated: the sweep stamps
+`deadline_held_at` (期限待确认) and waits for the notice; then the deadline is recomputed
+(`deadline_adjusted`) and escalated only if it has still passed (SPEC §4).
 """
 
 from django.utils.translation import gettext as _
@@ -34,6 +37,8 @@ STEP_LABELS = {
     "submitted": gettext_lazy("提交信用修复申请"),
     "reminded": gettext_lazy("办理期限提醒"),
     "overdue": gettext_lazy("超过办理期限，已督办"),
+    "deadline_held": gettext_lazy("期限待确认：所在年份节假日安排未公布，暂不督办"),
+    "deadline_adjusted": gettext_lazy("按节假日安排调整办理期限"),
     "approved": gettext_lazy("准予信用修复"),
     "rejected": gettext_lazy("不予信用修复"),
     "withdrawn": gettext_lazy("申请人撤回申请"),

@@ -24,7 +24,7 @@ def published_version_1(transactional_db):
 
 
 def message(page, text: str):
-    """A flash message (the back office may also show the calendar warning as an alert)."""
+    """A flash message (announced as an alert; the calendar warning is a plain landmark)."""
     return page.get_by_role("alert").filter(has_text=text)
 
 

@@ -99,9 +99,13 @@ def test_it_warns_loudly_while_2027_is_unknown_and_still_renders_it(client, cata
     page = response.content.decode()
     assert response.status_code == 200
     assert BANNER in page and PAGE_WARNING in page
-    assert "未知：暂按周末规则" in page
-    assert "安排未录入，按周末规则显示" in page
+    assert "未知：法定节假日为推定" in page
+    assert "安排未录入，法定节假日为推定" in page
     assert "2027年十二月" in page
+    # The holidays the law fixes are shown as such, named, with where they come from.
+    assert "1月1日，休息日，元旦，法定节假日（推定，待国务院通知）" in page
+    assert "2月10日，休息日，春节（补假），法定节假日（推定，待国务院通知）" in page
+    assert "1月4日，工作日" in page
 
 
 def test_it_marks_holidays_and_makeup_days_in_the_grid(client, catalog_admin):

@@ -137,24 +137,85 @@ def test_it_counts_down_the_working_days_left(now, left):
 
 
 @freeze_time("2026-11-27 02:00:00")
-def test_it_falls_back_to_weekends_for_an_unknown_year_and_warns(caplog):
+def test_it_falls_back_to_weekends_and_the_statutory_holidays_for_an_unknown_year_and_warns(caplog):
     caplog.set_level(logging.WARNING, logger="nantong_credit.workdays")
     assert years_needing_notice(D(2026, 11, 27)) == [2027]
-    # Friday 25 December 2026 + 5: 28, 29, 30, 31 December and Friday 1 January 2027.
-    assert add_workdays(D(2026, 12, 25), 5) == D(2027, 1, 1)
-    assert is_workday(D(2027, 1, 1)) is True
+    # 元旦 2027 is a Friday and a holiday by law: 28 December + 7 runs to Thursday 7 January.
+    assert add_workdays(D(2026, 12, 28), 7) == D(2027, 1, 7)
+    assert add_workdays(D(2026, 12, 25), 5) == D(2027, 1, 4)
+    assert deadline_end(D(2026, 12, 28), 7) == dt.datetime(2027, 1, 8, tzinfo=SHANGHAI)
+    assert is_workday(D(2027, 1, 1)) is False
     assert is_workday(D(2027, 1, 2)) is False
+    assert is_workday(D(2027, 1, 4)) is True  # a bridging day is not known yet
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1  # once, not once per day walked
     assert "2027" in warnings[0].getMessage()
 
 
-def test_it_never_crashes_on_an_unknown_year_with_overrides(catalog_admin, django_capture_on_commit_callbacks):
+# The days the 全国年节及纪念日放假办法 (2024 revision) fixes for 2027, with 补假 where one falls
+# on a weekend: 春节 is 除夕 (Fri 5 Feb) to 初三 (Mon 8 Feb), Saturday and Sunday made up on 9-10 Feb.
+STATUTORY_2027 = {
+    D(2027, 1, 1): "元旦",
+    D(2027, 2, 5): "农历除夕", D(2027, 2, 6): "春节", D(2027, 2, 7): "春节", D(2027, 2, 8): "春节",
+    D(2027, 2, 9): "春节（补假）", D(2027, 2, 10): "春节（补假）",
+    D(2027, 4, 5): "清明节",
+    D(2027, 5, 1): "劳动节", D(2027, 5, 2): "劳动节", D(2027, 5, 3): "劳动节（补假）", D(2027, 5, 4): "劳动节（补假）",
+    D(2027, 6, 9): "端午节",
+    D(2027, 9, 15): "中秋节",
+    D(2027, 10, 1): "国庆节", D(2027, 10, 2): "国庆节", D(2027, 10, 3): "国庆节",
+    D(2027, 10, 4): "国庆节（补假）", D(2027, 10, 5): "国庆节（补假）",
+}
+
+
+def test_it_knows_every_statutory_holiday_of_2027_and_nothing_more():
+    assert dict(workdays.statutory_holidays(2027)) == STATUTORY_2027
+    day = D(2027, 1, 1)
+    while day.year == 2027:
+        assert is_workday(day) is (day.weekday() < 5 and day not in STATUTORY_2027), day
+        day += dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(("day", "note"), [(D(2027, 1, 1), "元旦"), (D(2027, 2, 10), "春节（补假）"),
+                                           (D(2027, 10, 2), "国庆节")])
+def test_it_names_a_presumed_holiday_and_where_it_comes_from(day, note):
+    info = workdays.describe_day(day)
+    assert (info.is_workday, info.source, info.note) == (False, "statutory", note)
+    assert info.source_label == "法定节假日（推定，待国务院通知）"
+    assert info.is_holiday
+    plain = workdays.describe_day(D(2027, 1, 4))
+    assert (plain.is_workday, plain.source) == (True, "weekend_rule")
+
+
+def test_it_keeps_the_state_councils_own_days_off_out_of_the_fallback():
+    # `holidays` also lists 2026's 调休 days ("休息日（由 2026-01-04 调休）"): not fixed by law.
+    days = workdays.statutory_holidays(2026)
+    assert D(2026, 1, 2) not in days and D(2026, 10, 7) not in days
+    assert days[D(2026, 4, 6)] == "清明节（补假）" and days[D(2026, 1, 1)] == "元旦"
+
+
+def test_a_library_year_is_unchanged():
+    # 2 January 2026 is off and Sunday 4 January worked by the 2026 notice, which the library ships.
+    assert is_workday(D(2026, 1, 2)) is False and is_workday(D(2026, 1, 4)) is True
+    assert add_workdays(D(2025, 12, 31), 2) == D(2026, 1, 5)
+    assert workdays.describe_day(D(2026, 10, 7)).source == "library"
+
+
+def test_it_memoises_the_statutory_days_of_a_year():
+    workdays.statutory_holidays.cache_clear()
+    for i in range(400):
+        is_workday(D(2027, 1, 1) + dt.timedelta(days=i % 365))
+    assert workdays.statutory_holidays.cache_info().misses == 1
+
+
+def test_it_puts_overrides_first_in_an_unknown_year(catalog_admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        set_override(date=D(2027, 1, 1), is_workday=False, note="元旦", actor=catalog_admin)
-    assert is_workday(D(2027, 1, 1)) is False
-    assert add_workdays(D(2026, 12, 30), 2) == D(2027, 1, 4)
-    assert years_needing_notice(D(2026, 11, 27)) == [2027]  # one override is not a notice
+        set_override(date=D(2027, 1, 4), is_workday=False, note="市政府临时放假", actor=catalog_admin)
+        set_override(date=D(2027, 2, 10), is_workday=True, note="测试：补假改上班", actor=catalog_admin)
+    assert is_workday(D(2027, 1, 4)) is False
+    assert is_workday(D(2027, 2, 10)) is True
+    assert add_workdays(D(2026, 12, 30), 2) == D(2027, 1, 5)
+    assert workdays.describe_day(D(2027, 2, 10)).source == "override"
+    assert years_needing_notice(D(2026, 11, 27)) == [2027]  # overrides are not a notice
 
 
 @freeze_time("2026-11-27 02:00:00")

@@ -60,33 +60,33 @@ def test_24_00_of_the_last_day_is_still_in_time():
     assert workdays_left(due, due) == 0
 
 
-def test_a_deadline_in_2027_uses_weekends_until_the_notice_is_entered(agent, company, penalty, clerk,
-                                                                        catalog_admin, caplog,
-                                                                        django_capture_on_commit_callbacks):
-    # Referred Thursday 24 December 2026: the library knows nothing of 2027. 1 January 2027 (a
-    # Friday) is counted as a working day, never crashing, and the fallback is logged loudly.
+def test_a_deadline_in_2027_counts_the_statutory_holidays_until_the_notice_is_entered(
+        agent, company, penalty, clerk, catalog_admin, caplog, django_capture_on_commit_callbacks):
+    # Referred Thursday 24 December 2026: the library knows nothing of 2027, so its statutory
+    # holidays are presumed (元旦, Friday 1 January), never crashing, and the fallback is logged loudly.
     with freeze_time(at("2026-12-24 10:00")), caplog.at_level(logging.WARNING, logger="nantong_credit.workdays"):
         objection = referred_case(agent, company, [penalty], clerk)
-    assert objection.provider_due_at == midnight_after("2027-01-04")  # 25, 28, 29, 30, 31 Dec, 1 and 4 Jan
+    assert objection.provider_due_at == midnight_after("2027-01-05")  # 25, 28, 29, 30, 31 Dec, 4 and 5 Jan
     assert "No holiday calendar for 2027" in caplog.text
     with freeze_time(at("2026-12-28 09:00")):
         assert sweep_objection_deadlines()["deadlines_adjusted"] == 0  # nothing known yet: nothing moves
         with django_capture_on_commit_callbacks(execute=True):  # the calendar changes on commit
+            # Test data, not the official 2027 arrangement: Monday 4 January as a bridging day off.
             enter_holiday_notice(year=2027, title="国务院办公厅关于2027年部分节假日安排的通知", document_number="",
-                                 published_on=None, text="元旦：1月1日至3日放假", actor=catalog_admin)
+                                 published_on=None, text="元旦：1月1日至3日放假\n1月4日（周一）放假", actor=catalog_admin)
     with freeze_time(at("2026-12-28 09:05")):
         assert sweep_objection_deadlines()["deadlines_adjusted"] == 1
         assert sweep_objection_deadlines()["deadlines_adjusted"] == 0  # once
     objection.refresh_from_db()
-    assert objection.provider_due_at == midnight_after("2027-01-05")
+    assert objection.provider_due_at == midnight_after("2027-01-06")
     step = objection.steps.get(action="adjust_deadline")
-    assert "2027年1月4日24:00" in step.note and "2027年1月5日24:00" in step.note
+    assert "2027年1月5日24:00" in step.note and "2027年1月6日24:00" in step.note
 
 
 def test_a_center_deadline_in_2027(agent, company, penalty):
     with freeze_time(at("2026-12-28 10:00")):
         objection, _code = file_case(agent, company, [penalty])
-    assert objection.center_due_at == midnight_after("2027-01-04")  # 29, 30, 31 Dec, 1 (fallback) and 4 Jan
+    assert objection.center_due_at == midnight_after("2027-01-05")  # 29, 30, 31 Dec, 4 and 5 Jan (1 Jan: 元旦)
 
 
 @pytest.mark.parametrize("now", [

@@ -107,7 +107,8 @@ def test_sweeping_twice_changes_nothing_more(referred, agent, company, license_r
     with freeze_time(at("2026-10-12 10:00")):  # due 19 October: 16 and 19 October left on the 16th
         file_case(agent, company, [license_record])
     first = sweep("2026-10-16 00:05", capture)
-    assert first == {"deadlines_adjusted": 0, "center_reminded": 1, "provider_reminded": 0, "provider_overdue": 1}
+    assert first == {"deadlines_adjusted": 0, "center_reminded": 1, "provider_reminded": 0, "provider_deadlines_held": 0,
+                     "provider_overdue": 1}
     state = (Notification.objects.count(), AuditEvent.objects.count(),
              list(Objection.objects.values_list("pk", "status", "center_reminded_at", "provider_reminded_at",
                                                 "provider_overdue_at").order_by("pk")),

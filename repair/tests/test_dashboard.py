@@ -45,7 +45,8 @@ def test_it_shows_stages_overdue_cases_and_handling_time(client, cases, center_c
     client.force_login(center_clerk)
     response = client.get(reverse("repair_office:dashboard"))
     board = response.context["board"]
-    assert dict(board.stages) == {"待认定单位办理（期限内）": 1, "临近期限（已提醒）": 0, "已逾期（已督办）": 1}
+    assert dict(board.stages) == {"待认定单位办理（期限内）": 1, "临近期限（已提醒）": 0, "已逾期（已督办）": 1,
+                                  "期限待确认（节假日安排未公布）": 0}
     assert [a.number for a in board.overdue] == [cases["overdue"].number]
     (row,) = board.providers
     assert (row.provider.code, row.open, row.overdue, row.decided, row.approved, row.rejected) == \

@@ -51,22 +51,22 @@ def test_the_period_is_configurable(settings, agent, penalty, company):
     assert application.due_at == at(2026, 10, 20, 0, 0)
 
 
-def test_a_deadline_in_an_unknown_year_uses_weekends_and_warns(agent, penalty, company, caplog):
+def test_a_deadline_in_an_unknown_year_counts_the_statutory_holidays_and_warns(agent, penalty, company, caplog):
     assert not library_knows(2027)
     application = file_at(at(2026, 12, 28, 9, 0), agent, penalty, company)
-    # 12-29, 12-30, 12-31, then 2027 by the weekend rule: 01-01 (a Friday) counts until the notice is in.
-    assert application.due_at == at(2027, 1, 5, 0, 0)
+    # 12-29, 12-30, 12-31, then 2027 by weekends and the statutory holidays: 01-01 (元旦) is off.
+    assert application.due_at == at(2027, 1, 6, 0, 0)
     assert "No holiday calendar for 2027" in caplog.text
     with freeze_time(at(2026, 12, 30, 9, 0)):
         deadline = decision_deadline(application)
-    assert not deadline.year_known and deadline.left == 4
+    assert deadline.provisional and deadline.left == 4  # 12-30 itself, 12-31, 01-04, 01-05
 
 
-def test_an_entered_holiday_in_the_unknown_year_moves_the_deadline(agent, penalty, company, catalog_admin):
-    WorkdayOverride.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
+def test_an_entered_day_off_in_the_unknown_year_moves_the_deadline(agent, penalty, company, catalog_admin):
+    WorkdayOverride.objects.create(date=D(2027, 1, 4), is_workday=False, note="市政府临时放假")
     calendar_changed()
     application = file_at(at(2026, 12, 28, 9, 0), agent, penalty, company)
-    assert application.due_at == at(2027, 1, 6, 0, 0)
+    assert application.due_at == at(2027, 1, 7, 0, 0)
 
 
 def test_the_case_page_counts_down_in_working_days_and_names_the_legal_basis(client, agent, penalty, company,
@@ -101,4 +101,4 @@ def test_the_case_page_warns_while_the_deadline_year_is_unknown(client, agent, p
     with freeze_time(at(2026, 12, 29, 9, 0)):
         client.force_login(agent)  # sessions last 8 hours: log in at the frozen time
         page = client.get(reverse("repair:detail", args=[application.pk])).content.decode()
-    assert "2027年1月4日 24:00" in page and "国务院节假日安排尚未录入" in page
+    assert "2027年1月5日 24:00" in page and "该期限所在年份的国务院节假日安排尚未公布，期限可能顺延，以最终公布为准。" in page

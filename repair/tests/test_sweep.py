@@ -46,10 +46,10 @@ def test_beat_runs_the_sweep():
 
 
 def test_it_reminds_the_provider_once_two_working_days_before(application, scjgj_staff, agent, center_clerk):
-    assert run(at(2026, 10, 9, 12, 0)) == {"reminded": 0, "escalated": 0}  # 3 working days left
-    assert run(at(2026, 10, 10, 8, 0)) == {"reminded": 1, "escalated": 0}  # the make-up Saturday: 2 left
-    assert run(at(2026, 10, 10, 8, 5)) == {"reminded": 0, "escalated": 0}
-    assert run(at(2026, 10, 12, 9, 0)) == {"reminded": 0, "escalated": 0}
+    assert run(at(2026, 10, 9, 12, 0)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}  # 3 days left
+    assert run(at(2026, 10, 10, 8, 0)) == {"adjusted": 0, "reminded": 1, "held": 0, "escalated": 0}  # 调休 Saturday
+    assert run(at(2026, 10, 10, 8, 5)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
+    assert run(at(2026, 10, 12, 9, 0)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
     reminders = [t for t in titles(scjgj_staff) if "即将到期" in t]
     assert reminders == [f"信用修复申请即将到期：{application.number}"]
     assert "即将到期" not in " ".join(titles(agent) + titles(center_clerk))
@@ -91,8 +91,8 @@ def test_after_the_deadline_it_escalates_once_and_the_case_stays_decidable(
 def test_a_sweep_that_was_down_for_days_escalates_without_a_late_reminder(application, scjgj_staff):
     """Beat was stopped over the deadline (a restart, an outage): on its return the case is
     escalated; a reminder for a deadline already passed would only confuse."""
-    assert run(at(2026, 10, 15, 9, 0)) == {"reminded": 0, "escalated": 1}
-    assert run(at(2026, 10, 15, 9, 5)) == {"reminded": 0, "escalated": 0}
+    assert run(at(2026, 10, 15, 9, 0)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 1}
+    assert run(at(2026, 10, 15, 9, 5)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
     assert not [t for t in titles(scjgj_staff) if "即将到期" in t]
 
 
@@ -114,8 +114,8 @@ def test_decided_and_withdrawn_applications_are_left_alone(agent, penalty, compa
         rejected = apply(agent, penalty_record(penalty, company)).application
         approve_repair(application=decided, actor=scjgj_staff)
         reject_repair(application=rejected, actor=scjgj_staff, reason="材料不全")
-    assert run(at(2026, 10, 10, 8, 0)) == {"reminded": 0, "escalated": 0}
-    assert run(at(2026, 10, 14, 8, 0)) == {"reminded": 0, "escalated": 0}
+    assert run(at(2026, 10, 10, 8, 0)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
+    assert run(at(2026, 10, 14, 8, 0)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
 
 
 def test_it_handles_many_cases_in_batches(agent, penalty, company, monkeypatch, scjgj_staff, center_clerk):
@@ -125,7 +125,7 @@ def test_it_handles_many_cases_in_batches(agent, penalty, company, monkeypatch, 
     with freeze_time(at(2026, 9, 29, 10, 0)):
         for _i in range(5):
             apply(agent, penalty_record(penalty, company))
-    assert run(at(2026, 10, 13, 9, 0)) == {"reminded": 0, "escalated": 5}
+    assert run(at(2026, 10, 13, 9, 0)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 5}
     assert RepairApplication.objects.filter(overdue_at__isnull=True).count() == 0
     # The provider and the center get one message per batch listing its cases; the applicant one per case.
     numbers = list(RepairApplication.objects.values_list("number", flat=True))
@@ -139,15 +139,18 @@ def test_it_handles_many_cases_in_batches(agent, penalty, company, monkeypatch, 
     assert Notification.objects.filter(recipient=agent, title__startswith="信用修复申请已逾期").count() == 5
 
 
-def test_it_runs_into_a_year_the_calendar_does_not_know(agent, penalty, company, scjgj_staff):
+def test_it_reminds_into_a_year_the_calendar_does_not_know_but_holds_the_escalation(agent, penalty, company,
+                                                                                    scjgj_staff):
     with freeze_time(at(2026, 12, 28, 9, 0)):
         light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 12, 1), stated_necessary=True)
         application = apply(agent, light).application
-    assert run(at(2027, 1, 1, 9, 0)) == {"reminded": 1, "escalated": 0}  # 01-01 and 01-04 left (weekend rule)
-    assert run(at(2027, 1, 5, 0, 0)) == {"reminded": 0, "escalated": 1}
+    # 12-29, 12-30, 12-31, 01-04 and 01-05: 元旦 (a Friday) is a holiday by law.
+    assert application.due_at == at(2027, 1, 6, 0, 0)
+    assert run(at(2027, 1, 4, 9, 0))["reminded"] == 1  # a reminder is no legal consequence
+    assert run(at(2027, 1, 6, 0, 0)) == {"adjusted": 0, "reminded": 0, "held": 1, "escalated": 0}
     application.refresh_from_db()
-    assert application.overdue_at is not None
+    assert application.overdue_at is None and application.deadline_held_at == at(2027, 1, 6, 0, 0)
 
 
 def test_sweep_returns_quietly_with_nothing_open(db):
-    assert sweep(at(2026, 10, 13, 9, 0)) == {"reminded": 0, "escalated": 0}
+    assert sweep(at(2026, 10, 13, 9, 0)) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
