@@ -43,7 +43,7 @@ def calendar_manager(user_with_role):
 def submitted(agent, penalty, company, scjgj_staff, center_clerk):
     """Filed Monday 28 December 2026 for a 轻微 record: 5 working days, 元旦 2027 off by law."""
     with freeze_time(at(2026, 12, 28, 9, 0)):
-        light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 12, 1))
+        light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 12, 1), stated_necessary=True)
         return apply(agent, light)
 
 
