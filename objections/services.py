@@ -7,25 +7,30 @@ allowed, the service does its part (records corrected, marked, suspended; annota
 """
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from audit.services import record_event
 from collection.bindings import acts_for
 from collection.corrections import CorrectionError, NothingToCorrect, correct_record
+from collection.identifiers import IdentifierError
 from collection.models import Annotation, CreditRecord, RecordStatus, Subject
 from collection.uploads import CheckedUpload
 from nantong_credit.case_evidence import store_evidence
 from nantong_credit.follow_up import new_number
 
-from . import followup, notices, workflow
+from . import followup, notices, paper, workflow
 from .models import Objection, ObjectionEvidence, ObjectionRecord
 from .workflow import Party
 
 Status = Objection.Status
 Kind = Annotation.Kind
+EvidenceKind = ObjectionEvidence.Kind
+PAPER_CHANNELS = (Objection.Channel.COUNTER, Objection.Channel.POST)
 
 STATEMENT_MAX = 5000
 # Shown with the record wherever it is disclosed: long enough for reasons, short enough to read.
@@ -34,6 +39,9 @@ REPLY_MAX = 5000
 NOTE_MAX = 1000
 MAX_EVIDENCE = 10
 NUMBER_PREFIX = "YY"  # 异议
+# A written application is recorded when it arrives; one dated further back is a typing error or
+# a backlog the center's head must deal with, not something to record quietly.
+PAPER_RECEIPT_MAX_AGE_DAYS = 30
 # The mark says it all; every page words it itself (and a dishonesty record stays published).
 UNDER_OBJECTION_TEXT = ""
 
@@ -58,6 +66,18 @@ class CorrectionsRefused(ObjectionError):
 # --- Filing -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PaperApplicant:
+    """Who brought or sent a written application, as the clerk read it from the documents."""
+
+    name: str
+    role: str  # Objection.ApplicantRole
+    id_kind: str  # Objection.IdKind
+    id_number: str = field(repr=False)
+    phone: str
+    address: str = ""
+
+
 def file_objection(
     *, applicant, subject: Subject, records: list[CreditRecord], statement: str, evidence: list[CheckedUpload]
 ) -> tuple[Objection, str]:
@@ -65,26 +85,121 @@ def file_objection(
     statement = _text(statement, STATEMENT_MAX, field="statement", missing=_("请写明异议内容及理由"))
     if not acts_for(applicant, subject):
         raise ObjectionError(_("您的账号未绑定该信息主体，不能代其提出异议"))
+    _check_evidence(evidence)
+    now = timezone.now()
+    return _file(subject=subject, records=records, action="file", actor=applicant, party=Party.APPLICANT, now=now,
+                 case={"applicant": applicant, "statement": statement, "received_at": now},
+                 files=[(EvidenceKind.EVIDENCE, checked) for checked in evidence])
+
+
+@sensitive_variables("applicant")
+def record_paper_objection(
+    *, clerk, subject: Subject, records: list[CreditRecord], statement: str, applicant: PaperApplicant,
+    channel: str, received_on: dt.date | None, application: CheckedUpload | None, authorization: CheckedUpload | None,
+    evidence: list[CheckedUpload],
+) -> tuple[Objection, str]:
+    """A written application received at the counter or by post (Art. 13 书面申请), recorded by
+    a center clerk for an applicant who may have no account: the same case as one filed online,
+    whose center period runs from the day of receipt. Returns the case and its follow-up code,
+    which goes on the printed receipt (only its hash is kept)."""
+    if channel not in PAPER_CHANNELS:
+        raise ObjectionError(_("请选择受理方式（窗口受理或邮寄）"), field="channel")
+    if received_on is None:
+        raise ObjectionError(_("请填写收件日期"), field="received_on")
+    now = timezone.now()
+    received_at = _receipt_moment(received_on, now, channel)
+    statement = _text(statement, STATEMENT_MAX, field="statement", missing=_("请按书面申请写明异议内容及理由"))
+    identity = _paper_applicant(applicant, subject)
+    if application is None:
+        raise ObjectionError(_("请上传书面异议申请的扫描件（第十三条：书面申请）"), field="application")
+    if applicant.role == Objection.ApplicantRole.AGENT and authorization is None:
+        raise ObjectionError(_("委托代理人提出的，请上传信息主体签署的授权委托书扫描件"), field="authorization")
+    _check_evidence(evidence)
+    files = [(EvidenceKind.APPLICATION, application),
+             *([(EvidenceKind.AUTHORIZATION, authorization)] if authorization is not None else []),
+             *[(EvidenceKind.EVIDENCE, checked) for checked in evidence]]
+    case = {"channel": channel, "received_on": received_on, "received_at": received_at, "received_by": clerk,
+            "statement": statement, **identity}
+    note = _("%(channel)s，收件日期%(day)s；申请人：%(name)s（%(role)s）") % {
+        "channel": Objection.Channel(channel).label, "day": f"{received_on:%Y-%m-%d}",
+        "name": identity["applicant_name"], "role": Objection.ApplicantRole(applicant.role).label}
+    return _file(subject=subject, records=records, action="file_on_paper", actor=clerk, party=Party.CENTER,
+                 now=now, case=case, files=files, note=note, after={
+                     key: str(case[key]) for key in ("channel", "received_on", "applicant_name", "applicant_role",
+                                                     "applicant_id_kind", "applicant_id_masked")})
+
+
+def _receipt_moment(received_on: dt.date, now: dt.datetime, channel: str) -> dt.datetime:
+    """When the center received the application: now if today, else the start of that day
+    (only the day counts for the deadline)."""
+    today = timezone.localdate(now)
+    if received_on > today:
+        raise ObjectionError(_("收件日期%(day)s晚于今天，请核对") % {"day": f"{received_on:%Y-%m-%d}"},
+                             field="received_on")
+    if received_on < today - dt.timedelta(days=PAPER_RECEIPT_MAX_AGE_DAYS):
+        where = _("（邮寄的，填写信件送达中心的日期）") if channel == Objection.Channel.POST else ""
+        raise ObjectionError(
+            _("收件日期%(day)s距今已超过%(n)d天，请核对收件日期%(where)s；确属积压的申请，请报中心负责人处理")
+            % {"day": f"{received_on:%Y-%m-%d}", "n": PAPER_RECEIPT_MAX_AGE_DAYS, "where": where},
+            field="received_on",
+        )
+    if received_on == today:
+        return now
+    return dt.datetime.combine(received_on, dt.time(0), tzinfo=workflow.SHANGHAI)
+
+
+@sensitive_variables("applicant")
+def _paper_applicant(applicant: PaperApplicant, subject: Subject) -> dict:
+    """The case's applicant_* fields: the name, role and contact checked, the document number
+    checked and kept only masked, encrypted and hashed."""
+    name = _text(applicant.name, 100, field="applicant_name", missing=_("请填写申请人姓名"))
+    if applicant.role not in Objection.ApplicantRole.values:
+        raise ObjectionError(_("请选择申请人身份"), field="applicant_role")
+    try:
+        document = paper.identity_document(applicant.id_kind, applicant.id_number)
+    except IdentifierError as exc:
+        raise ObjectionError(exc.message, field="id_number") from None
+    if (applicant.role == Objection.ApplicantRole.SELF and subject.is_natural_person
+            and not paper.is_subject_itself(document, subject)):
+        raise ObjectionError(_("申请人为信息主体本人的，其居民身份证号码应与信息主体的公民身份号码一致；"
+                               "代他人提出的，请选择“委托代理人”并上传授权委托书"), field="id_number")
+    phone = _text(applicant.phone, 30, field="applicant_phone", missing=_("请填写联系电话，以便中心联系申请人"))
+    address = _text(applicant.address, 200, field="applicant_address", required=False)
+    return {"applicant_name": name, "applicant_role": applicant.role, "applicant_phone": phone,
+            "applicant_address": address, **document.case_fields()}
+
+
+def _check_evidence(evidence: list[CheckedUpload]) -> None:
     if not evidence:
         raise ObjectionError(_("请上传证明材料（第十三条：提交相应证据材料）"), field="evidence")
     if len(evidence) > MAX_EVIDENCE:
         raise ObjectionError(_("最多上传%(n)d个文件") % {"n": MAX_EVIDENCE}, field="evidence")
+
+
+def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, party: str, now: dt.datetime,
+          case: dict, files: list[tuple[str, CheckedUpload]], note: str = "", after: dict | None = None,
+          ) -> tuple[Objection, str]:
+    """What every filing does, online or on paper: check the records (one provider, none with an
+    unfinished case, none revoked), open the case with its number and code, store the files,
+    mark the records, put the step on the timeline with its audit event and tell the parties.
+    All or nothing: the files of a refused filing are removed with its rows."""
     stored: list[ObjectionEvidence] = []
     try:
         with transaction.atomic():
             locked = _lock_records(subject, records)
             provider = _single_provider(locked)
             _refuse_open_cases(locked)
-            now, code = timezone.now(), followup.new_code()
-            objection = _create_case(applicant=applicant, subject=subject, provider=provider, statement=statement,
-                                     code=code, now=now)
+            code = followup.new_code()
+            objection = _create_case(subject=subject, provider=provider, code=code, now=now, fields=case)
             ObjectionRecord.objects.bulk_create([ObjectionRecord(objection=objection, record=r) for r in locked])
-            for checked in evidence:
-                stored.append(store_evidence(ObjectionEvidence(objection=objection, uploaded_by=applicant), checked))
+            for kind, checked in files:
+                row = ObjectionEvidence(objection=objection, uploaded_by=actor, kind=kind)
+                stored.append(store_evidence(row, checked))
             _mark_under_objection(locked)
-            workflow.finish(objection, "file", actor=applicant, party=Party.APPLICANT, at=now, after={
+            workflow.finish(objection, action, actor=actor, party=party, note=note, at=now, after={
                 "records": [r.pk for r in locked], "provider": provider.code,
-                "evidence": [{"name": e.original_name, "sha256": e.sha256} for e in stored],
+                "evidence": [{"name": e.original_name, "sha256": e.sha256, "kind": e.kind} for e in stored],
+                **(after or {}),
             })
             notices.filed(objection)
     except Exception:
@@ -130,7 +245,9 @@ def _refuse_open_cases(records: list[CreditRecord]) -> None:
         )
 
 
-def _create_case(*, applicant, subject, provider, statement: str, code: str, now: dt.datetime) -> Objection:
+def _create_case(*, subject, provider, code: str, now: dt.datetime, fields: dict) -> Objection:
+    """`fields` hold who applied, the statement and `received_at`, from which the center's 5
+    working days run."""
     day = timezone.localtime(now).date()
     for _attempt in range(10):
         number = new_number(NUMBER_PREFIX, day, 5)
@@ -138,12 +255,26 @@ def _create_case(*, applicant, subject, provider, statement: str, code: str, now
             with transaction.atomic():  # a savepoint: a number drawn twice is drawn again
                 return Objection.objects.create(
                     number=number, follow_up_code_hash=followup.code_hash(number, code), subject=subject,
-                    applicant=applicant, provider=provider, statement=statement, received_at=now,
-                    center_due_at=workflow.center_due(now),
+                    provider=provider, center_due_at=workflow.center_due(fields["received_at"]), **fields,
                 )
         except IntegrityError:
             continue
     raise RuntimeError("could not draw a free case number")
+
+
+def reissue_follow_up_code(*, objection: Objection, actor) -> tuple[Objection, str]:
+    """A paper applicant lost its receipt: a new 查询码 for a new receipt, and the old one no
+    longer opens the case. (Online applicants follow their cases in their account.)"""
+    with transaction.atomic():
+        case = workflow.begin(objection.pk, "reissue_code")
+        if not case.is_paper:
+            raise ObjectionError(_("网上提交的异议由申请人在“我的异议”中查看，无需重新生成查询码"))
+        code = followup.new_code()
+        case.follow_up_code_hash = followup.code_hash(case.number, code)
+        case.save(update_fields=["follow_up_code_hash", "updated_at"])
+        workflow.finish(case, "reissue_code", actor=actor, party=Party.CENTER, note=_("原查询码已作废"))
+        notices.code_reissued(case)
+    return case, code
 
 
 # --- The center's review (Art. 14 para. 1) --------------------------------------------------------

@@ -69,7 +69,7 @@ def new(request: HttpRequest) -> HttpResponse:
             return redirect("objections:detail", pk=objection.pk)
     return render(request, "objections/new.html", {
         "form": form, "subject": subject, "has_records": records.exists(),
-        "busy": _busy_records(subject),
+        "busy": selectors.busy_records(subject),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -81,13 +81,6 @@ def _chosen_subject(request: HttpRequest):
         except ValueError:
             raise Http404("no such subject") from None
     return subjects.first() if subjects.count() == 1 else None
-
-
-def _busy_records(subject) -> list:
-    """The subject's records already in an unfinished case, with that case."""
-    open_cases = selectors.open_cases_by_record(subject.records.values_list("pk", flat=True))
-    records = subject.records.filter(pk__in=open_cases).select_related("catalog_item")
-    return [(record, open_cases[record.pk]) for record in records]
 
 
 @login_required

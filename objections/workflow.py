@@ -8,9 +8,11 @@ which every service moves a case.
                ├─correct_platform_error / reject───────────────────────────────────► closed
                └─withdraw (from submitted or referred)─────────────────────────────► withdrawn
 
-Some steps keep the status: the reminders before a deadline, the provider's missed deadline
-(its records are withheld from every query, Art. 14 last sentence) and a deadline moved when a
-year's holidays become known. They are in the same table so that the same check applies.
+A written application received at the counter or by post enters by `file_on_paper` (a clerk
+records it) instead of `file`. Some steps keep the status: the reminders before a deadline, the
+provider's missed deadline (its records are withheld from every query, Art. 14 last sentence), a
+deadline moved when a year's holidays become known and a paper applicant's new follow-up code.
+They are in the same table so that the same check applies.
 
 `begin(pk, step)` locks the case row until the caller's transaction ends and refuses a step its
 current status does not allow; `finish(...)` moves the case on, puts the step on the case's
@@ -87,6 +89,8 @@ class Step:
 
 STEPS: dict[str, Step] = {
     "file": Step(gettext_lazy("提交异议申请"), (), Status.SUBMITTED, basis="第十三条"),
+    # A written application brought to the counter or sent by post, recorded by a clerk.
+    "file_on_paper": Step(gettext_lazy("受理书面异议申请"), (), Status.SUBMITTED, basis="第十三条"),
     "refer": Step(gettext_lazy("转信息提供单位核查"), (Status.SUBMITTED,), Status.REFERRED, basis="第十四条第二款"),
     "correct_platform_error": Step(gettext_lazy("系平台技术差错，中心已更正"), (Status.SUBMITTED,), Status.CLOSED,
                                    Outcome.PLATFORM_CORRECTED, "第十四条第一款"),
@@ -108,6 +112,8 @@ STEPS: dict[str, Step] = {
                              basis="第十四条第三款"),
     "reinstate": Step(gettext_lazy("恢复对外查询"), (Status.REFERRED,), basis="第十四条第三款"),
     "adjust_deadline": Step(gettext_lazy("按节假日安排调整期限"), (Status.SUBMITTED, Status.REFERRED)),
+    # A paper applicant who lost the printed receipt gets a new code; the old one stops working.
+    "reissue_code": Step(gettext_lazy("重新生成查询码"), (*OPEN, *FINISHED)),
 }
 
 
@@ -240,8 +246,8 @@ def _require_transaction() -> None:
 # --- Deadlines ---------------------------------------------------------------------------------
 
 
-def center_due(received_at: dt.datetime) -> dt.datetime:
-    """24:00 of the 5th working day after receipt (Art. 14 para. 1)."""
+def center_due(received_at: dt.date | dt.datetime) -> dt.datetime:
+    """24:00 of the 5th working day after the day of receipt (Art. 14 para. 1)."""
     return deadline_end(received_at, CENTER_REVIEW_WORKDAYS)
 
 
