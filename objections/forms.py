@@ -13,7 +13,8 @@ from nantong_credit.case_evidence import EvidenceFilesField
 
 from . import followup
 from .models import Objection
-from .services import FINAL_STATEMENT_MAX, MAX_EVIDENCE, NOTE_MAX, REPLY_MAX, STATEMENT_MAX, PaperApplicant
+from .paper import PaperApplicant
+from .services import FINAL_STATEMENT_MAX, MAX_EVIDENCE, NOTE_MAX, REPLY_MAX, STATEMENT_MAX
 
 
 class RecordChoiceField(forms.ModelMultipleChoiceField):

@@ -1,5 +1,5 @@
-"""Objections received on paper (Art. 13 书面申请): the applicant's identity document and the
-subject named on the application.
+"""Objections received on paper (Art. 13 书面申请): who applied, with the identity document the
+clerk saw; the day of receipt; the subject named on the application.
 
 A document number is personal information and is kept the way SPEC §2 keeps ID numbers:
 masked for display, encrypted at rest, and found by a keyed hash; the number as typed lives only
@@ -8,8 +8,10 @@ and hashed in the same family as subjects' and accounts' numbers, so that "the a
 subject itself" can be checked without decrypting anything.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -25,13 +27,31 @@ from collection.identifiers import (
 )
 from collection.models import Subject
 from collection.personal_data import encrypt_identifier, identifier_hash
+from nantong_credit.workdays import SHANGHAI
 
+from .errors import ObjectionError, clean_text
 from .models import Objection
 
 IdKind = Objection.IdKind
 RIC_FAMILY = identifier_family(SubjectKind.NATURAL_PERSON)
+# A written application is recorded when it arrives; one dated further back is a typing error or
+# a backlog the center's head must deal with, not something to record quietly.
+PAPER_RECEIPT_MAX_AGE_DAYS = 30
+NAME_MAX, PHONE_MAX, ADDRESS_MAX = 100, 30, 200
 # Passports and travel permits: letters and digits, 8 to 11 in practice; a little room either way.
 DOCUMENT_MIN, DOCUMENT_MAX = 5, 20
+
+
+@dataclass(frozen=True)
+class PaperApplicant:
+    """Who brought or sent a written application, as the clerk read it from the documents."""
+
+    name: str
+    role: str  # Objection.ApplicantRole
+    id_kind: str  # Objection.IdKind
+    id_number: str = field(repr=False)
+    phone: str
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,3 +102,43 @@ def find_subject(raw: str) -> Subject:
     if subject is None:
         raise IdentifierError(_("平台中没有该统一社会信用代码或公民身份号码的信息主体，请核对书面申请上的号码"))
     return subject
+
+
+def receipt_moment(received_on: dt.date, now: dt.datetime, channel: str) -> dt.datetime:
+    """When the center received the application: now if today, else the start of that day
+    (only the day counts for the deadline)."""
+    today = timezone.localdate(now)
+    if received_on > today:
+        raise ObjectionError(_("收件日期%(day)s晚于今天，请核对") % {"day": f"{received_on:%Y-%m-%d}"},
+                             field="received_on")
+    if received_on < today - dt.timedelta(days=PAPER_RECEIPT_MAX_AGE_DAYS):
+        where = _("（邮寄的，填写信件送达中心的日期）") if channel == Objection.Channel.POST else ""
+        raise ObjectionError(
+            _("收件日期%(day)s距今已超过%(n)d天，请核对收件日期%(where)s；确属积压的申请，请报中心负责人处理")
+            % {"day": f"{received_on:%Y-%m-%d}", "n": PAPER_RECEIPT_MAX_AGE_DAYS, "where": where},
+            field="received_on",
+        )
+    if received_on == today:
+        return now
+    return dt.datetime.combine(received_on, dt.time(0), tzinfo=SHANGHAI)
+
+
+@sensitive_variables("applicant")
+def applicant_fields(applicant: PaperApplicant, subject: Subject) -> dict:
+    """The case's applicant_* fields: the name, role and contact checked, the document number
+    checked and kept only masked, encrypted and hashed."""
+    name = clean_text(applicant.name, NAME_MAX, field="applicant_name", missing=_("请填写申请人姓名"))
+    if applicant.role not in Objection.ApplicantRole.values:
+        raise ObjectionError(_("请选择申请人身份"), field="applicant_role")
+    try:
+        document = identity_document(applicant.id_kind, applicant.id_number)
+    except IdentifierError as exc:
+        raise ObjectionError(exc.message, field="id_number") from None
+    if (applicant.role == Objection.ApplicantRole.SELF and subject.is_natural_person
+            and not is_subject_itself(document, subject)):
+        raise ObjectionError(_("申请人为信息主体本人的，其居民身份证号码应与信息主体的公民身份号码一致；"
+                               "代他人提出的，请选择“委托代理人”并上传授权委托书"), field="id_number")
+    phone = clean_text(applicant.phone, PHONE_MAX, field="applicant_phone", missing=_("请填写联系电话，以便中心联系申请人"))
+    address = clean_text(applicant.address, ADDRESS_MAX, field="applicant_address", required=False)
+    return {"applicant_name": name, "applicant_role": applicant.role, "applicant_phone": phone,
+            "applicant_address": address, **document.case_fields()}

@@ -7,7 +7,6 @@ allowed, the service does its part (records corrected, marked, suspended; annota
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,13 +16,14 @@ from django.views.decorators.debug import sensitive_variables
 from audit.services import record_event
 from collection.bindings import acts_for
 from collection.corrections import CorrectionError, NothingToCorrect, correct_record
-from collection.identifiers import IdentifierError
 from collection.models import Annotation, CreditRecord, RecordStatus, Subject
 from collection.uploads import CheckedUpload
 from nantong_credit.case_evidence import store_evidence
 from nantong_credit.follow_up import new_number
 
 from . import followup, notices, paper, workflow
+from .errors import ObjectionError
+from .errors import clean_text as _text  # the name every service here knows it by
 from .models import Objection, ObjectionEvidence, ObjectionRecord
 from .workflow import Party
 
@@ -39,20 +39,8 @@ REPLY_MAX = 5000
 NOTE_MAX = 1000
 MAX_EVIDENCE = 10
 NUMBER_PREFIX = "YY"  # 异议
-# A written application is recorded when it arrives; one dated further back is a typing error or
-# a backlog the center's head must deal with, not something to record quietly.
-PAPER_RECEIPT_MAX_AGE_DAYS = 30
 # The mark says it all; every page words it itself (and a dishonesty record stays published).
 UNDER_OBJECTION_TEXT = ""
-
-
-class ObjectionError(Exception):
-    """A step that cannot be taken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class CorrectionsRefused(ObjectionError):
@@ -64,18 +52,6 @@ class CorrectionsRefused(ObjectionError):
 
 
 # --- Filing -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaperApplicant:
-    """Who brought or sent a written application, as the clerk read it from the documents."""
-
-    name: str
-    role: str  # Objection.ApplicantRole
-    id_kind: str  # Objection.IdKind
-    id_number: str = field(repr=False)
-    phone: str
-    address: str = ""
 
 
 def file_objection(
@@ -94,7 +70,7 @@ def file_objection(
 
 @sensitive_variables("applicant")
 def record_paper_objection(
-    *, clerk, subject: Subject, records: list[CreditRecord], statement: str, applicant: PaperApplicant,
+    *, clerk, subject: Subject, records: list[CreditRecord], statement: str, applicant: paper.PaperApplicant,
     channel: str, received_on: dt.date | None, application: CheckedUpload | None, authorization: CheckedUpload | None,
     evidence: list[CheckedUpload],
 ) -> tuple[Objection, str]:
@@ -107,9 +83,9 @@ def record_paper_objection(
     if received_on is None:
         raise ObjectionError(_("请填写收件日期"), field="received_on")
     now = timezone.now()
-    received_at = _receipt_moment(received_on, now, channel)
+    received_at = paper.receipt_moment(received_on, now, channel)
     statement = _text(statement, STATEMENT_MAX, field="statement", missing=_("请按书面申请写明异议内容及理由"))
-    identity = _paper_applicant(applicant, subject)
+    identity = paper.applicant_fields(applicant, subject)
     if application is None:
         raise ObjectionError(_("请上传书面异议申请的扫描件（第十三条：书面申请）"), field="application")
     if applicant.role == Objection.ApplicantRole.AGENT and authorization is None:
@@ -127,46 +103,6 @@ def record_paper_objection(
                  now=now, case=case, files=files, note=note, after={
                      key: str(case[key]) for key in ("channel", "received_on", "applicant_name", "applicant_role",
                                                      "applicant_id_kind", "applicant_id_masked")})
-
-
-def _receipt_moment(received_on: dt.date, now: dt.datetime, channel: str) -> dt.datetime:
-    """When the center received the application: now if today, else the start of that day
-    (only the day counts for the deadline)."""
-    today = timezone.localdate(now)
-    if received_on > today:
-        raise ObjectionError(_("收件日期%(day)s晚于今天，请核对") % {"day": f"{received_on:%Y-%m-%d}"},
-                             field="received_on")
-    if received_on < today - dt.timedelta(days=PAPER_RECEIPT_MAX_AGE_DAYS):
-        where = _("（邮寄的，填写信件送达中心的日期）") if channel == Objection.Channel.POST else ""
-        raise ObjectionError(
-            _("收件日期%(day)s距今已超过%(n)d天，请核对收件日期%(where)s；确属积压的申请，请报中心负责人处理")
-            % {"day": f"{received_on:%Y-%m-%d}", "n": PAPER_RECEIPT_MAX_AGE_DAYS, "where": where},
-            field="received_on",
-        )
-    if received_on == today:
-        return now
-    return dt.datetime.combine(received_on, dt.time(0), tzinfo=workflow.SHANGHAI)
-
-
-@sensitive_variables("applicant")
-def _paper_applicant(applicant: PaperApplicant, subject: Subject) -> dict:
-    """The case's applicant_* fields: the name, role and contact checked, the document number
-    checked and kept only masked, encrypted and hashed."""
-    name = _text(applicant.name, 100, field="applicant_name", missing=_("请填写申请人姓名"))
-    if applicant.role not in Objection.ApplicantRole.values:
-        raise ObjectionError(_("请选择申请人身份"), field="applicant_role")
-    try:
-        document = paper.identity_document(applicant.id_kind, applicant.id_number)
-    except IdentifierError as exc:
-        raise ObjectionError(exc.message, field="id_number") from None
-    if (applicant.role == Objection.ApplicantRole.SELF and subject.is_natural_person
-            and not paper.is_subject_itself(document, subject)):
-        raise ObjectionError(_("申请人为信息主体本人的，其居民身份证号码应与信息主体的公民身份号码一致；"
-                               "代他人提出的，请选择“委托代理人”并上传授权委托书"), field="id_number")
-    phone = _text(applicant.phone, 30, field="applicant_phone", missing=_("请填写联系电话，以便中心联系申请人"))
-    address = _text(applicant.address, 200, field="applicant_address", required=False)
-    return {"applicant_name": name, "applicant_role": applicant.role, "applicant_phone": phone,
-            "applicant_address": address, **document.case_fields()}
 
 
 def _check_evidence(evidence: list[CheckedUpload]) -> None:
@@ -593,12 +529,3 @@ def _apply_corrections(case: Objection, corrections: dict[int, dict], *, actor, 
     if not applied:
         raise ObjectionError(_("更正后的内容与现有记录相同：请至少修改一条记录中有误的数据项"))
     return applied
-
-
-def _text(value: str, limit: int, *, field: str, missing: str = "", required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ObjectionError(missing, field=field)
-    if len(text) > limit:
-        raise ObjectionError(_("最多%(n)d个字，现有%(m)d个字") % {"n": limit, "m": len(text)}, field=field)
-    return text

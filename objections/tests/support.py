@@ -13,6 +13,7 @@ from collection.tests.account_support import image_bytes, pdf_bytes
 from collection.tests.factories import make_ric
 from collection.uploads import check_upload
 from objections import services
+from objections.paper import PaperApplicant
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Nt-registr-2026!"
@@ -84,10 +85,10 @@ ZHOU_ID = make_ric("32060219780505231")
 PHONE = "13962800123"
 
 
-def paper_applicant(**overrides) -> services.PaperApplicant:
+def paper_applicant(**overrides) -> PaperApplicant:
     values = {"name": "周明华", "role": "agent", "id_kind": "resident_id", "id_number": ZHOU_ID, "phone": PHONE,
               "address": "南通市崇川区工农路1号"}
-    return services.PaperApplicant(**{**values, **overrides})
+    return PaperApplicant(**{**values, **overrides})
 
 
 def record_paper_case(clerk, subject, records, *, channel: str = "counter", received_on=None, applicant=None,
