@@ -13,7 +13,7 @@ from nantong_credit.case_evidence import EvidenceFilesField
 
 from . import followup
 from .models import Objection
-from .paper import PaperApplicant
+from .paper import Letter, PaperApplicant
 from .services import FINAL_STATEMENT_MAX, MAX_EVIDENCE, NOTE_MAX, REPLY_MAX, STATEMENT_MAX
 
 
@@ -110,6 +110,42 @@ class PaperObjectionForm(forms.Form):
         return {"records": list(data["records"]), "statement": data["statement"], "applicant": applicant,
                 "channel": data["channel"], "received_on": data["received_on"], "application": data["application"],
                 "authorization": data["authorization"], "evidence": data["evidence"]}
+
+
+class LetterForm(forms.Form):
+    """A paper applicant's letter for a step of its case, as the clerk records it (the accept
+    form; the others add what the letter says). Each step's form has its own prefix."""
+
+    channel = forms.ChoiceField(
+        label=_("收件方式"), widget=forms.RadioSelect, initial=Objection.Channel.COUNTER,
+        choices=[(Objection.Channel.COUNTER, _("窗口递交")), (Objection.Channel.POST, _("邮寄"))],
+    )
+    received_on = forms.DateField(
+        label=_("收件日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("窗口递交的为递交当日；邮寄的为信件送达中心的日期。"),
+    )
+    letter = EvidenceField(
+        label=_("书面意见扫描件"), help_text=_("申请人签字（单位加盖公章）的书面意见。") + SCAN_HELP,
+        error_messages={"required": _("请上传申请人书面意见的扫描件（须申请人签字，单位加盖公章）")},
+    )
+
+    def letter_argument(self) -> Letter:
+        data = self.cleaned_data
+        return Letter(channel=data["channel"], received_on=data["received_on"], scan=data["letter"])
+
+
+class KeepLetterForm(LetterForm):
+    statement = forms.CharField(
+        label=_("异议声明"), max_length=FINAL_STATEMENT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("按申请人书面意见摘录其异议及理由，将在该记录披露和使用时一并标明（第十四条第二款第（二）项），"
+                    "最多%(n)d个字。") % {"n": FINAL_STATEMENT_MAX},
+        error_messages={"required": _("请填写异议及理由，该声明将随记录一并披露")},
+    )
+
+
+class WithdrawLetterForm(LetterForm):
+    reason = forms.CharField(label=_("撤回原因"), max_length=NOTE_MAX, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}), help_text=_("选填，按书面申请摘录"))
 
 
 class NoteForm(forms.Form):

@@ -139,6 +139,8 @@ class ObjectionEvidence(models.Model):
         APPLICATION = "application", _("书面异议申请")
         AUTHORIZATION = "authorization", _("授权委托书")
         EVIDENCE = "evidence", _("证明材料")
+        # A paper applicant's later step (仍持异议, 接受核查结果, 撤回), brought or posted.
+        LETTER = "letter", _("申请人书面意见")
 
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="evidence_files")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

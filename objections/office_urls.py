@@ -1,6 +1,7 @@
 """The back office of objections, mounted at /office/objections/: the center's queue and
 dashboard, the providers' queue of referred cases, the case page with its actions, and the
-intake of written applications received on paper with their receipts."""
+intake of written applications received on paper with their receipts, and the paper
+applicants' later letters."""
 
 from django.urls import path
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("paper/", paper_views.intake, name="paper_new"),
     path("<int:pk>/receipt/", paper_views.receipt, name="receipt"),
     path("<int:pk>/reissue-code/", paper_views.reissue_code, name="reissue_code"),
+    path("<int:pk>/in-writing/<slug:action>/", paper_views.record_letter, name="record_letter"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/refer/", views.refer, name="refer"),
     path("<int:pk>/reject/", views.reject, name="reject"),

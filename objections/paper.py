@@ -1,5 +1,6 @@
 """Objections received on paper (Art. 13 书面申请): who applied, with the identity document the
-clerk saw; the day of receipt; the subject named on the application.
+clerk saw; the day of receipt; the subject named on the application; and the applicant's later
+letters (仍持异议, 接受核查结果, 撤回), which a clerk records as the applicant's own steps.
 
 A document number is personal information and is kept the way SPEC §2 keeps ID numbers:
 masked for display, encrypted at rest, and found by a keyed hash; the number as typed lives only
@@ -27,12 +28,14 @@ from collection.identifiers import (
 )
 from collection.models import Subject
 from collection.personal_data import encrypt_identifier, identifier_hash
-from nantong_credit.workdays import SHANGHAI
+from collection.uploads import CheckedUpload
+from nantong_credit.workdays import SHANGHAI, as_local_date
 
 from .errors import ObjectionError, clean_text
 from .models import Objection
 
 IdKind = Objection.IdKind
+PAPER_CHANNELS = (Objection.Channel.COUNTER, Objection.Channel.POST)
 RIC_FAMILY = identifier_family(SubjectKind.NATURAL_PERSON)
 # A written application is recorded when it arrives; one dated further back is a typing error or
 # a backlog the center's head must deal with, not something to record quietly.
@@ -108,6 +111,14 @@ def receipt_moment(received_on: dt.date, now: dt.datetime, channel: str) -> dt.d
     """When the center received the application: now if today, else the start of that day
     (only the day counts for the deadline)."""
     today = timezone.localdate(now)
+    check_receipt_day(received_on, today, channel)
+    if received_on == today:
+        return now
+    return dt.datetime.combine(received_on, dt.time(0), tzinfo=SHANGHAI)
+
+
+def check_receipt_day(received_on: dt.date, today: dt.date, channel: str) -> None:
+    """A day of receipt is today or at most `PAPER_RECEIPT_MAX_AGE_DAYS` back."""
     if received_on > today:
         raise ObjectionError(_("收件日期%(day)s晚于今天，请核对") % {"day": f"{received_on:%Y-%m-%d}"},
                              field="received_on")
@@ -118,9 +129,6 @@ def receipt_moment(received_on: dt.date, now: dt.datetime, channel: str) -> dt.d
             % {"day": f"{received_on:%Y-%m-%d}", "n": PAPER_RECEIPT_MAX_AGE_DAYS, "where": where},
             field="received_on",
         )
-    if received_on == today:
-        return now
-    return dt.datetime.combine(received_on, dt.time(0), tzinfo=SHANGHAI)
 
 
 @sensitive_variables("applicant")
@@ -142,3 +150,53 @@ def applicant_fields(applicant: PaperApplicant, subject: Subject) -> dict:
     address = clean_text(applicant.address, ADDRESS_MAX, field="applicant_address", required=False)
     return {"applicant_name": name, "applicant_role": applicant.role, "applicant_phone": phone,
             "applicant_address": address, **document.case_fields()}
+
+
+# --- The applicant's later letters ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What a paper applicant brought or posted for a step of its case (仍持异议, 接受核查结果,
+    撤回), as the clerk records it: how and on which day it arrived, and its scan."""
+
+    channel: str
+    received_on: dt.date | None
+    scan: CheckedUpload | None
+
+
+def check_letter(letter: Letter, today: dt.date) -> None:
+    """What a letter must have before its step is taken, each missing part named."""
+    if letter.channel not in PAPER_CHANNELS:
+        raise ObjectionError(_("请选择收件方式（窗口递交或邮寄）"), field="channel")
+    if letter.received_on is None:
+        raise ObjectionError(_("请填写收件日期"), field="received_on")
+    check_receipt_day(letter.received_on, today, letter.channel)
+    if letter.scan is None:
+        raise ObjectionError(_("请上传申请人书面意见的扫描件（须申请人签字，单位加盖公章）"), field="letter")
+
+
+def check_letter_arrival(letter: Letter, case: Objection) -> None:
+    """A reply to the provider's answer cannot have arrived before the answer, nor a
+    withdrawal before the application (a typing error in the date)."""
+    if case.status == Objection.Status.ANSWERED and case.answered_at is not None:
+        since, event = as_local_date(case.answered_at), _("提供单位答复之日")
+    else:
+        since, event = as_local_date(case.received_at), _("异议申请的收件日期")
+    if letter.received_on < since:
+        raise ObjectionError(_("收件日期%(day)s早于%(event)s（%(since)s），请核对")
+                             % {"day": f"{letter.received_on:%Y-%m-%d}", "event": event, "since": f"{since:%Y-%m-%d}"},
+                             field="received_on")
+
+
+def letter_label(case: Objection, letter: Letter, clerk) -> str:
+    """How the timeline names a step taken by letter: the applicant's side, and the clerk."""
+    return _("%(subject)s（书面提出：%(channel)s，收件日期%(day)s；经办：%(clerk)s）") % {
+        "subject": case.subject.name, "channel": Objection.Channel(letter.channel).label,
+        "day": f"{letter.received_on:%Y-%m-%d}", "clerk": clerk.real_name or clerk.username}
+
+
+def letter_facts(letter: Letter) -> dict:
+    """The letter as the audit event keeps it."""
+    return {"channel": letter.channel, "received_on": f"{letter.received_on:%Y-%m-%d}",
+            "letter": {"name": letter.scan.original_name, "sha256": letter.scan.sha256}}

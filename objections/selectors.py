@@ -197,7 +197,9 @@ class Receipt:
 
 
 def receipt(objection: Objection, now: dt.datetime | None = None) -> Receipt:
-    counts = Counter(objection.evidence_files.values_list("kind", flat=True))
+    # What came with the application; the applicant's later letters are on the case page.
+    counts = Counter(objection.evidence_files.exclude(kind=ObjectionEvidence.Kind.LETTER)
+                     .values_list("kind", flat=True))
     files = [(label, counts[kind]) for kind, label in ObjectionEvidence.Kind.choices if counts[kind]]
     center, *provider = deadlines(objection, now)
     return Receipt(objection, case_records(objection), center, provider[0] if provider else None, files,

@@ -7,6 +7,9 @@ allowed, the service does its part (records corrected, marked, suspended; annota
 """
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,12 +28,13 @@ from . import followup, notices, paper, workflow
 from .errors import ObjectionError
 from .errors import clean_text as _text  # the name every service here knows it by
 from .models import Objection, ObjectionEvidence, ObjectionRecord
+from .paper import PAPER_CHANNELS
+from .permissions import REVIEW
 from .workflow import Party
 
 Status = Objection.Status
 Kind = Annotation.Kind
 EvidenceKind = ObjectionEvidence.Kind
-PAPER_CHANNELS = (Objection.Channel.COUNTER, Objection.Channel.POST)
 
 STATEMENT_MAX = 5000
 # Shown with the record wherever it is disclosed: long enough for reasons, short enough to read.
@@ -120,29 +124,38 @@ def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, 
     mark the records, put the step on the timeline with its audit event and tell the parties.
     All or nothing: the files of a refused filing are removed with its rows."""
     stored: list[ObjectionEvidence] = []
+    with _files_go_with_their_rows(stored), transaction.atomic():
+        locked = _lock_records(subject, records)
+        provider = _single_provider(locked)
+        _refuse_open_cases(locked)
+        code = followup.new_code()
+        objection = _create_case(subject=subject, provider=provider, code=code, now=now, fields=case)
+        ObjectionRecord.objects.bulk_create([ObjectionRecord(objection=objection, record=r) for r in locked])
+        for kind, checked in files:
+            stored.append(_store(objection, actor, kind, checked))
+        _mark_under_objection(locked)
+        workflow.finish(objection, action, actor=actor, party=party, note=note, at=now, after={
+            "records": [r.pk for r in locked], "provider": provider.code,
+            "evidence": [{"name": e.original_name, "sha256": e.sha256, "kind": e.kind} for e in stored],
+            **(after or {}),
+        })
+        notices.filed(objection)
+    return objection, code
+
+
+@contextmanager
+def _files_go_with_their_rows(stored: list[ObjectionEvidence]) -> Iterator[None]:
+    """Around a transaction that stores files: if it fails, the rows go with it, so must their files."""
     try:
-        with transaction.atomic():
-            locked = _lock_records(subject, records)
-            provider = _single_provider(locked)
-            _refuse_open_cases(locked)
-            code = followup.new_code()
-            objection = _create_case(subject=subject, provider=provider, code=code, now=now, fields=case)
-            ObjectionRecord.objects.bulk_create([ObjectionRecord(objection=objection, record=r) for r in locked])
-            for kind, checked in files:
-                row = ObjectionEvidence(objection=objection, uploaded_by=actor, kind=kind)
-                stored.append(store_evidence(row, checked))
-            _mark_under_objection(locked)
-            workflow.finish(objection, action, actor=actor, party=party, note=note, at=now, after={
-                "records": [r.pk for r in locked], "provider": provider.code,
-                "evidence": [{"name": e.original_name, "sha256": e.sha256, "kind": e.kind} for e in stored],
-                **(after or {}),
-            })
-            notices.filed(objection)
+        yield
     except Exception:
-        for row in stored:  # the rows go with the transaction; so must their files
+        for row in stored:
             row.file.delete(save=False)
         raise
-    return objection, code
+
+
+def _store(objection: Objection, actor, kind: str, checked: CheckedUpload) -> ObjectionEvidence:
+    return store_evidence(ObjectionEvidence(objection=objection, uploaded_by=actor, kind=kind), checked)
 
 
 def _lock_records(subject: Subject, records: list[CreditRecord]) -> list[CreditRecord]:
@@ -331,56 +344,85 @@ def _close_answer(case: Objection, actor, now: dt.datetime) -> list[int]:
 
 
 # --- The applicant ----------------------------------------------------------------------------------
+#
+# Each step is taken online by an account acting for the subject, or — for a case received on
+# paper, whose applicant may have no account — by a center clerk from the applicant's letter
+# (`letter`, its scan stored with the case). The same function either way, so the same check,
+# change, timeline entry and notices; the audit event's actor is whoever acted.
 
 
-def keep_objection(*, objection: Objection, actor, statement: str) -> Objection:
+def keep_objection(*, objection: Objection, actor, statement: str, letter: paper.Letter | None = None) -> Objection:
     """After a (二) answer the applicant still disagrees: its objection and reasons are shown
     with each record wherever it is disclosed (an `objector_statement` annotation)."""
     statement = _text(statement, FINAL_STATEMENT_MAX, field="statement",
                       missing=_("请填写异议及理由，该声明将随记录一并披露"))
-    with transaction.atomic():
-        case = workflow.begin(objection.pk, "keep_objection")
-        _require_applicant_side(case, actor)
+    with _applicant_step(objection, "keep_objection", actor, letter) as (case, finish):
         now = timezone.now()
         Annotation.objects.bulk_create([
             Annotation(record=record, kind=Kind.OBJECTOR_STATEMENT, text=statement) for record in _live_records(case)
         ])
-        workflow.finish(case, "keep_objection", actor=actor, party=Party.APPLICANT, note=statement, at=now, fields={
+        finish(note=statement, at=now, fields={
             "applicant_keeps_objection": True, "applicant_final_statement": statement, "closed_at": now,
         })
         notices.kept(case)
     return case
 
 
-def accept_answer(*, objection: Objection, actor) -> Objection:
-    with transaction.atomic():
-        case = workflow.begin(objection.pk, "accept_answer")
-        _require_applicant_side(case, actor)
+def accept_answer(*, objection: Objection, actor, letter: paper.Letter | None = None) -> Objection:
+    with _applicant_step(objection, "accept_answer", actor, letter) as (case, finish):
         now = timezone.now()
-        workflow.finish(case, "accept_answer", actor=actor, party=Party.APPLICANT, at=now, fields={"closed_at": now})
+        finish(at=now, fields={"closed_at": now})
         notices.accepted(case)
     return case
 
 
-def withdraw_objection(*, objection: Objection, actor, reason: str = "") -> Objection:
+def withdraw_objection(*, objection: Objection, actor, reason: str = "", letter: paper.Letter | None = None
+                       ) -> Objection:
     reason = _text(reason, NOTE_MAX, field="reason", required=False)
-    with transaction.atomic():
-        case = workflow.begin(objection.pk, "withdraw")
-        _require_applicant_side(case, actor)
+    with _applicant_step(objection, "withdraw", actor, letter) as (case, finish):
         was_referred = case.status == Status.REFERRED
         now = timezone.now()
         _end_marks(case, now)
         reinstated = _reinstate(case, actor=actor, now=now)
-        workflow.finish(case, "withdraw", actor=actor, party=Party.APPLICANT, note=reason, at=now,
-                        fields={"closed_at": now})
+        finish(note=reason, at=now, fields={"closed_at": now})
         _log_reinstated(case, reinstated, now)
         notices.withdrawn(case, was_referred=was_referred, reinstated=bool(reinstated))
     return case
 
 
+@contextmanager
+def _applicant_step(objection: Objection, action: str, actor, letter: paper.Letter | None
+                    ) -> Iterator[tuple[Objection, Callable]]:
+    """The locked case, once `actor` may take `action` for the applicant, and the `finish` that
+    puts the step on the timeline under the applicant's name. In one transaction; a stored
+    letter goes if the step fails."""
+    if letter is not None:
+        paper.check_letter(letter, timezone.localdate())
+    stored: list[ObjectionEvidence] = []
+    with _files_go_with_their_rows(stored), transaction.atomic():
+        case = workflow.begin(objection.pk, action)
+        finish = partial(workflow.finish, case, action, actor=actor, party=Party.APPLICANT)
+        if letter is None:
+            _require_applicant_side(case, actor)
+        else:
+            _require_paper_clerk(case, actor)
+            paper.check_letter_arrival(letter, case)
+            stored.append(_store(case, actor, EvidenceKind.LETTER, letter.scan))
+            finish = partial(finish, actor_label=paper.letter_label(case, letter, actor),
+                             after={"in_writing": paper.letter_facts(letter)})
+        yield case, finish
+
+
 def _require_applicant_side(case: Objection, actor) -> None:
     if not acts_for(actor, case.subject):
         raise ObjectionError(_("您的账号未绑定该信息主体，不能办理该案件"))
+
+
+def _require_paper_clerk(case: Objection, actor) -> None:
+    if not case.is_paper:
+        raise ObjectionError(_("网上提交的异议由申请人登录后自行办理，中心不代为登记书面意见"))
+    if not actor.has_perm(REVIEW):
+        raise ObjectionError(_("只有市公共信用信息中心的工作人员可以登记申请人的书面意见"))
 
 
 # --- The deadline sweep -----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ which every service moves a case.
                └─withdraw (from submitted or referred)─────────────────────────────► withdrawn
 
 A written application received at the counter or by post enters by `file_on_paper` (a clerk
-records it) instead of `file`. Some steps keep the status: the reminders before a deadline, the
+records it) instead of `file`; the applicant's own later steps (`APPLICANT_STEPS`) are then
+taken the same way by a clerk from the applicant's letter. Some steps keep the status: the reminders before a deadline, the
 provider's missed deadline (its records are withheld from every query, Art. 14 last sentence), a
 deadline moved when a year's holidays become known and a paper applicant's new follow-up code.
 They are in the same table so that the same check applies.
@@ -116,6 +117,9 @@ STEPS: dict[str, Step] = {
     "reissue_code": Step(gettext_lazy("重新生成查询码"), (*OPEN, *FINISHED)),
 }
 
+# Taken by the applicant's side: online by an account acting for the subject, or from a paper
+# applicant's letter recorded by a center clerk.
+APPLICANT_STEPS = ("keep_objection", "accept_answer", "withdraw")
 
 LABEL_MAX = ObjectionStep._meta.get_field("actor_label").max_length
 
@@ -131,6 +135,11 @@ class TransitionNotAllowed(Exception):
 def step_label(action: str) -> str:
     step = STEPS.get(action)
     return str(step.label) if step else action
+
+
+def allows(objection: Objection, action: str) -> bool:
+    """Whether the case's status lets `action` start (for pages: `begin` decides under lock)."""
+    return objection.status in STEPS[action].sources
 
 
 def _locked(objection_pk: int):
@@ -172,10 +181,11 @@ def _locked_many(objection_pks: list[int]):
 
 def finish(
     objection: Objection, action: str, *, actor, party: str, note: str = "", fields: dict | None = None,
-    after: dict | None = None, at: dt.datetime | None = None,
+    after: dict | None = None, at: dt.datetime | None = None, actor_label: str = "",
 ) -> ObjectionStep:
     """Apply the step to the locked case: status, outcome and `fields`; the timeline entry; the
-    audit event. In the caller's transaction, after `begin`."""
+    audit event. In the caller's transaction, after `begin`. The timeline names the `party`
+    and the person, unless `actor_label` says who took the step (a letter a clerk recorded)."""
     step = STEPS[action]
     changed = dict(fields or {})
     if step.target:
@@ -190,7 +200,8 @@ def finish(
         objection.save(update_fields=[*differing, "updated_at"])
     user = actor if getattr(actor, "is_authenticated", False) else None
     entry = ObjectionStep.objects.create(
-        objection=objection, action=action, actor=user, actor_label=party_label(objection, party, user)[:LABEL_MAX],
+        objection=objection, action=action, actor=user,
+        actor_label=(actor_label or party_label(objection, party, user))[:LABEL_MAX],
         note=note, occurred_at=at or timezone.now(),
     )
     record_event(
