@@ -1,5 +1,6 @@
 """A center clerk records a written objection that came by post, prints the A4 回执, and the
-applicant follows the case with the printed number and code without an account (Art. 13-14).
+applicant follows the case with the printed number and code without an account (Art. 13-14);
+later the clerk records the applicant's letter that it still disagrees with the answer.
 Drives Debian's Chromium against the live server; the receipt is printed to PDF and read back."""
 
 import datetime as dt
@@ -14,13 +15,14 @@ from playwright.sync_api import expect
 from collection.identifiers import mask_identifier
 from collection.tests.account_support import pdf_bytes
 from collection.tests.factories import wrong_check
-from objections import workflow
+from objections import services, workflow
 from objections.models import Objection
 
-from .support import PHONE, ZHOU_ID
+from .support import PHONE, ZHOU_ID, record_paper_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 STATEMENT = "该处罚决定已被行政复议撤销（通政复决〔2026〕45号），平台仍显示为有效，特书面提出异议。"
+KEPT = "行政复议决定书已撤销该处罚，申请人对核查结果仍有异议。"
 
 
 def scan(tmp_path, name: str) -> str:
@@ -123,3 +125,44 @@ def test_a_clerk_records_a_letter_and_prints_the_receipt(page, live_server, logi
     screenshot(page, "paper-follow-up")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "paper-follow-up")
+
+
+def test_a_clerk_records_that_a_paper_applicant_keeps_its_objection(page, live_server, login_in_browser, clerk,
+                                                                     scjgj_staff, company, penalty, tmp_path,
+                                                                     screenshot):
+    """The provider found its record correct; the applicant, who has no account, writes that it
+    still disagrees. The clerk records the letter; the date of receipt is left as pre-filled."""
+    case, _code = record_paper_case(clerk, company, [penalty])
+    services.refer_objection(objection=case, actor=clerk)
+    services.answer_confirmed(objection=case, actor=scjgj_staff, reply="经核实，该处罚决定未被撤销，信息无误。")
+    login_in_browser(page, clerk)
+    page.goto(f"{live_server.url}{reverse('objection_office:detail', args=[case.pk])}")
+    expect(page.get_by_role("heading", name="登记申请人的书面意见")).to_be_visible()
+    screenshot(page, "paper-letter")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "paper-letter")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    keep = page.locator("#letter-keep_objection")
+    keep.get_by_label("邮寄").check()
+    keep.get_by_label("异议声明").fill(KEPT)
+    keep.get_by_role("button", name="登记：仍持异议").click()
+    keep = page.locator("#letter-keep_objection")
+    expect(keep.get_by_text("请上传申请人书面意见的扫描件")).to_be_visible()
+    expect(keep.get_by_label("异议声明")).to_have_value(KEPT)  # nothing typed is lost
+    assert Objection.objects.get().status == "answered"
+
+    keep.get_by_label("邮寄").check()
+    keep.get_by_label("书面意见扫描件").set_input_files(scan(tmp_path, "仍持异议的书面意见.pdf"))
+    keep.get_by_role("button", name="登记：仍持异议").click()
+    expect(page.get_by_text("已登记申请人的书面意见：仍持异议")).to_be_visible()
+    expect(page.get_by_role("heading", name="登记申请人的书面意见")).to_have_count(0)
+    today = timezone.localdate().isoformat()
+    expect(page.locator("#timeline-heading + ol")).to_contain_text(
+        f"南通海运建设工程有限公司（书面提出：邮寄，收件日期{today}；经办：顾晓雯）")
+    expect(page.locator("#evidence-heading + ul")).to_contain_text("仍持异议的书面意见.pdf")
+    case.refresh_from_db()
+    assert (case.status, case.applicant_final_statement) == ("closed", KEPT)
+    screenshot(page, "paper-letter-kept")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "paper-letter-kept")
