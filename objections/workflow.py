@@ -10,10 +10,10 @@ which every service moves a case.
 
 A written application received at the counter or by post enters by `file_on_paper` (a clerk
 records it) instead of `file`; the applicant's own later steps (`APPLICANT_STEPS`) are then
-taken the same way by a clerk from the applicant's letter. Some steps keep the status: the reminders before a deadline, the
-provider's missed deadline (its records are withheld from every query, Art. 14 last sentence), a
-deadline moved when a year's holidays become known and a paper applicant's new follow-up code.
-They are in the same table so that the same check applies.
+the same steps, which a clerk takes from the applicant's letter. Some steps keep the status: the
+reminders before a deadline, the provider's missed deadline (its records are withheld from
+every query, Art. 14 last sentence), a deadline moved when a year's holidays become known and a
+paper applicant's new follow-up code. They are in the same table so that the same check applies.
 
 `begin(pk, step)` locks the case row until the caller's transaction ends and refuses a step its
 current status does not allow; `finish(...)` moves the case on, puts the step on the case's
