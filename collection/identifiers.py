@@ -282,3 +282,11 @@ def mask_identifier(value: str, kind: str = SubjectKind.NATURAL_PERSON) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_document_number(value: str) -> str:
+    """A passport's or travel permit's number as staff may see it. These are 8 to 11 characters,
+    so `mask_identifier`'s four-and-four would give nearly all of it away: keep two and two."""
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]

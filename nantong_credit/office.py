@@ -63,8 +63,10 @@ def _clerk_cards(user) -> list[Card]:
     return [
         Card("主体绑定审核", "核对营业执照和授权委托书，审核单位经办人的绑定申请；核验注册用户实名身份。", "person-vcard",
              [("绑定审核", reverse("collection_office:bindings")), ("实名核验", reverse("collection_office:identities"))]),
-        Card("异议核查", "信息主体提出的异议：5个工作日内核查，平台差错立即更正，属提供单位的转办（第十三、十四条）。", "exclamation-diamond",
-             [("异议核查", reverse("objection_office:queue")), ("异议统计", reverse("objection_office:dashboard"))]),
+        Card("异议核查", "信息主体提出的异议：5个工作日内核查，平台差错立即更正，属提供单位的转办；窗口递交或邮寄的书面申请由中心登记"
+             "（第十三、十四条）。", "exclamation-diamond",
+             [("异议核查", reverse("objection_office:queue")), ("登记书面异议", reverse("objection_office:paper_new")),
+              ("异议统计", reverse("objection_office:dashboard"))]),
         Card("信用修复督办", "各单位办理信用修复申请的情况、逾期督办和统计看板（第十六、十七条）。", "arrow-repeat",
              [("全部申请", reverse("repair_office:queue")), ("统计看板", reverse("repair_office:dashboard"))]),
         Card("书面授权书审核", "核对查询申请人上传的信息主体书面授权书（第十一条）。", "file-earmark-check",

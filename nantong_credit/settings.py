@@ -302,3 +302,7 @@ REPAIR_DECISION_WORKDAYS = env.int("REPAIR_DECISION_WORKDAYS", default=5)
 # Where links in emails and QR codes on credit reports point.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CENTER_NAME = "南通市公共信用信息中心"
+# Where a paper applicant brings or posts its letters, and whom it calls (anonymous follow-up
+# page); empty: the page names the center only.
+CENTER_ADDRESS = env.str("CENTER_ADDRESS", default="")
+CENTER_PHONE = env.str("CENTER_PHONE", default="")

@@ -26,7 +26,7 @@ class RecordInline(ReadOnlyInline):
 
 class EvidenceInline(ReadOnlyInline):
     model = ObjectionEvidence
-    fields = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+    fields = ("kind", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
 
@@ -38,13 +38,13 @@ class StepInline(ReadOnlyInline):
 
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin):
-    list_display = ("number", "subject", "provider", "status", "outcome", "received_at", "center_due_at",
+    list_display = ("number", "subject", "provider", "channel", "status", "outcome", "received_at", "center_due_at",
                     "provider_due_at")
-    list_filter = ("status", "outcome", "provider")
+    list_filter = ("status", "outcome", "channel", "provider")
     search_fields = ("number", "subject__name")
     date_hierarchy = "received_at"
     list_select_related = ("subject", "provider")
-    exclude = ("follow_up_code_hash",)
+    exclude = ("follow_up_code_hash", "applicant_id_encrypted", "applicant_id_hash")
     inlines = [RecordInline, EvidenceInline, StepInline]
 
     def has_add_permission(self, request) -> bool:

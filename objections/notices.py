@@ -42,12 +42,28 @@ def _provider(objection: Objection, title: str, body: str) -> None:
 
 
 def filed(objection: Objection) -> None:
-    n = _names(objection)
+    n = {**_names(objection), "paper": _paper_text(objection)}
     _applicant(objection, _("异议申请已受理：%(number)s") % n, _(
-        "%(subject)s对%(provider)s报送的信用记录提出的异议申请已受理，案件编号%(number)s。市公共信用信息中心将于"
+        "%(subject)s对%(provider)s报送的信用记录提出的异议申请%(paper)s已受理，案件编号%(number)s。市公共信用信息中心将于"
         "%(center_due)s前完成核查（第十四条）。核查期间，相关记录标注“异议处理中”。") % n)
     _center(objection, _("新的异议申请：%(number)s") % n, _(
-        "%(subject)s对%(provider)s报送的信用记录提出异议，请于%(center_due)s前完成核查（5个工作日，第十四条第一款）。") % n)
+        "%(subject)s对%(provider)s报送的信用记录提出异议%(paper)s，请于%(center_due)s前完成核查（5个工作日，第十四条第一款）。")
+        % n)
+
+
+def _paper_text(objection: Objection) -> str:
+    if not objection.is_paper:
+        return ""
+    return _("（书面申请，%(channel)s，收件日期%(day)s）") % {
+        "channel": objection.get_channel_display(), "day": f"{objection.received_on:%Y-%m-%d}"}
+
+
+def code_reissued(objection: Objection) -> None:
+    """The subject's own accounts learn of it: a code they did not ask for would be a warning."""
+    n = _names(objection)
+    _applicant(objection, _("查询码已重新生成：%(number)s") % n, _(
+        "应书面异议申请人的要求，市公共信用信息中心重新生成了案件%(number)s的查询码，原查询码已作废。"
+        "如非本主体申请，请与中心联系。") % n)
 
 
 def referred(objection: Objection) -> None:

@@ -19,18 +19,21 @@ from collection.uploads import private_file_response
 from . import reports, selectors, services
 from .forms import (
     CorrectionReplyForm,
+    KeepLetterForm,
+    LetterForm,
     NoteForm,
     PlatformErrorForm,
     RejectForm,
     ReplyForm,
     UnverifiableForm,
+    WithdrawLetterForm,
     changed_values,
     correction_forms,
 )
 from .models import Objection
 from .permissions import ANSWER, REVIEW, VIEW, get_case_for_answer, get_case_for_office, get_evidence, office_cases
 from .views import case_context
-from .workflow import TransitionNotAllowed
+from .workflow import APPLICANT_STEPS, TransitionNotAllowed, allows
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,10 +85,11 @@ def provider_queue(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @never_cache
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _case_page(request, get_case_for_office(request.user, pk))
+    return case_page(request, get_case_for_office(request.user, pk))
 
 
-def _case_page(request: HttpRequest, objection: Objection, status: int = 200, **forms) -> HttpResponse:
+def case_page(request: HttpRequest, objection: Objection, status: int = 200, **forms) -> HttpResponse:
+    """The case with the forms of the steps the user may take now (bound ones after an error)."""
     user = request.user
     is_provider = objection.provider in providers_of(user)
     return render(request, "objections/office/detail.html", {
@@ -96,7 +100,25 @@ def _case_page(request: HttpRequest, objection: Objection, status: int = 200, **
         "reject_form": forms.get("reject_form") or RejectForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "unverifiable_form": forms.get("unverifiable_form") or UnverifiableForm(),
+        **_letter_forms(user, objection, forms),
     }, status=status)
+
+
+LETTER_FORMS = {"keep_objection": KeepLetterForm, "accept_answer": LetterForm, "withdraw": WithdrawLetterForm}
+
+
+def letter_form(action: str, data=None, files=None):
+    """The form a clerk records a paper applicant's letter for `action` with."""
+    today = timezone.localdate()
+    return LETTER_FORMS[action](data, files, prefix=action, initial={"received_on": today})
+
+
+def _letter_forms(user, objection: Objection, forms: dict) -> dict:
+    """For a center clerk on a paper case: a form for each of the applicant's steps the status allows."""
+    if not (objection.is_paper and user.has_perm(REVIEW)):
+        return {"letter_forms": {}}
+    return {"letter_forms": {action: forms.get(action) or letter_form(action)
+                             for action in APPLICANT_STEPS if allows(objection, action)}}
 
 
 def _refused(request: HttpRequest, objection: Objection, exc) -> HttpResponse:
@@ -108,7 +130,7 @@ def _decide(request: HttpRequest, objection: Objection, form, form_name: str, ac
     """One step of the case from a posted form: the case page again with the form's errors, or
     `act(cleaned_data)`, the outcome as a message and back to the case."""
     if not form.is_valid():
-        return _case_page(request, objection, status=400, **{form_name: form})
+        return case_page(request, objection, status=400, **{form_name: form})
     try:
         act(form.cleaned_data)
     except (TransitionNotAllowed, services.ObjectionError) as exc:

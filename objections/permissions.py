@@ -32,7 +32,7 @@ def get_case_for_applicant(user, pk: int) -> Objection:
 
 def office_cases(user) -> QuerySet[Objection]:
     if user.has_perm(REVIEW):
-        return Objection.objects.select_related("subject", "provider", "applicant")
+        return Objection.objects.select_related("subject", "provider", "applicant", "received_by")
     if user.has_perm(ANSWER):
         return selectors.provider_cases(providers_of(user))
     return Objection.objects.none()

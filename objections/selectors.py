@@ -2,11 +2,13 @@
 who is told of a step, and what the deadline sweep has to do."""
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,7 @@ from catalog.models import Provider
 from collection.bindings import accounts_acting_for, bound_subjects
 from collection.models import CreditRecord, Subject
 from collection.visibility import own_records, with_marks
+from nantong_credit.notifications import absolute_url
 from nantong_credit.workdays import library_knows, period_is_provisional, workdays_left
 
 from . import workflow
@@ -27,7 +30,7 @@ Status = Objection.Status
 
 
 def _cases() -> QuerySet[Objection]:
-    return Objection.objects.select_related("subject", "provider", "applicant").annotate(
+    return Objection.objects.select_related("subject", "provider", "applicant", "received_by").annotate(
         record_count=Count("objection_records")
     )
 
@@ -95,6 +98,13 @@ def open_cases_of_subject(subject_id: int) -> dict[int, Objection]:
     links = (ObjectionRecord.objects.filter(record__subject_id=subject_id, objection__status__in=workflow.OPEN)
              .select_related("objection"))
     return {link.record_id: link.objection for link in links}
+
+
+def busy_records(subject: Subject) -> list[tuple[CreditRecord, Objection]]:
+    """The subject's records already in an unfinished case, with that case."""
+    open_cases = open_cases_by_record(subject.records.values_list("pk", flat=True))
+    records = subject.records.filter(pk__in=open_cases).select_related("catalog_item")
+    return [(record, open_cases[record.pk]) for record in records]
 
 
 def objectable_records(subject: Subject) -> QuerySet[CreditRecord]:
@@ -176,6 +186,32 @@ def with_countdowns(cases: Iterable[Objection], now: dt.datetime | None = None) 
     for case in cases:
         case.countdown = countdown(case, now)
     return cases
+
+
+# --- The receipt of a written application -------------------------------------------------------
+
+
+@dataclass
+class Receipt:
+    """What the 回执 of a paper application states; the follow-up code is added by the view,
+    which alone has it (once)."""
+
+    objection: Objection
+    records: list[CreditRecord]
+    center_deadline: Deadline
+    provider_deadline: Deadline | None  # once referred (a receipt printed again later)
+    files: list[tuple[str, int]]  # (kind label, how many)
+    follow_up_url: str
+
+
+def receipt(objection: Objection, now: dt.datetime | None = None) -> Receipt:
+    # What came with the application; the applicant's later letters are on the case page.
+    counts = Counter(objection.evidence_files.exclude(kind=ObjectionEvidence.Kind.LETTER)
+                     .values_list("kind", flat=True))
+    files = [(label, counts[kind]) for kind, label in ObjectionEvidence.Kind.choices if counts[kind]]
+    center, *provider = deadlines(objection, now)
+    return Receipt(objection, case_records(objection), center, provider[0] if provider else None, files,
+                   absolute_url(reverse("objections:follow_up")))
 
 
 # --- Who is told ---------------------------------------------------------------------------------

@@ -7,10 +7,14 @@ allowed, the service does its part (records corrected, marked, suspended; annota
 """
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from audit.services import record_event
 from collection.bindings import acts_for
@@ -21,12 +25,17 @@ from nantong_credit.case_evidence import store_evidence
 from nantong_credit.follow_up import new_number
 from nantong_credit.workdays import provisional_years
 
-from . import followup, notices, workflow
+from . import followup, notices, paper, workflow
+from .errors import ObjectionError
+from .errors import clean_text as _text  # the name every service here knows it by
 from .models import Objection, ObjectionEvidence, ObjectionRecord
+from .paper import PAPER_CHANNELS
+from .permissions import REVIEW
 from .workflow import Party
 
 Status = Objection.Status
 Kind = Annotation.Kind
+EvidenceKind = ObjectionEvidence.Kind
 
 STATEMENT_MAX = 5000
 # Shown with the record wherever it is disclosed: long enough for reasons, short enough to read.
@@ -37,15 +46,6 @@ MAX_EVIDENCE = 10
 NUMBER_PREFIX = "YY"  # 异议
 # The mark says it all; every page words it itself (and a dishonesty record stays published).
 UNDER_OBJECTION_TEXT = ""
-
-
-class ObjectionError(Exception):
-    """A step that cannot be taken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class CorrectionsRefused(ObjectionError):
@@ -66,33 +66,97 @@ def file_objection(
     statement = _text(statement, STATEMENT_MAX, field="statement", missing=_("请写明异议内容及理由"))
     if not acts_for(applicant, subject):
         raise ObjectionError(_("您的账号未绑定该信息主体，不能代其提出异议"))
+    _check_evidence(evidence)
+    now = timezone.now()
+    return _file(subject=subject, records=records, action="file", actor=applicant, party=Party.APPLICANT, now=now,
+                 case={"applicant": applicant, "statement": statement, "received_at": now},
+                 files=[(EvidenceKind.EVIDENCE, checked) for checked in evidence])
+
+
+@sensitive_variables("applicant")
+def record_paper_objection(
+    *, clerk, subject: Subject, records: list[CreditRecord], statement: str, applicant: paper.PaperApplicant,
+    channel: str, received_on: dt.date | None, application: CheckedUpload | None, authorization: CheckedUpload | None,
+    evidence: list[CheckedUpload],
+) -> tuple[Objection, str]:
+    """A written application received at the counter or by post (Art. 13 书面申请), recorded by
+    a center clerk for an applicant who may have no account: the same case as one filed online,
+    whose center period runs from the day of receipt. Returns the case and its follow-up code,
+    which goes on the printed receipt (only its hash is kept)."""
+    if channel not in PAPER_CHANNELS:
+        raise ObjectionError(_("请选择受理方式（窗口受理或邮寄）"), field="channel")
+    if received_on is None:
+        raise ObjectionError(_("请填写收件日期"), field="received_on")
+    now = timezone.now()
+    received_at = paper.receipt_moment(received_on, now, channel)
+    statement = _text(statement, STATEMENT_MAX, field="statement", missing=_("请按书面申请写明异议内容及理由"))
+    identity = paper.applicant_fields(applicant, subject)
+    if application is None:
+        raise ObjectionError(_("请上传书面异议申请的扫描件（第十三条：书面申请）"), field="application")
+    if applicant.role == Objection.ApplicantRole.AGENT and authorization is None:
+        raise ObjectionError(_("委托代理人提出的，请上传信息主体签署的授权委托书扫描件"), field="authorization")
+    _check_evidence(evidence)
+    files = [(EvidenceKind.APPLICATION, application),
+             *([(EvidenceKind.AUTHORIZATION, authorization)] if authorization is not None else []),
+             *[(EvidenceKind.EVIDENCE, checked) for checked in evidence]]
+    case = {"channel": channel, "received_on": received_on, "received_at": received_at, "received_by": clerk,
+            "statement": statement, **identity}
+    note = _("%(channel)s，收件日期%(day)s；申请人：%(name)s（%(role)s）") % {
+        "channel": Objection.Channel(channel).label, "day": f"{received_on:%Y-%m-%d}",
+        "name": identity["applicant_name"], "role": Objection.ApplicantRole(applicant.role).label}
+    return _file(subject=subject, records=records, action="file_on_paper", actor=clerk, party=Party.CENTER,
+                 now=now, case=case, files=files, note=note, after={
+                     key: str(case[key]) for key in ("channel", "received_on", "applicant_name", "applicant_role",
+                                                     "applicant_id_kind", "applicant_id_masked")})
+
+
+def _check_evidence(evidence: list[CheckedUpload]) -> None:
     if not evidence:
         raise ObjectionError(_("请上传证明材料（第十三条：提交相应证据材料）"), field="evidence")
     if len(evidence) > MAX_EVIDENCE:
         raise ObjectionError(_("最多上传%(n)d个文件") % {"n": MAX_EVIDENCE}, field="evidence")
+
+
+def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, party: str, now: dt.datetime,
+          case: dict, files: list[tuple[str, CheckedUpload]], note: str = "", after: dict | None = None,
+          ) -> tuple[Objection, str]:
+    """What every filing does, online or on paper: check the records (one provider, none with an
+    unfinished case, none revoked), open the case with its number and code, store the files,
+    mark the records, put the step on the timeline with its audit event and tell the parties.
+    All or nothing: the files of a refused filing are removed with its rows."""
     stored: list[ObjectionEvidence] = []
+    with _files_go_with_their_rows(stored), transaction.atomic():
+        locked = _lock_records(subject, records)
+        provider = _single_provider(locked)
+        _refuse_open_cases(locked)
+        code = followup.new_code()
+        objection = _create_case(subject=subject, provider=provider, code=code, now=now, fields=case)
+        ObjectionRecord.objects.bulk_create([ObjectionRecord(objection=objection, record=r) for r in locked])
+        for kind, checked in files:
+            stored.append(_store(objection, actor, kind, checked))
+        _mark_under_objection(locked)
+        workflow.finish(objection, action, actor=actor, party=party, note=note, at=now, after={
+            "records": [r.pk for r in locked], "provider": provider.code,
+            "evidence": [{"name": e.original_name, "sha256": e.sha256, "kind": e.kind} for e in stored],
+            **(after or {}),
+        })
+        notices.filed(objection)
+    return objection, code
+
+
+@contextmanager
+def _files_go_with_their_rows(stored: list[ObjectionEvidence]) -> Iterator[None]:
+    """Around a transaction that stores files: if it fails, the rows go with it, so must their files."""
     try:
-        with transaction.atomic():
-            locked = _lock_records(subject, records)
-            provider = _single_provider(locked)
-            _refuse_open_cases(locked)
-            now, code = timezone.now(), followup.new_code()
-            objection = _create_case(applicant=applicant, subject=subject, provider=provider, statement=statement,
-                                     code=code, now=now)
-            ObjectionRecord.objects.bulk_create([ObjectionRecord(objection=objection, record=r) for r in locked])
-            for checked in evidence:
-                stored.append(store_evidence(ObjectionEvidence(objection=objection, uploaded_by=applicant), checked))
-            _mark_under_objection(locked)
-            workflow.finish(objection, "file", actor=applicant, party=Party.APPLICANT, at=now, after={
-                "records": [r.pk for r in locked], "provider": provider.code,
-                "evidence": [{"name": e.original_name, "sha256": e.sha256} for e in stored],
-            })
-            notices.filed(objection)
+        yield
     except Exception:
-        for row in stored:  # the rows go with the transaction; so must their files
+        for row in stored:
             row.file.delete(save=False)
         raise
-    return objection, code
+
+
+def _store(objection: Objection, actor, kind: str, checked: CheckedUpload) -> ObjectionEvidence:
+    return store_evidence(ObjectionEvidence(objection=objection, uploaded_by=actor, kind=kind), checked)
 
 
 def _lock_records(subject: Subject, records: list[CreditRecord]) -> list[CreditRecord]:
@@ -131,7 +195,9 @@ def _refuse_open_cases(records: list[CreditRecord]) -> None:
         )
 
 
-def _create_case(*, applicant, subject, provider, statement: str, code: str, now: dt.datetime) -> Objection:
+def _create_case(*, subject, provider, code: str, now: dt.datetime, fields: dict) -> Objection:
+    """`fields` hold who applied, the statement and `received_at`, from which the center's 5
+    working days run."""
     day = timezone.localtime(now).date()
     for _attempt in range(10):
         number = new_number(NUMBER_PREFIX, day, 5)
@@ -139,12 +205,26 @@ def _create_case(*, applicant, subject, provider, statement: str, code: str, now
             with transaction.atomic():  # a savepoint: a number drawn twice is drawn again
                 return Objection.objects.create(
                     number=number, follow_up_code_hash=followup.code_hash(number, code), subject=subject,
-                    applicant=applicant, provider=provider, statement=statement, received_at=now,
-                    center_due_at=workflow.center_due(now),
+                    provider=provider, center_due_at=workflow.center_due(fields["received_at"]), **fields,
                 )
         except IntegrityError:
             continue
     raise RuntimeError("could not draw a free case number")
+
+
+def reissue_follow_up_code(*, objection: Objection, actor) -> tuple[Objection, str]:
+    """A paper applicant lost its receipt: a new 查询码 for a new receipt, and the old one no
+    longer opens the case. (Online applicants follow their cases in their account.)"""
+    with transaction.atomic():
+        case = workflow.begin(objection.pk, "reissue_code")
+        if not case.is_paper:
+            raise ObjectionError(_("网上提交的异议由申请人在“我的异议”中查看，无需重新生成查询码"))
+        code = followup.new_code()
+        case.follow_up_code_hash = followup.code_hash(case.number, code)
+        case.save(update_fields=["follow_up_code_hash", "updated_at"])
+        workflow.finish(case, "reissue_code", actor=actor, party=Party.CENTER, note=_("原查询码已作废"))
+        notices.code_reissued(case)
+    return case, code
 
 
 # --- The center's review (Art. 14 para. 1) --------------------------------------------------------
@@ -265,56 +345,85 @@ def _close_answer(case: Objection, actor, now: dt.datetime) -> list[int]:
 
 
 # --- The applicant ----------------------------------------------------------------------------------
+#
+# Each step is taken online by an account acting for the subject, or — for a case received on
+# paper, whose applicant may have no account — by a center clerk from the applicant's letter
+# (`letter`, its scan stored with the case). The same function either way, so the same check,
+# change, timeline entry and notices; the audit event's actor is whoever acted.
 
 
-def keep_objection(*, objection: Objection, actor, statement: str) -> Objection:
+def keep_objection(*, objection: Objection, actor, statement: str, letter: paper.Letter | None = None) -> Objection:
     """After a (二) answer the applicant still disagrees: its objection and reasons are shown
     with each record wherever it is disclosed (an `objector_statement` annotation)."""
     statement = _text(statement, FINAL_STATEMENT_MAX, field="statement",
                       missing=_("请填写异议及理由，该声明将随记录一并披露"))
-    with transaction.atomic():
-        case = workflow.begin(objection.pk, "keep_objection")
-        _require_applicant_side(case, actor)
+    with _applicant_step(objection, "keep_objection", actor, letter) as (case, finish):
         now = timezone.now()
         Annotation.objects.bulk_create([
             Annotation(record=record, kind=Kind.OBJECTOR_STATEMENT, text=statement) for record in _live_records(case)
         ])
-        workflow.finish(case, "keep_objection", actor=actor, party=Party.APPLICANT, note=statement, at=now, fields={
+        finish(note=statement, at=now, fields={
             "applicant_keeps_objection": True, "applicant_final_statement": statement, "closed_at": now,
         })
         notices.kept(case)
     return case
 
 
-def accept_answer(*, objection: Objection, actor) -> Objection:
-    with transaction.atomic():
-        case = workflow.begin(objection.pk, "accept_answer")
-        _require_applicant_side(case, actor)
+def accept_answer(*, objection: Objection, actor, letter: paper.Letter | None = None) -> Objection:
+    with _applicant_step(objection, "accept_answer", actor, letter) as (case, finish):
         now = timezone.now()
-        workflow.finish(case, "accept_answer", actor=actor, party=Party.APPLICANT, at=now, fields={"closed_at": now})
+        finish(at=now, fields={"closed_at": now})
         notices.accepted(case)
     return case
 
 
-def withdraw_objection(*, objection: Objection, actor, reason: str = "") -> Objection:
+def withdraw_objection(*, objection: Objection, actor, reason: str = "", letter: paper.Letter | None = None
+                       ) -> Objection:
     reason = _text(reason, NOTE_MAX, field="reason", required=False)
-    with transaction.atomic():
-        case = workflow.begin(objection.pk, "withdraw")
-        _require_applicant_side(case, actor)
+    with _applicant_step(objection, "withdraw", actor, letter) as (case, finish):
         was_referred = case.status == Status.REFERRED
         now = timezone.now()
         _end_marks(case, now)
         reinstated = _reinstate(case, actor=actor, now=now)
-        workflow.finish(case, "withdraw", actor=actor, party=Party.APPLICANT, note=reason, at=now,
-                        fields={"closed_at": now})
+        finish(note=reason, at=now, fields={"closed_at": now})
         _log_reinstated(case, reinstated, now)
         notices.withdrawn(case, was_referred=was_referred, reinstated=bool(reinstated))
     return case
 
 
+@contextmanager
+def _applicant_step(objection: Objection, action: str, actor, letter: paper.Letter | None
+                    ) -> Iterator[tuple[Objection, Callable]]:
+    """The locked case, once `actor` may take `action` for the applicant, and the `finish` that
+    puts the step on the timeline under the applicant's name. In one transaction; a stored
+    letter goes if the step fails."""
+    if letter is not None:
+        paper.check_letter(letter, timezone.localdate())
+    stored: list[ObjectionEvidence] = []
+    with _files_go_with_their_rows(stored), transaction.atomic():
+        case = workflow.begin(objection.pk, action)
+        finish = partial(workflow.finish, case, action, actor=actor, party=Party.APPLICANT)
+        if letter is None:
+            _require_applicant_side(case, actor)
+        else:
+            _require_paper_clerk(case, actor)
+            paper.check_letter_arrival(letter, case)
+            stored.append(_store(case, actor, EvidenceKind.LETTER, letter.scan))
+            finish = partial(finish, actor_label=paper.letter_label(case, letter, actor),
+                             after={"in_writing": paper.letter_facts(letter)})
+        yield case, finish
+
+
 def _require_applicant_side(case: Objection, actor) -> None:
     if not acts_for(actor, case.subject):
         raise ObjectionError(_("您的账号未绑定该信息主体，不能办理该案件"))
+
+
+def _require_paper_clerk(case: Objection, actor) -> None:
+    if not case.is_paper:
+        raise ObjectionError(_("网上提交的异议由申请人登录后自行办理，中心不代为登记书面意见"))
+    if not actor.has_perm(REVIEW):
+        raise ObjectionError(_("只有市公共信用信息中心的工作人员可以登记申请人的书面意见"))
 
 
 # --- The deadline sweep -----------------------------------------------------------------------------
@@ -495,12 +604,3 @@ def _apply_corrections(case: Objection, corrections: dict[int, dict], *, actor, 
     if not applied:
         raise ObjectionError(_("更正后的内容与现有记录相同：请至少修改一条记录中有误的数据项"))
     return applied
-
-
-def _text(value: str, limit: int, *, field: str, missing: str = "", required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ObjectionError(missing, field=field)
-    if len(text) > limit:
-        raise ObjectionError(_("最多%(n)d个字，现有%(m)d个字") % {"n": limit, "m": len(text)}, field=field)
-    return text

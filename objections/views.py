@@ -2,6 +2,7 @@
 it on the case page, keep or accept a (二) answer, withdraw; and the anonymous follow-up by case
 number and 查询码."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from collection.uploads import limit_request_body, max_upload_bytes, private_fil
 from inquiry.selectors import public_fields
 from nantong_credit.follow_up import client_address
 
-from . import followup, selectors, services
+from . import followup, selectors, services, workflow
 from .forms import FollowUpForm, KeepObjectionForm, ObjectionForm, WithdrawForm
 from .models import Objection
 from .permissions import FILE, get_case_for_applicant, get_evidence, get_own_record
@@ -69,7 +70,7 @@ def new(request: HttpRequest) -> HttpResponse:
             return redirect("objections:detail", pk=objection.pk)
     return render(request, "objections/new.html", {
         "form": form, "subject": subject, "has_records": records.exists(),
-        "busy": _busy_records(subject),
+        "busy": selectors.busy_records(subject),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -81,13 +82,6 @@ def _chosen_subject(request: HttpRequest):
         except ValueError:
             raise Http404("no such subject") from None
     return subjects.first() if subjects.count() == 1 else None
-
-
-def _busy_records(subject) -> list:
-    """The subject's records already in an unfinished case, with that case."""
-    open_cases = selectors.open_cases_by_record(subject.records.values_list("pk", flat=True))
-    records = subject.records.filter(pk__in=open_cases).select_related("catalog_item")
-    return [(record, open_cases[record.pk]) for record in records]
 
 
 @login_required
@@ -108,7 +102,7 @@ def _case_page(request, objection: Objection, *, keep_form=None, withdraw_form=N
         "keep_form": keep_form or KeepObjectionForm(
             initial={"statement": objection.statement[:services.FINAL_STATEMENT_MAX]}),
         "withdraw_form": withdraw_form or WithdrawForm(),
-        "can_withdraw": objection.status in services.workflow.STEPS["withdraw"].sources,
+        "can_withdraw": workflow.allows(objection, "withdraw"),
     }, status=status)
 
 
@@ -212,4 +206,10 @@ def follow_up_case(request: HttpRequest, number: str) -> HttpResponse:
     objection = Objection.objects.select_related("subject", "provider").filter(number=number).first()
     if objection is None or objection.pk not in request.session.get(SESSION_FOLLOW_UP, []):
         return redirect("objections:follow_up")
-    return render(request, "objections/follow_up_case.html", case_context(objection, include_private=False))
+    return render(request, "objections/follow_up_case.html", {
+        **case_context(objection, include_private=False),
+        # A paper applicant may have no account: what it can still do, it does in writing.
+        "steps_in_writing": [a for a in workflow.APPLICANT_STEPS if workflow.allows(objection, a)],
+        "center_address": settings.CENTER_ADDRESS, "center_phone": settings.CENTER_PHONE,
+        "statement_max": services.FINAL_STATEMENT_MAX,
+    })

@@ -8,11 +8,14 @@ which every service moves a case.
                ├─correct_platform_error / reject───────────────────────────────────► closed
                └─withdraw (from submitted or referred)─────────────────────────────► withdrawn
 
-Some steps keep the status: the reminders before a deadline, the provider's missed deadline
-(its records are withheld from every query, Art. 14 last sentence), a missed deadline that is
-only provisional (期限待确认: its year's holiday notice is not entered yet, so it may still move
-later; nothing is suspended, SPEC §4) and a deadline moved when a year's holidays become known.
-They are in the same table so that the same check applies.
+A written application received at the counter or by post enters by `file_on_paper` (a clerk
+records it) instead of `file`; the applicant's own later steps (`APPLICANT_STEPS`) are then
+the same steps, which a clerk takes from the applicant's letter. Some steps keep the status: the
+reminders before a deadline, the provider's missed deadline (its records are withheld from
+every query, Art. 14 last sentence), a missed deadline that is only provisional (期限待确认: its
+year's holiday notice is not entered yet, so it may still move later; nothing is suspended,
+SPEC §4), a deadline moved when a year's holidays become known and a paper applicant's new
+follow-up code. They are in the same table so that the same check applies.
 
 `begin(pk, step)` locks the case row until the caller's transaction ends and refuses a step its
 current status does not allow; `finish(...)` moves the case on, puts the step on the case's
@@ -89,6 +92,8 @@ class Step:
 
 STEPS: dict[str, Step] = {
     "file": Step(gettext_lazy("提交异议申请"), (), Status.SUBMITTED, basis="第十三条"),
+    # A written application brought to the counter or sent by post, recorded by a clerk.
+    "file_on_paper": Step(gettext_lazy("受理书面异议申请"), (), Status.SUBMITTED, basis="第十三条"),
     "refer": Step(gettext_lazy("转信息提供单位核查"), (Status.SUBMITTED,), Status.REFERRED, basis="第十四条第二款"),
     "correct_platform_error": Step(gettext_lazy("系平台技术差错，中心已更正"), (Status.SUBMITTED,), Status.CLOSED,
                                    Outcome.PLATFORM_CORRECTED, "第十四条第一款"),
@@ -112,8 +117,13 @@ STEPS: dict[str, Step] = {
     "hold_deadline": Step(gettext_lazy("期限待确认：所在年份节假日安排未公布，暂不暂停查询"), (Status.REFERRED,),
                           basis="第十四条第三款"),
     "adjust_deadline": Step(gettext_lazy("按节假日安排调整期限"), (Status.SUBMITTED, Status.REFERRED)),
+    # A paper applicant who lost the printed receipt gets a new code; the old one stops working.
+    "reissue_code": Step(gettext_lazy("重新生成查询码"), (*OPEN, *FINISHED)),
 }
 
+# Taken by the applicant's side: online by an account acting for the subject, or from a paper
+# applicant's letter recorded by a center clerk.
+APPLICANT_STEPS = ("keep_objection", "accept_answer", "withdraw")
 
 LABEL_MAX = ObjectionStep._meta.get_field("actor_label").max_length
 
@@ -129,6 +139,11 @@ class TransitionNotAllowed(Exception):
 def step_label(action: str) -> str:
     step = STEPS.get(action)
     return str(step.label) if step else action
+
+
+def allows(objection: Objection, action: str) -> bool:
+    """Whether the case's status lets `action` start (for pages: `begin` decides under lock)."""
+    return objection.status in STEPS[action].sources
 
 
 def _locked(objection_pk: int):
@@ -170,10 +185,11 @@ def _locked_many(objection_pks: list[int]):
 
 def finish(
     objection: Objection, action: str, *, actor, party: str, note: str = "", fields: dict | None = None,
-    after: dict | None = None, at: dt.datetime | None = None,
+    after: dict | None = None, at: dt.datetime | None = None, actor_label: str = "",
 ) -> ObjectionStep:
     """Apply the step to the locked case: status, outcome and `fields`; the timeline entry; the
-    audit event. In the caller's transaction, after `begin`."""
+    audit event. In the caller's transaction, after `begin`. The timeline names the `party`
+    and the person, unless `actor_label` says who took the step (a letter a clerk recorded)."""
     step = STEPS[action]
     changed = dict(fields or {})
     if step.target:
@@ -188,7 +204,8 @@ def finish(
         objection.save(update_fields=[*differing, "updated_at"])
     user = actor if getattr(actor, "is_authenticated", False) else None
     entry = ObjectionStep.objects.create(
-        objection=objection, action=action, actor=user, actor_label=party_label(objection, party, user)[:LABEL_MAX],
+        objection=objection, action=action, actor=user,
+        actor_label=(actor_label or party_label(objection, party, user))[:LABEL_MAX],
         note=note, occurred_at=at or timezone.now(),
     )
     record_event(
@@ -244,8 +261,8 @@ def _require_transaction() -> None:
 # --- Deadlines ---------------------------------------------------------------------------------
 
 
-def center_due(received_at: dt.datetime) -> dt.datetime:
-    """24:00 of the 5th working day after receipt (Art. 14 para. 1)."""
+def center_due(received_at: dt.date | dt.datetime) -> dt.datetime:
+    """24:00 of the 5th working day after the day of receipt (Art. 14 para. 1)."""
     return deadline_end(received_at, CENTER_REVIEW_WORKDAYS)
 
 

@@ -208,6 +208,8 @@ def penalty(provider: str, number: str, subject: str, decided: dt.date, *, viola
 HAISHENG_REPAIRED = "通市监处罚〔2025〕96号"
 HAISHENG_REFERRED = "崇市监处罚〔2026〕178号"
 HAISHENG_OBJECTED = "通市监处罚〔2026〕163号"
+# 南通濠河餐饮's, objected to in writing at the center's counter (a paper case).
+HAOHE_OBJECTED_ON_PAPER = "通市监处罚〔2026〕141号"
 
 PENALTIES: list[RecordSpec] = [
     penalty("scjgj", "通市监处罚〔2023〕87号", "zhongxiu_pharmacy", D(2023, 5, 16),
@@ -220,7 +222,7 @@ PENALTIES: list[RecordSpec] = [
             facts="当事人安排1名未取得健康证明的人员从事面点制作，经责令后已当场改正，系初次违法。",
             basis="《中华人民共和国食品安全法》第一百二十六条第一款第（六）项", types=["警告"],
             content="责令改正，给予警告。", severity="轻微", authority="南通市崇川区市场监督管理局"),
-    penalty("scjgj", "通市监处罚〔2026〕141号", "haohe_catering", D(2026, 6, 18),
+    penalty("scjgj", HAOHE_OBJECTED_ON_PAPER, "haohe_catering", D(2026, 6, 18),
             violation="使用超过保质期的食品原料加工食品",
             facts="当事人后厨使用超过保质期的奶油2.5千克制作甜点并对外销售，货值金额860元，违法所得3200元。",
             basis="《中华人民共和国食品安全法》第一百二十四条第一款第（三）项",

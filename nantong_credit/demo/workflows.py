@@ -5,8 +5,11 @@ so that a visitor can try each of them from both sides at once.
 Every case is made by the service functions the pages call, acting as the demo accounts: 南通海晟's
 agent `subject_user` files the objections and the repair application and answers `requester`'s
 requests; `center_clerk` refers one objection to the 市场监管局, whose staff member is
-`provider_staff`. So the timelines, inbox messages and audit events are the real ones, and the
-deadlines run from the moment the seed runs.
+`provider_staff`. `center_clerk` also records a written objection that 南通濠河餐饮, which has no
+account, brought to the counter; `provider_staff` has found the record correct, so the case waits
+for the applicant's letter (仍持异议 or 接受核查结果), which `center_clerk` records. So the
+timelines, inbox messages and audit events are the real ones, and the deadlines run from the
+moment the seed runs.
 
 A case is looked up by its natural key first — a commitment by subject and matter, an
 authorization by requester, subject and purpose, an objection or repair application by its
@@ -28,17 +31,20 @@ from catalog.models import Category, Provider
 from collection.bindings import acts_for
 from collection.models import Subject
 from collection.selectors import record_of_provider, subject_by_identifier
+from collection.uploads import CheckedUpload
 from inquiry import authorizations as authorization_services
 from inquiry.commitments import record_commitment
 from inquiry.models import Authorization, CreditCommitment
 from objections import services as objection_services
 from objections.models import Objection
+from objections.paper import PaperApplicant
 from repair import services as repair_services
 from repair.models import RepairApplication
 
 from . import subjects
+from .codes import make_ric
 from .evidence import evidence_file
-from .records import HAISHENG_OBJECTED, HAISHENG_REFERRED, HAISHENG_REPAIRED
+from .records import HAISHENG_OBJECTED, HAISHENG_REFERRED, HAISHENG_REPAIRED, HAOHE_OBJECTED_ON_PAPER
 
 if TYPE_CHECKING:
     from .loader import SeedReport
@@ -46,7 +52,7 @@ if TYPE_CHECKING:
 D = dt.date
 
 # Who plays which part (usernames of demo/accounts.py).
-AGENT, REQUESTER, CLERK = "subject_user", "requester", "center_clerk"
+AGENT, REQUESTER, CLERK, STAFF = "subject_user", "requester", "center_clerk", "provider_staff"
 COMPANY = "haisheng"  # 南通海晟建设工程有限公司, the company `subject_user` acts for
 PROVIDER = "scjgj"  # 南通市市场监督管理局, the department `provider_staff` works for
 PENALTY_ITEM = "admin_penalty"
@@ -181,6 +187,45 @@ OBJECTIONS: list[ObjectionSpec] = [
 
 
 @dataclass(frozen=True)
+class PaperObjectionSpec:
+    subject: str  # key into subjects.BY_KEY
+    record: str  # source key of the 市场监管局's penalty; the natural key
+    applicant: PaperApplicant
+    statement: str
+    application: EvidenceSpec
+    evidence: list[EvidenceSpec]
+    referral_note: str
+    reply: str  # the 市场监管局's answer (二): the record is correct
+
+
+# 陈静, 南通濠河餐饮's legal representative, brings the company's signed application to the counter.
+PAPER_OBJECTION = PaperObjectionSpec(
+    "haohe_catering", HAOHE_OBJECTED_ON_PAPER,
+    PaperApplicant(name="陈静", role=Objection.ApplicantRole.SELF, id_kind=Objection.IdKind.RESIDENT_ID,
+                   id_number=make_ric(division="320602", born=D(1983, 4, 16), sequence=262), phone="13800138000",
+                   address="南通市崇川区濠南路19号"),
+    "处罚信息记载本公司“使用超过保质期的奶油2.5千克制作甜点并对外销售”，与事实不符：涉案奶油购入后即冷冻储存，外包装标注的"
+    "保质期是冷藏条件下的期限；供应商出具的说明证明，该产品冷冻储存的保质期为12个月，检查时仍在保质期内。请核查更正。",
+    EvidenceSpec("书面异议申请（南通濠河餐饮）.pdf", "信用信息异议申请书", [
+        "南通市公共信用信息中心：",
+        "本公司对南通市市场监督管理局报送的行政处罚信息（通市监处罚〔2026〕141号）有异议，理由见附页，请予核查更正。",
+        "附：供应商关于冷冻储存保质期的说明",
+        "申请单位：南通濠河餐饮管理有限公司（盖章）  法定代表人：陈静（签字）",
+    ]),
+    [
+        EvidenceSpec("供应商关于冷冻储存保质期的说明.pdf", "关于淡奶油冷冻储存保质期的说明", [
+            "南通濠河餐饮管理有限公司：",
+            "我司供应的淡奶油（1升装）冷藏（2—6℃）保质期为6个月；在-18℃以下冷冻储存的，保质期为12个月。",
+            "南通江海乳品贸易有限公司（盖章）",
+        ]),
+    ],
+    "异议所涉为处罚决定认定的事实，转南通市市场监督管理局核查。",
+    "经核查，涉案奶油外包装标注“冷藏保存（2—6℃），保质期6个月”，未标注冷冻条件下的保质期，检查时已超过标注的保质期12天；"
+    "供应商事后出具的说明不能改变产品标签标注的保质期。处罚决定认定事实清楚，信息无误，予以维持。",
+)
+
+
+@dataclass(frozen=True)
 class RepairSpec:
     record: str  # source key of the 市场监管局's penalty; the natural key
     rectification: str
@@ -225,6 +270,7 @@ def ensure_workflows(*, actor, report: SeedReport) -> None:
         return
     _ensure_authorizations(cast, report=report)
     _ensure_objections(cast, report=report)
+    _ensure_paper_objection(cast, report=report)
     _ensure_repair(cast, report=report)
 
 
@@ -305,7 +351,7 @@ def _ensure_objections(cast: _Cast, *, report: SeedReport) -> None:
         try:
             objection, code = objection_services.file_objection(
                 applicant=cast.agent, subject=cast.company, records=[record], statement=spec.statement,
-                evidence=[evidence_file(e.name, e.title, e.lines) for e in spec.evidence],
+                evidence=[_scan(e) for e in spec.evidence],
             )
             if spec.referral_note is not None:
                 objection = objection_services.refer_objection(objection=objection, actor=cast.clerk,
@@ -315,6 +361,37 @@ def _ensure_objections(cast: _Cast, *, report: SeedReport) -> None:
             continue
         report.count("objections", True)
         report.info.append(f"异议 {objection.number}（{objection.get_status_display()}）查询码 {code}")
+
+
+def _ensure_paper_objection(cast: _Cast, *, report: SeedReport) -> None:
+    """Recorded at the counter, referred, and answered (二): it waits for the applicant's letter."""
+    spec = PAPER_OBJECTION
+    subject = _subject(spec.subject)
+    record = record_of_provider(provider=cast.provider, item_code=PENALTY_ITEM, source_key=spec.record)
+    staff = get_user_model().objects.filter(username=STAFF, providers=cast.provider).first()
+    if subject is None or record is None or staff is None:
+        report.notes.append(f"缺少演示主体、记录 {spec.record} 或 {STAFF}，跳过书面异议演示案例")
+        return
+    if Objection.objects.filter(subject=subject, records=record).exists():
+        report.count("objections", False)
+        return
+    try:
+        objection, code = objection_services.record_paper_objection(
+            clerk=cast.clerk, subject=subject, records=[record], statement=spec.statement, applicant=spec.applicant,
+            channel=Objection.Channel.COUNTER, received_on=timezone.localdate(), authorization=None,
+            application=_scan(spec.application), evidence=[_scan(e) for e in spec.evidence],
+        )
+        objection_services.refer_objection(objection=objection, actor=cast.clerk, note=spec.referral_note)
+        objection = objection_services.answer_confirmed(objection=objection, actor=staff, reply=spec.reply)
+    except objection_services.ObjectionError as error:
+        report.notes.append(f"未能创建对 {spec.record} 的演示书面异议：{error.message}")
+        return
+    report.count("objections", True)
+    report.info.append(f"书面异议 {objection.number}（{objection.get_status_display()}，待申请人书面意见）查询码 {code}")
+
+
+def _scan(spec: EvidenceSpec) -> CheckedUpload:
+    return evidence_file(spec.name, spec.title, spec.lines)
 
 
 def _ensure_repair(cast: _Cast, *, report: SeedReport) -> None:
@@ -330,7 +407,7 @@ def _ensure_repair(cast: _Cast, *, report: SeedReport) -> None:
         submitted = repair_services.apply_for_repair(
             applicant=cast.agent, record=record, rectification=spec.rectification, not_intentional=True,
             commitment_text=spec.commitment_text,
-            evidence=[evidence_file(e.name, e.title, e.lines) for e in spec.evidence],
+            evidence=[_scan(e) for e in spec.evidence],
         )
     except repair_services.RepairError as error:
         # E.g. the seed runs after the record's publication ended: there is nothing left to repair.

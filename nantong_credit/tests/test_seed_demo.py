@@ -27,7 +27,12 @@ from nantong_credit import roles
 from nantong_credit.demo import subjects as demo_subjects
 from nantong_credit.demo import workflows as demo_cases
 from nantong_credit.demo.accounts import DEMO_PASSWORD
-from nantong_credit.demo.records import HAISHENG_OBJECTED, HAISHENG_REFERRED, HAISHENG_REPAIRED
+from nantong_credit.demo.records import (
+    HAISHENG_OBJECTED,
+    HAISHENG_REFERRED,
+    HAISHENG_REPAIRED,
+    HAOHE_OBJECTED_ON_PAPER,
+)
 from nantong_credit.models import Notification
 from objections.models import Objection, ObjectionEvidence, ObjectionStep
 from objections.services import refer_objection
@@ -278,12 +283,12 @@ def case_counts() -> dict[str, int]:
 class TestDemoCases:
     def test_it_says_which_cases_it_made_and_their_follow_up_codes(self, seeded):
         for label in ("信用承诺 commitments: 新建 created 4", "查询授权 authorizations: 新建 created 2",
-                      "异议 objections: 新建 created 2", "信用修复申请 repair applications: 新建 created 1"):
+                      "异议 objections: 新建 created 3", "信用修复申请 repair applications: 新建 created 1"):
             assert label in seeded
         for number in [*Objection.objects.values_list("number", flat=True),
                        *RepairApplication.objects.values_list("number", flat=True)]:
             assert f"{number}" in seeded
-        assert seeded.count("查询码") == 3
+        assert seeded.count("查询码") == 4
 
     def test_commitments_are_shown_on_the_companies_public_pages(self, client):
         for spec in demo_cases.COMMITMENTS:
@@ -328,6 +333,18 @@ class TestDemoCases:
         assert told.exists()
         mine = page_as(client, "subject_user", reverse("objections:mine"))
         assert referred.number in mine and submitted.number in mine
+
+    def test_a_paper_case_waits_for_the_applicants_letter_which_the_clerk_records(self, client):
+        case = Objection.objects.get(records__source_key=HAOHE_OBJECTED_ON_PAPER)
+
+        assert (case.channel, case.status, case.outcome, case.applicant) == ("counter", "answered", "confirmed", None)
+        assert (case.received_by.username, case.applicant_name, case.applicant_role) == ("center_clerk", "陈静", "self")
+        assert sorted(case.evidence_files.values_list("kind", flat=True)) == ["application", "evidence"]
+        assert not case.subject.bindings.exists()  # nobody can answer it online
+        page = page_as(client, "center_clerk", reverse("objection_office:detail", args=[case.pk]))
+        for text in ("书面申请人", "登记申请人的书面意见", "登记：仍持异议", "登记：接受核查结果", case.provider_reply):
+            assert text in page, text
+        assert case.number in page_as(client, "center_clerk", reverse("objection_office:queue") + "?status=answered")
 
     def test_a_repair_application_waits_for_the_provider(self, client):
         application = RepairApplication.objects.get(record__source_key=HAISHENG_REPAIRED)
@@ -382,5 +399,5 @@ def test_once_the_penalty_has_left_publication_the_seed_skips_its_repair_case():
         assert not RepairApplication.objects.exists()
         assert f"未能创建对 {HAISHENG_REPAIRED} 的演示信用修复申请" in output
         assert "公示期满" in output
-        assert Objection.objects.count() == 2
+        assert Objection.objects.count() == 3
         assert Authorization.objects.filter(valid_until__gt=dt.date(2028, 9, 1)).count() == 2

@@ -5,12 +5,15 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from collection.models import Channel, CreditRecord
 from collection.services import submit_record
 from collection.tests.account_support import image_bytes, pdf_bytes
+from collection.tests.factories import make_ric
 from collection.uploads import check_upload
 from objections import services
+from objections.paper import PaperApplicant
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Nt-registr-2026!"
@@ -73,3 +76,29 @@ def file_case(agent, subject, records, statement: str = STATEMENT):
 def referred_case(agent, subject, records, clerk):
     objection, _code = file_case(agent, subject, records)
     return services.refer_objection(objection=objection, actor=clerk, note="系信息提供单位报送")
+
+
+# --- Written applications received on paper ---------------------------------------------------------
+
+# 周明华, who brings the company's written objection to the counter as its agent (born 1978-05-05).
+ZHOU_ID = make_ric("32060219780505231")
+PHONE = "13962800123"
+
+
+def paper_applicant(**overrides) -> PaperApplicant:
+    values = {"name": "周明华", "role": "agent", "id_kind": "resident_id", "id_number": ZHOU_ID, "phone": PHONE,
+              "address": "南通市崇川区工农路1号"}
+    return PaperApplicant(**{**values, **overrides})
+
+
+def record_paper_case(clerk, subject, records, *, channel: str = "counter", received_on=None, applicant=None,
+                      authorization=True, **overrides):
+    arguments = {
+        "clerk": clerk, "subject": subject, "records": list(records), "statement": STATEMENT,
+        "applicant": applicant or paper_applicant(), "channel": channel,
+        "received_on": received_on or timezone.localdate(),
+        "application": check_upload(pdf_file("书面异议申请.pdf")),
+        "authorization": check_upload(pdf_file("授权委托书.pdf")) if authorization else None,
+        "evidence": evidence(), **overrides,
+    }
+    return services.record_paper_objection(**arguments)
