@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collection.identifiers import IdentifierError, normalise_uscc
+from nantong_credit.forms import DateInput
 
 from .models import CreditCommitment
 
@@ -37,7 +38,7 @@ class CommitmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("承诺类型"), choices=CreditCommitment.Kind.choices)
     matter = forms.CharField(label=_("承诺事项"), max_length=200, help_text=_("如：申请市级专项资金"))
     text = forms.CharField(label=_("承诺内容"), widget=forms.Textarea(attrs={"rows": 5}))
-    made_on = forms.DateField(label=_("承诺日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    made_on = forms.DateField(label=_("承诺日期"), widget=DateInput())
     recipient = forms.CharField(label=_("承诺受理单位"), max_length=100, required=False)
     is_public = forms.BooleanField(label=_("在南通信用网公示"), required=False, initial=True)
 
