@@ -41,34 +41,41 @@ def nul_paths(value, path: str = "") -> Iterator[str]:
 
 
 class RefuseNulMiddleware:
-    """400 for NUL in the path, the query string or a submitted form's fields."""
+    """400 for NUL in the path, the query string or a submitted form's fields.
+
+    Forms are looked at once the view is known and only where Django's CSRF check has read the
+    body already (it must come after `CsrfViewMiddleware`): a `csrf_exempt` view reads its body
+    itself — the bulk upload first sets its own upload handler, the provider API parses JSON.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = _field_with_nul(request)
-        if field is None:
-            return self.get_response(request)
-        if request.path.startswith(API_PREFIX):
-            return JsonResponse({"errors": {field: [nul_message()]}}, status=400,
-                                json_dumps_params={"ensure_ascii": False})
-        message = _("网址或提交的内容包含空字符（\\u0000），无法处理，未保存任何内容。"
-                    "从其他文档复制的文字有时会带入这种不可见字符：请返回上一页，删除后重新提交。")
-        return render(request, "errors/400.html", {"message": message}, status=400)
+        field = "url" if NUL in request.path else _query_field_with_nul(request)
+        return self.get_response(request) if field is None else _refusal(request, field)
 
-
-def _field_with_nul(request: HttpRequest) -> str | None:
-    """`url`, or the name of the query parameter or form field carrying NUL; None without NUL."""
-    if NUL in request.path:
-        return "url"
-    query = request.META.get("QUERY_STRING", "")
-    if "%00" in query or NUL in query:
-        return _first_with_nul(request.GET)
-    if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_CONTENT_TYPES:
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if getattr(view_func, "csrf_exempt", False) or request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.content_type not in FORM_CONTENT_TYPES:
+            return None
         # File names need no check: Django keeps only their printable characters.
-        return _first_with_nul(request.POST)
-    return None
+        field = _first_with_nul(request.POST)
+        return None if field is None else _refusal(request, field)
+
+
+def _refusal(request: HttpRequest, field: str) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"errors": {field: [nul_message()]}}, status=400, json_dumps_params={"ensure_ascii": False})
+    message = _("网址或提交的内容包含空字符（\\u0000），无法处理，未保存任何内容。"
+                "从其他文档复制的文字有时会带入这种不可见字符：请返回上一页，删除后重新提交。")
+    return render(request, "errors/400.html", {"message": message}, status=400)
+
+
+def _query_field_with_nul(request: HttpRequest) -> str | None:
+    query = request.META.get("QUERY_STRING", "")
+    return _first_with_nul(request.GET) if "%00" in query or NUL in query else None
 
 
 def _first_with_nul(data) -> str | None:
@@ -76,4 +83,3 @@ def _first_with_nul(data) -> str | None:
         if NUL in key or any(NUL in value for value in values):
             return key.replace(NUL, "\\u0000")
     return None
-

@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Before anything reads the query or the form into the database (PostgreSQL refuses NUL).
+    # PostgreSQL refuses NUL: refused before any view reads the query or the form (after the
+    # CSRF check, which reads the form first; and after the user is known, for the 400 page).
     "nantong_credit.null_characters.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
