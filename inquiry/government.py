@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -36,6 +35,7 @@ from collection.bulk.limits import Limits
 from collection.bulk.writers import neutralise_cell
 from collection.identifiers import diagnose_code, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
+from collection.names import comparable_name, same_name
 from collection.visibility import public_records
 from nantong_credit.notifications import absolute_url
 
@@ -207,7 +207,7 @@ def _judge(entries: Iterable[tuple[int, str, str]]) -> list[ListLine]:
     for number, raw_code, raw_name in entries:
         name = _clean_name(raw_name)
         code, error = normalise_code(raw_code)
-        key = code or f"name:{_comparable(name)}"
+        key = code or f"name:{comparable_name(name)}"
         if not code and not name and not error:
             error = _("未填写统一社会信用代码或名称")
         elif not error and key in first_seen:
@@ -401,12 +401,8 @@ def _fill_row(row: BatchCheckRow, subject: Subject, counts: dict, commitments: i
     row.commitment_count = commitments
     if by_name:
         row.message = _("名单未填写代码，按名称查到")
-    elif listed_name and _comparable(listed_name) != _comparable(subject.name):
+    elif listed_name and not same_name(listed_name, subject.name):
         row.message = (_("名单中的名称“%(listed)s”与登记名称不一致，请核对") % {"listed": listed_name})[:MESSAGE_MAX]
-
-
-def _comparable(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _finish(batch: BatchCheck) -> None:
