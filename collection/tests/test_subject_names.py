@@ -122,7 +122,7 @@ def test_the_batch_endpoint_warns_per_entry(client, catalog, scjgj, other_provid
 # --- Through a file (the COPY path) -----------------------------------------------------------
 
 
-def test_a_file_renames_nothing_and_lists_its_other_names(catalog, scjgj, scjgj_staff, other_provider):
+def test_a_file_renames_nothing_and_lists_its_other_names(client, catalog, scjgj, scjgj_staff, other_provider):
     submit(other_provider, "admin_penalty", penalty(1, subject_name=FIRST))
     before = AuditEvent.objects.filter(action="subject.update").count()
 
@@ -135,6 +135,9 @@ def test_a_file_renames_nothing_and_lists_its_other_names(catalog, scjgj, scjgj_
     assert NameMismatch.objects.get().source_key == "通市监罚〔2026〕3号"
     assert AuditEvent.objects.filter(action="subject.update").count() == before
     assert AuditEvent.objects.get(action="bulkimport.import").after["name_mismatches"] == 2
+    client.force_login(scjgj_staff)
+    page = client.get(reverse("collection_office:import_detail", args=[scjgj.code, bulk_import.pk])).content.decode()
+    assert "其中 <strong>2</strong> 行的信息主体名称与平台登记的名称不一致" in page
 
 
 def test_a_registration_file_renames_each_subject_with_its_event(catalog, scjgj, scjgj_staff, other_provider):
