@@ -1,6 +1,6 @@
 # 南通信用网 — developer entry points.
 #
-#   make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite)
+#   make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite; HOST=, PORT= to move)
 #   make test    set up .venv with the test tools and the Debian packages, run the whole suite
 #   make check   migrations up to date, system checks, production deploy check
 #   make worker  Celery worker   } with REDIS_URL (and DATABASE_URL) set, see README.md
@@ -17,6 +17,9 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Settings read the same two variables: SITE_URL (links in e-mails, QR codes on reports) follows
+# wherever `make run HOST=… PORT=…` serves.
+export HOST PORT
 PYTEST_ARGS ?=
 
 RUN_HASH := $(shell cat requirements.txt | sha256sum | cut -c1-16)

@@ -122,6 +122,12 @@ def pytest_configure(config):
     # WhiteNoise warns on every test client that `collectstatic` has not run; tests never need it
     # (the live server serves static files through the finders).
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+    # The test client and the live server speak plain http, also when DATABASE_URL and REDIS_URL
+    # give the settings of a deployment (HTTPS only, `HTTPS_ONLY`): before any handler reads them.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 
 
 def pytest_collection_modifyitems(config, items):

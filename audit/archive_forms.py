@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nantong_credit.forms import DateInput
+
 from .archive import ArchiveFilters
 from .models import ArchiveEntry
 
@@ -11,8 +13,8 @@ class ArchiveFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), required=False,
                              choices=[("", _("全部类别")), *ArchiveEntry.Kind.choices])
     text = forms.CharField(label=_("档案编号或题名"), required=False, max_length=100)
-    date_from = forms.DateField(label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("登记日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("登记日期自"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("登记日期至"), required=False, widget=DateInput())
 
     def clean_text(self) -> str:
         return self.cleaned_data["text"].strip()

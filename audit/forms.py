@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nantong_credit.forms import DateInput
+
 from .selectors import EventFilters
 
 
@@ -13,8 +15,8 @@ class EventFilterForm(forms.Form):
                                   widget=forms.TextInput(attrs={"list": "audit-object-types"}))
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     actor = forms.CharField(label=_("操作人用户名"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
 
     def clean(self) -> dict:
         data = super().clean()

@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogField, CatalogItem, FieldType, SubjectKind
+from nantong_credit.forms import DateInput
 
 from .identifiers import IdentifierError
 from .registration import MOBILE_PATTERN, duplicate_id_message, id_number_matches, id_number_registered
@@ -138,7 +139,7 @@ class RawValueField(forms.Field):
 
 def _widget(field: CatalogField) -> forms.Widget:
     if field.type == FieldType.DATE:
-        return forms.DateInput(attrs={"type": "date"})
+        return DateInput()
     if field.type == FieldType.CHOICE and field.multiple:
         return forms.CheckboxSelectMultiple(choices=[(c, c) for c in field.choices])
     if field.type == FieldType.CHOICE:

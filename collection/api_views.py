@@ -19,6 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nantong_credit.null_characters import nul_message, nul_paths
+
 from . import api_serializers as s
 from .api_auth import BatchRateThrottle, HasProviderToken, ProviderTokenAuthentication, TokenRateThrottle, rate_limited
 from .api_services import (
@@ -37,7 +39,8 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 class ProviderJSONParser(JSONParser):
-    """JSON only, with Chinese parse errors in the `errors` shape of every other 400.
+    """JSON only, with Chinese parse errors in the `errors` shape of every other 400, and no
+    string carrying NUL (`nantong_credit.null_characters`), each named by its path.
 
     DRF hands a JSON parser `request.body`, so Django's `DATA_UPLOAD_MAX_MEMORY_SIZE` bounds what
     a token holder can make the server hold in memory (`RequestDataTooBig`, answered with 413).
@@ -47,13 +50,18 @@ class ProviderJSONParser(JSONParser):
         raw = stream.read() if stream is not None else b""
         try:
             # utf-8-sig: systems on Windows sometimes put a BOM before the JSON.
-            return json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+            data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
             raise SubmissionInvalid({BODY_PATH: [
                 _("请求体不是有效的JSON：第%(line)d行第%(col)d列附近格式错误") % {"line": exc.lineno, "col": exc.colno}
             ]}) from None
         except ValueError:  # not UTF-8, or NaN/Infinity
             raise SubmissionInvalid({BODY_PATH: [_("请求体应为UTF-8编码的标准JSON（不含NaN、Infinity）")]}) from None
+        # JSON can carry NUL only escaped: most bodies are not walked at all.
+        with_nul = {path or BODY_PATH: [nul_message()] for path in nul_paths(data)} if b"\\u0000" in raw else {}
+        if with_nul:
+            raise SubmissionInvalid(with_nul)
+        return data
 
 
 def _refuse_constant(name: str):

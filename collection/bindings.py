@@ -9,8 +9,6 @@ Each evidence file is its own `BindingEvidence` row: checked by content in `coll
 before it gets here, stored under a random name, with its size and SHA-256 kept for the record.
 """
 
-import unicodedata
-
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -22,6 +20,7 @@ from catalog.models import SubjectKind
 
 from .identifiers import ORGANISATION_KINDS, IdentifierError, identifier_family, normalise_identifier
 from .models import BindingEvidence, Subject, SubjectBinding
+from .names import same_name
 from .personal_data import identifier_hash
 from .registration import account_id_number
 from .services import SubmissionInvalid, find_or_create_subject
@@ -104,17 +103,12 @@ def _subject_for_request(*, kind: str, name: str, identifier: str, actor) -> Sub
         raise BindingError(
             _("该统一社会信用代码登记为“%(kind)s”，请重新选择主体类别") % {"kind": subject.get_kind_display()}, field="kind"
         )
-    if _comparable_name(subject.name) != _comparable_name(name):
+    if not same_name(subject.name, name):
         raise BindingError(
             _("该统一社会信用代码登记的名称为“%(name)s”，与填写的名称不一致，请按营业执照填写") % {"name": subject.name},
             field="name",
         )
     return subject
-
-
-def _comparable_name(name: str) -> str:
-    # Full-width and half-width brackets, spaces: 南通（海门）某公司 == 南通(海门)某公司.
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _create_request(*, user, subject: Subject) -> SubjectBinding:

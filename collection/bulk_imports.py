@@ -592,10 +592,11 @@ class _Totals:
     unchanged: int = 0
     subjects_created: int = 0
     subjects_updated: int = 0
+    name_mismatches: int = 0
     rows: int = 0
 
     def add(self, result: BatchResult, rows: int) -> None:
-        for name in ("created", "updated", "unchanged", "subjects_created", "subjects_updated"):
+        for name in ("created", "updated", "unchanged", "subjects_created", "subjects_updated", "name_mismatches"):
             setattr(self, name, getattr(self, name) + getattr(result, name))
         self.rows += rows
 
@@ -629,7 +630,8 @@ def _check_and_store(bulk_import: BulkImport, checker: "_Checker", chunks) -> bo
             _record_batch_event(bulk_import, checker.layout.item, totals, digest.hexdigest())
             if not _finish(bulk_import, status=BulkImport.Status.SUCCEEDED, processed_rows=totals.rows,
                            total_rows=totals.rows, created_count=totals.created, updated_count=totals.updated,
-                           unchanged_count=totals.unchanged, error_count=0):
+                           unchanged_count=totals.unchanged, name_mismatch_count=totals.name_mismatches,
+                           error_count=0):
                 raise RuntimeError("the batch changed state while it was being imported")
     except _RowsRejected:
         return False
@@ -756,6 +758,7 @@ def _record_batch_event(bulk_import: BulkImport, item: CatalogItem, totals: _Tot
             "file_sha256": bulk_import.sha256, "rows": totals.rows, "rows_sha256": rows_digest,
             "created": totals.created, "updated": totals.updated, "unchanged": totals.unchanged,
             "subjects_created": totals.subjects_created, "subjects_updated": totals.subjects_updated,
+            "name_mismatches": totals.name_mismatches,
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Provider
 from catalog.selectors import published_version
+from nantong_credit.forms import DateInput
 
 from .compliance import ComplianceReport, build_chart, build_compliance_xlsx, compliance_report
 from .record_forms import style_filter_widgets
@@ -28,8 +29,8 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 class ComplianceFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("归集日期自"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("归集日期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = forms.DateField(label=_("归集日期自"), widget=DateInput())
+    date_to = forms.DateField(label=_("归集日期至"), widget=DateInput())
     provider = forms.ModelChoiceField(
         label=_("报送单位"), required=False, queryset=Provider.objects.order_by("code"), to_field_name="code",
         empty_label=_("全部单位"),

@@ -269,6 +269,53 @@ def normalise_any_identifier(raw) -> IdentifierResult:
     return IdentifierResult(found.value, found.flag, found.warning, "uscc")
 
 
+@dataclass(frozen=True)
+class CodeDiagnosis:
+    """What a code typed to find an organisation is: public search and batch checks read it alike.
+
+    `value` is the normalised code (or the input, tidied); `id_number` says it reads as a
+    公民身份号码 — valid, or mistyped in a digit — which is never looked up among organisations
+    and only ever shown masked (`shown`); `problem` says, in Chinese, why it is no valid
+    统一社会信用代码 ("" when it is one).
+    """
+
+    value: str
+    id_number: bool = False
+    problem: str = ""
+
+    @property
+    def shown(self) -> str:
+        return mask_identifier(self.value) if self.id_number else self.value
+
+
+def diagnose_code(raw) -> CodeDiagnosis:
+    value = tidy(raw)
+    try:
+        return CodeDiagnosis(normalise_uscc(value).value)
+    except IdentifierError as exc:
+        if _reads_as_ric(value):
+            return CodeDiagnosis(value, id_number=True, problem=_("这是公民身份号码，不是统一社会信用代码"))
+        if _uscc_verdict(value)[1] is InvalidChecksum:
+            # normalise_uscc's message invites providers to declare a pilot code; a searcher cannot.
+            return CodeDiagnosis(value, problem=_("统一社会信用代码校验位错误，请核对是否抄写有误"))
+        return CodeDiagnosis(value, problem=exc.message)
+
+
+def _reads_as_ric(value: str) -> bool:
+    """An ID number, or one with a wrong check digit: its first six digits are a real division
+    and the next eight a real birth date. A 统一社会信用代码 never passes both (its first two
+    characters, 91, 92, 51 …, and its 7th to 14th are no such thing), so a mistyped code is
+    diagnosed as a code."""
+    if not looks_like_ric(value):
+        return False
+    try:
+        born = ric.get_birth_date(value)
+    except (InvalidComponent, ValueError):
+        return False
+    in_range = dt.date(1900, 1, 1) <= born <= timezone.localdate()
+    return in_range and _division_status(value[:6], born.year) != _DIVISION_INVALID
+
+
 def looks_like_ric(value: str) -> bool:
     """Shaped like a 公民身份号码: 17 digits and a digit or X."""
     return len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] == "X")

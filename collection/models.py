@@ -60,6 +60,33 @@ class Subject(models.Model):
         return self.kind == SubjectKind.NATURAL_PERSON
 
 
+class NameMismatch(models.Model):
+    """名称不一致: a provider submitted an organisation under a name other than the one the platform
+    shows, which comes from its registration record (登记类) or, before one exists, its first
+    submission. The record is accepted and the subject keeps its name; the center follows the
+    list up with the provider. One row per subject, provider and name; a row whose name the
+    subject takes later (a registration record renames it) is no longer a mismatch."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="name_mismatches")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    submitted_name = models.CharField(_("报送的名称"), max_length=200)
+    item_code = models.SlugField(_("最近一次的事项代码"), max_length=50)
+    source_key = models.CharField(_("最近一次的业务编号"), max_length=100)
+    first_seen_at = models.DateTimeField(_("首次报送"))
+    last_seen_at = models.DateTimeField(_("最近报送"), db_index=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "provider", "submitted_name"], name="one_row_per_name_mismatch"),
+        ]
+        verbose_name = _("名称不一致")
+        verbose_name_plural = _("名称不一致")
+
+    def __str__(self) -> str:
+        return f"{self.submitted_name} ≠ {self.subject.name}"
+
+
 class RecordStatus(models.TextChoices):
     ACTIVE = "active", _("有效")
     CORRECTED = "corrected", _("已更正")
@@ -265,6 +292,8 @@ class BulkImport(models.Model):
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
     unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # Rows accepted under another name than their organisation's own (`NameMismatch`).
+    name_mismatch_count = models.PositiveIntegerField(_("名称不一致行数"), default=0)
     errors_file = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
     last_error = models.TextField(_("处理错误"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import office_views
+from . import name_views, office_views
 
 app_name = "collection_office"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/", include("collection.imports_urls")),
     path("compliance/", include("collection.compliance_urls")),
     path("review/", include("collection.review_urls")),
+    path("names/", name_views.mismatches, name="name_mismatches"),
 ]

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogField, CatalogItem, FieldType, Provider, SubjectKind
+from nantong_credit.forms import DateInput
 
 from .identifiers import ORGANISATION_KINDS
 from .models import CreditRecord, RecordRevision, RecordStatus, Subject
@@ -76,7 +77,7 @@ def build_data_field(field: CatalogField, *, mirrored: bool = False) -> forms.Fi
     if field.type == FieldType.DECIMAL:
         return forms.DecimalField(**common)
     if field.type == FieldType.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+        return forms.DateField(widget=DateInput(), **common)
     if field.type == FieldType.CHOICE:
         choices = [(c, c) for c in field.choices]
         if field.multiple:
@@ -342,10 +343,10 @@ class RecordFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *RecordStatus.choices])
     late = forms.ChoiceField(label=_("报送时效"), required=False, choices=LATE_CHOICES)
     received_from = forms.DateField(
-        label=_("报送日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("报送日期自"), required=False, widget=DateInput()
     )
     received_to = forms.DateField(
-        label=_("报送日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("报送日期至"), required=False, widget=DateInput()
     )
 
     def __init__(self, *args, providers: list[Provider], items: list[tuple[str, str]], **kwargs):

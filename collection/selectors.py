@@ -14,7 +14,7 @@ from catalog.selectors import published_version
 from catalog.services import PUBLISHED_CATALOG_TOKEN
 
 from .identifiers import IdentifierError, identifier_family, normalise_identifier
-from .models import ApiToken, CreditRecord, Subject
+from .models import ApiToken, CreditRecord, NameMismatch, Subject
 from .personal_data import identifier_hash
 
 logger = logging.getLogger(__name__)
@@ -164,3 +164,10 @@ def tokens_of(provider: Provider) -> QuerySet[ApiToken]:
         .select_related("created_by")
         .order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
     )
+
+
+def open_name_mismatches(provider: Provider | None = None) -> QuerySet[NameMismatch]:
+    """名称不一致 the center still has to follow up, latest first: a row whose name its subject
+    has taken since (a registration record renamed it) is settled."""
+    rows = NameMismatch.objects.exclude(submitted_name=F("subject__name")).select_related("subject", "provider")
+    return rows.filter(provider=provider) if provider is not None else rows

@@ -30,11 +30,16 @@ from catalog.disclosure import (
     disclosure_window,
 )
 from catalog.errors import DisclosureError
-from catalog.models import CatalogField, CatalogItem, DisclosureRule, FieldType, Openness, Provider, SubjectKind
+from catalog.models import (
+    CatalogField, CatalogItem, Category, DisclosureRule, FieldType, Openness, Provider, SubjectKind,
+)
 from nantong_credit.workdays import add_workdays
 
-from .identifiers import IdentifierError, IdentifierResult, identifier_family, mask_identifier, normalise_identifier
-from .models import ApiToken, Channel, CreditRecord, RecordRevision, RecordStatus, Severity, Subject
+from .identifiers import (
+    ORGANISATION_KINDS, IdentifierError, IdentifierResult, identifier_family, mask_identifier, normalise_identifier,
+)
+from .models import ApiToken, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Severity, Subject
+from .names import same_name
 from .personal_data import encrypt_identifier, identifier_hash
 from .bulk_store import CopyPipe, JsonText, RowSink, insert_many  # noqa: F401 — insert_many is used from here
 from .selectors import PublishedItems
@@ -109,10 +114,12 @@ def find_or_create_subject(
 
 
 def _find_or_create_subject(
-    *, kind: str, name: str, result: IdentifierResult, actor, fields: dict, audit_creation: bool = True
+    *, kind: str, name: str, result: IdentifierResult, actor, fields: dict, audit_creation: bool = True,
+    rename: bool = True,
 ) -> tuple[Subject, bool]:
     """The subject of an identifier, created if new. `audit_creation=False` leaves the creation's
-    event to the caller (a submission's one event names the subject it created)."""
+    event to the caller (a submission's one event names the subject it created); `rename=False`
+    keeps an existing subject's name (`names_subject`)."""
     family = identifier_family(kind)
     lookup = identifier_hash(family, result.value)
     subject = _subject_by_hash(lookup)
@@ -127,7 +134,7 @@ def _find_or_create_subject(
         subject = Subject.objects.get(identifier_hash=lookup)
     if subject.kind != kind:
         raise SubjectKindConflict(_kind_conflict_message(subject.kind))
-    _update_subject(subject, name=name, actor=actor, fields=fields)
+    _update_subject(subject, name=name if rename else "", actor=actor, fields=fields)
     return subject, False
 
 
@@ -211,7 +218,8 @@ def _registration_values(fields: dict) -> dict:
 
 
 def _update_subject(subject: Subject, *, name: str, actor, fields: dict) -> None:
-    """A provider's newer name or registration data replaces the old one, audited."""
+    """A provider's newer name (when it may give one) or registration data replaces the old
+    one, audited."""
     wanted = {"name": name, **_registration_values(fields)}
     changed = {key: value for key, value in wanted.items() if value and getattr(subject, key) != value}
     if not changed:
@@ -220,11 +228,62 @@ def _update_subject(subject: Subject, *, name: str, actor, fields: dict) -> None
     for key, value in changed.items():
         setattr(subject, key, value)
     subject.save(update_fields=[*changed, "updated_at"])
-    record_event(
-        action="subject.update", actor=actor, obj=subject,
-        summary=f"更新信息主体 {subject.identifier_masked} 的登记信息",
-        before=before, after=changed,
+    _record_subject_update(subject, before=before, after=changed, actor=actor)
+
+
+def _record_subject_update(subject: Subject, *, before: dict, after: dict, actor) -> None:
+    if "name" in after:
+        summary = f"信息主体更名：{before['name']} → {after['name']}（{subject.identifier_masked}）"
+    else:
+        summary = f"更新信息主体 {subject.identifier_masked} 的登记信息"
+    record_event(action="subject.update", actor=actor, obj=subject, summary=summary, before=before, after=after)
+
+
+# --- Names: who may name an organisation --------------------------------------------------------
+
+
+def names_subject(row: "CheckedSubmission") -> bool:
+    """Whether a submission's name becomes its subject's name.
+
+    An organisation is named by its registration record (登记类, sent by the authority that
+    registers it: that is how a change of name arrives) or, before one exists, by the
+    submission that brought it to the platform. Another department's different name is kept
+    as a `NameMismatch` for the center and answered with a warning, never shown site-wide. A
+    natural person's name is never public and follows each submission as before.
+    """
+    return row.kind not in ORGANISATION_KINDS or row.item.category == Category.REGISTRATION
+
+
+@dataclass(frozen=True)
+class NameSeen:
+    """A submission that gave its subject a name other than the subject's own."""
+
+    subject_id: int
+    name: str
+    item_code: str
+    source_key: str
+
+
+def note_name_mismatches(*, provider: Provider, seen: Sequence[NameSeen]) -> None:
+    """Add (or bring up to date) the center's 名称不一致 rows, in one statement."""
+    now = timezone.now()
+    rows = {
+        (entry.subject_id, entry.name): NameMismatch(
+            subject_id=entry.subject_id, provider=provider, submitted_name=entry.name, item_code=entry.item_code,
+            source_key=entry.source_key, first_seen_at=now, last_seen_at=now,
+        )
+        for entry in seen
+    }
+    NameMismatch.objects.bulk_create(
+        rows.values(), update_conflicts=True, unique_fields=["subject", "provider", "submitted_name"],
+        update_fields=["item_code", "source_key", "last_seen_at"],
     )
+
+
+def name_mismatch_warning(submitted: str, registered: str) -> str:
+    return _("信息主体名称“%(submitted)s”与平台登记的名称“%(registered)s”不一致：记录已受理，主体名称不变"
+             "（以登记类信息为准），已列入市公共信用信息中心的名称核对清单") % {
+        "submitted": submitted, "registered": registered}
 
 
 # --- Credit records ---------------------------------------------------------------------------
@@ -278,13 +337,17 @@ def submit_record(
         with transaction.atomic():
             subject_obj, created = _find_or_create_subject(
                 kind=checked.kind, name=checked.name, result=checked.identifier, actor=actor,
-                fields=checked.registration, audit_creation=False,
+                fields=checked.registration, audit_creation=False, rename=names_subject(checked),
             )
             # A new subject differs from any record's old one: the record is created or updated,
             # and that one event covers the subject too.
             result = _upsert_record(provider=provider, checked=checked, subject=subject_obj, actor=actor,
                                     channel=channel, reason=reason, received_at=received_at,
                                     new_subject=created)
+            if not same_name(subject_obj.name, checked.name):
+                note_name_mismatches(provider=provider, seen=[
+                    NameSeen(subject_obj.pk, checked.name, checked.item.code, checked.source_key)])
+                result.warnings.append(name_mismatch_warning(checked.name, subject_obj.name))
     except SubjectKindConflict as exc:
         raise SubmissionInvalid({"subject.kind": [exc.message]}) from None
     if checked.identifier.warning:
@@ -778,6 +841,7 @@ class BatchResult:
     unchanged: int = 0
     subjects_created: int = 0
     subjects_updated: int = 0
+    name_mismatches: int = 0  # rows that gave an organisation another name (`names_subject`)
     content_hashes: list[str] = field(default_factory=list)  # one per row, in the rows' order
 
 
@@ -846,6 +910,7 @@ class BatchWriter:
         if not connection.in_atomic_block:
             raise RuntimeError("a BatchWriter stores inside the caller's transaction")
         self.provider, self.channel, self.reason, self.received_at = provider, channel, reason, received_at
+        self.actor = actor
         self.created_by = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.pipe = None
         if connection.vendor == "postgresql":
@@ -882,7 +947,7 @@ class BatchWriter:
             self.pipe.wait()  # the previous chunk is in: its subjects and records can be found
         received = self.received_at or timezone.now()
         today = timezone.localdate()
-        subject_ids = self._subjects(rows, hashes, result)
+        subject_ids, mismatches = self._subjects(rows, hashes, result)
         existing = _batch_records(self.provider, keys)
         new: list[int] = []
         changed: list[tuple[int, CreditRecord]] = []
@@ -908,24 +973,36 @@ class BatchWriter:
         self.sink.insert(RecordRevision, revisions, constants={
             "channel": self.channel, "reason": self.reason, "created_by_id": self.created_by})
         self.sink.flush()
-        result.created, result.updated = len(new), len(changed)
+        if mismatches:  # rare: they may name subjects of this chunk, which must be in first
+            if self.pipe is not None:
+                self.pipe.wait()
+            note_name_mismatches(provider=self.provider, seen=mismatches)
+        result.created, result.updated, result.name_mismatches = len(new), len(changed), len(mismatches)
         return result
 
-    def _subjects(self, rows: Sequence[CheckedSubmission], hashes: list[str], result: BatchResult) -> list[int]:
-        """The subject of each row, creating and updating subjects as the rows in order would."""
+    def _subjects(self, rows: Sequence[CheckedSubmission], hashes: list[str],
+                  result: BatchResult) -> tuple[list[int], list[NameSeen]]:
+        """The subject of each row, creating and updating subjects as the rows in order would,
+        and the rows that gave their subject a name it does not take (`names_subject`)."""
         found = {s.identifier_hash: s for s in Subject.objects.filter(identifier_hash__in=set(hashes))}
+        names_before = {digest: subject.name for digest, subject in found.items()}
         first: dict[str, int] = {}
         wanted: dict[str, dict] = {}  # the first row creates; each later row's non-empty values win
+        unnamed: list[int] = []  # rows whose name is not their subject's to give
         for index, (row, digest) in enumerate(zip(rows, hashes, strict=True)):
             kind = found[digest].kind if digest in found else rows[first.get(digest, index)].kind
             if row.kind != kind:
                 raise BatchConflict(index, _kind_conflict_message(kind))
-            first.setdefault(digest, index)
-            values = {"name": row.name, **_registration_values(row.registration)} if row.registration else {
-                "name": row.name}
+            creates = first.setdefault(digest, index) == index and digest not in found
+            values = _registration_values(row.registration) if row.registration else {}
+            if creates or names_subject(row):
+                values["name"] = row.name
+            else:
+                unnamed.append(index)
             wanted.setdefault(digest, {}).update({key: value for key, value in values.items() if value})
         renamed, fields = _renamed_subjects(found, wanted)
         Subject.objects.bulk_update(renamed, [*fields, "updated_at"], batch_size=500)
+        self._record_renames(renamed, names_before)
         new = [digest for digest in first if digest not in found]
         ids = dict(zip(new, self.sink.insert(Subject, [
             {**_BLANK_REGISTRATION, **wanted[digest],
@@ -935,7 +1012,19 @@ class BatchWriter:
         ids.update({digest: subject.pk for digest, subject in found.items()})
         result.subjects_created += len(new)
         result.subjects_updated += len(renamed)
-        return [ids[digest] for digest in hashes]
+        names = {digest: found[digest].name if digest in found else wanted[digest]["name"] for digest in first}
+        mismatches = [NameSeen(ids[hashes[i]], rows[i].name, rows[i].item.code, rows[i].source_key)
+                      for i in unnamed if not same_name(rows[i].name, names[hashes[i]])]
+        return [ids[digest] for digest in hashes], mismatches
+
+    def _record_renames(self, subjects: list[Subject], names_before: dict[str, str]) -> None:
+        """Each change of name has its event (few: they come with registration records); other
+        registration details are covered by the batch's one event."""
+        for subject in subjects:
+            before = names_before[subject.identifier_hash]
+            if subject.name != before:
+                _record_subject_update(subject, before={"name": before}, after={"name": subject.name},
+                                       actor=self.actor)
 
     def _update(self, changed: list[tuple[int, CreditRecord]]) -> None:
         # A changed record may now belong to a subject of this chunk: that must be in first.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, SubjectKind
 from collection.account_forms import EvidenceField
+from nantong_credit.forms import DateInput
 
 from .models import Authorization
 
@@ -28,7 +29,7 @@ def _categories_field(label=_("授权范围"), help_text=""):
 
 
 def _valid_until_field(help_text=""):
-    return forms.DateField(label=_("授权有效期至"), widget=forms.DateInput(attrs={"type": "date"}), help_text=help_text,
+    return forms.DateField(label=_("授权有效期至"), widget=DateInput(), help_text=help_text,
                            error_messages={"required": _("请填写授权有效期"), "invalid": _("请填写有效的日期")})
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -36,13 +35,15 @@ from collection.bulk.detect import OLE2_MAGIC, ZIP_MAGICS, check_xlsx_archive
 from collection.bulk.errors import BulkFileError
 from collection.bulk.limits import Limits
 from collection.bulk.writers import neutralise_cell
-from collection.identifiers import IdentifierError, looks_like_ric, mask_identifier, normalise_uscc, tidy
+from collection.identifiers import diagnose_code, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
+from collection.names import comparable_name, same_name
 from collection.visibility import public_filter, withheld_public_filter
 from nantong_credit.notifications import absolute_url
 
 from .models import BatchCheck, BatchCheckRow, CreditCommitment, QueryLog
 from .querylog import log_query
+from .search import public_subjects
 
 logger = logging.getLogger(__name__)
 
@@ -208,10 +209,13 @@ def _judge(entries: Iterable[tuple[int, str, str]]) -> list[ListLine]:
     for number, raw_code, raw_name in entries:
         name = _clean_name(raw_name)
         code, error = normalise_code(raw_code)
-        if not error and code in first_seen:
-            error = _("与第%(n)d行重复") % {"n": first_seen[code]}
+        key = code or f"name:{comparable_name(name)}"
+        if not code and not name and not error:
+            error = _("未填写统一社会信用代码或名称")
+        elif not error and key in first_seen:
+            error = _("与第%(n)d行重复") % {"n": first_seen[key]}
         elif not error:
-            first_seen[code] = number
+            first_seen[key] = number
         lines.append(ListLine(number, code[:CODE_MAX], name, error[:MESSAGE_MAX]))
         if len(lines) > MAX_SUBJECTS:
             raise ListRejected(_("名单超过%(n)d个主体，请拆分后分批核查。") % {"n": MAX_SUBJECTS})
@@ -221,22 +225,24 @@ def _judge(entries: Iterable[tuple[int, str, str]]) -> list[ListLine]:
 
 
 def normalise_code(raw: str) -> tuple[str, str]:
-    """(code, "") as `collection.identifiers` normalises it, or (the line as typed, masked; why)."""
+    """(code, "") as public search reads it (`diagnose_code`), or (the line as typed, masked; why).
+    No code at all is ("", ""): the line is looked up by its name."""
     value = tidy(raw)
     if not value:
-        return "", _("未填写统一社会信用代码")
+        return "", ""
     if value == "#NUMBER":
         return value, _("代码被 Excel 存成了数字，后几位已丢失。请把该列设为“文本”后重新填写代码")
     if value.startswith("="):
         return "", _("单元格是公式，请改为代码文本")
-    try:
-        return normalise_uscc(value).value, ""
-    except IdentifierError as exc:
-        if Subject.objects.filter(code=value).exists():
-            return value, ""  # an early pilot code with an irregular check character, known as such
-        if looks_like_ric(value):
-            return mask_identifier(value), _("名单只接受统一社会信用代码，该行像是公民身份号码（已隐去）")
-        return _masked_text(value), exc.message
+    diagnosis = diagnose_code(value)
+    if not diagnosis.problem:
+        return diagnosis.value, ""
+    if diagnosis.id_number:
+        return diagnosis.shown, _("名单只接受统一社会信用代码，该行像是公民身份号码（已隐去）")
+    if Subject.objects.filter(code=diagnosis.value).exists():
+        return diagnosis.value, ""  # an early pilot code with an irregular check character, known as such
+    # A whole 18-character value is no ID number (diagnosed above); one inside longer text is masked.
+    return (value if len(value) == 18 else _masked_text(value)), diagnosis.problem
 
 
 def _masked_text(text: str) -> str:
@@ -326,21 +332,54 @@ def _check_rows(batch: BatchCheck) -> None:
 
 
 def _check_chunk(batch: BatchCheck, rows: list[BatchCheckRow], today: dt.date) -> None:
-    subjects = {s.code: s for s in Subject.objects.filter(code__in=[row.code for row in rows])}
-    ids = [s.pk for s in subjects.values()]
+    found = _subjects_of(batch, rows)
+    ids = [s.pk for s in found.values() if isinstance(s, Subject)]
     counts = _record_counts(ids, today)
     commitments = dict(CreditCommitment.objects.filter(subject_id__in=ids, is_public=True)
                        .values_list("subject_id").annotate(n=Count("id")))
     for row in rows:
-        subject = subjects.get(row.code)
-        if subject is None:
-            row.message = str(UNKNOWN_SUBJECT)
+        subject = found[row.pk]
+        if not isinstance(subject, Subject):
+            row.message = subject
             continue
         _fill_row(row, subject, counts.get(subject.pk, {}), commitments.get(subject.pk, 0))
         log_query(kind=QueryLog.Kind.GOVERNMENT, actor=batch.requested_by, subject=subject, purpose=batch.purpose,
                   terms=subject.code or "")
-    BatchCheckRow.objects.bulk_update(rows, ["subject", "name", "dishonesty_count", "withheld_count", "warning_count",
-                                             "commendation_count", "commitment_count", "message"])
+    BatchCheckRow.objects.bulk_update(rows, ["subject", "code", "name", "dishonesty_count", "withheld_count",
+                                             "warning_count", "commendation_count", "commitment_count", "message"])
+
+
+def _subjects_of(batch: BatchCheck, rows: list[BatchCheckRow]) -> dict[int, Subject | str]:
+    """Per row, its subject or why there is none: by code, or for a line without one by its exact
+    registered name. Natural persons are never found by name (Art. 11)."""
+    by_code = {s.code: s for s in Subject.objects.filter(code__in=[row.code for row in rows if row.code])}
+    by_name: dict[str, list[Subject]] = {}
+    named = public_subjects().filter(name__in={row.name for row in rows if not row.code}).order_by("pk")
+    for subject in named:
+        by_name.setdefault(subject.name, []).append(subject)
+    found: dict[int, Subject | str] = {}
+    for row in rows:
+        if row.code:
+            matches = [by_code[row.code]] if row.code in by_code else []
+        else:
+            matches = by_name.get(row.name, [])
+        if len(matches) > 1:
+            found[row.pk] = (_("平台中有%(n)d个主体名称均为“%(name)s”，请填写统一社会信用代码")
+                             % {"n": len(matches), "name": row.name})[:MESSAGE_MAX]
+        else:
+            found[row.pk] = matches[0] if matches else str(UNKNOWN_SUBJECT)
+    return _without_listed_codes(batch, rows, found)
+
+
+def _without_listed_codes(batch: BatchCheck, rows: list[BatchCheckRow], found: dict) -> dict:
+    """A subject found by name whose code another line lists is that line's duplicate."""
+    by_name = {row.pk: found[row.pk].code for row in rows if not row.code and isinstance(found[row.pk], Subject)}
+    listed = dict(batch.rows.filter(code__in=set(by_name.values())).exclude(pk__in=list(by_name))
+                  .order_by("-line").values_list("code", "line"))
+    for pk, code in by_name.items():
+        if code in listed:
+            found[pk] = _("与第%(n)d行重复") % {"n": listed[code]}
+    return found
 
 
 def _record_counts(subject_ids: list[int], today: dt.date) -> dict[int, dict[str, int]]:
@@ -356,20 +395,19 @@ def _record_counts(subject_ids: list[int], today: dt.date) -> dict[int, dict[str
 
 
 def _fill_row(row: BatchCheckRow, subject: Subject, counts: dict, commitments: int) -> None:
-    listed_name = row.name
+    listed_name, by_name = row.name, not row.code
     row.subject = subject
+    row.code = subject.code[:CODE_MAX]
     row.name = subject.name[:NAME_MAX]
     row.dishonesty_count = counts.get("dishonesty", 0)
     row.withheld_count = counts.get("withheld", 0)
     row.warning_count = counts.get("warning", 0)
     row.commendation_count = counts.get("commendation", 0)
     row.commitment_count = commitments
-    if listed_name and _comparable(listed_name) != _comparable(subject.name):
+    if by_name:
+        row.message = _("名单未填写代码，按名称查到")
+    elif listed_name and not same_name(listed_name, subject.name):
         row.message = (_("名单中的名称“%(listed)s”与登记名称不一致，请核对") % {"listed": listed_name})[:MESSAGE_MAX]
-
-
-def _comparable(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _finish(batch: BatchCheck) -> None:

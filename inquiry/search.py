@@ -33,10 +33,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import ric, uscc
 
 from catalog.models import SubjectKind
-from collection.identifiers import looks_like_ric, mask_identifier, tidy
+from collection.identifiers import diagnose_code, looks_like_ric, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
 from collection.visibility import public_filter, public_records, with_marks
 
@@ -154,14 +153,16 @@ def _looks_like_partial_code(query: str) -> bool:
 
 def _by_code(result: SearchResult, queryset: QuerySet[Subject], code: str) -> SearchResult:
     result.by_code = True
-    if looks_like_ric(code) and ric.is_valid(code) and not uscc.is_valid(code):
+    diagnosis = diagnose_code(code)
+    if diagnosis.id_number:
         result.notice = _("自然人的信用信息不公开查询，须经本人授权后通过授权查询获取（《办法》第十一条）。")
         return result
-    result.rows = list(queryset.filter(code=code))
+    # Looked up even when irregular: an early pilot code is stored as its provider declared it.
+    result.rows = list(queryset.filter(code=diagnosis.value))
     result.total = len(result.rows)
     result.page_count = 1 if result.rows else 0
-    if not result.rows and not uscc.is_valid(code):
-        result.notice = _("该统一社会信用代码校验位不正确，请核对是否抄写有误。")
+    if not result.rows and diagnosis.problem:
+        result.notice = diagnosis.problem
     _attach_counts(result)
     return result
 

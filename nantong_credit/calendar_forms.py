@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .calendar_services import NoticePreview, NoticeTextError, preview_notice
+from .forms import DateInput
 
 NOTICE_TEXT_HELP = _(
     "每行一条放假或上班安排，可直接粘贴通知正文，例如：“元旦：1月1日至3日放假”、"
@@ -32,7 +33,7 @@ class HolidayNoticeForm(forms.Form):
         label=_("文号"), max_length=50, required=False, help_text=_("如“国办发明电〔2026〕×号”。")
     )
     published_on = forms.DateField(
-        label=_("发布日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("发布日期"), required=False, widget=DateInput()
     )
     text = forms.CharField(
         label=_("放假和调休安排"), max_length=10000, help_text=NOTICE_TEXT_HELP,
@@ -77,7 +78,7 @@ def notice_initial(year: int) -> dict:
 
 
 class OverrideForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     is_workday = forms.TypedChoiceField(
         label=_("设为"), choices=[("0", _("休息日（休）")), ("1", _("工作日（班）"))],
         coerce=lambda value: value == "1", widget=forms.RadioSelect,

@@ -1,6 +1,18 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
 from django.contrib.auth import forms as auth_forms
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be an ISO date whatever the language: the
+    zh-hans input format (2027/02/05) is silently dropped by the browser, so a pre-filled date
+    would vanish and the form come back with "required"."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class LoginForm(auth_forms.AuthenticationForm):

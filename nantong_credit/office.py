@@ -63,6 +63,8 @@ def _clerk_cards(user) -> list[Card]:
     return [
         Card("主体绑定审核", "核对营业执照和授权委托书，审核单位经办人的绑定申请；核验注册用户实名身份。", "person-vcard",
              [("绑定审核", reverse("collection_office:bindings")), ("实名核验", reverse("collection_office:identities"))]),
+        Card("名称不一致", "其他单位报送的主体名称与登记名称不一致：记录已受理、名称未改，请与报送单位核实。", "type",
+             [("名称不一致", reverse("collection_office:name_mismatches"))]),
         Card("异议核查", "信息主体提出的异议：5个工作日内核查，平台差错立即更正，属提供单位的转办；窗口递交或邮寄的书面申请由中心登记"
              "（第十三、十四条）。", "exclamation-diamond",
              [("异议核查", reverse("objection_office:queue")), ("登记书面异议", reverse("objection_office:paper_new")),

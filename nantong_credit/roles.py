@@ -79,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inquiry.add_creditcommitment",
         # Art. 20: the archive register.
         "audit.view_archiveentry",
+        # Organisations submitted under another name than their registered one (名称不一致).
+        "collection.view_namemismatch",
     ],
     CATALOG_ADMIN: [
         "catalog.view_catalogversion",

@@ -1,9 +1,10 @@
 """Settings for 南通信用网, read from the environment.
 
 Every value has a safe default for the embedded mode (`make run`): SQLite in `var/`, Celery
-tasks run in-process, local-memory cache, e-mail printed to the console. Setting
-`DATABASE_URL` and `REDIS_URL` switches the same code to PostgreSQL, Redis and Celery workers.
-Secrets may also come from files: `SECRET_KEY_FILE`, `FIELD_ENCRYPTION_KEYS_FILE`, ...
+tasks run in-process, local-memory cache, e-mail printed to the console, plain http on
+`HOST`:`PORT`. Setting `DATABASE_URL` (to a server) or `REDIS_URL` switches the same code to
+PostgreSQL, Redis and Celery workers, served over HTTPS only. DEBUG is neither: a developer
+turns it on explicitly. Secrets may also come from files: `SECRET_KEY_FILE`, ...
 """
 
 from pathlib import Path
@@ -26,11 +27,16 @@ def secret(name: str, default: str = "") -> str:
     return env.str(name, default=default)
 
 
-DEBUG = env.bool("DEBUG", default=True)
+# Django's technical pages (tracebacks, every URL pattern) only when a developer asks for them;
+# the embedded demo shows the portal's own error pages.
+DEBUG = env.bool("DEBUG", default=False)
+# Where `make run` serves (the Makefile exports both): the embedded mode's own address.
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
 # The development key only ever protects a local demo; production must set its own, which
 # `manage.py check --deploy` verifies (length and entropy).
 SECRET_KEY = secret("SECRET_KEY", "django-insecure-development-only-key-for-embedded-mode")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=list(dict.fromkeys(["127.0.0.1", "localhost", "testserver", HOST])))
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -67,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # PostgreSQL refuses NUL: refused before any view reads the query or the form (after the
+    # CSRF check, which reads the form first; and after the user is known, for the 400 page).
+    "nantong_credit.null_characters.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.context.AuditContextMiddleware",
@@ -104,7 +113,8 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if IS_SQLITE:
     # SQLite ignores SELECT ... FOR UPDATE: take the write lock when a transaction starts, so
     # that two audit writers in the embedded mode wait for each other instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -253,7 +263,11 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+# The embedded mode (SQLite, no Redis: one machine, `make run`) is served over plain http; a
+# deployment (a database server or Redis) over HTTPS only, behind a proxy that terminates TLS.
+EMBEDDED = IS_SQLITE and not REDIS_URL
+HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not EMBEDDED)
+if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -299,8 +313,10 @@ SITE_NAME = "南通信用网"
 # Working days a provider has to decide a credit repair application (Art. 16; the national
 # 信用修复管理办法 lets each authority set it within its own rules).
 REPAIR_DECISION_WORKDAYS = env.int("REPAIR_DECISION_WORKDAYS", default=5)
-# Where links in emails and QR codes on credit reports point.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where links in emails and QR codes on credit reports point: by default where `make run` serves
+# (a wildcard HOST is reached as 127.0.0.1 on this machine; set SITE_URL for other machines).
+_SITE_HOST = "127.0.0.1" if HOST in ("0.0.0.0", "::", "") else HOST
+SITE_URL = env.str("SITE_URL", default=f"http://{f'[{_SITE_HOST}]' if ':' in _SITE_HOST else _SITE_HOST}:{PORT}")
 CENTER_NAME = "南通市公共信用信息中心"
 # Where a paper applicant brings or posts its letters, and whom it calls (anonymous follow-up
 # page); empty: the page names the center only.

@@ -53,6 +53,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "nantong_credit.views.bad_request"
 handler403 = "nantong_credit.views.permission_denied"
 handler404 = "nantong_credit.views.page_not_found"
 handler500 = "nantong_credit.views.server_error"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.models import Provider
+from nantong_credit.forms import DateInput
 
 from .exports import build_dashboard_xlsx
 from .forms import DecisionForm, RejectForm, apply_error
@@ -117,9 +118,9 @@ def _decide(request, application, form, form_name: str, decide, *, done: str) ->
 
 class PeriodForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("决定日期自"),
-                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+                                widget=DateInput(attrs={"class": "form-control"}))
     date_to = forms.DateField(label=gettext_lazy("决定日期至"),
-                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+                              widget=DateInput(attrs={"class": "form-control"}))
 
     def clean(self):
         cleaned = super().clean()

@@ -4,8 +4,8 @@ import pytest
 from freezegun import freeze_time
 
 from collection.identifiers import (
-    FLAG_IRREGULAR_CODE, FLAG_UNKNOWN_DIVISION, IdentifierError, mask_identifier, normalise_any_identifier,
-    normalise_identifier,
+    FLAG_IRREGULAR_CODE, FLAG_UNKNOWN_DIVISION, IdentifierError, diagnose_code, mask_identifier,
+    normalise_any_identifier, normalise_identifier,
 )
 
 from .factories import make_ric, make_uscc, wrong_check
@@ -235,3 +235,30 @@ def test_the_remembered_verdicts_agree_with_the_library():
         if check_ok:
             day, problem = library(ric.get_birth_date, value)
             assert born == (None if problem else day)
+
+
+# --- Codes typed to find an organisation (public search, batch checks) --------------------------
+
+
+def test_a_mistyped_code_ending_in_x_is_diagnosed_as_a_code():
+    diagnosis = diagnose_code("91320602797803286X")  # 17 digits and an X, but no division or birth date
+    assert not diagnosis.id_number
+    assert diagnosis.problem == "统一社会信用代码校验位错误，请核对是否抄写有误"
+    assert diagnosis.shown == "91320602797803286X"
+
+
+def test_an_id_number_is_diagnosed_as_one_and_shown_masked():
+    diagnosis = diagnose_code(PERSON_ID)
+    assert diagnosis.id_number and "公民身份号码" in diagnosis.problem
+    assert diagnosis.shown == mask_identifier(PERSON_ID)
+
+
+def test_an_id_number_with_a_wrong_check_digit_is_still_one():
+    assert diagnose_code(wrong_check(PERSON_ID)).id_number
+
+
+def test_a_valid_code_has_no_problem_and_other_faults_are_named():
+    assert diagnose_code(COMPANY.lower()) == diagnose_code(COMPANY)
+    assert diagnose_code(COMPANY).problem == ""
+    assert "不使用字母I、O、Z、S、V" in diagnose_code(COMPANY[:-2] + "I" + COMPANY[-1]).problem
+    assert "应为18位" in diagnose_code(COMPANY[:12]).problem

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 from collection import bulk_imports
 from collection.bulk_imports import run_import
-from collection.models import BulkImport, Channel, CreditRecord, RecordRevision, RecordStatus, Subject
+from collection.models import BulkImport, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Subject
 from collection.selectors import PublishedItems
 from collection.services import submit_record
 
@@ -78,6 +78,7 @@ def test_a_file_gives_the_same_records_as_submitting_each_row(scjgj, scjgj_staff
                       received_at=received)
     by_api = _state(other_provider)
     CreditRecord.objects.filter(provider=other_provider).delete()
+    NameMismatch.objects.all().delete()
     Subject.objects.all().delete()
 
     with freeze_time(received):
@@ -376,14 +377,16 @@ def test_natural_persons_are_found_by_their_id_number(scjgj, scjgj_staff):
 
 def test_chunks_are_stored_as_they_pass_and_make_one_batch(scjgj, scjgj_staff, monkeypatch):
     monkeypatch.setattr(bulk_imports, "CHUNK_ROWS", 2)
-    # Row 5 names the company of row 1 again, two chunks later (another penalty, its new name).
+    # Row 5 names the company of row 1 again, two chunks later (another penalty, another name,
+    # which is not a penalty's to give: the name stays, the other one is listed for the center).
     rows = [*ROWS, penalty(5, uscc=company_code(1), subject_name="南通示例1号贸易有限公司（更名）")]
 
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
 
     assert bulk_import.status == Status.SUCCEEDED and bulk_import.created_count == 5
     assert CreditRecord.objects.count() == 5 and Subject.objects.count() == 4
-    assert Subject.objects.get(code=company_code(1)).name == "南通示例1号贸易有限公司（更名）"
+    assert Subject.objects.get(code=company_code(1)).name == "南通示例1号贸易有限公司"
+    assert NameMismatch.objects.get().submitted_name == "南通示例1号贸易有限公司（更名）"
     assert AuditEvent.objects.filter(action="bulkimport.import").get().after["rows"] == 5
 
 

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from catalog.models import Category, FieldType, SubjectKind
-from collection.models import Channel, CreditRecord, Subject
+from collection.models import Channel, CreditRecord, NameMismatch, Subject
 from collection.record_forms import RecordForm
 from collection.selectors import PublishedItems
 from nantong_credit import roles
@@ -164,6 +164,23 @@ def test_a_changed_resubmission_with_the_same_number_updates(client, catalog, st
     record = CreditRecord.objects.get()
     assert record.revision == 2 and record.data["fine_amount"] == "3"
     assert "生成第2版" in response.content.decode()
+
+
+@freeze_time("2026-05-08 10:00")
+def test_another_departments_name_is_accepted_without_renaming_the_company(client, catalog, staff, swj,
+                                                                           user_with_role):
+    tax_staff = user_with_role("dave", roles.PROVIDER_STAFF)
+    swj.staff.add(tax_staff)
+    client.force_login(tax_staff)
+    client.post(NEW_URL, post_data(data__penalty_document_number="通税罚〔2026〕3号"))
+    client.force_login(staff)
+    response = client.post(NEW_URL, post_data(subject_name="南通通达建筑有限公司"), follow=True)
+    assert CreditRecord.objects.count() == 2
+    assert Subject.objects.get().name == "南通通达建设工程有限公司"
+    assert "信息主体名称“南通通达建筑有限公司”与平台登记的名称“南通通达建设工程有限公司”不一致" in response.content.decode()
+    mismatch = NameMismatch.objects.get()
+    assert (mismatch.provider, mismatch.submitted_name, mismatch.source_key) == (
+        staff.providers.get(), "南通通达建筑有限公司", "通市监罚〔2026〕12号")
 
 
 @freeze_time("2026-06-08 10:00")

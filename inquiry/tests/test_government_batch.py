@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEvent
 from collection.models import RecordStatus
-from collection.tests.factories import make_uscc
+from collection.tests.factories import SubjectFactory, make_uscc
 from inquiry import government
 from inquiry.commitments import record_commitment
 from inquiry.government import ListLine, parse_pasted, run_batch_check, start_batch_check
@@ -100,6 +100,35 @@ def test_a_light_penalty_that_is_not_published_is_shown_marked_and_counted_apart
     # The public page the result links to shows nothing of it.
     public = client.get(f"/subjects/{clean.code}/").content.decode()
     assert "轻微，不公示" not in public
+
+
+def test_a_line_with_a_name_only_is_looked_up_by_its_exact_name(client, government_user, subjects):
+    SubjectFactory(name="南通同名示例有限公司")
+    SubjectFactory(name="南通同名示例有限公司")
+    person = SubjectFactory(natural_person=True)
+    listing = "\n".join(["南通失信示例有限公司", "南通守信示例", "南通同名示例有限公司", person.name,
+                         "南通普通示例有限公司", subjects["clean"].code])
+    client.force_login(government_user)
+    page = run(client, listing).content.decode()
+    rows = rows_by_line(BatchCheck.objects.get())
+    assert (rows[1].subject, rows[1].code, rows[1].dishonesty_count) == (subjects["bad"], subjects["bad"].code, 2)
+    assert rows[1].message == "名单未填写代码，按名称查到"
+    assert rows[2].subject is None and rows[2].message == "平台暂无该主体的信用信息"  # part of a name finds nothing
+    assert rows[3].subject is None and "有2个主体名称均为“南通同名示例有限公司”，请填写统一社会信用代码" in rows[3].message
+    assert rows[4].subject is None and rows[4].message == "平台暂无该主体的信用信息"  # never a natural person
+    assert rows[5].subject is None and rows[5].message == "与第6行重复"
+    assert rows[6].subject == subjects["clean"]
+    assert f'href="/subjects/{subjects["bad"].code}/"' in page
+    assert {log.subject for log in QueryLog.objects.all()} == {subjects["bad"], subjects["clean"]}
+
+
+def test_a_mistyped_code_is_reported_whole_with_the_reason_search_gives(client, government_user, subjects):
+    client.force_login(government_user)
+    page = run(client, "91320602797803286X").content.decode()
+    row = BatchCheck.objects.get().rows.get()
+    assert (row.code, row.message) == ("91320602797803286X", "统一社会信用代码校验位错误，请核对是否抄写有误")
+    search_page = client.get(reverse("subjects:search"), {"q": "91320602797803286X"}).content.decode()
+    assert row.message in page and row.message in search_page
 
 
 def test_each_checked_subject_is_logged_as_a_government_query(client, government_user, subjects):

@@ -52,20 +52,32 @@ def test_a_name_may_follow_the_code_after_a_space():
 
 
 def test_every_bad_line_is_reported_with_its_number_and_reason():
-    lines = parse_pasted("\n".join([A, wrong_check(make_uscc("91320602MA1P8K3Q5")), "9132060212345", "南通某公司", C]))
-    assert good(lines) == [(1, A, ""), (5, C, "")]
+    lines = parse_pasted("\n".join([A, wrong_check(make_uscc("91320602MA1P8K3Q5")), "9132060212345", C]))
+    assert good(lines) == [(1, A, ""), (4, C, "")]
     reasons = bad(lines)
-    assert set(reasons) == {2, 3, 4}
+    assert set(reasons) == {2, 3}
     assert "校验位错误" in reasons[2]
     assert "应为18位" in reasons[3]
-    assert "未填写统一社会信用代码" in reasons[4]
+
+
+def test_a_mistyped_code_ending_in_x_is_reported_as_a_code_not_masked():
+    lines = parse_pasted("91320602797803286X\t南通某某贸易有限公司")
+    assert lines[0].code == "91320602797803286X"
+    assert bad(lines) == {1: "统一社会信用代码校验位错误，请核对是否抄写有误"}
+
+
+def test_a_line_with_a_name_only_is_kept_for_a_lookup_by_name():
+    lines = parse_pasted(f"南通某某贸易有限公司\n{A}\n南通某某贸易有限公司")
+    assert good(lines) == [(1, "", "南通某某贸易有限公司"), (2, A, "")]
+    assert bad(lines) == {3: "与第1行重复"}
 
 
 def test_an_id_number_in_the_list_is_refused_and_never_kept_in_clear():
     id_number = make_ric("32060219850314002")
-    lines = parse_pasted(f"{A}\n{id_number}\n张三 {id_number}")
-    assert all(id_number not in (line.code + line.name) for line in lines)
-    assert "公民身份号码" in bad(lines)[2]
+    mistyped = wrong_check(id_number)
+    lines = parse_pasted(f"{A}\n{id_number}\n张三 {id_number}\n{mistyped}")
+    assert all(number not in (line.code + line.name) for line in lines for number in (id_number, mistyped))
+    assert "公民身份号码" in bad(lines)[2] and "公民身份号码" in bad(lines)[4]
     assert lines[1].code == id_number[:4] + "*" * 10 + id_number[-4:]
 
 

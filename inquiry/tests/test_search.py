@@ -61,7 +61,17 @@ def test_a_code_matches_exactly_not_by_prefix(client, named_subjects):
 def test_a_code_with_a_wrong_check_character_says_so(client, named_subjects):
     response = find(client, wrong_check(SIJIAN_CODE, "0123456789ABCDEF"))
     assert names(response) == []
-    assert "校验位不正确" in response.content.decode()
+    assert "统一社会信用代码校验位错误，请核对是否抄写有误" in response.content.decode()
+
+
+def test_a_code_with_a_letter_gb32100_leaves_out_says_which(client, named_subjects):
+    response = find(client, SIJIAN_CODE[:-2] + "O" + SIJIAN_CODE[-1])
+    assert "统一社会信用代码不使用字母I、O、Z、S、V，代码中含有：O" in response.content.decode()
+
+
+def test_a_mistyped_id_number_is_still_treated_as_a_natural_persons(client, named_subjects):
+    response = find(client, wrong_check(make_ric("32060219850314003")))
+    assert "自然人的信用信息不公开查询" in response.content.decode()
 
 
 def test_a_partial_code_asks_for_all_eighteen_characters(client, named_subjects):
