@@ -10,6 +10,7 @@ from collection.declarations import locked_keys
 from collection.models import CreditRecord
 from collection.selectors import PublishedItems
 from nantong_credit.case_evidence import EvidenceFilesField
+from nantong_credit.forms import DateInput
 
 from . import followup
 from .models import Objection
@@ -63,7 +64,7 @@ class PaperObjectionForm(forms.Form):
         choices=[(Objection.Channel.COUNTER, _("窗口受理（申请人到中心窗口递交）")), (Objection.Channel.POST, _("邮寄"))],
     )
     received_on = forms.DateField(
-        label=_("收件日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("收件日期"), widget=DateInput(),
         help_text=_("窗口受理的为递交当日；邮寄的为信件送达中心的日期。中心5个工作日的核查期限自该日起算（第十四条第一款）。"),
     )
     applicant_role = forms.ChoiceField(
@@ -121,7 +122,7 @@ class LetterForm(forms.Form):
         choices=[(Objection.Channel.COUNTER, _("窗口递交")), (Objection.Channel.POST, _("邮寄"))],
     )
     received_on = forms.DateField(
-        label=_("收件日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("收件日期"), widget=DateInput(),
         help_text=_("窗口递交的为递交当日；邮寄的为信件送达中心的日期。"),
     )
     letter = EvidenceField(
