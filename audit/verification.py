@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -224,8 +225,9 @@ class _Walk:
         if not self.anchors:
             return message
         newest = max(self.anchors.values(), key=lambda a: a.created_at)
-        return message + _("与 %(anchors)s 个外部锚点一致（最新 %(checkpoint)s，%(count)s 个事件）。") % {
-            "anchors": len(self.anchors), "checkpoint": newest.label, "count": newest.count,
+        return message + _("与 %(anchors)s 个外部锚点一致（最新锚点写于 %(time)s，记有 %(count)s 个事件）。") % {
+            "anchors": len(self.anchors), "time": f"{timezone.localtime(newest.created_at):%Y-%m-%d %H:%M:%S}",
+            "count": newest.count,
         }
 
 

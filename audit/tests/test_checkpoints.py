@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from audit.checkpoints import COMPARED, ChainBroken, checkpoint_storage, newest_checkpoints, write_checkpoint
 from audit.services import event_hash, record_event
@@ -38,7 +39,8 @@ def test_it_writes_a_signed_checkpoint_of_the_head_outside_the_database():
     assert stored["created_at"] and stored["signature"].count(":") == 1
     report = verify_chain()
     assert report.ok and report.anchored == 1
-    assert f"与 1 个外部锚点一致（最新 {checkpoint.name}" in report.message
+    written = f"{timezone.localtime(checkpoint.created_at):%Y-%m-%d %H:%M:%S}"
+    assert report.message == f"已核验 3 个审计事件，审计链完整。与 1 个外部锚点一致（最新锚点写于 {written}，记有 3 个事件）。"
 
 
 def test_it_writes_nothing_new_while_no_event_came():
