@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 HEAD_PK = 1
+_SWITCH_POINT = "switch-point"  # what the head's seal signs
 # Floats from 1e16 up are written by Python with an exponent ("1e+20") but come back from a
 # PostgreSQL jsonb column as plain integers ("100000000000000000000").
 _EXPONENT_FLOAT = 1e16
@@ -110,9 +111,6 @@ def switch_point_seal(legacy_until_id: int | None) -> str:
 
 def switch_point_sealed(head: AuditChainHead) -> bool:
     return signature_valid(_SWITCH_POINT, _switch_point(head.legacy_until_id), head.seal)
-
-
-_SWITCH_POINT = "switch-point"
 
 
 def _switch_point(legacy_until_id: int | None) -> str:
