@@ -96,6 +96,8 @@ check: $(RUN_STAMP)
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
 	FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	IDENTIFIER_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+	AUDIT_CHAIN_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+	AUDIT_CHECKPOINT_DIR=/var/lib/nantong-credit/audit-checkpoints \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 worker: $(RUN_STAMP)

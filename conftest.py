@@ -14,6 +14,10 @@ def _fast_and_isolated(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "audit_checkpoints": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "audit-checkpoints")},
+        },
     }
 
 
@@ -170,13 +174,13 @@ def browser():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """On PostgreSQL, let the test database TRUNCATE the audit table: transactional and
-    live-server tests are reset with one TRUNCATE of every table, which the append-only trigger
-    otherwise refuses (audit migration 0005). A no-op on SQLite."""
-    from audit.testing import allow_audit_truncate
+    """On PostgreSQL, let the test database TRUNCATE the audit tables: transactional and
+    live-server tests are reset with one TRUNCATE of every table, which the audit tables'
+    triggers refuse (audit migration 0007). A no-op on SQLite."""
+    from audit.testing import let_the_test_database_be_emptied
 
     with django_db_blocker.unblock():
-        allow_audit_truncate()
+        let_the_test_database_be_emptied()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,10 @@ class AuditEvent(models.Model):
 
     Rows are never updated or deleted (on PostgreSQL a trigger refuses it). Each row's `hash`
     covers its content and the previous row's hash, so `verify_audit_chain` detects any later
-    edit or removal. The actor is a plain reference so that no cascade ever touches a row.
+    edit or removal. The hash is an HMAC under the key `key_id` names (`audit.keys`), a key the
+    database never holds; events written before keyed hashing have an empty `key_id` and a plain
+    SHA-256, accepted only up to the chain head's `legacy_until_id`. The actor is a plain
+    reference so that no cascade ever touches a row.
     """
 
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
@@ -35,6 +38,7 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
     prev_hash = models.CharField(_("前序哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -62,10 +66,20 @@ class AuditEvent(models.Model):
 
 class AuditChainHead(models.Model):
     """The newest link of the chain. Appending locks this row, which serialises writers, and it
-    anchors the end of the chain so that removing the newest events is detected too."""
+    anchors the end of the chain so that removing the newest events is detected too.
+
+    On PostgreSQL a trigger lets the row only move forward with the chain: one event at a time,
+    onto the newest event, which must link to the previous head (`audit` migration 0007). Events
+    up to `legacy_until_id` were hashed with plain SHA-256, before keyed hashing; `seal` signs
+    that switch point with the chain key, so that nobody without the key can move it to pass
+    off rewritten events as old ones.
+    """
 
     last_event_id = models.BigIntegerField(null=True)
     last_hash = models.CharField(max_length=64)
+    event_count = models.PositiveBigIntegerField(default=0)
+    legacy_until_id = models.BigIntegerField(null=True)
+    seal = models.CharField(max_length=100, default="")
 
     class Meta:
         verbose_name = _("审计链末端")

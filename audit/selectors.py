@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .checkpoints import COMPARED, Checkpoint, CheckpointForged, newest_checkpoints
 from .models import AuditEvent, ChainVerification
 
 PAGE_SIZE = 50
@@ -88,3 +89,20 @@ def recent_values(field: str) -> list[str]:
 
 def recent_verifications(limit: int = 20) -> QuerySet[ChainVerification]:
     return ChainVerification.objects.select_related("requested_by").order_by("-id")[:limit]
+
+
+@dataclass(frozen=True)
+class AnchorStatus:
+    """The newest checkpoint outside the database, for the verification page."""
+
+    newest: Checkpoint | None
+    forged: str = ""  # the name of a file that is no valid checkpoint
+    compared: int = COMPARED
+
+
+def anchor_status() -> AnchorStatus:
+    try:
+        newest = newest_checkpoints(limit=1)
+    except CheckpointForged as forged:
+        return AnchorStatus(None, forged.name)
+    return AnchorStatus(newest[0] if newest else None)

@@ -1,6 +1,7 @@
 """Writing to the audit trail. Every service calls `record_event` inside its own transaction."""
 
 import hashlib
+import hmac
 import ipaddress
 import json
 import logging
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from .context import current_ip
+from .keys import ChainKeys, chain_keys, sign, signature_valid
 from .models import ANONYMOUS_LABEL, AuditChainHead, AuditEvent, ChainVerification
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 HEAD_PK = 1
+_SWITCH_POINT = "switch-point"  # what the head's seal signs
 # Floats from 1e16 up are written by Python with an exponent ("1e+20") but come back from a
 # PostgreSQL jsonb column as plain integers ("100000000000000000000").
 _EXPONENT_FLOAT = 1e16
@@ -70,8 +73,12 @@ def normalised_ip(raw: str | None) -> str | None:
     return str(address)
 
 
-def event_hash(event: AuditEvent) -> str:
-    """The hash of an event's content chained to its predecessor's hash."""
+def event_hash(event: AuditEvent, keys: ChainKeys | None = None) -> str:
+    """The hash of an event's content chained to its predecessor's hash: HMAC-SHA256 under the
+    key `event.key_id` names, or plain SHA-256 for an event written before keyed hashing.
+
+    Raises `audit.keys.UnknownKey` when `AUDIT_CHAIN_KEY` does not list the event's key.
+    """
     content = {
         "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(),
         "actor_id": event.actor_id,
@@ -85,8 +92,29 @@ def event_hash(event: AuditEvent) -> str:
         "ip_address": event.ip_address,
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if not event.key_id:
+        return hashlib.sha256(_canonical(content)).hexdigest()
+    content["key_id"] = event.key_id
+    key = (keys or chain_keys()).key(event.key_id)
+    return hmac.digest(key, _canonical(content), "sha256").hex()
+
+
+def _canonical(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def switch_point_seal(legacy_until_id: int | None) -> str:
+    """The chain head's signature of its switch point: events up to `legacy_until_id` (None:
+    none) may carry a plain SHA-256, every later one must carry an HMAC."""
+    return sign(_SWITCH_POINT, _switch_point(legacy_until_id))
+
+
+def switch_point_sealed(head: AuditChainHead) -> bool:
+    return signature_valid(_SWITCH_POINT, _switch_point(head.legacy_until_id), head.seal)
+
+
+def _switch_point(legacy_until_id: int | None) -> str:
+    return str(legacy_until_id) if legacy_until_id is not None else "none"
 
 
 def object_label(obj: models.Model | None) -> tuple[str, str]:
@@ -151,17 +179,21 @@ def record_event(
         after=_plain(after),
         ip_address=normalised_ip(ip_address or current_ip.get()),
     )
+    keys = chain_keys()
+    event.key_id = keys.current_id
     connection = transaction.get_connection()
     # Everything else is ready before the lock is taken; the time is read under it, so that
     # times never go backwards along the chain.
     event.prev_hash = _locked_head_hash(connection)
     event.occurred_at = timezone.now()
-    event.hash = event_hash(event)
+    event.hash = event_hash(event, keys)
     if connection.vendor == "postgresql":
         _append_in_one_statement(connection, event)
     else:
         event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=HEAD_PK).update(last_event_id=event.pk, last_hash=event.hash)
+        AuditChainHead.objects.filter(pk=HEAD_PK).update(
+            last_event_id=event.pk, last_hash=event.hash, event_count=models.F("event_count") + 1,
+        )
     return event
 
 
@@ -170,7 +202,8 @@ _READ_HEAD = f"SELECT last_hash FROM {_HEAD_TABLE} WHERE id = %s"
 _EVENT_FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
 _APPEND = (
     "WITH event AS (INSERT INTO {events} ({columns}) VALUES ({values}) RETURNING id) "
-    "UPDATE {head} SET last_event_id = (SELECT id FROM event), last_hash = %s WHERE id = %s "
+    "UPDATE {head} SET last_event_id = (SELECT id FROM event), last_hash = %s, event_count = event_count + 1 "
+    "WHERE id = %s "
     "RETURNING last_event_id"
 ).format(
     events=AuditEvent._meta.db_table, head=_HEAD_TABLE,
@@ -186,8 +219,10 @@ def _locked_head_hash(connection) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql, [HEAD_PK])
         row = cursor.fetchone()
-        if row is None:  # the first event ever
-            AuditChainHead.objects.get_or_create(pk=HEAD_PK, defaults={"last_hash": GENESIS_HASH})
+        if row is None:  # the first event ever: no event before it was hashed without a key
+            AuditChainHead.objects.get_or_create(
+                pk=HEAD_PK, defaults={"last_hash": GENESIS_HASH, "seal": switch_point_seal(None)},
+            )
             cursor.execute(sql, [HEAD_PK])
             row = cursor.fetchone()
     return row[0]

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from . import services
+from .checkpoints import ChainBroken, write_checkpoint
 from .verification import verify_chain
 
 logger = logging.getLogger(__name__)
@@ -30,3 +31,20 @@ def run_chain_verification(run_id: int) -> None:
     services.finish_chain_verification(run_id=run_id, result=report)
     if not report.ok:
         logger.error("audit chain broken: %s", report)
+
+
+@shared_task
+def write_chain_checkpoint() -> None:
+    """Anchor the chain's end outside the database (beat, every few minutes).
+
+    Idempotent: with no event since the newest checkpoint nothing is written. A chain that does
+    not verify since that checkpoint is not signed; the error is logged on every run until
+    someone looks (the auditors' verification names the problem).
+    """
+    try:
+        checkpoint = write_checkpoint()
+    except ChainBroken as broken:
+        logger.error("audit chain checkpoint refused, the chain is broken: %s", broken.report)
+        return
+    if checkpoint is not None:
+        logger.info("audit chain checkpoint %s: %s events", checkpoint.name, checkpoint.count)

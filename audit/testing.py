@@ -1,22 +1,36 @@
-"""Test-suite support for the append-only audit table (used by the root conftest)."""
+"""Test-suite support for the append-only audit tables (used by the root conftest)."""
 
 from django.db import connection as default_connection
 
-TRUNCATE_FLAG = "nantong.allow_audit_truncate"
+# pytest-django empties every table with one TRUNCATE between transactional and live-server
+# tests; these statement triggers (migrations 0003 and 0007) refuse it.
+TRUNCATE_TRIGGERS = {
+    "audit_auditevent": "audit_event_no_truncate",
+    "audit_auditchainhead": "audit_chain_head_no_truncate",
+}
 
 
-def allow_audit_truncate(connection=default_connection) -> None:
-    """Let every new session on the *test* database TRUNCATE the audit table.
+def let_the_test_database_be_emptied(connection=default_connection) -> None:
+    """Disable the audit tables' TRUNCATE triggers in the *test* database only.
 
-    pytest-django resets the database between transactional and live-server tests with
-    TRUNCATE, which the audit trigger refuses unless this flag is on (migration 0005). The flag
-    is set on the test database only, never on the database the settings name for production.
+    This is what the owner of any database could do; production has no switch that a session
+    could turn on instead. UPDATE and DELETE stay refused; a test that needs TRUNCATE refused
+    enables the trigger again inside its own transaction (`truncate_refused`).
     """
     if connection.vendor != "postgresql":
         return
     name = connection.settings_dict["NAME"]
     if not name.startswith("test_"):
-        raise RuntimeError(f"refusing to allow TRUNCATE of the audit table outside a test database ({name})")
+        raise RuntimeError(f"refusing to let the audit tables be emptied outside a test database ({name})")
+    _set_truncate_triggers(connection, "DISABLE")
+
+
+def truncate_refused(connection=default_connection) -> None:
+    """Within the current transaction, TRUNCATE of the audit tables is refused as in production."""
+    _set_truncate_triggers(connection, "ENABLE")
+
+
+def _set_truncate_triggers(connection, state: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(name)} SET {TRUNCATE_FLAG} = 'on'")
-        cursor.execute(f"SET {TRUNCATE_FLAG} = 'on'")  # this session too, not only the next ones
+        for table, trigger in TRUNCATE_TRIGGERS.items():
+            cursor.execute(f"ALTER TABLE {table} {state} TRIGGER {trigger}")

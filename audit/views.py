@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .forms import EventFilterForm
+from .keys import UnknownKey
 from .models import AuditEvent, ChainVerification
-from .selectors import EventFilters, event_page, recent_values, recent_verifications
+from .selectors import EventFilters, anchor_status, event_page, recent_values, recent_verifications
 from .services import event_hash, request_chain_verification
 
 VIEW_PERM = "audit.view_auditevent"
@@ -55,8 +56,16 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "event": event,
         "before_json": _pretty_json(event.before),
         "after_json": _pretty_json(event.after),
-        "content_matches": event_hash(event) == event.hash,
+        "content_matches": _content_matches(event),
     })
+
+
+def _content_matches(event: AuditEvent) -> bool | None:
+    """Whether the event still matches its hash; None when its key is not configured here."""
+    try:
+        return event_hash(event) == event.hash
+    except UnknownKey:
+        return None
 
 
 @login_required
@@ -66,7 +75,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         run = request_chain_verification(user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
         return redirect("audit:verification", pk=run.pk)
-    return render(request, "audit/verify.html", {"runs": recent_verifications()})
+    return render(request, "audit/verify.html", {"runs": recent_verifications(), "anchors": anchor_status()})
 
 
 @login_required

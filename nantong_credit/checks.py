@@ -1,4 +1,5 @@
-"""System checks: production must bring its own keys for personal data; rate limits must parse."""
+"""System checks: production must bring its own keys for personal data and the audit chain, and
+anchor the chain outside the database; rate limits must parse."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -18,6 +19,19 @@ def personal_data_keys(app_configs, **kwargs) -> list[Error]:
             "IDENTIFIER_HASH_KEY is not set: identifier lookups would use a key derived from SECRET_KEY.",
             hint="Set IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) to a long random value.",
             id="nantong_credit.E002",
+        ))
+    if not settings.AUDIT_CHAIN_KEY:
+        errors.append(Error(
+            "AUDIT_CHAIN_KEY is not set: the audit chain would be keyed from SECRET_KEY.",
+            hint="Set AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE) to a long random value; keep it out of the database.",
+            id="nantong_credit.E005",
+        ))
+    checkpoints = settings.STORAGES.get("audit_checkpoints", {})
+    if not settings.AUDIT_CHECKPOINT_DIR and checkpoints.get("BACKEND", "").endswith("FileSystemStorage"):
+        errors.append(Error(
+            "AUDIT_CHECKPOINT_DIR is not set: audit chain checkpoints would stay under var/ on this machine.",
+            hint="Set AUDIT_CHECKPOINT_DIR to storage that the database's owner cannot rewrite (another host, WORM).",
+            id="nantong_credit.E006",
         ))
     if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
         errors.append(Error(

@@ -160,6 +160,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collection.tasks.sweep_record_expiry",
         "schedule": crontab(hour="0,6", minute=5),
     },
+    # Anchors the audit chain's head outside the database; rows deleted after the newest
+    # checkpoint are what an owner of the tables could remove unseen, so keep this short.
+    "audit-chain-checkpoint": {
+        "task": "audit.tasks.write_chain_checkpoint",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -225,6 +231,24 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Audit trail ---------------------------------------------------------------------------
+# HMAC keys of the audit chain, comma separated, newest first: new events are hashed with the
+# first, every listed key still verifies what it hashed (rotation: add the new key in front,
+# never drop one). Outside the database, so that the tables' owner cannot recompute a hash.
+# Derived from SECRET_KEY in the embedded mode; production must set it (deploy check E005).
+AUDIT_CHAIN_KEY = [k.strip() for k in secret("AUDIT_CHAIN_KEY").split(",") if k.strip()]
+# Signed checkpoints of the chain head (`audit.checkpoints`) go to this directory, which in
+# production must be storage the database's owner cannot rewrite (deploy check E006). The
+# embedded default keeps one directory per database, so two local databases never mix.
+AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default="")
+STORAGES["audit_checkpoints"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": AUDIT_CHECKPOINT_DIR
+        or str(VAR_DIR / "audit-checkpoints" / Path(str(DATABASES["default"]["NAME"])).stem),
+    },
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

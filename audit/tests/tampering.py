@@ -1,7 +1,7 @@
-"""What someone with direct database access might do to the audit table.
+"""What someone with direct database access might do to the audit tables.
 
-On PostgreSQL the append-only trigger refuses it, so the tampering runs with the table's user
-triggers disabled, as a superuser could (the test database user is one). The change happens
+On PostgreSQL the triggers refuse it, so the tampering runs with the tables' user triggers
+disabled, as their owner could (the test database user is a superuser). The change happens
 inside the test's transaction and is rolled back with it.
 """
 
@@ -10,6 +10,9 @@ from contextlib import contextmanager
 from django.db import connection
 
 from audit.models import AuditChainHead, AuditEvent
+from audit.testing import let_the_test_database_be_emptied
+
+TABLES = ("audit_auditevent", "audit_auditchainhead")
 
 
 @contextmanager
@@ -18,9 +21,14 @@ def triggers_disabled():
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        for table in TABLES:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         yield
-        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        for table in TABLES:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        # ENABLE TRIGGER USER turned the TRUNCATE triggers back on too, which this test
+        # database keeps off for pytest-django's flushes (audit.testing).
+        let_the_test_database_be_emptied(connection)
 
 
 def edit_event(pk: int, **changes) -> None:
@@ -35,3 +43,13 @@ def delete_events(*pks: int) -> None:
 
 def head() -> AuditChainHead:
     return AuditChainHead.objects.get()
+
+
+def move_head(**changes) -> None:
+    with triggers_disabled():
+        assert AuditChainHead.objects.update(**changes) == 1
+
+
+def remove_head() -> None:
+    with triggers_disabled():
+        AuditChainHead.objects.all().delete()

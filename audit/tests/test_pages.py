@@ -147,6 +147,17 @@ def test_the_detail_warns_about_an_edited_event(client, auditor, event):
     assert "本条记录的内容与其哈希不符" in html
 
 
+def test_the_detail_names_the_key_and_admits_one_it_does_not_have(client, auditor, event, settings):
+    client.force_login(auditor)
+
+    html = client.get(reverse("audit:event", args=[event.pk])).content.decode()
+    assert f"HMAC-SHA256，密钥编号 <code>{event.key_id}</code>" in html
+
+    settings.AUDIT_CHAIN_KEY = ["a-key-that-did-not-hash-this-event-" + "x" * 20]
+    html = client.get(reverse("audit:event", args=[event.pk])).content.decode()
+    assert f"本条记录的哈希密钥 <code>{event.key_id}</code> 未在本系统配置" in html
+
+
 def test_the_detail_of_a_missing_event_is_404(client, auditor):
     client.force_login(auditor)
 

@@ -3,12 +3,12 @@
 import pytest
 from django.db import transaction
 
-from audit.models import AuditChainHead, AuditEvent
+from audit.models import AuditEvent
 from audit.services import event_hash, record_event
 from audit.verification import Problem, verify_chain
 
 from .factories import AuditEventFactory, make_chain
-from .tampering import delete_events, edit_event
+from .tampering import delete_events, edit_event, move_head, remove_head
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +116,8 @@ def test_it_notices_events_appended_behind_the_chain_head():
     events = make_chain(3)
     with transaction.atomic():
         smuggled = record_event(action="collection.submit_record", object_type="collection.creditrecord")
-        # ...and the head put back as if the event had never been written.
-        AuditChainHead.objects.update(last_event_id=events[-1].pk, last_hash=events[-1].hash)
+    # ...and the head put back as if the event had never been written.
+    move_head(last_event_id=events[-1].pk, last_hash=events[-1].hash, event_count=3)
 
     report = verify_chain()
 
@@ -126,7 +126,7 @@ def test_it_notices_events_appended_behind_the_chain_head():
 
 def test_it_notices_the_chain_head_removed():
     make_chain(2)
-    AuditChainHead.objects.all().delete()
+    remove_head()
 
     report = verify_chain()
 

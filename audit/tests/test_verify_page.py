@@ -4,14 +4,16 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.db import DatabaseError
 from django.urls import reverse
 
 from audit import tasks
+from audit.checkpoints import checkpoint_storage, write_checkpoint
 from audit.models import AuditEvent, ChainVerification
 
 from .factories import make_chain
-from .tampering import delete_events, edit_event
+from .tampering import delete_events, edit_event, move_head
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,35 @@ def test_a_run_taken_by_another_worker_is_left_alone(auditor):
     run.refresh_from_db()
     assert (run.status, run.checked) == (ChainVerification.Status.INTACT, 9)
     assert not AuditEvent.objects.exists()
+
+
+def test_the_page_shows_the_newest_checkpoint(client, auditor):
+    client.force_login(auditor)
+    assert "尚未写入外部锚点" in client.get(reverse("audit:verify")).content.decode()
+
+    make_chain(2)
+    checkpoint = write_checkpoint()
+    html = client.get(reverse("audit:verify")).content.decode()
+
+    assert f"共 2 个事件（<code class=\"text-break\">{checkpoint.name}</code>）" in html
+
+
+def test_the_page_warns_of_a_forged_checkpoint(client, auditor):
+    checkpoint_storage().save("2026-12/20261201T000000000000Z-7.json", ContentFile(b'{"count": 7}'))
+    client.force_login(auditor)
+
+    html = client.get(reverse("audit:verify")).content.decode()
+
+    assert "外部锚点 <code>2026-12/20261201T000000000000Z-7.json</code> 无法以已配置的密钥核验" in html
+
+
+def test_a_run_holds_the_chain_against_the_checkpoints(client, start_verification):
+    events = make_chain(4)
+    checkpoint = write_checkpoint()
+    delete_events(events[3].pk)
+    move_head(last_event_id=events[2].pk, last_hash=events[2].hash, event_count=3)
+
+    run, response = start_verification()
+
+    assert (run.status, run.problem) == (ChainVerification.Status.BROKEN, "checkpoint_short")
+    assert f"少于外部锚点 {checkpoint.name}" in client.get(response["Location"]).content.decode()

@@ -19,7 +19,8 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
         # The deploy check must not depend on what the developer's shell or CI has set, nor on
         # DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set for Playwright.
         if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        and not key.startswith(("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY", "SECRET_KEY_"))
+        and not key.startswith(("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY", "SECRET_KEY_", "AUDIT_CHAIN_KEY"))
+        and key != "AUDIT_CHECKPOINT_DIR"
     }
     env.update(
         DEBUG="False",
@@ -27,6 +28,8 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="credit.nantong.gov.cn",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         IDENTIFIER_HASH_KEY=secrets.token_urlsafe(48),
+        AUDIT_CHAIN_KEY=secrets.token_urlsafe(48),
+        AUDIT_CHECKPOINT_DIR=str(tmp_path / "audit-checkpoints"),
         # Production runs on PostgreSQL and Redis; the check connects to neither.
         DATABASE_URL="postgres://credit@127.0.0.1:5432/nantong_credit",
         REDIS_URL="redis://127.0.0.1:6379/0",
@@ -56,6 +59,7 @@ def test_secrets_may_come_from_files(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(64),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "IDENTIFIER_HASH_KEY": secrets.token_urlsafe(48),
+        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(48),
     }.items():
         path = tmp_path / name.lower()
         path.write_text(value + "\n", encoding="utf-8")
@@ -81,6 +85,21 @@ def test_it_refuses_production_without_the_identifier_hash_key(tmp_path):
 
     assert result.returncode != 0
     assert "nantong_credit.E002" in result.stdout + result.stderr
+
+
+def test_it_refuses_production_without_the_audit_chain_key(tmp_path):
+    result = deploy_check(production_env(tmp_path, AUDIT_CHAIN_KEY=None))
+
+    assert result.returncode != 0
+    assert "nantong_credit.E005" in result.stdout + result.stderr
+
+
+def test_it_refuses_production_keeping_audit_checkpoints_on_the_web_node(tmp_path):
+    result = deploy_check(production_env(tmp_path, AUDIT_CHECKPOINT_DIR=None))
+
+    assert result.returncode != 0
+    assert "nantong_credit.E006" in result.stdout + result.stderr
+    assert "nantong_credit.E005" not in result.stdout + result.stderr
 
 
 def test_it_refuses_production_with_a_per_process_cache(tmp_path):
