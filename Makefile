@@ -93,6 +93,7 @@ check: $(RUN_STAMP)
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
 	FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	IDENTIFIER_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+	TWO_FACTOR_REQUIRED_ROLES=provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 worker: $(RUN_STAMP)
