@@ -41,8 +41,7 @@ class SecondFactorMiddleware:
             messages.warning(request, _("该账号已启用两步验证，请重新登录并输入动态验证码。"))
             return redirect_to_login(request.get_full_path())
         if request.resolver_match.view_name not in ENROLMENT_VIEWS and two_factor.must_enrol(user):
-            messages.warning(request, _("您的账号可以查阅他人的个人信息或审计日志，须先启用两步验证，才能使用工作台。"))
-            return redirect("two_factor")
+            return redirect("two_factor")  # which says why
         return None
 
 
