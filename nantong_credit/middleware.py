@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 # What an account that must enrol can still open: the enrolment page, and the ways out.
 ENROLMENT_VIEWS = {"two_factor", "logout", "password_change", "password_change_done", "login", "login_verify"}
 
+
 class SecondFactorMiddleware:
     """After `django_otp.middleware.OTPMiddleware` (which tells whether the session passed a
     code) and `MessageMiddleware`. Views only: a path that resolves to no view is a 404 anyway."""
