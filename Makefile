@@ -98,6 +98,7 @@ check: $(RUN_STAMP)
 	IDENTIFIER_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	AUDIT_CHAIN_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	AUDIT_CHECKPOINT_DIR=/var/lib/nantong-credit/audit-checkpoints \
+	TWO_FACTOR_REQUIRED_ROLES=provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 worker: $(RUN_STAMP)

@@ -247,10 +247,19 @@ def login_in_browser(live_server):
     """`login_in_browser(page, user)` signs `user` in through the real login form."""
 
     def login(page, user, password: str = "Nt-test-password-1") -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from nantong_credit.tests.two_factor_support import code_for
+
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("用户名").fill(user.username)
         page.get_by_label("密码").fill(password)
         page.get_by_role("button", name="登录").click()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:  # two-factor login: the code the phone would show
+            page.wait_for_url(f"{live_server.url}/accounts/login/verify/")
+            page.get_by_label("动态验证码").fill(code_for(device))
+            page.get_by_role("button", name="验证并登录").click()
         page.wait_for_url(f"{live_server.url}/office/**")
 
     return login

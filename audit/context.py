@@ -5,6 +5,8 @@ from typing import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from nantong_credit.client_address import client_address
+
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
@@ -13,7 +15,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_ip.set(request.META.get("REMOTE_ADDR") or None)
+        token = current_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

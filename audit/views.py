@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from nantong_credit.client_address import client_address
+
 from .forms import EventFilterForm
 from .keys import UnknownKey
 from .models import AuditEvent, ChainVerification
@@ -73,7 +75,7 @@ def _content_matches(event: AuditEvent) -> bool | None:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        run = request_chain_verification(user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+        run = request_chain_verification(user=request.user, ip_address=client_address(request))
         return redirect("audit:verification", pk=run.pk)
     return render(request, "audit/verify.html", {"runs": recent_verifications(), "anchors": anchor_status()})
 

@@ -16,7 +16,7 @@ from catalog.models import CatalogField, CatalogItem, FieldType, SubjectKind
 from nantong_credit.forms import DateInput
 
 from .identifiers import IdentifierError
-from .registration import MOBILE_PATTERN, duplicate_id_message, id_number_matches, id_number_registered
+from .registration import MOBILE_PATTERN, id_number_lookup, id_number_matches
 from .uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_upload
 
 User = get_user_model()
@@ -71,13 +71,12 @@ class RegistrationForm(UserCreationForm):
         return name
 
     def clean_id_number(self) -> str:
+        # Whether the number is registered already is never said here (`register_account`).
         raw = self.cleaned_data["id_number"]
         try:
-            registered = id_number_registered(raw)
+            id_number_lookup(raw)
         except IdentifierError as exc:
             raise forms.ValidationError(exc.message) from None
-        if registered:
-            raise forms.ValidationError(duplicate_id_message())
         return raw
 
     def clean_phone(self) -> str:

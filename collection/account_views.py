@@ -1,6 +1,7 @@
 """The account area of the portal (/account/): registration, 我的信用, bindings and
 self-declarations of the logged-in user. Every page shows only the user's own objects."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
@@ -10,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+
+from nantong_credit import rate_windows
+from nantong_credit.client_address import client_network
 
 from .account_forms import AttachmentsForm, BindingRequestForm, ItemDataForm, RegistrationForm, apply_errors
 from .bindings import BindingError, bindings_of, bound_subjects, evidence_of, request_binding
@@ -45,6 +49,10 @@ FORM_OVERHEAD = 1024 * 1024  # the other fields and the multipart boundaries
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("account:home")
+    if request.method == "POST":
+        wait = rate_windows.wait_seconds(f"register:{client_network(request)}", settings.REGISTER_RATE)
+        if wait is not None:
+            return rate_windows.rate_limited_response(request, wait)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

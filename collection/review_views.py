@@ -45,7 +45,14 @@ from .declarations import (
     warning_prefill,
 )
 from .models import SelfDeclaration, SubjectBinding
-from .registration import IdentityAlreadyVerified, IdentityMethod, accounts_awaiting_verification, verify_identity
+from .registration import (
+    IdentityAlreadyVerified,
+    IdentityMethod,
+    accounts_awaiting_verification,
+    duplicate_account_message,
+    registered_accounts,
+    verify_identity,
+)
 from .review_permissions import (
     REVIEW_BINDINGS,
     REVIEW_DECLARATIONS,
@@ -177,7 +184,7 @@ def identities(request: HttpRequest) -> HttpResponse:
 @permission_required(VERIFY_IDENTITY, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def verify_identity_view(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User.objects.exclude(id_number_hash=""), pk=pk)
+    account = get_object_or_404(registered_accounts(), pk=pk)
     form = VerifyIdentityForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,6 +200,7 @@ def verify_identity_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("collection_office:identities")
     return render(request, "collection/review/verify_identity.html", {
         "account": account, "form": form, "next": request.GET.get("next", ""),
+        "duplicate": duplicate_account_message(account) if account.id_number_duplicate_of_id else "",
     })
 
 

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .bulk_imports import TRANSIENT_ERRORS, fail_import, run_import
 from .expiry import expire_records
+from .registration import tell_holder_of_duplicate
 
 RETRY_DELAYS = (5, 30, 120)  # seconds; a database restart or failover is over within minutes
 
@@ -29,3 +30,10 @@ def process_bulk_import(self, import_id: int) -> None:
 def sweep_record_expiry() -> int:
     """Mark the records whose period has ended 已到期 (`collection.expiry`); safe to run again."""
     return expire_records()
+
+
+@shared_task(acks_late=True)
+def tell_holder_of_duplicate_registration(user_id: int) -> None:
+    """Queued after every registration: tells the holder of the ID number when the new account
+    repeats it (`collection.registration`); nothing otherwise, and nothing the second time."""
+    tell_holder_of_duplicate(user_id)

@@ -2,24 +2,19 @@
 
 Each group has one or more rates, e.g. "30/m,600/h": a burst limit and a limit for slow, steady
 scrapers, counted in fixed windows in the shared cache (`nantong_credit.rate_windows`: Redis in
-production, so that every worker counts the same; local memory in the embedded mode). The rates
+production, so that every worker counts the same; local memory in the embedded mode), per
+client address as `nantong_credit.client_address` decides it. The rates
 are read from settings at each request, so that they can be tuned without code.
 
 The subject pages and the public API share one group: a scraper gains nothing by switching.
 """
 
 import functools
-import ipaddress
-import logging
-import math
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.shortcuts import render
 
-from nantong_credit.rate_windows import count_request, parse_rates
-
-logger = logging.getLogger(__name__)
+from nantong_credit import rate_windows
+from nantong_credit.client_address import client_network
 
 SEARCH = "search"
 SUBJECT = "subject"
@@ -30,38 +25,12 @@ DEFAULT_RATES = {
     # Report verification: against guessing codes, and against PDFs uploaded to be hashed.
     VERIFY: ("PUBLIC_VERIFY_RATE", "20/m,200/h"),
 }
-# One IPv6 customer usually holds a whole /64: counted as one address, as IPv4 addresses are.
-IPV6_PREFIX = 64
 
 
 def wait_seconds(request, group: str) -> int | None:
     """Count this request; the seconds to wait when the address is over a limit, else None."""
     setting, default = DEFAULT_RATES[group]
-    rates = parse_rates(getattr(settings, setting, default))
-    try:
-        wait = count_request(f"public-{group}:{client_network(request)}", rates)
-    except Exception:
-        # The cache did not answer. A public page stays up rather than telling every citizen
-        # "too many queries"; the outage shows in the log.
-        logger.warning("rate limit cache unavailable; %s not limited", group, exc_info=True)
-        return None
-    return None if wait is None else max(1, math.ceil(wait))
-
-
-def client_network(request) -> str:
-    """The client's address as the proxy (`RATELIMIT_IP_META_KEY`) or the connection gives it;
-    an IPv6 address as its /64 network. Of a list ("a, b"), the last: the one our proxy added."""
-    header = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    raw = str(request.META.get(header) or "").split(",")[-1].strip()
-    if not raw:
-        raise ImproperlyConfigured(f"no client address in {header}: behind a proxy, set RATELIMIT_IP_META_KEY")
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:  # not an address: still counted, as what it is
-        return raw[:100]
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False).network_address)
-    return str(address)
+    return rate_windows.wait_seconds(f"public-{group}:{client_network(request)}", getattr(settings, setting, default))
 
 
 def limit_per_address(group: str):
@@ -81,7 +50,4 @@ def limit_per_address(group: str):
 
 
 def rate_limited_response(request, wait: int):
-    response = render(request, "inquiry/public/rate_limited.html",
-                      {"wait": wait, "minutes": math.ceil(wait / 60)}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
+    return rate_windows.rate_limited_response(request, wait, "inquiry/public/rate_limited.html")

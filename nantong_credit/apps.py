@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+
+
+class AdminConfig(DjangoAdminConfig):
+    """Django's admin, with `admin.site` behind the portal's two-factor login."""
+
+    default_site = "nantong_credit.admin_site.AdminSite"
 
 
 class CoreConfig(AppConfig):

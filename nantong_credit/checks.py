@@ -1,8 +1,10 @@
-"""System checks: production must bring its own keys for personal data and the audit chain, and
-anchor the chain outside the database; rate limits must parse."""
+"""System checks: production must bring its own keys for personal data and the audit chain,
+anchor the chain outside the database and require two-factor login of the staff who see personal
+data; rate limits and role names must parse."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 
 
 @register(Tags.security, deploy=True)
@@ -45,6 +47,7 @@ def personal_data_keys(app_configs, **kwargs) -> list[Error]:
 
 RATE_SETTINGS = (
     "PUBLIC_SEARCH_RATE", "PUBLIC_SUBJECT_RATE", "PUBLIC_VERIFY_RATE", "API_RATE_PER_TOKEN", "API_BATCH_RATE_PER_TOKEN",
+    "REGISTER_RATE",
 )
 
 
@@ -62,3 +65,29 @@ def rate_limits(app_configs, **kwargs) -> list[Error]:
         except ImproperlyConfigured as error:
             errors.append(Error(f"{name}: {error}", hint="e.g. 30/m,600/h; off for no limit", id="nantong_credit.E004"))
     return errors
+
+
+@register()
+def two_factor_roles(app_configs, **kwargs) -> list[Error]:
+    """A misspelt role in TWO_FACTOR_REQUIRED_ROLES would silently leave that role without it."""
+    from .roles import TWO_FACTOR_ROLES
+
+    unknown = sorted(set(settings.TWO_FACTOR_REQUIRED_ROLES) - set(TWO_FACTOR_ROLES))
+    if not unknown:
+        return []
+    return [Error(f"TWO_FACTOR_REQUIRED_ROLES names unknown roles: {', '.join(unknown)}",
+                  hint=f"Choose from {', '.join(TWO_FACTOR_ROLES)}.", id="nantong_credit.E012")]
+
+
+@register(Tags.security, deploy=True)
+def two_factor_in_production(app_configs, **kwargs) -> list[CheckWarning]:
+    from .roles import TWO_FACTOR_ROLES
+
+    missing = [role for role in TWO_FACTOR_ROLES if role not in settings.TWO_FACTOR_REQUIRED_ROLES]
+    if not missing:
+        return []
+    return [CheckWarning(
+        f"Accounts in {', '.join(missing)} see personal data or the audit trail but may use the back office "
+        "without two-factor login.",
+        hint=f"Set TWO_FACTOR_REQUIRED_ROLES={','.join(TWO_FACTOR_ROLES)}", id="nantong_credit.W012",
+    )]

@@ -6,7 +6,8 @@ so neither a database dump nor the number alone opens a case. Each app hashes wi
 (a code of one kind never opens a case of the other) and keeps its own code length and number
 format; hashes made before a change of SECRET_KEY keep matching while the old key is listed in
 SECRET_KEY_FALLBACKS. Wrong guesses are counted per address and per case number in the shared
-cache, and refused beyond a limit.
+cache (by `client_address.client_network`: behind the proxy, the client's address, not the
+proxy's), and refused beyond a limit.
 """
 
 from __future__ import annotations
@@ -18,10 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
-
-from audit.services import normalised_ip
 
 # No 0/O, 1/I/L: read aloud or copied from paper, the code survives.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -57,10 +55,6 @@ def code_matches(salt: str, number: str, code: str, stored: str) -> bool:
 
 
 # --- Guessing ---------------------------------------------------------------------------------------
-
-
-def client_address(request: HttpRequest) -> str:
-    return normalised_ip(request.META.get("REMOTE_ADDR")) or "unknown"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,14 @@ class User(AbstractUser):
     id_number_encrypted = models.TextField(blank=True, editable=False)
     id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True)
     identity_verified_at = models.DateTimeField(_("实名核验时间"), null=True, blank=True)
+    # Registration gives the same answer whether an ID number is free or not (else it tells
+    # anyone who has an account). An account registered with a number that another account
+    # already holds keeps the number encrypted and masked but not its hash, points here to that
+    # account, and cannot be verified; the holder of the number is told.
+    id_number_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("公民身份号码已由该账号注册"),
+    )
 
     class Meta:
         permissions = [("verify_identity", _("核验实名身份"))]

@@ -6,14 +6,23 @@ window is a counter in the cache whose key carries the window's number and which
 it. On Redis (production) every window of a request is counted in one round trip; the generic
 cache API (`add` then `incr`) took two per window, and the public search counts two windows
 (bench/README.md, fourth round).
+
+`wait_seconds` and `rate_limited_response` are what a view uses: count, and answer 429 with a
+Chinese page when a limit is exceeded.
 """
 
+import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -68,3 +77,24 @@ def _count_in_window(key: str, seconds: int) -> int:
         if cache.add(key, 1, timeout=seconds + 1):
             return 1
         return cache.incr(key)  # another worker's request was first
+
+
+def wait_seconds(name: str, rates: str) -> int | None:
+    """Count one request of `name` (e.g. "register:203.0.113.7") against `rates` ("5/m,20/h");
+    the whole seconds to wait when a limit is exceeded, else None."""
+    try:
+        wait = count_request(name, parse_rates(rates))
+    except ImproperlyConfigured:
+        raise
+    except Exception:
+        # The cache did not answer. The page stays up rather than refusing everyone; the
+        # outage shows in the log.
+        logger.warning("rate limit cache unavailable; %s not limited", name.partition(":")[0], exc_info=True)
+        return None
+    return None if wait is None else max(1, math.ceil(wait))
+
+
+def rate_limited_response(request: HttpRequest, wait: int, template: str = "errors/429.html") -> HttpResponse:
+    response = render(request, template, {"wait": wait, "minutes": math.ceil(wait / 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

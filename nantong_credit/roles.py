@@ -24,6 +24,28 @@ ROLE_LABELS = {
     AUDITOR: _("审计监督人员"),
 }
 
+# Not a group: an account that may enter the Django admin (is_staff) or holds every permission
+# (is_superuser). It can read every account and, through the roles' pages, everything below.
+ADMINISTRATOR = "administrator"
+
+# Who must log in with a second factor before using the back office (issue 12): the roles that see
+# other people's personal data or the audit trail. Staff of a provider read their department's
+# records, natural persons' among them; the center's clerks read subjects, objections, identity
+# papers and letters; the catalog admin reads every record and self-declaration; government users
+# look subjects up and batch-check them; auditors read the audit trail and the query log.
+# Subject users and requesters see only their own data, or what a subject authorised them to see.
+# `TWO_FACTOR_REQUIRED_ROLES` says which of them a given install enforces (deploy check W005).
+TWO_FACTOR_ROLES = (PROVIDER_STAFF, CENTER_CLERK, CATALOG_ADMIN, GOVERNMENT_USER, AUDITOR, ADMINISTRATOR)
+
+
+def held_roles(user) -> set[str]:
+    """The user's role groups, plus `ADMINISTRATOR` for an admin or superuser."""
+    held = set(user.role_names)
+    if user.is_staff or user.is_superuser:
+        held.add(ADMINISTRATOR)
+    return held
+
+
 # "app_label.codename" of each permission a role holds.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUBJECT_USER: [

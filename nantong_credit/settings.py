@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=list(dict.fromkeys(["127.0.0.1
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "nantong_credit.apps.AdminConfig",  # django.contrib.admin behind two-factor login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +77,7 @@ MIDDLEWARE = [
     # CSRF check, which reads the form first; and after the user is known, for the 400 page).
     "nantong_credit.null_characters.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "nantong_credit.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.context.AuditContextMiddleware",
     # Last, so that a locked-out login is answered before the view runs.
@@ -187,6 +188,9 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind the proxy, lock out the client's address, not the proxy's (one wrong-password run would
+# otherwise lock the account for everyone).
+AXES_CLIENT_IP_CALLABLE = "nantong_credit.client_address.lockout_address"
 # Never log submitted credentials or identifiers sent as the login name.
 AXES_SENSITIVE_PARAMETERS = ["password", "username"]
 
@@ -325,12 +329,23 @@ LOGGING = {
 PUBLIC_SEARCH_RATE = env.str("PUBLIC_SEARCH_RATE", default="30/m,600/h")
 PUBLIC_SUBJECT_RATE = env.str("PUBLIC_SUBJECT_RATE", default="60/m,1200/h")
 PUBLIC_VERIFY_RATE = env.str("PUBLIC_VERIFY_RATE", default="20/m,200/h")
+# Registration (/account/register/), per client address: each try costs a password hash and
+# must not become a way to test many ID numbers.
+REGISTER_RATE = env.str("REGISTER_RATE", default="5/m,20/h")
 # Behind a proxy every request comes from the proxy: name the header that carries the client
-# address (e.g. HTTP_X_REAL_IP, set by the proxy itself, never by the client).
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+# address (e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR, written by the proxy) and how many
+# trusted proxies append to it (`nantong_credit.client_address`). RATELIMIT_IP_META_KEY is the
+# older name of the header setting, still read.
+CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="") or env.str("RATELIMIT_IP_META_KEY", default="")
+CLIENT_ADDRESS_PROXY_COUNT = env.int("CLIENT_ADDRESS_PROXY_COUNT", default=1)
 
 # Two-factor login: the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "南通信用网"
+# Roles that may use the back office only with a confirmed two-factor device (names of
+# `roles.TWO_FACTOR_ROLES`; "administrator" for admin and superuser accounts). Empty in the
+# embedded demo, whose staff log in with the password in README; production names them all
+# (deploy check nantong_credit.W012).
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=[])
 
 # --- Platform -------------------------------------------------------------------------------
 SITE_NAME = "南通信用网"

@@ -5,17 +5,28 @@ django-otp keeps the devices and throttles wrong codes (each failure doubles the
 six-digit code cannot be guessed by brute force; this module only adds the platform's steps:
 enrol (a new, unconfirmed device and its QR code), confirm with a first code, turn off with a
 current code, each with its audit event.
+
+Two rules hold for every login path (the portal's, Django admin's, any other) and are enforced
+for every request by `middleware.SecondFactorMiddleware`:
+- an account with a confirmed device is logged in only with a code: a session of such an
+  account that has not passed the code (`lacks_code`) is ended;
+- an account in one of `TWO_FACTOR_REQUIRED_ROLES` without a device (`must_enrol`) reaches
+  nothing but the enrolment page until it has confirmed one.
 """
 
 import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import record_event
+
+from . import roles
+from .notifications import notify
 
 DEVICE_NAME = "authenticator"
 
@@ -30,6 +41,25 @@ def confirmed_device(user) -> TOTPDevice | None:
 
 def is_enabled(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def required_roles() -> set[str]:
+    return set(getattr(settings, "TWO_FACTOR_REQUIRED_ROLES", ()) or ())
+
+
+def is_required(user) -> bool:
+    """Whether the account's roles oblige it to use two-factor login for the back office."""
+    return bool(roles.held_roles(user) & required_roles())
+
+
+def lacks_code(user) -> bool:
+    """A logged-in session of an account with a device that did not pass the code: it came in
+    through some other door than the portal's login, or the device was added in another session."""
+    return user.is_authenticated and not user.is_verified() and is_enabled(user)
+
+
+def must_enrol(user) -> bool:
+    return user.is_authenticated and not user.is_verified() and is_required(user) and not is_enabled(user)
 
 
 @transaction.atomic
@@ -70,6 +100,10 @@ def confirm_enrolment(*, user, token: str) -> TOTPDevice:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_event(action="account.two_factor_enable", actor=user, obj=user, summary=_("启用两步验证"))
+    # Whoever knows the password can enrol an account that has no device yet: the holder hears of it.
+    notify([user], title=_("您的账号已启用两步验证"), body=_(
+        "您的账号刚刚绑定了身份验证器应用，此后登录须输入动态验证码。如果不是您本人操作，请立即联系%(center)s。"
+    ) % {"center": settings.CENTER_NAME})
     return device
 
 

@@ -84,12 +84,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if action in ("confirm", "disable") and form.is_valid():
         change = two_factor.confirm_enrolment if action == "confirm" else two_factor.disable
         try:
-            change(user=user, token=form.cleaned_data["token"])
+            device = change(user=user, token=form.cleaned_data["token"])
         except two_factor.TwoFactorError as error:
             form.add_error("token", str(error))
         else:
-            messages.success(request, _("已启用两步验证") if action == "confirm" else _("已关闭两步验证"))
-            return redirect("two_factor")
+            return _after_change(request, device)
     device = None if two_factor.is_enabled(user) else two_factor.pending_device(user)
     return render(request, "registration/two_factor.html", {
         "enabled": two_factor.is_enabled(user),
@@ -97,4 +96,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "qr_svg": two_factor.qr_code_svg(device) if device else "",
         "secret": two_factor.readable_secret(device) if device else "",
         "form": form,
+        "required": two_factor.is_required(user),
     })
+
+
+def _after_change(request: HttpRequest, device) -> HttpResponse:
+    if device is None:
+        messages.success(request, _("已关闭两步验证"))
+        return redirect("two_factor")
+    # The first code just given is a second factor: this session has passed it.
+    otp_login(request, device)
+    messages.success(request, _("已启用两步验证"))
+    return redirect("office:home" if two_factor.is_required(request.user) else "two_factor")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from collection.bindings import bound_subjects
 from collection.uploads import limit_request_body, max_upload_bytes, private_file_response
 from inquiry.selectors import public_fields
-from nantong_credit.follow_up import client_address
+from nantong_credit.client_address import client_network
 
 from . import followup, selectors, services, workflow
 from .forms import FollowUpForm, KeepObjectionForm, ObjectionForm, WithdrawForm
@@ -183,7 +183,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         number, code = form.cleaned_data["number"], form.cleaned_data["code"]
-        if followup.is_blocked(client_address(request), number):
+        if followup.is_blocked(client_network(request), number):
             form.add_error(None, _("查询失败次数过多，请一小时后再试。"))
             status = 429
         else:
@@ -192,7 +192,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
                 allowed = set(request.session.get(SESSION_FOLLOW_UP, []))
                 request.session[SESSION_FOLLOW_UP] = sorted(allowed | {objection.pk})
                 return redirect("objections:follow_up_case", number=objection.number)
-            followup.count_failure(client_address(request), number)
+            followup.count_failure(client_network(request), number)
             form.add_error(None, _("案件编号或查询码不正确。"))
             status = 400
     elif request.method == "POST":

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from collection.uploads import limit_request_body, max_upload_bytes, private_file_response
 from inquiry.selectors import record_sections
-from nantong_credit.follow_up import FailureThrottle, client_address
+from nantong_credit.client_address import client_network
+from nantong_credit.follow_up import FailureThrottle
 
 from .forms import ApplicationForm, FollowUpForm, apply_error
 from .models import RepairApplication
@@ -144,7 +145,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number, code = form.cleaned_data["number"], form.cleaned_data["code"]
-        address = client_address(request)
+        address = client_network(request)
         if FOLLOW_UP_THROTTLE.is_blocked(address, number):
             form.add_error(None, _("查询失败次数过多，请一小时后再试"))
             return render(request, "repair/follow_up.html", {"form": form}, status=429)

@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from collection.models import ApiToken, Channel, CreditRecord, RecordRevision, RecordStatus, Subject
 from collection.api_serializers import RecordResultSerializer, record_result
 from collection.services import SubmissionResult, revoke_api_token
+from nantong_credit import roles
 
 from .api_support import COMPANY, PERSON_ID, RECORDS_URL, REVOKE_URL, Api, company, new_key, penalty_body, person
 from .factories import make_uscc, wrong_check
@@ -444,3 +445,13 @@ def test_the_same_body_sent_concurrently_is_stored_once(postgres_only, scjgj):
     assert sorted(statuses) == [200, 200, 200, 201]
     assert counts()[:2] == (1, 1)
     assert AuditEvent.objects.filter(action="record.create").count() == 1
+
+
+def test_the_token_api_is_not_held_back_by_a_session_that_must_enrol(client, api, scjgj_staff, settings):
+    """Two-factor login guards sessions (issue 12 §1); the API answers the token alone, even from
+    the browser of a staff member who has yet to enrol a device."""
+    settings.TWO_FACTOR_REQUIRED_ROLES = list(roles.TWO_FACTOR_ROLES)
+    client.force_login(scjgj_staff)
+    assert client.get("/office/")["Location"] == reverse("two_factor")
+    assert api.submit(penalty_body()).status_code == 201
+    assert Api(client, None).submit(penalty_body()).status_code == 401  # the session is no token

@@ -1,21 +1,31 @@
 """Registration with real name and 公民身份号码, and the clerk's identity verification (Art. 10, 11)."""
 
 import logging
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from catalog.models import SubjectKind
 from collection.models import Subject, SubjectBinding
 from collection.personal_data import decrypt_identifier
-from collection.registration import IdentityAlreadyVerified, IdentityMethod, duplicate_id_message, verify_identity
+from collection.identifiers import mask_identifier
+from collection.registration import (
+    IdentityAlreadyVerified,
+    IdentityMethod,
+    RegistrationError,
+    tell_holder_of_duplicate,
+    verify_identity,
+)
 from nantong_credit import roles
+from nantong_credit.models import Notification
 
 from .account_support import LI_ID, PASSWORD, WANG_ID, register
-from .factories import SubjectFactory, wrong_check
+from .factories import SubjectFactory, make_ric, wrong_check
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -70,34 +80,106 @@ def test_it_accepts_the_id_number_as_people_type_it(client):
     assert decrypt_identifier(User.objects.get(username="lixm").id_number_encrypted) == LI_ID
 
 
-def test_one_account_per_id_number(client):
-    register(username="first")
+# --- The same answer whether the number is registered or not (issue 12 §10) -----------------------
+
+# Another person's number, masked exactly as LI_ID is: the pages of the two cases compare whole.
+OTHER_ID = make_ric("32060219860109002")
+
+
+def registration_seen_by(client, id_number: str, username: str) -> list[tuple[int, str, str]]:
+    """What a person registering sees: each response's status, Location and page, with what
+    differs by design (the CSRF token, the chosen username) blanked."""
+    seen = []
+    for response in (client.get(REGISTER), client.post(REGISTER, form(id_number=id_number, username=username))):
+        seen.append(response)
+    seen.append(client.get(seen[-1]["Location"]))
+    seen.append(client.get(reverse("inbox:list")))
+    return [(r.status_code, r.get("Location", ""),
+             re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode()).replace(username, "USERNAME"))
+            for r in seen]
+
+
+def test_registering_a_number_that_has_an_account_looks_exactly_like_a_new_one(client):
+    assert mask_identifier(OTHER_ID) == mask_identifier(LI_ID)
+    register(username="holder")  # LI_ID has an account
+
+    taken = registration_seen_by(Client(), LI_ID, "probe1")
+    free = registration_seen_by(Client(), OTHER_ID, "probe2")
+
+    assert [status for status, _location, _page in taken] == [200, 302, 200, 200]
+    assert taken == free
+    assert "该公民身份号码已注册过账号" not in "".join(page for _s, _l, page in taken)
+
+
+def test_the_repeated_number_makes_an_account_that_cannot_be_verified(client, clerk):
+    holder = register(username="holder")
+    client.post(REGISTER, form(username="second"))
+    second = User.objects.get(username="second")
+    assert second.id_number_duplicate_of == holder and second.id_number_hash == ""
+    assert second.id_number_masked == holder.id_number_masked
+    assert User.objects.filter(id_number_hash=holder.id_number_hash).get() == holder  # still one holder
+
+    client.force_login(clerk)
+    assert "号码已由 holder 注册" in client.get(reverse("collection_office:identities")).content.decode()
+    page = client.get(verify_url(second)).content.decode()
+    assert "已由账号“holder”" in page and "确认核验" not in page
+    client.post(verify_url(second), {"id_number": LI_ID, "papers_seen": "on"})
+    second.refresh_from_db()
+    assert second.identity_verified_at is None and not SubjectBinding.objects.filter(user=second).exists()
+    with pytest.raises(RegistrationError, match="不能核验"):
+        verify_identity(user=second, actor=clerk, method=IdentityMethod.PAPERS)
+
+
+def test_the_holder_of_the_number_is_told_once(client, mailoutbox, eager_celery, django_capture_on_commit_callbacks):
+    holder = register(username="holder")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(REGISTER, form(username="second"))
+    notice = Notification.objects.get(recipient=holder)
+    assert notice.title == "有人使用您的公民身份号码注册了新账号"
+    assert "second" in notice.body and holder.id_number_masked in notice.body and LI_ID not in notice.body
+    assert [message.to for message in mailoutbox] == [[holder.email]]
+    tell_holder_of_duplicate(User.objects.get(username="second").pk)  # a redelivered task
+    assert Notification.objects.filter(recipient=holder).count() == 1
+    assert not Notification.objects.filter(recipient__username="second").exists()
+
+
+def test_a_new_number_tells_nobody(client, mailoutbox, eager_celery, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(REGISTER, form())
+    assert len(callbacks) == 1  # the same task is queued, and finds nobody to tell
+    assert not Notification.objects.exists() and not mailoutbox
+
+
+def test_a_registration_that_slips_past_the_lookup_is_still_a_duplicate(client, monkeypatch):
+    """Another registration with the number commits between the lookup and the insert: the
+    unique constraint refuses the insert, and the account is made as a duplicate, not a 500."""
+    from collection import registration
+
+    holder = register(username="first")
+    real_holder_of = registration.holder_of
+    calls = []
+
+    def first_lookup_misses(lookup: str):
+        calls.append(lookup)
+        return real_holder_of(lookup) if len(calls) > 1 else None
+
+    monkeypatch.setattr(registration, "holder_of", first_lookup_misses)
     response = client.post(REGISTER, form(username="second"))
-    assert response.status_code == 200
-    assert "该公民身份号码已注册过账号" in response.content.decode()
-    assert not User.objects.filter(username="second").exists()
+    assert response.status_code == 302 and len(calls) == 2
+    assert User.objects.get(username="second").id_number_duplicate_of == holder
 
 
-def test_the_service_refuses_a_second_account_for_the_same_number_too():
-    from collection.registration import RegistrationError
-
-    register(username="first")
-    with pytest.raises(RegistrationError, match="已注册过账号"):
-        register(username="second")
-
-
-def test_a_registration_that_slips_past_the_pre_check_gets_the_same_clear_error(client, monkeypatch):
-    """Another registration with the number commits between the pre-check and the insert: the
-    unique constraint refuses the insert, and the person reads the same message, not a 500."""
-    register(username="first")
-    monkeypatch.setattr("collection.registration.id_number_taken", lambda lookup: False)
-    response = client.post(REGISTER, form(username="second"))
-    assert response.status_code == 200
-    assert response.context["form"].errors["id_number"] == [duplicate_id_message()]
-    assert "该公民身份号码已注册过账号" in response.content.decode()
-    assert not User.objects.filter(username="second").exists()
-    assert list(User.objects.exclude(id_number_hash="").values_list("username", flat=True)) == ["first"]
-    assert not AuditEvent.objects.filter(action="account.register", summary__contains="second").exists()
+def test_registration_is_rate_limited_per_address(client, settings):
+    settings.REGISTER_RATE = "2/m"
+    for attempt in range(2):
+        response = client.post(REGISTER, form(username=f"try{attempt}", phone="12345"), REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 200
+    refused = client.post(REGISTER, form(), REMOTE_ADDR="203.0.113.7")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "操作过于频繁，请稍后再试" in refused.content.decode()
+    assert not User.objects.filter(username="lixm").exists()
+    assert client.get(REGISTER, REMOTE_ADDR="203.0.113.7").status_code == 200  # reading the form is not limited
+    assert client.post(REGISTER, form(), REMOTE_ADDR="198.51.100.20").status_code == 302
 
 
 def test_a_username_taken_in_the_same_moment_is_still_a_username_error():
@@ -265,9 +347,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_registrations_with_one_number_make_one_account(postgres_only):
-    """Both pass the pre-check; the unique constraint lets one insert through and the other
-    registration is refused with the Chinese message, not left to luck."""
+def test_two_simultaneous_registrations_with_one_number_make_one_holder(postgres_only):
+    """Both find the number free; the unique constraint lets one insert through and the other
+    becomes its duplicate, not left to luck."""
     import threading
 
     from django.db import connections
@@ -292,5 +374,6 @@ def test_two_simultaneous_registrations_with_one_number_make_one_account(postgre
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["created", "refused"]
+    assert outcomes == ["created", "created"]
     assert User.objects.filter(id_number_hash__gt="").count() == 1
+    assert User.objects.filter(id_number_duplicate_of__isnull=False).count() == 1

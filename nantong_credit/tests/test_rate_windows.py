@@ -70,3 +70,6 @@ def test_a_misspelt_rate_setting_fails_the_system_check(settings):
     errors = rate_limits(None)
     assert [error.id for error in errors] == ["nantong_credit.E004"]
     assert "PUBLIC_SEARCH_RATE" in errors[0].msg
+    settings.PUBLIC_SEARCH_RATE = "30/m"
+    settings.REGISTER_RATE = "5 a minute"
+    assert [error.msg.split(":")[0] for error in rate_limits(None)] == ["REGISTER_RATE"]

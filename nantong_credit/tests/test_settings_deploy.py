@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+ALL_TWO_FACTOR_ROLES = "provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator"
 
 
 def production_env(tmp_path, **overrides: str) -> dict[str, str]:
@@ -18,7 +19,8 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
         for key, value in os.environ.items()
         # The deploy check must not depend on what the developer's shell or CI has set, nor on
         # DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set for Playwright.
-        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                       "TWO_FACTOR_REQUIRED_ROLES"}
         and not key.startswith(("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY", "SECRET_KEY_", "AUDIT_CHAIN_KEY"))
         and key != "AUDIT_CHECKPOINT_DIR"
     }
@@ -34,6 +36,7 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
         DATABASE_URL="postgres://credit@127.0.0.1:5432/nantong_credit",
         REDIS_URL="redis://127.0.0.1:6379/0",
         STATIC_ROOT=str(tmp_path / "static"),
+        TWO_FACTOR_REQUIRED_ROLES=ALL_TWO_FACTOR_ROLES,
     )
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -115,3 +118,19 @@ def test_it_refuses_a_weak_secret_key(tmp_path, key):
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_it_refuses_production_where_staff_may_work_without_two_factor(tmp_path):
+    result = deploy_check(production_env(tmp_path, TWO_FACTOR_REQUIRED_ROLES="center_clerk,auditor"))
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "nantong_credit.W012" in output and "provider_staff, catalog_admin, government_user" in output
+
+
+def test_a_misspelt_two_factor_role_fails_the_system_check(settings):
+    from nantong_credit.checks import two_factor_roles
+
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["center_clerk", "auditer"]
+    errors = two_factor_roles(None)
+    assert [error.id for error in errors] == ["nantong_credit.E012"] and "auditer" in errors[0].msg

@@ -117,7 +117,9 @@ def test_turning_it_off_needs_a_current_code(client, staff):
     with freeze_time(START) as clock:
         device = enable_two_factor(client, staff)
         clock.tick(dt.timedelta(seconds=60))
-        client.force_login(staff)
+        log_in_with_password(client)
+        client.post(reverse("login_verify"), {"token": code_for(device)})
+        clock.tick(dt.timedelta(seconds=60))
         refused = client.post(reverse("two_factor"), {"action": "disable", "token": "000000"})
         assert "动态验证码不正确或已过期" in refused.content.decode()
         assert TOTPDevice.objects.filter(user=staff, confirmed=True).exists()

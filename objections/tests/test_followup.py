@@ -61,3 +61,20 @@ def test_the_follow_up_page_needs_the_code_first(client, case_and_code):
     case, _code = case_and_code
     response = client.get(reverse("objections:follow_up_case", args=[case.number]))
     assert response.status_code == 302 and response["Location"] == FOLLOW_UP
+
+
+def test_behind_the_proxy_one_guesser_does_not_block_everyone(client, case_and_code, settings):
+    """Every request comes from the proxy's address; the one it added is the client's."""
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+    case, code = case_and_code
+
+    def via_proxy(forwarded_for: str, code: str):
+        return client.post(FOLLOW_UP, {"number": case.number, "code": code},
+                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    for _attempt in range(followup.FAILURES_PER_ADDRESS):
+        via_proxy("203.0.113.7", "WRONGCODE2")
+    assert via_proxy("203.0.113.7", code).status_code == 429
+    # Naming the other client first in the header does not lift the guesser's block.
+    assert via_proxy("198.51.100.20, 203.0.113.7", code).status_code == 429
+    assert via_proxy("198.51.100.20", code).status_code == 302
