@@ -48,3 +48,19 @@ def rate_limits(app_configs, **kwargs) -> list[Error]:
         except ImproperlyConfigured as error:
             errors.append(Error(f"{name}: {error}", hint="e.g. 30/m,600/h; off for no limit", id="nantong_credit.E004"))
     return errors
+
+
+@register()
+def broker_outlasts_jobs(app_configs, **kwargs) -> list[Error]:
+    """Redis redelivers a message unacknowledged for its visibility timeout: a job still running
+    then would run twice at once (`nantong_credit.jobs`)."""
+    from . import jobs
+
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    limits = {"CELERY_TASK_TIME_LIMIT": settings.CELERY_TASK_TIME_LIMIT or 0}
+    limits.update({job.task: int(job.stuck_after.total_seconds()) for job in jobs.registered()})
+    return [
+        Error(f"The broker's visibility timeout ({timeout} s) is shorter than {name}'s time limit ({limit} s).",
+              hint="Raise CELERY_VISIBILITY_TIMEOUT.", id="nantong_credit.E005")
+        for name, limit in limits.items() if timeout <= limit
+    ]
