@@ -96,3 +96,13 @@ def test_it_refuses_a_weak_secret_key(tmp_path, key):
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_it_refuses_a_broker_that_would_hand_out_a_running_job_twice(tmp_path):
+    """Redis redelivers a message unacknowledged for the visibility timeout: a chain verification
+    (an hour's limit) would then run twice at once (issue 12 §3)."""
+    result = deploy_check(production_env(tmp_path, CELERY_VISIBILITY_TIMEOUT="1800"))
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "nantong_credit.E005" in output and "audit.tasks.run_chain_verification" in output
