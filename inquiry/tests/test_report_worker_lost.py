@@ -48,11 +48,14 @@ def worker_env(settings, tmp_path):
     db = connection.settings_dict
     login = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     app.control.purge()  # nothing left by earlier tests may reach this worker
-    return {
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # this process sends to Redis, as the web does
+    was_eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    yield {
         **os.environ, "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "SLOW_RENDER_MARKER": str(tmp_path / "rendering.pid"), "CELERY_TASK_ALWAYS_EAGER": "False",
     }
+    app.conf.task_always_eager = was_eager
 
 
 @contextmanager
