@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nantong_credit.jobs import LongJobFields
+
 # `actor_label` of events caused by a visitor who is not logged in (public search, report checks).
 ANONYMOUS_LABEL = "anonymous"
 
@@ -85,7 +87,7 @@ class AuditChainHead(models.Model):
         verbose_name = _("审计链末端")
 
 
-class ChainVerification(models.Model):
+class ChainVerification(LongJobFields):
     """One verification of the whole chain requested from the back office.
 
     Walking millions of events takes minutes, so the page queues a task and shows this row's
@@ -109,7 +111,6 @@ class ChainVerification(models.Model):
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True, db_index=True)
     requested_from = models.GenericIPAddressField(_("地址"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     checked = models.PositiveBigIntegerField(_("已核验事件数"), default=0)
     last_event_id = models.BigIntegerField(_("最后一个事件"), null=True, blank=True)

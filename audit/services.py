@@ -15,8 +15,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from nantong_credit import jobs
+
 from .context import current_ip
 from .keys import ChainKeys, chain_keys, sign, signature_valid
+from .jobs import CHAIN_VERIFICATION_JOB
 from .models import ANONYMOUS_LABEL, AuditChainHead, AuditEvent, ChainVerification
 
 if TYPE_CHECKING:
@@ -262,12 +265,10 @@ def request_chain_verification(*, user, ip_address: str | None = None) -> ChainV
     return run
 
 
-def start_chain_verification(*, run_id: int) -> bool:
-    """Mark a queued run as running; False when it is gone or another worker took it."""
-    started = ChainVerification.objects.filter(pk=run_id, status=ChainVerification.Status.QUEUED).update(
-        status=ChainVerification.Status.RUNNING, started_at=timezone.now(),
-    )
-    return started == 1
+def start_chain_verification(*, run_id: int, task_id: str = "") -> bool:
+    """Mark a queued run as running, or let its redelivered message (`task_id`) take over a run
+    whose worker died; False when it is gone, another worker has it, or it died too often."""
+    return jobs.claim(CHAIN_VERIFICATION_JOB, run_id, task_id=task_id)
 
 
 def record_verification_progress(*, run_id: int, checked: int) -> None:
@@ -296,7 +297,8 @@ def finish_chain_verification(*, run_id: int, result: "ChainReport") -> ChainVer
 
 
 def fail_chain_verification(*, run_id: int, error: str) -> None:
-    """A walk that could not finish (database gone, worker killed by a deploy...)."""
-    ChainVerification.objects.filter(pk=run_id).update(
+    """A walk that could not finish (database gone, out of time...)."""
+    pending = [ChainVerification.Status.QUEUED, ChainVerification.Status.RUNNING]
+    ChainVerification.objects.filter(pk=run_id, status__in=pending).update(
         status=ChainVerification.Status.FAILED, last_error=error[:2000], finished_at=timezone.now(),
     )

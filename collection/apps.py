@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CollectionConfig(AppConfig):
     name = "collection"
     verbose_name = "信用信息归集"
+
+    def ready(self) -> None:
+        from nantong_credit import jobs
+
+        from .jobs import IMPORT_JOB
+
+        jobs.register(IMPORT_JOB)

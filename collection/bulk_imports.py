@@ -23,7 +23,6 @@ transaction, which commits only when every row has passed: a single rejected row
 back, and the rest of the file is then only checked, so that every error is reported.
 """
 
-import datetime as dt
 import gc
 import hashlib
 import io
@@ -41,7 +40,6 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,6 +48,7 @@ from openpyxl.styles import Font
 
 from audit.services import record_event
 from catalog.models import CatalogField, CatalogItem, Category, FieldType, Provider, SubjectKind
+from nantong_credit import jobs
 from nantong_credit.workdays import pinned_calendar
 
 from .bulk import (
@@ -59,6 +58,7 @@ from .bulk import (
 from .bulk.columns import MULTIPLE_SEPARATOR
 from .bulk.limits import MIB
 from .identifiers import INDIVIDUAL_BUSINESS_PREFIX, tidy
+from .jobs import IMPORT_JOB
 from .models import BulkImport, BulkRowError, Channel
 from .selectors import PublishedItems
 from .services import (
@@ -84,7 +84,6 @@ CHUNK_ROWS = 2_000
 GC_THRESHOLD = 50_000
 PROGRESS_EVERY = 1_000
 MAX_STORED_ERRORS = 100_000
-STALE_AFTER = dt.timedelta(minutes=30)
 EXTENSIONS = (".xlsx", ".csv", ".txt")
 
 
@@ -463,20 +462,23 @@ def safe_filename(raw: str) -> str:
 SYSTEM_FAILURE = gettext_lazy("处理过程中发生系统错误，未导入任何数据。请稍后重新上传；如仍失败，请联系市公共信用信息中心。")
 
 
-def run_import(*, import_id: int) -> BulkImport | None:
+def run_import(*, import_id: int, task_id: str = "") -> BulkImport | None:
     """Process a queued batch: check every row, then store all rows or none.
 
     Safe to call again: a batch that is finished, or being processed by another worker, is left
-    alone (None). A transient database error releases the batch for a retry and is raised.
+    alone (None); one whose worker died is taken over by its redelivered message (`task_id`) or
+    queued again by the stuck-job sweep. A transient database error releases the batch for a
+    retry and is raised.
     """
-    bulk_import = _claim(import_id)
+    bulk_import = _claim(import_id, task_id)
     if bulk_import is None:
         return None
     try:
         with pinned_calendar(), _fewer_collections():
             _process(bulk_import)
     except TRANSIENT_ERRORS:
-        BulkImport.objects.filter(pk=import_id, status__in=_RUNNING).update(status=BulkImport.Status.QUEUED)
+        BulkImport.objects.filter(pk=import_id, status__in=_RUNNING).update(
+            status=BulkImport.Status.QUEUED, queued_at=timezone.now())
         raise
     except Exception:  # noqa: BLE001 — whatever goes wrong, the batch must end, and nothing is imported
         logger.exception("bulk import %s failed", import_id)
@@ -509,14 +511,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 _RUNNING = [BulkImport.Status.VALIDATING, BulkImport.Status.IMPORTING]
 
 
-def _claim(import_id: int) -> BulkImport | None:
-    """Take the batch if it is queued, or was left running by a worker that died long ago."""
-    now = timezone.now()
-    claimable = Q(status=BulkImport.Status.QUEUED) | Q(status__in=_RUNNING, started_at__lt=now - STALE_AFTER)
-    taken = BulkImport.objects.filter(claimable, pk=import_id).update(
-        status=BulkImport.Status.VALIDATING, started_at=now, processed_rows=0, error_count=0, last_error="",
-    )
-    if not taken:
+def _claim(import_id: int, task_id: str) -> BulkImport | None:
+    """Take the batch if it is queued, or held by this very message (`jobs.claimable`)."""
+    if not jobs.claim(IMPORT_JOB, import_id, task_id=task_id, processed_rows=0, error_count=0, last_error=""):
         return None
     BulkRowError.objects.filter(bulk_import_id=import_id).delete()  # left by an interrupted run
     return BulkImport.objects.select_related("provider", "uploaded_by").get(pk=import_id)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Provider, SubjectKind
+from nantong_credit.jobs import LongJobFields
 
 
 class Subject(models.Model):
@@ -266,7 +267,7 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-class BulkImport(models.Model):
+class BulkImport(LongJobFields):
     """One uploaded file of records (批量导入). All-or-nothing: either every row is imported or
     none is and every rejected row is reported. The original file is kept with the batch."""
 
@@ -297,7 +298,6 @@ class BulkImport(models.Model):
     errors_file = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
     last_error = models.TextField(_("处理错误"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

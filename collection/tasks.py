@@ -5,11 +5,12 @@ from celery import shared_task
 from .bulk_imports import TRANSIENT_ERRORS, fail_import, run_import
 from .expiry import expire_records
 from .registration import tell_holder_of_duplicate
+from .jobs import IMPORT_JOB
 
 RETRY_DELAYS = (5, 30, 120)  # seconds; a database restart or failover is over within minutes
 
 
-@shared_task(bind=True, acks_late=True, max_retries=len(RETRY_DELAYS))
+@shared_task(bind=True, max_retries=len(RETRY_DELAYS), **IMPORT_JOB.task_options())
 def process_bulk_import(self, import_id: int) -> None:
     """Check and import an uploaded batch (`collection.bulk_imports.run_import`).
 
@@ -18,7 +19,7 @@ def process_bulk_import(self, import_id: int) -> None:
     failure ends the batch as failed inside `run_import`, without taking the worker down.
     """
     try:
-        run_import(import_id=import_id)
+        run_import(import_id=import_id, task_id=self.request.id or "")
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
             fail_import(import_id=import_id)

@@ -39,8 +39,10 @@ from collection.identifiers import diagnose_code, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
 from collection.names import comparable_name, same_name
 from collection.visibility import public_filter, withheld_public_filter
+from nantong_credit import jobs
 from nantong_credit.notifications import absolute_url
 
+from .jobs import BATCH_CHECK_JOB
 from .models import BatchCheck, BatchCheckRow, CreditCommitment, QueryLog
 from .querylog import log_query
 from .search import public_subjects
@@ -54,7 +56,6 @@ MAX_SHEET_ROWS = 20_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 LIST_LIMITS = Limits(max_bytes=MAX_FILE_BYTES, max_rows=MAX_SHEET_ROWS, max_columns=50)
 CHUNK = 500
-STALE_AFTER = dt.timedelta(minutes=30)
 CODE_MAX = BatchCheckRow._meta.get_field("code").max_length
 NAME_MAX = BatchCheckRow._meta.get_field("name").max_length
 MESSAGE_MAX = BatchCheckRow._meta.get_field("message").max_length
@@ -283,16 +284,18 @@ def start_batch_check(*, actor, purpose: str, lines: list[ListLine], source_name
     return batch
 
 
-def run_batch_check(*, batch_id: int) -> BatchCheck | None:
+def run_batch_check(*, batch_id: int, task_id: str = "") -> BatchCheck | None:
     """Check every row still unchecked. Safe to call again: a batch that is finished or being
-    checked by another worker is left alone; an interrupted one resumes where it stopped."""
-    batch = _claim(batch_id)
-    if batch is None:
+    checked by another worker is left alone; an interrupted one resumes where it stopped (taken
+    over by its redelivered message `task_id`, or queued again by the stuck-job sweep)."""
+    if not jobs.claim(BATCH_CHECK_JOB, batch_id, task_id=task_id):
         return None
+    batch = BatchCheck.objects.select_related("requested_by").get(pk=batch_id)
     try:
         _check_rows(batch)
     except TRANSIENT_ERRORS:
-        BatchCheck.objects.filter(pk=batch_id, status=BatchCheck.Status.RUNNING).update(status=BatchCheck.Status.QUEUED)
+        BatchCheck.objects.filter(pk=batch_id, status=BatchCheck.Status.RUNNING).update(
+            status=BatchCheck.Status.QUEUED, queued_at=timezone.now())
         raise
     except Exception:  # noqa: BLE001 — whatever goes wrong, the batch must end and say so
         logger.exception("batch check %s failed", batch_id)
@@ -305,15 +308,6 @@ def run_batch_check(*, batch_id: int) -> BatchCheck | None:
 def fail_batch_check(*, batch_id: int) -> None:
     BatchCheck.objects.filter(pk=batch_id, status__in=[BatchCheck.Status.QUEUED, BatchCheck.Status.RUNNING]).update(
         status=BatchCheck.Status.FAILED, error=str(SYSTEM_FAILURE), finished_at=timezone.now())
-
-
-def _claim(batch_id: int) -> BatchCheck | None:
-    # A row lock would do, but a conditional update also takes over a batch whose worker died.
-    stale = timezone.now() - STALE_AFTER
-    claimable = Q(status=BatchCheck.Status.QUEUED) | Q(status=BatchCheck.Status.RUNNING, created_at__lt=stale)
-    if not BatchCheck.objects.filter(claimable, pk=batch_id).update(status=BatchCheck.Status.RUNNING):
-        return None
-    return BatchCheck.objects.select_related("requested_by").get(pk=batch_id)
 
 
 def unchecked_rows(batch: BatchCheck):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from collection.models import Subject
+from nantong_credit.jobs import LongJobFields
 
 
 class Authorization(models.Model):
@@ -95,7 +96,7 @@ class QueryLog(models.Model):
         verbose_name_plural = _("查询记录")
 
 
-class CreditReport(models.Model):
+class CreditReport(LongJobFields):
     """A numbered PDF credit report, verifiable at /reports/verify/ by code or by its hash."""
 
     class Edition(models.TextChoices):
@@ -170,7 +171,7 @@ class CreditCommitment(models.Model):
         return self.matter
 
 
-class BatchCheck(models.Model):
+class BatchCheck(LongJobFields):
     """A government user's credit check of a list of subjects (Art. 12 联合奖惩 in procurement,
     subsidies, evaluations): one row per subject in `rows`."""
 

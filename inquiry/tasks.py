@@ -7,10 +7,12 @@ Shared by two parts of the app: append your own task functions; do not reorder o
 
 from celery import shared_task as _shared_task  # noqa: E402  (appended section of a shared file)
 
+from .jobs import BATCH_CHECK_JOB, REPORT_JOB  # noqa: E402
+
 BATCH_CHECK_RETRY_DELAYS = (5, 30, 120)  # seconds: a database restart or failover is over in minutes
 
 
-@_shared_task(bind=True, acks_late=True, max_retries=len(BATCH_CHECK_RETRY_DELAYS))
+@_shared_task(bind=True, max_retries=len(BATCH_CHECK_RETRY_DELAYS), **BATCH_CHECK_JOB.task_options())
 def run_batch_check_task(self, batch_id: int) -> None:
     """Check a long list (`inquiry.government.run_batch_check`). Idempotent: a finished batch, or
     one another worker is checking, is left alone; an interrupted one resumes. Only transient
@@ -18,7 +20,7 @@ def run_batch_check_task(self, batch_id: int) -> None:
     from .government import TRANSIENT_ERRORS, fail_batch_check, run_batch_check
 
     try:
-        run_batch_check(batch_id=batch_id)
+        run_batch_check(batch_id=batch_id, task_id=self.request.id or "")
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
             fail_batch_check(batch_id=batch_id)
@@ -31,7 +33,7 @@ def run_batch_check_task(self, batch_id: int) -> None:
 REPORT_RETRY_DELAYS = (5, 30, 120)  # seconds
 
 
-@_shared_task(bind=True, acks_late=True, max_retries=len(REPORT_RETRY_DELAYS))
+@_shared_task(bind=True, max_retries=len(REPORT_RETRY_DELAYS), **REPORT_JOB.task_options())
 def generate_credit_report(self, report_id: int) -> None:
     """Render a queued credit report to PDF, store it with its hash and register it in the
     archive (`inquiry.reports.services.generate_report`). Idempotent: a report that is ready,
@@ -41,7 +43,7 @@ def generate_credit_report(self, report_id: int) -> None:
     from .reports.services import TRANSIENT_ERRORS, fail_report, failure_message, generate_report
 
     try:
-        generate_report(report_id=report_id)
+        generate_report(report_id=report_id, task_id=self.request.id or "")
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
             fail_report(report_id=report_id, error=failure_message(exc))

@@ -91,3 +91,19 @@ def two_factor_in_production(app_configs, **kwargs) -> list[CheckWarning]:
         "without two-factor login.",
         hint=f"Set TWO_FACTOR_REQUIRED_ROLES={','.join(TWO_FACTOR_ROLES)}", id="nantong_credit.W012",
     )]
+
+
+@register()
+def broker_outlasts_jobs(app_configs, **kwargs) -> list[Error]:
+    """Redis redelivers a message unacknowledged for its visibility timeout: a job still running
+    then would run twice at once (`nantong_credit.jobs`)."""
+    from . import jobs
+
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    limits = {"CELERY_TASK_TIME_LIMIT": settings.CELERY_TASK_TIME_LIMIT or 0}
+    limits.update({job.task: int(job.stuck_after.total_seconds()) for job in jobs.registered()})
+    return [
+        Error(f"The broker's visibility timeout ({timeout} s) is shorter than {name}'s time limit ({limit} s).",
+              hint="Raise CELERY_VISIBILITY_TIMEOUT.", id="nantong_credit.E007")
+        for name, limit in limits.items() if timeout <= limit
+    ]

@@ -138,7 +138,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (out of memory, killed) goes back to the queue instead of
+# being lost; long jobs bound how often it may restart (`nantong_credit.jobs`).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# No task runs for ever; long jobs set their own limits (`nantong_credit.jobs.LongJob`).
+CELERY_TASK_TIME_LIMIT = 30 * 60
+# Redis hands an unacknowledged message out again after this many seconds, presuming its worker
+# dead. It must outlast every task's time limit (a system check holds this), or a running job
+# would be started twice; the stuck-job sweep recovers a dead worker's jobs long before it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=90 * 60)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A new worker process renders a warm-up report before it says it is up (`nantong_credit.celery`):
+# seconds, more on a busy machine. Past Celery's default of 4 s the pool kills it and tries again, forever.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "warn-unknown-holiday-years": {
@@ -154,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-repair-deadlines": {
         "task": "repair.tasks.sweep_repair_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Long jobs (reports, imports, batch checks, chain verification) whose worker died.
+    "sweep-stuck-jobs": {
+        "task": "nantong_credit.tasks.sweep_stuck_jobs",
         "schedule": crontab(minute="*/5"),
     },
     # Periods end at midnight; the 06:05 run catches up on a night the 00:05 one was missed.

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import jobs
 from .notifications import calendar_managers
 from .workdays import years_needing_notice
 
@@ -63,6 +64,12 @@ def _send_warning(years: list[int]) -> int:
     # One message per person: managers of different departments need not see each other's addresses.
     messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
     return get_connection().send_messages(messages) or 0
+
+
+@shared_task
+def sweep_stuck_jobs() -> dict:
+    """Queue again, or fail, the long jobs whose worker died (`nantong_credit.jobs`); every 5 minutes."""
+    return jobs.sweep_stuck_jobs()
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -72,7 +74,13 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Plain template rendering without context processors: the failure may be in one of them.
+    """Django calls this while handling the exception: a lost database is a 503, not a 500."""
     from django.template import loader
 
+    from .unavailable import unavailable_response
+
+    unavailable = unavailable_response(request, sys.exc_info()[1])
+    if unavailable is not None:
+        return unavailable
+    # Plain template rendering without context processors: the failure may be in one of them.
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

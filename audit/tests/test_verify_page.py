@@ -7,10 +7,13 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.db import DatabaseError
 from django.urls import reverse
+from freezegun import freeze_time
 
 from audit import tasks
 from audit.checkpoints import checkpoint_storage, write_checkpoint
+from audit.jobs import CHAIN_VERIFICATION_JOB
 from audit.models import AuditEvent, ChainVerification
+from nantong_credit.jobs import MAX_RESTARTS, sweep_stuck_jobs
 
 from .factories import make_chain
 from .tampering import delete_events, edit_event, move_head
@@ -175,3 +178,41 @@ def test_a_run_holds_the_chain_against_the_checkpoints(client, start_verificatio
 
     assert (run.status, run.problem) == (ChainVerification.Status.BROKEN, "checkpoint_short")
     assert f"少于外部锚点 {checkpoint.name}" in client.get(response["Location"]).content.decode()
+
+
+# --- A worker that died mid-walk (issue 12 §3) ----------------------------------------------------
+
+
+def abandoned_run(auditor, **changes) -> tuple[ChainVerification, dt.datetime]:
+    run = ChainVerification.objects.create(requested_by=auditor)
+    assert tasks.services.start_chain_verification(run_id=run.pk, task_id="message-1")
+    ChainVerification.objects.filter(pk=run.pk).update(**changes)
+    run.refresh_from_db()
+    return run, run.started_at + CHAIN_VERIFICATION_JOB.stuck_after + dt.timedelta(seconds=1)
+
+
+def test_a_walk_whose_worker_died_is_walked_again_by_the_sweep(auditor, eager_celery,
+                                                              django_capture_on_commit_callbacks):
+    make_chain(3)
+    run, past_limit = abandoned_run(auditor)
+
+    with freeze_time(past_limit), django_capture_on_commit_callbacks(execute=True):
+        counts = sweep_stuck_jobs()["audit.ChainVerification"]
+
+    run.refresh_from_db()
+    assert counts["requeued"] == 1
+    assert run.status == ChainVerification.Status.INTACT and run.checked == 3 and run.restarts == 1
+
+
+def test_a_walk_that_kills_its_worker_every_time_ends_failed_and_says_so(client, auditor, eager_celery):
+    run, past_limit = abandoned_run(auditor, restarts=MAX_RESTARTS)
+
+    tasks.run_chain_verification.apply(args=[run.pk], task_id="message-1")  # redelivered once too often
+    with freeze_time(past_limit):
+        counts = sweep_stuck_jobs()["audit.ChainVerification"]
+
+    run.refresh_from_db()
+    assert counts["failed"] == 1 and run.status == ChainVerification.Status.FAILED
+    client.force_login(auditor)
+    assert "核验未能完成（核验过程多次中断），请重新开始核验。" in client.get(
+        reverse("audit:verification", args=[run.pk])).content.decode()

@@ -4,10 +4,11 @@ sees them (SPEC §6): status codes, bodies, what is stored, and who may see what
 import json
 import threading
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
@@ -71,6 +72,21 @@ def test_it_creates_a_record_and_answers_201_with_its_id(api, scjgj):
     assert record.channel == Channel.API and record.subject.code == COMPANY
     assert record.data["penalty_type"] == ["罚款"]
 
+
+
+def test_a_submission_cut_off_by_a_database_restart_answers_503_and_keeps_nothing(scjgj):
+    """The connection drops after the record and its subject are written, before the audit
+    event: the one transaction goes with it (issue 12 §13)."""
+    api = Api(Client(raise_request_exception=False), new_key(scjgj))
+    before = counts()
+    lost = OperationalError("server closed the connection unexpectedly")
+    with mock.patch("audit.services._append_in_one_statement", side_effect=lost):
+        response = api.submit(penalty_body())
+
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert response.json() == {"errors": {"__all__": ["服务暂时不可用，请稍后重试"]}}
+    assert counts() == before
+    assert api.submit(penalty_body()).status_code == 201  # once the database is back
 
 
 @pytest.mark.parametrize("when", ["2026-05-08 10:00+08:00", "2026-06-01 10:00+08:00"])  # on time, late

@@ -12,14 +12,14 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from collection import bulk_imports
-from collection.bulk_imports import run_import
+from collection.bulk_imports import create_import, run_import
 from collection.models import BulkImport, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Subject
 from collection.selectors import PublishedItems
 from collection.services import submit_record
 
 from .factories import SubjectFactory
 from .import_support import (  # noqa: F401 (fixture)
-    AUTHORITY_USCC, company_code, csv_bytes, demo_catalog, import_file, penalty, person_id, xlsx_bytes,
+    AUTHORITY_USCC, company_code, csv_bytes, demo_catalog, import_file, penalty, person_id, upload, xlsx_bytes,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
@@ -316,15 +316,18 @@ def test_an_unexpected_failure_ends_the_batch_as_failed_with_nothing_imported(sc
     assert CreditRecord.objects.count() == 0 and bulk_import.finished_at is not None
 
 
-def test_a_batch_left_running_by_a_dead_worker_is_taken_over(scjgj, scjgj_staff):
-    bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(ROWS[:1]))
-    long_ago = timezone.now() - dt.timedelta(hours=2)
-    BulkImport.objects.filter(pk=bulk_import.pk).update(status=Status.IMPORTING, started_at=long_ago)
-    recent = import_file(scjgj, scjgj_staff, csv_bytes(ROWS[1:2]))
-    BulkImport.objects.filter(pk=recent.pk).update(status=Status.VALIDATING, started_at=timezone.now())
+def test_a_batch_left_running_by_a_dead_worker_is_taken_over_by_its_redelivered_message(scjgj, scjgj_staff):
+    bulk_import = create_import(provider=scjgj, item_code="admin_penalty", upload=upload(csv_bytes(ROWS[:1])),
+                                actor=scjgj_staff)
+    BulkImport.objects.filter(pk=bulk_import.pk).update(status=Status.IMPORTING, started_at=timezone.now(),
+                                                       task_id="message-1")  # that worker then died
 
-    assert run_import(import_id=recent.pk) is None  # another worker is on it
-    assert run_import(import_id=bulk_import.pk).status == Status.SUCCEEDED
+    assert run_import(import_id=bulk_import.pk) is None  # a direct call leaves it
+    assert run_import(import_id=bulk_import.pk, task_id="message-2") is None  # so does another message
+    taken_over = run_import(import_id=bulk_import.pk, task_id="message-1")  # the broker hands it out again
+
+    assert taken_over.status == Status.SUCCEEDED and taken_over.restarts == 1
+    assert CreditRecord.objects.count() == 1
 
 
 def test_progress_is_reported_while_rows_are_checked(scjgj, scjgj_staff, monkeypatch):

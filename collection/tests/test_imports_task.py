@@ -1,11 +1,17 @@
 """The Celery task that processes an upload: idempotent, retrying only transient database errors."""
 
+import datetime as dt
+
 import pytest
 from django.db import OperationalError
+from django.utils import timezone
+from freezegun import freeze_time
 
 from collection import tasks
 from collection.bulk_imports import create_import
+from collection.jobs import IMPORT_JOB
 from collection.models import BulkImport, CreditRecord
+from nantong_credit.jobs import MAX_RESTARTS, sweep_stuck_jobs
 
 from .import_support import csv_bytes, demo_catalog, penalty, upload  # noqa: F401
 
@@ -79,3 +85,45 @@ def test_other_errors_are_not_retried(queued, monkeypatch):
     result = tasks.process_bulk_import.apply(args=[queued.pk], throw=False)
 
     assert isinstance(result.result, ValueError) and len(calls) == 1
+
+
+# --- A worker that died mid-import (issue 12 §3; killing a real worker: inquiry/tests/test_report_worker_lost.py)
+
+
+def abandon(bulk_import: BulkImport, **changes) -> dt.datetime:
+    """As a worker leaves a batch when it dies half-way: running, rows partly checked."""
+    dead_at = timezone.now()
+    BulkImport.objects.filter(pk=bulk_import.pk).update(
+        status=BulkImport.Status.IMPORTING, started_at=dead_at, task_id="message-1", processed_rows=1, **changes)
+    return dead_at + IMPORT_JOB.stuck_after + dt.timedelta(seconds=1)
+
+
+def sweep_at(when: dt.datetime, capture) -> dict:
+    with freeze_time(when), capture(execute=True):
+        return sweep_stuck_jobs()["collection.BulkImport"]
+
+
+def test_a_batch_whose_worker_died_is_queued_again_by_the_sweep_and_imported_once(
+        queued, django_capture_on_commit_callbacks):
+    past_limit = abandon(queued)
+
+    assert sweep_at(past_limit - dt.timedelta(minutes=1), django_capture_on_commit_callbacks)["requeued"] == 0
+    assert sweep_at(past_limit, django_capture_on_commit_callbacks)["requeued"] == 1
+
+    queued.refresh_from_db()
+    assert queued.status == BulkImport.Status.SUCCEEDED and queued.restarts == 1
+    assert CreditRecord.objects.count() == 1
+
+
+def test_a_batch_that_kills_its_worker_every_time_ends_failed_with_nothing_imported(
+        queued, django_capture_on_commit_callbacks):
+    past_limit = abandon(queued, restarts=MAX_RESTARTS)
+
+    assert tasks.run_import(import_id=queued.pk, task_id="message-1") is None  # redelivered once too often
+    counts = sweep_at(past_limit, django_capture_on_commit_callbacks)
+
+    queued.refresh_from_db()
+    assert counts == {"requeued": 0, "resent": 0, "failed": 1}
+    assert queued.status == BulkImport.Status.FAILED and queued.finished_at is not None
+    assert queued.last_error.startswith("处理过程多次中断，未导入任何数据")
+    assert CreditRecord.objects.count() == 0

@@ -12,6 +12,7 @@ import logging
 import secrets
 import unicodedata
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
@@ -24,8 +25,10 @@ from audit.models import ArchiveEntry
 from audit.services import record_event
 from catalog.models import SubjectKind
 from collection.models import Subject
+from inquiry.jobs import REPORT_JOB
 from inquiry.models import Authorization, CreditReport, QueryLog
 from inquiry.querylog import log_query
+from nantong_credit import jobs
 
 from . import workflow
 from .permissions import ReportRefused, ReportScope, scope_for_authorization, scope_for_subject
@@ -79,7 +82,8 @@ def order_report(*, user, subject: Subject | None = None, authorization: Authori
     """Order the subject's own report (`subject`) or an authorized report (`authorization`).
 
     Raises `ReportRefused` when the user may not. A second order while the same report is still
-    queued or being generated returns that report (a double click orders once).
+    queued or being generated returns that report (a double click orders once); one stuck past
+    its time limit is not returned (the stuck-job sweep will finish or fail it).
     """
     if (subject is None) == (authorization is None):
         raise ValueError("order_report needs exactly one of subject and authorization")
@@ -105,7 +109,7 @@ def order_report(*, user, subject: Subject | None = None, authorization: Authori
 
 def _pending_order(user, scope: ReportScope) -> CreditReport | None:
     return CreditReport.objects.filter(
-        ordered_by=user, subject=scope.subject, authorization=scope.authorization, status__in=workflow.PENDING,
+        jobs.alive(REPORT_JOB), ordered_by=user, subject=scope.subject, authorization=scope.authorization,
     ).order_by("-created_at").first()
 
 
@@ -126,14 +130,14 @@ def _enqueue(report_id: int) -> None:
 # --- Generation -----------------------------------------------------------------------------------
 
 
-def generate_report(*, report_id: int) -> CreditReport | None:
-    """Generate a queued report: what the task does. Safe to call again: a report that is
-    finished or being generated elsewhere is left alone (None). A transient database error puts
-    the report back in the queue and is raised for the task to retry; any other error ends the
-    report as failed, with the reason shown to the orderer."""
+def generate_report(*, report_id: int, task_id: str = "") -> CreditReport | None:
+    """Generate a queued report: what the task does (`task_id`: its message, see `start_report`).
+    Safe to call again: a report that is finished or being generated elsewhere is left alone
+    (None). A transient database error puts the report back in the queue and is raised for the
+    task to retry; any other error ends the report as failed, with the reason shown to the orderer."""
     from .rendering import render_report  # WeasyPrint loads only where reports are made
 
-    report = start_report(report_id=report_id)
+    report = start_report(report_id=report_id, task_id=task_id)
     if report is None:
         return None
     try:
@@ -152,13 +156,18 @@ def generate_report(*, report_id: int) -> CreditReport | None:
 
 
 def failure_message(exc: BaseException | None = None) -> str:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _("报告生成超时，未能完成。请重新申请；如仍失败，请联系南通市公共信用信息中心。")
     reason = f"（{type(exc).__name__}）" if exc is not None else ""
     return _("报告生成失败：系统错误%(reason)s。请重新申请；如仍失败，请联系南通市公共信用信息中心。") % {"reason": reason}
 
 
-def start_report(*, report_id: int) -> CreditReport | None:
-    """Claim a queued (or abandoned) report for this worker; None if another has it or it is done."""
-    if not workflow.move(report_id, to=Status.GENERATING, also=workflow.claimable(), progress=5, error=""):
+def start_report(*, report_id: int, task_id: str = "") -> CreditReport | None:
+    """Claim a queued report for this task, or take over one whose worker died while this very
+    message had it; None if another has it, it is done, or it died too often."""
+    claimed = workflow.move(report_id, to=Status.GENERATING, also=jobs.claimable(REPORT_JOB, task_id),
+                            **jobs.claim_changes(REPORT_JOB, task_id), progress=5, error="")
+    if not claimed:
         return None
     return CreditReport.objects.select_related("subject", "authorization", "ordered_by").get(pk=report_id)
 
@@ -170,7 +179,8 @@ def record_progress(*, report_id: int, progress: int) -> None:
 
 def release_report(*, report_id: int) -> None:
     """Back to the queue after a transient error, for the task's retry."""
-    workflow.move(report_id, to=Status.QUEUED, also=Q(status=Status.GENERATING), progress=0)
+    workflow.move(report_id, to=Status.QUEUED, also=Q(status=Status.GENERATING), progress=0,
+                  queued_at=timezone.now())
 
 
 def finish_report(*, report_id: int, pdf: bytes, page_count: int, generated_at: dt.datetime) -> CreditReport | None:
@@ -222,10 +232,15 @@ def fail_report(*, report_id: int, error: str) -> bool:
     with transaction.atomic():
         if not workflow.move(report_id, to=Status.FAILED, error=error[:2000]):
             return False
-        report = CreditReport.objects.select_related("subject").get(pk=report_id)
-        record_event(
-            action="report.fail", obj=report, summary=f"信用报告 {report.number}（{report.subject.name}）生成失败",
-            after={"status": Status.FAILED, "error": error[:300]},
-        )
+        record_failure(report_id)
     return True
+
+
+def record_failure(report_id: int) -> None:
+    """The audit event of a report that ended failed, here or in the stuck-job sweep."""
+    report = CreditReport.objects.select_related("subject").get(pk=report_id)
+    record_event(
+        action="report.fail", obj=report, summary=f"信用报告 {report.number}（{report.subject.name}）生成失败",
+        after={"status": Status.FAILED, "error": report.error[:300]},
+    )
 

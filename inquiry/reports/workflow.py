@@ -7,12 +7,10 @@
        └──────▶ failed
 
 A failed report stays failed: the subject or requester orders a new one, under a new number.
+A report whose worker died is taken over or queued again (`nantong_credit.jobs`, `REPORT_JOB`).
 """
 
-from datetime import timedelta
-
 from django.db.models import Q
-from django.utils import timezone
 
 from inquiry.models import CreditReport
 
@@ -20,15 +18,12 @@ Status = CreditReport.Status
 
 REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.QUEUED: frozenset({Status.GENERATING, Status.FAILED}),
-    # generating → generating: a stale run taken over by another worker (see `claimable`).
+    # generating → generating: the message of a run whose worker died, redelivered, takes it over.
     Status.GENERATING: frozenset({Status.GENERATING, Status.READY, Status.FAILED, Status.QUEUED}),
     Status.READY: frozenset(),
     Status.FAILED: frozenset(),
 }
 PENDING = (Status.QUEUED, Status.GENERATING)
-# A report takes about a second; one still "generating" after this was left by a worker that
-# died (acks_late redelivers its message), and may be taken again.
-STALE_AFTER = timedelta(minutes=10)
 
 
 class TransitionRefused(Exception):
@@ -46,12 +41,6 @@ def move(report_id: int, *, to: str, also: Q | None = None, **changes) -> bool:
     if also is not None:
         condition &= also
     return CreditReport.objects.filter(condition).update(status=to, **changes) == 1
-
-
-def claimable() -> Q:
-    """Queued, or generating for so long that its worker must be gone."""
-    stale = timezone.now() - STALE_AFTER
-    return Q(status=Status.QUEUED) | Q(status=Status.GENERATING, created_at__lt=stale)
 
 
 def check(current: str, target: str) -> None:

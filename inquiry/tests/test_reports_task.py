@@ -1,7 +1,6 @@
 """The generation task: idempotent, failing visibly, retrying only transient errors, taking over
-a report abandoned by a dead worker."""
+a report abandoned by a dead worker (the sweep of stuck reports: test_stuck_jobs.py)."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -132,12 +131,14 @@ def test_the_task_gives_up_after_its_retries(queued, monkeypatch):
     assert "OperationalError" in queued.error
 
 
-def test_a_report_abandoned_by_a_dead_worker_is_taken_over(queued):
-    assert start_report(report_id=queued.pk) is not None  # that worker then died
-    assert generate_report(report_id=queued.pk) is None  # too recent: maybe still working
-    CreditReport.objects.filter(pk=queued.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
-    report = generate_report(report_id=queued.pk)
-    assert report.status == CreditReport.Status.READY
+def test_a_report_abandoned_by_a_dead_worker_is_taken_over_by_its_redelivered_message(queued):
+    assert start_report(report_id=queued.pk, task_id="message-1") is not None  # that worker then died
+    assert generate_report(report_id=queued.pk, task_id="message-2") is None  # another message leaves it
+    assert generate_report(report_id=queued.pk) is None  # and so does a direct call
+
+    report = generate_report(report_id=queued.pk, task_id="message-1")  # the broker hands it out again
+
+    assert report.status == CreditReport.Status.READY and report.restarts == 1
 
 
 def test_a_report_that_is_gone_is_ignored(db):

@@ -134,3 +134,13 @@ def test_a_misspelt_two_factor_role_fails_the_system_check(settings):
     settings.TWO_FACTOR_REQUIRED_ROLES = ["center_clerk", "auditer"]
     errors = two_factor_roles(None)
     assert [error.id for error in errors] == ["nantong_credit.E012"] and "auditer" in errors[0].msg
+
+
+def test_it_refuses_a_broker_that_would_hand_out_a_running_job_twice(tmp_path):
+    """Redis redelivers a message unacknowledged for the visibility timeout: a chain verification
+    (an hour's limit) would then run twice at once (issue 12 §3)."""
+    result = deploy_check(production_env(tmp_path, CELERY_VISIBILITY_TIMEOUT="1800"))
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "nantong_credit.E007" in output and "audit.tasks.run_chain_verification" in output
