@@ -230,6 +230,20 @@ def page(browser_context, request):
 
 
 @pytest.fixture
+def csp_violations(page):
+    """What the Content-Security-Policy blocked on `page`, one text per violation (the browser's
+    console message and the page's securitypolicyviolation event); a test asserts it is empty."""
+    found: list[str] = []
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'securitypolicyviolation: ' + e.effectiveDirective + ' ' + (e.blockedURI || 'inline') + ' on ' + e.documentURI));"
+    )
+    page.on("console", lambda m: found.append(m.text)
+            if "Content Security Policy" in m.text or m.text.startswith("securitypolicyviolation") else None)
+    return found
+
+
+@pytest.fixture
 def screenshot(request):
     """`screenshot(page, "home")` saves a full-page PNG to test-artifacts/screens/home-<width>.png,
     for a person to look at."""

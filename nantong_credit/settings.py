@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need none of its headers; every page, error and redirect does.
+    "nantong_credit.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -308,6 +310,32 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every page (nantong_credit/security_headers.py; the same setting as
+# Django 6.0's). No page has inline script, event-handler attributes or style attributes:
+# behaviour lives in static/js/, looks in static/css/. `data:` images are Bootstrap's icons.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+# Browser features no page uses, switched off for the page and anything it embeds.
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+]
+# Pages anyone may keep in a cache (anonymous visitors only); every other page is sent with
+# Cache-Control: no-store. Prefixes, plus the home page "/".
+PUBLIC_CACHEABLE_PATHS = [
+    "/subjects/", "/catalog/", "/healthz",
+    "/api/v1/catalog/", "/api/v1/subjects/", "/api/schema/",
+]
 # The embedded mode (SQLite, no Redis: one machine, `make run`) is served over plain http; a
 # deployment (a database server or Redis) over HTTPS only, behind a proxy that terminates TLS.
 EMBEDDED = IS_SQLITE and not REDIS_URL
@@ -326,11 +354,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).
         "django.server": {"level": "WARNING"},
+        # A 403 is one line (method, path, user id, client address), not a traceback.
+        "django.request": {"filters": ["forbidden_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_one_line"]},
         "axes": {"level": "WARNING"},
         # Embedded mode runs tasks in-process: one INFO line per task, and kombu's warning that
         # the in-memory broker has no host name, are noise there (workers log through Celery).

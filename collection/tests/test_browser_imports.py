@@ -125,7 +125,7 @@ def test_a_department_fixes_a_rejected_file_and_imports_it(
 
 
 def test_the_result_page_follows_a_queued_import_by_itself(
-    page, live_server, department, login_in_browser, tmp_path, screenshot, queued_celery
+    page, live_server, department, login_in_browser, tmp_path, screenshot, queued_celery, csp_violations
 ):
     _bureau, staff = department
     login_in_browser(page, staff)
@@ -147,3 +147,5 @@ def test_the_result_page_follows_a_queued_import_by_itself(
 
     expect(page.get_by_role("heading", name="导入成功")).to_be_visible(timeout=10_000)
     expect(page.get_by_role("heading", name="处理进度")).to_have_count(0)
+    # The polling script is a static file: the Content-Security-Policy blocked nothing.
+    assert csp_violations == []

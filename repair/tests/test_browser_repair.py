@@ -13,7 +13,7 @@ from collection.models import CreditRecord, Severity
 from collection.visibility import public_records
 from repair.models import RepairApplication
 
-from .support import pdf_bytes, penalty_record
+from .support import apply, pdf_bytes, penalty_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,3 +102,28 @@ def test_apply_approve_and_the_record_leaves_publication(page, live_server, logi
     page.goto(f"{live_server.url}{own_page}")
     expect(page.get_by_text("已修复").first).to_be_visible()
     screenshot(page, "repair-own-page")
+
+
+def test_withdrawing_asks_first_and_nothing_happens_on_cancel(page, live_server, login_in_browser, agent, penalty,
+                                                               company, csp_violations, screenshot):
+    """The confirm dialog lives in static/js/site.js (data-confirm): the page has no inline script."""
+    application = apply(agent, penalty_record(penalty, company, source_key="通市监罚〔2026〕502号")).application
+    login_in_browser(page, agent)
+    response = page.goto(f"{live_server.url}/repair/{application.pk}/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    questions = []
+
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="撤回申请").click()
+    page.wait_for_timeout(500)
+    assert questions == ["确定撤回该信用修复申请？"]
+    application.refresh_from_db()
+    assert application.status == RepairApplication.Status.SUBMITTED
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="撤回申请").click()
+    expect(page.get_by_text("已撤回信用修复申请")).to_be_visible()
+    application.refresh_from_db()
+    assert application.status == RepairApplication.Status.WITHDRAWN
+    screenshot(page, "repair-withdrawn")
+    assert csp_violations == []
