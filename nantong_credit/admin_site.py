@@ -11,6 +11,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import two_factor
@@ -18,11 +19,13 @@ from . import two_factor
 
 class AdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
         if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect(reverse("admin:index"))
             # Logged in, but not as someone the admin admits: the portal's login would only
             # send the person back here.
             raise PermissionDenied
-        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
         return redirect_to_login(next_url, reverse("login"))
 
     def has_permission(self, request: HttpRequest) -> bool:

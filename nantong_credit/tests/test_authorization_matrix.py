@@ -249,7 +249,9 @@ def is_admin(route: str) -> bool:
 # own permissions: records, cases, the audit trail and the catalog are changed through the
 # services only, so their admins only show; axes' logs are written by axes alone.
 ADMIN = {
-    "admin/login/": (GET_POST, EVERYONE),
+    # The admin has no login form: everyone is sent to the portal's (two-factor) login; the
+    # superuser, already admitted, to the admin's index.
+    "admin/login/": (GET_POST, only("superuser")),
     # Logging out is a POST; a GET is refused (405) to the superuser, and anyone else is sent to
     # the admin's index, which asks them to log in.
     "admin/logout/": {GET: everyone_but("superuser"), POST: EVERYONE},

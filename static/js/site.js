@@ -15,5 +15,9 @@
     if (event.target.closest && event.target.closest("[data-print]")) {
       window.print();
     }
+    // <button data-back>: return to the page the user came from (error pages).
+    if (event.target.closest && event.target.closest("[data-back]")) {
+      window.history.back();
+    }
   });
 }());
