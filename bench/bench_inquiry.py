@@ -13,7 +13,10 @@ Not a test and not part of the suite. What it measures:
    from random subjects' names (so common characters such as 南 and 司 come up as often as
    people would type them) and for exact codes, and of the subject page of random companies;
    the database part of the search alone (`search_subjects`) too. A warm-up set of other
-   terms runs first, so that the figures are those of a warm server;
+   terms runs first, so that the figures are those of a warm server. Then the same random
+   terms with and without random filters of the search form (主体类别, 所属地区, 登记状态),
+   side by side, and the filtered searches and fragments of issue 12 repeated, each as a
+   ratio of its p95 to that of the unfiltered terms;
 2. requests per second under gunicorn (sync workers, persistent database connections, the
    cache in Redis as in production) with `wrk` as the load generator on the same machine: a
    trivial Django view (the ceiling of the stack on this machine, measured in the same run),
@@ -152,8 +155,49 @@ def time_requests(client, paths: list[str]) -> list[float]:
     return times
 
 
-def search_path(term: str) -> str:
-    return "/subjects/?" + urllib.parse.urlencode({"q": term})
+def search_path(term: str, filters: dict | None = None) -> str:
+    return "/subjects/?" + urllib.parse.urlencode({"q": term, **(filters or {})})
+
+
+# Issue 12, item 8: searches with the form's own filters that read every subject, and fragments
+# on which the planner's estimate flipped between a 3 ms and a 20 ms plan.
+ISSUE_FILTERED = [
+    ("有限", {"kind": "individual_business"}),
+    ("店", {"kind": "legal_person"}),
+    ("公", {"status": "撤销"}),
+    ("南", {"district": "海安市", "status": "迁出"}),
+]
+FLIPPING_FRAGMENTS = ["工程有", "股份有", "程有限公"]
+
+
+def random_filters(rng: random.Random) -> dict:
+    """One, two or three of the form's filters, with values a visitor could choose."""
+    from inquiry.search import DISTRICTS, REGISTRATION_STATUSES
+
+    choices = {"kind": ["legal_person", "individual_business"], "district": DISTRICTS, "status": REGISTRATION_STATUSES}
+    chosen = rng.sample(sorted(choices), rng.randint(1, 3))
+    return {name: rng.choice(choices[name]) for name in chosen}
+
+
+def measure_filtered(client, rng: random.Random, samples: int) -> dict:
+    """The same random terms with and without random filters, side by side, and the cases of the
+    issue repeated: filtered searches should cost what unfiltered ones do."""
+    terms = [term for n in (1, 2, 3, 4) for term in name_terms(rng, sample_subjects(rng, samples // 4), n)]
+    filtered = [(term, random_filters(rng)) for term in terms]
+    results: dict = {"unfiltered": summary(time_requests(client, [search_path(t) for t in terms])),
+                     "filtered": summary(time_requests(client, [search_path(t, f) for t, f in filtered]))}
+    results["filtered"]["p95_ratio_to_unfiltered"] = round(results["filtered"]["p95_ms"] / results["unfiltered"]["p95_ms"], 2)
+    print(f"  same terms unfiltered: {results['unfiltered']}", flush=True)
+    print(f"  same terms, random filters: {results['filtered']}", flush=True)
+    repeats = max(10, samples // 10)
+    cases = [(term, filters) for term, filters in ISSUE_FILTERED] + [(term, {}) for term in FLIPPING_FRAGMENTS]
+    for term, filters in cases:
+        label = " + ".join([term, *filters.values()])
+        figures = summary(time_requests(client, [search_path(term, filters)] * repeats))
+        figures["p95_ratio_to_unfiltered"] = round(figures["p95_ms"] / results["unfiltered"]["p95_ms"], 2)
+        results[label] = figures
+        print(f"  {label}: {figures}", flush=True)
+    return results
 
 
 def measure_in_process(rng: random.Random, samples: int) -> dict:
@@ -185,6 +229,8 @@ def measure_in_process(rng: random.Random, samples: int) -> dict:
                   f"over {COUNT_CAP:,} matches: {results['capped_share'][label]:.0%})", flush=True)
         results["subject_page"] = summary(time_requests(client, pages))
         print(f"  subject page: {results['subject_page']}", flush=True)
+        print("filtered searches (issue 12):", flush=True)
+        results["filtered_search"] = measure_filtered(client, rng, samples)
     return results
 
 

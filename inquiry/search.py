@@ -3,15 +3,19 @@
 Only legal persons and individual businesses are found; natural persons never are (Art. 11:
 their information is reached only through an authorized query).
 
-How a name term is matched, on PostgreSQL (migration `inquiry.0002` builds the indexes):
+How a name term is matched, on PostgreSQL (migrations `inquiry.0002` and `0005` build the
+indexes; `name_matches` decides, from the statistics of `ANALYZE`, not the planner's guesses):
 
-- one or two characters: the stored column `name_grams` (every single character and character
-  pair of the name) contains the term, served by its GIN index. A trigram index cannot serve
-  such short terms and they are common in Chinese (四建, 金沙). A term in one name of thirty or
-  more (有限, 科) is matched with `LIKE` instead, read in table order (`common_terms`);
-- three characters and more: `name LIKE '%term%'` (`ILIKE` when the term has Latin letters),
-  served by the trigram index. Never Django's `icontains`, which compiles to
-  `UPPER(name) LIKE …`, an expression no index serves.
+- a term (and filters) in one subject of thirty or more (有限, 科, 工程有) is matched with
+  `LIKE`, reading the subjects in table order until a page's worth is found (`common_terms`);
+- a rarer one or two characters: the stored column `name_grams` (every single character and
+  character pair of the name) contains the term, served by its GIN index. A trigram index
+  cannot serve such short terms and they are common in Chinese (四建, 金沙);
+- a rarer three characters and more: `name LIKE '%term%'` (`ILIKE` when the term has Latin
+  letters), served by the trigram index;
+- narrowed by the form's filters (主体类别, 所属地区, 登记状态): the filter keys of migration
+  `0005` (`k:个体工商户|有限`), whose posting lists hold exactly the subjects that match, so that
+  a common term in a rare or empty combination is not looked for among every subject.
 
 On SQLite (the embedded mode) a plain `LIKE` does it all.
 
@@ -39,7 +43,7 @@ from collection.identifiers import diagnose_code, looks_like_ric, mask_identifie
 from collection.models import CreditRecord, Subject
 from collection.visibility import public_filter, public_records, with_marks
 
-from .common_terms import is_common
+from . import common_terms
 from .commitments import public_commitments
 from .models import CreditCommitment
 from .selectors import Section, category_counts, record_sections
@@ -126,14 +130,14 @@ def search_subjects(query: str, filters: Filters | None = None, page: int = 1) -
     result = SearchResult(query=query)
     if not query:
         return result
-    queryset = _filtered(public_subjects(), filters or Filters())
+    filters = filters or Filters()
     code = as_code(query)
     if code:
-        return _by_code(result, queryset, code)
+        return _by_code(result, _filtered(public_subjects(), filters), code)
     if _looks_like_partial_code(query):
         result.notice = _("统一社会信用代码应为18位，您输入了%(n)d位，请核对后重新输入。") % {"n": len(tidy(query))}
         return result
-    return _by_name(result, queryset, page)
+    return _by_name(result, page, filters)
 
 
 def _filtered(queryset: QuerySet[Subject], filters: Filters) -> QuerySet[Subject]:
@@ -167,14 +171,12 @@ def _by_code(result: SearchResult, queryset: QuerySet[Subject], code: str) -> Se
     return result
 
 
-def _by_name(result: SearchResult, queryset: QuerySet[Subject], page: int) -> SearchResult:
-    for word in result.query.split(" "):
-        queryset = queryset.filter(name_matches(word))
+def _by_name(result: SearchResult, page: int, filters: Filters) -> SearchResult:
     # One pass finds up to COUNT_CAP + 1 matches, unordered (in whatever order the index or
     # the table yields them; `Subject.Meta.ordering` would sort every match first). They are the
     # count and the set the pages are cut from: sorting or paging the whole match set of a
     # common term again would cost far more than this.
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    ids = _matching_ids(result.query.split(" "), filters)
     result.count_cap = COUNT_CAP
     result.capped = len(ids) > COUNT_CAP
     ids = ids[:COUNT_CAP]
@@ -193,17 +195,98 @@ def _by_name(result: SearchResult, queryset: QuerySet[Subject], page: int) -> Se
     return result
 
 
-def name_matches(word: str):
-    """A condition on `collection_subject` true when the name contains `word`."""
+def _matching_ids(words: list[str], filters: Filters) -> list[int]:
+    queryset, by_index = public_subjects(), False
+    for word in words:
+        conditions, uses_index = name_matches(word, filters)
+        for condition in conditions:
+            queryset = queryset.filter(condition)
+        by_index |= uses_index
+    if not (by_index and _filter_prefixes(filters)):
+        queryset = _filtered(queryset, filters)
+    # else the filter keys hold the filters' values exactly (the form's values have no "|"); the
+    # same conditions on the columns again would have the planner add their own indexes, whose
+    # entries for a whole district or kind cost more than the search (95 of 140 ms).
+    ids = queryset.order_by().values_list("pk", flat=True)
+    if not by_index:
+        return list(ids[: COUNT_CAP + 1])
+    # Planned without the LIMIT: with it, the planner's guess of how many subjects match decides
+    # between the index and reading in table order, and a guess 1 % off flipped a 3 ms search
+    # into a 20 ms one. The rows are still fetched only as far as the LIMIT asks.
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches LIMIT %s", [*params, COUNT_CAP + 1])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def name_matches(word: str, filters: Filters | None = None) -> tuple[list, bool]:
+    """Conditions on `collection_subject` true when the name contains `word`, and whether they
+    lead the database to an index (else it reads the subjects in table order: `common_terms`).
+
+    Which way is decided here from the statistics of `ANALYZE`, not left to the planner's
+    estimates: a term and the filters as common as `COMMON_SHARE` are read in table order; a
+    rarer one is looked up in the index of its grams, prefixed by the filters' values when the
+    form narrows the search (migration `inquiry.0005`)."""
     if connection.vendor != "postgresql":
-        return Q(name__contains=word)
-    if len(word) <= 2 and not is_common(word.lower()):
-        return RawSQL('"collection_subject"."name_grams" @> ARRAY[%s]::text[]', [word.lower()],
-                      output_field=BooleanField())
-    # Without letters that have a case (Chinese), LIKE: the same matches, and cheaper per name.
-    operator = "LIKE" if word.lower() == word.upper() else "ILIKE"
-    return RawSQL(f'"collection_subject"."name" {operator} %s', [f"%{_escape_like(word)}%"],
-                  output_field=BooleanField())
+        return [Q(name__contains=word)], False
+    term = word.lower()
+    prefixes = _filter_prefixes(filters or Filters())
+    if _estimated_share(term, prefixes) >= common_terms.COMMON_SHARE:
+        return [_name_like(word, indexable=False)], False
+    grams = _grams(term)
+    if prefixes:
+        keys = [f"{prefix}|{gram}" for prefix in prefixes for gram in grams]
+        conditions = [RawSQL(
+            'inquiry_filter_keys("collection_subject"."name_grams", "collection_subject"."kind", '
+            '"collection_subject"."district", "collection_subject"."registration_status") @> %s::text[]',
+            [keys], output_field=BooleanField(),
+        )]
+    elif len(term) <= 2:
+        conditions = [RawSQL('"collection_subject"."name_grams" @> %s::text[]', [grams], output_field=BooleanField())]
+    else:  # the trigram index serves it
+        return [_name_like(word, indexable=True)], True
+    if len(term) > 2:  # the grams (character pairs) narrow; the name itself decides
+        conditions.append(_name_like(word, indexable=False))
+    return conditions, True
+
+
+def _grams(term: str) -> list[str]:
+    """The grams of `name_grams` a name containing `term` holds: the term itself up to two
+    characters, else every character pair of it."""
+    if len(term) <= 2:
+        return [term]
+    return sorted({term[i:i + 2] for i in range(len(term) - 1)})
+
+
+def _filter_prefixes(filters: Filters) -> list[str]:
+    pairs = (("k", filters.kind), ("d", filters.district), ("s", filters.status))
+    return [f"{letter}:{value}" for letter, value in pairs if value]
+
+
+def _estimated_share(term: str, prefixes: list[str]) -> float:
+    """The share of public subjects whose name holds `term` and which pass the filters: each
+    filter's share within the term's names is known exactly from its keys (at most that of the
+    rarest gram); several filters are taken as independent within the term's names."""
+    grams = _grams(term)
+    share = min(common_terms.share(gram) for gram in grams)
+    if share == 0:
+        return 0.0
+    estimate = share
+    for prefix in prefixes:
+        estimate *= min(common_terms.filter_key_share(f"{prefix}|{gram}") for gram in grams) / share
+    return estimate
+
+
+def _name_like(word: str, indexable: bool):
+    """`name LIKE '%word%'` (`ILIKE` when the word has Latin letters). Never Django's `icontains`,
+    which compiles to `UPPER(name) LIKE …`, an expression no index serves. Where the subjects are
+    to be read in table order, the name is compared in the "C" collation, an expression the
+    trigram index does not serve, so the planner cannot choose it: for a caseless (Chinese) word
+    the matches are the same, byte for byte."""
+    if word.lower() != word.upper():
+        return RawSQL('"collection_subject"."name" ILIKE %s', [f"%{_escape_like(word)}%"], output_field=BooleanField())
+    column = '"collection_subject"."name"' if indexable else '("collection_subject"."name" COLLATE "C")'
+    return RawSQL(f"{column} LIKE %s", [f"%{_escape_like(word)}%"], output_field=BooleanField())
 
 
 def _escape_like(word: str) -> str:

@@ -299,12 +299,13 @@ def test_postgres_a_common_short_term_is_read_in_table_order_with_the_same_match
     client, named_subjects, postgres_only, fresh_statistics, monkeypatch,
 ):
     by_index = sorted(names(find(client, "四建")))
-    monkeypatch.setattr(common_terms, "_kept", (float("inf"), frozenset({"四建"})))  # as if ANALYZE said so
+    # As if ANALYZE said so.
+    monkeypatch.setattr(common_terms, "_kept", (float("inf"), common_terms.Shares(grams={"四建": 0.5}, filter_keys={})))
     with CaptureQueriesContext(connection) as queries:
         by_scan = sorted(names(find(client, "四建")))
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert by_scan == by_index and len(by_index) == 2
-    assert '"name" LIKE' in sql and "name_grams" not in sql
+    assert '"name" COLLATE "C") LIKE' in sql and "name_grams" not in sql
 
 
 def test_postgres_common_terms_come_from_the_statistics_of_analyze(db, postgres_only, fresh_statistics):
@@ -317,3 +318,112 @@ def test_postgres_common_terms_come_from_the_statistics_of_analyze(db, postgres_
     assert common_terms.is_common("建") and common_terms.is_common("有限")
     assert not common_terms.is_common("锦") and not common_terms.is_common("锦华")
 
+
+
+# --- PostgreSQL: a term narrowed by the form's filters --------------------------------------------
+
+FILTER_WORLD = [
+    # kind, name, district, status
+    ("legal_person", "南通四建集团有限公司", "海门区", "存续（在营、开业、在册）"),
+    ("legal_person", "南通华夏建设工程有限公司", "海安市", "迁出"),
+    ("legal_person", "海安南莫建设工程有限公司", "海安市", "存续（在营、开业、在册）"),
+    ("legal_person", "如东洋口港务股份有限公司", "如东县", "注销"),
+    ("individual_business", "海安市南莫镇李记小吃店", "海安市", "迁出"),
+    ("individual_business", "通州区金沙镇金记五金店", "通州区", "吊销"),
+    ("individual_business", "崇川区南大街张记烟酒店", "崇川区", "存续（在营、开业、在册）"),
+]
+FILTER_SEARCHES = [
+    ("有限", {"kind": "individual_business"}),
+    ("店", {"kind": "legal_person"}),
+    ("公", {"status": "撤销"}),
+    ("南", {"district": "海安市", "status": "迁出"}),
+    ("南", {"district": "海安市"}),
+    ("建设工程", {"status": "迁出"}),
+    ("南莫", {"kind": "individual_business", "district": "海安市"}),
+    ("有限 南通", {"district": "海门区"}),
+    ("店", {"kind": "individual_business", "status": "吊销"}),
+]
+
+
+@pytest.fixture
+def filter_world(db):
+    made = []
+    for index, (kind, name, district, status) in enumerate(FILTER_WORLD):
+        prefix = "92" if kind == "individual_business" else "91"
+        made.append(SubjectFactory(individual_business=kind == "individual_business", name=name, district=district,
+                                   registration_status=status, identifier=make_uscc(f"{prefix}320602MA1X{index:05d}")))
+    return made
+
+
+def expected_names(term: str, filters: dict) -> list[str]:
+    fields = {"kind": 0, "district": 2, "status": 3}
+    return sorted(row[1] for row in FILTER_WORLD
+                  if all(word in row[1] for word in term.split())
+                  and all(row[fields[key]] == value for key, value in filters.items()))
+
+
+def shares(grams: dict, filter_keys: dict):
+    return (float("inf"), common_terms.Shares(grams=grams, filter_keys=filter_keys))
+
+
+@pytest.mark.parametrize(("term", "filters"), FILTER_SEARCHES)
+@pytest.mark.parametrize("statistics", ["none", "all_common", "terms_common_combinations_rare"])
+def test_postgres_a_filtered_term_finds_exactly_its_matches_whichever_way_is_chosen(
+    client, filter_world, postgres_only, fresh_statistics, monkeypatch, term, filters, statistics,
+):
+    if statistics == "all_common":  # every term and combination read in table order
+        monkeypatch.setattr(search, "_estimated_share", lambda term, prefixes: 1.0)
+    elif statistics == "terms_common_combinations_rare":
+        monkeypatch.setattr(common_terms, "_kept", shares({"有限": 0.6, "店": 0.2, "公": 0.7, "南": 0.3}, {}))
+    found = sorted(names(find(client, term, **filters)))
+    assert found == expected_names(term, filters), (term, filters, statistics)
+
+
+def test_postgres_a_rare_combination_of_common_terms_is_looked_up_by_its_filter_keys(
+    client, filter_world, postgres_only, fresh_statistics, monkeypatch,
+):
+    # 有限 in two names of three, but in no 个体工商户's: the combination is rare, whatever the term.
+    monkeypatch.setattr(common_terms, "_kept", shares({"有限": 0.6}, {"k:legal_person|有限": 0.55}))
+    with CaptureQueriesContext(connection) as queries:
+        assert names(find(client, "有限", kind="individual_business")) == []
+    sql = " ".join(query["sql"] for query in queries.captured_queries if "collection_subject" in query["sql"])
+    assert "inquiry_filter_keys(" in sql and "MATERIALIZED" in sql
+    assert "k:individual_business|有限" in " ".join(str(query) for query in queries.captured_queries)
+
+    # Among legal persons it is common: read in table order, no index asked for.
+    with CaptureQueriesContext(connection) as queries:
+        assert len(names(find(client, "有限", kind="legal_person"))) == 4
+    sql = " ".join(query["sql"] for query in queries.captured_queries if "collection_subject" in query["sql"])
+    assert 'COLLATE "C") LIKE' in sql and "inquiry_filter_keys(" not in sql and "MATERIALIZED" not in sql
+
+
+def test_postgres_a_common_long_fragment_is_read_in_table_order_not_left_to_the_planner(
+    client, filter_world, postgres_only, fresh_statistics, monkeypatch,
+):
+    monkeypatch.setattr(common_terms, "_kept", shares({"工程": 0.2, "程有": 0.06}, {}))
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(names(find(client, "工程有"))) == expected_names("工程有", {})
+    sql = " ".join(query["sql"] for query in queries.captured_queries if "collection_subject" in query["sql"])
+    assert 'COLLATE "C") LIKE' in sql
+
+    monkeypatch.setattr(common_terms, "_kept", shares({"工程": 0.2, "程有": 0.01}, {}))  # rarer: the trigram index
+    with CaptureQueriesContext(connection) as queries:
+        find(client, "工程有")
+    sql = " ".join(query["sql"] for query in queries.captured_queries if "collection_subject" in query["sql"])
+    assert '"collection_subject"."name" LIKE' in sql and "MATERIALIZED" in sql
+
+
+def test_postgres_the_filter_keys_follow_a_change_of_status_and_their_shares_come_from_analyze(
+    client, filter_world, postgres_only, fresh_statistics,
+):
+    shop = filter_world[5]  # 通州区金沙镇金记五金店, 吊销
+    assert names(find(client, "五金", status="注销")) == []
+    type(shop).objects.filter(pk=shop.pk).update(registration_status="注销")
+    assert names(find(client, "五金", status="注销")) == [shop.name]
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE collection_subject")
+    common_terms.forget()
+    assert common_terms.filter_key_share("k:legal_person|有限") > 0.3
+    assert common_terms.filter_key_share("k:individual_business|有限") == 0
+    assert common_terms.filter_key_share("d:海安市|南") > 0.3
