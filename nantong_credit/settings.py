@@ -285,6 +285,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Depth-limited, refusing strings the database cannot store (nantong_credit/json_body.py).
+    "DEFAULT_PARSER_CLASSES": ["nantong_credit.json_body.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
 }
