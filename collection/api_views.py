@@ -120,7 +120,7 @@ class RecordBatchView(ProviderApiView):
         summary="批量报送（整批入库或整批不入库）",
         description=(
             "一次报送1至500条记录，每条格式同单条报送。全部通过校验才在同一事务中入库；任何一条有误则整批不入库，"
-            "返回 400 并列出所有出错条目（如 records[3].data.penalty_amount）。同一批中不得重复出现同一事项、同一业务编号。"
+            "返回 400 并列出所有出错条目（如 records[3].data.fine_amount）。同一批中不得重复出现同一事项、同一业务编号。"
         ),
         tags=[TAG],
         request=s.BatchInSerializer,
