@@ -44,7 +44,8 @@ from .personal_data import encrypt_identifier, identifier_hash
 from .bulk_store import CopyPipe, JsonText, RowSink, insert_many  # noqa: F401 — insert_many is used from here
 from .selectors import PublishedItems
 from .validation import (
-    ABSENT, check_value, json_type_name, parse_date_value, unknown_field_errors, validate_data,
+    ABSENT, check_value, id_number_in_text_message, json_type_name, parse_date_value, unknown_field_errors,
+    validate_data,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -372,6 +373,8 @@ def check_submission(
     key = _check_source_key(source_key, errors)
     if len(reason) > REASON_MAX:
         errors["reason"] = [_("变更原因最多%(n)d个字") % {"n": REASON_MAX}]
+    elif message := id_number_in_text_message(_("变更原因"), reason):
+        errors["reason"] = [message]
     kind, name, identifier, registration = _check_subject(subject, item, errors)
     values: dict = {}
     decided, window = None, None
@@ -506,6 +509,8 @@ def _check_registration(registration: dict, errors: dict) -> None:
             errors[f"subject.{key}"] = [
                 _("“%(label)s”最多%(n)d个字") % {"label": model_field.verbose_name, "n": model_field.max_length}
             ]
+        elif message := id_number_in_text_message(model_field.verbose_name, str(value)):
+            errors[f"subject.{key}"] = [message]
 
 
 def _check_identifier(kind: str, subject: dict, errors: dict) -> IdentifierResult | None:
@@ -658,6 +663,8 @@ def _revoke_record(*, provider: Provider, item_code: str, source_key: str, actor
     key = _check_source_key(source_key, errors)
     if len(reason) > REASON_MAX:
         errors["reason"] = [_("撤销原因最多%(n)d个字") % {"n": REASON_MAX}]
+    elif message := id_number_in_text_message(_("撤销原因"), reason):
+        errors["reason"] = [message]
     if errors:
         raise SubmissionInvalid(errors)
     with transaction.atomic():

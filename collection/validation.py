@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CatalogField, FieldType
 
-from .identifiers import IdentifierError, mask_identifier, normalise_any_identifier
+from .identifiers import IdentifierError, id_numbers_in_text, mask_identifier, normalise_any_identifier
 
 # How offices write "no value" in a cell (compared after NFKC, without spaces, lower case).
 EMPTY_SPELLINGS = frozenset({
@@ -184,7 +184,20 @@ def _parse_text(field: CatalogField, raw) -> str:
             _("“%(label)s”最多%(max)d个字，实际%(n)d个字")
             % {"label": field.label, "max": field.max_length, "n": len(text)}
         )
+    message = id_number_in_text_message(field.label, text)
+    if message:
+        raise FieldValueError(message)
     return text
+
+
+def id_number_in_text_message(label: str, text: str) -> str | None:
+    """Free text is stored, shown, audited and printed as written: a 公民身份号码 in it would be
+    in clear everywhere. It is refused at intake, naming the field and the number masked."""
+    numbers = id_numbers_in_text(text)
+    if not numbers:
+        return None
+    return _("“%(label)s”中含有公民身份号码%(number)s：文字项不能填写身份证号（会被公开显示），请删除；"
+             "自然人当事人的身份证号请填写在“证件号码”等识别码项中") % {"label": label, "number": mask_identifier(numbers[0])}
 
 
 def _number_text(raw) -> str:

@@ -356,8 +356,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"},
+        "mask_id_numbers": {"()": "nantong_credit.log_filters.MaskIdNumbers"},
+    },
+    # ID numbers are masked in whatever reaches the handler (gunicorn's access log: gunicorn.conf.py).
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).
