@@ -34,16 +34,22 @@ class SubjectInSerializer(serializers.Serializer):
         min_length=1, help_text="信用唯一识别码：18位统一社会信用代码或18位公民身份号码；可含小写字母、空格或全角字符，平台统一规范化",
     )
     irregular_code = serializers.BooleanField(
-        required=False, default=False,
+        required=False, allow_null=True, default=False,
         help_text="仅用于早期试点的不规范统一社会信用代码（校验位不符）：明确声明后接收，并标记待复核",
     )
-    legal_representative = serializers.CharField(required=False, max_length=50, help_text="法定代表人（负责人）")
-    organisation_type = serializers.CharField(required=False, max_length=50, help_text="主体类型")
-    district = serializers.CharField(required=False, max_length=20, help_text="所属地区")
-    address = serializers.CharField(required=False, max_length=200, help_text="住所")
-    registration_authority = serializers.CharField(required=False, max_length=100, help_text="登记机关")
-    established_on = serializers.DateField(required=False, help_text="成立日期")
-    registration_status = serializers.CharField(required=False, max_length=20, help_text="登记状态")
+    legal_representative = serializers.CharField(
+        required=False, allow_null=True, max_length=50, help_text="法定代表人（负责人）")
+    organisation_type = serializers.CharField(
+        required=False, allow_null=True, max_length=50, help_text="主体类型")
+    district = serializers.CharField(
+        required=False, allow_null=True, max_length=20, help_text="所属地区")
+    address = serializers.CharField(
+        required=False, allow_null=True, max_length=200, help_text="住所")
+    registration_authority = serializers.CharField(
+        required=False, allow_null=True, max_length=100, help_text="登记机关")
+    established_on = serializers.DateField(required=False, allow_null=True, help_text="成立日期")
+    registration_status = serializers.CharField(
+        required=False, allow_null=True, max_length=20, help_text="登记状态")
 
 
 class RecordInSerializer(serializers.Serializer):
@@ -55,7 +61,8 @@ class RecordInSerializer(serializers.Serializer):
     data = serializers.DictField(
         help_text="数据项：键为目录中该事项的字段代码（fields[].key），值按字段类型填写；日期可写 2026-05-06、2026/5/6 或 2026年5月6日",
     )
-    reason = serializers.CharField(required=False, max_length=200, help_text="变更原因（更正已报送记录时填写）")
+    reason = serializers.CharField(
+        required=False, allow_null=True, max_length=200, help_text="变更原因（更正已报送记录时填写）")
 
 
 class BatchInSerializer(serializers.Serializer):
@@ -68,7 +75,8 @@ class BatchInSerializer(serializers.Serializer):
 class RevokeInSerializer(serializers.Serializer):
     item = serializers.CharField(min_length=1, help_text="目录事项代码")
     source_key = serializers.CharField(min_length=1, max_length=100, help_text="报送时使用的本单位业务编号")
-    reason = serializers.CharField(required=False, max_length=200, help_text="撤销原因，如“行政复议撤销原处罚决定”")
+    reason = serializers.CharField(
+        required=False, allow_null=True, max_length=200, help_text="撤销原因，如“行政复议撤销原处罚决定”")
 
 
 # --- Responses ----------------------------------------------------------------------------------

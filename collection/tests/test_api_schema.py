@@ -10,9 +10,8 @@ from django.core.management import call_command
 from drf_spectacular.drainage import GENERATOR_STATS
 from freezegun import freeze_time
 
-from collection.models import CreditRecord
 
-from .api_support import BATCH_URL, RECORDS_URL, REVOKE_URL, Api, company, new_key, penalty_body, person
+from .api_support import BATCH_URL, RECORDS_URL, Api, company, new_key, penalty_body, person
 from .factories import wrong_check
 
 pytestmark = pytest.mark.django_db
