@@ -14,6 +14,7 @@ from decimal import Context, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import CatalogField, FieldType
 
@@ -134,13 +135,13 @@ def _wrong_type_message(field: CatalogField, raw) -> str | None:
 
 
 _EXPECTED = {
-    FieldType.TEXT: _("文字（字符串）"),
-    FieldType.INTEGER: _("整数或数字文字"),
-    FieldType.DECIMAL: _("数字或数字文字"),
-    FieldType.DATE: _("日期文字"),
-    FieldType.CHOICE: _("文字或文字列表"),
-    FieldType.IDENTIFIER: _("文字（字符串）"),
-    FieldType.BOOLEAN: _("true/false或“是”“否”"),
+    FieldType.TEXT: gettext_lazy("文字（字符串）"),
+    FieldType.INTEGER: gettext_lazy("整数或数字文字"),
+    FieldType.DECIMAL: gettext_lazy("数字或数字文字"),
+    FieldType.DATE: gettext_lazy("日期文字"),
+    FieldType.CHOICE: gettext_lazy("文字或文字列表"),
+    FieldType.IDENTIFIER: gettext_lazy("文字（字符串）"),
+    FieldType.BOOLEAN: gettext_lazy("true/false或“是”“否”"),
 }
 
 
@@ -197,7 +198,8 @@ def id_number_in_text_message(label: str, text: str) -> str | None:
     if not numbers:
         return None
     return _("“%(label)s”中含有公民身份号码%(number)s：文字项不能填写身份证号（会被公开显示），请删除；"
-             "自然人当事人的身份证号请填写在“证件号码”等识别码项中") % {"label": label, "number": mask_identifier(numbers[0])}
+             "自然人当事人的身份证号请填写在“证件号码”等识别码项中") % {
+        "label": label, "number": mask_identifier(numbers[0])}
 
 
 def _number_text(raw) -> str:
@@ -225,7 +227,7 @@ def _bounded_number(field: CatalogField, raw, expected: str) -> Decimal:
                               % {"label": field.label, "expected": expected, "v": _shown(raw)})
     if number.is_zero():
         return Decimal(0)
-    if number.adjusted() >= INTEGER_DIGITS:
+    if not -FRACTION_DIGITS <= number.adjusted() < INTEGER_DIGITS:
         raise _out_of_range(field)
     # 15 integer digits and a 64-character text: 100 digits of precision keep every value exact.
     number = number.normalize(_EXACT)

@@ -69,6 +69,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting(api):
     ("penalty_amount", "1e1000000"),
     ("penalty_amount", "1e999999"),
     ("penalty_amount", "1e-999999"),
+    ("penalty_amount", "1e-999999999999"),  # beyond Decimal's exponents: must not round to 0
     ("penalty_amount", "0.0000001"),
     ("penalty_amount", "1234567890123456"),
     ("penalty_amount", "9" * 300),
