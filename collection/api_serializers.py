@@ -29,33 +29,40 @@ class SubjectInSerializer(serializers.Serializer):
         choices=SubjectKind.choices,
         help_text="主体类别：legal_person 法人和非法人组织，individual_business 个体工商户，natural_person 自然人",
     )
-    name = serializers.CharField(max_length=200, help_text="信息主体名称（自然人为姓名）")
+    name = serializers.CharField(min_length=1, max_length=200, help_text="信息主体名称（自然人为姓名）")
     identifier = serializers.CharField(
-        help_text="信用唯一识别码：18位统一社会信用代码或18位公民身份号码；可含小写字母、空格或全角字符，平台统一规范化",
+        min_length=1, help_text="信用唯一识别码：18位统一社会信用代码或18位公民身份号码；可含小写字母、空格或全角字符，平台统一规范化",
     )
     irregular_code = serializers.BooleanField(
-        required=False, default=False,
+        required=False, allow_null=True, default=False,
         help_text="仅用于早期试点的不规范统一社会信用代码（校验位不符）：明确声明后接收，并标记待复核",
     )
-    legal_representative = serializers.CharField(required=False, max_length=50, help_text="法定代表人（负责人）")
-    organisation_type = serializers.CharField(required=False, max_length=50, help_text="主体类型")
-    district = serializers.CharField(required=False, max_length=20, help_text="所属地区")
-    address = serializers.CharField(required=False, max_length=200, help_text="住所")
-    registration_authority = serializers.CharField(required=False, max_length=100, help_text="登记机关")
-    established_on = serializers.DateField(required=False, help_text="成立日期")
-    registration_status = serializers.CharField(required=False, max_length=20, help_text="登记状态")
+    legal_representative = serializers.CharField(
+        required=False, allow_null=True, max_length=50, help_text="法定代表人（负责人）")
+    organisation_type = serializers.CharField(
+        required=False, allow_null=True, max_length=50, help_text="主体类型")
+    district = serializers.CharField(
+        required=False, allow_null=True, max_length=20, help_text="所属地区")
+    address = serializers.CharField(
+        required=False, allow_null=True, max_length=200, help_text="住所")
+    registration_authority = serializers.CharField(
+        required=False, allow_null=True, max_length=100, help_text="登记机关")
+    established_on = serializers.DateField(required=False, allow_null=True, help_text="成立日期")
+    registration_status = serializers.CharField(
+        required=False, allow_null=True, max_length=20, help_text="登记状态")
 
 
 class RecordInSerializer(serializers.Serializer):
-    item = serializers.CharField(help_text="目录事项代码，见 GET /api/v1/catalog/，如 admin_penalty")
+    item = serializers.CharField(min_length=1, help_text="目录事项代码，见 GET /api/v1/catalog/，如 admin_penalty")
     source_key = serializers.CharField(
-        max_length=100, help_text="本单位业务编号（如决定文书号）：同一事项、同一编号再次报送即更新该记录",
+        min_length=1, max_length=100, help_text="本单位业务编号（如决定文书号）：同一事项、同一编号再次报送即更新该记录",
     )
     subject = SubjectInSerializer(help_text="信息主体")
     data = serializers.DictField(
         help_text="数据项：键为目录中该事项的字段代码（fields[].key），值按字段类型填写；日期可写 2026-05-06、2026/5/6 或 2026年5月6日",
     )
-    reason = serializers.CharField(required=False, max_length=200, help_text="变更原因（更正已报送记录时填写）")
+    reason = serializers.CharField(
+        required=False, allow_null=True, max_length=200, help_text="变更原因（更正已报送记录时填写）")
 
 
 class BatchInSerializer(serializers.Serializer):
@@ -66,9 +73,10 @@ class BatchInSerializer(serializers.Serializer):
 
 
 class RevokeInSerializer(serializers.Serializer):
-    item = serializers.CharField(help_text="目录事项代码")
-    source_key = serializers.CharField(max_length=100, help_text="报送时使用的本单位业务编号")
-    reason = serializers.CharField(required=False, max_length=200, help_text="撤销原因，如“行政复议撤销原处罚决定”")
+    item = serializers.CharField(min_length=1, help_text="目录事项代码")
+    source_key = serializers.CharField(min_length=1, max_length=100, help_text="报送时使用的本单位业务编号")
+    reason = serializers.CharField(
+        required=False, allow_null=True, max_length=200, help_text="撤销原因，如“行政复议撤销原处罚决定”")
 
 
 # --- Responses ----------------------------------------------------------------------------------
@@ -124,7 +132,7 @@ class BatchResultSerializer(serializers.Serializer):
 class ErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="键为出错位置（如 subject.identifier、data.penalty_amount，批量为 records[3].data.penalty_amount），值为错误说明",
+        help_text="键为出错位置（如 subject.identifier、data.fine_amount，批量为 records[3].data.fine_amount），值为错误说明",
     )
 
 
@@ -177,14 +185,37 @@ class RecordDetailSerializer(serializers.ModelSerializer):
 
 # --- Examples -----------------------------------------------------------------------------------
 
+# A 行政处罚 of the published catalog's 双公示 shape (nantong_credit/demo/catalog.py): the schema's
+# examples are submitted by the tests against that catalog and must be accepted as documented.
+SCJGJ_USCC = "113206000141291715"
 PENALTY_BODY = {
     "item": "admin_penalty",
     "source_key": "通市监罚〔2026〕12号",
     "subject": {"kind": "legal_person", "name": "南通通达建设工程有限公司", "identifier": "91320602MA1XYW0A10"},
     "data": {
-        "decision_no": "通市监罚〔2026〕12号", "penalty_type": "罚款", "penalty_amount": "2.5",
+        "subject_name": "南通通达建设工程有限公司",
+        "subject_category": "法人及非法人组织",
+        "uscc": "91320602MA1XYW0A10",
+        "legal_representative": "王建华",
+        "penalty_document_number": "通市监罚〔2026〕12号",
+        "violation_type": "虚假宣传",
+        "violation_facts": "当事人在其网店发布的商品宣传中使用虚构的销售数据。",
+        "penalty_basis": "《中华人民共和国广告法》第五十五条第一款",
+        "penalty_types": ["警告", "罚款"],
+        "penalty_content": "警告，并处罚款2.5万元。",
+        "fine_amount": "2.5",
         "decision_date": "2026-05-06",
+        "valid_until": "2027-05-05",
+        "authority": "南通市市场监督管理局",
+        "authority_uscc": SCJGJ_USCC,
+        "source_unit": "南通市市场监督管理局",
+        "source_unit_uscc": SCJGJ_USCC,
     },
+}
+SECOND_PENALTY_BODY = {
+    **PENALTY_BODY,
+    "source_key": "通市监罚〔2026〕13号",
+    "data": {**PENALTY_BODY["data"], "penalty_document_number": "通市监罚〔2026〕13号"},
 }
 
 RECORD_EXAMPLES = [
@@ -203,12 +234,12 @@ RECORD_EXAMPLES = [
     }, response_only=True, status_codes=["200"]),
     OpenApiExample("校验未通过", value={"errors": {
         "subject.identifier": ["统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）"],
-        "data.penalty_amount": ["“罚款金额（万元）”应为数字，收到“两万”"],
+        "data.fine_amount": ["“罚款金额（万元）”应为数字，收到“两万”"],
     }}, response_only=True, status_codes=["400"]),
 ]
 
 BATCH_EXAMPLES = [
-    OpenApiExample("两条", value={"records": [PENALTY_BODY, {**PENALTY_BODY, "source_key": "通市监罚〔2026〕13号"}]},
+    OpenApiExample("两条", value={"records": [PENALTY_BODY, SECOND_PENALTY_BODY]},
                    request_only=True),
     OpenApiExample("成功", value={
         "records": [{"index": 0, "id": 1024, "outcome": "created", "revision": 1, "warnings": []},

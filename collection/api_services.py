@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nantong_credit.json_body import BODY_PATH
+
 from .api_auth import actor_label
 from .models import ApiToken, Channel, CreditRecord
 from .selectors import PublishedItems, record_of_provider
 from .services import ProviderNotResponsible, SubmissionInvalid, SubmissionResult, submit_record
+from .validation import json_type_name
 
 RECORD_KEYS = ("item", "source_key", "subject", "data", "reason")
 REVOKE_KEYS = ("item", "source_key", "reason")
 BATCH_MAX = 500
-BODY_PATH = "body"
 
 
 class RecordNotFound(Exception):
@@ -79,7 +81,7 @@ def revoke_api_record(*, token: ApiToken, body) -> SubmissionResult:
         errors["item"] = [_("未填写目录事项代码")]
     if errors:
         raise SubmissionInvalid(errors)
-    item_code, source_key = str(body["item"]), str(body.get("source_key") or "").strip()
+    item_code, source_key = body["item"], (body.get("source_key") or "").strip()
     # Another provider's record is "not found" too: a provider never learns what others hold.
     if source_key and record_of_provider(provider=token.provider, item_code=item_code, source_key=source_key) is None:
         raise RecordNotFound(item_code, source_key)
@@ -123,18 +125,15 @@ def _submit(token: ApiToken, body: Mapping, *, items: PublishedItems | None = No
 def shape_errors(body, *, keys: tuple[str, ...], where: str, prefix: str = "") -> dict[str, list[str]]:
     """Errors of a JSON object's shape; the pipeline checks the content."""
     if not isinstance(body, dict):
-        return {where: [_("应为JSON对象（以 { 开头），收到%(type)s") % {"type": _json_type(body)}]}
+        return {where: [_("应为JSON对象（以 { 开头），收到%(type)s") % {"type": json_type_name(body)}]}
     errors: dict[str, list[str]] = {}
     for key in sorted(set(body) - set(keys)):
         errors[f"{prefix}{key}"] = [
             _("未知的字段“%(key)s”，可用字段：%(keys)s") % {"key": key, "keys": "、".join(keys)}
         ]
-    for key in ("item", "reason"):
+    for key in ("item", "source_key", "reason"):
         if key in keys and body.get(key) is not None and not isinstance(body[key], str):
-            errors[f"{prefix}{key}"] = [_("应为字符串，收到%(type)s") % {"type": _json_type(body[key])}]
-    source_key = body.get("source_key")
-    if source_key is not None and (isinstance(source_key, bool) or not isinstance(source_key, (str, int))):
-        errors[f"{prefix}source_key"] = [_("应为字符串，收到%(type)s") % {"type": _json_type(source_key)}]
+            errors[f"{prefix}{key}"] = [_("应为字符串，收到%(type)s") % {"type": json_type_name(body[key])}]
     return errors
 
 
@@ -144,7 +143,7 @@ def _batch_entries(body) -> list:
         raise SubmissionInvalid(errors)
     entries = body.get("records")
     if not isinstance(entries, list):
-        message = _("未填写records") if entries is None else _("应为数组，收到%(type)s") % {"type": _json_type(entries)}
+        message = _("未填写records") if entries is None else _("应为数组，收到%(type)s") % {"type": json_type_name(entries)}
         raise SubmissionInvalid({"records": [message]})
     if not 1 <= len(entries) <= BATCH_MAX:
         raise SubmissionInvalid({"records": [
@@ -177,17 +176,3 @@ def _identity(entry: dict) -> tuple[str, str] | None:
     if not entry.get("item") or entry.get("source_key") in (None, ""):
         return None
     return str(entry["item"]), str(entry["source_key"]).strip()
-
-
-def _json_type(value) -> str:
-    if value is None:
-        return _("null")
-    if isinstance(value, bool):
-        return _("布尔值")
-    if isinstance(value, (int, float)):
-        return _("数字")
-    if isinstance(value, str):
-        return _("字符串")
-    if isinstance(value, list):
-        return _("数组")
-    return _("对象")

@@ -6,25 +6,22 @@ pipeline), and turn the outcome into a status code: 201 created, 200 unchanged/u
 not responsible for, 404 for a record that is not the provider's, 429 over the rate limit.
 """
 
-import json
-
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nantong_credit.null_characters import nul_message, nul_paths
+from nantong_credit.json_body import JSONParser
 
 from . import api_serializers as s
 from .api_auth import BatchRateThrottle, HasProviderToken, ProviderTokenAuthentication, TokenRateThrottle, rate_limited
 from .api_services import (
-    BODY_PATH, RecordNotFound, record_for_token, revoke_api_record, submit_api_batch, submit_api_record,
+    RecordNotFound, record_for_token, revoke_api_record, submit_api_batch, submit_api_record,
 )
 from .models import ApiToken
 from .services import ProviderNotResponsible, SubmissionInvalid
@@ -38,43 +35,13 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-class ProviderJSONParser(JSONParser):
-    """JSON only, with Chinese parse errors in the `errors` shape of every other 400, and no
-    string carrying NUL (`nantong_credit.null_characters`), each named by its path.
-
-    DRF hands a JSON parser `request.body`, so Django's `DATA_UPLOAD_MAX_MEMORY_SIZE` bounds what
-    a token holder can make the server hold in memory (`RequestDataTooBig`, answered with 413).
-    """
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
-        try:
-            # utf-8-sig: systems on Windows sometimes put a BOM before the JSON.
-            data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise SubmissionInvalid({BODY_PATH: [
-                _("请求体不是有效的JSON：第%(line)d行第%(col)d列附近格式错误") % {"line": exc.lineno, "col": exc.colno}
-            ]}) from None
-        except ValueError:  # not UTF-8, or NaN/Infinity
-            raise SubmissionInvalid({BODY_PATH: [_("请求体应为UTF-8编码的标准JSON（不含NaN、Infinity）")]}) from None
-        # JSON can carry NUL only escaped: most bodies are not walked at all.
-        with_nul = {path or BODY_PATH: [nul_message()] for path in nul_paths(data)} if b"\\u0000" in raw else {}
-        if with_nul:
-            raise SubmissionInvalid(with_nul)
-        return data
-
-
-def _refuse_constant(name: str):
-    raise ValueError(name)
-
-
 class ProviderApiView(APIView):
     """Common ground of the provider endpoints: token, JSON, limits, Chinese errors."""
 
     authentication_classes = [ProviderTokenAuthentication]
     permission_classes = [HasProviderToken]
     throttle_classes = [TokenRateThrottle]
-    parser_classes = [ProviderJSONParser]
+    parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
 
     @property
@@ -101,7 +68,7 @@ class ProviderApiView(APIView):
         return super().handle_exception(exc)
 
     def body(self, request: Request):
-        """The parsed JSON (malformed JSON comes out of the parser as `SubmissionInvalid`)."""
+        """The parsed JSON (the parser answers malformed, too deep or unstorable JSON with a 400)."""
         try:
             return request.data
         except RequestDataTooBig:
@@ -153,7 +120,7 @@ class RecordBatchView(ProviderApiView):
         summary="批量报送（整批入库或整批不入库）",
         description=(
             "一次报送1至500条记录，每条格式同单条报送。全部通过校验才在同一事务中入库；任何一条有误则整批不入库，"
-            "返回 400 并列出所有出错条目（如 records[3].data.penalty_amount）。同一批中不得重复出现同一事项、同一业务编号。"
+            "返回 400 并列出所有出错条目（如 records[3].data.fine_amount）。同一批中不得重复出现同一事项、同一业务编号。"
         ),
         tags=[TAG],
         request=s.BatchInSerializer,

@@ -57,7 +57,7 @@ from .bulk import (
 )
 from .bulk.columns import MULTIPLE_SEPARATOR
 from .bulk.limits import MIB
-from .identifiers import INDIVIDUAL_BUSINESS_PREFIX, tidy
+from .identifiers import INDIVIDUAL_BUSINESS_PREFIX, mask_id_numbers_in_text, tidy
 from .jobs import IMPORT_JOB
 from .models import BulkImport, BulkRowError, Channel
 from .selectors import PublishedItems
@@ -292,7 +292,9 @@ def locate_errors(
         kept.extend(message for message in messages if message not in kept)
     labels, order = layout.labels, {key: i for i, key in enumerate(layout.labels)}
     return [
-        RowError(row_number, labels.get(column, ""), str(message), values.get(column, "") if column else "")
+        # The value is kept to show the department its cell; an ID number in it only masked.
+        RowError(row_number, labels.get(column, ""), str(message),
+                 mask_id_numbers_in_text(values.get(column, "")) if column else "")
         for column in sorted(by_column, key=lambda key: order.get(key, -1))
         for message in by_column[column]
     ]

@@ -43,7 +43,10 @@ from .names import same_name
 from .personal_data import encrypt_identifier, identifier_hash
 from .bulk_store import CopyPipe, JsonText, RowSink, insert_many  # noqa: F401 — insert_many is used from here
 from .selectors import PublishedItems
-from .validation import ABSENT, check_value, parse_date_value, unknown_field_errors, validate_data
+from .validation import (
+    ABSENT, check_value, id_number_in_text_message, json_type_name, parse_date_value, unknown_field_errors,
+    validate_data,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DECISION_DATE_KEY = "decision_date"
@@ -370,6 +373,8 @@ def check_submission(
     key = _check_source_key(source_key, errors)
     if len(reason) > REASON_MAX:
         errors["reason"] = [_("变更原因最多%(n)d个字") % {"n": REASON_MAX}]
+    elif message := id_number_in_text_message(_("变更原因"), reason):
+        errors["reason"] = [message]
     kind, name, identifier, registration = _check_subject(subject, item, errors)
     values: dict = {}
     decided, window = None, None
@@ -440,7 +445,11 @@ def _resolve_item(provider: Provider, item_code, items: PublishedItems, errors: 
 
 
 def _check_source_key(source_key, errors: dict) -> str:
-    key = str(source_key if source_key is not None else "").strip()
+    if source_key is not None and not isinstance(source_key, str):
+        # Text only: 12 and "12" would be one key to store and two to look up (revocation).
+        errors["source_key"] = [_("业务编号应为文字（字符串），收到%(type)s") % {"type": json_type_name(source_key)}]
+        return ""
+    key = (source_key or "").strip()
     if not key:
         errors["source_key"] = [_("未填写业务编号（如决定文书号），重复报送时据此更新记录")]
     elif len(key) > SOURCE_KEY_MAX:
@@ -454,6 +463,10 @@ def _check_subject(subject: dict, item: CatalogItem | None, errors: dict) -> tup
         return "", "", None, {}
     for key in sorted(set(subject) - SUBJECT_KEYS):
         errors[f"subject.{key}"] = [_("信息主体没有“%(key)s”这一项") % {"key": key}]
+    wrong_types = _subject_type_errors(subject)
+    if wrong_types:
+        errors.update(wrong_types)
+        return "", "", None, {}
     kind = str(subject.get("kind") or "")
     if kind not in SUBJECT_KINDS:
         errors["subject.kind"] = [_("主体类别应为legal_person（法人和非法人组织）、individual_business（个体工商户）或natural_person（自然人）")]
@@ -474,6 +487,18 @@ def _check_subject(subject: dict, item: CatalogItem | None, errors: dict) -> tup
     return kind, name, identifier, registration
 
 
+def _subject_type_errors(subject: dict) -> dict[str, list[str]]:
+    """A subject's values are text (`irregular_code` a boolean): an object or a number is
+    refused, not stored as its Python spelling."""
+    errors = {}
+    for key in sorted(SUBJECT_KEYS & set(subject)):
+        value, expected = subject[key], bool if key == "irregular_code" else str
+        if value is not None and not isinstance(value, expected):
+            errors[f"subject.{key}"] = [_("应为%(expected)s，收到%(type)s") % {
+                "expected": _("布尔值") if expected is bool else _("文字（字符串）"), "type": json_type_name(value)}]
+    return errors
+
+
 def _check_registration(registration: dict, errors: dict) -> None:
     for key, value in registration.items():
         model_field = Subject._meta.get_field(key)
@@ -484,6 +509,8 @@ def _check_registration(registration: dict, errors: dict) -> None:
             errors[f"subject.{key}"] = [
                 _("“%(label)s”最多%(n)d个字") % {"label": model_field.verbose_name, "n": model_field.max_length}
             ]
+        elif message := id_number_in_text_message(model_field.verbose_name, str(value)):
+            errors[f"subject.{key}"] = [message]
 
 
 def _check_identifier(kind: str, subject: dict, errors: dict) -> IdentifierResult | None:
@@ -636,6 +663,8 @@ def _revoke_record(*, provider: Provider, item_code: str, source_key: str, actor
     key = _check_source_key(source_key, errors)
     if len(reason) > REASON_MAX:
         errors["reason"] = [_("撤销原因最多%(n)d个字") % {"n": REASON_MAX}]
+    elif message := id_number_in_text_message(_("撤销原因"), reason):
+        errors["reason"] = [message]
     if errors:
         raise SubmissionInvalid(errors)
     with transaction.atomic():

@@ -10,14 +10,15 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import CatalogField, FieldType
 
-from .identifiers import IdentifierError, mask_identifier, normalise_any_identifier
+from .identifiers import IdentifierError, id_numbers_in_text, mask_identifier, normalise_any_identifier
 
 # How offices write "no value" in a cell (compared after NFKC, without spaces, lower case).
 EMPTY_SPELLINGS = frozenset({
@@ -35,6 +36,14 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _TRUE = frozenset({"是", "true", "yes", "y", "1", "√", "✓", "对"})
 _FALSE = frozenset({"否", "false", "no", "n", "0", "×", "✗", "错"})
 MIN_YEAR, MAX_YEAR = 1900, 2199
+# The range of every integer and decimal field: at most 15 digits before the decimal point
+# (exact in a double, as spreadsheets and JavaScript read numbers) and 6 after it (万元 to the
+# cent). The text is bounded first, and the magnitude before any conversion that costs with it:
+# `int(Decimal("1e1000000"))` builds a million digits holding the GIL.
+INTEGER_DIGITS, FRACTION_DIGITS = 15, 6
+_NUMBER_TEXT_MAX = 64
+# How a number field's value may come: JSON numbers or text (a bulk file's cells are text).
+_NUMBER_TYPES = (int, float, str)
 
 
 class FieldValueError(ValueError):
@@ -86,7 +95,10 @@ def unknown_field_errors(key: str) -> list[str]:
 def check_value(field: CatalogField, raw) -> tuple[object, list[str] | None]:
     """(canonical value, or ABSENT for an empty optional field; the errors, or None) of one
     field: `validate_data` for a single field, a pure function of the field and `raw`."""
-    if is_empty(raw):
+    wrong_type = _wrong_type_message(field, raw)
+    if wrong_type:
+        return ABSENT, [wrong_type]
+    if is_empty(raw) and not _is_not_a_number(field, raw):
         if field.required:
             return ABSENT, [_("必填项“%(label)s”未填写") % {"label": field.label}]
         return ABSENT, None
@@ -94,6 +106,65 @@ def check_value(field: CatalogField, raw) -> tuple[object, list[str] | None]:
         return parse_value(field, raw), None
     except FieldValueError as exc:
         return ABSENT, [exc.message]
+
+
+# The JSON types each field type takes (bool is an int to Python: listed where it is meant).
+_ACCEPTED_TYPES = {
+    FieldType.TEXT: (str,),
+    FieldType.INTEGER: _NUMBER_TYPES,
+    FieldType.DECIMAL: _NUMBER_TYPES,
+    FieldType.DATE: (str, int, float, dt.date),
+    FieldType.CHOICE: (str, list, tuple),
+    FieldType.IDENTIFIER: (str,),
+    FieldType.BOOLEAN: (bool, str, int),
+}
+
+
+def _wrong_type_message(field: CatalogField, raw) -> str | None:
+    """A value of a JSON type the field cannot mean (an object, `true` for a text) is refused,
+    not stored as its Python spelling ("{'a': 1}", "True")."""
+    if raw is None:
+        return None
+    accepted = _ACCEPTED_TYPES[field.type]
+    if isinstance(raw, bool) and bool not in accepted or not isinstance(raw, accepted):
+        return _("“%(label)s”的值类型不对：应为%(expected)s，收到%(got)s") % {
+            "label": field.label, "expected": _EXPECTED[field.type], "got": json_type_name(raw)}
+    if isinstance(raw, (list, tuple)) and not all(isinstance(item, str) for item in raw):
+        return _("“%(label)s”的值类型不对：列表中只能是文字") % {"label": field.label}
+    return None
+
+
+_EXPECTED = {
+    FieldType.TEXT: gettext_lazy("文字（字符串）"),
+    FieldType.INTEGER: gettext_lazy("整数或数字文字"),
+    FieldType.DECIMAL: gettext_lazy("数字或数字文字"),
+    FieldType.DATE: gettext_lazy("日期文字"),
+    FieldType.CHOICE: gettext_lazy("文字或文字列表"),
+    FieldType.IDENTIFIER: gettext_lazy("文字（字符串）"),
+    FieldType.BOOLEAN: gettext_lazy("true/false或“是”“否”"),
+}
+
+
+def json_type_name(value) -> str:
+    """The JSON name of a value's type, in Chinese, for messages."""
+    if value is None:
+        return _("null")
+    if isinstance(value, bool):
+        return _("布尔值")
+    if isinstance(value, (int, float)):
+        return _("数字")
+    if isinstance(value, str):
+        return _("字符串")
+    if isinstance(value, (list, tuple)):
+        return _("数组")
+    return _("对象")
+
+
+def _is_not_a_number(field: CatalogField, raw) -> bool:
+    """"NaN" is how some exports write an empty cell, but in a number field it is a value that is
+    not a number: refused, not silently dropped."""
+    return (field.type in (FieldType.INTEGER, FieldType.DECIMAL) and isinstance(raw, str)
+            and raw.strip().lower() == "nan")
 
 
 def parse_value(field: CatalogField, raw):
@@ -114,36 +185,78 @@ def _parse_text(field: CatalogField, raw) -> str:
             _("“%(label)s”最多%(max)d个字，实际%(n)d个字")
             % {"label": field.label, "max": field.max_length, "n": len(text)}
         )
+    message = id_number_in_text_message(field.label, text)
+    if message:
+        raise FieldValueError(message)
     return text
+
+
+def id_number_in_text_message(label: str, text: str) -> str | None:
+    """Free text is stored, shown, audited and printed as written: a 公民身份号码 in it would be
+    in clear everywhere. It is refused at intake, naming the field and the number masked."""
+    numbers = id_numbers_in_text(text)
+    if not numbers:
+        return None
+    return _("“%(label)s”中含有公民身份号码%(number)s：文字项不能填写身份证号（会被公开显示），请删除；"
+             "自然人当事人的身份证号请填写在“证件号码”等识别码项中") % {
+        "label": label, "number": mask_identifier(numbers[0])}
 
 
 def _number_text(raw) -> str:
     return "".join(unicodedata.normalize("NFKC", str(raw)).split()).replace(",", "")
 
 
-def _parse_integer(field: CatalogField, raw) -> int:
-    if isinstance(raw, bool):
-        raise FieldValueError(_("“%(label)s”应为整数") % {"label": field.label})
+def _bounded_number(field: CatalogField, raw, expected: str) -> Decimal:
+    """`raw` as a Decimal within the range of number fields, or `FieldValueError`.
+
+    Only cheap steps come before the bounds: the text's length, then Decimal's parse (which
+    keeps "1e1000000" as a digit and an exponent) and its `adjusted()` exponent. What could
+    grow with the exponent (`int()`, `normalize()`, "f" formatting) runs on bounded numbers only.
+    """
+    if isinstance(raw, str) and len(raw) > 4 * _NUMBER_TEXT_MAX:
+        raise _out_of_range(field)
+    text = _number_text(raw)
+    if len(text) > _NUMBER_TEXT_MAX:
+        raise _out_of_range(field)
     try:
-        number = Decimal(_number_text(raw))
+        number = Decimal(text)
     except InvalidOperation:
         number = None
-    if number is None or not number.is_finite() or number != number.to_integral_value():
+    if number is None or not number.is_finite():
+        raise FieldValueError(_("“%(label)s”应为%(expected)s，收到“%(v)s”")
+                              % {"label": field.label, "expected": expected, "v": _shown(raw)})
+    if number.is_zero():
+        return Decimal(0)
+    if not -FRACTION_DIGITS <= number.adjusted() < INTEGER_DIGITS:
+        raise _out_of_range(field)
+    # 15 integer digits and a 64-character text: 100 digits of precision keep every value exact.
+    number = number.normalize(_EXACT)
+    if number.as_tuple().exponent < -FRACTION_DIGITS:
+        raise _out_of_range(field)
+    return number
+
+
+_EXACT = Context(prec=100)
+
+
+def _out_of_range(field: CatalogField) -> FieldValueError:
+    return FieldValueError(
+        _("“%(label)s”超出范围：整数部分最多%(digits)d位，小数部分最多%(fraction)d位")
+        % {"label": field.label, "digits": INTEGER_DIGITS, "fraction": FRACTION_DIGITS}
+    )
+
+
+def _parse_integer(field: CatalogField, raw) -> int:
+    number = _bounded_number(field, raw, _("整数"))
+    if number != number.to_integral_value():
         raise FieldValueError(_("“%(label)s”应为整数，收到“%(v)s”") % {"label": field.label, "v": _shown(raw)})
     return int(number)
 
 
 def _parse_decimal(field: CatalogField, raw) -> str:
-    if isinstance(raw, bool):
-        raise FieldValueError(_("“%(label)s”应为数字") % {"label": field.label})
-    try:
-        number = Decimal(_number_text(raw))
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise FieldValueError(_("“%(label)s”应为数字，收到“%(v)s”") % {"label": field.label, "v": _shown(raw)})
+    number = _bounded_number(field, raw, _("数字"))
     # 12.50 and 12.5 are the same amount: one spelling, so that the content hash agrees.
-    text = format(number.normalize(), "f")
+    text = format(number, "f")
     return "0" if text in ("-0", "0") else text
 
 

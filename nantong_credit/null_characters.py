@@ -3,11 +3,9 @@
 PostgreSQL refuses it in text and in jsonb, so a NUL that got through ended as an HTTP 500; no
 Chinese text contains one. A request carrying it in its address, its query or a form field is
 refused here, before any view runs, with a 400 that says why; JSON bodies are checked where they
-are parsed (`nul_paths`, used by the provider API's parser), so that the answer can name the
-field as every other 400 of the API does.
+are parsed (`nantong_credit.json_body`), so that the answer can name the field as every other
+400 of the API does.
 """
-
-from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -20,24 +18,6 @@ API_PREFIX = "/api/"
 
 def nul_message() -> str:
     return _("不能包含空字符（\\u0000）；从其他文档复制的文字有时会带入此类不可见字符，请删除后重新提交")
-
-
-def nul_paths(value, path: str = "") -> Iterator[str]:
-    """The paths (`subject.name`, `records[3].data.matter`) of the JSON strings and keys that
-    contain NUL; a key containing it is named with the NUL written as \\u0000."""
-    if isinstance(value, str):
-        if NUL in value:
-            yield path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
-                yield inner.replace(NUL, "\\u0000")
-            else:
-                yield from nul_paths(item, inner)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from nul_paths(item, f"{path}[{index}]")
 
 
 class RefuseNulMiddleware:

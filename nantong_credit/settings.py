@@ -285,6 +285,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Depth-limited, refusing strings the database cannot store (nantong_credit/json_body.py).
+    "DEFAULT_PARSER_CLASSES": ["nantong_credit.json_body.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
 }
@@ -354,8 +356,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"},
+        "mask_id_numbers": {"()": "nantong_credit.log_filters.MaskIdNumbers"},
+    },
+    # ID numbers are masked in whatever reaches the handler (gunicorn's access log: gunicorn.conf.py).
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).

@@ -3,9 +3,10 @@ import sys
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -60,16 +61,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
 
+# The API documents JSON answers: an address under /api/ that no view answers (or that Django
+# refuses before any view runs) answers in the API's `{"detail": ...}` shape, not an HTML page.
+API_PREFIX = "/api/"
+API_ERRORS = {
+    400: _("请求无法处理：请检查请求的地址和请求体。"),
+    403: _("无权访问。"),
+    404: _("没有这个接口地址：可用的接口见 /api/schema/ 和 /api/docs/。"),
+    500: _("服务器内部错误，请稍后再试。"),
+}
+
+
+def _api_error(request: HttpRequest, status: int) -> HttpResponse | None:
+    if not request.path.startswith(API_PREFIX):
+        return None
+    return JsonResponse({"detail": str(API_ERRORS[status])}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400) or render(request, "errors/400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403) or render(request, "errors/403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404) or render(request, "errors/404.html", status=404)
 
 
 @requires_csrf_token
@@ -83,4 +101,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable is not None:
         return unavailable
     # Plain template rendering without context processors: the failure may be in one of them.
-    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    return _api_error(request, 500) or HttpResponse(loader.get_template("errors/500.html").render(), status=500)

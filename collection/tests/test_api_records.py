@@ -227,10 +227,15 @@ def test_wrong_json_types_answer_400_with_the_path(api, body, path, message):
     assert counts() == (0, 0, 0, 0)
 
 
-def test_a_numeric_source_key_is_accepted_as_text(api):
-    response = api.submit({**penalty_body(), "source_key": 20260012})
-    assert response.status_code == 201
-    assert CreditRecord.objects.get().source_key == "20260012"
+@pytest.mark.parametrize("key", [0, 20260012, True])
+def test_a_numeric_source_key_is_refused_alike_by_submission_and_revocation(api, key):
+    """`source_key: 0` used to create a record "0" that revoking with 0 could not find."""
+    submitted = api.submit({**penalty_body(), "source_key": key})
+    revoked = api.post(REVOKE_URL, {"item": "admin_penalty", "source_key": key})
+    for response in (submitted, revoked):
+        assert response.status_code == 400
+        assert response.json()["errors"]["source_key"][0].startswith("应为字符串，收到")
+    assert counts() == (0, 0, 0, 0)
 
 
 def test_a_form_encoded_body_is_refused_with_415_in_chinese(api):
