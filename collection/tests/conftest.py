@@ -4,6 +4,7 @@ from nantong_credit import roles
 
 from collection.selectors import clear_published_items_cache
 
+from .api_support import Api, new_key
 from .factories import ProviderFactory, publish_test_catalog
 
 
@@ -45,3 +46,9 @@ def rsj_staff(user_with_role, other_provider):
     user = user_with_role("dave", roles.PROVIDER_STAFF)
     other_provider.staff.add(user)
     return user
+
+
+@pytest.fixture
+def api(client, scjgj):
+    """市场监管局's case system, talking to the provider API with a key of its own."""
+    return Api(client, new_key(scjgj))

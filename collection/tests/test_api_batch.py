@@ -3,11 +3,10 @@
 import pytest
 from freezegun import freeze_time
 
-from audit.models import AuditEvent
 from catalog.models import Category, SubjectKind
-from collection.models import CreditRecord, RecordRevision, RecordStatus, Subject
+from collection.models import CreditRecord, RecordRevision, RecordStatus
 
-from .api_support import BATCH_URL, Api, company, new_key, penalty_body, person
+from .api_support import BATCH_URL, Api, company, new_key, penalty_body, person, stored
 from .factories import (
     LICENSE_FIELDS, PENALTY_FIELDS, CatalogFieldFactory, CatalogItemFactory, make_uscc, penalty_scheme, publish,
     wrong_check,
@@ -20,16 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 def _may_2026():
     with freeze_time("2026-05-08 10:00:20+08:00"):
         yield
-
-
-@pytest.fixture
-def api(client, scjgj):
-    return Api(client, new_key(scjgj))
-
-
-def stored() -> tuple[int, int, int, int]:
-    return (CreditRecord.objects.count(), RecordRevision.objects.count(), Subject.objects.count(),
-            AuditEvent.objects.exclude(action__startswith="apitoken.").count())
 
 
 def companies(n: int) -> list[dict]:

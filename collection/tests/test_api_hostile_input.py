@@ -6,12 +6,11 @@ import json
 import pytest
 from freezegun import freeze_time
 
-from audit.models import AuditEvent
 from catalog.models import CatalogField
-from collection.models import CreditRecord, RecordRevision, Subject
+from collection.models import CreditRecord
 from collection.validation import check_value
 
-from .api_support import BATCH_URL, RECORDS_URL, REVOKE_URL, Api, company, new_key, penalty_body
+from .api_support import BATCH_URL, RECORDS_URL, REVOKE_URL, company, penalty_body, stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 POST_URLS = [RECORDS_URL, BATCH_URL, REVOKE_URL]
@@ -21,16 +20,6 @@ POST_URLS = [RECORDS_URL, BATCH_URL, REVOKE_URL]
 def _may_2026():
     with freeze_time("2026-05-08 10:00:20+08:00"):
         yield
-
-
-@pytest.fixture
-def api(client, scjgj):
-    return Api(client, new_key(scjgj))
-
-
-def stored() -> tuple[int, int, int, int]:
-    return (CreditRecord.objects.count(), RecordRevision.objects.count(), Subject.objects.count(),
-            AuditEvent.objects.exclude(action__startswith="apitoken.").count())
 
 
 def refused(response, path: str) -> str:

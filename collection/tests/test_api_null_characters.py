@@ -4,10 +4,9 @@ shape, naming the field (SPEC §6), and nothing is stored (PostgreSQL would have
 import pytest
 from freezegun import freeze_time
 
-from audit.models import AuditEvent
-from collection.models import CreditRecord, RecordRevision, Subject
+from collection.models import CreditRecord
 
-from .api_support import BATCH_URL, RECORDS_URL, REVOKE_URL, Api, company, new_key, penalty_body
+from .api_support import BATCH_URL, RECORDS_URL, REVOKE_URL, company, penalty_body, stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 NUL_MESSAGE = "不能包含空字符（\\u0000）"
@@ -17,16 +16,6 @@ NUL_MESSAGE = "不能包含空字符（\\u0000）"
 def _may_2026():
     with freeze_time("2026-05-08 10:00:20+08:00"):
         yield
-
-
-@pytest.fixture
-def api(client, scjgj):
-    return Api(client, new_key(scjgj))
-
-
-def stored() -> tuple[int, int, int, int]:
-    return (CreditRecord.objects.count(), RecordRevision.objects.count(), Subject.objects.count(),
-            AuditEvent.objects.exclude(action__startswith="apitoken.").count())
 
 
 @pytest.mark.parametrize("path, body, where", [

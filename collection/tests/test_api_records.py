@@ -33,11 +33,6 @@ def _may_2026():
 
 
 @pytest.fixture
-def api(client, scjgj):
-    return Api(client, new_key(scjgj))
-
-
-@pytest.fixture
 def other_api(client, other_provider):
     """The system of 人社局, which is not responsible for the test catalog's items."""
     return Api(client, new_key(other_provider, "社保系统"))

@@ -6,9 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from freezegun import freeze_time
 
-from audit.models import AuditEvent
-from collection.models import CreditRecord, RecordRevision, Subject
-
+from .api_support import stored
 from .test_record_form import NEW_URL, catalog, post_data, scjgj, staff, swj  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +16,6 @@ pytestmark = pytest.mark.django_db
 def _may_2026():
     with freeze_time("2026-05-08 10:00:20+08:00"):
         yield
-
-
-def stored() -> tuple[int, int, int, int]:
-    return (CreditRecord.objects.count(), RecordRevision.objects.count(), Subject.objects.count(),
-            AuditEvent.objects.exclude(action__startswith="apitoken.").count())
 
 
 @pytest.mark.parametrize("field", ["data__penalty_content", "data__fine_amount", "subject_name", "source_key"])
