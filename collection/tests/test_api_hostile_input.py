@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from catalog.models import CatalogField
 from collection.models import CreditRecord
 from collection.validation import check_value
+from nantong_credit.json_body import nesting_depth
 
 from .api_support import BATCH_URL, RECORDS_URL, REVOKE_URL, company, penalty_body, stored
 
@@ -37,6 +38,16 @@ def refused(response, path: str) -> str:
 def test_json_nested_deeper_than_the_limit_answers_400_on_every_post_endpoint(api, url, depth):
     response = api.post(url, "[" * depth + "]" * depth, raw=True)
     assert refused(response, "body") == "JSON嵌套过深：最多32层"
+    assert stored() == (0, 0, 0, 0)
+
+
+def test_an_unterminated_string_of_escaped_quotes_is_read_once_not_once_per_quote(api):
+    # The depth scanner once retried the string at every escaped quote inside it: quadratic, so
+    # 160 KB of this held the process for 112 s. Now the string is one match to the body's end.
+    text = '"' + '\\"' * 50_000
+    assert nesting_depth(text + "[[{") == 0  # brackets inside the unterminated string are text
+    response = api.post(RECORDS_URL, '{"item": ' + text, raw=True)
+    assert refused(response, "body").startswith("请求体不是有效的JSON")
     assert stored() == (0, 0, 0, 0)
 
 
