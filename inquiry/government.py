@@ -13,7 +13,6 @@ so the official sees every line of the list, in order, with what became of it.
 """
 
 import datetime as dt
-import io
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -24,23 +23,20 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 
 from audit.services import record_event
 from catalog.models import Category
 from collection.bulk.detect import OLE2_MAGIC, ZIP_MAGICS, check_xlsx_archive
 from collection.bulk.errors import BulkFileError
 from collection.bulk.limits import Limits
-from collection.bulk.writers import neutralise_cell
 from collection.identifiers import diagnose_code, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
 from collection.names import comparable_name, same_name
 from collection.visibility import public_filter, withheld_public_filter
 from nantong_credit import jobs
 from nantong_credit.notifications import absolute_url
+from nantong_credit.spreadsheets import HEADER, SpreadsheetWriter
 
 from .jobs import BATCH_CHECK_JOB
 from .models import BatchCheck, BatchCheckRow, CreditCommitment, QueryLog
@@ -475,47 +471,27 @@ def conclusion(row: BatchCheckRow) -> str:
 
 
 def result_xlsx(batch: BatchCheck) -> bytes:
-    """The result as a sheet, row by row; no cell can start a formula (`neutralise_cell`)."""
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = _("批量信用核查结果")
-    sheet = workbook.create_sheet(_("核查结果"))
-    for letter, width in zip("ABCDEFGHIJK", (6, 22, 36, 10, 10, 10, 10, 10, 28, 40, 48), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append([_text(sheet, _("核查用途")), _text(sheet, batch.purpose)])
-    sheet.append([_text(sheet, _("核查时间")),
-                  _text(sheet, timezone.localtime(batch.finished_at or batch.created_at).strftime("%Y-%m-%d %H:%M"))])
-    sheet.append([_header(sheet, str(text)) for text in RESULT_HEADERS])
+    """The result as a sheet, row by row."""
+    writer = SpreadsheetWriter(title=_("批量信用核查结果"))
+    sheet = writer.add_sheet(_("核查结果"), widths=(6, 22, 36, 10, 10, 10, 10, 10, 28, 40, 48))
+    sheet.append([_("核查用途"), batch.purpose])
+    sheet.append([_("核查时间"), timezone.localtime(batch.finished_at or batch.created_at).strftime("%Y-%m-%d %H:%M")])
+    sheet.append(RESULT_HEADERS, style=HEADER)
     for row in _rows_in_order(batch):
-        sheet.append(_result_cells(sheet, row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(_result_cells(row))
+    return writer.to_bytes()
 
 
 def _rows_in_order(batch: BatchCheck) -> Iterator[BatchCheckRow]:
     return batch.rows.order_by("line").iterator(chunk_size=CHUNK)
 
 
-def _result_cells(sheet, row: BatchCheckRow) -> list:
+def _result_cells(row: BatchCheckRow) -> list:
     found = row.subject_id is not None
     numbers = [row.dishonesty_count, row.withheld_count, row.warning_count, row.commendation_count,
                row.commitment_count]
-    return [row.line, _text(sheet, row.code), _text(sheet, row.name),
-            *(numbers if found else [None] * len(numbers)),
-            _text(sheet, conclusion(row)), _text(sheet, row.message),
-            _text(sheet, absolute_url(subject_path(row.code)) if found else "")]
-
-
-def _text(sheet, value: str) -> WriteOnlyCell:
-    # openpyxl refuses control characters XML cannot hold; a hostile name may carry them.
-    return WriteOnlyCell(sheet, value=neutralise_cell(ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value or ""))))
-
-
-def _header(sheet, text: str) -> WriteOnlyCell:
-    cell = _text(sheet, text)
-    cell.font = Font(bold=True)
-    cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    return cell
+    return [row.line, row.code, row.name, *(numbers if found else [None] * len(numbers)),
+            conclusion(row), row.message, absolute_url(subject_path(row.code)) if found else ""]
 
 
 # --- Commitments ------------------------------------------------------------------------------
