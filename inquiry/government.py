@@ -23,13 +23,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 from audit.services import record_event
 from catalog.models import Category
 from collection.bulk.detect import OLE2_MAGIC, ZIP_MAGICS, check_xlsx_archive
 from collection.bulk.errors import BulkFileError
 from collection.bulk.limits import Limits
+from collection.bulk.xlsx_table import open_workbook
 from collection.identifiers import diagnose_code, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
 from collection.names import comparable_name, same_name
@@ -117,21 +117,29 @@ def _is_header(text: str) -> bool:
 def parse_xlsx(upload) -> list[ListLine]:
     """The first sheet of an .xlsx file: codes in the column headed "…代码…" (or column A), names in
     the column headed "…名称…" (or column B). Row numbers are Excel's."""
+    return _judge(read_xlsx_lines(upload))
+
+
+def read_xlsx_lines(upload) -> list[tuple[int, str, str]]:
+    """(row number, code, name) of every non-blank line of the list, not judged yet. The file is
+    read within LIST_LIMITS, as a bulk import is (collection.bulk.xlsx_guard)."""
     stream = _checked_workbook_stream(upload)
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types for a malformed file
-        logger.info("unreadable batch check list: %r", exc)
-        raise ListRejected(_("文件已损坏或格式不规范，无法读取。请用 Excel 打开后另存为 .xlsx 再上传。")) from None
+        book = open_workbook(stream, limits=LIST_LIMITS)
+    except BulkFileError as exc:
+        raise ListRejected(exc.message) from None
     try:
-        return _judge(_sheet_entries(workbook.worksheets[0]) if workbook.worksheets else [])
+        sheets = book.workbook.worksheets
+        return _sheet_entries(sheets[0]) if sheets else []
     except ListRejected:
         raise
+    except BulkFileError as exc:
+        raise ListRejected(exc.message) from None
     except Exception as exc:  # noqa: BLE001 — a broken sheet part surfaces while streaming rows
         logger.info("unreadable batch check sheet: %r", exc)
         raise ListRejected(_("文件已损坏或格式不规范，无法读取。请用 Excel 打开后另存为 .xlsx 再上传。")) from None
     finally:
-        workbook.close()
+        book.close()
 
 
 def _checked_workbook_stream(upload):
