@@ -177,7 +177,7 @@ class SheetScanner:
         if self._cells > self._archive.cells_seen.get(self._part, 0):
             self._archive.cells_seen[self._part] = self._cells
             if self._cells_elsewhere + self._cells > limits.max_cells:
-                raise refused(_("文件中的单元格超过 %(limit)s 个的上限，请拆分为多个文件上传。")
+                raise refused(_("文件中的单元格超过 %(limit)s 个的上限（请拆分为多个文件上传），")
                               % {"limit": limits.max_cells})
 
     def _end(self, tag: str) -> None:
