@@ -25,7 +25,6 @@ back, and the rest of the file is then only checked, so that every error is repo
 
 import gc
 import hashlib
-import io
 import logging
 import unicodedata
 import uuid
@@ -43,8 +42,6 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.styles import Font
 
 from audit.services import record_event
 from catalog.models import CatalogField, CatalogItem, Category, FieldType, Provider, SubjectKind
@@ -316,8 +313,8 @@ def _column_of(layout: ItemLayout, row: RowSubmission, path: str) -> str:
 
 def template_xlsx(item: CatalogItem) -> bytes:
     layout = layout_for(item)
-    data = build_xlsx_template(title=_template_title(item), columns=layout.columns, limits=import_limits())
-    return _with_item_notes(data, layout)
+    return build_xlsx_template(title=_template_title(item), columns=layout.columns, limits=import_limits(),
+                               notes=item_notes(layout))
 
 
 def template_csv(item: CatalogItem) -> bytes:
@@ -330,20 +327,6 @@ def template_filename(item: CatalogItem, extension: str) -> str:
 
 def _template_title(item: CatalogItem) -> str:
     return _("%(name)s（%(code)s）批量导入模板") % {"name": item.name, "code": item.code}
-
-
-def _with_item_notes(data: bytes, layout: ItemLayout) -> bytes:
-    """Append to the 填写说明 sheet how this item's rows are read (subject, key, all-or-nothing)."""
-    workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook[_("填写说明")]
-    row = sheet.max_row + 2
-    sheet.cell(row=row, column=1, value=_("本事项的特别说明")).font = Font(bold=True, size=12)
-    for number, note in enumerate(item_notes(layout), start=1):
-        sheet.cell(row=row + number, column=1, value=f"{number}. {note}")
-        sheet.merge_cells(start_row=row + number, start_column=1, end_row=row + number, end_column=7)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def item_notes(layout: ItemLayout) -> list[str]:

@@ -12,7 +12,6 @@ provider's late submission.
 """
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,15 +20,11 @@ from zoneinfo import ZoneInfo
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncDate, TruncMonth
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from catalog.models import CatalogItem, Provider
 from catalog.selectors import published_version
+from nantong_credit.spreadsheets import BOLD, CellStyle, SpreadsheetWriter
 from nantong_credit.workdays import workdays_between
 
-from .bulk import neutralise_cell
 from .models import BulkRowError, CreditRecord
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -308,33 +303,22 @@ def _row_values(row: ComplianceRow) -> list:
     ]
 
 
-def _cells(sheet, values: list, *, bold: bool = False) -> list:
-    cells = []
-    for index, value in enumerate(values):
-        cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
-        if bold:
-            cell.font = Font(bold=True)
-        if index == 10 and isinstance(value, float):
-            cell.number_format = "0.0%"
-        cells.append(cell)
-    return cells
+# The late ratio (column K) reads as a percentage.
+PERCENT = {10: CellStyle(number_format="0.0%")}
 
 
 def build_compliance_xlsx(report: ComplianceReport) -> bytes:
     """The report as a workbook: the table, its totals, and a sheet saying what each column means."""
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = _("公共信用信息报送及时性报告")
-    sheet = workbook.create_sheet(_("报送及时性"))
-    sheet.append(_cells(sheet, list(HEADERS), bold=True))
+    writer = SpreadsheetWriter(title=_("公共信用信息报送及时性报告"))
+    sheet = writer.add_sheet(_("报送及时性"))
+    sheet.append(list(HEADERS), style=BOLD)
     for row in report.rows:
-        sheet.append(_cells(sheet, _row_values(row)))
-    sheet.append(_cells(sheet, _row_values(report.totals), bold=True))
-    notes = workbook.create_sheet(_("说明"))
+        sheet.append(_row_values(row), styles=PERCENT)
+    sheet.append(_row_values(report.totals), style=BOLD, styles=PERCENT)
+    notes = writer.add_sheet(_("说明"))
     for line in _notes(report):
-        notes.append([neutralise_cell(line)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        notes.append([line])
+    return writer.to_bytes()
 
 
 def _notes(report: ComplianceReport) -> list[str]:

@@ -194,6 +194,8 @@ def import_errors(request: HttpRequest, code: str, pk: int) -> FileResponse:
 @require_GET
 def import_original(request: HttpRequest, code: str, pk: int) -> FileResponse:
     _provider, bulk_import = _import_of(request, code, pk)
+    if bulk_import.original_deleted_at:
+        raise Http404("the file was deleted after its retention period")
     # Served as an opaque download: whatever the uploader sent is never rendered by the browser.
     return FileResponse(
         bulk_import.original_file.open("rb"), as_attachment=True, content_type="application/octet-stream",

@@ -5,6 +5,7 @@ from celery import shared_task
 from .bulk_imports import TRANSIENT_ERRORS, fail_import, run_import
 from .expiry import expire_records
 from .registration import tell_holder_of_duplicate
+from .retention import purge_rejected_uploads as purge_rejected_upload_files
 from .jobs import IMPORT_JOB
 
 RETRY_DELAYS = (5, 30, 120)  # seconds; a database restart or failover is over within minutes
@@ -31,6 +32,13 @@ def process_bulk_import(self, import_id: int) -> None:
 def sweep_record_expiry() -> int:
     """Mark the records whose period has ended 已到期 (`collection.expiry`); safe to run again."""
     return expire_records()
+
+
+@shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def purge_rejected_uploads() -> int:
+    """Delete the files of rejected uploads past their retention period (`collection.retention`);
+    safe to run again."""
+    return purge_rejected_upload_files()
 
 
 @shared_task(acks_late=True)

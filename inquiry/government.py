@@ -13,7 +13,6 @@ so the official sees every line of the list, in order, with what became of it.
 """
 
 import datetime as dt
-import io
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -24,23 +23,20 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
 
 from audit.services import record_event
 from catalog.models import Category
 from collection.bulk.detect import OLE2_MAGIC, ZIP_MAGICS, check_xlsx_archive
 from collection.bulk.errors import BulkFileError
 from collection.bulk.limits import Limits
-from collection.bulk.writers import neutralise_cell
+from collection.bulk.xlsx_table import open_workbook
 from collection.identifiers import diagnose_code, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
 from collection.names import comparable_name, same_name
 from collection.visibility import public_filter, withheld_public_filter
 from nantong_credit import jobs
 from nantong_credit.notifications import absolute_url
+from nantong_credit.spreadsheets import HEADER, SpreadsheetWriter
 
 from .jobs import BATCH_CHECK_JOB
 from .models import BatchCheck, BatchCheckRow, CreditCommitment, QueryLog
@@ -54,7 +50,9 @@ MAX_SUBJECTS = 5_000
 INLINE_LIMIT = 50
 MAX_SHEET_ROWS = 20_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
-LIST_LIMITS = Limits(max_bytes=MAX_FILE_BYTES, max_rows=MAX_SHEET_ROWS, max_columns=50)
+# The reader's own bounds (collection.bulk.xlsx_guard); its row bound stays the bulk default so
+# that rows Excel writes for blank but formatted lines past MAX_SHEET_ROWS are not refused.
+LIST_LIMITS = Limits(max_bytes=MAX_FILE_BYTES, max_columns=50)
 CHUNK = 500
 CODE_MAX = BatchCheckRow._meta.get_field("code").max_length
 NAME_MAX = BatchCheckRow._meta.get_field("name").max_length
@@ -121,21 +119,29 @@ def _is_header(text: str) -> bool:
 def parse_xlsx(upload) -> list[ListLine]:
     """The first sheet of an .xlsx file: codes in the column headed "…代码…" (or column A), names in
     the column headed "…名称…" (or column B). Row numbers are Excel's."""
+    return _judge(read_xlsx_lines(upload))
+
+
+def read_xlsx_lines(upload) -> list[tuple[int, str, str]]:
+    """(row number, code, name) of every non-blank line of the list, not judged yet. The file is
+    read within LIST_LIMITS, as a bulk import is (collection.bulk.xlsx_guard)."""
     stream = _checked_workbook_stream(upload)
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types for a malformed file
-        logger.info("unreadable batch check list: %r", exc)
-        raise ListRejected(_("文件已损坏或格式不规范，无法读取。请用 Excel 打开后另存为 .xlsx 再上传。")) from None
+        book = open_workbook(stream, limits=LIST_LIMITS)
+    except BulkFileError as exc:
+        raise ListRejected(exc.message) from None
     try:
-        return _judge(_sheet_entries(workbook.worksheets[0]) if workbook.worksheets else [])
+        sheets = book.workbook.worksheets
+        return _sheet_entries(sheets[0]) if sheets else []
     except ListRejected:
         raise
+    except BulkFileError as exc:
+        raise ListRejected(exc.message) from None
     except Exception as exc:  # noqa: BLE001 — a broken sheet part surfaces while streaming rows
         logger.info("unreadable batch check sheet: %r", exc)
         raise ListRejected(_("文件已损坏或格式不规范，无法读取。请用 Excel 打开后另存为 .xlsx 再上传。")) from None
     finally:
-        workbook.close()
+        book.close()
 
 
 def _checked_workbook_stream(upload):
@@ -475,47 +481,27 @@ def conclusion(row: BatchCheckRow) -> str:
 
 
 def result_xlsx(batch: BatchCheck) -> bytes:
-    """The result as a sheet, row by row; no cell can start a formula (`neutralise_cell`)."""
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = _("批量信用核查结果")
-    sheet = workbook.create_sheet(_("核查结果"))
-    for letter, width in zip("ABCDEFGHIJK", (6, 22, 36, 10, 10, 10, 10, 10, 28, 40, 48), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append([_text(sheet, _("核查用途")), _text(sheet, batch.purpose)])
-    sheet.append([_text(sheet, _("核查时间")),
-                  _text(sheet, timezone.localtime(batch.finished_at or batch.created_at).strftime("%Y-%m-%d %H:%M"))])
-    sheet.append([_header(sheet, str(text)) for text in RESULT_HEADERS])
+    """The result as a sheet, row by row."""
+    writer = SpreadsheetWriter(title=_("批量信用核查结果"))
+    sheet = writer.add_sheet(_("核查结果"), widths=(6, 22, 36, 10, 10, 10, 10, 10, 28, 40, 48))
+    sheet.append([_("核查用途"), batch.purpose])
+    sheet.append([_("核查时间"), timezone.localtime(batch.finished_at or batch.created_at).strftime("%Y-%m-%d %H:%M")])
+    sheet.append(RESULT_HEADERS, style=HEADER)
     for row in _rows_in_order(batch):
-        sheet.append(_result_cells(sheet, row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(_result_cells(row))
+    return writer.to_bytes()
 
 
 def _rows_in_order(batch: BatchCheck) -> Iterator[BatchCheckRow]:
     return batch.rows.order_by("line").iterator(chunk_size=CHUNK)
 
 
-def _result_cells(sheet, row: BatchCheckRow) -> list:
+def _result_cells(row: BatchCheckRow) -> list:
     found = row.subject_id is not None
     numbers = [row.dishonesty_count, row.withheld_count, row.warning_count, row.commendation_count,
                row.commitment_count]
-    return [row.line, _text(sheet, row.code), _text(sheet, row.name),
-            *(numbers if found else [None] * len(numbers)),
-            _text(sheet, conclusion(row)), _text(sheet, row.message),
-            _text(sheet, absolute_url(subject_path(row.code)) if found else "")]
-
-
-def _text(sheet, value: str) -> WriteOnlyCell:
-    # openpyxl refuses control characters XML cannot hold; a hostile name may carry them.
-    return WriteOnlyCell(sheet, value=neutralise_cell(ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value or ""))))
-
-
-def _header(sheet, text: str) -> WriteOnlyCell:
-    cell = _text(sheet, text)
-    cell.font = Font(bold=True)
-    cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    return cell
+    return [row.line, row.code, row.name, *(numbers if found else [None] * len(numbers)),
+            conclusion(row), row.message, absolute_url(subject_path(row.code)) if found else ""]
 
 
 # --- Commitments ------------------------------------------------------------------------------

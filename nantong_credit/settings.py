@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collection.tasks.sweep_record_expiry",
         "schedule": crontab(hour="0,6", minute=5),
     },
+    # Files of rejected uploads are kept for REJECTED_UPLOAD_RETENTION_DAYS, then deleted.
+    "purge-rejected-uploads": {
+        "task": "collection.tasks.purge_rejected_uploads",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Anchors the audit chain's head outside the database; rows deleted after the newest
     # checkpoint are what an owner of the tables could remove unseen, so keep this short.
     "audit-chain-checkpoint": {
@@ -407,6 +412,9 @@ SITE_NAME = "南通信用网"
 # Working days a provider has to decide a credit repair application (Art. 16; the national
 # 信用修复管理办法 lets each authority set it within its own rules).
 REPAIR_DECISION_WORKDAYS = env.int("REPAIR_DECISION_WORKDAYS", default=5)
+# Days the file of a refused or failed bulk import is kept (for the uploader to look at what was
+# wrong) before `collection.retention` deletes it; the batch and its errors stay.
+REJECTED_UPLOAD_RETENTION_DAYS = env.int("REJECTED_UPLOAD_RETENTION_DAYS", default=30)
 # Where links in emails and QR codes on credit reports point: by default where `make run` serves
 # (a wildcard HOST is reached as 127.0.0.1 on this machine; set SITE_URL for other machines).
 _SITE_HOST = "127.0.0.1" if HOST in ("0.0.0.0", "::", "") else HOST

@@ -2,7 +2,6 @@
 each provider answers the cases referred to it — on the page and as XLSX."""
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -10,11 +9,8 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from catalog.models import Provider
+from nantong_credit.spreadsheets import BOLD, SpreadsheetWriter
 
 from . import workflow
 from .models import Objection
@@ -113,49 +109,37 @@ def _provider_rows(now: dt.datetime) -> list[ProviderRow]:
 # --- XLSX ----------------------------------------------------------------------------------------
 
 
-def _row(sheet, values: list, *, bold: bool = False) -> list:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if bold:
-            cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
 def _local(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def build_dashboard_xlsx(dashboard: Dashboard) -> bytes:
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(_("概况"))
-    summary.append(_row(summary, [_("异议处理情况（生成时间 %(t)s）") % {"t": _local(dashboard.generated_at)}], bold=True))
-    summary.append(_row(summary, [_("环节"), _("在办件数")], bold=True))
+    writer = SpreadsheetWriter()
+    summary = writer.add_sheet(_("概况"))
+    summary.append([_("异议处理情况（生成时间 %(t)s）") % {"t": _local(dashboard.generated_at)}], style=BOLD)
+    summary.append([_("环节"), _("在办件数")], style=BOLD)
     for _status, label, count in dashboard.stages:
         summary.append([label, count])
     summary.append([_("中心核查超期"), dashboard.center_overdue_count])
     summary.append([_("提供单位答复超期"), dashboard.provider_overdue_count])
     summary.append([_("中心平均转办用时（自然日）"), _float(dashboard.center_average_days)])
 
-    providers = workbook.create_sheet(_("各提供单位"))
-    providers.append(_row(providers, [_("信息提供单位"), _("转办件数"), _("待答复"), _("当前超期"), _("已答复"),
-                                      _("逾期答复"), _("按时答复率（%）"), _("平均答复用时（自然日）")], bold=True))
+    providers = writer.add_sheet(_("各提供单位"))
+    providers.append([_("信息提供单位"), _("转办件数"), _("待答复"), _("当前超期"), _("已答复"), _("逾期答复"),
+                      _("按时答复率（%）"), _("平均答复用时（自然日）")], style=BOLD)
     for row in dashboard.providers:
         providers.append([row.provider.name, row.referred, row.waiting, row.overdue_now, row.answered,
                           row.answered_late, _float(row.on_time_percent), _float(row.average_days)])
 
-    overdue = workbook.create_sheet(_("超期案件"))
-    overdue.append(_row(overdue, [_("案件编号"), _("信息主体"), _("信息提供单位"), _("环节"), _("期限")], bold=True))
+    overdue = writer.add_sheet(_("超期案件"))
+    overdue.append([_("案件编号"), _("信息主体"), _("信息提供单位"), _("环节"), _("期限")], style=BOLD)
     for case in dashboard.center_overdue:
         overdue.append([case.number, case.subject.name, case.provider.name, _("中心核查"),
                         workflow.deadline_text(case.center_due_at)])
     for case in dashboard.provider_overdue:
         overdue.append([case.number, case.subject.name, case.provider.name, _("提供单位答复"),
                         workflow.deadline_text(case.provider_due_at)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writer.to_bytes()
 
 
 def _float(value: Decimal | None):

@@ -12,7 +12,7 @@ from .errors import BulkFileError
 from .limits import DEFAULT_LIMITS, Limits
 from .readers import Table, open_table
 from .templates import build_csv_template, build_xlsx_template
-from .writers import RowError, build_error_report_csv, build_error_report_xlsx, neutralise_cell
+from .writers import RowError, build_error_report_csv, build_error_report_xlsx
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -27,7 +27,6 @@ __all__ = [
     "build_error_report_csv",
     "build_error_report_xlsx",
     "build_xlsx_template",
-    "neutralise_cell",
     "open_table",
     "split_multiple",
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from .errors import BulkFileError
 from .limits import Limits
+from .xlsx_guard import is_worksheet
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -106,7 +107,8 @@ def check_xlsx_archive(stream: BinaryIO, limits: Limits) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
         raise BulkFileError(_("文件已损坏，无法作为 Excel（.xlsx）文件打开。"), code="corrupt") from error
     if len(members) > limits.max_zip_members:
-        raise _zip_bomb()
+        raise _zip_bomb(_("压缩包内有 %(count)s 个文件，上限为 %(limit)s 个")
+                        % {"count": len(members), "limit": limits.max_zip_members})
     names = {member.filename for member in members}
     _check_is_workbook(names)
     total = 0
@@ -114,7 +116,8 @@ def check_xlsx_archive(stream: BinaryIO, limits: Limits) -> None:
         _check_member(member, limits)
         total += member.file_size
     if total > limits.max_uncompressed_bytes:
-        raise _zip_bomb()
+        raise _zip_bomb(_("全部内容解压后有 %(size)s，上限为 %(limit)s")
+                        % {"size": _mb(total), "limit": _mb(limits.max_uncompressed_bytes)})
 
 
 def _check_is_workbook(names: set[str]) -> None:
@@ -136,17 +139,25 @@ def _check_member(member: zipfile.ZipInfo, limits: Limits) -> None:
         raise BulkFileError(_("文件已加密，请取消密码后另存为 .xlsx 再上传。"), code="encrypted")
     if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise BulkFileError(_("文件使用了不支持的压缩方式，请用 Excel 另存为 .xlsx 后上传。"), code="corrupt")
-    is_worksheet = member.filename.startswith("xl/worksheets/")
-    if not is_worksheet and member.file_size > limits.max_part_bytes:
-        raise _zip_bomb()
+    limit = limits.max_sheet_bytes if is_worksheet(member.filename) else limits.max_part_bytes
+    if member.file_size > limit:
+        raise _zip_bomb(_("其中“%(part)s”解压后有 %(size)s，上限为 %(limit)s")
+                        % {"part": member.filename, "size": _mb(member.file_size), "limit": _mb(limit)})
     if member.file_size > limits.ratio_floor_bytes:
         ratio = member.file_size / max(member.compress_size, 1)
         if ratio > limits.max_compression_ratio:
-            raise _zip_bomb()
+            raise _zip_bomb(_("其中“%(part)s”的压缩比为 %(ratio)d∶1，上限为 %(limit)d∶1")
+                            % {"part": member.filename, "ratio": ratio, "limit": limits.max_compression_ratio})
 
 
-def _zip_bomb() -> BulkFileError:
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _zip_bomb(detail: str = "") -> BulkFileError:
     return BulkFileError(
-        _("文件解压后的内容异常庞大（疑似压缩炸弹），已拒绝处理。请检查文件，或拆分为多个文件上传。"),
+        _("文件解压后的内容异常庞大（疑似压缩炸弹）")
+        + (_("：%(detail)s") % {"detail": detail} if detail else "")
+        + _("，已拒绝处理。请检查文件，或拆分为多个文件上传。"),
         code="zip_bomb",
     )

@@ -4,22 +4,18 @@ Sheet 1 "数据" has the header in row 1 (what the reader expects), sheet 2 "填
 each column, and a hidden sheet holds the options of long choice lists.
 """
 
-import csv
-import io
 import unicodedata
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+
+from nantong_credit.spreadsheets import HEADER_FILL, CellStyle, Sheet, SpreadsheetWriter, csv_bytes
 
 from .columns import MULTIPLE_SEPARATOR, TYPE_LABELS, Column, ColumnType, check_unique_keys
 from .limits import DEFAULT_LIMITS, Limits
-from .writers import CSV_BOM, neutralise_cell
 
 REQUIRED_MARK = "*"
 TEXT_FORMAT = "@"
@@ -29,7 +25,6 @@ INLINE_LIST_MAX_CHARS = 255
 # Excel's limits for the input message shown when a cell is selected.
 PROMPT_TITLE_MAX = 32
 PROMPT_MAX = 255
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 OPTIONAL_FONT = Font(bold=True)
 THIN = Side(style="thin", color="9BB7D4")
@@ -45,46 +40,42 @@ def header_text(column: Column) -> str:
     return f"{column.label}{REQUIRED_MARK}" if column.required else column.label
 
 
-def build_xlsx_template(*, title: str, columns: Sequence[Column], limits: Limits = DEFAULT_LIMITS) -> bytes:
+def build_xlsx_template(
+    *, title: str, columns: Sequence[Column], limits: Limits = DEFAULT_LIMITS, notes: Sequence[str] = ()
+) -> bytes:
+    """The template; `notes` are the item's own rules, listed after the general ones."""
     check_unique_keys(columns)
-    workbook = Workbook()
-    workbook.properties.title = title
-    data = workbook.active
-    data.title = _("数据")
+    writer = SpreadsheetWriter(title=title)
+    data = writer.add_sheet(_("数据"), freeze="A2")
     _write_header(data, columns)
-    _write_instructions(workbook.create_sheet(_("填写说明")), title=title, columns=columns, limits=limits)
-    _add_validations(workbook, data, columns, last_row=limits.max_rows + 1)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    _write_instructions(writer.add_sheet(_("填写说明")), title=title, columns=columns, limits=limits, notes=notes)
+    _add_validations(writer, data, columns, last_row=limits.max_rows + 1)
+    return writer.to_bytes()
 
 
 def build_csv_template(*, columns: Sequence[Column]) -> bytes:
     """The header row only, UTF-8 with a BOM (without it Excel in China shows mojibake)."""
     check_unique_keys(columns)
-    buffer = io.StringIO()
-    buffer.write(CSV_BOM)
-    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise_cell(header_text(c)) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes([[header_text(c) for c in columns]])
 
 
 # Sheet 1: the data sheet.
 
 
-def _write_header(sheet: Worksheet, columns: Sequence[Column]) -> None:
+def _write_header(sheet: Sheet, columns: Sequence[Column]) -> None:
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        _set_text(cell, header_text(column))
-        cell.font = REQUIRED_FONT if column.required else OPTIONAL_FONT
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        dimension = sheet.column_dimensions[get_column_letter(index)]
-        dimension.width = _width(column)
-        # A column style, so that what users type in the column takes this format.
-        dimension.number_format = _number_format(column)
-    sheet.row_dimensions[1].height = 30
-    sheet.freeze_panes = "A2"
+        sheet.set_widths([_width(column)], first_column=index)
+        sheet.set_column_format(index, _number_format(column))
+    sheet.set_row_height(1, 30)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.append(
+        [header_text(column) for column in columns],
+        styles={
+            position: CellStyle(font=REQUIRED_FONT if column.required else OPTIONAL_FONT, fill=HEADER_FILL,
+                                border=BORDER, alignment=centred)
+            for position, column in enumerate(columns)
+        },
+    )
 
 
 def _number_format(column: Column) -> str:
@@ -118,26 +109,22 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def _add_validations(workbook: Workbook, sheet: Worksheet, columns: Sequence[Column], *, last_row: int) -> None:
-    options_sheet: Worksheet | None = None
+def _add_validations(writer: SpreadsheetWriter, sheet: Sheet, columns: Sequence[Column], *, last_row: int) -> None:
+    listed = {
+        index: column.choices
+        for index, column in enumerate(columns, start=1)
+        if column.type == ColumnType.CHOICE and _needs_options_sheet(column.choices)
+    }
+    options_title = _options_sheet(writer, listed) if listed else ""
     for index, column in enumerate(columns, start=1):
-        list_formula = None
-        if column.type == ColumnType.CHOICE and _needs_options_sheet(column.choices):
-            options_sheet = options_sheet or _hidden_sheet(workbook, _("选项"))
-            list_formula = _options_range(options_sheet, column, index)
+        list_formula = _options_range(options_title, index, len(listed[index])) if index in listed else None
         validation = _validation(column, list_formula=list_formula)
         if validation is None:
             continue
         _set_prompt(validation, column)
         letter = get_column_letter(index)
         validation.add(f"{letter}2:{letter}{last_row}")
-        sheet.add_data_validation(validation)
-
-
-def _hidden_sheet(workbook: Workbook, title: str) -> Worksheet:
-    sheet = workbook.create_sheet(title)
-    sheet.sheet_state = "hidden"
-    return sheet
+        sheet.validate(validation)
 
 
 def _needs_options_sheet(choices: Sequence[str]) -> bool:
@@ -145,12 +132,23 @@ def _needs_options_sheet(choices: Sequence[str]) -> bool:
     return len(inline) > INLINE_LIST_MAX_CHARS or any("," in c or '"' in c for c in choices)
 
 
-def _options_range(options: Worksheet, column: Column, index: int) -> str:
-    """Write the choices down the hidden sheet's column of the same letter; refer to that range."""
+def _options_sheet(writer: SpreadsheetWriter, listed: dict[int, Sequence[str]]) -> str:
+    """A hidden sheet holding each long choice list down the column of the same letter."""
+    sheet = writer.add_sheet(_("选项"))
+    sheet.hide()
+    width = max(listed)
+    for row in range(max(len(choices) for choices in listed.values())):
+        values = [None] * width
+        for index, choices in listed.items():
+            if row < len(choices):
+                values[index - 1] = choices[row]
+        sheet.append(values)
+    return sheet.title
+
+
+def _options_range(sheet_title: str, index: int, count: int) -> str:
     letter = get_column_letter(index)
-    for row, choice in enumerate(column.choices, start=1):
-        _set_text(options.cell(row=row, column=index), choice)
-    return f"{quote_sheetname(options.title)}!${letter}$1:${letter}${len(column.choices)}"
+    return f"{quote_sheetname(sheet_title)}!${letter}$1:${letter}${count}"
 
 
 def _validation(column: Column, *, list_formula: str | None) -> DataValidation | None:
@@ -206,28 +204,28 @@ def _column_hint(column: Column) -> str:
 # Sheet 2: the instructions.
 
 
-def _write_instructions(sheet: Worksheet, *, title: str, columns: Sequence[Column], limits: Limits) -> None:
-    _set_text(sheet.cell(row=1, column=1), _("%(title)s — 填写说明") % {"title": title})
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    row = 3
-    for number, rule in enumerate(_general_rules(limits), start=1):
-        _set_text(sheet.cell(row=row, column=1), f"{number}. {rule}")
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
-        row += 1
-    row += 1
+def _write_instructions(
+    sheet: Sheet, *, title: str, columns: Sequence[Column], limits: Limits, notes: Sequence[str]
+) -> None:
+    sheet.set_widths((24, 18, 22, 10, 40, 10, 50))
+    sheet.append([_("%(title)s — 填写说明") % {"title": title}], style=CellStyle(font=Font(bold=True, size=14)))
+    sheet.append([])
+    _write_numbered(sheet, _general_rules(limits))
+    sheet.append([])
     headings = [_("列名"), _("字段代码"), _("类型"), _("是否必填"), _("可选值"), _("最大长度"), _("填写说明")]
-    for index, heading in enumerate(headings, start=1):
-        cell = sheet.cell(row=row, column=index)
-        _set_text(cell, heading)
-        cell.font, cell.fill, cell.border = OPTIONAL_FONT, HEADER_FILL, BORDER
+    sheet.append(headings, style=CellStyle(font=OPTIONAL_FONT, fill=HEADER_FILL, border=BORDER))
     for column in columns:
-        row += 1
-        for index, value in enumerate(_explanation(column), start=1):
-            cell = sheet.cell(row=row, column=index)
-            _set_text(cell, value)
-            cell.alignment, cell.border = WRAP, BORDER
-    for letter, width in zip("ABCDEFG", (24, 18, 22, 10, 40, 10, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
+        sheet.append(_explanation(column), style=CellStyle(alignment=WRAP, border=BORDER))
+    if notes:
+        sheet.append([])
+        sheet.append([_("本事项的特别说明")], style=CellStyle(font=Font(bold=True, size=12)))
+        _write_numbered(sheet, notes)
+
+
+def _write_numbered(sheet: Sheet, lines: Sequence[str]) -> None:
+    for number, line in enumerate(lines, start=1):
+        sheet.append([f"{number}. {line}"])
+        sheet.merge(f"A{sheet.rows_written}:G{sheet.rows_written}")
 
 
 def _explanation(column: Column) -> list[str]:
@@ -260,10 +258,3 @@ def _general_rules(limits: Limits) -> list[str]:
         _("也可以另存为 CSV 文件上传（UTF-8 或 GBK 编码均可），列名与本模板相同。"),
         _("同一批次中只要有一行有误，整批都不会导入；系统会列出每个有误的行号、列和原因，改正后重新上传即可。"),
     ]
-
-
-def _set_text(cell: Cell, value: str) -> None:
-    """Write text that stays text: openpyxl would turn a catalog text starting with "=" into a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
