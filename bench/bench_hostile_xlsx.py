@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from process_memory import peak_rss_mb, rss_mb  # bench/, the folder of the script
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BASE_DIR / "bench" / "out"
 FILES_DIR = OUT_DIR / "hostile"
@@ -78,12 +80,12 @@ def child(path: Path, reader: str, cap_mb: int) -> dict:
     resource.setrlimit(resource.RLIMIT_AS, (cap_mb * 1024 * 1024, cap_mb * 1024 * 1024))
     setup_django()
     started = time.perf_counter()
-    rss_before = _rss_mb()
+    rss_before = rss_mb()
     try:
         outcome = _read_import(path) if reader == "import" else _read_batch(path)
     except MemoryError:
         outcome = f"MemoryError at the {cap_mb} MB cap"
-    return {"outcome": outcome, "peak_rss_mb": _peak_rss_mb(), "rss_before_mb": rss_before,
+    return {"outcome": outcome, "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss_before,
             "seconds": round(time.perf_counter() - started, 2)}
 
 
@@ -110,17 +112,6 @@ def _read_batch(path: Path) -> str:
     except ListRejected as refused:
         return f"refused: {refused.message}"
     return f"read {len(lines)} lines"
-
-
-def _rss_mb() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) // 1024
-    return 0
-
-
-def _peak_rss_mb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def run_child(path: Path, reader: str, cap_mb: int) -> dict:

@@ -32,11 +32,12 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from process_memory import peak_rss_mb, rss_mb  # bench/, the folder of the script
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BASE_DIR / "bench" / "out"
@@ -214,7 +215,7 @@ def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     bulk_import = bulk_imports.create_import(provider=provider, item_code=ITEM, upload=upload, actor=user)
     del upload
-    rss_before = _rss_mb()
+    rss_before = rss_mb()
     profiler = _start_profile(profile)
     cpu, wall = time.process_time(), time.perf_counter()
     bulk_import = bulk_imports.run_import(import_id=bulk_import.pk)
@@ -227,7 +228,7 @@ def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
         "unchanged": bulk_import.unchanged_count, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
         "rows_per_s": round(bulk_import.total_rows / wall), "check_seconds": round(phases.get("check", 0), 2),
         "store_seconds": round(phases.get("store", 0), 2), "wait_seconds": round(phases.get("wait", 0), 2),
-        "rss_before_mb": rss_before, "peak_rss_mb": _peak_rss_mb(),
+        "rss_before_mb": rss_before, "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -434,17 +435,6 @@ def _load(port: int, requests: list[tuple], clients: int, seconds: float = 600) 
     done = sum(statuses.values())
     return {"requests": done, "seconds": round(wall, 2), "per_s": round(done / wall),
             "statuses": {str(k): v for k, v in sorted(statuses.items())}}
-
-
-def _rss_mb() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) // 1024
-    return 0
-
-
-def _peak_rss_mb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def child(args: argparse.Namespace) -> None:
