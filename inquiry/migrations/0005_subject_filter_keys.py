@@ -29,8 +29,9 @@ FORWARD = [
         ) AS keys(key)
     $$
     """,
+    # CONCURRENTLY: at 1,000,000 subjects the build takes minutes, and imports must go on.
     """
-    CREATE INDEX subject_filter_keys_gin ON collection_subject
+    CREATE INDEX CONCURRENTLY IF NOT EXISTS subject_filter_keys_gin ON collection_subject
     USING gin (inquiry_filter_keys(name_grams, kind, district, registration_status))
     WHERE kind <> 'natural_person'
     """,
@@ -38,7 +39,7 @@ FORWARD = [
 ]
 
 BACKWARD = [
-    "DROP INDEX IF EXISTS subject_filter_keys_gin",
+    "DROP INDEX CONCURRENTLY IF EXISTS subject_filter_keys_gin",
     "DROP FUNCTION IF EXISTS inquiry_filter_keys(text[], text, text, text)",
 ]
 
@@ -54,11 +55,13 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
+    # A concurrent index build cannot run inside a transaction.
+    atomic = False
 
     dependencies = [
         ("inquiry", "0004_report_and_batch_check_job_restarts"),
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        migrations.RunPython(_run(FORWARD), _run(BACKWARD), atomic=False, elidable=False),
     ]
