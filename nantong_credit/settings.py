@@ -187,6 +187,9 @@ CELERY_TASK_ROUTES = {
         "audit.tasks.write_chain_checkpoint",
     )},
 }
+# Only the beat holding a lock in Redis sends (`nantong_credit.beat`): a second beat started by
+# mistake waits, and takes over within a minute if the first dies.
+CELERY_BEAT_SCHEDULER = "nantong_credit.beat:LockedScheduler"
 CELERY_BEAT_SCHEDULE = {
     "warn-unknown-holiday-years": {
         "task": "nantong_credit.tasks.warn_about_unknown_holiday_years",
