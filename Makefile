@@ -3,8 +3,8 @@
 #   make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite; HOST=, PORT= to move)
 #   make test    set up .venv with the test tools and the Debian packages, run the whole suite
 #   make check   migrations up to date, system checks, production deploy check
-#   make worker  Celery worker   } with REDIS_URL (and DATABASE_URL) set, see README.md
-#   make beat    Celery beat     }
+#   make worker  Celery worker   } with REDIS_URL (and DATABASE_URL) set, see README.md;
+#   make beat    Celery beat     } `make worker QUEUES=bulk` reads one queue, as production does
 #
 # Python packages are installed only when requirements*.txt changed: the installed set is
 # recorded in a stamp file named after the hash of the requirement files, so a second
@@ -101,8 +101,11 @@ check: $(RUN_STAMP)
 	TWO_FACTOR_REQUIRED_ROLES=provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator \
 	$(MANAGE) check --deploy --fail-level WARNING
 
+# Every queue by default (one machine); production runs a worker per queue (README, "Queues").
+QUEUES ?= interactive,bulk,sweeps
+comma := ,
 worker: $(RUN_STAMP)
-	$(BIN)/celery -A nantong_credit worker --loglevel INFO --concurrency 2
+	$(BIN)/celery -A nantong_credit worker --queues $(QUEUES) --loglevel INFO --concurrency 2 --hostname "$(subst $(comma),-,$(QUEUES))@%h"
 
 beat: $(RUN_STAMP)
 	$(BIN)/celery -A nantong_credit beat --loglevel INFO --schedule var/celerybeat-schedule

@@ -107,3 +107,29 @@ def broker_outlasts_jobs(app_configs, **kwargs) -> list[Error]:
               hint="Raise CELERY_VISIBILITY_TIMEOUT.", id="nantong_credit.E007")
         for name, limit in limits.items() if timeout <= limit
     ]
+
+
+@register()
+def tasks_routed_to_declared_queues(app_configs, **kwargs) -> list[Error]:
+    """A task without a route would go to the default queue, and one routed to a queue no worker
+    reads would wait there for ever: every task of the project names a declared queue
+    (settings, "Queues")."""
+    from .celery import app
+
+    # The apps' tasks.py, as a worker finds them; not through Celery's import signal, whose
+    # Django fixup runs the system checks again.
+    app.autodiscover_tasks(force=True)
+    declared = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    errors = []
+    if settings.CELERY_TASK_DEFAULT_QUEUE not in declared:
+        errors.append(Error(f"CELERY_TASK_DEFAULT_QUEUE ({settings.CELERY_TASK_DEFAULT_QUEUE}) is not a declared queue.",
+                            hint=f"Choose from {', '.join(sorted(declared))}.", id="nantong_credit.E013"))
+    for task in sorted(name for name in app.tasks if not name.startswith("celery.")):
+        queue = settings.CELERY_TASK_ROUTES.get(task, {}).get("queue")
+        if queue not in declared:
+            errors.append(Error(
+                f"Celery task {task} is routed to {queue or 'no queue'}, not to a declared queue.",
+                hint=f"Add it to CELERY_TASK_ROUTES with one of {', '.join(sorted(declared))}.",
+                id="nantong_credit.E013",
+            ))
+    return errors

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -154,6 +155,41 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # seconds, more on a busy machine. Past Celery's default of 4 s the pool kills it and tries again, forever.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Queues: each kind of work has its own, and production runs a worker per queue (README,
+# "Queues"), so that a 100,000-row import or a long sweep never stands in front of a citizen's
+# report. Every task of the project is routed by name below; a system check
+# (nantong_credit.E013) stops the start when one is not, and a route to a queue not declared
+# here fails when the task is sent instead of waiting on a queue no worker reads.
+CELERY_QUEUE_INTERACTIVE = "interactive"  # a person waits for it: reports, batch checks, e-mails
+CELERY_QUEUE_BULK = "bulk"  # long jobs someone started and checks on later: imports, chain verification
+CELERY_QUEUE_SWEEPS = "sweeps"  # beat's schedule: deadlines, expiry, stuck jobs, checkpoints
+CELERY_TASK_QUEUES = [Queue(name) for name in (CELERY_QUEUE_INTERACTIVE, CELERY_QUEUE_BULK, CELERY_QUEUE_SWEEPS)]
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_INTERACTIVE
+CELERY_TASK_CREATE_MISSING_QUEUES = False
+CELERY_TASK_ROUTES = {
+    **{task: {"queue": CELERY_QUEUE_INTERACTIVE} for task in (
+        "inquiry.tasks.generate_credit_report",
+        "inquiry.tasks.run_batch_check_task",
+        "nantong_credit.tasks.email_notification",
+        "collection.tasks.tell_holder_of_duplicate_registration",
+    )},
+    **{task: {"queue": CELERY_QUEUE_BULK} for task in (
+        "collection.tasks.process_bulk_import",
+        "audit.tasks.run_chain_verification",
+    )},
+    **{task: {"queue": CELERY_QUEUE_SWEEPS} for task in (
+        "nantong_credit.tasks.warn_about_unknown_holiday_years",
+        "nantong_credit.tasks.sweep_stuck_jobs",
+        "objections.tasks.sweep_objection_deadlines",
+        "repair.tasks.sweep_repair_deadlines",
+        "collection.tasks.sweep_record_expiry",
+        "collection.tasks.purge_rejected_uploads",
+        "audit.tasks.write_chain_checkpoint",
+    )},
+}
+# Only the beat holding a lock in Redis sends (`nantong_credit.beat`): a second beat started by
+# mistake waits, and takes over within a minute if the first dies.
+CELERY_BEAT_SCHEDULER = "nantong_credit.beat:LockedScheduler"
 CELERY_BEAT_SCHEDULE = {
     "warn-unknown-holiday-years": {
         "task": "nantong_credit.tasks.warn_about_unknown_holiday_years",

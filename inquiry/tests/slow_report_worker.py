@@ -20,6 +20,8 @@ PAUSE = 120  # seconds: far longer than the test waits for it
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nantong_credit.settings")
     django.setup()
+    from django.conf import settings
+
     from inquiry.reports import rendering
     from nantong_credit.celery import app
 
@@ -33,7 +35,8 @@ def main() -> None:
         return render_report(report, **kwargs)
 
     rendering.render_report = slow_the_first_time  # before the pool forks its children
-    app.worker_main(["worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+    # Reports are interactive work: production's report worker reads that queue alone.
+    app.worker_main(["worker", "--queues", settings.CELERY_QUEUE_INTERACTIVE, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
                      "--without-mingle", "--without-gossip", "--hostname", f"slow-report-{os.getpid()}@%h"])
 
 

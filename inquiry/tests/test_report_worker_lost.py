@@ -9,79 +9,31 @@ and must see the test's committed rows and messages); CI has both.
 
 import os
 import signal
-import subprocess
 import sys
-import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from audit.models import ArchiveEntry
 from inquiry.jobs import REPORT_JOB
 from inquiry.models import CreditReport
 from inquiry.reports.services import order_report
-from nantong_credit.celery import app
 from nantong_credit.jobs import sweep_stuck_jobs
 
 from .report_support import (  # noqa: F401  (fixtures)
     agent,
     company,
     company_records,
-    report_catalog,
     report_bytes,
+    report_catalog,
 )
+from .worker_support import running_worker, wait_for, worker_env  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 Status = CreditReport.Status
-PATIENCE = 120  # seconds; a worker's start renders a warm-up page, slow on a busy machine
-
-
-@pytest.fixture
-def worker_env(settings, tmp_path):
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        pytest.skip("starts a Celery worker: needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)")
-    db = connection.settings_dict
-    login = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    app.control.purge()  # nothing left by earlier tests may reach this worker
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # this process sends to Redis, as the web does
-    was_eager, app.conf.task_always_eager = app.conf.task_always_eager, False
-    yield {
-        **os.environ, "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "SLOW_RENDER_MARKER": str(tmp_path / "rendering.pid"), "CELERY_TASK_ALWAYS_EAGER": "False",
-    }
-    app.conf.task_always_eager = was_eager
-
-
-@contextmanager
-def running_worker(env: dict, log: Path):
-    with log.open("ab") as out:
-        worker = subprocess.Popen([sys.executable, "-m", "inquiry.tests.slow_report_worker"], env=env,
-                                  cwd=django_settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    try:
-        yield worker
-    finally:
-        try:
-            os.killpg(worker.pid, signal.SIGKILL)  # its own session: the worker and its children only
-        except ProcessLookupError:
-            pass
-        worker.wait(timeout=30)
-
-
-def wait_for(what: str, probe, log: Path):
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.2)
-    pytest.fail(f"gave up waiting for {what}; the worker's log:\n{log.read_text(errors='replace')[-6000:]}")
+SLOW_REPORT_WORKER = [sys.executable, "-m", "inquiry.tests.slow_report_worker"]
 
 
 def rendering_pid(env: dict, log: Path) -> int:
@@ -110,7 +62,7 @@ def test_a_report_is_made_when_the_process_rendering_it_is_killed(agent, company
     log = tmp_path / "worker.log"
     report = order_report(user=agent, subject=company)  # committed: its message is in Redis
 
-    with running_worker(worker_env, log):
+    with running_worker(SLOW_REPORT_WORKER, worker_env, log):
         child = rendering_pid(worker_env, log)
         assert CreditReport.objects.get(pk=report.pk).status == Status.GENERATING
         os.kill(child, signal.SIGKILL)  # the OOM killer's way: no cleanup, no goodbye
@@ -123,7 +75,7 @@ def test_a_report_is_made_when_the_whole_worker_is_killed(agent, company, compan
     log = tmp_path / "worker.log"
     report = order_report(user=agent, subject=company)
 
-    with running_worker(worker_env, log) as worker:
+    with running_worker(SLOW_REPORT_WORKER, worker_env, log) as worker:
         rendering_pid(worker_env, log)
         os.killpg(worker.pid, signal.SIGKILL)  # its unacknowledged message waits out Redis's visibility timeout
     report.refresh_from_db()
@@ -132,7 +84,7 @@ def test_a_report_is_made_when_the_whole_worker_is_killed(agent, company, compan
     # Beat's sweep, once the report is past its time limit: it queues the report with a new message.
     counts = sweep_stuck_jobs(now=timezone.now() + REPORT_JOB.stuck_after + timedelta(seconds=1))
     assert counts["inquiry.CreditReport"]["requeued"] == 1
-    with running_worker(worker_env, log):  # the worker comes back (systemd restarts it)
+    with running_worker(SLOW_REPORT_WORKER, worker_env, log):  # the worker comes back (systemd restarts it)
         report = ended(report, log)
 
     assert_made_once(report, log)
