@@ -379,6 +379,10 @@ PUBLIC_CACHEABLE_PATHS = [
     "/subjects/", "/catalog/", "/healthz",
     "/api/v1/catalog/", "/api/v1/subjects/", "/api/schema/",
 ]
+# What load balancers and monitors probe (`/healthz` alive, `/readyz` ready to serve): answered
+# without reading a session or the request's form, so that they answer the same with a stale
+# cookie or while the database is away (the two-factor and NUL middlewares pass them by).
+PROBE_PATHS = ["/healthz", "/readyz"]
 # The embedded mode (SQLite, no Redis: one machine, `make run`) is served over plain http; a
 # deployment (a database server or Redis) over HTTPS only, behind a proxy that terminates TLS.
 EMBEDDED = IS_SQLITE and not REDIS_URL
