@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, whichever middleware writes it, carries its id.
+    "nantong_credit.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files need none of its headers; every page, error and redirect does.
@@ -138,6 +140,10 @@ CELERY_RESULT_BACKEND = None
 # Without a broker the embedded mode runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Celery's formats with the request id that sent the task (`nantong_credit.request_id`).
+CELERY_WORKER_LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
+CELERY_WORKER_TASK_LOG_FORMAT = ("[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] "
+                                 "%(task_name)s[%(task_id)s]: %(message)s")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -400,13 +406,16 @@ if HTTPS_ONLY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "filters": {
+        "request_id": {"()": "nantong_credit.request_id.RequestIdFilter"},
         "forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"},
         "mask_id_numbers": {"()": "nantong_credit.log_filters.MaskIdNumbers"},
     },
     # ID numbers are masked in whatever reaches the handler (gunicorn's access log: gunicorn.conf.py).
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]}},
+    # Every line carries the id of the request (or of the request that sent the task) it belongs to.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_id", "mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).
@@ -438,6 +447,10 @@ REGISTER_RATE = env.str("REGISTER_RATE", default="5/m,20/h")
 # older name of the header setting, still read.
 CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="") or env.str("RATELIMIT_IP_META_KEY", default="")
 CLIENT_ADDRESS_PROXY_COUNT = env.int("CLIENT_ADDRESS_PROXY_COUNT", default=1)
+# The header in which the proxy sends its request id (e.g. HTTP_X_REQUEST_ID, nginx's
+# `proxy_set_header X-Request-ID $request_id`), taken when it is a short safe token. Unset: a
+# client could choose the id its lines are logged under, so every request gets a new one.
+REQUEST_ID_HEADER = env.str("REQUEST_ID_HEADER", default="")
 
 # Two-factor login: the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "南通信用网"
