@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -403,10 +404,24 @@ if HTTPS_ONLY:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging --------------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object a line (asctime, levelname, name, request_id, message, and
+# exc_info for a traceback), for a log collector; the default is one readable line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+# JSON logs: a worker keeps the console handler of LOGGING instead of installing Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "json_ensure_ascii": False,  # Chinese messages stay readable
+        },
+    },
     "filters": {
         "request_id": {"()": "nantong_credit.request_id.RequestIdFilter"},
         "forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"},
@@ -414,7 +429,7 @@ LOGGING = {
     },
     # ID numbers are masked in whatever reaches the handler (gunicorn's access log: gunicorn.conf.py).
     # Every line carries the id of the request (or of the request that sent the task) it belongs to.
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
                              "filters": ["request_id", "mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
