@@ -23,9 +23,23 @@ PROXY_HEADER = "HTTP_X_REQUEST_ID"
 logger = logging.getLogger("nantong_credit.tests.request_id")
 
 
-@app.task(name="nantong_credit.tests.log_a_line")
-def log_a_line(text: str) -> None:
+TEST_QUEUE = "request-id-test"  # read only by the test's worker, never by a real one
+
+
+def _log_a_line(text: str) -> None:
     logger.warning(text)
+
+
+@pytest.fixture
+def log_a_line():
+    """A task that writes a line, registered for the test only: the routing check
+    (nantong_credit.E013) must not see it, and only the test's own queue is used."""
+    task = app.task(name="nantong_credit.tests.log_a_line")(_log_a_line)
+    create_missing = app.conf.task_create_missing_queues
+    app.conf.task_create_missing_queues = True
+    yield task
+    app.conf.task_create_missing_queues = create_missing
+    app.tasks.pop(task.name, None)
 
 
 @contextmanager
@@ -104,22 +118,22 @@ def send_during_a_request(request_id: str, send) -> HttpResponse:
     return response
 
 
-def test_a_task_sent_during_a_request_carries_its_id_to_the_worker(settings):
+def test_a_task_sent_during_a_request_carries_its_id_to_the_worker(settings, log_a_line):
     if not settings.REDIS_URL:
         pytest.skip("needs a broker (set REDIS_URL)")
     settings.REQUEST_ID_HEADER = PROXY_HEADER
     published = []
 
     def send():
-        published.append(log_a_line.apply_async(args=["written in the worker"], queue="request-id-test"))
+        published.append(log_a_line.apply_async(args=["written in the worker"], queue=TEST_QUEUE))
 
     # The worker configures logging as it starts: its console handler is read once it runs.
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=["request-id-test"],
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[TEST_QUEUE],
                       shutdown_timeout=10), console_output() as output:
         response = send_during_a_request("req-from-the-proxy-1", send)
         _wait_for(output, "written in the worker")
         # Sent outside any request (as beat does), run by the same worker thread after the first.
-        log_a_line.apply_async(args=["sent by no request"], queue="request-id-test")
+        log_a_line.apply_async(args=["sent by no request"], queue=TEST_QUEUE)
         _wait_for(output, "sent by no request")
 
     assert response["X-Request-ID"] == "req-from-the-proxy-1"
@@ -137,7 +151,7 @@ def _wait_for(output: io.StringIO, text: str, seconds: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def test_an_eager_task_logs_with_the_request_id(eager_celery, settings):
+def test_an_eager_task_logs_with_the_request_id(eager_celery, settings, log_a_line):
     settings.REQUEST_ID_HEADER = PROXY_HEADER
     with console_output() as output:
         send_during_a_request("req-eager-1", lambda: log_a_line.delay("written in process"))
