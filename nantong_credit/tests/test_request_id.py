@@ -12,6 +12,7 @@ from django.core.signals import request_finished
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from kombu import Queue
 
 from nantong_credit.celery import app
 from nantong_credit.request_id import RequestIdFilter, RequestIdMiddleware
@@ -35,10 +36,13 @@ def log_a_line():
     """A task that writes a line, registered for the test only: the routing check
     (nantong_credit.E013) must not see it, and only the test's own queue is used."""
     task = app.task(name="nantong_credit.tests.log_a_line")(_log_a_line)
-    create_missing = app.conf.task_create_missing_queues
-    app.conf.task_create_missing_queues = True
+    queues = app.amqp.queues
+    # A worker started in the process selects the queues it reads in this shared object.
+    consumed_before = queues._consume_from
+    queues.add(Queue(TEST_QUEUE))
     yield task
-    app.conf.task_create_missing_queues = create_missing
+    queues.pop(TEST_QUEUE, None)
+    queues._consume_from = consumed_before
     app.tasks.pop(task.name, None)
 
 
@@ -118,6 +122,7 @@ def send_during_a_request(request_id: str, send) -> HttpResponse:
     return response
 
 
+@pytest.mark.django_db  # the server's request_finished closes stale connections
 def test_a_task_sent_during_a_request_carries_its_id_to_the_worker(settings, log_a_line):
     if not settings.REDIS_URL:
         pytest.skip("needs a broker (set REDIS_URL)")
@@ -151,6 +156,7 @@ def _wait_for(output: io.StringIO, text: str, seconds: float = 10.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.django_db  # the server's request_finished closes stale connections
 def test_an_eager_task_logs_with_the_request_id(eager_celery, settings, log_a_line):
     settings.REQUEST_ID_HEADER = PROXY_HEADER
     with console_output() as output:
