@@ -7,6 +7,7 @@ are parsed (`nantong_credit.json_body`), so that the answer can name the field a
 400 of the API does.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in settings.PROBE_PATHS:
+            return self.get_response(request)  # reads nothing; its 400 page would read the session
         field = "url" if NUL in request.path else _query_field_with_nul(request)
         return self.get_response(request) if field is None else _refusal(request, field)
 

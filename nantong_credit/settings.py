@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, whichever middleware writes it, carries its id.
+    "nantong_credit.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files need none of its headers; every page, error and redirect does.
@@ -138,6 +141,10 @@ CELERY_RESULT_BACKEND = None
 # Without a broker the embedded mode runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Celery's formats with the request id that sent the task (`nantong_credit.request_id`).
+CELERY_WORKER_LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
+CELERY_WORKER_TASK_LOG_FORMAT = ("[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] "
+                                 "%(task_name)s[%(task_id)s]: %(message)s")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -379,6 +386,10 @@ PUBLIC_CACHEABLE_PATHS = [
     "/subjects/", "/catalog/", "/healthz",
     "/api/v1/catalog/", "/api/v1/subjects/", "/api/schema/",
 ]
+# What load balancers and monitors probe (`/healthz` alive, `/readyz` ready to serve): answered
+# without reading a session or the request's form, so that they answer the same with a stale
+# cookie or while the database is away (the two-factor and NUL middlewares pass them by).
+PROBE_PATHS = ["/healthz", "/readyz"]
 # The embedded mode (SQLite, no Redis: one machine, `make run`) is served over plain http; a
 # deployment (a database server or Redis) over HTTPS only, behind a proxy that terminates TLS.
 EMBEDDED = IS_SQLITE and not REDIS_URL
@@ -393,16 +404,33 @@ if HTTPS_ONLY:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging --------------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object a line (asctime, levelname, name, request_id, message, and
+# exc_info for a traceback), for a log collector; the default is one readable line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+# JSON logs: a worker keeps the console handler of LOGGING instead of installing Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "json_ensure_ascii": False,  # Chinese messages stay readable
+        },
+    },
     "filters": {
+        "request_id": {"()": "nantong_credit.request_id.RequestIdFilter"},
         "forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"},
         "mask_id_numbers": {"()": "nantong_credit.log_filters.MaskIdNumbers"},
     },
     # ID numbers are masked in whatever reaches the handler (gunicorn's access log: gunicorn.conf.py).
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]}},
+    # Every line carries the id of the request (or of the request that sent the task) it belongs to.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id", "mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).
@@ -434,6 +462,10 @@ REGISTER_RATE = env.str("REGISTER_RATE", default="5/m,20/h")
 # older name of the header setting, still read.
 CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="") or env.str("RATELIMIT_IP_META_KEY", default="")
 CLIENT_ADDRESS_PROXY_COUNT = env.int("CLIENT_ADDRESS_PROXY_COUNT", default=1)
+# The header in which the proxy sends its request id (e.g. HTTP_X_REQUEST_ID, nginx's
+# `proxy_set_header X-Request-ID $request_id`), taken when it is a short safe token. Unset: a
+# client could choose the id its lines are logged under, so every request gets a new one.
+REQUEST_ID_HEADER = env.str("REQUEST_ID_HEADER", default="")
 
 # Two-factor login: the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "南通信用网"

@@ -26,6 +26,7 @@ office_patterns = ([
 urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     # Departments' systems call the API thousands of times an hour: resolved before the pages.
     path("api/v1/", include("nantong_credit.api_urls")),
     path("catalog/", include("catalog.urls")),

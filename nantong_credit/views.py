@@ -12,7 +12,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from catalog.selectors import published_categories
 
-from . import roles, two_factor, two_factor_views
+from . import readiness, roles, two_factor, two_factor_views
 from .forms import LoginForm, PasswordChangeForm
 from .office import office_cards
 
@@ -31,6 +31,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """200 while this node can serve (database, Redis, migrations applied), 503 naming what
+    cannot: for the load balancer deciding where to send traffic (`readiness`)."""
+    checks = readiness.readiness()
+    failed = [name for name, state in checks.items() if state == readiness.FAILED]
+    body = {"status": "unavailable" if failed else "ready", "checks": checks}
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=503 if failed else 200)
 
 
 @login_required

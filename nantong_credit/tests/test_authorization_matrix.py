@@ -55,6 +55,7 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     # The public portal (SPEC §6): anyone.
     "": (GET_POST, EVERYONE),
     "healthz": (GET_POST, EVERYONE),
+    "readyz": (GET_POST, EVERYONE),
     "api/v1/catalog/": ((GET,), EVERYONE),
     # The provider API answers department tokens only, never a browser session
     # (collection/tests/test_api_*.py hold the tokens).
