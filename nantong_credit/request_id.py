@@ -28,6 +28,8 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
+from .log_filters import MaskIdNumbers
+
 RESPONSE_HEADER = "X-Request-ID"
 TASK_HEADER = "request_id"
 # nginx's $request_id is 32 hex digits; a UUID with dashes 36. Nothing that could break a log
@@ -84,10 +86,12 @@ class RequestIdFilter(logging.Filter):
 @after_setup_task_logger.connect
 def _worker_lines_carry_the_request_id(logger=None, **_kwargs) -> None:
     """Celery replaces the root logger's handlers in a worker (its format names `request_id`:
-    CELERY_WORKER_LOG_FORMAT); its handlers get the filter the console handler has."""
+    CELERY_WORKER_LOG_FORMAT); its handlers get the filters the console handler has: the request
+    id, and no ID number in clear (a task's error message may quote a row)."""
     for handler in getattr(logger, "handlers", ()):
-        if not any(isinstance(f, RequestIdFilter) for f in handler.filters):
-            handler.addFilter(RequestIdFilter())
+        for kind in (RequestIdFilter, MaskIdNumbers):
+            if not any(isinstance(f, kind) for f in handler.filters):
+                handler.addFilter(kind())
 
 
 @before_task_publish.connect

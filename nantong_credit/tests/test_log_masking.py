@@ -100,3 +100,26 @@ def _wait_for_lines(path: Path, count: int) -> str:
 ])
 def test_mask_id_numbers(text, masked):
     assert mask_id_numbers(text) == masked
+
+
+def test_a_celery_workers_handlers_mask_id_numbers_too():
+    """A worker replaces the root logger's handlers with Celery's own; they get the console's
+    filters when Celery sets them up."""
+    import io
+    import logging
+
+    from celery.signals import after_setup_task_logger
+
+    from collection.tests.factories import make_ric
+
+    number = make_ric("32060219800101123")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(request_id)s %(message)s"))
+    logger = logging.getLogger("celery.task.test_masking")
+    logger.handlers, logger.propagate = [handler], False
+    after_setup_task_logger.send(sender=None, logger=logger, loglevel=logging.INFO, logfile=None,
+                                 format="", colorize=False)
+    logger.error("row 3: %s is not a company's code", number)
+    line = stream.getvalue()
+    assert number not in line and mask_id_numbers(number) in line and line.startswith("- ")
