@@ -87,7 +87,7 @@ class Browser:
         if page.url.startswith("/accounts/two-factor/"):
             self._enrol(page)
 
-    def _enrol(self, page: "Response") -> None:
+    def _enrol(self, page: Response) -> None:
         """A staff account without a device must enrol before it may work (TWO_FACTOR_REQUIRED_ROLES):
         as a person with an authenticator app, read the key off the page and answer with its code."""
         if 'name="token"' not in page.text:
