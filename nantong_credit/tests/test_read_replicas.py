@@ -24,7 +24,7 @@ from nantong_credit import db_routers, replica_health
 from nantong_credit.read_your_writes import PIN_COOKIE
 from nantong_credit.settings import replica_database
 
-from .streaming_replica import StreamingReplica, binaries_major, unavailable_reason
+from .streaming_replica import StreamingReplica, binaries_major, cannot_run, unavailable_reason
 
 ALIAS = "replica_0"
 # Committed rows (the standby streams only those); the replica is a test mirror of default, so
@@ -42,12 +42,12 @@ def standby(django_db_setup, django_db_blocker):
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
     reason = unavailable_reason()
     if reason:
-        pytest.skip(reason)
+        cannot_run(reason)
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         primary_major = int(cursor.fetchone()[0]) // 10000
     if primary_major != binaries_major():
-        pytest.skip(f"the primary runs PostgreSQL {primary_major}, the binaries in PG_BIN are {binaries_major()}")
+        cannot_run(f"the primary runs PostgreSQL {primary_major}, the binaries in PG_BIN are {binaries_major()}")
     replica = StreamingReplica(dict(connection.settings_dict))
     replica.create()
     default = dict(connection.settings_dict)
