@@ -1,7 +1,7 @@
 """Whether a read replica may serve now: reachable, still a standby, and not lagging.
 
-The answer is kept per process for `CHECK_SECONDS`, so a busy node asks each replica once every
-few seconds rather than once a request; a replica that comes back is used again after that.
+The answer is kept per process for `REPLICA_CHECK_SECONDS`, so a busy node asks each replica
+once every few seconds rather than once a request; a replica that comes back is used again after that.
 Only one thread of a process asks at a time; the others go on with the last answer (or the
 primary, before the first). A warning is logged when a replica stops being usable, and a line
 when it is usable again, never once per request.
@@ -24,7 +24,6 @@ from django.db import DatabaseError, connections
 logger = logging.getLogger(__name__)
 
 OK, LAGGING, UNAVAILABLE = "ok", "lagging", "unavailable"
-CHECK_SECONDS = 2.0
 
 LAG_SQL = """
 SELECT pg_is_in_recovery(),
@@ -61,7 +60,7 @@ def usable_replica(aliases: list[str]) -> str | None:
 
 def state(alias: str) -> str:
     known = _known.get(alias)
-    if known is not None and time.monotonic() - known.checked_at < CHECK_SECONDS:
+    if known is not None and time.monotonic() - known.checked_at < settings.REPLICA_CHECK_SECONDS:
         return known.state
     lock = _lock_for(alias)
     if not lock.acquire(blocking=False):  # another thread is asking

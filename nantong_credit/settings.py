@@ -7,6 +7,7 @@ PostgreSQL, Redis and Celery workers, served over HTTPS only. DEBUG is neither: 
 turns it on explicitly. Secrets may also come from files: `SECRET_KEY_FILE`, ...
 """
 
+import math
 from pathlib import Path
 
 import environ
@@ -136,12 +137,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # a database alias `replica_<n>` with the default's options. Only the public pages opted in
 # (`nantong_credit.db_routers`) read from them; everything else stays on the primary.
 DATABASE_REPLICA_URLS = [u.strip() for u in env.str("DATABASE_REPLICA_URLS", default="").split(",") if u.strip()]
-# A replica further behind than this (or out of reach) is passed over for the primary.
+# A replica further behind than this (or out of reach) is passed over for the primary; each
+# process looks at every replica's state once every REPLICA_CHECK_SECONDS.
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10.0)
+REPLICA_CHECK_SECONDS = 2.0
 # After a client writes, its reads go to the primary for this long (a signed cookie, so any web
-# node honours it). It must outlast a healthy replica's lag, which stays well under a second;
-# longer only moves more of a writer's reads to the primary.
-READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=5)
+# node honours it). Read-your-writes holds only if it outlasts the worst lag a replica may have
+# and still serve, as last seen (a system check warns otherwise): by default just that. Writers
+# are few (providers, staff, signed-in visitors), so a long pin costs the primary little.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS",
+                                   default=math.ceil(REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS))
 # A replica that does not answer within this many seconds counts as down (libpq's minimum is 2).
 REPLICA_CONNECT_TIMEOUT = 2
 

@@ -190,7 +190,7 @@ def test_a_stopped_replica_is_passed_over_without_an_error_and_used_again(depart
         # is served again from the primary. The test client would raise on a server error.
         for url in (SUBJECT_PAGE, f"/api/v1/subjects/{COMPANY}/", f"/subjects/?q={COMPANY}"):
             assert visitor().get(url).status_code == 200, url
-        time.sleep(replica_health.CHECK_SECONDS)
+        time.sleep(django_settings.REPLICA_CHECK_SECONDS)
         assert visitor().get(SUBJECT_PAGE).status_code == 200  # checked again: still down
         ready = Client().get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
@@ -198,18 +198,27 @@ def test_a_stopped_replica_is_passed_over_without_an_error_and_used_again(depart
     assert [r.getMessage() for r in caplog.records] == [
         f"read replica {ALIAS} is unavailable: public reads go to the primary"]
 
+    caplog.clear()
     replica.start()
-    wait_for_replica_reads(visitor(), SUBJECT_PAGE)
+    with caplog.at_level(logging.WARNING, logger="nantong_credit.replica_health"):
+        wait_for_replica_reads(visitor(), SUBJECT_PAGE)
     assert Client().get("/readyz").json()["replicas"] == {ALIAS: "ok"}
+    assert [r.getMessage() for r in caplog.records] == [f"read replica {ALIAS} is ok again: public reads go to it"]
 
 
-def test_reads_in_a_transaction_tasks_and_commands_use_the_primary(replica):
-    route = db_routers.Route(replica_allowed=True)
-    token = db_routers.begin(route)
+def test_reads_after_a_write_in_a_transaction_or_outside_requests_use_the_primary(department, replica):
+    department.submit(penalty_body())
+    replica.wait_until_caught_up()
+    token = db_routers.begin(db_routers.Route(replica_allowed=True))  # as on a public page
     try:
-        assert Subject.objects.all().db == ALIAS
+        subject = Subject.objects.get(code=COMPANY)
+        assert subject._state.db == ALIAS
         with transaction.atomic():
             assert Subject.objects.all().db == "default"
+        ProviderFactory(code="rsj", name="南通市人力资源和社会保障局")  # the request writes
+        assert Subject.objects.all().db == "default"
+        # Not even through an object read from the replica before the write.
+        assert subject.records.all().db == "default"
     finally:
         db_routers.end(token)
     # No request (a Celery task, a management command): the primary.
