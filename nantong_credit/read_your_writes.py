@@ -5,9 +5,10 @@ HEAD) gets a signed cookie that pins its reads to the primary for `READ_YOUR_WRI
 The signature carries its time, so a client cannot stretch the window, and every web node behind
 the load balancer honours it with the shared SECRET_KEY, without a lookup.
 
-A public page whose replica fails in the middle of the request is served again from the primary
-(nothing was written yet: after a write every read goes to the primary), so the visitor never
-sees the failure; the replica is passed over until its next check.
+A public page whose replica fails in the middle of the request (stopped, connection lost, or a
+query cancelled by a conflict with recovery) is served again from the primary: nothing was
+written yet, since after a write every read goes to the primary. The visitor never sees the
+failure; the replica is passed over until its next check.
 """
 
 from django.conf import settings
