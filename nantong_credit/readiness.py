@@ -7,10 +7,12 @@ the first query that touches a new column.
 
 Each check answers "ok", "failed" or "skipped"; nothing else leaves this module (no hostnames,
 no error messages, no tracebacks), since the answer is readable by anyone who can reach the
-address. Read replicas are reported apart ("ok", "lagging", "unavailable"): a node whose replica
-is away still serves, from the primary (`replica_health`), so they never make it unready. Reading the migration graph loads every migration file (tens of milliseconds), so a
+address. Reading the migration graph loads every migration file (tens of milliseconds), so a
 positive answer is kept for a few seconds: a load balancer probing every second costs a
 `SELECT 1` and a Redis PING.
+
+Read replicas are reported apart ("ok", "lagging", "unavailable"): a node whose replica is away
+still serves, from the primary (`replica_health`), so they never make it unready.
 """
 
 import logging

@@ -57,8 +57,11 @@ class StreamingReplica:
         self._drop_slots_of_dead_runs()
         # A slot: the primary keeps the WAL the standby has not received yet (a busy shared
         # primary recycles it within seconds otherwise, and the standby could never start).
-        backup = as_postgres(str(PG_BIN / "pg_basebackup"), "-R", "-X", "stream", "-c", "fast",
-                             "-C", "-S", self.slot, "-D", str(self.data), *self._primary_address(), check=False)
+        backup = self._base_backup(self.primary["HOST"])
+        if backup.returncode != 0 and "pg_hba.conf" in backup.stderr:
+            # Debian's own pg_hba.conf allows replication over the local socket only (peer: the
+            # standby runs as postgres too).
+            backup = self._base_backup(self._primary_query("SHOW unix_socket_directories")[0].split(",")[0])
         if backup.returncode != 0:
             self.delete()
             if "pg_hba.conf" in backup.stderr:
@@ -119,13 +122,14 @@ class StreamingReplica:
         raise AssertionError(f"the replica did not replay up to {target} in {timeout} s")
 
     # --- helpers ----------------------------------------------------------------------------
-    def _primary_address(self) -> list[str]:
+    def _base_backup(self, host: str) -> subprocess.CompletedProcess:
         address = ["-U", self.primary["USER"] or "postgres"]
-        if self.primary["HOST"]:
-            address += ["-h", str(self.primary["HOST"])]
+        if host:
+            address += ["-h", host.strip()]
         if self.primary["PORT"]:
             address += ["-p", str(self.primary["PORT"])]
-        return address
+        return as_postgres(str(PG_BIN / "pg_basebackup"), "-R", "-X", "stream", "-c", "fast",
+                           "-C", "-S", self.slot, "-D", str(self.data), *address, check=False)
 
     def _primary_connection(self):
         connection = psycopg2.connect(host=self.primary["HOST"] or None, port=self.primary["PORT"] or None,
