@@ -5,7 +5,7 @@ A read goes to a replica (`DATABASE_REPLICA_URLS`) only when all of these hold:
 - the client has not written in the last `READ_YOUR_WRITES_SECONDS` (`read_your_writes`), and
   nothing has been written yet in this request;
 - it is not inside `transaction.atomic()` on the primary, and the model is not one of the
-  sign-in tables (`PRIMARY_ONLY_APPS`);
+  sign-in tables (`PRIMARY_ONLY_APPS`, the user model);
 - the replica is up and not lagging (`replica_health`).
 Everything else, every write, Celery tasks and management commands (no request) use the primary.
 A request keeps the replica it first chose, so that one page never mixes two replicas' moments.
@@ -31,9 +31,9 @@ REPLICA_READ_VIEWS = frozenset({
     "catalog_api:catalog",
     "reports:verify",
 })
-# Who is signed in, with which second factor, and lock-outs: read from the primary even on a
-# public page, so that a logout or a password change elsewhere counts at once.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "core", "django_otp", "otp_totp", "axes"})
+# Who is signed in (sessions, users), with which second factor, and lock-outs: read from the
+# primary even on a public page, so that a login, a logout or a password change counts at once.
+PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "django_otp", "otp_totp", "axes"})
 
 
 @dataclass
@@ -79,7 +79,7 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints) -> str:
         route = _route.get()
         if (route is None or route.pinned or route.wrote or not route.replica_allowed
-                or model._meta.app_label in PRIMARY_ONLY_APPS
+                or model._meta.app_label in PRIMARY_ONLY_APPS or model._meta.label == settings.AUTH_USER_MODEL
                 or connections[DEFAULT_DB_ALIAS].in_atomic_block):
             return DEFAULT_DB_ALIAS
         return _replica_for(route)

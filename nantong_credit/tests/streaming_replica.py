@@ -9,6 +9,7 @@ pg_hba.conf). A replication slot keeps the WAL the standby still needs; it is dr
 
 import os
 import pwd
+import random
 import shutil
 import socket
 import subprocess
@@ -26,7 +27,10 @@ PRIMARY_LIMITS = ("max_connections", "max_worker_processes", "max_wal_senders",
 SLOT_PREFIX = "nt_test_replica_"
 
 
-def free_port(first: int = 5433) -> int:
+def free_port() -> int:
+    """A free port from 5433 on, from a random place: several test runs on one machine (each with
+    its standby, which a test stops and starts again) rarely reach for the same one."""
+    first = 5433 + random.randrange(100)
     for port in range(first, first + 100):
         with socket.socket() as s:
             try:
@@ -45,7 +49,7 @@ def as_postgres(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 class StreamingReplica:
     def __init__(self, primary: dict):
         self.primary = primary  # Django's settings of the test database
-        self.port = free_port()
+        self.port = 0  # chosen just before the standby first starts
         self.root = Path(tempfile.mkdtemp(prefix="nt-replica-"))
         self.data = self.root / "data"
         self.slot = f"{SLOT_PREFIX}{os.getpid()}"
@@ -68,6 +72,7 @@ class StreamingReplica:
                 cannot_run(f"the primary refuses replication connections: {backup.stderr.strip()}")
             raise RuntimeError(f"pg_basebackup failed: {backup.stderr}")
         try:
+            self.port = free_port()
             self._write_config()
             self.start()
         except BaseException:
