@@ -12,7 +12,7 @@ A request keeps the replica it first chose, so that one page never mixes two rep
 """
 
 from contextvars import ContextVar, Token
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
