@@ -51,7 +51,8 @@ def submit_penalty(number: str, *, new_subject: int | None = None) -> None:
     subject = records.subject_payload(subjects.BY_KEY[spec.subject])
     if new_subject is not None:
         code = f"91320602MA{new_subject:07d}"
-        subject = {**subject, "name": f"南通备份演练{new_subject}号有限公司", "identifier": code + uscc.calc_check_digit(code)}
+        identifier = code + uscc.calc_check_digit(code)
+        subject = {**subject, "name": f"南通备份演练{new_subject}号有限公司", "identifier": identifier}
         data.update(subject_name=subject["name"], uscc=subject["identifier"])
     submit_record(provider=Provider.objects.get(code=spec.provider), item_code=spec.item, source_key=number,
                   subject=subject, data=data, channel="api")
