@@ -107,6 +107,10 @@ class Bucket:
     def read(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
 
+    def is_private(self, key: str) -> bool:
+        grants = self.client.get_object_acl(Bucket=self.name, Key=key)["Grants"]
+        return not [g for g in grants if g["Grantee"].get("URI", "").endswith(("/AllUsers", "/AuthenticatedUsers"))]
+
     def env(self) -> dict[str, str]:
         """The settings a node is started with to use this bucket."""
         return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": self.endpoint, "S3_BUCKET": self.name,
@@ -165,6 +169,7 @@ def test_objection_evidence_goes_to_the_bucket_and_comes_back_through_the_view(c
     assert len(bucket.keys(f"{PREFIX}/bindings/")) == 2  # the agent's papers, uploaded with the binding
     assert bucket.keys(f"{PREFIX}/objections/") == [f"{PREFIX}/{evidence.file.name}"]
     assert bucket.read(f"{PREFIX}/{evidence.file.name}") == pdf_bytes("缴款凭证")
+    assert bucket.is_private(f"{PREFIX}/{evidence.file.name}")
     download = client.get(reverse("objections:evidence", args=[evidence.objection_id, evidence.pk]))
     assert streamed(download) == pdf_bytes("缴款凭证")
     assert download["Content-Type"] == "application/pdf" and "no-store" in download["Cache-Control"]
