@@ -302,6 +302,40 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where every stored file (evidence, bulk files and their error reports, credit reports) lives,
+# shared by all web nodes and workers: `filesystem` is MEDIA_ROOT (on several nodes, a shared
+# mount), `s3` an S3-compatible object store (check nantong_credit.E014 wants it complete).
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_PREFIX = env.str("S3_PREFIX", default="")
+S3_REGION = env.str("S3_REGION", default="")
+S3_ACCESS_KEY_ID = secret("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = secret("S3_SECRET_ACCESS_KEY")
+# Most on-premises object stores (MinIO, Ceph) want `path`; some clouds only `virtual`.
+S3_ADDRESSING_STYLE = env.str("S3_ADDRESSING_STYLE", default="path")
+
+
+def s3_storage(*, bucket: str, prefix: str) -> dict:
+    """A private S3 bucket for django-storages: objects get no ACL (the bucket's private policy
+    applies) and are streamed by our views, never linked."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket, "location": prefix, "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None, "addressing_style": S3_ADDRESSING_STYLE,
+            "access_key": S3_ACCESS_KEY_ID or None, "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "default_acl": None,
+            # As on a file system: a second file of the same name gets a new name, never replaces one.
+            "file_overwrite": False,
+            # A file opened for reading is downloaded to a temporary file; keep big ones on disk.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+        },
+    }
+
+
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = s3_storage(bucket=S3_BUCKET, prefix=S3_PREFIX)
 
 # --- Audit trail ---------------------------------------------------------------------------
 # HMAC keys of the audit chain, comma separated, newest first: new events are hashed with the
@@ -320,6 +354,12 @@ STORAGES["audit_checkpoints"] = {
         or str(VAR_DIR / "audit-checkpoints" / Path(str(DATABASES["default"]["NAME"])).stem),
     },
 }
+# Or a bucket of their own on the S3 endpoint above (with object lock, so no one rewrites them).
+AUDIT_CHECKPOINT_BUCKET = env.str("AUDIT_CHECKPOINT_BUCKET", default="")
+if AUDIT_CHECKPOINT_BUCKET:
+    STORAGES["audit_checkpoints"] = s3_storage(
+        bucket=AUDIT_CHECKPOINT_BUCKET, prefix=env.str("AUDIT_CHECKPOINT_PREFIX", default=""),
+    )
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
