@@ -126,9 +126,15 @@ def _select_one() -> None:
 
 
 def _database_metrics() -> Iterator[Metric]:
+    from . import readiness
+
     up, seconds, _ = _timed(_select_one)
     yield _gauge("database_up", "1 if SELECT 1 on the primary succeeded during this scrape", float(up))
     yield _gauge("database_probe_seconds", "Time the SELECT 1 took (or took to fail)", seconds)
+    # What /readyz also holds a node to; a positive answer is kept 30 s (`readiness`).
+    applied = up and _timed(readiness.check_migrations)[2] == readiness.OK
+    yield _gauge("migrations_applied", "1 if every migration on disk is applied (0 also while the database is lost)",
+                 float(applied))
 
 
 def _redis_metrics() -> Iterator[Metric]:

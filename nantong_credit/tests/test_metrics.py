@@ -16,11 +16,12 @@ from django.db import OperationalError
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
-from nantong_credit import queue_metrics
+from nantong_credit import queue_metrics, readiness
 from nantong_credit.celery import app
 from nantong_credit.tasks import sweep_stuck_jobs
 
 from .test_database_unavailable import database_lost
+from .test_readyz import unapply_latest_migration
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +183,22 @@ def test_database_reads_0_while_it_is_lost_and_the_scrape_still_answers(probe):
         text = scrape(probe)
 
     assert value(text, "nantong_credit_database_up") == 0
+    assert value(text, "nantong_credit_migrations_applied") == 0
+
+
+@pytest.fixture
+def fresh_migration_check():
+    readiness.forget_migration_check()
+    yield
+    readiness.forget_migration_check()
+
+
+def test_migrations_read_0_while_one_is_not_applied(probe, fresh_migration_check):
+    assert value(scrape(probe), "nantong_credit_migrations_applied") == 1
+    readiness.forget_migration_check()  # or the positive answer is kept 30 s
+    unapply_latest_migration()
+
+    assert value(scrape(probe), "nantong_credit_migrations_applied") == 0
 
 
 def test_redis_reads_0_while_unreachable_and_queues_are_not_reported_as_empty(probe, settings):
