@@ -68,13 +68,21 @@ class RequestMetricsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        response = self.get_response(request)
-        elapsed = time.perf_counter() - started
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            # Only when even the 500 page failed: the server answers 500 for Django.
+            self._count(request, 500, time.perf_counter() - started)
+            raise
+        self._count(request, response.status_code, time.perf_counter() - started)
+        return response
+
+    @staticmethod
+    def _count(request: HttpRequest, status: int, seconds: float) -> None:
         view = view_label(request)
         method = request.method if request.method in METHODS else "other"
-        REQUESTS.labels(view, method, f"{response.status_code // 100}xx").inc()
-        LATENCY.labels(view, method).observe(elapsed)
-        return response
+        REQUESTS.labels(view, method, f"{status // 100}xx").inc()
+        LATENCY.labels(view, method).observe(seconds)
 
 
 # --- Who may read it --------------------------------------------------------------------------

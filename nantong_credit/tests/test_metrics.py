@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 import redis
 from django.db import OperationalError
-from django.test import Client
+from django.test import Client, RequestFactory
 from prometheus_client.parser import text_string_to_metric_families
 
 from nantong_credit import queue_metrics, readiness
 from nantong_credit.celery import app
+from nantong_credit.metrics import RequestMetricsMiddleware
 from nantong_credit.tasks import sweep_stuck_jobs
 
 from .test_database_unavailable import database_lost
@@ -167,6 +168,18 @@ def test_an_unknown_method_is_one_label_not_a_new_series_each(probe):
     assert "BREW" not in text
 
 
+def test_a_request_whose_error_page_failed_too_is_counted_as_the_500_the_server_sends(probe):
+    def broken(request):
+        raise RuntimeError("even the 500 page failed")
+
+    before = value(scrape(probe), "nantong_credit_http_requests_total", view="healthz", method="GET", status="5xx")
+    with pytest.raises(RuntimeError):
+        RequestMetricsMiddleware(broken)(RequestFactory().get("/healthz"))
+
+    after = value(scrape(probe), "nantong_credit_http_requests_total", view="healthz", method="GET", status="5xx")
+    assert after == (before or 0) + 1
+
+
 # --- Database and Redis -------------------------------------------------------------------------
 
 def test_database_and_redis_read_1_while_they_answer(probe, redis_broker):
@@ -282,7 +295,8 @@ def test_a_failed_sweep_is_not_a_success(probe, redis_broker, monkeypatch):
 # --- Several gunicorn workers ---------------------------------------------------------------------
 
 def _get(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    # Long enough for the second worker to finish booting on a busy machine.
+    with urllib.request.urlopen(url, timeout=25) as response:
         return response.status
 
 
