@@ -407,6 +407,9 @@ METRICS_TOKEN = secret("METRICS_TOKEN")
 # deployment (a database server or Redis) over HTTPS only, behind a proxy that terminates TLS.
 EMBEDDED = IS_SQLITE and not REDIS_URL
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not EMBEDDED)
+# Prometheus scrapes each web node directly over the internal network, not through the TLS
+# proxy: a redirect to HTTPS would fail every scrape. Who may read it is decided by address or token.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

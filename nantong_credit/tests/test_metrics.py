@@ -120,6 +120,14 @@ def test_a_configured_network_may_read_it(probe, settings):
     assert probe.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 404  # the list replaces loopback
 
 
+def test_prometheus_scrapes_the_node_over_plain_http(probe, settings):
+    """In production every other page redirects to HTTPS; the scraper talks to the node itself."""
+    settings.SECURE_SSL_REDIRECT = True  # as HTTPS_ONLY sets it (conftest turns it off)
+
+    assert probe.get("/metrics").status_code == 200
+    assert probe.get("/catalog/").status_code == 301
+
+
 def test_the_bearer_token_opens_it_from_anywhere(probe, settings):
     settings.METRICS_TOKEN = TOKEN
     outsider = {"REMOTE_ADDR": PUBLIC_ADDRESS}
