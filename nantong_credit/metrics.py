@@ -110,10 +110,8 @@ def may_read_metrics(request: HttpRequest) -> bool:
 
 # --- What is looked at when Prometheus scrapes --------------------------------------------------
 
-def _gauge(name: str, documentation: str, value: float, labels: dict[str, str] | None = None) -> GaugeMetricFamily:
-    family = GaugeMetricFamily(f"{PREFIX}_{name}", documentation, labels=list(labels or ()))
-    family.add_metric(list((labels or {}).values()), value)
-    return family
+def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
+    return GaugeMetricFamily(f"{PREFIX}_{name}", documentation, value=value)
 
 
 def _timed(probe: Callable[[], object]) -> tuple[bool, float, object]:
