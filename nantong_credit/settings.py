@@ -7,6 +7,7 @@ PostgreSQL, Redis and Celery workers, served over HTTPS only. DEBUG is neither: 
 turns it on explicitly. Secrets may also come from files: `SECRET_KEY_FILE`, ...
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request, whichever middleware writes it, carries its id.
     "nantong_credit.request_id.RequestIdMiddleware",
+    # Counts and times every request by view, whatever a later middleware answers (`/metrics`).
+    "nantong_credit.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files need none of its headers; every page, error and redirect does.
@@ -429,11 +432,24 @@ PUBLIC_CACHEABLE_PATHS = [
 # What load balancers and monitors probe (`/healthz` alive, `/readyz` ready to serve): answered
 # without reading a session or the request's form, so that they answer the same with a stale
 # cookie or while the database is away (the two-factor and NUL middlewares pass them by).
-PROBE_PATHS = ["/healthz", "/readyz"]
+PROBE_PATHS = ["/healthz", "/readyz", "/metrics"]
+# `/metrics` (Prometheus) answers only clients in these networks (the client address as
+# `nantong_credit.client_address` determines it, behind the trusted proxy too) or bearing
+# `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404. Empty list: the token only.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {exc}") from None
+METRICS_TOKEN = secret("METRICS_TOKEN")
 # The embedded mode (SQLite, no Redis: one machine, `make run`) is served over plain http; a
 # deployment (a database server or Redis) over HTTPS only, behind a proxy that terminates TLS.
 EMBEDDED = IS_SQLITE and not REDIS_URL
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not EMBEDDED)
+# Prometheus scrapes each web node directly over the internal network, not through the TLS
+# proxy: a redirect to HTTPS would fail every scrape. Who may read it is decided by address or token.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
