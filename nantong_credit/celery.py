@@ -3,8 +3,9 @@ import os
 from celery import Celery
 from celery.signals import worker_process_init
 
-# Connects the signals that carry a request's id into the tasks it sends (web and worker both).
-from . import request_id  # noqa: F401
+# Connects the signals that carry a request's id into the tasks it sends (web and worker both),
+# and those that record each task's send time and each sweep's last success (for /metrics).
+from . import queue_metrics, request_id  # noqa: F401
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nantong_credit.settings")
 

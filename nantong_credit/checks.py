@@ -1,6 +1,6 @@
 """System checks: production must bring its own keys for personal data and the audit chain,
 anchor the chain outside the database and require two-factor login of the staff who see personal
-data; rate limits and role names must parse."""
+data; rate limits, role names and the file storage settings must parse."""
 
 import math
 
@@ -134,6 +134,32 @@ def tasks_routed_to_declared_queues(app_configs, **kwargs) -> list[Error]:
                 hint=f"Add it to CELERY_TASK_ROUTES with one of {', '.join(sorted(declared))}.",
                 id="nantong_credit.E013",
             ))
+    return errors
+
+
+S3_REQUIRED = ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+ADDRESSING_STYLES = ("path", "virtual", "auto")
+
+
+@register()
+def file_storage(app_configs, **kwargs) -> list[Error]:
+    """An incomplete object store setting would fail every upload and download at run time, and
+    one without an endpoint would send the files to Amazon's: refuse to start instead."""
+    if settings.STORAGE_BACKEND not in ("filesystem", "s3"):
+        return [Error(f"STORAGE_BACKEND is {settings.STORAGE_BACKEND!r}.", hint="Choose filesystem or s3.",
+                      id="nantong_credit.E014")]
+    buckets = {"S3_BUCKET": settings.S3_BUCKET} if settings.STORAGE_BACKEND == "s3" else {}
+    if settings.AUDIT_CHECKPOINT_BUCKET:
+        buckets["AUDIT_CHECKPOINT_BUCKET"] = settings.AUDIT_CHECKPOINT_BUCKET
+    if not buckets:
+        return []
+    missing = [name for name in (*buckets, *S3_REQUIRED) if not getattr(settings, name)]
+    errors = [Error(f"The S3 file storage is chosen but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                    "not set.", hint="Set every S3_* setting (README, Settings); secrets may come from *_FILE.",
+                    id="nantong_credit.E014")] if missing else []
+    if settings.S3_ADDRESSING_STYLE not in ADDRESSING_STYLES:
+        errors.append(Error(f"S3_ADDRESSING_STYLE is {settings.S3_ADDRESSING_STYLE!r}.",
+                            hint=f"Choose from {', '.join(ADDRESSING_STYLES)}.", id="nantong_credit.E014"))
     return errors
 
 

@@ -53,15 +53,21 @@ def check_database() -> str:
     return OK
 
 
+def redis_client(url: str) -> redis.Redis:
+    """A client that gives up within a second: a probe must answer while Redis is away (kept
+    per URL; redis-py renews a pool's connections after a fork)."""
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS)
+    return client
+
+
 def check_redis() -> str:
     if not settings.REDIS_URL:
         return SKIPPED  # the embedded mode: local-memory cache, tasks in-process
-    client = _redis_clients.get(settings.REDIS_URL)
-    if client is None:
-        client = _redis_clients[settings.REDIS_URL] = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS)
     try:
-        client.ping()
+        redis_client(settings.REDIS_URL).ping()
     except redis.RedisError as exc:
         logger.warning("readiness: Redis unavailable (%s)", type(exc).__name__)
         return FAILED

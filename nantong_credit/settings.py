@@ -7,6 +7,7 @@ PostgreSQL, Redis and Celery workers, served over HTTPS only. DEBUG is neither: 
 turns it on explicitly. Secrets may also come from files: `SECRET_KEY_FILE`, ...
 """
 
+import ipaddress
 import math
 from pathlib import Path
 
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request, whichever middleware writes it, carries its id.
     "nantong_credit.request_id.RequestIdMiddleware",
+    # Counts and times every request by view, whatever a later middleware answers (`/metrics`).
+    "nantong_credit.metrics.RequestMetricsMiddleware",
     # Before anything that may read or write the database: it decides, per request, whether
     # reads may go to a replica, and pins a client that wrote to the primary.
     "nantong_credit.read_your_writes.ReplicaRoutingMiddleware",
@@ -345,6 +348,40 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where every stored file (evidence, bulk files and their error reports, credit reports) lives,
+# shared by all web nodes and workers: `filesystem` is MEDIA_ROOT (on several nodes, a shared
+# mount), `s3` an S3-compatible object store (check nantong_credit.E014 wants it complete).
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_PREFIX = env.str("S3_PREFIX", default="")
+S3_REGION = env.str("S3_REGION", default="")
+S3_ACCESS_KEY_ID = secret("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = secret("S3_SECRET_ACCESS_KEY")
+# Most on-premises object stores (MinIO, Ceph) want `path`; some clouds only `virtual`.
+S3_ADDRESSING_STYLE = env.str("S3_ADDRESSING_STYLE", default="path")
+
+
+def s3_storage(*, bucket: str, prefix: str) -> dict:
+    """A private S3 bucket for django-storages: objects get no ACL (the bucket's private policy
+    applies) and are streamed by our views, never linked."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket, "location": prefix, "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None, "addressing_style": S3_ADDRESSING_STYLE,
+            "access_key": S3_ACCESS_KEY_ID or None, "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "default_acl": None,
+            # As on a file system: a second file of the same name gets a new name, never replaces one.
+            "file_overwrite": False,
+            # A file opened for reading is downloaded to a temporary file; keep big ones on disk.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+        },
+    }
+
+
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = s3_storage(bucket=S3_BUCKET, prefix=S3_PREFIX)
 
 # --- Audit trail ---------------------------------------------------------------------------
 # HMAC keys of the audit chain, comma separated, newest first: new events are hashed with the
@@ -363,6 +400,12 @@ STORAGES["audit_checkpoints"] = {
         or str(VAR_DIR / "audit-checkpoints" / Path(str(DATABASES["default"]["NAME"])).stem),
     },
 }
+# Or a bucket of their own on the S3 endpoint above (with object lock, so no one rewrites them).
+AUDIT_CHECKPOINT_BUCKET = env.str("AUDIT_CHECKPOINT_BUCKET", default="")
+if AUDIT_CHECKPOINT_BUCKET:
+    STORAGES["audit_checkpoints"] = s3_storage(
+        bucket=AUDIT_CHECKPOINT_BUCKET, prefix=env.str("AUDIT_CHECKPOINT_PREFIX", default=""),
+    )
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -432,11 +475,24 @@ PUBLIC_CACHEABLE_PATHS = [
 # What load balancers and monitors probe (`/healthz` alive, `/readyz` ready to serve): answered
 # without reading a session or the request's form, so that they answer the same with a stale
 # cookie or while the database is away (the two-factor and NUL middlewares pass them by).
-PROBE_PATHS = ["/healthz", "/readyz"]
+PROBE_PATHS = ["/healthz", "/readyz", "/metrics"]
+# `/metrics` (Prometheus) answers only clients in these networks (the client address as
+# `nantong_credit.client_address` determines it, behind the trusted proxy too) or bearing
+# `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404. Empty list: the token only.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {exc}") from None
+METRICS_TOKEN = secret("METRICS_TOKEN")
 # The embedded mode (SQLite, no Redis: one machine, `make run`) is served over plain http; a
 # deployment (a database server or Redis) over HTTPS only, behind a proxy that terminates TLS.
 EMBEDDED = IS_SQLITE and not REDIS_URL
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not EMBEDDED)
+# Prometheus scrapes each web node directly over the internal network, not through the TLS
+# proxy: a redirect to HTTPS would fail every scrape. Who may read it is decided by address or token.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from . import two_factor_views, views
+from . import metrics, two_factor_views, views
 from .security_headers import csp_override
 
 # Redoc styles its page with <style> elements it writes at run time (styled-components) and
@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     # Departments' systems call the API thousands of times an hour: resolved before the pages.
     path("api/v1/", include("nantong_credit.api_urls")),
     path("catalog/", include("catalog.urls")),

@@ -14,7 +14,6 @@ import unicodedata
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -199,7 +198,7 @@ def finish_report(*, report_id: int, pdf: bytes, page_count: int, generated_at: 
             _mark_ready(report, pdf=pdf, page_count=page_count, generated_at=generated_at)
     except BaseException:
         if stored_name:  # the row went with the transaction; so must the file
-            default_storage.delete(stored_name)
+            report.file.storage.delete(stored_name)
         raise
     return report
 

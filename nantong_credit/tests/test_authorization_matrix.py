@@ -56,6 +56,9 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "": (GET_POST, EVERYONE),
     "healthz": (GET_POST, EVERYONE),
     "readyz": (GET_POST, EVERYONE),
+    # Decided by the client's network or a bearer token, not by role (test_metrics.py); the
+    # test client comes from 127.0.0.1, a monitoring address by default.
+    "metrics": ((GET,), EVERYONE),
     "api/v1/catalog/": ((GET,), EVERYONE),
     # The provider API answers department tokens only, never a browser session
     # (collection/tests/test_api_*.py hold the tokens).

@@ -19,8 +19,8 @@ from .url_walk import all_routes
 
 # Where the issue asks for no-store whoever asks: the back office, accounts, the two-factor page
 # (it shows the TOTP secret) and the login verification step; and the readiness probe, whose
-# answer is the live state of the node.
-PRIVATE_PREFIXES = ("/office/", "/admin/", "/account/", "/accounts/", "/inbox/", "/readyz")
+# answer is the live state of the node, and the metrics.
+PRIVATE_PREFIXES = ("/office/", "/admin/", "/account/", "/accounts/", "/inbox/", "/readyz", "/metrics")
 # Public pages an anonymous visitor's browser or a proxy may keep.
 CACHEABLE_PUBLIC_PAGES = ("/", "/catalog/", "/subjects/")
 PUBLIC_API_PREFIXES = ("/api/v1/catalog/", "/api/v1/subjects/", "/api/schema/")

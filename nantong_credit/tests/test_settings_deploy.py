@@ -23,6 +23,7 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
                        "TWO_FACTOR_REQUIRED_ROLES"}
         and not key.startswith(("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY", "SECRET_KEY_", "AUDIT_CHAIN_KEY"))
         and key != "AUDIT_CHECKPOINT_DIR"
+        and not key.startswith(("STORAGE_BACKEND", "S3_", "AUDIT_CHECKPOINT_BUCKET", "AUDIT_CHECKPOINT_PREFIX"))
     }
     env.update(
         DEBUG="False",
@@ -144,3 +145,43 @@ def test_it_refuses_a_broker_that_would_hand_out_a_running_job_twice(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "nantong_credit.E007" in output and "audit.tasks.run_chain_verification" in output
+
+
+OBJECT_STORE = {
+    "STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": "https://oss.nantong.example", "S3_BUCKET": "credit-files",
+    "S3_ACCESS_KEY_ID": "credit-app", "S3_SECRET_ACCESS_KEY": secrets.token_urlsafe(30),
+}
+
+
+def test_a_complete_object_store_passes_and_may_hold_the_audit_checkpoints(tmp_path):
+    secret_file = tmp_path / "s3-secret"
+    secret_file.write_text(secrets.token_urlsafe(30) + "\n", encoding="utf-8")
+    result = deploy_check(production_env(tmp_path, **{
+        **OBJECT_STORE, "S3_SECRET_ACCESS_KEY": None, "S3_SECRET_ACCESS_KEY_FILE": str(secret_file),
+        "AUDIT_CHECKPOINT_DIR": None, "AUDIT_CHECKPOINT_BUCKET": "credit-audit-checkpoints",
+    }))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_refuses_to_start_with_an_incomplete_object_store(tmp_path):
+    """Not only in production: every upload would fail, or go to Amazon's endpoint."""
+    env = production_env(tmp_path, **{**OBJECT_STORE, "S3_ENDPOINT_URL": None, "S3_SECRET_ACCESS_KEY": None})
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "nantong_credit.E014" in output and "S3_ENDPOINT_URL, S3_SECRET_ACCESS_KEY are not set" in output
+
+
+@pytest.mark.parametrize("name, value", [("STORAGE_BACKEND", "nfs"), ("S3_ADDRESSING_STYLE", "dns")])
+def test_a_misspelt_storage_setting_fails_the_system_check(settings, name, value):
+    from nantong_credit.checks import file_storage
+
+    for key, setting in {**OBJECT_STORE, name: value}.items():
+        setattr(settings, key, setting)
+    settings.AUDIT_CHECKPOINT_BUCKET = ""
+    errors = file_storage(None)
+    assert [error.id for error in errors] == ["nantong_credit.E014"] and repr(value) in errors[0].msg
