@@ -2,6 +2,8 @@
 anchor the chain outside the database and require two-factor login of the staff who see personal
 data; rate limits, role names and the file storage settings must parse."""
 
+import math
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.checks import Warning as CheckWarning
@@ -159,3 +161,17 @@ def file_storage(app_configs, **kwargs) -> list[Error]:
         errors.append(Error(f"S3_ADDRESSING_STYLE is {settings.S3_ADDRESSING_STYLE!r}.",
                             hint=f"Choose from {', '.join(ADDRESSING_STYLES)}.", id="nantong_credit.E014"))
     return errors
+
+
+@register()
+def read_your_writes_outlasts_lag(app_configs, **kwargs) -> list[CheckWarning]:
+    """A writer pinned for less than a usable replica's lag could read the page without its write."""
+    needed = settings.REPLICA_MAX_LAG_SECONDS + settings.REPLICA_CHECK_SECONDS
+    if not settings.READ_REPLICA_ALIASES or settings.READ_YOUR_WRITES_SECONDS >= needed:
+        return []
+    return [CheckWarning(
+        f"READ_YOUR_WRITES_SECONDS ({settings.READ_YOUR_WRITES_SECONDS}) is shorter than a replica may lag "
+        f"and still serve (REPLICA_MAX_LAG_SECONDS + {settings.REPLICA_CHECK_SECONDS:g} s between checks): "
+        "a client could miss its own write.",
+        hint=f"Set READ_YOUR_WRITES_SECONDS to at least {math.ceil(needed)}, or lower REPLICA_MAX_LAG_SECONDS.",
+        id="nantong_credit.W020")]
