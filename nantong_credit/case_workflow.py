@@ -79,9 +79,6 @@ class CaseWorkflow:
     system_actor: str | Promise = ""
     refusal: Callable[[Any, str, Transition], str] = _default_refusal
 
-    def __getitem__(self, action: str) -> Transition:
-        return self.transitions[action]
-
     def event(self, action: str) -> str:
         return self.transitions[action].event or f"{self.event_prefix}.{action}"
 
@@ -152,7 +149,8 @@ class CaseWorkflow:
         case, one timeline entry per case (its note from `notes`), one audit event for them all."""
         assert self.transitions[action].target is None, "a sweep only takes steps that keep the status"
         if fields:
-            self.model.objects.filter(pk__in=[case.pk for case in cases]).update(**fields, **self._touch(at))
+            touched = {"updated_at": at} if self._keeps_updated_at() else {}
+            self.model.objects.filter(pk__in=[case.pk for case in cases]).update(**fields, **touched)
             for case in cases:
                 for key, value in fields.items():
                     setattr(case, key, value)
@@ -186,12 +184,12 @@ class CaseWorkflow:
         for key in differing:
             setattr(case, key, changed[key])
         if differing:
-            case.save(update_fields=[*differing, *self._touch(None)])
+            case.save(update_fields=[*differing, *(["updated_at"] if self._keeps_updated_at() else [])])
 
-    def _touch(self, at: dt.datetime | None) -> dict[str, Any]:
-        """`updated_at`, for a case that keeps one (`save` sets it itself; `update` needs the value)."""
-        has_it = any(field.name == "updated_at" for field in self.model._meta.concrete_fields)
-        return {"updated_at": at} if has_it else {}
+    def _keeps_updated_at(self) -> bool:
+        """A case with an `updated_at` column has it set by every move (`save` sets it itself;
+        `update` is given the sweep's time)."""
+        return any(field.name == "updated_at" for field in self.model._meta.concrete_fields)
 
     def _step(self, case, action: str, user, actor_label: str, note: str, at: dt.datetime) -> models.Model | None:
         if self.step_model is None:
