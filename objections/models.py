@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Provider
 from collection.models import CreditRecord, Subject
+from nantong_credit.case_models import CaseEvidence, CaseStep
 
 
 class Objection(models.Model):
@@ -136,7 +137,7 @@ class ObjectionRecord(models.Model):
         verbose_name_plural = _("异议所涉记录")
 
 
-class ObjectionEvidence(models.Model):
+class ObjectionEvidence(CaseEvidence):
     class Kind(models.TextChoices):
         # In the order a receipt lists them.
         APPLICATION = "application", _("书面异议申请")
@@ -149,11 +150,6 @@ class ObjectionEvidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("材料类型"), max_length=15, choices=Kind.choices, default=Kind.EVIDENCE)
     file = models.FileField(_("文件"), upload_to="objections/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["objection", "uploaded_at"]
@@ -161,20 +157,8 @@ class ObjectionEvidence(models.Model):
         verbose_name_plural = _("异议证明材料")
 
 
-class ObjectionStep(models.Model):
-    """One step of the case's timeline, as every party sees it (the audit trail keeps the
-    tamper-evident copy)."""
-
+class ObjectionStep(CaseStep):
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(_("环节"), max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(_("办理人"), max_length=100, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    occurred_at = models.DateTimeField(_("时间"))
 
-    class Meta:
+    class Meta(CaseStep.Meta):
         ordering = ["objection", "occurred_at", "id"]
-        verbose_name = _("办理环节")
-        verbose_name_plural = _("办理环节")

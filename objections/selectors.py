@@ -18,7 +18,7 @@ from collection.bindings import accounts_acting_for, bound_subjects
 from collection.models import CreditRecord, Subject
 from collection.visibility import own_records, with_marks
 from nantong_credit.notifications import absolute_url
-from nantong_credit.workdays import library_knows, period_is_provisional, workdays_left
+from nantong_credit.workdays import SHANGHAI, library_knows, period_is_provisional, workdays_left
 
 from . import workflow
 from .models import Objection, ObjectionEvidence, ObjectionRecord, ObjectionStep
@@ -275,7 +275,7 @@ def _unknown_from(now: dt.datetime) -> dt.datetime:
     year = timezone.localtime(now).year
     while library_knows(year):
         year += 1
-    return dt.datetime(year, 1, 2, tzinfo=workflow.SHANGHAI)
+    return dt.datetime(year, 1, 2, tzinfo=SHANGHAI)
 
 
 def provisional_deadlines(now: dt.datetime) -> list[tuple]:

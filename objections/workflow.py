@@ -19,8 +19,10 @@ follow-up code. They are in the same table so that the same check applies.
 
 `begin(pk, step)` locks the case row until the caller's transaction ends and refuses a step its
 current status does not allow; `finish(...)` moves the case on, puts the step on the case's
-timeline and writes the audit event. Of two clerks acting on one case at once, the second waits
-for the first's lock and is then refused. Nothing else writes `Objection.status`.
+timeline and writes the audit event. They are the kernel's one transition helper
+(`nantong_credit.case_workflow`, `WORKFLOW` below) with this app's wording of who acted. Of two
+clerks acting on one case at once, the second waits for the first's lock and is then refused.
+Nothing else writes `Objection.status`.
 
 The 异议处理期 during which a record shows 异议处理中 runs from filing until the provider answers
 (or the center decides, or the applicant withdraws). After a (二) answer — the provider found
@@ -32,16 +34,17 @@ let a case close behind the back of an applicant that has not read its mail.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.db import transaction
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import record_event
-from nantong_credit.workdays import SHANGHAI, add_workdays, as_local_date, deadline_end
+from nantong_credit import case_workflow
+from nantong_credit.case_workflow import CaseWorkflow
+# The kernel's, by the names this app's code and tests know them.
+from nantong_credit.case_workflow import Transition as Step
+from nantong_credit.case_workflow import TransitionNotAllowed as TransitionNotAllowed
+from nantong_credit.workdays import as_local_date, deadline_end
 
 from .models import Objection, ObjectionStep
 
@@ -81,15 +84,6 @@ class Party:
     SYSTEM = "system"
 
 
-@dataclass(frozen=True)
-class Step:
-    label: Promise
-    sources: tuple[str, ...]  # the statuses it may start from; empty for the filing itself
-    target: str | None = None  # None: the status stays
-    outcome: str = ""
-    basis: str = ""
-
-
 STEPS: dict[str, Step] = {
     "file": Step(gettext_lazy("提交异议申请"), (), Status.SUBMITTED, basis="第十三条"),
     # A written application brought to the counter or sent by post, recorded by a clerk.
@@ -125,15 +119,16 @@ STEPS: dict[str, Step] = {
 # applicant's letter recorded by a center clerk.
 APPLICANT_STEPS = ("keep_objection", "accept_answer", "withdraw")
 
-LABEL_MAX = ObjectionStep._meta.get_field("actor_label").max_length
+def _refusal(objection: Objection, action: str, step: Step) -> str:
+    return (_("案件 %(number)s 当前状态为“%(status)s”，不能办理“%(step)s”（可能已由他人办理，请刷新页面查看）")
+            % {"number": objection.number, "status": objection.get_status_display(), "step": step.label})
 
 
-class TransitionNotAllowed(Exception):
-    """The case's current status does not allow the step (often: someone else was quicker)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+WORKFLOW = CaseWorkflow(
+    model=Objection, transitions=STEPS, event_prefix="objection", record_event=record_event,
+    step_model=ObjectionStep, case_field="objection", related=("subject", "provider", "applicant"),
+    system_actor=gettext_lazy("异议期限巡检"), refusal=_refusal,
+)
 
 
 def step_label(action: str) -> str:
@@ -143,44 +138,23 @@ def step_label(action: str) -> str:
 
 def allows(objection: Objection, action: str) -> bool:
     """Whether the case's status lets `action` start (for pages: `begin` decides under lock)."""
-    return objection.status in STEPS[action].sources
-
-
-def _locked(objection_pk: int):
-    return (Objection.objects.select_for_update(of=("self",))
-            .select_related("subject", "provider", "applicant").filter(pk=objection_pk))
+    return WORKFLOW.allows(objection, action)
 
 
 def begin(objection_pk: int, action: str) -> Objection:
     """The case, locked until the caller's transaction ends, if `action` may happen now."""
-    _require_transaction()
-    step = STEPS[action]
-    objection = _locked(objection_pk).get()
-    if objection.status not in step.sources:
-        raise TransitionNotAllowed(
-            _("案件 %(number)s 当前状态为“%(status)s”，不能办理“%(step)s”（可能已由他人办理，请刷新页面查看）")
-            % {"number": objection.number, "status": objection.get_status_display(), "step": step.label}
-        )
-    return objection
+    return WORKFLOW.lock(objection_pk, action)
 
 
 def begin_if(objection_pk: int, action: str, **conditions) -> Objection | None:
     """The locked case if `action` may happen and `conditions` still hold, else None."""
-    found = begin_many([objection_pk], action, **conditions)
-    return found[0] if found else None
+    return WORKFLOW.lock_if(objection_pk, action, **conditions)
 
 
 def begin_many(objection_pks: list[int], action: str, **conditions) -> list[Objection]:
     """For the deadline sweep: the cases among `objection_pks` for which `action` may happen and
     `conditions` (e.g. "not reminded yet") still hold, locked. A second sweep finds none left."""
-    _require_transaction()
-    step = STEPS[action]
-    return list(_locked_many(objection_pks).filter(status__in=step.sources, **conditions).order_by("pk"))
-
-
-def _locked_many(objection_pks: list[int]):
-    return (Objection.objects.select_for_update(of=("self",))
-            .select_related("subject", "provider", "applicant").filter(pk__in=objection_pks))
+    return WORKFLOW.lock_many(objection_pks, action, **conditions)
 
 
 def finish(
@@ -190,52 +164,25 @@ def finish(
     """Apply the step to the locked case: status, outcome and `fields`; the timeline entry; the
     audit event. In the caller's transaction, after `begin`. The timeline names the `party`
     and the person, unless `actor_label` says who took the step (a letter a clerk recorded)."""
-    step = STEPS[action]
-    changed = dict(fields or {})
-    if step.target:
-        changed["status"] = step.target
-    if step.outcome:
-        changed["outcome"] = step.outcome
-    before = {key: getattr(objection, key) for key in changed} if step.sources else {}
-    differing = [key for key, value in changed.items() if getattr(objection, key) != value]
-    for key in differing:
-        setattr(objection, key, changed[key])
-    if differing:
-        objection.save(update_fields=[*differing, "updated_at"])
     user = actor if getattr(actor, "is_authenticated", False) else None
-    entry = ObjectionStep.objects.create(
-        objection=objection, action=action, actor=user,
-        actor_label=(actor_label or party_label(objection, party, user))[:LABEL_MAX],
-        note=note, occurred_at=at or timezone.now(),
+    return WORKFLOW.apply(
+        objection, action, actor=actor, actor_label=actor_label or party_label(objection, party, user),
+        summary=f"{STEPS[action].label}：{objection.number}（{objection.subject.name}）",
+        note=note, fields=fields, after=after, at=at,
     )
-    record_event(
-        action=f"objection.{action}", actor=actor if user else _("异议期限巡检"), obj=objection,
-        summary=f"{step.label}：{objection.number}（{objection.subject.name}）",
-        before=before or None, after={**changed, **(after or {})} or None,
-    )
-    return entry
 
 
 def finish_many(cases: list[Objection], action: str, *, at: dt.datetime, fields: dict, notes: dict[int, str],
                 after: dict | None = None) -> None:
     """A step of the deadline sweep that keeps the status, for many locked cases at once: the
     columns, one timeline entry per case, one audit event naming every case."""
-    step = STEPS[action]
-    assert step.target is None, "the sweep only takes steps that keep the status"
-    Objection.objects.filter(pk__in=[case.pk for case in cases]).update(**fields, updated_at=at)
-    for case in cases:
-        for key, value in fields.items():
-            setattr(case, key, value)
-    label = str(_("南通信用网（系统自动）"))
-    ObjectionStep.objects.bulk_create([
-        ObjectionStep(objection=case, action=action, actor_label=label, note=notes.get(case.pk, ""), occurred_at=at)
-        for case in cases
-    ])
     numbers = [case.number for case in cases]
-    record_event(
-        action=f"objection.{action}", actor=_("异议期限巡检"), object_type="objections.objection",
+    listed = f"{'、'.join(numbers[:10])}{'等' if len(numbers) > 10 else ''}共{len(numbers)}件"
+    WORKFLOW.apply_many(
+        cases, action, at=at, fields=fields, notes=lambda case: notes.get(case.pk, ""),
+        actor_label=str(_("南通信用网（系统自动）")),
         object_id=str(cases[0].pk) if len(cases) == 1 else f"{len(cases)} cases",
-        summary=f"{step.label}：{'、'.join(numbers[:10])}{'等' if len(numbers) > 10 else ''}共{len(numbers)}件",
+        summary=f"{STEPS[action].label}：{listed}",
         after={"cases": numbers, **fields, **(after or {})},
     )
 
@@ -253,11 +200,6 @@ def party_label(objection: Objection, party: str, user) -> str:
     return _("南通信用网（系统自动）")
 
 
-def _require_transaction() -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("objection steps must run inside transaction.atomic()")
-
-
 # --- Deadlines ---------------------------------------------------------------------------------
 
 
@@ -273,14 +215,8 @@ def provider_due(referred_at: dt.datetime) -> dt.datetime:
 
 def reminder_cutoff(now: dt.datetime) -> dt.datetime:
     """Deadlines up to this moment have at most `REMIND_WITH_WORKDAYS_LEFT` working days left
-    (`workdays.workdays_left`), so that the sweep finds them with one indexed range query.
-
-    A deadline ends at 00:00 after its last day; it has at most K working days left when its
-    last day comes before the (K+1)th working day counted from today.
-    """
-    today = as_local_date(now)
-    first_too_far = add_workdays(today - dt.timedelta(days=1), REMIND_WITH_WORKDAYS_LEFT + 1)
-    return dt.datetime.combine(first_too_far, dt.time(0), tzinfo=SHANGHAI)
+    (the kernel's one reminder rule), so that the sweep finds them with one range query."""
+    return case_workflow.reminder_cutoff(now, REMIND_WITH_WORKDAYS_LEFT)
 
 
 def last_day(due: dt.datetime) -> dt.date:

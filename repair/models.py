@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Provider
 from collection.models import CreditRecord, Subject
+from nantong_credit.case_models import CaseEvidence, CaseStep
 
 
 class RepairApplication(models.Model):
@@ -67,14 +68,9 @@ class RepairApplication(models.Model):
         return self.number
 
 
-class RepairEvidence(models.Model):
+class RepairEvidence(CaseEvidence):
     application = models.ForeignKey(RepairApplication, on_delete=models.CASCADE, related_name="evidence_files")
     file = models.FileField(_("文件"), upload_to="repair/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["application", "uploaded_at"]
@@ -82,19 +78,8 @@ class RepairEvidence(models.Model):
         verbose_name_plural = _("修复证明材料")
 
 
-class RepairStep(models.Model):
-    """One step of the application's timeline as the parties see it."""
-
+class RepairStep(CaseStep):
     application = models.ForeignKey(RepairApplication, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(_("环节"), max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(_("办理人"), max_length=100, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    occurred_at = models.DateTimeField(_("时间"))
 
-    class Meta:
+    class Meta(CaseStep.Meta):
         ordering = ["application", "occurred_at", "id"]
-        verbose_name = _("办理环节")
-        verbose_name_plural = _("办理环节")

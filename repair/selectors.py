@@ -26,7 +26,7 @@ from nantong_credit.workdays import (
 )
 
 from .models import RepairApplication
-from .services import cn_date
+from .notices import cn_date
 from .workflow import OPEN_STATUSES, STEP_LABELS, Status
 
 # --- Art. 15: minor and first offences ----------------------------------------------------------

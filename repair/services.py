@@ -7,10 +7,11 @@ rectification, the Art. 16 statement that the conduct was not intentional, and a
 commitment. The provider decides within `settings.REPAIR_DECISION_WORKDAYS` working days;
 approval ends the record's disclosure and marks it repaired in the database (Art. 17).
 
-Every function here runs in its own transaction, checks the transition in `repair.workflow`,
-updates the application only if it is still in an allowed state, writes the timeline step and
-the audit event, and tells the parties (inbox + email after commit). The sweep's reminder and
-escalation are here too, so that a task and a person never act differently.
+Every function here runs in its own transaction and moves the application through the table in
+`repair.workflow` (the kernel's transition helper locks the application, checks the step, writes
+the timeline step and the audit event), and `repair.notices` tells the parties (inbox + email
+after commit). The sweep's reminder and escalation are here too, so that a task and a person
+never act differently.
 """
 
 from __future__ import annotations
@@ -19,25 +20,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from catalog.selectors import providers_of
-from collection.bindings import accounts_acting_for, accounts_acting_for_many, acts_for
+from collection.bindings import acts_for
 from collection.models import Annotation, CreditRecord, RecordStatus
 from collection.uploads import CheckedUpload
 from inquiry.commitments import CommitmentInvalid, record_commitment
-from nantong_credit import follow_up, roles
+from nantong_credit import follow_up
 from nantong_credit.case_evidence import store_evidence
-from nantong_credit.notifications import ask_for_holiday_notice, notify
 from nantong_credit.workdays import as_local_date, deadline_end, provisional_years
 
+from . import notices
 from .models import RepairApplication, RepairEvidence, RepairStep
-from .workflow import OPEN_STATUSES, Status, TransitionNotAllowed, allowed_from, check_transition
+from .notices import cn_date, day_text, due_text, record_label
+from .workflow import OPEN_STATUSES, SWEEP_ACTOR, WORKFLOW, Status, TransitionNotAllowed
 
 MAX_EVIDENCE_FILES = 10
 RECTIFICATION_MAX = 5000
@@ -72,10 +72,6 @@ def decision_workdays() -> int:
     return int(getattr(settings, "REPAIR_DECISION_WORKDAYS", 5))
 
 
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 # --- Follow-up codes (the shared rule in `nantong_credit.follow_up`) ----------------------------
 
 
@@ -90,34 +86,6 @@ def follow_up_code_hash(number: str, code: str) -> str:
 
 def code_matches(application: RepairApplication, code: str) -> bool:
     return follow_up.code_matches(_CODE_SALT, application.number, code, application.follow_up_code_hash)
-
-
-# --- Who is told --------------------------------------------------------------------------------
-
-
-def center_clerks():
-    return get_user_model().objects.filter(groups__name=roles.CENTER_CLERK, is_active=True).distinct()
-
-
-def _applicant_side(application: RepairApplication) -> list:
-    """The applicant and every account acting for the subject now (an agent may have changed)."""
-    return [application.applicant, *accounts_acting_for(application.subject)]
-
-
-def _provider_side(application: RepairApplication) -> list:
-    return list(application.provider.staff.filter(is_active=True))
-
-
-def _case_link(application: RepairApplication) -> str:
-    return reverse("repair:detail", args=[application.pk])
-
-
-def _office_link(application: RepairApplication) -> str:
-    return reverse("repair_office:detail", args=[application.pk])
-
-
-def _record_label(record: CreditRecord) -> str:
-    return f"{record.catalog_item.name}（{record.source_key}）"
 
 
 # --- Applying -----------------------------------------------------------------------------------
@@ -236,35 +204,28 @@ def _after_submission(application: RepairApplication, evidence: list[RepairEvide
     from .selectors import art15_flags
 
     flags = art15_flags(application.record)
-    due = as_local_date(application.due_at - dt.timedelta(microseconds=1))
-    add_step(application, "submitted", actor=application.applicant, note=_(
-        "申请人声明失信行为非因主观故意（第十六条），提交证明材料%(n)d份，作出信用承诺；%(flags)s"
-    ) % {"n": len(evidence), "flags": flags.summary})
-    record_event(
-        action="repair.apply", actor=application.applicant, obj=application,
-        summary=f"{application.subject.name} 申请信用修复 {_record_label(application.record)}",
-        after={"number": application.number, "record": application.record_id, "provider": application.provider.code,
-               "due_at": application.due_at, "minor": flags.minor, "first_offence": flags.first_offence,
-               "commitment": application.commitment_id,
-               "evidence": [{"name": e.original_name, "size": e.size, "sha256": e.sha256} for e in evidence]},
-    )
-    notify(_applicant_side(application), title=_("信用修复申请已提交：%(number)s") % {"number": application.number},
-           body=_("您对%(record)s的信用修复申请已提交%(provider)s，该单位应于%(due)s前作出决定。")
-           % {"record": _record_label(application.record), "provider": application.provider.name, "due": cn_date(due)},
-           link=_case_link(application))
-    notify(_provider_side(application), title=_("新的信用修复申请：%(number)s") % {"number": application.number},
-           body=_("%(subject)s申请修复本单位认定的%(record)s，请于%(due)s前作出决定（%(n)d个工作日）。%(flags)s")
-           % {"subject": application.subject.name, "record": _record_label(application.record), "due": cn_date(due),
-              "n": decision_workdays(), "flags": flags.summary},
-           link=_office_link(application))
+    note = _("申请人声明失信行为非因主观故意（第十六条），提交证明材料%(n)d份，作出信用承诺；%(flags)s") % {
+        "n": len(evidence), "flags": flags.summary}
+    # The filing's audit event has always listed what was filed, not the status it starts in.
+    _take_step(application, "submitted", actor=application.applicant, note=note, audited=(),
+               summary=f"{application.subject.name} 申请信用修复 {record_label(application.record)}",
+               after={"number": application.number, "record": application.record_id,
+                      "provider": application.provider.code,
+                      "due_at": application.due_at, "minor": flags.minor, "first_offence": flags.first_offence,
+                      "commitment": application.commitment_id,
+                      "evidence": [{"name": e.original_name, "size": e.size, "sha256": e.sha256} for e in evidence]})
+    notices.submitted(application, workdays=decision_workdays(), flags_summary=flags.summary)
 
 
-def add_step(application: RepairApplication, action: str, *, actor=None, note: str = "",
-             when: dt.datetime | None = None) -> RepairStep:
+def _take_step(application: RepairApplication, action: str, *, actor, summary: str, note: str = "",
+               when: dt.datetime | None = None, fields: dict | None = None, after: dict | None = None,
+               audited: tuple[str, ...] | None = None) -> RepairStep:
+    """The step on the (locked, or just created) application: status and `fields`, the timeline
+    entry under the person's name and the audit event (the kernel's `apply`)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = _actor_label(application, user) if user else str(actor or _("系统"))
-    return RepairStep.objects.create(application=application, action=action, actor=user, actor_label=label[:100],
-                                     note=note, occurred_at=when or timezone.now())
+    return WORKFLOW.apply(application, action, actor=actor, actor_label=label, summary=summary, note=note,
+                          at=when, fields=fields, after=after, audited=audited)
 
 
 def _actor_label(application: RepairApplication, user) -> str:
@@ -287,21 +248,13 @@ def _check_decider(application: RepairApplication, actor) -> None:
                           % {"provider": application.provider.name})
 
 
-def _move(application: RepairApplication, *, to: str, fields: dict) -> str:
-    """Update the application to `to` only if it is still in a state that allows it (of two
-    people deciding at once exactly one gets here); returns the status it left."""
-    before = RepairApplication.objects.filter(pk=application.pk).values_list("status", flat=True).first()
-    updated = RepairApplication.objects.filter(pk=application.pk, status__in=allowed_from(to)).update(
-        status=to, updated_at=timezone.now(), **fields)
-    if not updated:
-        current = RepairApplication.objects.get(pk=application.pk).status
-        try:
-            check_transition(current, to)
-        except TransitionNotAllowed as exc:
-            raise RepairError(exc.message) from None
-        raise RepairError(_("该申请刚刚被他人办理，请刷新页面后查看"))
-    application.refresh_from_db()
-    return before
+def _lock(application: RepairApplication, action: str) -> RepairApplication:
+    """The application, locked until the transaction ends, if its status still allows `action`:
+    of two people deciding at once, the second waits for the first and is then refused."""
+    try:
+        return WORKFLOW.lock(application.pk, action)
+    except TransitionNotAllowed as exc:
+        raise RepairError(exc.message) from None
 
 
 def approve_repair(*, application: RepairApplication, actor, reason: str = "") -> RepairApplication:
@@ -310,17 +263,14 @@ def approve_repair(*, application: RepairApplication, actor, reason: str = "") -
     reason = _bounded(reason, field="reason", required=False)
     with transaction.atomic():
         now = timezone.now()
-        before = _move(application, to=Status.APPROVED,
-                       fields={"decided_at": now, "decided_by": actor, "decision_reason": reason})
-        record = _repair_record(application, actor=actor, now=now)
-        add_step(application, "approved", actor=actor, note=reason or _("整改到位，符合管理要求，准予信用修复"), when=now)
-        record_event(
-            action="repair.approve", actor=actor, obj=application,
-            summary=f"准予信用修复 {application.number}（{application.subject.name}）",
-            before={"status": before}, after={"status": application.status, "reason": reason,
-                                                                  "record": record.pk},
-        )
-        _notify_decision(application, approved=True)
+        case = _lock(application, "approved")
+        record = _repair_record(case, actor=actor, now=now)
+        _take_step(case, "approved", actor=actor, note=reason or _("整改到位，符合管理要求，准予信用修复"), when=now,
+                   fields={"decided_at": now, "decided_by": actor, "decision_reason": reason},
+                   summary=f"准予信用修复 {case.number}（{case.subject.name}）",
+                   after={"reason": reason, "record": record.pk})
+        notices.decided(case, approved=True)
+    application.refresh_from_db()
     return application
 
 
@@ -340,7 +290,7 @@ def _repair_record(application: RepairApplication, *, actor, now: dt.datetime) -
     ) % {"provider": application.provider.name, "number": application.number, "date": cn_date(as_local_date(now))})
     record_event(
         action="record.repair", actor=actor, obj=record,
-        summary=f"信用修复，终止公示 {_record_label(record)}（{record.subject.name}）",
+        summary=f"信用修复，终止公示 {record_label(record)}（{record.subject.name}）",
         before=before, after={"repaired_at": record.repaired_at, "disclosure_ends_on": record.disclosure_ends_on,
                               "application": application.number},
     )
@@ -353,15 +303,12 @@ def reject_repair(*, application: RepairApplication, actor, reason: str) -> Repa
     reason = _bounded(reason, field="reason", required=True)
     with transaction.atomic():
         now = timezone.now()
-        before = _move(application, to=Status.REJECTED,
-                       fields={"decided_at": now, "decided_by": actor, "decision_reason": reason})
-        add_step(application, "rejected", actor=actor, note=reason, when=now)
-        record_event(
-            action="repair.reject", actor=actor, obj=application,
-            summary=f"不予信用修复 {application.number}（{application.subject.name}）",
-            before={"status": before}, after={"status": application.status, "reason": reason},
-        )
-        _notify_decision(application, approved=False)
+        case = _lock(application, "rejected")
+        _take_step(case, "rejected", actor=actor, note=reason, when=now,
+                   fields={"decided_at": now, "decided_by": actor, "decision_reason": reason},
+                   summary=f"不予信用修复 {case.number}（{case.subject.name}）", after={"reason": reason})
+        notices.decided(case, approved=False)
+    application.refresh_from_db()
     return application
 
 
@@ -374,23 +321,6 @@ def _bounded(text: str, *, field: str, required: bool) -> str:
     return text
 
 
-def _notify_decision(application: RepairApplication, *, approved: bool) -> None:
-    label = _record_label(application.record)
-    if approved:
-        title = _("信用修复申请已准予：%(number)s") % {"number": application.number}
-        body = _("%(provider)s准予修复%(subject)s的%(record)s。该记录已终止公示，并在公共信用信息数据库中注明“已修复”。") % {
-            "provider": application.provider.name, "subject": application.subject.name, "record": label}
-    else:
-        title = _("信用修复申请未予准许：%(number)s") % {"number": application.number}
-        body = _("%(provider)s决定不予修复%(subject)s的%(record)s。理由：%(reason)s\n整改完成后可再次申请。") % {
-            "provider": application.provider.name, "subject": application.subject.name, "record": label,
-            "reason": application.decision_reason}
-    notify(_applicant_side(application), title=title, body=body, link=_case_link(application))
-    notify(_provider_side(application), title=title, body=body, link=_office_link(application))
-    if approved:  # the platform is told that a record left publication (Art. 16 同时提供给公共信用信息系统)
-        notify(center_clerks(), title=title, body=body, link=_office_link(application))
-
-
 # --- Withdrawing --------------------------------------------------------------------------------
 
 
@@ -398,22 +328,15 @@ def withdraw_repair(*, application: RepairApplication, actor) -> RepairApplicati
     if not acts_for(actor, application.subject):
         raise RepairError(_("只有申请主体可以撤回信用修复申请"))
     with transaction.atomic():
-        before = _move(application, to=Status.WITHDRAWN, fields={"decided_at": timezone.now()})
-        add_step(application, "withdrawn", actor=actor)
-        record_event(action="repair.withdraw", actor=actor, obj=application,
-                     summary=f"撤回信用修复申请 {application.number}（{application.subject.name}）",
-                     before={"status": before}, after={"status": application.status})
-        title = _("信用修复申请已撤回：%(number)s") % {"number": application.number}
-        body = _("%(subject)s撤回了对%(record)s的信用修复申请。") % {
-            "subject": application.subject.name, "record": _record_label(application.record)}
-        notify(_applicant_side(application), title=title, body=body, link=_case_link(application))
-        notify(_provider_side(application), title=title, body=body, link=_office_link(application))
+        case = _lock(application, "withdrawn")
+        _take_step(case, "withdrawn", actor=actor, fields={"decided_at": timezone.now()},
+                   summary=f"撤回信用修复申请 {case.number}（{case.subject.name}）")
+        notices.withdrawn(case)
+    application.refresh_from_db()
     return application
 
 
 # --- Deadlines (called by the sweep) ------------------------------------------------------------
-
-SWEEP_ACTOR = "系统（期限督办）"
 
 
 def remind_providers(*, application_ids: list[int], now: dt.datetime) -> int:
@@ -421,18 +344,14 @@ def remind_providers(*, application_ids: list[int], now: dt.datetime) -> int:
     how many were reminded. A batch is one transaction with one audit event: a sweep that finds a
     thousand due cases must not take a thousand commits."""
     with transaction.atomic():
-        due = _claim(application_ids, flag="reminded_at", now=now,
+        due = _claim(application_ids, "reminded", flag="reminded_at", now=now,
                      still_due={"reminded_at__isnull": True, "due_at__gt": now})
         if not due:
             return 0
-        _bulk_steps(due, "reminded", now, lambda a: _("办理期限将于%(due)s 24:00届满") % {"due": _due_text(a)})
-        record_event(action="repair.remind", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
-                     object_id=_ids_label(due), summary=f"信用修复办理期限提醒 {len(due)} 件",
+        _sweep_steps(due, "reminded", now, lambda a: _("办理期限将于%(due)s 24:00届满") % {"due": due_text(a)},
+                     summary=f"信用修复办理期限提醒 {len(due)} 件",
                      after={"applications": [a.number for a in due], "at": now})
-        for provider_apps in _by_provider(due):
-            notify(_provider_side(provider_apps[0]), title=_digest_title(provider_apps, _("信用修复申请即将到期")),
-                   body=_("以下信用修复申请即将到期，请在期限届满前作出决定：\n%(lines)s") % {"lines": _lines(provider_apps)},
-                   link=_digest_link(provider_apps, stage="open"))
+        notices.reminders(due)
     return len(due)
 
 
@@ -441,24 +360,18 @@ def hold_provisional_overdue(*, application_ids: list[int], now: dt.datetime) ->
     notice is not entered yet and may still move later: stamp 期限待确认, escalate nothing, tell
     the center and the calendar managers, once (SPEC §4). Returns how many were held."""
     with transaction.atomic():
-        due = _claim(application_ids, flag="deadline_held_at", now=now, only=_provisional,
+        due = _claim(application_ids, "deadline_held", flag="deadline_held_at", now=now, only=_provisional,
                      still_due={"overdue_at__isnull": True, "deadline_held_at__isnull": True, "due_at__lte": now})
         if not due:
             return 0
         years = sorted({year for a in due for year in provisional_years(a.submitted_at, a.due_at)})
         year_text = "、".join(map(str, years))
-        _bulk_steps(due, "deadline_held", now, lambda a: _(
+        _sweep_steps(due, "deadline_held", now, lambda a: _(
             "办理期限%(due)s 24:00所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，期限仍已届满的再督办")
-            % {"due": _due_text(a), "years": year_text})
-        record_event(action="repair.deadline_held", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
-                     object_id=_ids_label(due), summary=f"信用修复办理期限待确认 {len(due)} 件（{year_text}年节假日安排未录入）",
-                     after={"applications": [a.number for a in due], "years": years, "at": now})
-        why = _("办理期限落在%(years)s年，该年国务院办公厅节假日安排尚未录入，期限是按周末和法定节假日推定的，可能因调休放假"
-                "而顺延。推定的期限届满不作督办处理；录入该年通知后重新计算，期限仍已届满的再提请督办。") % {"years": year_text}
-        notify(center_clerks(), title=_digest_title(due, _("信用修复申请期限待确认")),
-               link=_digest_link(due, stage="open"), body=why + "\n" + _lines(due, with_provider=True))
-        ask_for_holiday_notice(years, title=_("%(n)d件信用修复申请期限待确认，请录入%(years)s年节假日安排")
-                               % {"n": len(due), "years": year_text}, body=why + "\n" + _lines(due, with_provider=True))
+            % {"due": due_text(a), "years": year_text},
+            summary=f"信用修复办理期限待确认 {len(due)} 件（{year_text}年节假日安排未录入）",
+            after={"applications": [a.number for a in due], "years": years, "at": now})
+        notices.deadlines_held(due, years=years)
     return len(due)
 
 
@@ -467,17 +380,16 @@ def escalate_overdue(*, application_ids: list[int], now: dt.datetime) -> int:
     The applications stay open and decidable. Never on a provisional deadline (those are held,
     see `hold_provisional_overdue`). Returns how many were escalated."""
     with transaction.atomic():
-        due = _claim(application_ids, flag="overdue_at", now=now, only=lambda a: not _provisional(a),
+        due = _claim(application_ids, "overdue", flag="overdue_at", now=now, only=lambda a: not _provisional(a),
                      still_due={"overdue_at__isnull": True, "due_at__lte": now})
         if not due:
             return 0
-        _bulk_steps(due, "overdue", now, lambda a: _(
+        _sweep_steps(due, "overdue", now, lambda a: _(
             "%(provider)s未在%(due)s 24:00前作出决定，已提请市公共信用信息中心督办")
-            % {"provider": a.provider.name, "due": _due_text(a)})
-        record_event(action="repair.overdue", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
-                     object_id=_ids_label(due), summary=f"信用修复申请逾期未办 {len(due)} 件，提请督办",
-                     after={"applications": [a.number for a in due], "at": now})
-        _notify_overdue(due)
+            % {"provider": a.provider.name, "due": due_text(a)},
+            summary=f"信用修复申请逾期未办 {len(due)} 件，提请督办",
+            after={"applications": [a.number for a in due], "at": now})
+        notices.overdue(due)
     return len(due)
 
 
@@ -493,21 +405,18 @@ def adjust_deadlines(*, application_ids: list[int], now: dt.datetime) -> int:
     with it and the parties are told; still passed, the sweep escalates on the recomputed deadline.
     Returns how many moved."""
     with transaction.atomic():
-        candidates = list(RepairApplication.objects.select_for_update(skip_locked=True, of=("self",))
-                          .filter(pk__in=application_ids, status__in=OPEN_STATUSES)
-                          .select_related("subject", "provider", "applicant", "record__catalog_item").order_by("pk"))
+        candidates = WORKFLOW.lock_many(application_ids, "deadline_adjusted", skip_locked=True)
         olds = {a.pk: (a.due_at, a.deadline_held_at is not None) for a in candidates}
         moved = [a for a in candidates if _recompute(a, now)]
         if not moved:
             return 0
-        _bulk_steps(moved, "deadline_adjusted", now, lambda a: _("由%(old)s 24:00调整为%(new)s 24:00") % {
-            "old": _day_text(olds[a.pk][0]), "new": _due_text(a)})
-        record_event(action="repair.deadline_adjusted", actor=SWEEP_ACTOR, object_type="repair.repairapplication",
-                     object_id=_ids_label(moved), summary=f"按节假日安排调整信用修复办理期限 {len(moved)} 件",
-                     after={"applications": {a.number: {"from": olds[a.pk][0], "to": a.due_at} for a in moved}})
+        _sweep_steps(moved, "deadline_adjusted", now, lambda a: _("由%(old)s 24:00调整为%(new)s 24:00") % {
+            "old": day_text(olds[a.pk][0]), "new": due_text(a)},
+            summary=f"按节假日安排调整信用修复办理期限 {len(moved)} 件",
+            after={"applications": {a.number: {"from": olds[a.pk][0], "to": a.due_at} for a in moved}})
         for application in moved:
             if application.due_at > now:
-                _notify_adjusted(application, olds[application.pk][0], was_held=olds[application.pk][1])
+                notices.deadline_adjusted(application, olds[application.pk][0], was_held=olds[application.pk][1])
     return len(moved)
 
 
@@ -526,17 +435,6 @@ def _recompute(application: RepairApplication, now: dt.datetime) -> bool:
     return True
 
 
-def _notify_adjusted(application: RepairApplication, old: dt.datetime, *, was_held: bool) -> None:
-    title = _("办理期限调整：%(number)s") % {"number": application.number}
-    body = _("根据录入的国务院办公厅节假日安排，信用修复申请%(number)s的办理期限由%(old)s 24:00调整为%(new)s 24:00，"
-             "申请继续办理。") % {"number": application.number, "old": _day_text(old), "new": _due_text(application)}
-    notify(_applicant_side(application), title=title, body=body, link=_case_link(application))
-    notify(_provider_side(application), title=title, body=body, link=_office_link(application))
-    if was_held:  # the center was told the deadline was uncertain
-        notify(center_clerks(), title=_("期限已确认，申请继续办理：%(number)s") % {"number": application.number},
-               body=body, link=_office_link(application))
-
-
 def remind_provider(*, application_id: int, now: dt.datetime) -> bool:
     return remind_providers(application_ids=[application_id], now=now) == 1
 
@@ -545,15 +443,12 @@ def mark_overdue(*, application_id: int, now: dt.datetime) -> bool:
     return escalate_overdue(application_ids=[application_id], now=now) == 1
 
 
-def _claim(ids: list[int], *, flag: str, now: dt.datetime, still_due: dict, only=None) -> list[RepairApplication]:
+def _claim(ids: list[int], action: str, *, flag: str, now: dt.datetime, still_due: dict, only=None
+           ) -> list[RepairApplication]:
     """Lock the rows that still need this step (and pass `only`, if given) and stamp them. Rows
     another sweep holds are skipped (it is handling them); the conditions are checked again once
     a row is locked."""
-    due = list(
-        RepairApplication.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(pk__in=ids, status__in=OPEN_STATUSES, **still_due)
-        .select_related("subject", "provider", "applicant", "record__catalog_item").order_by("pk")
-    )
+    due = WORKFLOW.lock_many(ids, action, skip_locked=True, **still_due)
     if only is not None:
         due = [a for a in due if only(a)]
     if due:
@@ -561,75 +456,13 @@ def _claim(ids: list[int], *, flag: str, now: dt.datetime, still_due: dict, only
     return due
 
 
-def _bulk_steps(applications: list[RepairApplication], action: str, now: dt.datetime, note) -> None:
-    RepairStep.objects.bulk_create([
-        RepairStep(application=a, action=action, actor_label=SWEEP_ACTOR, note=note(a), occurred_at=now)
-        for a in applications
-    ])
+def _sweep_steps(applications: list[RepairApplication], action: str, now: dt.datetime, note, *, summary: str,
+                 after: dict) -> None:
+    """One timeline entry per application and one audit event for the batch."""
+    WORKFLOW.apply_many(applications, action, at=now, notes=note, actor_label=SWEEP_ACTOR, summary=summary,
+                        object_id=_ids_label(applications), after=after)
 
 
 def _ids_label(applications: list[RepairApplication]) -> str:
     text = ",".join(str(a.pk) for a in applications)
     return text if len(text) <= 64 else f"{applications[0].pk}..{applications[-1].pk}"
-
-
-def _due_text(application: RepairApplication) -> str:
-    return _day_text(application.due_at)
-
-
-def _day_text(due_at: dt.datetime) -> str:
-    """The last day of a period ending at `due_at` (00:00 after it)."""
-    return cn_date(as_local_date(due_at - dt.timedelta(microseconds=1)))
-
-
-def _by_provider(applications: list[RepairApplication]) -> list[list[RepairApplication]]:
-    groups: dict[int, list[RepairApplication]] = {}
-    for application in applications:
-        groups.setdefault(application.provider_id, []).append(application)
-    return list(groups.values())
-
-
-def _digest_title(applications: list[RepairApplication], what: str) -> str:
-    if len(applications) == 1:
-        return f"{what}：{applications[0].number}"
-    return _("%(what)s（%(n)d件）") % {"what": what, "n": len(applications)}
-
-
-def _digest_link(applications: list[RepairApplication], *, stage: str) -> str:
-    if len(applications) == 1:
-        return _office_link(applications[0])
-    return f"{reverse('repair_office:queue')}?stage={stage}"
-
-
-MAX_DIGEST_LINES = 50
-
-
-def _lines(applications: list[RepairApplication], *, with_provider: bool = False) -> str:
-    lines = [
-        _("%(number)s %(subject)s（%(record)s）%(provider)s期限%(due)s 24:00") % {
-            "number": a.number, "subject": a.subject.name, "record": _record_label(a.record),
-            "provider": f"{a.provider.name}，" if with_provider else "", "due": _due_text(a)}
-        for a in applications[:MAX_DIGEST_LINES]
-    ]
-    if len(applications) > MAX_DIGEST_LINES:
-        lines.append(_("……共%(n)d件，详见办理列表") % {"n": len(applications)})
-    return "\n".join(lines)
-
-
-def _notify_overdue(applications: list[RepairApplication]) -> None:
-    what = _("信用修复申请已逾期")
-    for provider_apps in _by_provider(applications):
-        notify(_provider_side(provider_apps[0]), title=_digest_title(provider_apps, what),
-               link=_digest_link(provider_apps, stage="overdue"), body=_(
-                   "以下信用修复申请已超过办理期限，已提请市公共信用信息中心督办，请尽快作出决定：\n%(lines)s"
-               ) % {"lines": _lines(provider_apps)})
-    notify(center_clerks(), title=_digest_title(applications, what), link=_digest_link(applications, stage="overdue"),
-           body=_("以下信用修复申请的认定单位未在期限内作出决定，请督办：\n%(lines)s")
-           % {"lines": _lines(applications, with_provider=True)})
-    acting = accounts_acting_for_many({a.subject_id for a in applications})
-    for application in applications:
-        recipients = [application.applicant, *acting.get(application.subject_id, [])]
-        notify(recipients, title=_("%(what)s：%(number)s") % {"what": what, "number": application.number},
-               link=_case_link(application), body=_(
-                   "%(provider)s未在%(due)s 24:00前作出决定，市公共信用信息中心已督办。申请仍在办理中，决定作出后将通知您。"
-               ) % {"provider": application.provider.name, "due": _due_text(application)})

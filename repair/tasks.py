@@ -27,25 +27,11 @@ from nantong_credit.workdays import deadline_end, library_knows, pinned_calendar
 
 from .models import RepairApplication
 from .services import adjust_deadlines, escalate_overdue, hold_provisional_overdue, remind_providers
-from .workflow import OPEN_STATUSES
+from .workflow import OPEN_STATUSES, reminder_cutoff
 
 logger = logging.getLogger(__name__)
 
-# The reminder goes out when this many working days are left, today included: on a 5-day
-# period the provider is reminded with two working days to act.
-REMIND_WHEN_WORKDAYS_LEFT = 2
 BATCH = 500
-
-
-def reminder_cutoff(now: dt.datetime) -> dt.datetime:
-    """Deadlines up to this instant have at most `REMIND_WHEN_WORKDAYS_LEFT` working days left.
-
-    A deadline is 24:00 of a working day, so "at most N working days left, today counted" is
-    "due no later than the end of the Nth working day counted from today", i.e. the Nth working
-    day after yesterday. One value for the whole sweep: the query stays a range scan.
-    """
-    yesterday = timezone.localdate(now) - dt.timedelta(days=1)
-    return deadline_end(yesterday, REMIND_WHEN_WORKDAYS_LEFT)
 
 
 def _due_batches(queryset):

@@ -15,7 +15,6 @@ import unicodedata
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,7 +163,7 @@ def failure_message(exc: BaseException | None = None) -> str:
 def start_report(*, report_id: int, task_id: str = "") -> CreditReport | None:
     """Claim a queued report for this task, or take over one whose worker died while this very
     message had it; None if another has it, it is done, or it died too often."""
-    claimed = workflow.move(report_id, to=Status.GENERATING, also=jobs.claimable(REPORT_JOB, task_id),
+    claimed = workflow.move(report_id, "claim", also=jobs.claimable(REPORT_JOB, task_id),
                             **jobs.claim_changes(REPORT_JOB, task_id), progress=5, error="")
     if not claimed:
         return None
@@ -178,8 +177,7 @@ def record_progress(*, report_id: int, progress: int) -> None:
 
 def release_report(*, report_id: int) -> None:
     """Back to the queue after a transient error, for the task's retry."""
-    workflow.move(report_id, to=Status.QUEUED, also=Q(status=Status.GENERATING), progress=0,
-                  queued_at=timezone.now())
+    workflow.move(report_id, "release", progress=0, queued_at=timezone.now())
 
 
 def finish_report(*, report_id: int, pdf: bytes, page_count: int, generated_at: dt.datetime) -> CreditReport | None:
@@ -189,10 +187,9 @@ def finish_report(*, report_id: int, pdf: bytes, page_count: int, generated_at: 
     stored_name = ""
     try:
         with transaction.atomic():
-            report = CreditReport.objects.select_for_update().filter(pk=report_id).first()
-            if report is None or report.status != Status.GENERATING:
+            report = workflow.lock_if(report_id, "finish")
+            if report is None:
                 return None
-            workflow.check(report.status, Status.READY)
             report.file.save(f"{report.number}.pdf", ContentFile(pdf), save=False)
             stored_name = report.file.name
             _mark_ready(report, pdf=pdf, page_count=page_count, generated_at=generated_at)
@@ -208,7 +205,7 @@ def _mark_ready(report: CreditReport, *, pdf: bytes, page_count: int, generated_
     report.size = len(pdf)
     report.page_count = page_count
     report.generated_at = generated_at
-    report.status = Status.READY
+    report.status = workflow.STEPS["finish"].target
     report.progress = 100
     report.error = ""
     report.save(update_fields=["file", "sha256", "size", "page_count", "generated_at", "status", "progress", "error"])
@@ -218,7 +215,7 @@ def _mark_ready(report: CreditReport, *, pdf: bytes, page_count: int, generated_
         title=f"{subject.name}信用报告（{report.get_edition_display()}）{report.number}",
     )
     record_event(
-        action="report.generate", obj=report,
+        action=workflow.WORKFLOW.event("finish"), obj=report,
         summary=f"生成信用报告 {report.number}（{subject.name}），档案编号 {entry.number}",
         before={"status": Status.GENERATING},
         after={"status": report.status, "sha256": report.sha256, "size": report.size, "pages": page_count,
@@ -229,7 +226,7 @@ def _mark_ready(report: CreditReport, *, pdf: bytes, page_count: int, generated_
 def fail_report(*, report_id: int, error: str) -> bool:
     """End a report as failed, with the reason the orderer will read. False if it already ended."""
     with transaction.atomic():
-        if not workflow.move(report_id, to=Status.FAILED, error=error[:2000]):
+        if not workflow.move(report_id, "fail", error=error[:2000]):
             return False
         record_failure(report_id)
     return True
@@ -239,7 +236,8 @@ def record_failure(report_id: int) -> None:
     """The audit event of a report that ended failed, here or in the stuck-job sweep."""
     report = CreditReport.objects.select_related("subject").get(pk=report_id)
     record_event(
-        action="report.fail", obj=report, summary=f"信用报告 {report.number}（{report.subject.name}）生成失败",
+        action=workflow.WORKFLOW.event("fail"), obj=report,
+        summary=f"信用报告 {report.number}（{report.subject.name}）生成失败",
         after={"status": Status.FAILED, "error": report.error[:300]},
     )
 

@@ -226,12 +226,15 @@ def test_it_requires_evidence(client, agent, record):
 @freeze_time(NOW)
 def test_nothing_of_a_failed_application_remains(agent, record, monkeypatch, settings):
     """A failure after the files were written (here: the audit trail) leaves no row and no file."""
+    import dataclasses
+
     import repair.services as services
 
     def broken(**kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr(services, "record_event", broken)
+    # The filing's audit event is written by the workflow's transition helper.
+    monkeypatch.setattr(services, "WORKFLOW", dataclasses.replace(services.WORKFLOW, record_event=broken))
     with pytest.raises(RuntimeError):
         apply(agent, record)
     assert not RepairApplication.objects.exists() and not CreditCommitment.objects.exists()

@@ -2,8 +2,10 @@
 disclosure and marks it repaired in the database (Art. 17); rejection gives reasons."""
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -134,6 +136,39 @@ def test_acting_twice_changes_nothing_the_second_time(client, application, recor
     assert application.decided_by == scjgj_staff and application.status == RepairApplication.Status.APPROVED
     assert Annotation.objects.filter(record=record).count() == 1
     assert AuditEvent.objects.filter(action="repair.approve").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deciders_at_the_same_moment_one_wins(postgres_only, application, scjgj_staff, user_with_role):
+    """The second waits for the first's lock on the application, then is refused in its terms."""
+    from nantong_credit import roles
+
+    colleague = user_with_role("bella", roles.PROVIDER_STAFF)
+    application.provider.staff.add(colleague)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def act(decide):
+        own_copy = RepairApplication.objects.get(pk=application.pk)
+        barrier.wait()
+        try:
+            decide(own_copy)
+            outcomes.append("decided")
+        except RepairError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connection.close()
+
+    deciders = [lambda a: approve_repair(application=a, actor=scjgj_staff),
+                lambda a: reject_repair(application=a, actor=colleague, reason="材料不全")]
+    threads = [threading.Thread(target=act, args=(decide,)) for decide in deciders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[0] == "decided" and "不能再" in sorted(outcomes)[1], outcomes
+    decided = RepairApplication.objects.get()
+    assert decided.steps.filter(action__in=["approved", "rejected"]).count() == 1
+    assert AuditEvent.objects.filter(action__in=["repair.approve", "repair.reject"]).count() == 1
 
 
 @freeze_time(DECIDED)
