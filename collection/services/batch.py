@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog.models import CatalogItem, Openness, Provider
+from catalog.models import CatalogItem, Provider
 
 from ..bulk_store import CopyPipe, JsonText, RowSink
 from ..identifiers import identifier_family
-from ..models import Channel, CreditRecord, RecordRevision, RecordStatus, Subject
+from ..models import CreditRecord, RecordRevision, Subject
 from ..names import same_name
 from ..personal_data import identifier_hash
 from .checks import REGISTRATION_FIELDS, CheckedSubmission
@@ -21,7 +21,10 @@ from .subjects import (
     NameSeen, _identity_values, _kind_conflict_message, _record_subject_update, _registration_values, names_subject,
     note_name_mismatches,
 )
-from .upsert import CHANGED_RECORD_FIELDS, _apply_change, _columns, _hash_content, _live_status, canonical_json
+from .upsert import (
+    CHANGED_RECORD_FIELDS, apply_change, canonical_json, hash_content, is_unchanged, new_record_constants,
+    new_record_values, revision_constants, revision_values,
+)
 
 
 @dataclass
@@ -101,7 +104,6 @@ class BatchWriter:
             raise RuntimeError("a BatchWriter stores inside the caller's transaction")
         self.provider, self.channel, self.reason, self.received_at = provider, channel, reason, received_at
         self.actor = actor
-        self.created_by = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.pipe = None
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -132,7 +134,7 @@ class BatchWriter:
         result = BatchResult()
         hashes = [subject_hash(row) for row in rows]
         texts = [canonical_json(row.data) for row in rows]  # serialised once: hash, record, revision
-        digests = result.content_hashes = [_hash_content(h, t) for h, t in zip(hashes, texts, strict=True)]
+        digests = result.content_hashes = [hash_content(h, t) for h, t in zip(hashes, texts, strict=True)]
         if self.pipe is not None:
             self.pipe.wait()  # the previous chunk is in: its subjects and records can be found
         received = self.received_at or timezone.now()
@@ -145,23 +147,30 @@ class BatchWriter:
             record = existing.get(key)
             if record is None:
                 new.append(index)
-            elif record.content_hash == digests[index] and record.status != RecordStatus.REVOKED:
+            elif is_unchanged(record, digests[index]):
                 result.unchanged += 1
             else:
-                _apply_change(record, rows[index], subject_ids[index], digests[index], self.channel, today)
+                apply_change(record, rows[index], subject_id=subject_ids[index], digest=digests[index],
+                             channel=self.channel, today=today)
                 record.updated_at = received
                 changed.append((index, record))
         if changed:
             self._update(changed)
-        revisions = [self._revision(record.pk, record.revision, record.status, record.decision_date, texts[index],
-                                    digests[index]) for index, record in changed]
+        # The data as text, serialised once: COPY writes it as it is (`bulk_update` takes the dict).
+        revisions = [revision_values(record_id=record.pk, number=record.revision, status=record.status,
+                                     decision_date=record.decision_date, data=JsonText(texts[index]),
+                                     digest=record.content_hash) for index, record in changed]
         for item, indexes in _by_item(rows, new).items():
-            values = [self._record(rows[i], subject_ids[i], digests[i], texts[i], received, today) for i in indexes]
-            ids = self.sink.insert(CreditRecord, values, constants=self._record_constants(item, received))
-            revisions += [self._revision(pk, 1, row["status"], row["decision_date"], texts[i], digests[i])
-                          for pk, row, i in zip(ids, values, indexes, strict=True)]
-        self.sink.insert(RecordRevision, revisions, constants={
-            "channel": self.channel, "reason": self.reason, "created_by_id": self.created_by})
+            constants = new_record_constants(item, provider_id=self.provider.pk, channel=self.channel,
+                                             received_at=received)
+            values = [new_record_values(rows[i], subject_id=subject_ids[i], digest=digests[i], data=JsonText(texts[i]),
+                                        channel=self.channel, received_at=received, today=today) for i in indexes]
+            ids = self.sink.insert(CreditRecord, values, constants=constants)
+            revisions += [revision_values(record_id=pk, number=constants["revision"], status=row["status"],
+                                          decision_date=row["decision_date"], data=row["data"],
+                                          digest=row["content_hash"]) for pk, row in zip(ids, values, strict=True)]
+        self.sink.insert(RecordRevision, revisions,
+                         constants=revision_constants(channel=self.channel, reason=self.reason, actor=self.actor))
         self.sink.flush()
         if mismatches:  # rare: they may name subjects of this chunk, which must be in first
             if self.pipe is not None:
@@ -223,28 +232,6 @@ class BatchWriter:
             self.pipe.wait()
         CreditRecord.objects.bulk_update([record for _index, record in changed],
                                          [*CHANGED_RECORD_FIELDS, "updated_at"], batch_size=500)
-
-    def _record(self, row: CheckedSubmission, subject_id: int, digest: str, text: str, received: dt.datetime,
-                today: dt.date) -> dict:
-        columns = _columns(row, received, self_declared=self.channel == Channel.SELF_DECLARATION)
-        del columns["category"], columns["is_public"], columns["is_dishonesty"]  # the item's: constants
-        return {"subject_id": subject_id, "source_key": row.source_key, "data": JsonText(text),
-                "content_hash": digest, "status": _live_status(RecordStatus.ACTIVE, columns["disclosure_ends_on"], today),
-                **columns}
-
-    def _record_constants(self, item: CatalogItem, received: dt.datetime) -> dict:
-        return {
-            "provider_id": self.provider.pk, "item_code": item.code, "catalog_item_id": item.pk,
-            "category": item.category, "is_public": item.openness == Openness.PUBLIC,
-            "is_dishonesty": item.is_dishonesty, "revision": 1,
-            "channel": self.channel, "self_declared": self.channel == Channel.SELF_DECLARATION,
-            "received_at": received,
-        }
-
-    @staticmethod
-    def _revision(record_id: int, number: int, status: str, decided, text: str, digest: str) -> dict:
-        return {"record_id": record_id, "number": number, "status": status, "decision_date": decided,
-                "data": JsonText(text), "content_hash": digest}
 
 
 def _by_item(rows: Sequence[CheckedSubmission], indexes: list[int]) -> dict[CatalogItem, list[int]]:

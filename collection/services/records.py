@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from catalog.models import Provider
 
-from ..models import Channel, CreditRecord, RecordRevision, RecordStatus, Subject
+from ..models import CreditRecord, RecordRevision, RecordStatus, Subject
 from ..names import same_name
 from ..selectors import PublishedItems
 from ..validation import id_number_in_text_message
@@ -24,7 +24,10 @@ from .inserts import _insert, insert_unless_taken
 from .subjects import (
     NameSeen, _find_or_create_subject, _subject_facts, name_mismatch_warning, names_subject, note_name_mismatches,
 )
-from .upsert import CHANGED_RECORD_FIELDS, _apply_change, _columns, _live_status, content_hash
+from .upsert import (
+    CHANGED_RECORD_FIELDS, apply_change, content_hash, is_unchanged, new_record_constants, new_record_values,
+    revision_constants, revision_values,
+)
 
 
 @dataclass
@@ -89,28 +92,29 @@ def _upsert_record(
     *, provider: Provider, checked: CheckedSubmission, subject: Subject, actor, channel: str, reason: str,
     received_at: dt.datetime | None = None, new_subject: bool = False,
 ) -> SubmissionResult:
-    lookup = {"provider": provider, "item_code": checked.item.code, "source_key": checked.source_key}
     digest = content_hash(subject.identifier_hash, checked.data)
     # Most submissions are new records: try to insert first (one statement); when the key is
     # taken (a re-submission, or a concurrent one that won), lock and compare that record.
-    record = _new_record(lookup, checked, subject, digest, channel, received_at or timezone.now())
+    record = _new_record(provider, checked, subject, digest, channel, received_at or timezone.now())
     if insert_unless_taken(record):
         return _created_record(record, checked, actor=actor, reason=reason, new_subject=new_subject)
-    record = CreditRecord.objects.select_for_update().get(**lookup)
-    if record.content_hash == digest and record.status != RecordStatus.REVOKED:
+    record = CreditRecord.objects.select_for_update().get(
+        provider=provider, item_code=checked.item.code, source_key=checked.source_key)
+    if is_unchanged(record, digest):
         return SubmissionResult(record, "unchanged")
     return _update_record(record, checked, subject, digest, actor, channel, reason, new_subject=new_subject)
 
 
-def _new_record(lookup: dict, checked: CheckedSubmission, subject: Subject, digest: str, channel: str,
+def _new_record(provider: Provider, checked: CheckedSubmission, subject: Subject, digest: str, channel: str,
                 now: dt.datetime) -> CreditRecord:
-    self_declared = channel == Channel.SELF_DECLARATION
-    columns = _columns(checked, now, self_declared=self_declared)
-    return CreditRecord(
-        **lookup, subject=subject, catalog_item=checked.item, data=checked.data, content_hash=digest,
-        revision=1, channel=channel, self_declared=self_declared, received_at=now,
-        status=_live_status(RecordStatus.ACTIVE, columns["disclosure_ends_on"], timezone.localdate()), **columns,
+    record = CreditRecord(
+        **new_record_values(checked, subject_id=subject.pk, digest=digest, data=checked.data, channel=channel,
+                            received_at=now, today=timezone.localdate()),
+        **new_record_constants(checked.item, provider_id=provider.pk, channel=channel, received_at=now),
     )
+    # The instances at hand: the audit event names them without a query.
+    record.provider, record.subject, record.catalog_item = provider, subject, checked.item
+    return record
 
 
 def _created_record(record: CreditRecord, checked: CheckedSubmission, *, actor, reason: str,
@@ -133,7 +137,7 @@ def _record_facts(record: CreditRecord, checked: CheckedSubmission, new_subject:
 def _update_record(record: CreditRecord, checked: CheckedSubmission, subject: Subject, digest, actor, channel, reason,
                    *, new_subject: bool = False):
     before = snapshot(record)
-    _apply_change(record, checked, subject.pk, digest, channel, timezone.localdate())
+    apply_change(record, checked, subject_id=subject.pk, digest=digest, channel=channel, today=timezone.localdate())
     record.subject = subject
     record.save(update_fields=[*CHANGED_RECORD_FIELDS, "updated_at"])
     _add_revision(record, actor=actor, reason=reason)
@@ -178,9 +182,9 @@ def _add_revision(record: CreditRecord, *, actor, reason: str) -> None:
 
 def _revision_of(record: CreditRecord, *, actor, reason: str) -> RecordRevision:
     return RecordRevision(
-        record=record, number=record.revision, status=record.status, decision_date=record.decision_date,
-        data=record.data, content_hash=record.content_hash, channel=record.channel, reason=reason,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **revision_values(record_id=record.pk, number=record.revision, status=record.status,
+                          decision_date=record.decision_date, data=record.data, digest=record.content_hash),
+        **revision_constants(channel=record.channel, reason=reason, actor=actor),
     )
 
 
