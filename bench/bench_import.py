@@ -292,7 +292,7 @@ def measure_api(count: int, profile: str = "") -> dict:
     from collection.bulk_imports import layout_for, row_to_submission
     from collection.models import Channel
     from collection.selectors import PublishedItems
-    from collection.services import submit_record
+    from collection.services.records import submit_record
 
     clean_previous_run()  # every submission below is a new record, as in the HTTP measurement
     provider = Provider.objects.get(code=PROVIDER)
@@ -334,7 +334,7 @@ def measure_http(count: int, *, workers: int, clients: int) -> dict:
     the floor of a request through the same stack) in the same run for the ratio."""
     from catalog.models import Provider
     from collection.models import ApiToken
-    from collection.services import create_api_token
+    from collection.services.tokens import create_api_token
 
     clean_previous_run()
     token, key = create_api_token(provider=Provider.objects.get(code=PROVIDER), name="基准测试（bench_import）")

@@ -71,7 +71,7 @@ def bench_user_and_subject():
     from catalog.models import SubjectKind
     from catalog.selectors import published_version
     from collection.models import SubjectBinding
-    from collection.services import find_or_create_subject
+    from collection.services.subjects import find_or_create_subject
     from nantong_credit import roles
 
     if published_version() is None:
@@ -91,7 +91,7 @@ def pad_records(subject, count: int) -> None:
 
     from catalog.selectors import published_version
     from collection.models import Channel, CreditRecord
-    from collection.services import content_hash
+    from collection.services.upsert import content_hash
 
     CreditRecord.objects.filter(subject=subject, source_key__startswith=KEY_PREFIX).delete()
     item = published_version().items.get(code="admin_penalty")

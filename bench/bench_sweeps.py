@@ -98,7 +98,7 @@ def create_cases(count: int, due_reminders: int, due_overdue: int, now: dt.datet
     from django.db import transaction
 
     from collection.models import Annotation, Channel, CreditRecord, Subject
-    from collection.services import insert_many
+    from collection.bulk_store import insert_many
     from nantong_credit.models import User
     from objections import workflow
     from objections.models import Objection, ObjectionRecord

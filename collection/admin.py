@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import Annotation, ApiToken, CreditRecord, RecordRevision, Subject
-from .services import TokenAlreadyRevoked, revoke_api_token
+from .services.tokens import TokenAlreadyRevoked, revoke_api_token
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,7 +1,7 @@
 """The shapes of the provider API, for the OpenAPI schema and for the responses.
 
 The request serializers document the bodies; they do not validate them. Validation is the
-pipeline's (`collection.services.submit_record`), so that the API, the web form and the bulk
+pipeline's (`collection.services.records.submit_record`), so that the API, the web form and the bulk
 file accept and refuse exactly the same things with the same Chinese messages.
 """
 

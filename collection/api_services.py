@@ -18,7 +18,8 @@ from nantong_credit.json_body import BODY_PATH
 from .api_auth import actor_label
 from .models import ApiToken, Channel, CreditRecord
 from .selectors import PublishedItems, record_of_provider
-from .services import ProviderNotResponsible, SubmissionInvalid, SubmissionResult, submit_record
+from .services.errors import ProviderNotResponsible, SubmissionInvalid
+from .services.records import SubmissionResult, submit_record
 from .validation import json_type_name
 
 RECORD_KEYS = ("item", "source_key", "subject", "data", "reason")

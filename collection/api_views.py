@@ -24,7 +24,7 @@ from .api_services import (
     RecordNotFound, record_for_token, revoke_api_record, submit_api_batch, submit_api_record,
 )
 from .models import ApiToken
-from .services import ProviderNotResponsible, SubmissionInvalid
+from .services.errors import ProviderNotResponsible, SubmissionInvalid
 
 TAG = "报送"
 

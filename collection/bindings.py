@@ -23,7 +23,8 @@ from .models import BindingEvidence, Subject, SubjectBinding
 from .names import same_name
 from .personal_data import identifier_hash
 from .registration import account_id_number
-from .services import SubmissionInvalid, find_or_create_subject
+from .services.errors import SubmissionInvalid
+from .services.subjects import find_or_create_subject
 from .uploads import CheckedUpload
 
 Status = SubjectBinding.Status

@@ -58,10 +58,9 @@ from .identifiers import INDIVIDUAL_BUSINESS_PREFIX, mask_id_numbers_in_text, ti
 from .jobs import IMPORT_JOB
 from .models import BulkImport, BulkRowError, Channel
 from .selectors import PublishedItems
-from .services import (
-    SOURCE_KEY_MAX, BatchConflict, BatchResult, BatchWriter, CheckedSubmission, CheckMemo, ProviderNotResponsible,
-    SubmissionInvalid, check_submission, kind_conflicts,
-)
+from .services.batch import BatchConflict, BatchResult, BatchWriter, kind_conflicts
+from .services.checks import SOURCE_KEY_MAX, CheckedSubmission, CheckMemo, check_submission
+from .services.errors import ProviderNotResponsible, SubmissionInvalid
 
 logger = logging.getLogger(__name__)
 

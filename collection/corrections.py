@@ -3,7 +3,7 @@ an objection is reviewed (Art. 14 para. 1), or the correction a provider gives a
 record wrong (Art. 14(一), "书面通知市信用信息中心予以更正").
 
 A correction is a submission of the record's own provider with the corrected values, through the
-one pipeline (`collection.services.submit_record`): the same catalog validation as every other
+one pipeline (`collection.services.records.submit_record`): the same catalog validation as every other
 channel, a new revision with every earlier one kept, the derived columns (decision date,
 disclosure window, repair date) recomputed from the corrected values. What differs from the
 provider updating its own record: the channel is the center, and the record becomes 已更正.
@@ -20,7 +20,9 @@ from .declarations import subject_payload
 from .models import Channel, CreditRecord, RecordRevision, RecordStatus
 from .personal_data import DecryptionFailed, decrypt_identifier
 from .selectors import PublishedItems
-from .services import REASON_MAX, ProviderNotResponsible, SubmissionInvalid, snapshot, submit_record
+from .services.checks import REASON_MAX
+from .services.errors import ProviderNotResponsible, SubmissionInvalid
+from .services.records import snapshot, submit_record
 
 NON_FIELD = "__all__"
 

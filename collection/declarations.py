@@ -3,7 +3,7 @@
 A subject's account declares good information under a catalog item that accepts it; the
 reviewer of the 市经济和信息化部门 records that the original documents were seen and approves,
 and the declaration becomes a record through the one submission pipeline
-(`collection.services.submit_record`, channel `self_declaration`, so the record is marked
+(`collection.services.records.submit_record`, channel `self_declaration`, so the record is marked
 self-declared). A declaration later found false has its record revoked and a warning record
 entered on the subject through the same pipeline, in one transaction.
 
@@ -34,7 +34,9 @@ from .bindings import bound_subjects
 from .models import Channel, DeclarationAttachment, SelfDeclaration, Subject
 from .personal_data import decrypt_identifier
 from .selectors import PublishedItems
-from .services import DECISION_DATE_KEY, ProviderNotResponsible, SubmissionInvalid, submit_record
+from .services.checks import DECISION_DATE_KEY
+from .services.errors import ProviderNotResponsible, SubmissionInvalid
+from .services.records import submit_record
 from .uploads import CheckedUpload
 from .validation import validate_data
 

@@ -28,7 +28,7 @@ from .bulk_imports import (
 from .models import BulkImport
 from .permissions import get_provider_for_staff
 from .selectors import PublishedItems
-from .services import ProviderNotResponsible
+from .services.errors import ProviderNotResponsible
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTS_PER_PAGE = 20

@@ -13,7 +13,7 @@ from .forms import ApiTokenForm
 from .models import ApiToken
 from .permissions import get_provider_for_staff
 from .selectors import tokens_of
-from .services import TokenAlreadyRevoked, create_api_token, revoke_api_token
+from .services.tokens import TokenAlreadyRevoked, create_api_token, revoke_api_token
 
 
 @login_required

@@ -31,7 +31,8 @@ from .record_selectors import (
     submittable_items,
 )
 from .selectors import PublishedItems
-from .services import ProviderNotResponsible, SubmissionInvalid, SubmissionResult, submit_record
+from .services.errors import ProviderNotResponsible, SubmissionInvalid
+from .services.records import SubmissionResult, submit_record
 
 OUTCOME_MESSAGES = {
     "created": gettext_lazy("已报送“%(item)s”记录 %(key)s（%(subject)s）。"),

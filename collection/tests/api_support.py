@@ -4,7 +4,7 @@ import json
 
 from audit.models import AuditEvent
 from collection.models import CreditRecord, RecordRevision, Subject
-from collection.services import create_api_token
+from collection.services.tokens import create_api_token
 
 from .factories import make_ric, make_uscc
 

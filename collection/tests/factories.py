@@ -15,7 +15,8 @@ from catalog.tests.factories import (  # noqa: F401  (ProviderFactory is re-expo
     PENALTY_TYPES, CatalogFieldFactory, CatalogItemFactory, ProviderFactory, penalty_scheme, publish,
 )
 from collection.models import Channel, CreditRecord, RecordRevision
-from collection.services import content_hash, find_or_create_subject
+from collection.services.subjects import find_or_create_subject
+from collection.services.upsert import content_hash
 
 
 def make_uscc(prefix17: str) -> str:

@@ -3,7 +3,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from collection.models import ApiToken, Channel
-from collection.services import authenticate_api_key, create_api_token, submit_record
+from collection.services.records import submit_record
+from collection.services.tokens import authenticate_api_key, create_api_token
 
 from .factories import SubjectFactory, make_ric
 

@@ -16,7 +16,8 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 from collection.models import ApiToken, Channel, CreditRecord, RecordRevision, RecordStatus, Subject
 from collection.api_serializers import RecordResultSerializer, record_result
-from collection.services import SubmissionResult, revoke_api_token
+from collection.services.records import SubmissionResult
+from collection.services.tokens import revoke_api_token
 from nantong_credit import roles
 
 from .api_support import COMPANY, PERSON_ID, RECORDS_URL, REVOKE_URL, Api, company, new_key, penalty_body, person

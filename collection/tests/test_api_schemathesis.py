@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from collection.api_services import submit_api_record
-from collection.services import create_api_token
+from collection.services.tokens import create_api_token
 
 from .import_support import demo_catalog  # noqa: F401 (fixture)
 

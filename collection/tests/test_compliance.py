@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from collection.compliance import compliance_report
 from collection.models import BulkImport, BulkRowError, Channel
-from collection.services import submit_record
+from collection.services.records import submit_record
 from nantong_credit import roles
 
 from .factories import ProviderFactory, make_uscc, publish_test_catalog

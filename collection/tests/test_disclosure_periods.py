@@ -10,7 +10,10 @@ from audit.models import AuditEvent
 from collection.expiry import expire_records
 from collection.models import Channel, CreditRecord, RecordStatus
 from collection.selectors import PublishedItems
-from collection.services import SubmissionInvalid, check_submission, submit_checked_batch, submit_record
+from collection.services.batch import submit_checked_batch
+from collection.services.checks import check_submission
+from collection.services.errors import SubmissionInvalid
+from collection.services.records import submit_record
 from collection.tasks import sweep_record_expiry
 from collection.visibility import authorized_records, own_records, public_records
 

@@ -8,11 +8,13 @@ import pytest
 from catalog.disclosure import disclosure_window
 from catalog.errors import DisclosureError
 from collection.bulk_imports import layout_for, row_to_submission
+from collection.bulk_store import insert_many
 from collection.models import BulkImport, Channel, CreditRecord, RecordRevision, Subject
 from collection.selectors import PublishedItems
-from collection.services import (
-    CheckMemo, SubmissionInvalid, check_submission, insert_many, submit_checked_batch, submit_record,
-)
+from collection.services.batch import submit_checked_batch
+from collection.services.checks import CheckMemo, check_submission
+from collection.services.errors import SubmissionInvalid
+from collection.services.records import submit_record
 from collection.validation import validate_data
 
 from .import_support import AUTHORITY_USCC, csv_bytes, demo_catalog, import_file, penalty  # noqa: F401
@@ -110,7 +112,7 @@ def test_the_content_hash_is_the_canonical_json_of_subject_and_data():
     import hashlib
     import json
 
-    from collection.services import content_hash
+    from collection.services.upsert import content_hash
 
     samples = [
         {"a": "南通", "b": ["警告", "罚款"], "c": 3, "d": True, "e": None},

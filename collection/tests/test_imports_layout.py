@@ -8,7 +8,7 @@ import pytest
 from collection.bulk_imports import layout_for, row_to_submission, template_csv, template_xlsx
 from collection.models import BulkImport, Channel, CreditRecord
 from collection.selectors import PublishedItems
-from collection.services import submit_record
+from collection.services.records import submit_record
 
 from .factories import make_uscc
 from .import_support import business_code, company_code, csv_bytes, import_file, person_id, publish_demo_items

@@ -15,7 +15,7 @@ from collection import bulk_imports
 from collection.bulk_imports import create_import, run_import
 from collection.models import BulkImport, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Subject
 from collection.selectors import PublishedItems
-from collection.services import submit_record
+from collection.services.records import submit_record
 
 from .factories import SubjectFactory
 from .import_support import (  # noqa: F401 (fixture)
@@ -413,7 +413,8 @@ def test_a_query_while_a_chunk_is_written_waits_for_it(postgres_only, scjgj, scj
     same connection (here a new disclosure rule asked by the next chunk's checks) waits for it."""
     from django.db import connection, transaction
 
-    from collection.services import BatchWriter, CheckMemo, check_submission
+    from collection.services.batch import BatchWriter
+    from collection.services.checks import CheckMemo, check_submission
 
     items = PublishedItems()
     checked = [

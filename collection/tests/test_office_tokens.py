@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from collection.models import ApiToken
-from collection.services import authenticate_api_key, create_api_token
+from collection.services.tokens import authenticate_api_key, create_api_token
 from nantong_credit import roles
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from collection.personal_data import (
     DecryptionFailed, decrypt_identifier, encrypt_identifier, identifier_hash, rotate_identifier,
 )
 from collection.selectors import subject_by_identifier
-from collection.services import SubjectKindConflict, find_or_create_subject
+from collection.services.errors import SubjectKindConflict
+from collection.services.subjects import find_or_create_subject
 
 from .factories import SubjectFactory, make_ric, make_uscc
 

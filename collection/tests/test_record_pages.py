@@ -9,7 +9,7 @@ from django.urls import reverse
 from catalog.models import CatalogItem
 from collection import record_selectors
 from collection.models import Channel, CreditRecord, RecordStatus
-from collection.services import submit_record
+from collection.services.records import submit_record
 
 from .factories import CreditRecordFactory, make_ric, make_uscc
 

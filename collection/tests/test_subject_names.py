@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from collection.bulk_imports import layout_for, row_to_submission
 from collection.models import Channel, CreditRecord, NameMismatch, Subject
 from collection.selectors import PublishedItems, open_name_mismatches
-from collection.services import submit_record
+from collection.services.records import submit_record
 
 from .api_support import BATCH_URL, RECORDS_URL, Api, new_key
 from .import_support import AUTHORITY, AUTHORITY_USCC, company_code, csv_bytes, import_file, penalty, publish_demo_items

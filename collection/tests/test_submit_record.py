@@ -10,9 +10,10 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 from collection.models import Channel, CreditRecord, RecordRevision, RecordStatus, Subject
 from collection.selectors import PublishedItems
-from collection.services import (
-    ProviderNotResponsible, SubmissionInvalid, check_submission, submit_checked_batch, submit_record,
-)
+from collection.services.batch import submit_checked_batch
+from collection.services.checks import check_submission
+from collection.services.errors import ProviderNotResponsible, SubmissionInvalid
+from collection.services.records import submit_record
 
 from .factories import make_ric, make_uscc, wrong_check
 

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from collection.models import ApiToken
-from collection.services import TokenAlreadyRevoked, authenticate_api_key, create_api_token, revoke_api_token
+from collection.services.tokens import TokenAlreadyRevoked, authenticate_api_key, create_api_token, revoke_api_token
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,10 @@ from django.utils import timezone
 from audit.services import record_event
 from catalog import services as catalog_services
 from catalog.models import CatalogVersion, DisclosureRule, DisclosureScheme, Provider
-from collection import services as collection_services
 from collection.selectors import PublishedItems, record_of_provider, subject_by_identifier
+from collection.services.errors import SubmissionInvalid
+from collection.services.records import submit_record
+from collection.services.subjects import find_or_create_subject
 
 from nantong_credit.workdays import add_workdays
 
@@ -262,7 +264,7 @@ def _ensure_subjects(*, actor, report: SeedReport) -> None:
         if subject_by_identifier(spec.kind, spec.identifier) is not None:
             report.count("subjects", False)
             continue
-        collection_services.find_or_create_subject(
+        find_or_create_subject(
             kind=spec.kind, name=spec.name, identifier=spec.identifier, actor=actor,
             **records.registration_details(spec),
         )
@@ -288,11 +290,11 @@ def _ensure_records(*, actor, providers: dict[str, Provider], report: SeedReport
 def _submit(spec: records.RecordSpec, *, provider: Provider, actor, items: PublishedItems) -> None:
     data = records.build_data(spec)
     try:
-        collection_services.submit_record(
+        submit_record(
             provider=provider, item_code=spec.item, source_key=spec.source_key,
             subject=records.subject_payload(subjects.BY_KEY[spec.subject]), data=data,
             actor=actor, channel=records.SEED_CHANNEL, items=items, received_at=_received_at(data),
         )
-    except collection_services.SubmissionInvalid as error:
+    except SubmissionInvalid as error:
         # Demo data that the catalog refuses is a bug in the demo data: stop, and say where.
         raise SeedError(f"演示记录 {spec.item}/{spec.source_key} 未通过校验：{error.errors}") from error

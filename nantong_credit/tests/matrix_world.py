@@ -27,7 +27,7 @@ from collection.bindings import approve_binding
 from collection.declarations import submit_declaration
 from collection.models import BindingEvidence
 from collection.registration import IdentityMethod, verify_identity
-from collection.services import create_api_token
+from collection.services.tokens import create_api_token
 from collection.tests.account_support import (
     LI_ID, WANG_ID, pdf_upload, png_upload, register, request_company_binding,
 )

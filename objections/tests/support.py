@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from collection.models import Channel, CreditRecord
-from collection.services import submit_record
+from collection.services.records import submit_record
 from collection.tests.account_support import image_bytes, pdf_bytes
 from collection.tests.factories import make_ric
 from collection.uploads import check_upload

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 from collection.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.models import Channel, RecordStatus
-from collection.services import submit_record
+from collection.services.records import submit_record
 from collection.tests.factories import SubjectFactory, make_ric
 
 from .support import at, penalty_data

@@ -16,7 +16,7 @@ from catalog.models import SubjectKind
 from collection.identifiers import mask_identifier
 from collection.models import Annotation, Channel
 from collection.personal_data import decrypt_identifier, identifier_hash
-from collection.services import submit_record
+from collection.services.records import submit_record
 from collection.tests.account_support import LI_ID
 from collection.tests.factories import SubjectFactory, make_uscc, wrong_check
 from nantong_credit.models import Notification

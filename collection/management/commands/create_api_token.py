@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Provider
-from collection.services import create_api_token
+from collection.services.tokens import create_api_token
 
 
 class Command(BaseCommand):
