@@ -10,6 +10,10 @@ from nantong_credit import roles
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's rows live in its own uncommitted transaction, which no replica sees: every test
+    # reads from the primary, also when DATABASE_REPLICA_URLS is set, unless it asks otherwise
+    # (nantong_credit/tests/test_read_replicas.py).
+    settings.READ_REPLICA_ALIASES = []
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -7,7 +7,8 @@ the first query that touches a new column.
 
 Each check answers "ok", "failed" or "skipped"; nothing else leaves this module (no hostnames,
 no error messages, no tracebacks), since the answer is readable by anyone who can reach the
-address. Reading the migration graph loads every migration file (tens of milliseconds), so a
+address. Read replicas are reported apart ("ok", "lagging", "unavailable"): a node whose replica
+is away still serves, from the primary (`replica_health`), so they never make it unready. Reading the migration graph loads every migration file (tens of milliseconds), so a
 positive answer is kept for a few seconds: a load balancer probing every second costs a
 `SELECT 1` and a Redis PING.
 """
@@ -19,6 +20,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+
+from . import replica_health
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +92,8 @@ def readiness() -> dict[str, str]:
         "redis": check_redis(),
         "migrations": check_migrations() if database == OK else SKIPPED,
     }
+
+
+def replica_states() -> dict[str, str]:
+    """Each read replica's state as the router sees it (its last check, a few seconds old at most)."""
+    return {alias: replica_health.state(alias) for alias in settings.READ_REPLICA_ALIASES}

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request, whichever middleware writes it, carries its id.
     "nantong_credit.request_id.RequestIdMiddleware",
+    # Before anything that may read or write the database: it decides, per request, whether
+    # reads may go to a replica, and pins a client that wrote to the primary.
+    "nantong_credit.read_your_writes.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files need none of its headers; every page, error and redirect does.
@@ -131,6 +134,41 @@ if IS_SQLITE:
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Read replicas (streaming standbys of DATABASE_URL), comma separated database URLs: each becomes
+# a database alias `replica_<n>` with the default's options. Only the public pages opted in
+# (`nantong_credit.db_routers`) read from them; everything else stays on the primary.
+DATABASE_REPLICA_URLS = [u.strip() for u in env.str("DATABASE_REPLICA_URLS", default="").split(",") if u.strip()]
+# A replica further behind than this (or out of reach) is passed over for the primary.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10.0)
+# After a client writes, its reads go to the primary for this long (a signed cookie, so any web
+# node honours it). It must outlast a healthy replica's lag, which stays well under a second;
+# longer only moves more of a writer's reads to the primary.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=5)
+# A replica that does not answer within this many seconds counts as down (libpq's minimum is 2).
+REPLICA_CONNECT_TIMEOUT = 2
+
+
+def replica_database(url: str, default: dict) -> dict:
+    """A replica's settings: its URL's address and credentials, the default's connection options.
+    Under the test runner it mirrors the test database (a real standby streams that too)."""
+    replica = env.db_url_config(url)
+    return {
+        **replica,
+        "CONN_MAX_AGE": default["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": default["CONN_HEALTH_CHECKS"],
+        "OPTIONS": {**default.get("OPTIONS", {}), **replica.get("OPTIONS", {}),
+                    "connect_timeout": REPLICA_CONNECT_TIMEOUT},
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica_{_index}"] = replica_database(_url, DATABASES["default"])
+READ_REPLICA_ALIASES = [alias for alias in DATABASES if alias.startswith("replica_")]
+if READ_REPLICA_ALIASES and not IS_POSTGRES:
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
+DATABASE_ROUTERS = ["nantong_credit.db_routers.ReplicaRouter"]
 
 # --- Cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

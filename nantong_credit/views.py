@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -42,6 +43,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
     body = {"status": "unavailable" if failed else "ready", "checks": checks}
     if failed:
         body["failed"] = failed
+    if settings.READ_REPLICA_ALIASES:  # informative only: reads fall back to the primary
+        body["replicas"] = readiness.replica_states()
     return JsonResponse(body, status=503 if failed else 200)
 
 
