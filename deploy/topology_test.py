@@ -53,10 +53,10 @@ import psycopg2
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / ".ci"))
+sys.path[:0] = [str(ROOT / ".ci"), str(ROOT)]
 import production_smoke as smoke  # noqa: E402  (the production smoke's users, reused over HTTPS)
+from nantong_credit.tests.streaming_replica import StreamingReplica  # noqa: E402  (the replica tests' standby)
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PRIMARY = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 DB = os.environ.get("TOPOLOGY_DB", "nantong_credit_topology")
 REDIS_URL = os.environ.get("TOPOLOGY_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -103,11 +103,14 @@ class Tally:
     posts: int = 0
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    seconds: float = 0.0
+    seconds: float = 0.0  # the traffic's window
+    ends_at: float = float("inf")  # requests finished by then count for the rate
+    in_window: int = 0
 
     def add(self, method: str, ok: bool, latency: float, what: str) -> None:
         with self.lock:
             self.requests += 1
+            self.in_window += time.monotonic() <= self.ends_at
             self.latencies.append(latency)
             if method == "POST":
                 self.posts += 1
@@ -123,9 +126,13 @@ class Tally:
         lat = sorted(self.latencies) or [0.0]
         p50 = statistics.median(lat) * 1000
         p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))] * 1000
-        rate = f", {self.requests / self.seconds:.1f} req/s" if self.seconds else ""
+        rate = f", {self.rate():.1f} req/s" if self.seconds else ""
         return (f"{self.name}: {self.requests} requests ({self.posts} POST){rate}, errors: "
-                f"{self.failed_get} idempotent, {self.failed_post} non-idempotent; p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+                f"{self.failed_get} idempotent, {self.failed_post} non-idempotent; p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+                f"max {lat[-1] * 1000:.0f} ms")
+
+    def rate(self) -> float:
+        return self.in_window / self.seconds
 
 
 FIGURES: list[str] = []
@@ -190,6 +197,7 @@ def run_traffic(tally: Tally, port: int, seconds: float, *, get_threads: int, pa
     if post is not None:
         threads.append(threading.Thread(target=poster, daemon=True))
     began = time.monotonic()
+    tally.ends_at, tally.seconds = began + seconds, seconds
     for thread in threads:
         thread.start()
     while (elapsed := time.monotonic() - began) < seconds:
@@ -199,7 +207,6 @@ def run_traffic(tally: Tally, port: int, seconds: float, *, get_threads: int, pa
     stop.set()
     for thread in threads:
         thread.join(timeout=40)
-    tally.seconds = time.monotonic() - began
 
 
 # --- The machine's processes ------------------------------------------------------------------------
@@ -210,8 +217,9 @@ class Topology:
         self.work = Path(tempfile.mkdtemp(prefix="nantong-topology."))
         self.work.chmod(0o711)  # user postgres reaches the replica's directory inside it
         self.procs: dict[str, subprocess.Popen] = {}
-        self.replica_dir = self.work / "replica"
-        self.replica_port = free_port()
+        # pg_basebackup -R with a replication slot (dropped at the end), started with pg_ctl as postgres.
+        self.standby = StreamingReplica({"HOST": PRIMARY["host"], "PORT": PRIMARY["port"], "USER": PRIMARY["user"], "NAME": DB})
+        self.replica_port = self.standby.port
         self.web_ports = {"web-a": free_port(), "web-b": free_port()}
         self.https_port, self.http_port = free_port(), free_port()
         self.base = f"https://127.0.0.1:{self.https_port}"
@@ -246,7 +254,6 @@ class Topology:
             "PUBLIC_SEARCH_RATE": "off", "PUBLIC_SUBJECT_RATE": "off", "PUBLIC_VERIFY_RATE": "off",
             "CREDIT_REPORT_TIME_LIMIT": str(REPORT_TIME_LIMIT),
             "STUCK_JOB_GRACE_SECONDS": str(STUCK_GRACE),
-            "GUNICORN_WORKERS": "2",
             "PYTHONUNBUFFERED": "1",
         }
         return {**env, **app}
@@ -298,49 +305,14 @@ class Topology:
 
         redis.Redis.from_url(REDIS_URL).flushdb()
 
-    def make_replica(self) -> None:
-        """A streaming replica of the primary, as an operator makes one (deploy/README.md)."""
-        self.replica_dir.mkdir(mode=0o700)
-        shutil.chown(self.replica_dir, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-        subprocess.run([*as_postgres, str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", "5432", "-U", "postgres",
-                        "-D", str(self.replica_dir), "-R", "-X", "stream", "-c", "fast"], check=True)
-        # Debian keeps a cluster's configuration in /etc: the copy has none of its own.
-        (self.replica_dir / "postgresql.conf").write_text(
-            f"port = {self.replica_port}\nlisten_addresses = '127.0.0.1'\n"
-            f"unix_socket_directories = '{self.replica_dir}'\nhot_standby = on\n"
-            # max_connections and the like keep their defaults: a standby may not have fewer than its primary.
-            "shared_buffers = 64MB\nlogging_collector = off\n")
-        (self.replica_dir / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
-        (self.replica_dir / "pg_ident.conf").write_text("")
-        for conf in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
-            shutil.chown(self.replica_dir / conf, "postgres", "postgres")
-        self.start_replica()
-
-    def pg_ctl(self, *args: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(self.replica_dir),
-                        "-l", str(self.work / "replica.log"), *args], check=True, stdout=subprocess.DEVNULL)
-        # the log file must be writable by postgres: pg_ctl creates it as that user
-
     def start_replica(self) -> None:
-        log = self.work / "replica.log"
-        if not log.exists():
-            log.touch()
-            shutil.chown(log, "postgres", "postgres")
-        self.pg_ctl("start", "-w", "-t", "60")
-        for _ in range(60):
-            try:
-                with self.replica() as conn, conn.cursor() as cur:
-                    cur.execute("SELECT pg_is_in_recovery()")
-                    check(cur.fetchone()[0], "the replica is not in recovery: not a standby")
-                    return
-            except psycopg2.OperationalError:
-                time.sleep(0.5)
-        raise CheckFailed("the replica did not start")
+        self.standby.start()
+        with self.replica() as conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_is_in_recovery()")
+            check(cur.fetchone()[0], "the replica is not in recovery: not a standby")
 
-    def stop_replica(self, mode: str = "fast") -> None:
-        if (self.replica_dir / "postmaster.pid").exists():
-            self.pg_ctl("stop", "-m", mode, "-w", "-t", "60")
+    def stop_replica(self) -> None:
+        self.standby.stop()  # pg_ctl stop -m fast: connections cut, as when its host goes down
 
     def replica(self):
         return psycopg2.connect(host="127.0.0.1", port=self.replica_port, user="postgres", dbname=DB, connect_timeout=3)
@@ -488,9 +460,9 @@ http {{
                 pass
         self.procs.clear()
         try:
-            self.stop_replica("immediate")
+            self.standby.delete()  # stopped, its directory removed, its slot dropped on the primary
         except Exception as error:  # cleanup goes on
-            say(f"(stopping the replica: {error})")
+            say(f"(removing the replica: {error})")
 
 
 # --- Phases -----------------------------------------------------------------------------------------
@@ -518,7 +490,7 @@ def submit_record(client: Client, key: str, code: str, number: str, cookies: str
 def phase_smoke(top: Topology, key: str) -> list[str]:
     say("\n=== 1. Smoke through nginx over HTTPS: every role's main path")
     started = time.monotonic()
-    code = smoke.public_pages(top.base)
+    smoke.public_pages(top.base)
     search = Client(top.https_port).request("GET", "/subjects/?" + "q=" + quote("南通"))[1].decode()
     codes = sorted(set(re.findall(r'href="/subjects/([0-9A-Z]{18})/"', search)))
     check(codes, "a search for 南通 found no subject")
@@ -636,16 +608,16 @@ def phase_throughput(top: Topology) -> None:
         measure(top, "warm-up", search, seconds=3)  # connections, caches, the first queries' plans
         health = measure(top, f"healthz, {nodes} node(s)", lambda i: "/healthz")
         found = measure(top, f"search, {nodes} node(s)", search)
-        rates[nodes] = found.requests / found.seconds
-        ratios[nodes] = rates[nodes] / (health.requests / health.seconds)
+        rates[nodes] = found.rate()
+        ratios[nodes] = rates[nodes] / health.rate()
         for t in (health, found):
             say("    " + t.line())
             FIGURES.append(t.line())
         FIGURES.append(f"search throughput with {nodes} node(s): {rates[nodes]:.1f} req/s = {ratios[nodes]:.3f} x /healthz's")
-    FIGURES.append(f"search, two nodes against one: {rates[2] / rates[1]:.2f}x the requests per second. This machine has "
-                   f"{os.cpu_count()} CPU cores, shared by both nodes, nginx, PostgreSQL, the replica and this client: "
-                   "two nodes on one 2-core machine cannot double throughput (a second node adds worker processes, "
-                   "not CPU); on separate hosts each node brings its own cores")
+    FIGURES.append(f"search, two nodes against one: {rates[2] / rates[1]:.2f}x the requests per second. Each node runs "
+                   f"gunicorn.conf.py's 2 x cores + 1 workers; this machine has {os.cpu_count()} CPU cores, shared by both "
+                   "nodes, nginx, PostgreSQL, the replica and this client: two nodes on one 2-core machine cannot "
+                   "double throughput (a second node adds processes, not CPU); on separate hosts each brings its own cores")
 
 
 def phase_replica(top: Topology, codes: list[str]) -> None:
@@ -665,7 +637,7 @@ def phase_replica(top: Topology, codes: list[str]) -> None:
         if elapsed >= 4 and not stopped.is_set():
             stopped.set()
             say(f"    t={elapsed:.1f} s: stopping the replica (pg_ctl stop -m fast)")
-            top.stop_replica("fast")
+            top.stop_replica()
 
     def paths(i: int) -> str:
         return (f"/subjects/?q={quote(SEARCH_WORDS[i % len(SEARCH_WORDS)])}" if i % 2
@@ -764,7 +736,7 @@ def bring_up(top: Topology) -> str:
     check(collect.wait() == 0, "collectstatic failed")
 
     say(f"--- streaming replica on 127.0.0.1:{top.replica_port} (pg_basebackup -R)")
-    top.make_replica()
+    top.standby.create()
     probe = subprocess.run([sys.executable, "-c", "from django.conf import settings; import django; django.setup(); "
                             "print(len(settings.DATABASES))"], cwd=ROOT, env={**top.with_replica(),
                             "DJANGO_SETTINGS_MODULE": "nantong_credit.settings"}, capture_output=True, text=True)
@@ -815,7 +787,7 @@ def main() -> int:
         status = 0
     except (CheckFailed, smoke.SmokeFailed, OSError, subprocess.CalledProcessError) as error:
         say(f"\nFAILED: {type(error).__name__}: {error}")
-        for log in sorted(top.work.glob("*.log")) + [top.work / "nginx" / "error.log"]:
+        for log in sorted(top.work.glob("*.log")) + [top.work / "nginx" / "error.log", top.standby.root / "log"]:
             if log.exists():
                 say(f"\n===== {log.name} (last 60 lines) =====\n" + "\n".join(log.read_text(errors="replace").splitlines()[-60:]))
     finally:
