@@ -588,7 +588,7 @@ def phase_node_kill(top: Topology, key: str, codes: list[str]) -> None:
 
 def measure(top: Topology, name: str, path: Callable[[int], str], seconds: float = 8) -> Tally:
     tally = Tally(name)
-    run_traffic(tally, top.https_port, seconds, get_threads=4, paths=path)
+    run_traffic(tally, top.https_port, seconds, get_threads=8, paths=path)  # enough to keep every worker busy
     check(tally.failed_get == 0, f"{name}: {tally.failed_get} failed: {tally.failures}")
     return tally
 
