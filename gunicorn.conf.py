@@ -21,8 +21,8 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 75
 # A worker is replaced after this many requests (jittered, so they are not replaced all at once):
 # a slow leak in a library never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
 # gunicorn believes X-Forwarded-* only from these addresses (FORWARDED_ALLOW_IPS, gunicorn's own
 # variable, read by gunicorn itself): the nginx hosts. Django's own trust is in the settings
 # (SECURE_PROXY_SSL_HEADER, CLIENT_ADDRESS_HEADER): the node must be reachable from nginx only.
