@@ -23,6 +23,7 @@ import http.client
 import io
 import json
 import re
+import ssl
 import struct
 import sys
 import time
@@ -63,9 +64,12 @@ class Browser:
 
     def __init__(self, base: str):
         parts = urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port or 80
+        # https: through the TLS proxy itself (deploy/topology-test; SSL_CERT_FILE names its CA).
+        self.tls = parts.scheme == "https"
+        self.host, self.port = parts.hostname, parts.port or (443 if self.tls else 80)
         self.origin = f"https://{parts.netloc}"  # what the browser sees behind the HTTPS proxy
         self.cookies: dict[str, str] = {}
+        self.totp_secret = ""  # the authenticator app's key, once this visitor has enrolled
 
     def get(self, path: str, *, expect: int = 200) -> Response:
         return self._request("GET", path, expect=expect)
@@ -79,9 +83,18 @@ class Browser:
             body, content_type = urlencode(pairs).encode(), "application/x-www-form-urlencoded"
         return self._request("POST", path, body=body, content_type=content_type, expect=expect)
 
-    def login(self, username: str) -> None:
+    def login(self, username: str, *, totp_secret: str = "") -> None:
+        """Log in; enrol a second factor when the account must have one, or answer the second
+        step with `totp_secret`'s code when it has one (an earlier visitor's `totp_secret`)."""
         self.get("/accounts/login/")
         page = self.post("/accounts/login/", {"username": username, "password": PASSWORD})
+        if page.url.startswith("/accounts/login/verify/"):
+            if not totp_secret:
+                raise SmokeFailed(f"{username} has a second factor, and no key was given")
+            # The next 30-second step's code: the step of the enrolment was used up then (a code is
+            # never accepted twice), and the device accepts one step of clock drift.
+            page = self.post(page.url, {"token": totp(totp_secret, at=time.time() + 30)})
+            self.totp_secret = totp_secret
         if "/accounts/login/" in page.url:
             raise SmokeFailed(f"login as {username} failed: {page.url}\n{_excerpt(page.text)}")
         if page.url.startswith("/accounts/two-factor/"):
@@ -92,7 +105,7 @@ class Browser:
         as a person with an authenticator app, read the key off the page and answer with its code."""
         if 'name="token"' not in page.text:
             page = self.post("/accounts/two-factor/", {"action": "start"})
-        secret = _find(r'<code class="fs-6">([A-Z2-7 ]+)</code>', page.text, "the two-factor key")
+        secret = self.totp_secret = _find(r'<code class="fs-6">([A-Z2-7 ]+)</code>', page.text, "the two-factor key")
         done = self.post("/accounts/two-factor/", {"action": "confirm", "token": totp(secret)})
         if done.url.startswith("/accounts/two-factor/"):
             raise SmokeFailed(f"two-factor enrolment refused\n{_excerpt(done.text)}")
@@ -105,7 +118,8 @@ class Browser:
         if method == "POST":
             headers.update({"Content-Type": content_type, "Origin": self.origin,
                             "Referer": self.origin + path, "X-CSRFToken": self.cookies.get("csrftoken", "")})
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        connection = (http.client.HTTPSConnection(self.host, self.port, timeout=60, context=ssl.create_default_context())
+                      if self.tls else http.client.HTTPConnection(self.host, self.port, timeout=60))
         try:
             connection.request(method, path, body=body, headers=headers)
             raw = connection.getresponse()

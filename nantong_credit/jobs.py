@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
@@ -36,7 +37,8 @@ logger = logging.getLogger(__name__)
 
 MAX_RESTARTS = 2
 # Past its hard time limit a job can only be "running" if its worker is gone; this much more
-# allows for clocks and for the last statements of a job that ended just in time.
+# allows for clocks and for the last statements of a job that ended just in time
+# (settings.STUCK_JOB_GRACE_SECONDS, this by default).
 GRACE = timedelta(minutes=2)
 # The soft limit comes first, so that the job itself can end as failed and say why.
 SOFT_LIMIT_MARGIN = 30  # seconds
@@ -73,7 +75,8 @@ class LongJob:
 
     @property
     def stuck_after(self) -> timedelta:
-        return timedelta(seconds=self.time_limit) + GRACE
+        grace = getattr(settings, "STUCK_JOB_GRACE_SECONDS", None)
+        return timedelta(seconds=self.time_limit) + (GRACE if grace is None else timedelta(seconds=grace))
 
     def task_options(self) -> dict:
         """Options of the job's Celery task (the settings' defaults, said where it matters)."""

@@ -40,6 +40,9 @@ PORT = env.int("PORT", default=8000)
 # The development key only ever protects a local demo; production must set its own, which
 # `manage.py check --deploy` verifies (length and entropy).
 SECRET_KEY = secret("SECRET_KEY", "django-insecure-development-only-key-for-embedded-mode")
+# Rotation (deploy/README.md, "Rotate keys"): the previous key(s), comma separated, still accepted
+# for what they signed (sessions, password-reset links, follow-up codes) while the new one signs.
+SECRET_KEY_FALLBACKS = [k for k in secret("SECRET_KEY_FALLBACKS").split(",") if k.strip()]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=list(dict.fromkeys(["127.0.0.1", "localhost", "testserver", HOST])))
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -204,6 +207,14 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 # would be started twice; the stuck-job sweep recovers a dead worker's jobs long before it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=90 * 60)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A long job running this many seconds past its hard time limit is taken for dead (its worker
+# gone) and queued again by the stuck-job sweep (`nantong_credit.jobs`). Only lowered by tests
+# that kill a worker and wait for the sweep (deploy/topology-test).
+STUCK_JOB_GRACE_SECONDS = env.int("STUCK_JOB_GRACE_SECONDS", default=120)
+# A credit report's hard time limit (seconds; the soft limit is 30 s less). Reports render in about
+# a second; the stuck-job sweep waits this plus STUCK_JOB_GRACE_SECONDS before it re-sends a report
+# whose worker died, so deploy/topology-test lowers both to see that happen within minutes.
+CREDIT_REPORT_TIME_LIMIT = env.int("CREDIT_REPORT_TIME_LIMIT", default=5 * 60)
 # A new worker process renders a warm-up report before it says it is up (`nantong_credit.celery`):
 # seconds, more on a busy machine. Past Celery's default of 4 s the pool kills it and tries again, forever.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
