@@ -362,10 +362,9 @@ class ResultRow(TypedDict):
     kind: str
     status: str
     dishonesty_count: str  # "3"; "" when there are none
-    representative_role: str
-    representative: str
-    district: str
-    established: str  # "2016年3月9日"; "" when unknown
+    # What is known of representative, district and founding date, each part after a "　":
+    # one value instead of three conditions and four values in each row of the template.
+    details: str
 
 
 _CODE_MARKER = "0" * 18
@@ -379,7 +378,6 @@ def result_rows(subjects: list[Subject]) -> list[ResultRow]:
 
 
 def _result_row(subject: Subject, detail_url: str, kinds: dict[str, str]) -> ResultRow:
-    day = subject.established_on
     count = getattr(subject, "public_dishonesty_count", 0)
     return ResultRow(
         url=detail_url.replace(_CODE_MARKER, subject.code),
@@ -388,10 +386,17 @@ def _result_row(subject: Subject, detail_url: str, kinds: dict[str, str]) -> Res
         kind=kinds.get(subject.kind, subject.kind),
         status=subject.registration_status,
         dishonesty_count=str(count) if count else "",
-        representative_role="经营者" if subject.kind == SubjectKind.INDIVIDUAL_BUSINESS else "法定代表人",
-        representative=subject.legal_representative,
-        district=subject.district,
-        established=f"{day.year}年{day.month}月{day.day}日" if day else "",
+        details="".join(f"　{part}" for part in _details(subject) if part),
+    )
+
+
+def _details(subject: Subject) -> tuple[str, str, str]:
+    role = "经营者" if subject.kind == SubjectKind.INDIVIDUAL_BUSINESS else "法定代表人"
+    day = subject.established_on
+    return (
+        subject.legal_representative and f"{role}：{subject.legal_representative}",
+        subject.district,
+        day and f"成立于{day.year}年{day.month}月{day.day}日",
     )
 
 
