@@ -37,14 +37,24 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return Filters(kind=data["kind"], district=data["district"], status=data["status"])
 
-    def filter_menus(self) -> list[FilterMenu]:
-        """The kind, district and status filters with the submitted value selected: plain values
-        for the template, which need not go through bound fields and their widgets."""
-        errors = self.errors if self.is_bound else {}
-        return [self._menu(name, errors.get(name, [])) for name in FILTERS]
+    def chosen_filters(self) -> tuple[str, str, str]:
+        """Kind, district and status as submitted (or initially set); "" for any."""
+        values = self.data if self.is_bound else self.initial
+        kind, district, status = (str(values.get(name) or "") for name in FILTERS)
+        return kind, district, status
 
-    def _menu(self, name: str, errors: list[str]) -> FilterMenu:
-        field = self.fields[name]
-        current = str((self.data.get(name) if self.is_bound else self.initial.get(name)) or "")
-        options = [(str(value), str(label), str(value) == current) for value, label in field.choices]
-        return FilterMenu(name=name, label=str(field.label), options=options, errors=list(errors))
+    def filter_errors(self) -> dict[str, list[str]]:
+        errors = self.errors if self.is_bound else {}
+        return {name: list(errors[name]) for name in FILTERS if name in errors}
+
+
+def filter_menus(chosen: tuple[str, str, str], errors: dict[str, list[str]]) -> list[FilterMenu]:
+    """The kind, district and status filters as plain values for the template, the chosen
+    option of each marked: the template need not go through bound fields and their widgets."""
+    return [_menu(name, value, errors.get(name, [])) for name, value in zip(FILTERS, chosen)]
+
+
+def _menu(name: str, chosen: str, errors: list[str]) -> FilterMenu:
+    field = SearchForm.base_fields[name]
+    options = [(str(value), str(label), str(value) == chosen) for value, label in field.choices]
+    return FilterMenu(name=name, label=str(field.label), options=options, errors=errors)

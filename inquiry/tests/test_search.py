@@ -222,6 +222,17 @@ def test_an_unknown_filter_value_is_marked_with_a_chinese_error_and_the_term_kep
     assert 'value="四建"' in page
     assert '<label for="id_district" class="form-label small mb-1">所属地区</label>' in page
 
+def test_each_search_shows_its_own_chosen_filters_and_only_its_own_errors(client, named_subjects):
+    # The filters' markup is rendered once per choice of values and reused (`filter_selects`).
+    for district in ("通州区", "崇川区", "通州区"):
+        page = find(client, "四建", district=district).content.decode()
+        assert f'<option value="{district}" selected>' in page and page.count(" selected>") == 3
+    invalid = client.get(URL, {"q": "四建", "district": "火星"}).content.decode()
+    assert '<select id="id_district" name="district" class="form-select form-select-sm is-invalid">' in invalid
+    again = find(client, "四建").content.decode()
+    assert "is-invalid" not in again and "invalid-feedback" not in again and again.count(" selected>") == 3
+
+
 # --- Filters, pages, counts ---------------------------------------------------------------------
 
 
