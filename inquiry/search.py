@@ -396,7 +396,7 @@ def _details(subject: Subject) -> tuple[str, str, str]:
     return (
         subject.legal_representative and f"{role}：{subject.legal_representative}",
         subject.district,
-        day and f"成立于{day.year}年{day.month}月{day.day}日",
+        f"成立于{day.year}年{day.month}月{day.day}日" if day else "",
     )
 
 
