@@ -1,6 +1,7 @@
 """Public search at /subjects/?q=: by code, exactly, and by any part of the name."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -35,6 +36,11 @@ def find(client, q, **params):
     response = client.get(URL, {"q": q, **params})
     assert response.status_code == 200
     return response
+
+
+def laid_out(response) -> str:
+    """The page without the whitespace between tags, which these lists and forms do not show."""
+    return re.sub(r">[ \t\r\n]+<", "><", response.content.decode())
 
 
 # --- By code ------------------------------------------------------------------------------------
@@ -156,6 +162,50 @@ def test_a_result_row_shows_the_subject_with_its_markup_escaped(client, db):
     assert "<b>" not in page and "<i>张三" not in page
 
 
+def test_a_result_row_is_one_list_item_with_its_badges_and_details(client, db):
+    subject = SubjectFactory(
+        name="南通濠河贸易有限公司", identifier=make_uscc("91320602MA1W9X0A1"), legal_representative="王五",
+        district="崇川区", registration_status="吊销", established_on=dt.date(2009, 11, 30),
+    )
+    assert (
+        '<ol class="list-group mb-3"><li class="list-group-item py-3">'
+        '<div class="d-flex flex-wrap align-items-baseline gap-2">'
+        f'<a class="fs-5 fw-semibold" href="/subjects/{subject.code}/">南通濠河贸易有限公司</a>'
+        '<span class="badge text-bg-light border">法人和非法人组织</span>'
+        '<span class="badge text-bg-light border">吊销</span></div>'
+        f'<div class="small text-secondary mt-1">统一社会信用代码：<span class="font-monospace">{subject.code}</span>'
+        '　法定代表人：王五　崇川区　成立于2009年11月30日</div></li></ol>'
+    ) in laid_out(find(client, "濠河"))
+
+
+def test_a_shop_row_names_its_operator_and_leaves_out_what_is_unknown(client, db):
+    shop = SubjectFactory(individual_business=True, name="通州区金沙镇王记五金店", identifier=make_uscc("92320612MA1W9X0B2"),
+                          legal_representative="王六")
+    page = laid_out(find(client, "王记"))
+    assert '<span class="badge text-bg-light border">个体工商户</span></div>' in page  # no status, no dishonesty
+    assert f'<span class="font-monospace">{shop.code}</span>　经营者：王六</div>' in page
+
+
+def test_a_hostile_status_and_district_are_escaped_in_the_row(client, db):
+    SubjectFactory(name="南通狼山贸易有限公司", identifier=make_uscc("91320602MA1W9X0C3"),
+                   registration_status='<script>"&</script>', district="<b>崇川&区</b>")
+    page = find(client, "狼山").content.decode()
+    assert '<span class="badge text-bg-light border">&lt;script&gt;&quot;&amp;&lt;/script&gt;</span>' in page
+    assert "　&lt;b&gt;崇川&amp;区&lt;/b&gt;</div>" in page
+    assert "<script>" not in page and "<b>崇川" not in page
+
+
+def test_the_empty_form_offers_every_filter_with_any_selected(client, db):
+    page = laid_out(client.get(URL))
+    for name, label in (("kind", "主体类别"), ("district", "所属地区"), ("status", "登记状态")):
+        assert (f'<label for="id_{name}" class="form-label small mb-1">{label}</label>'
+                f'<select id="id_{name}" name="{name}" class="form-select form-select-sm">'
+                '<option value="" selected>全部</option>') in page
+    assert '<option value="individual_business">个体工商户</option>' in page
+    assert '<option value="南通经济技术开发区">南通经济技术开发区</option></select>' in page
+    assert "invalid-feedback" not in page
+
+
 def test_the_chosen_filter_stays_selected(client, named_subjects):
     page = find(client, "四建", district="通州区").content.decode()
     assert '<option value="通州区" selected>通州区</option>' in page
@@ -171,6 +221,17 @@ def test_an_unknown_filter_value_is_marked_with_a_chinese_error_and_the_term_kep
     assert '<select id="id_district" name="district" class="form-select form-select-sm">' in page
     assert 'value="四建"' in page
     assert '<label for="id_district" class="form-label small mb-1">所属地区</label>' in page
+
+def test_each_search_shows_its_own_chosen_filters_and_only_its_own_errors(client, named_subjects):
+    # The filters' markup is rendered once per choice of values and reused (`filter_selects`).
+    for district in ("通州区", "崇川区", "通州区"):
+        page = find(client, "四建", district=district).content.decode()
+        assert f'<option value="{district}" selected>' in page and page.count(" selected>") == 3
+    invalid = client.get(URL, {"q": "四建", "district": "火星"}).content.decode()
+    assert '<select id="id_district" name="district" class="form-select form-select-sm is-invalid">' in invalid
+    again = find(client, "四建").content.decode()
+    assert "is-invalid" not in again and "invalid-feedback" not in again and again.count(" selected>") == 3
+
 
 # --- Filters, pages, counts ---------------------------------------------------------------------
 
