@@ -218,7 +218,6 @@ class Topology:
         self.procs: dict[str, subprocess.Popen] = {}
         # pg_basebackup -R with a replication slot (dropped at the end), started with pg_ctl as postgres.
         self.standby = StreamingReplica({"HOST": PRIMARY["host"], "PORT": PRIMARY["port"], "USER": PRIMARY["user"], "NAME": DB})
-        self.replica_port = self.standby.port
         self.web_ports = {"web-a": free_port(), "web-b": free_port()}
         self.https_port, self.http_port = free_port(), free_port()
         self.base = f"https://127.0.0.1:{self.https_port}"
@@ -260,7 +259,7 @@ class Topology:
         return {**env, **app}
 
     def with_replica(self) -> dict[str, str]:
-        return {**self.env, "DATABASE_REPLICA_URLS": f"postgres://postgres@127.0.0.1:{self.replica_port}/{DB}",
+        return {**self.env, "DATABASE_REPLICA_URLS": f"postgres://postgres@127.0.0.1:{self.standby.port}/{DB}",
                 "REPLICA_MAX_LAG_SECONDS": "5", "READ_YOUR_WRITES_SECONDS": "10"}
 
     def manage(self, *args: str, env: dict | None = None) -> str:
@@ -316,7 +315,7 @@ class Topology:
         self.standby.stop()  # pg_ctl stop -m fast: connections cut, as when its host goes down
 
     def replica(self):
-        return psycopg2.connect(host="127.0.0.1", port=self.replica_port, user="postgres", dbname=DB, connect_timeout=3)
+        return psycopg2.connect(host="127.0.0.1", port=self.standby.port, user="postgres", dbname=DB, connect_timeout=3)
 
     def primary(self):
         return psycopg2.connect(dbname=DB, connect_timeout=5, **PRIMARY)
@@ -738,8 +737,9 @@ def bring_up(top: Topology) -> str:
     key = top.manage("create_api_token", "--provider", smoke.PROVIDER, "--name", "拓扑测试").strip()
     check(collect.wait() == 0, "collectstatic failed")
 
-    say(f"--- streaming replica on 127.0.0.1:{top.replica_port} (pg_basebackup -R)")
-    top.standby.create()
+    say("--- streaming replica (pg_basebackup -R)")
+    top.standby.create()  # chooses its port
+    say(f"    on 127.0.0.1:{top.standby.port}")
     probe = subprocess.run([sys.executable, "-c", "from django.conf import settings; import django; django.setup(); "
                             "print(len(settings.DATABASES))"], cwd=ROOT, env={**top.with_replica(),
                             "DJANGO_SETTINGS_MODULE": "nantong_credit.settings"}, capture_output=True, text=True)
