@@ -1,5 +1,5 @@
 """Evidence files for the demo cases: small one-page PDFs, made here, that pass the same upload
-checks as a scan people upload (`collection.uploads.check_upload`).
+checks as a scan people upload (`nantong_credit.uploads.check_upload`).
 
 The text is set in STSong-Light, one of the standard Chinese fonts every PDF reader supplies
 itself (Adobe-GB1), so the files need no embedded font and stay a few kilobytes.
@@ -7,7 +7,7 @@ itself (Adobe-GB1), so the files need no embedded font and stay a few kilobytes.
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from collection.uploads import CheckedUpload, check_upload
+from nantong_credit.uploads import CheckedUpload, check_upload
 
 PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
 MARGIN = 72

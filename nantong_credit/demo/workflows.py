@@ -31,7 +31,7 @@ from catalog.models import Category, Provider
 from collection.bindings import acts_for
 from collection.models import Subject
 from collection.selectors import record_of_provider, subject_by_identifier
-from collection.uploads import CheckedUpload
+from nantong_credit.uploads import CheckedUpload
 from inquiry import authorizations as authorization_services
 from inquiry.commitments import record_commitment
 from inquiry.models import Authorization, CreditCommitment
