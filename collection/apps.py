@@ -9,5 +9,7 @@ class CollectionConfig(AppConfig):
         from nantong_credit import jobs
 
         from .jobs import IMPORT_JOB
+        from .office_cards import register_office_cards
 
         jobs.register(IMPORT_JOB)
+        register_office_cards()

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ObjectionsConfig(AppConfig):
     name = "objections"
     verbose_name = "异议处理"
+
+    def ready(self) -> None:
+        from .office_cards import register_office_cards
+
+        register_office_cards()

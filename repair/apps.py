@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RepairConfig(AppConfig):
     name = "repair"
     verbose_name = "信用修复"
+
+    def ready(self) -> None:
+        from .office_cards import register_office_cards
+
+        register_office_cards()
