@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from .models import DisclosureRule, DisclosureScheme
+        from . import demo
         from .office_cards import register_office_cards
         from .services import renew_token_after_rule_change
 
@@ -16,3 +17,4 @@ class CatalogConfig(AppConfig):
                 signal.connect(renew_token_after_rule_change, sender=model,
                                dispatch_uid=f"catalog.token.{signal is post_save}.{model.__name__}")
         register_office_cards()
+        demo.register()

@@ -6,6 +6,8 @@ class ObjectionsConfig(AppConfig):
     verbose_name = "异议处理"
 
     def ready(self) -> None:
+        from . import demo
         from .office_cards import register_office_cards
 
         register_office_cards()
+        demo.register()

@@ -6,6 +6,8 @@ class RepairConfig(AppConfig):
     verbose_name = "信用修复"
 
     def ready(self) -> None:
+        from . import demo
         from .office_cards import register_office_cards
 
         register_office_cards()
+        demo.register()
