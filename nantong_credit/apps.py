@@ -22,7 +22,9 @@ class CoreConfig(AppConfig):
         from .demo.loader import register_kernel_demo
         from .office import register_kernel_cards
         from .roles import sync_roles_after_migrate
+        from .sweeps import register_kernel_sweeps
 
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="nantong_credit.sync_roles")
         register_kernel_cards()
         register_kernel_demo()
+        register_kernel_sweeps()

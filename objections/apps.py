@@ -6,8 +6,11 @@ class ObjectionsConfig(AppConfig):
     verbose_name = "异议处理"
 
     def ready(self) -> None:
+        from nantong_credit import sweeps
+
         from . import demo
         from .office_cards import register_office_cards
 
         register_office_cards()
         demo.register()
+        sweeps.register_sweep("objections.tasks.sweep_objection_deadlines", label="异议 objections", position=10)

@@ -6,8 +6,11 @@ class RepairConfig(AppConfig):
     verbose_name = "信用修复"
 
     def ready(self) -> None:
+        from nantong_credit import sweeps
+
         from . import demo
         from .office_cards import register_office_cards
 
         register_office_cards()
         demo.register()
+        sweeps.register_sweep("repair.tasks.sweep_repair_deadlines", label="信用修复 repair", position=20)
