@@ -7,8 +7,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "信用信息目录"
 
     def ready(self) -> None:
+        from nantong_credit.demo.loader import register_demo
+
         from .models import DisclosureRule, DisclosureScheme
-        from . import demo
         from .office_cards import register_office_cards
         from .services import renew_token_after_rule_change
 
@@ -17,4 +18,6 @@ class CatalogConfig(AppConfig):
                 signal.connect(renew_token_after_rule_change, sender=model,
                                dispatch_uid=f"catalog.token.{signal is post_save}.{model.__name__}")
         register_office_cards()
-        demo.register()
+        register_demo("providers", "catalog.demo.ensure_providers", after=("admin",))
+        register_demo("schemes", "catalog.demo.ensure_schemes", after=("accounts",))
+        register_demo("catalog", "catalog.demo.ensure_catalog", after=("schemes",))

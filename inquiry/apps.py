@@ -18,15 +18,16 @@ class InquiryConfig(AppConfig):
         from celery.signals import worker_process_init
 
         from nantong_credit import jobs
+        from nantong_credit.demo.loader import register_demo
 
         from .jobs import BATCH_CHECK_JOB, REPORT_JOB
-        from . import demo
         from .office_cards import register_office_cards
 
         jobs.register(REPORT_JOB)
         jobs.register(BATCH_CHECK_JOB)
         register_office_cards()
-        demo.register()
+        register_demo("commitments", "inquiry.demo.ensure_commitments", after=("subjects",))
+        register_demo("authorizations", "inquiry.demo.ensure_authorizations", after=("cast",))
         # Celery's Django fixup sets Django up in the worker's parent before the pool forks, so
         # this is connected by the time each child sends the signal.
         worker_process_init.connect(_warm_up_report_rendering, dispatch_uid="inquiry.warm_up_report_rendering")

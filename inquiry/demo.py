@@ -14,18 +14,13 @@ from django.utils import timezone
 
 from catalog.models import Category
 from collection.demo.cast import Cast, demo_subject
-from nantong_credit.demo.loader import DemoRun, register_demo
+from nantong_credit.demo.loader import DemoRun
 
 from . import authorizations as authorization_services
 from .commitments import record_commitment
 from .models import Authorization, CreditCommitment
 
 D = dt.date
-
-
-def register() -> None:
-    register_demo("commitments", ensure_commitments, after=("subjects",))
-    register_demo("authorizations", ensure_authorizations, after=("cast",))
 
 
 # --- Credit commitments (shown on the subjects' public pages) -----------------------------------

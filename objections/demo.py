@@ -20,18 +20,13 @@ from collection.demo.records import HAISHENG_OBJECTED, HAISHENG_REFERRED, HAOHE_
 from collection.selectors import record_of_provider
 from nantong_credit.demo.codes import make_ric
 from nantong_credit.demo.evidence import EvidenceSpec, scan
-from nantong_credit.demo.loader import DemoRun, register_demo
+from nantong_credit.demo.loader import DemoRun
 
 from . import services as objection_services
 from .models import Objection
 from .paper import PaperApplicant
 
 D = dt.date
-
-
-def register() -> None:
-    register_demo("objections", ensure_objections, after=("authorizations",))
-    register_demo("paper objection", ensure_paper_objection, after=("objections",))
 
 
 # --- 南通海晟's penalties from the 市场监管局 (collection/demo/records.py) ---------------------

@@ -13,14 +13,10 @@ from collection.demo.cast import PENALTY_ITEM, Cast
 from collection.demo.records import HAISHENG_REPAIRED
 from collection.selectors import record_of_provider
 from nantong_credit.demo.evidence import EvidenceSpec, scan
-from nantong_credit.demo.loader import DemoRun, register_demo
+from nantong_credit.demo.loader import DemoRun
 
 from . import services as repair_services
 from .models import RepairApplication
-
-
-def register() -> None:
-    register_demo("repair", ensure_repair, after=("cast",))
 
 
 @dataclass(frozen=True)

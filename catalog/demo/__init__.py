@@ -9,7 +9,7 @@ seed's transaction. Registered with the kernel's loader in `CatalogConfig.ready(
 from audit.services import record_event
 from catalog import services as catalog_services
 from catalog.models import CatalogVersion, DisclosureRule, DisclosureScheme, Provider
-from nantong_credit.demo.loader import DemoRun, SeedError, register_demo
+from nantong_credit.demo.loader import DemoRun, SeedError
 
 from . import items, providers
 
@@ -18,12 +18,6 @@ CATALOG_NOTES = (
     "依据《南通市公共信用信息归集和使用暂行办法》第七、八条编制。收录国家“双公示”行政许可、行政处罚事项，"
     "以及登记类、资质类、监管类、良好信息类、评级类各类事项和第二十三条警示记录。"
 )
-
-
-def register() -> None:
-    register_demo("providers", ensure_providers, after=("admin",))
-    register_demo("schemes", ensure_schemes, after=("accounts",))
-    register_demo("catalog", ensure_catalog, after=("schemes",))
 
 
 # --- Providers and disclosure rules -------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from catalog.models import Provider
-from nantong_credit.demo.loader import DemoRun, SeedError, register_demo
+from nantong_credit.demo.loader import DemoRun, SeedError
 from nantong_credit.workdays import add_workdays
 
 from ..models import SubjectBinding
@@ -20,7 +20,7 @@ from ..selectors import PublishedItems, record_of_provider, subject_by_identifie
 from ..services.errors import SubmissionInvalid
 from ..services.records import submit_record
 from ..services.subjects import find_or_create_subject
-from . import cast, records, subjects
+from . import records, subjects
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RECEIVED_AFTER_WORKDAYS = 3
@@ -28,13 +28,6 @@ RECEIVED_AFTER_WORKDAYS = 3
 # The demo company whose agent the `subject_user` account is, so that self-declaration,
 # authorizations, objections and repair can be tried at once (the later apps' demo cases).
 DEMO_BOUND_SUBJECT = "haisheng"
-
-
-def register() -> None:
-    register_demo("subjects", ensure_subjects, after=("catalog",))
-    register_demo("records", ensure_records, after=("subjects",))
-    register_demo("binding", ensure_demo_binding, after=("records", "accounts"))
-    register_demo("cast", cast.ensure_cast, after=("binding",))
 
 
 def _received_at(data: dict) -> dt.datetime | None:

@@ -1,8 +1,9 @@
 """Putting the demo data in the database (`python manage.py seed_demo`).
 
-Each app owns its demo data and the step that loads it (its `demo` module) and registers that
-step here in its `AppConfig.ready()`, naming the steps it must follow; `load_demo` runs them in
-that order, all in one transaction. The kernel's own steps make the demo accounts.
+Each app owns its demo data and the steps that load it (its `demo` module) and registers each
+step here in its `AppConfig.ready()` by dotted path, naming the steps it must follow; `load_demo`
+imports and runs them in that order, all in one transaction (so a process that never seeds never
+loads the demo data). The kernel's own steps make the demo accounts.
 
 Wherever a service exists for a change, a step calls it, so demo data is validated like real
 data and leaves the same audit trail and inbox messages. Idempotent: anything that already
@@ -13,7 +14,6 @@ edited name, a record its corrections), so a second run changes nothing, not eve
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from nantong_credit.audit_trail import record_event
 
@@ -61,7 +62,7 @@ class DemoRun:
 @dataclass(frozen=True)
 class DemoStep:
     name: str
-    ensure: Callable[[DemoRun], None]
+    ensure: str  # dotted path of a function taking the DemoRun
     after: tuple[str, ...]
 
 
@@ -69,7 +70,7 @@ class DemoStep:
 _STEPS: dict[str, DemoStep] = {}
 
 
-def register_demo(name: str, ensure: Callable[[DemoRun], None], *, after: tuple[str, ...] = ()) -> None:
+def register_demo(name: str, ensure: str, *, after: tuple[str, ...] = ()) -> None:
     _STEPS[name] = DemoStep(name, ensure, tuple(after))
 
 
@@ -95,7 +96,7 @@ def load_demo() -> SeedReport:
     run = DemoRun(report=SeedReport())
     with transaction.atomic():
         for step in ordered_steps():
-            step.ensure(run)
+            import_string(step.ensure)(run)
     return run.report
 
 
@@ -128,8 +129,8 @@ def ensure_accounts(run: DemoRun) -> None:
 
 
 def register_kernel_demo() -> None:
-    register_demo("admin", ensure_admin)
-    register_demo("accounts", ensure_accounts, after=("providers",))
+    register_demo("admin", "nantong_credit.demo.loader.ensure_admin")
+    register_demo("accounts", "nantong_credit.demo.loader.ensure_accounts", after=("providers",))
 
 
 def _ensure_account(
