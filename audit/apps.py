@@ -6,8 +6,12 @@ class AuditConfig(AppConfig):
     verbose_name = "审计与档案"
 
     def ready(self) -> None:
-        from nantong_credit import jobs
+        from nantong_credit import audit_trail, jobs
 
         from .jobs import CHAIN_VERIFICATION_JOB
+        from .office_cards import register_office_cards
+        from .services import record_event
 
         jobs.register(CHAIN_VERIFICATION_JOB)
+        audit_trail.register_recorder(record_event)
+        register_office_cards()

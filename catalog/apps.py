@@ -7,10 +7,17 @@ class CatalogConfig(AppConfig):
     verbose_name = "信用信息目录"
 
     def ready(self) -> None:
+        from nantong_credit.demo.loader import register_demo
+
         from .models import DisclosureRule, DisclosureScheme
+        from .office_cards import register_office_cards
         from .services import renew_token_after_rule_change
 
         for model in (DisclosureScheme, DisclosureRule):
             for signal in (post_save, post_delete):
                 signal.connect(renew_token_after_rule_change, sender=model,
                                dispatch_uid=f"catalog.token.{signal is post_save}.{model.__name__}")
+        register_office_cards()
+        register_demo("providers", "catalog.demo.ensure_providers", after=("admin",))
+        register_demo("schemes", "catalog.demo.ensure_schemes", after=("accounts",))
+        register_demo("catalog", "catalog.demo.ensure_catalog", after=("schemes",))

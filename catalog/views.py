@@ -1,9 +1,14 @@
-"""The public catalog page `/catalog/` (Art. 7: the catalog is compiled and published)."""
+"""The public catalog page `/catalog/` (Art. 7: the catalog is compiled and published), and the
+portal's home page, which opens with the published categories."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"categories": selectors.published_categories()})
 
 
 def public_catalog(request: HttpRequest) -> HttpResponse:

@@ -13,11 +13,11 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogField, CatalogItem, FieldType, SubjectKind
-from nantong_credit.forms import DateInput
+from nantong_credit.forms import DateInput, MultipleFileInput
+from nantong_credit.uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_upload
 
 from .identifiers import IdentifierError
 from .registration import MOBILE_PATTERN, id_number_lookup, id_number_matches
-from .uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_upload
 
 User = get_user_model()
 
@@ -170,10 +170,6 @@ class ItemDataForm(forms.Form):
     def raw_data(self) -> dict:
         """What was typed, by field key (empty values included: the validation judges them)."""
         return {key: value for key, value in self.cleaned_data.items()}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class AttachmentsForm(forms.Form):

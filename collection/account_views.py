@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from nantong_credit import rate_windows
 from nantong_credit.client_address import client_network
+from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 
 from .account_forms import AttachmentsForm, BindingRequestForm, ItemDataForm, RegistrationForm, apply_errors
 from .bindings import BindingError, bindings_of, bound_subjects, evidence_of, request_binding
@@ -37,7 +38,6 @@ from .review_permissions import (
     get_own_declaration,
     get_own_evidence,
 )
-from .uploads import limit_request_body, max_upload_bytes, private_file_response
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 FORM_OVERHEAD = 1024 * 1024  # the other fields and the multipart boundaries

@@ -185,7 +185,7 @@ class RecordDetailSerializer(serializers.ModelSerializer):
 
 # --- Examples -----------------------------------------------------------------------------------
 
-# A 行政处罚 of the published catalog's 双公示 shape (nantong_credit/demo/catalog.py): the schema's
+# A 行政处罚 of the published catalog's 双公示 shape (catalog/demo/items.py): the schema's
 # examples are submitted by the tests against that catalog and must be accepted as documented.
 SCJGJ_USCC = "113206000141291715"
 PENALTY_BODY = {

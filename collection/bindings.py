@@ -5,7 +5,7 @@ legal person or of an 个体工商户 asks for a binding with the 统一社会�
 of the 营业执照 and, for a legal person, a 授权委托书); a clerk of the 市公共信用信息中心 checks
 the evidence and approves or rejects. Every status change goes through `BINDING_TRANSITIONS`.
 
-Each evidence file is its own `BindingEvidence` row: checked by content in `collection.uploads`
+Each evidence file is its own `BindingEvidence` row: checked by content in `nantong_credit.uploads`
 before it gets here, stored under a random name, with its size and SHA-256 kept for the record.
 """
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from catalog.models import SubjectKind
+from nantong_credit.uploads import CheckedUpload
 
 from .identifiers import ORGANISATION_KINDS, IdentifierError, identifier_family, normalise_identifier
 from .models import BindingEvidence, Subject, SubjectBinding
@@ -25,7 +26,6 @@ from .personal_data import identifier_hash
 from .registration import account_id_number
 from .services.errors import SubmissionInvalid
 from .services.subjects import find_or_create_subject
-from .uploads import CheckedUpload
 
 Status = SubjectBinding.Status
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from catalog.models import CatalogItem, FieldType, Provider, SubjectKind
 from catalog.selectors import published_version
+from nantong_credit.uploads import CheckedUpload
 
 from .bindings import bound_subjects
 from .models import Channel, DeclarationAttachment, SelfDeclaration, Subject
@@ -37,7 +38,6 @@ from .selectors import PublishedItems
 from .services.checks import DECISION_DATE_KEY
 from .services.errors import ProviderNotResponsible, SubmissionInvalid
 from .services.records import submit_record
-from .uploads import CheckedUpload
 from .validation import validate_data
 
 Status = SelfDeclaration.Status

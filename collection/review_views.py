@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nantong_credit.uploads import private_file_response
+
 from .account_forms import (
     ApproveBindingForm,
     ApproveDeclarationForm,
@@ -63,7 +65,6 @@ from .review_permissions import (
     get_declaration_for_review,
     get_evidence_for_review,
 )
-from .uploads import private_file_response
 
 User = get_user_model()
 PAGE_SIZE = 100

@@ -36,7 +36,7 @@ from audit.verification import verify_chain  # noqa: E402
 from catalog.models import Provider  # noqa: E402
 from collection.models import CreditRecord, Subject  # noqa: E402
 from collection.services.records import submit_record  # noqa: E402
-from nantong_credit.demo import records, subjects  # noqa: E402
+from collection.demo import records, subjects  # noqa: E402
 
 DRILL_DIR = "reports/backup-drill"
 # A demo penalty whose values the drill's records reuse under new document numbers.

@@ -1,14 +1,33 @@
 from django.apps import AppConfig
 
 
+def _warm_up_report_rendering(**_kwargs) -> None:
+    """A process's first PDF pays several seconds for fontconfig and the CJK fonts; pay them when
+    the worker starts rather than in the first citizen's report. Imported late: web processes
+    never render and should not load WeasyPrint."""
+    from .reports.rendering import warm_up
+
+    warm_up()
+
+
 class InquiryConfig(AppConfig):
     name = "inquiry"
     verbose_name = "信用查询"
 
     def ready(self) -> None:
+        from celery.signals import worker_process_init
+
         from nantong_credit import jobs
+        from nantong_credit.demo.loader import register_demo
 
         from .jobs import BATCH_CHECK_JOB, REPORT_JOB
+        from .office_cards import register_office_cards
 
         jobs.register(REPORT_JOB)
         jobs.register(BATCH_CHECK_JOB)
+        register_office_cards()
+        register_demo("commitments", "inquiry.demo.ensure_commitments", after=("subjects",))
+        register_demo("authorizations", "inquiry.demo.ensure_authorizations", after=("cast",))
+        # Celery's Django fixup sets Django up in the worker's parent before the pool forks, so
+        # this is connected by the time each child sends the signal.
+        worker_process_init.connect(_warm_up_report_rendering, dispatch_uid="inquiry.warm_up_report_rendering")

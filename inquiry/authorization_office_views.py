@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from collection.account_forms import ReasonForm, apply_errors
-from collection.uploads import private_file_response
+from nantong_credit.uploads import private_file_response
 
 from .authorization_forms import LetterApproveForm
 from .authorizations import AuthorizationError, approve_letter, letters_for_review, reject_letter

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import SubjectKind
-from collection.uploads import limit_request_body, max_upload_bytes, private_file_response
+from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 
 from .authorization_forms import AuthorizationRequestForm
 from .authorizations import (

@@ -27,7 +27,7 @@ from collection.identifiers import IdentifierError, normalise_uscc
 from collection.models import CreditRecord, Subject
 from collection.personal_data import identifier_hash
 from collection.selectors import subject_by_identifier
-from collection.uploads import CheckedUpload
+from nantong_credit.uploads import CheckedUpload
 from collection.visibility import authorized_records, with_marks
 from nantong_credit.notifications import notify
 

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from collection.identifiers import IdentifierError, normalise_uscc
-from collection.uploads import limit_request_body
+from nantong_credit.uploads import limit_request_body
 
 from .commitments import CommitmentInvalid, record_commitment
 from .government import (

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from collection.uploads import PDF, human_size, sniff_type
+from nantong_credit.uploads import PDF, human_size, sniff_type
 
 from .reports.services import CODE_GROUP_LENGTH, CODE_GROUPS, normalise_code
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalog.models import Category
 from collection.bindings import bound_subjects
-from collection.uploads import limit_request_body
+from nantong_credit.uploads import limit_request_body
 
 from .models import CreditReport
 from .ratelimit import VERIFY, rate_limited_response, wait_seconds

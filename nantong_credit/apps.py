@@ -19,6 +19,12 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .demo.loader import register_kernel_demo
+        from .office import register_kernel_cards
         from .roles import sync_roles_after_migrate
+        from .sweeps import register_kernel_sweeps
 
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="nantong_credit.sync_roles")
+        register_kernel_cards()
+        register_kernel_demo()
+        register_kernel_sweeps()

@@ -23,8 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from audit.services import record_event
-
+from .audit_trail import record_event
 from .models import HolidayNotice, WorkdayOverride
 from .workdays import WEEKDAY_LABELS, calendar_changed
 

@@ -1,5 +1,5 @@
 """Evidence files attached to a case (an objection, a credit repair application): the form field
-that takes several uploads and checks each by content in `collection.uploads`, and storing one
+that takes several uploads and checks each by content in `nantong_credit.uploads`, and storing one
 checked upload with its row. The model rows differ per app; the rule is the same."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from django.core.files import File
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from collection.account_forms import MultipleFileInput
-from collection.uploads import ACCEPT_ATTRIBUTE, CheckedUpload, UploadRejected, check_upload
+from .forms import MultipleFileInput
+from .uploads import ACCEPT_ATTRIBUTE, CheckedUpload, UploadRejected, check_upload
 
 
 class EvidenceFilesField(forms.Field):

@@ -26,7 +26,7 @@ class CaseStep(models.Model):
 
 
 class CaseEvidence(models.Model):
-    """A file checked by its content (`collection.uploads`) and stored with its hash
+    """A file checked by its content (`nantong_credit.uploads`) and stored with its hash
     (`nantong_credit.case_evidence.store_evidence`). A subclass declares `file`."""
 
     original_name = models.CharField(_("文件名"), max_length=255)

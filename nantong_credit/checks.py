@@ -175,3 +175,21 @@ def read_your_writes_outlasts_lag(app_configs, **kwargs) -> list[CheckWarning]:
         "a client could miss its own write.",
         hint=f"Set READ_YOUR_WRITES_SECONDS to at least {math.ceil(needed)}, or lower REPLICA_MAX_LAG_SECONDS.",
         id="nantong_credit.W020")]
+
+
+@register()
+def sweeps_scheduled(app_configs, **kwargs) -> list[Error]:
+    """`run_deadline_sweeps` runs the sweeps the apps register; beat must send the same ones, on
+    the sweeps queue, or production would miss a deadline the embedded mode keeps."""
+    from . import sweeps
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    errors = []
+    for sweep in sweeps.registered():
+        if sweep.task not in scheduled:
+            errors.append(Error(f"The sweep {sweep.task} is registered but not in CELERY_BEAT_SCHEDULE.",
+                                hint="Give it a beat entry in settings.", id="nantong_credit.E021"))
+        if settings.CELERY_TASK_ROUTES.get(sweep.task, {}).get("queue") != settings.CELERY_QUEUE_SWEEPS:
+            errors.append(Error(f"The sweep {sweep.task} is not routed to the {settings.CELERY_QUEUE_SWEEPS} queue.",
+                                hint="Add it to CELERY_TASK_ROUTES' sweeps.", id="nantong_credit.E021"))
+    return errors

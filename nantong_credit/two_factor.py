@@ -23,9 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audit.services import record_event
-
 from . import roles
+from .audit_trail import record_event
 from .notifications import notify
 
 DEVICE_NAME = "authenticator"

@@ -15,16 +15,12 @@ REDOC_CSP = {
     "worker-src": ["'self'", "blob:"],
 }
 
-portal_patterns = ([
-    path("", views.home, name="home"),
-], "portal")
-
 office_patterns = ([
     path("", views.office_home, name="home"),
 ], "office")
 
 urlpatterns = [
-    path("", include(portal_patterns)),
+    path("", include("catalog.portal_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

@@ -11,15 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from catalog.selectors import published_categories
-
 from . import readiness, roles, two_factor, two_factor_views
 from .forms import LoginForm, PasswordChangeForm
 from .office import office_cards
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"categories": published_categories()})
 
 
 @never_cache

@@ -28,7 +28,7 @@ from collection.identifiers import (
 )
 from collection.models import Subject
 from collection.personal_data import encrypt_identifier, identifier_hash
-from collection.uploads import CheckedUpload
+from nantong_credit.uploads import CheckedUpload
 from nantong_credit.workdays import SHANGHAI, as_local_date
 
 from .errors import ObjectionError, clean_text

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from collection.identifiers import IdentifierError
 from collection.models import Subject
-from collection.uploads import limit_request_body, max_upload_bytes
+from nantong_credit.uploads import limit_request_body, max_upload_bytes
 
 from . import paper, selectors, services, workflow
 from .forms import PaperObjectionForm, SubjectLookupForm

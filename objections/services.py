@@ -20,7 +20,7 @@ from audit.services import record_event
 from collection.bindings import acts_for
 from collection.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.models import Annotation, CreditRecord, RecordStatus, Subject
-from collection.uploads import CheckedUpload
+from nantong_credit.uploads import CheckedUpload
 from nantong_credit.case_evidence import store_evidence
 from nantong_credit.follow_up import new_number
 from nantong_credit.workdays import provisional_years

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collection.bindings import bound_subjects
-from collection.uploads import limit_request_body, max_upload_bytes, private_file_response
+from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 from inquiry.selectors import public_fields
 from nantong_credit.client_address import client_network
 

@@ -28,7 +28,7 @@ from audit.services import record_event
 from catalog.selectors import providers_of
 from collection.bindings import acts_for
 from collection.models import Annotation, CreditRecord, RecordStatus
-from collection.uploads import CheckedUpload
+from nantong_credit.uploads import CheckedUpload
 from inquiry.commitments import CommitmentInvalid, record_commitment
 from nantong_credit import follow_up
 from nantong_credit.case_evidence import store_evidence

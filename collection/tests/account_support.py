@@ -23,7 +23,7 @@ from catalog.tests.factories import (
 from collection.bindings import approve_binding, request_binding
 from collection.models import BindingEvidence
 from collection.registration import IdentityMethod, register_account, verify_identity
-from collection.uploads import check_upload
+from nantong_credit.uploads import check_upload
 from nantong_credit import roles
 
 from .factories import SubjectFactory, make_ric, make_uscc

@@ -1,6 +1,6 @@
 """Helpers shared by the bulk-import tests (test_imports_*.py, test_browser_imports.py).
 
-The tests import files against the platform's real catalog items (nantong_credit.demo.catalog):
+The tests import files against the platform's real catalog items (catalog.demo.items):
 行政处罚 with the national 双公示 columns, as a department's Excel export has them.
 """
 
@@ -17,7 +17,7 @@ from catalog.models import CatalogVersion, DisclosureRule, DisclosureScheme, Pro
 from collection.bulk_imports import create_import, layout_for, run_import
 from collection.models import BulkImport
 from collection.selectors import PublishedItems
-from nantong_credit.demo import catalog as demo
+from catalog.demo import items as demo
 
 from .factories import make_ric, make_uscc
 

@@ -66,7 +66,7 @@ def test_the_documented_400_is_what_the_example_broken_that_way_gets(client, sch
 
 
 def test_the_documented_error_example_names_a_field_of_the_catalog(schema):
-    from nantong_credit.demo.catalog import ITEMS_BY_CODE
+    from catalog.demo.items import ITEMS_BY_CODE
 
     keys = {field.key for field in ITEMS_BY_CODE["admin_penalty"].fields}
     examples = schema["paths"]["/api/v1/records/"]["post"]["responses"]["400"]["content"]["application/json"]

@@ -17,7 +17,7 @@ from collection.declarations import (
     submit_declaration,
 )
 from collection.models import Channel, CreditRecord, DeclarationAttachment, RecordStatus, SelfDeclaration
-from collection.uploads import check_upload
+from nantong_credit.uploads import check_upload
 from nantong_credit import roles
 
 from .account_support import (  # noqa: F401  (fixtures)

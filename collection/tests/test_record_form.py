@@ -22,7 +22,7 @@ COMPANY = make_uscc("91320602MA1XYW0A1")
 PERSON_ID = make_ric("32060219800101123")
 NEW_URL = reverse("collection_office:record_new", args=["admin_penalty"])
 
-# The 双公示 shape of the seeded catalog (nantong_credit/demo/catalog.py), trimmed.
+# The 双公示 shape of the seeded catalog (catalog/demo/items.py), trimmed.
 PENALTY_FIELDS = [
     dict(key="subject_name", label="行政相对人名称", required=True, max_length=200),
     dict(key="subject_category", label="行政相对人类别", type=FieldType.CHOICE, required=True,

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from collection.uploads import JPEG, PDF, PNG, UploadRejected, check_upload, display_name, download_name
+from nantong_credit.uploads import JPEG, PDF, PNG, UploadRejected, check_upload, display_name, download_name
 
 from .account_support import image_bytes, pdf_bytes, upload
 

@@ -1,9 +1,8 @@
 """Demo data for 南通信用网 (`python manage.py seed_demo`).
 
-The data modules (`providers`, `catalog`, `subjects`, `records`, `accounts`) only describe what
-a believable Nantong platform holds; `loader` puts it in the database through the same services
-that real submissions and catalog edits use, so demo data is validated and audited like real data.
-`workflows` describes and makes the demo cases (commitments, authorizations, objections, a repair
-application) through their apps' services, acting as the demo accounts; `evidence` makes the
-PDFs attached to them.
+The kernel holds the loader (`loader`: the steps the apps register, run in order in one
+transaction), the demo accounts (`accounts`) and helpers every app's data uses (`codes` for
+valid identifiers, `evidence` for the PDFs attached to cases). Each app describes and loads its
+own data in its `demo` module: catalog (providers, disclosure rules, the catalog), collection
+(subjects, records, the demo binding), inquiry, objections and repair (their demo cases).
 """

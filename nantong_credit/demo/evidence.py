@@ -1,13 +1,15 @@
 """Evidence files for the demo cases: small one-page PDFs, made here, that pass the same upload
-checks as a scan people upload (`collection.uploads.check_upload`).
+checks as a scan people upload (`nantong_credit.uploads.check_upload`).
 
 The text is set in STSong-Light, one of the standard Chinese fonts every PDF reader supplies
 itself (Adobe-GB1), so the files need no embedded font and stay a few kilobytes.
 """
 
+from dataclasses import dataclass
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from collection.uploads import CheckedUpload, check_upload
+from nantong_credit.uploads import CheckedUpload, check_upload
 
 PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
 MARGIN = 72
@@ -23,6 +25,18 @@ _FONT_OBJECTS = [
     "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880]"
     " /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
 ]
+
+
+@dataclass(frozen=True)
+class EvidenceSpec:
+    name: str
+    title: str
+    lines: list[str]
+
+
+
+def scan(spec: EvidenceSpec) -> CheckedUpload:
+    return evidence_file(spec.name, spec.title, spec.lines)
 
 
 def evidence_file(name: str, title: str, lines: list[str]) -> CheckedUpload:

@@ -33,7 +33,7 @@ from collection.tests.account_support import (
 )
 from collection.tests.factories import SubjectFactory, make_ric, make_uscc
 from collection.tests.import_support import csv_bytes, import_file, penalty, publish_demo_items
-from collection.uploads import check_upload
+from nantong_credit.uploads import check_upload
 from inquiry import authorizations
 from inquiry.government import parse_pasted, start_batch_check
 from inquiry.reports.services import finish_report, order_report, start_report

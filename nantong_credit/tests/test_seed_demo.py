@@ -24,10 +24,10 @@ from collection.personal_data import decrypt_identifier
 from inquiry.authorizations import is_live, refuse_authorization
 from inquiry.models import Authorization, CreditCommitment, QueryLog
 from nantong_credit import roles
-from nantong_credit.demo import subjects as demo_subjects
-from nantong_credit.demo import workflows as demo_cases
+from collection.demo import subjects as demo_subjects
+from inquiry import demo as demo_cases
 from nantong_credit.demo.accounts import DEMO_PASSWORD
-from nantong_credit.demo.records import (
+from collection.demo.records import (
     HAISHENG_OBJECTED,
     HAISHENG_REFERRED,
     HAISHENG_REPAIRED,

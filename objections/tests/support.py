@@ -11,7 +11,7 @@ from collection.models import Channel, CreditRecord
 from collection.services.records import submit_record
 from collection.tests.account_support import image_bytes, pdf_bytes
 from collection.tests.factories import make_ric
-from collection.uploads import check_upload
+from nantong_credit.uploads import check_upload
 from objections import services
 from objections.paper import PaperApplicant
 

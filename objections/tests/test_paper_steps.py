@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from collection.models import Annotation
-from collection.uploads import check_upload
+from nantong_credit.uploads import check_upload
 from nantong_credit.models import Notification
 from objections import paper, services, workflow
 from objections.models import Objection, ObjectionEvidence, ObjectionStep

@@ -11,7 +11,7 @@ from PIL import Image
 from catalog.disclosure import DisclosurePeriod, dated_window
 from collection.models import CreditRecord, Severity, SubjectBinding
 from collection.tests.factories import CreditRecordFactory
-from collection.uploads import check_upload
+from nantong_credit.uploads import check_upload
 from repair.services import apply_for_repair
 
 D = dt.date

@@ -11,11 +11,11 @@ are old enough that their disclosure period has run out, some are recent.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from catalog.demo.items import ITEMS_BY_CODE, LONG_TERM_UNTIL
+from catalog.demo.providers import BY_CODE as PROVIDERS, organ_uscc
 from catalog.models import SubjectKind
 
 from . import subjects as subject_data
-from .catalog import ITEMS_BY_CODE, LONG_TERM_UNTIL
-from .providers import BY_CODE as PROVIDERS, organ_uscc
 from .subjects import BY_KEY as SUBJECTS, OrganisationSpec, PersonSpec
 
 SEED_CHANNEL = "seed"
@@ -204,7 +204,7 @@ def penalty(provider: str, number: str, subject: str, decided: dt.date, *, viola
     return RecordSpec("admin_penalty", provider, number, subject, data)
 
 
-# The decision numbers (source keys) of the demo cases' records, see demo/workflows.py.
+# The decision numbers (source keys) of the demo cases' records, see the demo modules of inquiry, objections and repair.
 HAISHENG_REPAIRED = "通市监处罚〔2025〕96号"
 HAISHENG_REFERRED = "崇市监处罚〔2026〕178号"
 HAISHENG_OBJECTED = "通市监处罚〔2026〕163号"
@@ -307,7 +307,7 @@ PENALTIES: list[RecordSpec] = [
             content="吊销营业执照。", revoked_licence=f"营业执照 {SUBJECTS['baochang_electric'].identifier}",
             authority="南通市海门区市场监督管理局", valid_until=LONG_TERM_UNTIL),
     # 南通海晟's penalties from the 市场监管局 are the ones its agent `subject_user` objects to and
-    # applies to repair in the demo cases (demo/workflows.py), answered by `provider_staff`.
+    # applies to repair in the demo cases (repair/demo.py), answered by `provider_staff`.
     penalty("scjgj", HAISHENG_REPAIRED, "haisheng", D(2025, 7, 14),
             violation="使用未经定期检验的特种设备",
             facts="当事人在崇川区观音山街道幸福安置房三期项目施工现场使用的1台QTZ80型塔式起重机，定期检验有效期已于2025年5月"

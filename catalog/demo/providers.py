@@ -7,7 +7,7 @@ for the demo; the check characters are computed by python-stdnum.
 
 from dataclasses import dataclass
 
-from .codes import DIGITS, make_uscc, pick
+from nantong_credit.demo.codes import DIGITS, make_uscc, pick
 
 NANTONG_CITY = "320600"
 

@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from catalog.models import SubjectKind
-
-from .codes import make_ric, make_uscc, organisation_code
+from nantong_credit.demo.codes import make_ric, make_uscc, organisation_code
 
 D = dt.date
 
