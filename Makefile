@@ -3,6 +3,7 @@
 #   make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite; HOST=, PORT= to move)
 #   make test    set up .venv with the test tools and the Debian packages, run the whole suite
 #   make check   migrations up to date, system checks, production deploy check
+#   make typecheck  mypy on the kernel and the services (configured in pyproject.toml)
 #   make worker  Celery worker   } with REDIS_URL (and DATABASE_URL) set, see README.md;
 #   make beat    Celery beat     } `make worker QUEUES=bulk` reads one queue, as production does
 #
@@ -34,7 +35,7 @@ DEB_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpan
 
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
 
-.PHONY: run serve setup setup-dev test check worker beat deb-packages clean
+.PHONY: run serve setup setup-dev test check typecheck worker beat deb-packages clean
 
 run: $(RUN_STAMP)
 	$(MANAGE) migrate --noinput
@@ -100,6 +101,10 @@ check: $(RUN_STAMP)
 	AUDIT_CHECKPOINT_DIR=/var/lib/nantong-credit/audit-checkpoints \
 	TWO_FACTOR_REQUIRED_ROLES=provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+# Which files, and how strictly: [tool.mypy] in pyproject.toml.
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
 
 # Every queue by default (one machine); production runs a worker per queue (README, "Queues").
 QUEUES ?= interactive,bulk,sweeps

@@ -39,7 +39,7 @@ def remind_provider(*, objection_ids: list[int], now: dt.datetime) -> int:
         if not cases:
             return 0
         workflow.finish_many(cases, "remind_provider", at=now, fields={"provider_reminded_at": now},
-                             notes={c.pk: _due_note(c.provider_due_at) for c in cases})
+                             notes={c.pk: _due_note(c.provider_due_at) for c in cases})  # type: ignore[arg-type]  # due
         notices.provider_reminders(cases)
     return len(cases)
 
@@ -52,7 +52,8 @@ def hold_provider_deadlines(*, objection_ids: list[int], now: dt.datetime) -> in
     with transaction.atomic():
         cases = workflow.begin_many(objection_ids, "hold_deadline", provider_overdue_at__isnull=True,
                                     provider_deadline_held_at__isnull=True, provider_due_at__lte=now)
-        years = {c.pk: provisional_years(c.referred_at, c.provider_due_at) for c in cases}
+        # A referred case has both dates; likewise below.
+        years = {c.pk: provisional_years(c.referred_at, c.provider_due_at) for c in cases}  # type: ignore[arg-type]
         cases = [c for c in cases if years[c.pk]]
         if not cases:
             return 0
@@ -71,7 +72,7 @@ def mark_provider_overdue(*, objection_ids: list[int], now: dt.datetime) -> int:
     with transaction.atomic():
         cases = workflow.begin_many(objection_ids, "provider_overdue", provider_overdue_at__isnull=True,
                                     provider_due_at__lte=now)
-        cases = [c for c in cases if not provisional_years(c.referred_at, c.provider_due_at)]
+        cases = [c for c in cases if not provisional_years(c.referred_at, c.provider_due_at)]  # type: ignore[arg-type]
         if not cases:
             return 0
         suspended = record_effects.suspend(cases, now)
@@ -101,12 +102,13 @@ def adjust_deadline(*, objection_id: int, now: dt.datetime) -> bool:
         field, start = (("center_due_at", case.received_at) if case.status == Status.SUBMITTED
                         else ("provider_due_at", case.referred_at))
         old = getattr(case, field)
-        new = workflow.center_due(start) if field == "center_due_at" else workflow.provider_due(start)
+        # A submitted case has received_at, a referred one referred_at.
+        new = workflow.center_due(start) if field == "center_due_at" else workflow.provider_due(start)  # type: ignore[arg-type]
         held = field == "provider_due_at" and case.provider_deadline_held_at is not None \
             and case.provider_overdue_at is None
         if new == old or (not held and (new <= now or old <= now)):
             return False
-        fields = {field: new}
+        fields: dict[str, dt.datetime | None] = {field: new}
         if held and new > now:
             fields["provider_deadline_held_at"] = None  # no longer passed: the case runs on
         old_text, new_text = workflow.deadline_text(old), workflow.deadline_text(new)

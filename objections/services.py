@@ -7,7 +7,7 @@ allowed, the service does its part (records corrected, marked, suspended; annota
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 
@@ -114,7 +114,7 @@ def _check_evidence(evidence: list[CheckedUpload]) -> None:
 
 
 def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, party: str, now: dt.datetime,
-          case: dict, files: list[tuple[str, CheckedUpload]], note: str = "", after: dict | None = None,
+          case: dict, files: Sequence[tuple[str, CheckedUpload]], note: str = "", after: dict | None = None,
           ) -> tuple[Objection, str]:
     """What every filing does, online or on paper: check the records (one provider, none with an
     unfinished case, none revoked), open the case with its number and code, store the files,
@@ -406,7 +406,7 @@ def _applicant_step(objection: Objection, action: str, actor, letter: paper.Lett
         else:
             _require_paper_clerk(case, actor)
             paper.check_letter_arrival(letter, case)
-            stored.append(_store(case, actor, EvidenceKind.LETTER, letter.scan))
+            stored.append(_store(case, actor, EvidenceKind.LETTER, letter.scan))  # type: ignore[arg-type]  # checked
             finish = partial(finish, actor_label=paper.letter_label(case, letter, actor),
                              after={"in_writing": paper.letter_facts(letter)})
         yield case, finish
