@@ -4,6 +4,7 @@
 #   make test    set up .venv with the test tools and the Debian packages, run the whole suite
 #   make check   migrations up to date, system checks, production deploy check
 #   make lint    the import layers of .importlinter (kernel < audit < catalog < collection < inquiry < objections, repair)
+#   make typecheck  mypy on the kernel and the services (configured in pyproject.toml)
 #   make worker  Celery worker   } with REDIS_URL (and DATABASE_URL) set, see README.md;
 #   make beat    Celery beat     } `make worker QUEUES=bulk` reads one queue, as production does
 #
@@ -35,7 +36,7 @@ DEB_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpan
 
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
 
-.PHONY: run serve setup setup-dev test check lint worker beat deb-packages clean
+.PHONY: run serve setup setup-dev test check lint typecheck worker beat deb-packages clean
 
 run: $(RUN_STAMP)
 	$(MANAGE) migrate --noinput
@@ -105,6 +106,10 @@ check: $(RUN_STAMP)
 # The layers written down in .importlinter: an import against them fails, with its chain.
 lint: $(DEV_STAMP)
 	$(BIN)/lint-imports --no-cache
+
+# Which files, and how strictly: [tool.mypy] in pyproject.toml.
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
 
 # Every queue by default (one machine); production runs a worker per queue (README, "Queues").
 QUEUES ?= interactive,bulk,sweeps

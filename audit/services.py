@@ -210,7 +210,7 @@ _APPEND = (
     "RETURNING last_event_id"
 ).format(
     events=AuditEvent._meta.db_table, head=_HEAD_TABLE,
-    columns=", ".join(field.column for field in _EVENT_FIELDS), values=", ".join(["%s"] * len(_EVENT_FIELDS)),
+    columns=", ".join(str(field.column) for field in _EVENT_FIELDS), values=", ".join(["%s"] * len(_EVENT_FIELDS)),
 )
 
 

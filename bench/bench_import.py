@@ -153,7 +153,7 @@ def _word(rng: random.Random) -> str:
 def write_files(rows: list[dict[str, str]]) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
-    from collection.bulk_imports import layout_for
+    from collection.bulk_layout import layout_for
     from collection.selectors import PublishedItems
 
     columns = layout_for(PublishedItems().get(ITEM)).columns
@@ -199,7 +199,7 @@ def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from catalog.models import Provider
-    from collection import bulk_imports, bulk_store, tasks
+    from collection import bulk_imports, bulk_store, bulk_uploads, tasks
 
     if clean:
         clean_previous_run()
@@ -213,7 +213,7 @@ def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
     provider = Provider.objects.get(code=PROVIDER)
     user = get_user_model().objects.get(username=USER)
     upload = SimpleUploadedFile(path.name, path.read_bytes())
-    bulk_import = bulk_imports.create_import(provider=provider, item_code=ITEM, upload=upload, actor=user)
+    bulk_import = bulk_uploads.create_import(provider=provider, item_code=ITEM, upload=upload, actor=user)
     del upload
     rss_before = rss_mb()
     profiler = _start_profile(profile)
@@ -289,7 +289,7 @@ def measure_api(count: int, profile: str = "") -> dict:
     from django.contrib.auth import get_user_model
 
     from catalog.models import Provider
-    from collection.bulk_imports import layout_for, row_to_submission
+    from collection.bulk_layout import layout_for, row_to_submission
     from collection.models import Channel
     from collection.selectors import PublishedItems
     from collection.services.records import submit_record
@@ -315,7 +315,7 @@ def measure_api(count: int, profile: str = "") -> dict:
 
 def _api_bodies(count: int, seed: int, label: str) -> list[bytes]:
     """JSON bodies of `count` new single records, as a department's system would POST them."""
-    from collection.bulk_imports import layout_for, row_to_submission
+    from collection.bulk_layout import layout_for, row_to_submission
     from collection.selectors import PublishedItems
 
     layout = layout_for(PublishedItems().get(ITEM))

@@ -77,7 +77,7 @@ def _copy_contents(*, source: CatalogVersion, target: CatalogVersion) -> None:
     for item in source.items.prefetch_related("providers", "fields"):
         provider_ids = [p.pk for p in item.providers.all()]
         fields = list(item.fields.all())
-        item._prefetched_objects_cache = {}  # those rows belong to the source item
+        item._prefetched_objects_cache = {}  # type: ignore[attr-defined]  # those rows belong to the source item
         item.pk = None
         item._state.adding = True
         item.version = target

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog.models import CatalogItem, Provider
 
-from .bulk_imports import (
-    ImportRefused, create_import, import_limits, item_notes, layout_for, progress_of, responsible_item,
-    responsible_items, template_csv as build_template_csv, template_filename, template_xlsx as build_template_xlsx,
-    too_large_message,
+from .bulk_imports import progress_of
+from .bulk_layout import (
+    import_limits, item_notes, layout_for, template_csv as build_template_csv, template_filename,
+    template_xlsx as build_template_xlsx,
 )
+from .bulk_uploads import ImportRefused, create_import, responsible_item, responsible_items, too_large_message
 from .models import BulkImport
 from .permissions import get_provider_for_staff
 from .selectors import PublishedItems

@@ -48,7 +48,7 @@ class LockedScheduler(PersistentScheduler):
 
     def hold_lock(self) -> bool:
         """Renew the lock if this beat holds it, else try to take it; True while it holds it."""
-        if self.lock is None:
+        if self.lock is None or self.redis is None:  # both None together
             return True  # no Redis: the embedded mode, one process, tasks run in-process
         try:
             try:

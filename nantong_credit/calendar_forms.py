@@ -54,7 +54,7 @@ class HolidayNoticeForm(forms.Form):
         )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data: dict = super().clean()  # type: ignore[assignment]  # Form.clean returns cleaned_data
         year, text = data.get("year"), data.get("text")
         if year is None or not text:
             return data

@@ -167,7 +167,7 @@ def _date_tokens(line: str, *, year: int) -> list[_Token]:
         m = int(m) if m else month
         token = _Token(match.start(), match.end(), None, is_bare)
         try:
-            token.date = dt.date(y, m, int(d))
+            token.date = dt.date(y, m, int(d))  # type: ignore[arg-type]  # a bare day took `month` (checked above)
         except ValueError:
             token.error = _("“%(text)s”不是有效的日期。") % {"text": match.group(0).strip()}
         else:
@@ -208,7 +208,7 @@ def _groups(line: str, tokens: list[_Token]):
     for token in tokens[1:]:
         between = line[prev.end:token.start]
         if _RANGE.match(between):
-            dates.extend(_expand(prev.date, token.date))
+            dates.extend(_expand(prev.date, token.date))  # type: ignore[arg-type]  # grouped tokens are dates
         elif _LIST.match(between):
             dates.append(token.date)
         elif token.is_bare_day:
@@ -357,7 +357,7 @@ def remove_override(*, date: dt.date, actor) -> None:
         raise CalendarError(_("%(date)s没有手工调整。") % {"date": _format_date(date)})
     if override.notice_id is not None:
         raise CalendarError(_("%(date)s来自%(year)s年国务院通知，请修改通知内容后重新录入。") % {
-            "date": _format_date(date), "year": override.notice.year})
+            "date": _format_date(date), "year": override.notice.year})  # type: ignore[union-attr]  # notice_id is set
     before = _override_state([override])
     record_event(
         action="calendar.override_removed", actor=actor, obj=override, before=before, after=None,

@@ -160,13 +160,13 @@ def enter_notice(request: HttpRequest) -> HttpResponse:
         previewed = HolidayNoticeForm(data)
         previewed.is_valid()
         return _render_overview(request, notice_form=previewed)
-    data = form.cleaned_data
+    cleaned = form.cleaned_data
     notice = services.enter_holiday_notice(
-        year=data["year"], title=data["title"], document_number=data["document_number"],
-        published_on=data["published_on"], text=data["text"], actor=request.user,
+        year=cleaned["year"], title=cleaned["title"], document_number=cleaned["document_number"],
+        published_on=cleaned["published_on"], text=cleaned["text"], actor=request.user,
     )
     messages.success(request, _("已保存%(year)s年节假日安排（%(n)s天），期限计算立即按新安排执行。") % {
-        "year": notice.year, "n": len(form.preview.days)})
+        "year": notice.year, "n": len(form.preview.days)})  # type: ignore[union-attr]  # was_previewed()
     return redirect(f"{reverse('calendar:overview')}?year={notice.year}")
 
 

@@ -4,13 +4,18 @@ checked upload with its row. The model rows differ per app; the rule is the same
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django import forms
 from django.core.files import File
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .forms import MultipleFileInput
 from .uploads import ACCEPT_ATTRIBUTE, CheckedUpload, UploadRejected, check_upload
+
+from .case_models import CaseEvidence
+
+E = TypeVar("E", bound=CaseEvidence)
 
 
 class EvidenceFilesField(forms.Field):
@@ -40,7 +45,7 @@ class EvidenceFilesField(forms.Field):
         return checked
 
 
-def store_evidence(evidence: models.Model, checked: CheckedUpload) -> models.Model:
+def store_evidence(evidence: E, checked: CheckedUpload) -> E:
     """Save the checked file under a random name into `evidence.file`, then the row (built by
     the caller with its case). The file is written first, so a failed insert removes it here;
     the caller removes the files of rows its rolled-back transaction took with it."""

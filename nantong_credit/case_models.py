@@ -4,6 +4,7 @@ adding the foreign key to its case (and, for evidence, `file` with its own uploa
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,6 +35,7 @@ class CaseEvidence(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    file: FieldFile  # for type checkers only: each subclass declares the field with its own upload_to
 
     class Meta:
         abstract = True

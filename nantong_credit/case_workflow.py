@@ -54,7 +54,7 @@ class TransitionNotAllowed(Exception):
         self.message = message
 
 
-def _default_refusal(case: models.Model, action: str, transition: Transition) -> str:
+def _default_refusal(case: Any, action: str, transition: Transition) -> str:
     return f"{case._meta.label_lower} {case.pk} cannot {action} from {case.status}"
 
 
@@ -68,11 +68,12 @@ class CaseWorkflow:
     no person took; `refusal` words the `TransitionNotAllowed` message for the app's users.
     """
 
-    model: type[models.Model]
+    # Typed Any: each case model has its own `objects`, `status` and fields, which no base declares.
+    model: type[Any]
     transitions: Mapping[str, Transition]
     event_prefix: str
     record_event: Callable[..., Any]
-    step_model: type[models.Model] | None = None
+    step_model: type[Any] | None = None
     case_field: str = ""
     related: tuple[str, ...] = ()
     audited: tuple[str, ...] | None = None
@@ -82,7 +83,7 @@ class CaseWorkflow:
     def event(self, action: str) -> str:
         return self.transitions[action].event or f"{self.event_prefix}.{action}"
 
-    def allows(self, case: models.Model, action: str) -> bool:
+    def allows(self, case: Any, action: str) -> bool:
         """Whether the case's status lets `action` start (for pages: `lock` decides under lock)."""
         return case.status in self.transitions[action].sources
 

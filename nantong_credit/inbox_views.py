@@ -15,7 +15,7 @@ PAGE_SIZE = 20
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    messages = Notification.objects.filter(recipient=request.user)
+    messages = Notification.objects.filter(recipient=request.user)  # type: ignore[misc]  # login_required
     page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inbox/list.html", {"page": page})
 

@@ -182,7 +182,7 @@ def _requeue(job: LongJob, pk: int, cutoff: datetime, now: datetime) -> bool:
 
 def _fail(job: LongJob, pk: int, cutoff: datetime, now: datetime) -> bool:
     """Only a stuck job that has used up its restarts: nothing can take it over any more."""
-    changes = {"status": job.failed, job.error_field: str(job.gave_up)}
+    changes: dict[str, object] = {"status": job.failed, job.error_field: str(job.gave_up)}
     if job.finished_field:
         changes[job.finished_field] = now
     with transaction.atomic():

@@ -17,7 +17,8 @@ import ipaddress
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection
@@ -114,7 +115,10 @@ def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(f"{PREFIX}_{name}", documentation, value=value)
 
 
-def _timed(probe: Callable[[], object]) -> tuple[bool, float, object]:
+T = TypeVar("T")
+
+
+def _timed(probe: Callable[[], T]) -> tuple[bool, float, T | None]:
     """(succeeded, seconds, result); never raises: a probe that fails reads as 0."""
     started = time.perf_counter()
     try:
@@ -158,7 +162,7 @@ def _redis_metrics() -> Iterator[Metric]:
 
 def _queue_metrics(client) -> Iterator[Metric]:
     ok, _, states = _timed(lambda: queue_metrics.queue_states(client))
-    if not ok:
+    if not ok or states is None:
         return
     length = GaugeMetricFamily(f"{PREFIX}_celery_queue_length", "Messages waiting in the Celery queue",
                                labels=["queue"])
@@ -174,7 +178,7 @@ def _queue_metrics(client) -> Iterator[Metric]:
 
 def _sweep_metrics(client) -> Iterator[Metric]:
     ok, _, last = _timed(lambda: queue_metrics.sweep_last_successes(client))
-    if not ok:
+    if not ok or last is None:
         return
     family = GaugeMetricFamily(f"{PREFIX}_sweep_last_success_timestamp_seconds",
                                "When each sweep (task of the sweeps queue) last succeeded; 0 if never",
@@ -196,7 +200,7 @@ class ScrapeTimeCollector:
 class _ThisProcess:
     """The process's own registry, as one collector of the scrape's registry."""
 
-    def collect(self) -> Iterator[Metric]:
+    def collect(self) -> Iterable[Metric]:
         return REGISTRY.collect()
 
 

@@ -44,7 +44,8 @@ class SecondFactorMiddleware:
             logout(request)
             messages.warning(request, _("该账号已启用两步验证，请重新登录并输入动态验证码。"))
             return redirect_to_login(request.get_full_path())
-        if request.resolver_match.view_name not in ENROLMENT_VIEWS and two_factor.must_enrol(user):
+        view_name = request.resolver_match.view_name  # type: ignore[union-attr]  # process_view: resolved
+        if view_name not in ENROLMENT_VIEWS and two_factor.must_enrol(user):
             return redirect("two_factor")  # which says why
         return None
 

@@ -14,7 +14,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from celery.signals import (
     after_setup_logger,
@@ -59,7 +59,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = incoming_request_id(request) or new_request_id()
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute on the request
         # Kept until the response is finished, not only while the middlewares run: Django logs
         # an answered 4xx/5xx ("Service Unavailable: /readyz") after the last middleware returns.
         current_request_id.set(request_id)
@@ -102,7 +102,7 @@ def _send_request_id_with_the_task(headers: dict | None = None, **_kwargs) -> No
 
 
 # The worker runs one task at a time per process (prefork) or thread; tokens are kept per task id.
-_task_tokens: dict[str, object] = {}
+_task_tokens: dict[str, Token[str | None]] = {}
 
 
 @task_prerun.connect

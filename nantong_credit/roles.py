@@ -1,7 +1,8 @@
 """The roles of SPEC §1 as Django groups, and the permissions each one holds.
 
 This table is the one place that says what a role may do; `sync_roles` makes the groups match
-it and is called from migrations, so a fresh database has the roles without any manual step.
+it; `post_migrate` calls it after every migrate (migration 0002 holds a frozen copy of this table
+as it stood in issue 14), so a fresh database has the roles without any manual step.
 """
 
 from django.utils.translation import gettext_lazy as _

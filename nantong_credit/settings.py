@@ -10,6 +10,7 @@ turns it on explicitly. Secrets may also come from files: `SECRET_KEY_FILE`, ...
 import ipaddress
 import math
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -346,7 +347,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

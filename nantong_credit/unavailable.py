@@ -33,6 +33,7 @@ def unavailable_response(request: HttpRequest, exc: BaseException | None) -> Htt
     """The 503 for a request that failed because the database is out of reach, else None."""
     if not is_database_unavailable(exc):
         return None
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"errors": {"__all__": [MESSAGE]}}, status=503,
                                 json_dumps_params={"ensure_ascii": False})

@@ -34,7 +34,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
     cannot: for the load balancer deciding where to send traffic (`readiness`)."""
     checks = readiness.readiness()
     failed = [name for name, state in checks.items() if state == readiness.FAILED]
-    body = {"status": "unavailable" if failed else "ready", "checks": checks}
+    body: dict[str, object] = {"status": "unavailable" if failed else "ready", "checks": checks}
     if failed:
         body["failed"] = failed
     if settings.READ_REPLICA_ALIASES:  # informative only: reads fall back to the primary
@@ -45,7 +45,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
 @login_required
 def office_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    staff_roles = user.role_names - {roles.SUBJECT_USER, roles.REQUESTER}
+    staff_roles = user.role_names - {roles.SUBJECT_USER, roles.REQUESTER}  # type: ignore[union-attr]  # login_required
     return render(request, "office/home.html", {
         "cards": office_cards(user),
         "suggest_two_factor": bool(staff_roles) and not two_factor.is_enabled(user),

@@ -7,7 +7,7 @@ allowed, the service does its part (records corrected, marked, suspended; annota
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 
@@ -16,16 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from audit.services import record_event
 from collection.bindings import acts_for
 from collection.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.models import Annotation, CreditRecord, RecordStatus, Subject
 from nantong_credit.uploads import CheckedUpload
 from nantong_credit.case_evidence import store_evidence
 from nantong_credit.follow_up import new_number
-from nantong_credit.workdays import provisional_years
 
-from . import followup, notices, paper, workflow
+from . import followup, notices, paper, record_effects, workflow
 from .errors import ObjectionError
 from .errors import clean_text as _text  # the name every service here knows it by
 from .models import Objection, ObjectionEvidence, ObjectionRecord
@@ -44,8 +42,6 @@ REPLY_MAX = 5000
 NOTE_MAX = 1000
 MAX_EVIDENCE = 10
 NUMBER_PREFIX = "YY"  # 异议
-# The mark says it all; every page words it itself (and a dishonesty record stays published).
-UNDER_OBJECTION_TEXT = ""
 
 
 class CorrectionsRefused(ObjectionError):
@@ -118,7 +114,7 @@ def _check_evidence(evidence: list[CheckedUpload]) -> None:
 
 
 def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, party: str, now: dt.datetime,
-          case: dict, files: list[tuple[str, CheckedUpload]], note: str = "", after: dict | None = None,
+          case: dict, files: Sequence[tuple[str, CheckedUpload]], note: str = "", after: dict | None = None,
           ) -> tuple[Objection, str]:
     """What every filing does, online or on paper: check the records (one provider, none with an
     unfinished case, none revoked), open the case with its number and code, store the files,
@@ -134,7 +130,7 @@ def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, 
         ObjectionRecord.objects.bulk_create([ObjectionRecord(objection=objection, record=r) for r in locked])
         for kind, checked in files:
             stored.append(_store(objection, actor, kind, checked))
-        _mark_under_objection(locked)
+        record_effects.mark_under_objection(locked)
         workflow.finish(objection, action, actor=actor, party=party, note=note, at=now, after={
             "records": [r.pk for r in locked], "provider": provider.code,
             "evidence": [{"name": e.original_name, "sha256": e.sha256, "kind": e.kind} for e in stored],
@@ -252,7 +248,7 @@ def correct_platform_error(*, objection: Objection, actor, corrections: dict[int
         reason = _("异议%(number)s：平台技术处理差错，中心更正") % {"number": case.number}
         applied = _apply_corrections(case, corrections, actor=actor, reason=reason)
         now = timezone.now()
-        _end_marks(case, now)
+        record_effects.end_marks(case, now)
         workflow.finish(case, "correct_platform_error", actor=actor, party=Party.CENTER, note=note, at=now,
                         fields={"closed_at": now, "clerk_note": note, "correction": applied})
         notices.platform_corrected(case)
@@ -265,7 +261,7 @@ def reject_objection(*, objection: Objection, actor, reason: str) -> Objection:
     with transaction.atomic():
         case = workflow.begin(objection.pk, "reject")
         now = timezone.now()
-        _end_marks(case, now)
+        record_effects.end_marks(case, now)
         workflow.finish(case, "reject", actor=actor, party=Party.CENTER, note=reason, at=now,
                         fields={"closed_at": now, "clerk_note": reason})
         notices.rejected(case)
@@ -288,7 +284,7 @@ def answer_with_correction(*, objection: Objection, actor, reply: str, correctio
         workflow.finish(case, "answer_corrected", actor=actor, party=Party.PROVIDER, note=reply, at=now, fields={
             "answered_at": now, "closed_at": now, "provider_reply": reply, "correction": applied,
         })
-        _log_reinstated(case, reinstated, now)
+        record_effects.log_reinstated(case, reinstated, now)
         notices.answered(case, reinstated=bool(reinstated))
     return case
 
@@ -303,7 +299,7 @@ def answer_confirmed(*, objection: Objection, actor, reply: str) -> Objection:
         reinstated = _close_answer(case, actor, now)
         workflow.finish(case, "answer_confirmed", actor=actor, party=Party.PROVIDER, note=reply, at=now,
                         fields={"answered_at": now, "provider_reply": reply})
-        _log_reinstated(case, reinstated, now)
+        record_effects.log_reinstated(case, reinstated, now)
         notices.answered(case, reinstated=bool(reinstated))
     return case
 
@@ -316,13 +312,14 @@ def answer_unverifiable(*, objection: Objection, actor, reply: str, note: str) -
         case = _begin_answer(objection, actor, "answer_unverifiable")
         now = timezone.now()
         Annotation.objects.bulk_create([
-            Annotation(record=record, kind=Kind.APPENDED_NOTE, text=note) for record in _live_records(case)
+            Annotation(record=record, kind=Kind.APPENDED_NOTE, text=note)
+            for record in record_effects.live_records(case)
         ])
         reinstated = _close_answer(case, actor, now)
         workflow.finish(case, "answer_unverifiable", actor=actor, party=Party.PROVIDER, note=reply, at=now,
                         fields={"answered_at": now, "closed_at": now, "provider_reply": reply},
                         after={"appended_note": note})
-        _log_reinstated(case, reinstated, now)
+        record_effects.log_reinstated(case, reinstated, now)
         notices.answered(case, reinstated=bool(reinstated))
     return case
 
@@ -340,8 +337,8 @@ def _begin_answer(objection: Objection, actor, action: str) -> Objection:
 
 def _close_answer(case: Objection, actor, now: dt.datetime) -> list[int]:
     """What every answer ends: the 异议处理中 marks, and a suspension for a missed deadline."""
-    _end_marks(case, now)
-    return _reinstate(case, actor=actor, now=now)
+    record_effects.end_marks(case, now)
+    return record_effects.reinstate(case, actor=actor, now=now)
 
 
 # --- The applicant ----------------------------------------------------------------------------------
@@ -360,7 +357,8 @@ def keep_objection(*, objection: Objection, actor, statement: str, letter: paper
     with _applicant_step(objection, "keep_objection", actor, letter) as (case, finish):
         now = timezone.now()
         Annotation.objects.bulk_create([
-            Annotation(record=record, kind=Kind.OBJECTOR_STATEMENT, text=statement) for record in _live_records(case)
+            Annotation(record=record, kind=Kind.OBJECTOR_STATEMENT, text=statement) 
+            for record in record_effects.live_records(case)
         ])
         finish(note=statement, at=now, fields={
             "applicant_keeps_objection": True, "applicant_final_statement": statement, "closed_at": now,
@@ -383,10 +381,10 @@ def withdraw_objection(*, objection: Objection, actor, reason: str = "", letter:
     with _applicant_step(objection, "withdraw", actor, letter) as (case, finish):
         was_referred = case.status == Status.REFERRED
         now = timezone.now()
-        _end_marks(case, now)
-        reinstated = _reinstate(case, actor=actor, now=now)
+        record_effects.end_marks(case, now)
+        reinstated = record_effects.reinstate(case, actor=actor, now=now)
         finish(note=reason, at=now, fields={"closed_at": now})
-        _log_reinstated(case, reinstated, now)
+        record_effects.log_reinstated(case, reinstated, now)
         notices.withdrawn(case, was_referred=was_referred, reinstated=bool(reinstated))
     return case
 
@@ -408,7 +406,7 @@ def _applicant_step(objection: Objection, action: str, actor, letter: paper.Lett
         else:
             _require_paper_clerk(case, actor)
             paper.check_letter_arrival(letter, case)
-            stored.append(_store(case, actor, EvidenceKind.LETTER, letter.scan))
+            stored.append(_store(case, actor, EvidenceKind.LETTER, letter.scan))  # type: ignore[arg-type]  # checked
             finish = partial(finish, actor_label=paper.letter_label(case, letter, actor),
                              after={"in_writing": paper.letter_facts(letter)})
         yield case, finish
@@ -426,168 +424,11 @@ def _require_paper_clerk(case: Objection, actor) -> None:
         raise ObjectionError(_("只有市公共信用信息中心的工作人员可以登记申请人的书面意见"))
 
 
-# --- The deadline sweep -----------------------------------------------------------------------------
-
-
-def remind_center(*, objection_ids: list[int], now: dt.datetime) -> int:
-    """Once per case, when two working days of the center's period are left; how many were
-    reminded (cases no longer due are skipped)."""
-    with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "remind_center", center_reminded_at__isnull=True,
-                                    center_due_at__gt=now)
-        if not cases:
-            return 0
-        workflow.finish_many(cases, "remind_center", at=now, fields={"center_reminded_at": now},
-                             notes={c.pk: _due_note(c.center_due_at) for c in cases})
-        notices.center_reminders(cases)
-    return len(cases)
-
-
-def remind_provider(*, objection_ids: list[int], now: dt.datetime) -> int:
-    with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "remind_provider", provider_reminded_at__isnull=True,
-                                    provider_due_at__gt=now)
-        if not cases:
-            return 0
-        workflow.finish_many(cases, "remind_provider", at=now, fields={"provider_reminded_at": now},
-                             notes={c.pk: _due_note(c.provider_due_at) for c in cases})
-        notices.provider_reminders(cases)
-    return len(cases)
-
-
-def hold_provider_deadlines(*, objection_ids: list[int], now: dt.datetime) -> int:
-    """The provider's 7 working days have passed, but they reach a year whose State Council
-    holiday notice is not entered yet: the deadline may still move later, so nothing is
-    suspended (SPEC §4). The case shows 期限待确认 and the center and the calendar managers are
-    told, once. How many cases were held."""
-    with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "hold_deadline", provider_overdue_at__isnull=True,
-                                    provider_deadline_held_at__isnull=True, provider_due_at__lte=now)
-        years = {c.pk: provisional_years(c.referred_at, c.provider_due_at) for c in cases}
-        cases = [c for c in cases if years[c.pk]]
-        if not cases:
-            return 0
-        notes = {c.pk: _("答复期限%(due)s所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，"
-                         "仍已届满的再暂停查询") % {"due": workflow.deadline_text(c.provider_due_at),
-                                          "years": "、".join(map(str, years[c.pk]))} for c in cases}
-        workflow.finish_many(cases, "hold_deadline", at=now, fields={"provider_deadline_held_at": now}, notes=notes)
-        notices.deadlines_held(cases, years=sorted({y for c in cases for y in years[c.pk]}))
-    return len(cases)
-
-
-def mark_provider_overdue(*, objection_ids: list[int], now: dt.datetime) -> int:
-    """The provider missed its 7 working days: its records of the case are withheld from every
-    query until it answers (Art. 14 para. 3). How many cases were marked. Never on a provisional
-    deadline (`hold_provider_deadlines` holds those until their year's notice is entered)."""
-    with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "provider_overdue", provider_overdue_at__isnull=True,
-                                    provider_due_at__lte=now)
-        cases = [c for c in cases if not provisional_years(c.referred_at, c.provider_due_at)]
-        if not cases:
-            return 0
-        suspended = _suspend(cases, now)
-        notes = {c.pk: _("答复期限%(due)s已过，暂停查询的记录：%(n)d条")
-                 % {"due": workflow.deadline_text(c.provider_due_at), "n": len(suspended.get(c.pk, []))} for c in cases}
-        workflow.finish_many(cases, "provider_overdue", at=now, fields={"provider_overdue_at": now}, notes=notes,
-                             after={"suspended_records": sorted(pk for pks in suspended.values() for pk in pks)})
-        notices.providers_overdue(cases)
-    return len(cases)
-
-
-def _due_note(due: dt.datetime) -> str:
-    return _("期限：%(due)s") % {"due": workflow.deadline_text(due)}
-
-
-def adjust_deadline(*, objection_id: int, now: dt.datetime) -> bool:
-    """Recompute a period once its year's holidays are known (or an override changed it).
-
-    A running period moves only if the result differs and still lies ahead: a deadline never
-    passes by surprise. A held one (期限待确认) moves whatever the result: if it now lies ahead the
-    case runs on with it and the parties are told; if it has still passed, the sweep's next step
-    applies the consequence on the recomputed deadline."""
-    with transaction.atomic():
-        case = workflow.begin_if(objection_id, "adjust_deadline")
-        if case is None:
-            return False
-        field, start = (("center_due_at", case.received_at) if case.status == Status.SUBMITTED
-                        else ("provider_due_at", case.referred_at))
-        old = getattr(case, field)
-        new = workflow.center_due(start) if field == "center_due_at" else workflow.provider_due(start)
-        held = field == "provider_due_at" and case.provider_deadline_held_at is not None \
-            and case.provider_overdue_at is None
-        if new == old or (not held and (new <= now or old <= now)):
-            return False
-        fields = {field: new}
-        if held and new > now:
-            fields["provider_deadline_held_at"] = None  # no longer passed: the case runs on
-        old_text, new_text = workflow.deadline_text(old), workflow.deadline_text(new)
-        workflow.finish(case, "adjust_deadline", actor=None, party=Party.SYSTEM, at=now, fields=fields,
-                        note=_("由%(old)s调整为%(new)s") % {"old": old_text, "new": new_text})
-        if new > now:
-            notices.deadline_adjusted(case, old_text=old_text, new_text=new_text, was_held=held)
-    return True
-
-
-# --- Records ----------------------------------------------------------------------------------------
-
-
-def _live_records(case: Objection) -> list[CreditRecord]:
-    return list(CreditRecord.objects.filter(objection_links__objection=case).exclude(status=RecordStatus.REVOKED)
-                .order_by("pk"))
-
-
-def _mark_under_objection(records: list[CreditRecord]) -> None:
-    # Marked, never hidden: "不影响失信行为记录的公示与处理" (Art. 14 para. 3).
-    Annotation.objects.bulk_create([
-        Annotation(record=record, kind=Kind.UNDER_OBJECTION, text=UNDER_OBJECTION_TEXT) for record in records
-    ])
-
-
-def _end_marks(case: Objection, now: dt.datetime) -> None:
-    """The 异议处理期 is over. A record has one unfinished case at a time, so its active mark is this one's."""
-    Annotation.objects.filter(
-        record__objection_links__objection=case, kind=Kind.UNDER_OBJECTION, is_active=True
-    ).update(is_active=False, ended_at=now)
-
-
-def _suspend(cases: list[Objection], now: dt.datetime) -> dict[int, list[int]]:
-    """Withhold the cases' records from every query; {case pk: ids of the records suspended now}.
-    A record has one unfinished case at a time, so nothing else holds it suspended."""
-    links = ObjectionRecord.objects.filter(objection__in=cases, record__suspended_since__isnull=True)
-    by_case: dict[int, list[int]] = {}
-    for case_pk, record_pk in links.values_list("objection_id", "record_id").order_by("record_id"):
-        by_case.setdefault(case_pk, []).append(record_pk)
-    record_ids = [pk for pks in by_case.values() for pk in pks]
-    CreditRecord.objects.filter(pk__in=record_ids, suspended_since__isnull=True).update(suspended_since=now)
-    return by_case
-
-
-def _reinstate(case: Objection, *, actor, now: dt.datetime) -> list[int]:
-    """Lift the suspension of the case's records ("直至答复"); the caller logs the step after
-    its own with `_log_reinstated`."""
-    if case.provider_overdue_at is None:
-        return []
-    records = list(CreditRecord.objects.select_for_update(of=("self",)).select_related("catalog_item")
-                   .filter(objection_links__objection=case, suspended_since__isnull=False).order_by("pk"))
-    CreditRecord.objects.filter(pk__in=[r.pk for r in records]).update(suspended_since=None)
-    for record in records:
-        record_event(action="record.reinstate", actor=actor, obj=record,
-                     summary=f"恢复查询{record.catalog_item.name} {record.source_key}（异议{case.number}）",
-                     before={"suspended_since": record.suspended_since}, after={"suspended_since": None})
-    return [r.pk for r in records]
-
-
-def _log_reinstated(case: Objection, record_ids: list[int], now: dt.datetime) -> None:
-    if record_ids:
-        workflow.finish(case, "reinstate", actor=None, party=Party.SYSTEM, at=now,
-                        after={"reinstated_records": record_ids})
-
-
 def _apply_corrections(case: Objection, corrections: dict[int, dict], *, actor, reason: str) -> dict:
     """Correct each record of the case with its changed values; all or nothing."""
     applied: dict[str, dict] = {}
     errors: dict[int, CorrectionError] = {}
-    for record in _live_records(case):
+    for record in record_effects.live_records(case):
         data = corrections.get(record.pk)
         if not data:
             continue

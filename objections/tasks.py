@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from nantong_credit.workdays import pinned_calendar
 
-from . import selectors, services, workflow
+from . import deadlines, selectors, workflow
 
 logger = logging.getLogger(__name__)
 # Cases per transaction: large enough that a midnight with thousands of deadlines takes seconds,
@@ -32,10 +32,10 @@ def sweep_objection_deadlines() -> dict:
     with pinned_calendar():  # one calendar for the whole sweep, however long it takes
         counts = {
             "deadlines_adjusted": _adjust_provisional_deadlines(now),
-            "center_reminded": _each(selectors.due_center_reminders(now), services.remind_center, now),
-            "provider_reminded": _each(selectors.due_provider_reminders(now), services.remind_provider, now),
-            "provider_deadlines_held": _each(selectors.due_deadline_holds(now), services.hold_provider_deadlines, now),
-            "provider_overdue": _each(selectors.due_provider_overdue(now), services.mark_provider_overdue, now),
+            "center_reminded": _each(selectors.due_center_reminders(now), deadlines.remind_center, now),
+            "provider_reminded": _each(selectors.due_provider_reminders(now), deadlines.remind_provider, now),
+            "provider_deadlines_held": _each(selectors.due_deadline_holds(now), deadlines.hold_provider_deadlines, now),
+            "provider_overdue": _each(selectors.due_provider_overdue(now), deadlines.mark_provider_overdue, now),
         }
     if any(counts.values()):
         logger.info("objection sweep: %s", counts)
@@ -79,7 +79,7 @@ def _adjust_provisional_deadlines(now) -> int:
 
 def _alone_adjust(pk: int, now) -> int:
     try:
-        return int(services.adjust_deadline(objection_id=pk, now=now))
+        return int(deadlines.adjust_deadline(objection_id=pk, now=now))
     except Exception:
         logger.exception("objection sweep: adjusting the deadline of case %s failed", pk)
         return 0

@@ -224,7 +224,8 @@ def _take_step(application: RepairApplication, action: str, *, actor, summary: s
     entry under the person's name and the audit event (the kernel's `apply`)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = _actor_label(application, user) if user else str(actor or _("系统"))
-    return WORKFLOW.apply(application, action, actor=actor, actor_label=label, summary=summary, note=note,
+    return WORKFLOW.apply(application, action, actor=actor,  # type: ignore[return-value]  # repair has steps
+                          actor_label=label, summary=summary, note=note,
                           at=when, fields=fields, after=after, audited=audited)
 
 
@@ -426,7 +427,7 @@ def _recompute(application: RepairApplication, now: dt.datetime) -> bool:
     held = application.deadline_held_at is not None and application.overdue_at is None
     if new == old or (not held and (new <= now or old <= now)):
         return False
-    fields = {"due_at": new}
+    fields: dict[str, dt.datetime | None] = {"due_at": new}
     if held and new > now:
         fields["deadline_held_at"] = None  # no longer passed: the application runs on
     RepairApplication.objects.filter(pk=application.pk).update(**fields, updated_at=now)

@@ -13,9 +13,38 @@ On PostgreSQL:
 - the chain head refuses DELETE and TRUNCATE, and INSERT unless the chain is empty; an UPDATE
   must move it onto the newest event, one event further, that event linking to the old head,
   with the switch point and its seal unchanged.
+
+The seal is computed by code frozen here as `audit.services.switch_point_seal` and
+`audit.keys.sign` wrote it when this migration was made: a migration must not change meaning
+when those modules change later (issue 14).
 """
 
+import hmac
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.db import migrations, models
+
+HEAD_PK = 1  # the chain head's one row
+
+
+def _current_chain_key() -> bytes:
+    """The first key of AUDIT_CHAIN_KEY, or one derived from SECRET_KEY (audit.keys, frozen)."""
+    configured = list(settings.AUDIT_CHAIN_KEY)
+    if configured:
+        return configured[0].encode("utf-8")
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"nantong-credit/audit-chain/v1")
+    return hkdf.derive(settings.SECRET_KEY.encode("utf-8"))
+
+
+def switch_point_seal(legacy_until_id: int | None) -> str:
+    """`<key id>:<HMAC-SHA256 hex>` of the switch point (audit.services.switch_point_seal, frozen)."""
+    key = _current_chain_key()
+    key_id = hmac.digest(key, b"nantong-credit/audit-chain/key-id", "sha256").hex()[:8]
+    message = str(legacy_until_id) if legacy_until_id is not None else "none"
+    mac = hmac.digest(key, f"nantong-credit/audit/switch-point\n{message}".encode("utf-8"), "sha256").hex()
+    return f"{key_id}:{mac}"
 
 EVENTS_APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
@@ -86,8 +115,6 @@ $$ LANGUAGE plpgsql;
 def record_switch_point(apps, schema_editor):
     """Every event written so far was hashed with plain SHA-256: the head records the newest of
     them, and how many events it covers, and signs the switch point with the chain key."""
-    from audit.services import HEAD_PK, switch_point_seal
-
     events = apps.get_model("audit", "AuditEvent").objects
     head = apps.get_model("audit", "AuditChainHead").objects.filter(pk=HEAD_PK).first()
     if head is None:  # no event yet (or a head already missing, which verification reports)

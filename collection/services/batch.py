@@ -85,7 +85,8 @@ def submit_checked_batch(
 
 
 # Registration fields of a new subject that no row of a batch fills: the model's own defaults.
-_BLANK_REGISTRATION = {key: Subject._meta.get_field(key).get_default() for key in REGISTRATION_FIELDS}
+_BLANK_REGISTRATION = {key: Subject._meta.get_field(key).get_default()  # type: ignore[union-attr]  # plain fields
+                       for key in REGISTRATION_FIELDS}
 
 
 class BatchWriter:
@@ -255,7 +256,9 @@ def _batch_records(provider: Provider, keys: list[tuple[str, str]]) -> dict[tupl
 
 
 def _renamed_subjects(found: dict[str, Subject], wanted: dict[str, dict]) -> tuple[list[Subject], set[str]]:
-    changed, fields, now = [], set(), timezone.now()
+    changed: list[Subject] = []
+    fields: set[str] = set()
+    now = timezone.now()
     for digest, subject in found.items():
         differing = {key: value for key, value in wanted[digest].items() if getattr(subject, key) != value}
         if differing:

@@ -6,7 +6,9 @@ import datetime as dt
 import time
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,9 +34,17 @@ REGISTRATION_FIELDS = (
     "registration_authority", "established_on", "registration_status",
 )
 SUBJECT_KEYS = frozenset({"kind", "name", "identifier", "irregular_code", *REGISTRATION_FIELDS})
-SOURCE_KEY_MAX = CreditRecord._meta.get_field("source_key").max_length
-NAME_MAX = Subject._meta.get_field("name").max_length
-REASON_MAX = RecordRevision._meta.get_field("reason").max_length
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.max_length is not None, f"{name} has a max_length"
+    return field.max_length
+
+
+SOURCE_KEY_MAX = _max_length(CreditRecord, "source_key")
+NAME_MAX = _max_length(Subject, "name")
+REASON_MAX = _max_length(RecordRevision, "reason")
 SUBJECT_KINDS = frozenset(SubjectKind.values)  # Django builds the `values` list anew on each access
 
 
@@ -79,6 +89,7 @@ def check_submission(
             decided, window = _check_dates(item, values, errors, memo)
     if errors:
         raise SubmissionInvalid(errors)
+    assert item is not None and identifier is not None, "found, or there would be errors"
     return CheckedSubmission(item, key, kind, name, identifier, registration, values, decided, window)
 
 
@@ -132,7 +143,7 @@ def _resolve_item(provider: Provider, item_code, items: PublishedItems, errors: 
     if item is None:
         errors["item"] = [_("现行目录中没有事项代码“%(code)s”") % {"code": item_code}]
         return None
-    if provider.pk not in item.provider_ids:
+    if provider.pk not in item.provider_ids:  # type: ignore[attr-defined]  # set by PublishedItems
         raise ProviderNotResponsible(
             _("%(provider)s不是目录事项“%(item)s”的责任单位") % {"provider": provider.name, "item": item.name}
         )
@@ -196,7 +207,7 @@ def _subject_type_errors(subject: dict) -> dict[str, list[str]]:
 
 def _check_registration(registration: dict, errors: dict) -> None:
     for key, value in registration.items():
-        model_field = Subject._meta.get_field(key)
+        model_field: Any = Subject._meta.get_field(key)  # a CharField for every key but established_on
         if key == "established_on":
             if parse_date_value(value) is None:
                 errors["subject.established_on"] = [_("成立日期不是有效日期")]

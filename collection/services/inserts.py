@@ -18,8 +18,9 @@ def _insert(obj: models.Model, *, unless_taken: bool = False) -> bool:
     values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
     quote = connection.ops.quote_name
     conflict = " ON CONFLICT DO NOTHING" if unless_taken else ""
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} RETURNING {quote(meta.pk.column)}")
+    columns = [str(f.column) for f in fields]  # concrete fields: each has its column
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} RETURNING {quote(str(meta.pk.column))}")
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()

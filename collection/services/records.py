@@ -211,6 +211,7 @@ def _summary(record: CreditRecord, verb: str, new_subject: bool = False) -> str:
 def _lateness_warnings(record: CreditRecord) -> list[str]:
     if not record.is_late:
         return []
+    assert record.due_on is not None, "a late record has a due date"
     return [_("逾期报送：应于%(due)s前报送") % {"due": record.due_on.isoformat()}]
 
 

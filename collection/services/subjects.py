@@ -115,7 +115,7 @@ def _record_subject_creation(subject: Subject, *, result: IdentifierResult, acto
 
 
 def _registration_values(fields: dict) -> dict:
-    values = {key: str(value).strip() for key, value in fields.items() if value not in (None, "")}
+    values: dict[str, object] = {key: str(value).strip() for key, value in fields.items() if value not in (None, "")}
     if "established_on" in values:
         values["established_on"] = parse_date_value(fields["established_on"])
     return values

@@ -116,6 +116,7 @@ def _derived_columns(checked: CheckedSubmission, received_at: dt.datetime, *, se
     """The indexed columns derived from the checked data and its disclosure window. A subject's
     own declaration (Art. 10) has no submission deadline: timeliness (Art. 22) binds providers."""
     item, decided, window = checked.item, checked.decision_date, checked.window
+    assert window is not None, "check_submission gives every checked submission its window"
     due_on = None
     if decided and item.submission_deadline_workdays is not None and not self_declared:
         due_on = add_workdays(decided, item.submission_deadline_workdays)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection import bulk_imports
-from collection.bulk_imports import create_import, run_import
+from collection import bulk_imports, bulk_layout
+from collection.bulk_imports import run_import
+from collection.bulk_uploads import create_import
 from collection.models import BulkImport, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Subject
 from collection.selectors import PublishedItems
 from collection.services.records import submit_record
@@ -69,10 +70,10 @@ def test_it_imports_a_good_xlsx_and_records_one_audit_event_with_a_digest(scjgj,
 def test_a_file_gives_the_same_records_as_submitting_each_row(scjgj, scjgj_staff, other_provider):
     received = timezone.now().replace(microsecond=0)
     rows = [*ROWS, penalty(5, subject_name="南通示例1号贸易有限公司（更名）", uscc=company_code(1))]
-    layout = bulk_imports.layout_for(PublishedItems().get("admin_penalty"))
+    layout = bulk_layout.layout_for(PublishedItems().get("admin_penalty"))
     # The same rows through submit_record, one by one, for another provider.
     for row in rows:
-        submission = bulk_imports.row_to_submission(layout, {k: v for k, v in row.items()})
+        submission = bulk_layout.row_to_submission(layout, {k: v for k, v in row.items()})
         submit_record(provider=other_provider, item_code="admin_penalty", source_key=submission.source_key,
                       subject=submission.subject, data=submission.data, actor=scjgj_staff, channel=Channel.FILE,
                       received_at=received)

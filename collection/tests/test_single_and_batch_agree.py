@@ -13,7 +13,7 @@ from django.db import transaction
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection.bulk_imports import layout_for, row_to_submission
+from collection.bulk_layout import layout_for, row_to_submission
 from collection.corrections import correct_record
 from collection.models import BulkImport, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Subject
 from collection.personal_data import decrypt_identifier

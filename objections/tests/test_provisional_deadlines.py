@@ -12,7 +12,7 @@ from collection.visibility import is_publicly_disclosed
 from nantong_credit import roles
 from nantong_credit.calendar_services import enter_holiday_notice
 from nantong_credit.models import Notification
-from objections import services
+from objections import deadlines, services
 from objections.models import Objection
 from objections.tasks import sweep_objection_deadlines
 
@@ -102,7 +102,7 @@ def test_a_provisional_deadline_that_passes_holds_the_case_and_suspends_nothing(
 def test_the_provider_service_itself_never_suspends_on_a_provisional_deadline(referred, penalty):
     moment = at("2027-01-08 00:05")
     with freeze_time(moment):
-        assert services.mark_provider_overdue(objection_ids=[referred.pk], now=moment) == 0
+        assert deadlines.mark_provider_overdue(objection_ids=[referred.pk], now=moment) == 0
     penalty.refresh_from_db()
     assert penalty.suspended_since is None
 

@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from collection.models import CreditRecord
 from collection.visibility import authorized_records, is_publicly_disclosed, own_records, public_records
 from nantong_credit.models import Notification
-from objections import services
+from objections import deadlines, services
 from objections.models import Objection
 from objections.tasks import sweep_objection_deadlines
 
@@ -131,7 +131,7 @@ def test_a_sweep_that_died_halfway_is_finished_by_the_next(agent, company, scjgj
     # The worker got through the first case, then crashed: state lives in the database only.
     with freeze_time(at("2026-10-16 00:05")):
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.mark_provider_overdue(objection_ids=[cases[0].pk], now=at("2026-10-16 00:05")) == 1
+            assert deadlines.mark_provider_overdue(objection_ids=[cases[0].pk], now=at("2026-10-16 00:05")) == 1
     assert sweep("2026-10-16 00:10", django_capture_on_commit_callbacks)["provider_overdue"] == 2
     assert Objection.objects.filter(provider_overdue_at__isnull=False).count() == 3
     assert CreditRecord.objects.filter(suspended_since__isnull=False).count() == 3
