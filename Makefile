@@ -3,7 +3,7 @@
 #   make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite; HOST=, PORT= to move)
 #   make test    set up .venv with the test tools and the Debian packages, run the whole suite
 #   make check   migrations up to date, system checks, production deploy check
-#   make lint    the import layers of .importlinter (kernel < audit < catalog < collection < inquiry < objections, repair)
+#   make lint    ruff (rules and format) and the import layers of .importlinter (kernel < audit < catalog < collection < inquiry < objections, repair)
 #   make typecheck  mypy on the kernel and the services (configured in pyproject.toml)
 #   make worker  Celery worker   } with REDIS_URL (and DATABASE_URL) set, see README.md;
 #   make beat    Celery beat     } `make worker QUEUES=bulk` reads one queue, as production does
@@ -103,8 +103,11 @@ check: $(RUN_STAMP)
 	TWO_FACTOR_REQUIRED_ROLES=provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-# The layers written down in .importlinter: an import against them fails, with its chain.
+# ruff's rules and format ([tool.ruff] in pyproject.toml; `ruff format .` fixes the format), and
+# the layers written down in .importlinter: an import against them fails, with its chain.
 lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
 # Which files, and how strictly: [tool.mypy] in pyproject.toml.

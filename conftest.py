@@ -150,7 +150,9 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     """One headless Chromium for the whole run."""
     if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium; `make test` does it)")
+        pytest.skip(
+            "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium; `make test` does it)"
+        )
     # Playwright's sync API keeps an event loop in this thread; Django would then refuse the
     # ORM calls the tests make between browser steps. There is no async code to protect here.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -242,8 +244,14 @@ def csp_violations(page):
         "document.addEventListener('securitypolicyviolation', e => console.error("
         "'securitypolicyviolation: ' + e.effectiveDirective + ' ' + (e.blockedURI || 'inline') + ' on ' + e.documentURI));"
     )
-    page.on("console", lambda m: found.append(m.text)
-            if "Content Security Policy" in m.text or m.text.startswith("securitypolicyviolation") else None)
+    page.on(
+        "console",
+        lambda m: (
+            found.append(m.text)
+            if "Content Security Policy" in m.text or m.text.startswith("securitypolicyviolation")
+            else None
+        ),
+    )
     return found
 
 

@@ -110,16 +110,33 @@ class Browser:
         if done.url.startswith("/accounts/two-factor/"):
             raise SmokeFailed(f"two-factor enrolment refused\n{_excerpt(done.text)}")
 
-    def _request(self, method: str, path: str, *, body: bytes | None = None, content_type: str = "",
-                 expect: int, redirects: int = 10) -> Response:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        content_type: str = "",
+        expect: int,
+        redirects: int = 10,
+    ) -> Response:
         headers = {"X-Forwarded-Proto": "https", "Host": f"{self.host}:{self.port}", "Accept-Language": "zh-CN"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":
-            headers.update({"Content-Type": content_type, "Origin": self.origin,
-                            "Referer": self.origin + path, "X-CSRFToken": self.cookies.get("csrftoken", "")})
-        connection = (http.client.HTTPSConnection(self.host, self.port, timeout=60, context=ssl.create_default_context())
-                      if self.tls else http.client.HTTPConnection(self.host, self.port, timeout=60))
+            headers.update(
+                {
+                    "Content-Type": content_type,
+                    "Origin": self.origin,
+                    "Referer": self.origin + path,
+                    "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                }
+            )
+        connection = (
+            http.client.HTTPSConnection(self.host, self.port, timeout=60, context=ssl.create_default_context())
+            if self.tls
+            else http.client.HTTPConnection(self.host, self.port, timeout=60)
+        )
         try:
             connection.request(method, path, body=body, headers=headers)
             raw = connection.getresponse()
@@ -150,7 +167,7 @@ def totp(secret: str, *, at: float | None = None) -> str:
     counter = int((time.time() if at is None else at) // 30)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def _multipart(pairs: list, files: dict) -> tuple[bytes, str]:
@@ -159,8 +176,10 @@ def _multipart(pairs: list, files: dict) -> tuple[bytes, str]:
     for name, value in pairs:
         out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
     for name, (filename, content, content_type) in files.items():
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                  f"Content-Type: {content_type}\r\n\r\n".encode())
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode()
+        )
         out.write(content + b"\r\n")
     out.write(f"--{boundary}--\r\n".encode())
     return out.getvalue(), f"multipart/form-data; boundary={boundary}"
@@ -238,7 +257,9 @@ def order_and_download_report(base: str, agent: Browser) -> bytes:
     checker = Browser(base)  # whoever received the report, without an account
     checker.get("/reports/verify/")
     by_code = checker.post("/reports/verify/", {"code": code})
-    by_file = checker.post("/reports/verify/", {"code": ""}, files={"file": (f"{number}.pdf", pdf.body, "application/pdf")})
+    by_file = checker.post(
+        "/reports/verify/", {"code": ""}, files={"file": (f"{number}.pdf", pdf.body, "application/pdf")}
+    )
     for result in (by_code, by_file):
         if "核验通过" not in result.text:
             raise SmokeFailed(f"verification failed:\n{_excerpt(result.text)}")
@@ -248,8 +269,11 @@ def order_and_download_report(base: str, agent: Browser) -> bytes:
 def file_objection(agent: Browser, evidence: bytes) -> None:
     form = agent.get("/objections/new/")
     record = _find(r'name="records" value="(\d+)"', form.text, "a record to object to")
-    filed = agent.post(form.url, {"records": record, "statement": "生产环境冒烟测试：该记录的处罚决定日期有误，附证明材料。"},
-                       files={"evidence": ("证明材料.pdf", evidence, "application/pdf")})
+    filed = agent.post(
+        form.url,
+        {"records": record, "statement": "生产环境冒烟测试：该记录的处罚决定日期有误，附证明材料。"},
+        files={"evidence": ("证明材料.pdf", evidence, "application/pdf")},
+    )
     number = _find(r"异议申请已受理，案件编号(YY[-0-9]+)", filed.text, "the case number")
     print(f"    objection {number} filed against record {record}")
 
@@ -257,16 +281,23 @@ def file_objection(agent: Browser, evidence: bytes) -> None:
 def import_file(base: str, clerk: Browser) -> str:
     template = clerk.get(f"/office/collection/imports/{PROVIDER}/templates/admin_penalty.csv").body.decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(template)))  # the fields' labels, "*" marking required ones
-    keys = {f["label"]: f["key"] for item in Browser(base).get("/api/v1/catalog/").json()["items"]
-            if item["code"] == "admin_penalty" for f in item["fields"]}
+    keys = {
+        f["label"]: f["key"]
+        for item in Browser(base).get("/api/v1/catalog/").json()["items"]
+        if item["code"] == "admin_penalty"
+        for f in item["fields"]
+    }
     code, number = _new_company_code(), f"通市监罚〔2026〕冒烟{uuid.uuid4().hex[:8]}号"
     values = _penalty_row(code, number)
     row = [values.get(keys.get(column.rstrip("*"), ""), "") for column in header]
     out = io.StringIO()
     csv.writer(out).writerows([header, row])
     clerk.get(f"/office/collection/imports/{PROVIDER}/new/")
-    created = clerk.post(f"/office/collection/imports/{PROVIDER}/new/", {"item": "admin_penalty"},
-                         files={"file": ("冒烟测试.csv", ("\ufeff" + out.getvalue()).encode(), "text/csv")})
+    created = clerk.post(
+        f"/office/collection/imports/{PROVIDER}/new/",
+        {"item": "admin_penalty"},
+        files={"file": ("冒烟测试.csv", ("\ufeff" + out.getvalue()).encode(), "text/csv")},
+    )
     pk = _find(rf"/office/collection/imports/{PROVIDER}/(\d+)/", created.url + " " + created.text, "the import's page")
     print(f"    import {pk} uploaded; waiting for the worker to import it")
 
@@ -294,12 +325,23 @@ def _penalty_row(code: str, number: str) -> dict[str, str]:
     authority_uscc = "11320600014129171" + uscc.calc_check_digit("11320600014129171")
     today = time.strftime("%Y-%m-%d")
     return {
-        "subject_name": "南通冒烟测试贸易有限公司", "subject_category": "法人及非法人组织", "uscc": code,
-        "legal_representative": "王五", "penalty_document_number": number, "violation_type": "虚假宣传",
-        "violation_facts": "当事人在网店商品宣传中使用虚构的销售数据。", "penalty_basis": "《中华人民共和国广告法》第五十五条第一款",
-        "penalty_types": "警告；罚款", "penalty_content": "警告，并处罚款2万元。", "fine_amount": "2",
-        "decision_date": today, "valid_until": "2099-12-31", "authority": "南通市市场监督管理局",
-        "authority_uscc": authority_uscc, "source_unit": "南通市市场监督管理局", "source_unit_uscc": authority_uscc,
+        "subject_name": "南通冒烟测试贸易有限公司",
+        "subject_category": "法人及非法人组织",
+        "uscc": code,
+        "legal_representative": "王五",
+        "penalty_document_number": number,
+        "violation_type": "虚假宣传",
+        "violation_facts": "当事人在网店商品宣传中使用虚构的销售数据。",
+        "penalty_basis": "《中华人民共和国广告法》第五十五条第一款",
+        "penalty_types": "警告；罚款",
+        "penalty_content": "警告，并处罚款2万元。",
+        "fine_amount": "2",
+        "decision_date": today,
+        "valid_until": "2099-12-31",
+        "authority": "南通市市场监督管理局",
+        "authority_uscc": authority_uscc,
+        "source_unit": "南通市市场监督管理局",
+        "source_unit_uscc": authority_uscc,
     }
 
 

@@ -14,5 +14,6 @@ def unknown_scheduled_tasks() -> list[str]:
     """Entries of the production schedule whose task no module defines (a typo beat would send
     every day, and the worker would drop as unregistered)."""
     app.loader.import_default_modules()
-    return sorted(f"{name}: {entry['task']}" for name, entry in app.conf.beat_schedule.items()
-                  if entry["task"] not in app.tasks)
+    return sorted(
+        f"{name}: {entry['task']}" for name, entry in app.conf.beat_schedule.items() if entry["task"] not in app.tasks
+    )

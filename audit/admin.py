@@ -39,8 +39,18 @@ class AuditEventAdmin(ReadOnlyAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     fields = (
-        "occurred_at", "actor", "actor_label", "action", "object_type", "object_id", "summary",
-        "before", "after", "ip_address", "prev_hash", "hash",
+        "occurred_at",
+        "actor",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "before",
+        "after",
+        "ip_address",
+        "prev_hash",
+        "hash",
     )
 
     def get_search_results(self, request, queryset, search_term):

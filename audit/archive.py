@@ -58,11 +58,16 @@ def create_numbered(model: type[M], build: Callable[[str], M], *, prefix: str, w
 
 def _last_serial(model: type[models.Model], prefix: str) -> int:
     # Longest first, then highest: "…1000000" comes after "…999999" although it sorts before it.
-    last = (model.objects.filter(number__startswith=prefix).annotate(number_length=Length("number"))
-            .order_by("-number_length", "-number").values_list("number", flat=True).first())
+    last = (
+        model.objects.filter(number__startswith=prefix)
+        .annotate(number_length=Length("number"))
+        .order_by("-number_length", "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     if last is None:
         return 0
-    serial = last[len(prefix):]
+    serial = last[len(prefix) :]
     return int(serial) if serial.isdigit() else 0
 
 
@@ -99,15 +104,38 @@ def register_archive_entry(
             return existing
         now = timezone.now()
         registrar = actor if getattr(actor, "is_authenticated", False) else None
-        entry = create_numbered(ArchiveEntry, lambda number: ArchiveEntry(
-            number=number, kind=kind, title=title[:300], object_type=object_type, object_id=str(object_id),
-            sha256=sha256, size=size, retention_years=years, registered_at=now, registered_by=registrar,
-        ), prefix=archive_prefix(timezone.localdate(now)), width=NUMBER_WIDTH)
+        entry = create_numbered(
+            ArchiveEntry,
+            lambda number: ArchiveEntry(
+                number=number,
+                kind=kind,
+                title=title[:300],
+                object_type=object_type,
+                object_id=str(object_id),
+                sha256=sha256,
+                size=size,
+                retention_years=years,
+                registered_at=now,
+                registered_by=registrar,
+            ),
+            prefix=archive_prefix(timezone.localdate(now)),
+            width=NUMBER_WIDTH,
+        )
         record_event(
-            action="archive.register", actor=actor, obj=entry,
+            action="archive.register",
+            actor=actor,
+            obj=entry,
             summary=f"档案登记 {entry.number}：{entry.title}"[:300],
-            after={"number": entry.number, "kind": kind, "title": entry.title, "object_type": object_type,
-                   "object_id": str(object_id), "sha256": sha256, "size": size, "retention_years": years},
+            after={
+                "number": entry.number,
+                "kind": kind,
+                "title": entry.title,
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "sha256": sha256,
+                "size": size,
+                "retention_years": years,
+            },
         )
     return entry
 
@@ -116,7 +144,10 @@ def _registered(kind: str, object_type: str, object_id: str, sha256: str) -> Arc
     if not object_type or not object_id:
         return None
     return ArchiveEntry.objects.filter(
-        kind=kind, object_type=object_type, object_id=str(object_id), sha256=sha256,
+        kind=kind,
+        object_type=object_type,
+        object_id=str(object_id),
+        sha256=sha256,
     ).first()
 
 

@@ -10,8 +10,7 @@ from .models import ArchiveEntry
 class ArchiveFilterForm(forms.Form):
     """Filters over the archive register (GET, so that a filtered list can be linked)."""
 
-    kind = forms.ChoiceField(label=_("类别"), required=False,
-                             choices=[("", _("全部类别")), *ArchiveEntry.Kind.choices])
+    kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部类别")), *ArchiveEntry.Kind.choices])
     text = forms.CharField(label=_("档案编号或题名"), required=False, max_length=100)
     date_from = forms.DateField(label=_("登记日期自"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("登记日期至"), required=False, widget=DateInput())

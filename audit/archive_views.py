@@ -21,12 +21,16 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(archive_entries(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/archive/list.html", {
-        "form": form,
-        "page": page,
-        "filter_query": query.urlencode(),
-        "is_filtered": any(query.values()),
-    })
+    return render(
+        request,
+        "audit/archive/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "is_filtered": any(query.values()),
+        },
+    )
 
 
 @login_required

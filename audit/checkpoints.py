@@ -60,10 +60,17 @@ class Checkpoint:
         return f"{self.count}|{self.last_event_id}|{self.head_hash}|{self.created_at.isoformat()}"
 
     def to_json(self) -> bytes:
-        return json.dumps({
-            "count": self.count, "last_event_id": self.last_event_id, "head_hash": self.head_hash,
-            "created_at": self.created_at.isoformat(), "signature": self.signature,
-        }, ensure_ascii=False, indent=2).encode("utf-8")
+        return json.dumps(
+            {
+                "count": self.count,
+                "last_event_id": self.last_event_id,
+                "head_hash": self.head_hash,
+                "created_at": self.created_at.isoformat(),
+                "signature": self.signature,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ).encode("utf-8")
 
     @property
     def label(self) -> str:
@@ -80,8 +87,12 @@ def _read(storage: Storage, name: str) -> Checkpoint:
         with storage.open(name) as file:
             data = json.loads(file.read().decode("utf-8"))
         checkpoint = Checkpoint(
-            count=int(data["count"]), last_event_id=int(data["last_event_id"]), head_hash=str(data["head_hash"]),
-            created_at=dt.datetime.fromisoformat(data["created_at"]), signature=str(data["signature"]), name=name,
+            count=int(data["count"]),
+            last_event_id=int(data["last_event_id"]),
+            head_hash=str(data["head_hash"]),
+            created_at=dt.datetime.fromisoformat(data["created_at"]),
+            signature=str(data["signature"]),
+            name=name,
         )
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise CheckpointForged(name) from None
@@ -131,8 +142,10 @@ def write_checkpoint() -> Checkpoint | None:
     if previous is not None and report.last_event_id == previous.last_event_id:
         return previous
     checkpoint = Checkpoint(
-        count=report.checked, last_event_id=report.last_event_id, head_hash=report.last_hash,
-        created_at=timezone.now().astimezone(dt.timezone.utc),
+        count=report.checked,
+        last_event_id=report.last_event_id,
+        head_hash=report.last_hash,
+        created_at=timezone.now().astimezone(dt.UTC),
     )
     return _save(checkpoint)
 

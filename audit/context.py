@@ -1,7 +1,7 @@
 """The address of the request being served, for audit events written deep inside services."""
 
+from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Callable
 
 from django.http import HttpRequest, HttpResponse
 

@@ -9,10 +9,12 @@ from .selectors import EventFilters
 class EventFilterForm(forms.Form):
     """The auditor's filters over the event list (GET, so that a filtered page can be linked)."""
 
-    action = forms.CharField(label=_("操作"), required=False, max_length=60,
-                             widget=forms.TextInput(attrs={"list": "audit-actions"}))
-    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=60,
-                                  widget=forms.TextInput(attrs={"list": "audit-object-types"}))
+    action = forms.CharField(
+        label=_("操作"), required=False, max_length=60, widget=forms.TextInput(attrs={"list": "audit-actions"})
+    )
+    object_type = forms.CharField(
+        label=_("对象类型"), required=False, max_length=60, widget=forms.TextInput(attrs={"list": "audit-object-types"})
+    )
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     actor = forms.CharField(label=_("操作人用户名"), required=False, max_length=150)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())

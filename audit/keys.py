@@ -67,7 +67,8 @@ def _chain_keys(configured: tuple[str, ...], secret_keys: tuple[str, ...]) -> Ch
 def chain_keys() -> ChainKeys:
     # Keyed by the settings themselves, so a test's `settings` override takes effect at once.
     return _chain_keys(
-        tuple(settings.AUDIT_CHAIN_KEY), (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())),
+        tuple(settings.AUDIT_CHAIN_KEY),
+        (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())),
     )
 
 
@@ -90,4 +91,4 @@ def signature_valid(purpose: str, message: str, signature: str) -> bool:
 def _mac(key: bytes, purpose: str, message: str) -> str:
     # The purpose keeps a signature of one kind from passing as another (events are MACed over
     # JSON objects, which never start with this prefix).
-    return hmac.digest(key, f"nantong-credit/audit/{purpose}\n{message}".encode("utf-8"), "sha256").hex()
+    return hmac.digest(key, f"nantong-credit/audit/{purpose}\n{message}".encode(), "sha256").hex()

@@ -27,8 +27,13 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=60)
@@ -105,7 +110,10 @@ class ChainVerification(LongJobFields):
     STALE_AFTER = timedelta(hours=2)
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("核验人"),
     )
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True, db_index=True)
@@ -161,8 +169,13 @@ class ArchiveEntry(models.Model):
     )
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+", verbose_name=_("登记人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
     )
 
     class Meta:

@@ -47,8 +47,10 @@ def _start_of(day: dt.date) -> dt.datetime:
 def filtered_events(filters: EventFilters) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.all()
     exact = {
-        "action": filters.action, "object_type": filters.object_type,
-        "object_id": filters.object_id, "actor_label": filters.actor,
+        "action": filters.action,
+        "object_type": filters.object_type,
+        "object_id": filters.object_id,
+        "actor_label": filters.actor,
     }
     events = events.filter(**{field: value for field, value in exact.items() if value})
     if filters.date_from:
@@ -59,7 +61,11 @@ def filtered_events(filters: EventFilters) -> QuerySet[AuditEvent]:
 
 
 def event_page(
-    *, filters: EventFilters, before: int | None = None, after: int | None = None, size: int = PAGE_SIZE,
+    *,
+    filters: EventFilters,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = PAGE_SIZE,
 ) -> EventPage:
     """One page of events, newest first, before or after a cursor id."""
     events = filtered_events(filters)

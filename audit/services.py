@@ -5,7 +5,7 @@ import hmac
 import ipaddress
 import json
 import logging
-from datetime import timezone as dt_timezone
+from datetime import UTC
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +18,8 @@ from django.utils.ipv6 import clean_ipv6_address
 from nantong_credit import jobs
 
 from .context import current_ip
-from .keys import ChainKeys, chain_keys, sign, signature_valid
 from .jobs import CHAIN_VERIFICATION_JOB
+from .keys import ChainKeys, chain_keys, sign, signature_valid
 from .models import ANONYMOUS_LABEL, AuditChainHead, AuditEvent, ChainVerification
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def event_hash(event: AuditEvent, keys: ChainKeys | None = None) -> str:
     Raises `audit.keys.UnknownKey` when `AUDIT_CHAIN_KEY` does not list the event's key.
     """
     content = {
-        "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(),
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,
@@ -195,7 +195,9 @@ def record_event(
     else:
         event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=HEAD_PK).update(
-            last_event_id=event.pk, last_hash=event.hash, event_count=models.F("event_count") + 1,
+            last_event_id=event.pk,
+            last_hash=event.hash,
+            event_count=models.F("event_count") + 1,
         )
     return event
 
@@ -209,8 +211,10 @@ _APPEND = (
     "WHERE id = %s "
     "RETURNING last_event_id"
 ).format(
-    events=AuditEvent._meta.db_table, head=_HEAD_TABLE,
-    columns=", ".join(str(field.column) for field in _EVENT_FIELDS), values=", ".join(["%s"] * len(_EVENT_FIELDS)),
+    events=AuditEvent._meta.db_table,
+    head=_HEAD_TABLE,
+    columns=", ".join(str(field.column) for field in _EVENT_FIELDS),
+    values=", ".join(["%s"] * len(_EVENT_FIELDS)),
 )
 
 
@@ -224,7 +228,8 @@ def _locked_head_hash(connection) -> str:
         row = cursor.fetchone()
         if row is None:  # the first event ever: no event before it was hashed without a key
             AuditChainHead.objects.get_or_create(
-                pk=HEAD_PK, defaults={"last_hash": GENESIS_HASH, "seal": switch_point_seal(None)},
+                pk=HEAD_PK,
+                defaults={"last_hash": GENESIS_HASH, "seal": switch_point_seal(None)},
             )
             cursor.execute(sql, [HEAD_PK])
             row = cursor.fetchone()
@@ -252,14 +257,19 @@ def request_chain_verification(*, user, ip_address: str | None = None) -> ChainV
     from .tasks import run_chain_verification  # the tasks module imports this one
 
     with transaction.atomic():
-        pending = ChainVerification.objects.filter(
-            status__in=[ChainVerification.Status.QUEUED, ChainVerification.Status.RUNNING],
-            requested_at__gte=timezone.now() - ChainVerification.STALE_AFTER,
-        ).order_by("-id").first()
+        pending = (
+            ChainVerification.objects.filter(
+                status__in=[ChainVerification.Status.QUEUED, ChainVerification.Status.RUNNING],
+                requested_at__gte=timezone.now() - ChainVerification.STALE_AFTER,
+            )
+            .order_by("-id")
+            .first()
+        )
         if pending is not None:
             return pending
         run = ChainVerification.objects.create(
-            requested_by=user, requested_from=normalised_ip(ip_address or current_ip.get()),
+            requested_by=user,
+            requested_from=normalised_ip(ip_address or current_ip.get()),
         )
         transaction.on_commit(lambda: run_chain_verification.delay(run.pk))
     return run
@@ -286,12 +296,24 @@ def finish_chain_verification(*, run_id: int, result: "ChainReport") -> ChainVer
         run.problem = result.problem or ""
         run.message = str(result.message)[:300]
         run.finished_at = timezone.now()
-        run.save(update_fields=[
-            "status", "checked", "last_event_id", "broken_event_id", "problem", "message", "finished_at",
-        ])
+        run.save(
+            update_fields=[
+                "status",
+                "checked",
+                "last_event_id",
+                "broken_event_id",
+                "problem",
+                "message",
+                "finished_at",
+            ]
+        )
         record_event(
-            action="audit.verify", actor=run.requested_by, obj=run, summary=run.message,
-            after=result.as_dict(), ip_address=run.requested_from,
+            action="audit.verify",
+            actor=run.requested_by,
+            obj=run,
+            summary=run.message,
+            after=result.as_dict(),
+            ip_address=run.requested_from,
         )
     return run
 
@@ -300,5 +322,7 @@ def fail_chain_verification(*, run_id: int, error: str) -> None:
     """A walk that could not finish (database gone, out of time...)."""
     pending = [ChainVerification.Status.QUEUED, ChainVerification.Status.RUNNING]
     ChainVerification.objects.filter(pk=run_id, status__in=pending).update(
-        status=ChainVerification.Status.FAILED, last_error=error[:2000], finished_at=timezone.now(),
+        status=ChainVerification.Status.FAILED,
+        last_error=error[:2000],
+        finished_at=timezone.now(),
     )

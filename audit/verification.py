@@ -135,20 +135,33 @@ class _Walk:
         if head is not None and not switch_point_sealed(head):
             seal_key = head.seal.partition(":")[0]
             if seal_key and seal_key not in self.keys.by_id:
-                return self.report(Problem.UNKNOWN_KEY, head.last_event_id, _(
-                    "审计链末端记录的签名密钥 %(key)s 不在 AUDIT_CHAIN_KEY 中，无法核验"
-                ) % {"key": seal_key})
-            return self.report(Problem.HEAD_TAMPERED, head.last_event_id, _("审计链末端记录的签名无效（末端记录被改动）"))
+                return self.report(
+                    Problem.UNKNOWN_KEY,
+                    head.last_event_id,
+                    _("审计链末端记录的签名密钥 %(key)s 不在 AUDIT_CHAIN_KEY 中，无法核验") % {"key": seal_key},
+                )
+            return self.report(
+                Problem.HEAD_TAMPERED, head.last_event_id, _("审计链末端记录的签名无效（末端记录被改动）")
+            )
         recorded = head.event_count if head else 0
         known = [*self.anchors.values(), *([self.since] if self.since else [])]
         ahead = max((anchor for anchor in known if anchor.count > recorded), key=lambda a: a.count, default=None)
         if ahead is not None:
-            return self.report(Problem.CHECKPOINT_SHORT, ahead.last_event_id, _(
-                "审计链末端只记有 %(recorded)s 个事件，少于外部锚点 %(checkpoint)s 所记的 %(count)s 个（最新事件被删除）"
-            ) % {"recorded": recorded, "checkpoint": ahead.label, "count": ahead.count})
-        if self.since is not None and not AuditEvent.objects.filter(
-            pk=self.since.last_event_id, hash=self.since.head_hash,
-        ).exists():
+            return self.report(
+                Problem.CHECKPOINT_SHORT,
+                ahead.last_event_id,
+                _(
+                    "审计链末端只记有 %(recorded)s 个事件，少于外部锚点 %(checkpoint)s 所记的 %(count)s 个（最新事件被删除）"
+                )
+                % {"recorded": recorded, "checkpoint": ahead.label, "count": ahead.count},
+            )
+        if (
+            self.since is not None
+            and not AuditEvent.objects.filter(
+                pk=self.since.last_event_id,
+                hash=self.since.head_hash,
+            ).exists()
+        ):
             return self._mismatch(self.since, self.since.last_event_id)
         return None
 
@@ -170,25 +183,40 @@ class _Walk:
     def _link_problem(self, event: AuditEvent) -> tuple[str, int, str] | None:
         # A plain SHA-256 after the switch point is a row rewritten by someone without the key.
         if not event.key_id and (self.legacy_until is None or event.pk > self.legacy_until):
-            return Problem.UNKEYED, event.pk, _("事件 #%(id)s 未以密钥计算哈希，但写于启用密钥之后（记录被改写）") % {"id": event.pk}
+            return (
+                Problem.UNKEYED,
+                event.pk,
+                _("事件 #%(id)s 未以密钥计算哈希，但写于启用密钥之后（记录被改写）") % {"id": event.pk},
+            )
         if event.key_id and event.key_id not in self.keys.by_id:
-            return Problem.UNKNOWN_KEY, event.pk, _(
-                "事件 #%(id)s 的哈希密钥 %(key)s 不在 AUDIT_CHAIN_KEY 中，无法核验"
-            ) % {"id": event.pk, "key": event.key_id}
+            return (
+                Problem.UNKNOWN_KEY,
+                event.pk,
+                _("事件 #%(id)s 的哈希密钥 %(key)s 不在 AUDIT_CHAIN_KEY 中，无法核验")
+                % {"id": event.pk, "key": event.key_id},
+            )
         # The content first: an edited prev_hash is an edit of this row, not of its predecessor.
         if event_hash(event, self.keys) != event.hash:
-            return Problem.CONTENT_CHANGED, event.pk, _("事件 #%(id)s 的内容与其哈希不符（记录被修改）") % {"id": event.pk}
+            return (
+                Problem.CONTENT_CHANGED,
+                event.pk,
+                _("事件 #%(id)s 的内容与其哈希不符（记录被修改）") % {"id": event.pk},
+            )
         if event.prev_hash != self.expected_prev:
             return (
-                Problem.PREDECESSOR_BROKEN, event.pk,
+                Problem.PREDECESSOR_BROKEN,
+                event.pk,
                 _("事件 #%(id)s 之前的事件缺失或被改动（前序哈希不符）") % {"id": event.pk},
             )
         return None
 
     def _mismatch(self, anchor: Checkpoint, event_id: int) -> ChainReport:
-        return self.report(Problem.CHECKPOINT_MISMATCH, event_id, _(
-            "第 %(count)s 个事件与外部锚点 %(checkpoint)s 所记的事件 #%(anchored)s 不符（事件被删除或改写）"
-        ) % {"count": anchor.count, "checkpoint": anchor.label, "anchored": anchor.last_event_id})
+        return self.report(
+            Problem.CHECKPOINT_MISMATCH,
+            event_id,
+            _("第 %(count)s 个事件与外部锚点 %(checkpoint)s 所记的事件 #%(anchored)s 不符（事件被删除或改写）")
+            % {"count": anchor.count, "checkpoint": anchor.label, "anchored": anchor.last_event_id},
+        )
 
     def end(self) -> ChainReport:
         last, head = self.last, self.head
@@ -202,14 +230,20 @@ class _Walk:
             if current.last_event_id is None or last.pk > current.last_event_id:
                 return _tail_report(Problem.UNREGISTERED_TAIL, self.checked, last, current)
         if head is not None and head.event_count != self.head_position:
-            return self.report(Problem.HEAD_TAMPERED, head.last_event_id, _(
-                "审计链末端记录的事件数 %(recorded)s 与实际的 %(actual)s 不符（末端记录被改动）"
-            ) % {"recorded": head.event_count, "actual": self.head_position})
+            return self.report(
+                Problem.HEAD_TAMPERED,
+                head.last_event_id,
+                _("审计链末端记录的事件数 %(recorded)s 与实际的 %(actual)s 不符（末端记录被改动）")
+                % {"recorded": head.event_count, "actual": self.head_position},
+            )
         short = max((a for a in self.anchors.values() if a.count > self.checked), key=lambda a: a.count, default=None)
         if short is not None:
-            return self.report(Problem.CHECKPOINT_SHORT, short.last_event_id, _(
-                "审计链只有 %(checked)s 个事件，少于外部锚点 %(checkpoint)s 所记的 %(count)s 个（事件被删除）"
-            ) % {"checked": self.checked, "checkpoint": short.label, "count": short.count})
+            return self.report(
+                Problem.CHECKPOINT_SHORT,
+                short.last_event_id,
+                _("审计链只有 %(checked)s 个事件，少于外部锚点 %(checkpoint)s 所记的 %(count)s 个（事件被删除）")
+                % {"checked": self.checked, "checkpoint": short.label, "count": short.count},
+            )
         if last is not None:
             last_id, last_hash = last.pk, last.hash
         elif self.since is not None:  # nothing new since that checkpoint
@@ -217,7 +251,11 @@ class _Walk:
         else:
             last_id, last_hash = None, ""
         return ChainReport(
-            self.checked, last_id, message=self._intact_message(), last_hash=last_hash, anchored=len(self.anchors),
+            self.checked,
+            last_id,
+            message=self._intact_message(),
+            last_hash=last_hash,
+            anchored=len(self.anchors),
         )
 
     def _intact_message(self) -> str:
@@ -226,7 +264,8 @@ class _Walk:
             return message
         newest = max(self.anchors.values(), key=lambda a: a.created_at)
         return message + _("与 %(anchors)s 个外部锚点一致（最新锚点写于 %(time)s，记有 %(count)s 个事件）。") % {
-            "anchors": len(self.anchors), "time": f"{timezone.localtime(newest.created_at):%Y-%m-%d %H:%M:%S}",
+            "anchors": len(self.anchors),
+            "time": f"{timezone.localtime(newest.created_at):%Y-%m-%d %H:%M:%S}",
             "count": newest.count,
         }
 
@@ -243,7 +282,8 @@ def _tail_report(problem: str, checked: int, last: AuditEvent | None, head: Audi
         ),
     }
     message = messages[problem] % {
-        "head": head.last_event_id, "last": f"#{last_id}" if last_id else _("（无）"),
+        "head": head.last_event_id,
+        "last": f"#{last_id}" if last_id else _("（无）"),
     }
     broken = head.last_event_id if problem != Problem.UNREGISTERED_TAIL else _first_unregistered(head)
     return ChainReport(checked, last_id, problem, broken, message)

@@ -40,26 +40,34 @@ def event_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for key in ("before", "after"):
         query.pop(key, None)
-    return render(request, "audit/event_list.html", {
-        "form": form,
-        "page": page,
-        "filter_query": query.urlencode(),
-        "is_filtered": any(value for value in query.values()),
-        "actions": recent_values("action"),
-        "object_types": recent_values("object_type"),
-    })
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "is_filtered": any(value for value in query.values()),
+            "actions": recent_values("action"),
+            "object_types": recent_values("object_type"),
+        },
+    )
 
 
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent.objects.select_related("actor"), pk=pk)
-    return render(request, "audit/event_detail.html", {
-        "event": event,
-        "before_json": _pretty_json(event.before),
-        "after_json": _pretty_json(event.after),
-        "content_matches": _content_matches(event),
-    })
+    return render(
+        request,
+        "audit/event_detail.html",
+        {
+            "event": event,
+            "before_json": _pretty_json(event.before),
+            "after_json": _pretty_json(event.after),
+            "content_matches": _content_matches(event),
+        },
+    )
 
 
 def _content_matches(event: AuditEvent) -> bool | None:

@@ -50,14 +50,22 @@ def append_events(count: int) -> dict:
         begun = time.perf_counter()
         with transaction.atomic():
             record_event(
-                action="record.update", object_type="collection.creditrecord", object_id=str(n),
-                summary=f"更新信用记录 基准-{n}", before=before, after=after, ip_address="10.32.6.15",
+                action="record.update",
+                object_type="collection.creditrecord",
+                object_id=str(n),
+                summary=f"更新信用记录 基准-{n}",
+                before=before,
+                after=after,
+                ip_address="10.32.6.15",
             )
         walls.append(time.perf_counter() - begun)
     elapsed = time.perf_counter() - started
     return {
-        "events": count, "per_second": count / elapsed, "cpu_ms_each": (time.process_time() - cpu_start) / count * 1000,
-        "p50_ms": statistics.median(walls) * 1000, "p95_ms": percentile(walls, 0.95) * 1000,
+        "events": count,
+        "per_second": count / elapsed,
+        "cpu_ms_each": (time.process_time() - cpu_start) / count * 1000,
+        "p50_ms": statistics.median(walls) * 1000,
+        "p95_ms": percentile(walls, 0.95) * 1000,
     }
 
 
@@ -70,7 +78,9 @@ def walk_chain() -> dict:
     if not report.ok:
         sys.exit(f"the chain is broken: {report}")
     return {
-        "events": report.checked, "seconds": elapsed, "per_second": report.checked / elapsed,
+        "events": report.checked,
+        "seconds": elapsed,
+        "per_second": report.checked / elapsed,
         "cpu_seconds": time.process_time() - cpu_start,
     }
 

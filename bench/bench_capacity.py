@@ -86,12 +86,17 @@ def table_sizes() -> dict:
     sizes = {}
     with connection.cursor() as cursor:
         for table, rows_name in SIZED_TABLES.items():
-            cursor.execute(f'SELECT count(*), pg_total_relation_size(%s), pg_relation_size(%s) FROM "{table}"',
-                           [table, table])
+            cursor.execute(
+                f'SELECT count(*), pg_total_relation_size(%s), pg_relation_size(%s) FROM "{table}"', [table, table]
+            )
             rows, total, heap = cursor.fetchone()
-            sizes[table] = {"rows": rows, "rows_are": rows_name, "total_mb": round(total / 2**20, 1),
-                            "heap_mb": round(heap / 2**20, 1),
-                            "bytes_per_row": round(total / rows) if rows else None}
+            sizes[table] = {
+                "rows": rows,
+                "rows_are": rows_name,
+                "total_mb": round(total / 2**20, 1),
+                "heap_mb": round(heap / 2**20, 1),
+                "bytes_per_row": round(total / rows) if rows else None,
+            }
         cursor.execute("SELECT pg_database_size(current_database())")
         sizes["database_mb"] = round(cursor.fetchone()[0] / 2**20, 1)
     return sizes
@@ -117,8 +122,14 @@ def query_log_bytes_per_row(rows: int = 20_000) -> int:
         with transaction.atomic():
             before = size()
             QueryLog.objects.bulk_create(
-                QueryLog(kind=QueryLog.Kind.SEARCH, actor_label=f"user{i % 500}", terms="南通建设有限公司",
-                         ip_address="203.0.113.7") for i in range(rows))
+                QueryLog(
+                    kind=QueryLog.Kind.SEARCH,
+                    actor_label=f"user{i % 500}",
+                    terms="南通建设有限公司",
+                    ip_address="203.0.113.7",
+                )
+                for i in range(rows)
+            )
             grown = size() - before
             raise RollBack
     except RollBack:
@@ -141,8 +152,11 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend_pid = cursor.fetchone()[0]
-    report = {"started": dt.datetime.now().isoformat(timespec="seconds"),
-              "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "requests": {}}
+    report = {
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "requests": {},
+    }
     client = Client()
     # The public rate limits stay on (their Redis round trips are part of the cost), raised so
     # that they never refuse.
@@ -157,9 +171,12 @@ def main() -> None:
     print(f"{'request':36} {'app CPU':>9} {'DB CPU':>8} {'× healthz':>10} {'p50':>8} {'p95':>8}")
     for label, figures in report["requests"].items():
         figures["cpu_ratio_to_healthz"] = round(
-            (figures["app_cpu_ms"] + figures["db_cpu_ms"]) / (floor["app_cpu_ms"] + floor["db_cpu_ms"]), 1)
-        print(f"{label:36} {figures['app_cpu_ms']:7.2f}ms {figures['db_cpu_ms']:6.2f}ms "
-              f"{figures['cpu_ratio_to_healthz']:9.1f}× {figures['wall_p50_ms']:6.1f}ms {figures['wall_p95_ms']:6.1f}ms")
+            (figures["app_cpu_ms"] + figures["db_cpu_ms"]) / (floor["app_cpu_ms"] + floor["db_cpu_ms"]), 1
+        )
+        print(
+            f"{label:36} {figures['app_cpu_ms']:7.2f}ms {figures['db_cpu_ms']:6.2f}ms "
+            f"{figures['cpu_ratio_to_healthz']:9.1f}× {figures['wall_p50_ms']:6.1f}ms {figures['wall_p95_ms']:6.1f}ms"
+        )
     report["sizes"] = table_sizes()
     report["sizes"]["query_log_bytes_per_row"] = query_log_bytes_per_row()
     print(json.dumps(report["sizes"], ensure_ascii=False, indent=2))

@@ -85,8 +85,12 @@ def child(path: Path, reader: str, cap_mb: int) -> dict:
         outcome = _read_import(path) if reader == "import" else _read_batch(path)
     except MemoryError:
         outcome = f"MemoryError at the {cap_mb} MB cap"
-    return {"outcome": outcome, "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss_before,
-            "seconds": round(time.perf_counter() - started, 2)}
+    return {
+        "outcome": outcome,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_mb": rss_before,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def _read_import(path: Path) -> str:
@@ -118,8 +122,11 @@ def run_child(path: Path, reader: str, cap_mb: int) -> dict:
     command = [sys.executable, __file__, "--child", str(path), "--reader", reader, "--memory-cap-mb", str(cap_mb)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        return {"outcome": f"child failed ({done.returncode}): {done.stderr.strip().splitlines()[-1:]}",
-                "peak_rss_mb": None, "seconds": None}
+        return {
+            "outcome": f"child failed ({done.returncode}): {done.stderr.strip().splitlines()[-1:]}",
+            "peak_rss_mb": None,
+            "seconds": None,
+        }
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -140,14 +147,17 @@ def main() -> None:
         return
     # The files are written by a child too: a child started from a big parent would report the
     # parent's peak as its own (ru_maxrss survives fork and exec).
-    written = subprocess.run([sys.executable, __file__, "--child", "write", "--only", *args.only],
-                             capture_output=True, text=True, check=True)
+    written = subprocess.run(
+        [sys.executable, __file__, "--child", "write", "--only", *args.only], capture_output=True, text=True, check=True
+    )
     files = {kind: Path(path) for kind, path in json.loads(written.stdout.strip().splitlines()[-1]).items()}
     results = {}
     for kind, path in files.items():
         for reader in args.paths:
-            results[f"{kind}/{reader}"] = {"file_mb": round(path.stat().st_size / 1024 / 1024, 2),
-                                           **run_child(path, reader, args.memory_cap_mb)}
+            results[f"{kind}/{reader}"] = {
+                "file_mb": round(path.stat().st_size / 1024 / 1024, 2),
+                **run_child(path, reader, args.memory_cap_mb),
+            }
     print(report(results, args.paths))
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -164,11 +174,15 @@ def report(results: dict, paths: list[str]) -> str:
         ratio = f"{peak / normal:.2f}" if peak and normal else "-"
         if kind != NORMAL:
             worst = max(worst, peak or 10**9)
-        lines.append(f"{kind:<22} {reader:<7} {result['file_mb']:>8} {peak if peak is not None else '-':>8} "
-                     f"{ratio:>9} {result['seconds'] if result['seconds'] is not None else '-':>8}  "
-                     f"{result['outcome'][:90]}")
-    lines.append(f"goal: every hostile file under {GOAL_MB} MB peak: worst {worst} MB "
-                 f"({'met' if worst < GOAL_MB else 'NOT met'})")
+        lines.append(
+            f"{kind:<22} {reader:<7} {result['file_mb']:>8} {peak if peak is not None else '-':>8} "
+            f"{ratio:>9} {result['seconds'] if result['seconds'] is not None else '-':>8}  "
+            f"{result['outcome'][:90]}"
+        )
+    lines.append(
+        f"goal: every hostile file under {GOAL_MB} MB peak: worst {worst} MB "
+        f"({'met' if worst < GOAL_MB else 'NOT met'})"
+    )
     return "\n".join(lines)
 
 

@@ -66,10 +66,14 @@ def setup_django() -> None:
 # --- Data ---------------------------------------------------------------------------------------
 
 AUTHORITIES = [
-    ("南通市市场监督管理局", "320600"), ("南通市崇川区市场监督管理局", "320602"),
-    ("南通市通州区市场监督管理局", "320612"), ("南通市海门区市场监督管理局", "320614"),
-    ("如东县市场监督管理局", "320623"), ("启东市市场监督管理局", "320681"),
-    ("如皋市市场监督管理局", "320682"), ("海安市市场监督管理局", "320685"),
+    ("南通市市场监督管理局", "320600"),
+    ("南通市崇川区市场监督管理局", "320602"),
+    ("南通市通州区市场监督管理局", "320612"),
+    ("南通市海门区市场监督管理局", "320614"),
+    ("如东县市场监督管理局", "320623"),
+    ("启东市市场监督管理局", "320681"),
+    ("如皋市市场监督管理局", "320682"),
+    ("海安市市场监督管理局", "320685"),
 ]
 VIOLATIONS = [
     ("虚假宣传", "《中华人民共和国反不正当竞争法》第二十条第一款", "对其商品的性能、销售状况作虚假的商业宣传"),
@@ -81,9 +85,19 @@ VIOLATIONS = [
     ("商标侵权", "《中华人民共和国商标法》第六十条第二款", "销售侵犯注册商标专用权的商品"),
     ("特种设备违法", "《中华人民共和国特种设备安全法》第八十四条", "使用未经定期检验的特种设备"),
 ]
-PENALTY_TYPES = [["警告"], ["罚款"], ["警告", "罚款"], ["罚款", "没收违法所得"], ["没收违法所得", "没收非法财物", "罚款"],
-                 ["责令停产停业", "罚款"], ["通报批评"]]
-SURNAMES, GIVEN = "王李张刘陈杨黄赵吴周徐孙马朱胡", ["伟", "芳", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"]
+PENALTY_TYPES = [
+    ["警告"],
+    ["罚款"],
+    ["警告", "罚款"],
+    ["罚款", "没收违法所得"],
+    ["没收违法所得", "没收非法财物", "罚款"],
+    ["责令停产停业", "罚款"],
+    ["通报批评"],
+]
+SURNAMES, GIVEN = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡",
+    ["伟", "芳", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"],
+)
 TRADES = ["贸易", "食品", "建材", "电子科技", "服饰", "餐饮管理", "物流", "机械制造", "医药", "装饰工程"]
 # Divisions of the 公民身份号码 (Nantong's districts and counties).
 PERSON_DIVISIONS = ["320602", "320611", "320612", "320614", "320623", "320681", "320682", "320685"]
@@ -129,21 +143,40 @@ def _subject(rng: random.Random, n: int, ric, uscc) -> dict[str, str]:
     if share < 0.10:
         born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
         stem = f"{district}{born:%Y%m%d}{n % 1000:03d}"
-        return {"subject_name": NAME_PREFIX + rng.choice(SURNAMES) + rng.choice(GIVEN), "subject_category": "自然人",
-                "id_type": "身份证", "id_number": stem + ric.calc_check_digit(stem + "0")}
+        return {
+            "subject_name": NAME_PREFIX + rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "subject_category": "自然人",
+            "id_type": "身份证",
+            "id_number": stem + ric.calc_check_digit(stem + "0"),
+        }
     if share < 0.30:
         stem = f"92{district}MA{n:07d}"
-        return {"subject_name": f"{NAME_PREFIX}{_district_name(district)}{rng.choice(SURNAMES)}记{rng.choice(TRADES)}店",
-                "subject_category": "个体工商户", "uscc": stem + uscc.calc_check_digit(stem),
-                "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN)}
+        return {
+            "subject_name": f"{NAME_PREFIX}{_district_name(district)}{rng.choice(SURNAMES)}记{rng.choice(TRADES)}店",
+            "subject_category": "个体工商户",
+            "uscc": stem + uscc.calc_check_digit(stem),
+            "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+        }
     stem = f"91{district}MA{n:07d}"
-    return {"subject_name": f"{NAME_PREFIX}南通{_word(rng)}{rng.choice(TRADES)}有限公司", "subject_category": "法人及非法人组织",
-            "uscc": stem + uscc.calc_check_digit(stem), "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN)}
+    return {
+        "subject_name": f"{NAME_PREFIX}南通{_word(rng)}{rng.choice(TRADES)}有限公司",
+        "subject_category": "法人及非法人组织",
+        "uscc": stem + uscc.calc_check_digit(stem),
+        "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+    }
 
 
 def _district_name(code: str) -> str:
-    return {"320602": "崇川区", "320611": "港闸区", "320612": "通州区", "320614": "海门区", "320623": "如东县",
-            "320681": "启东市", "320682": "如皋市", "320685": "海安市"}[code]
+    return {
+        "320602": "崇川区",
+        "320611": "港闸区",
+        "320612": "通州区",
+        "320614": "海门区",
+        "320623": "如东县",
+        "320681": "启东市",
+        "320682": "如皋市",
+        "320685": "海安市",
+    }[code]
 
 
 def _word(rng: random.Random) -> str:
@@ -183,11 +216,15 @@ def clean_previous_run() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM collection_recordrevision WHERE record_id IN "
-            "(SELECT id FROM collection_creditrecord WHERE source_key LIKE %s)", [KEY_PREFIX + "%"])
+            "(SELECT id FROM collection_creditrecord WHERE source_key LIKE %s)",
+            [KEY_PREFIX + "%"],
+        )
         cursor.execute("DELETE FROM collection_creditrecord WHERE source_key LIKE %s", [KEY_PREFIX + "%"])
         cursor.execute(
             "DELETE FROM collection_subject s WHERE s.name LIKE %s AND NOT EXISTS "
-            "(SELECT 1 FROM collection_creditrecord r WHERE r.subject_id = s.id)", [NAME_PREFIX + "%"])
+            "(SELECT 1 FROM collection_creditrecord r WHERE r.subject_id = s.id)",
+            [NAME_PREFIX + "%"],
+        )
         # Without this the next run's inserts wade through the index entries of the rows just
         # deleted (same keys): a cost a real import of new records never has.
         for table in ("collection_recordrevision", "collection_creditrecord", "collection_subject"):
@@ -222,13 +259,22 @@ def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     _save_profile(profiler, profile)
     return {
-        "file": path.name, "bytes": path.stat().st_size, "status": bulk_import.status,
+        "file": path.name,
+        "bytes": path.stat().st_size,
+        "status": bulk_import.status,
         "error": bulk_import.last_error or (bulk_import.error_count and f"{bulk_import.error_count} row errors") or "",
-        "rows": bulk_import.total_rows, "created": bulk_import.created_count, "updated": bulk_import.updated_count,
-        "unchanged": bulk_import.unchanged_count, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-        "rows_per_s": round(bulk_import.total_rows / wall), "check_seconds": round(phases.get("check", 0), 2),
-        "store_seconds": round(phases.get("store", 0), 2), "wait_seconds": round(phases.get("wait", 0), 2),
-        "rss_before_mb": rss_before, "peak_rss_mb": peak_rss_mb(),
+        "rows": bulk_import.total_rows,
+        "created": bulk_import.created_count,
+        "updated": bulk_import.updated_count,
+        "unchanged": bulk_import.unchanged_count,
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "rows_per_s": round(bulk_import.total_rows / wall),
+        "check_seconds": round(phases.get("check", 0), 2),
+        "store_seconds": round(phases.get("store", 0), 2),
+        "wait_seconds": round(phases.get("wait", 0), 2),
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -305,12 +351,24 @@ def measure_api(count: int, profile: str = "") -> dict:
     profiler = _start_profile(profile)
     wall, cpu = time.perf_counter(), time.process_time()
     for submission in submissions:
-        submit_record(provider=provider, item_code=ITEM, source_key=submission.source_key, subject=submission.subject,
-                      data=submission.data, actor=user, channel=Channel.API)
+        submit_record(
+            provider=provider,
+            item_code=ITEM,
+            source_key=submission.source_key,
+            subject=submission.subject,
+            data=submission.data,
+            actor=user,
+            channel=Channel.API,
+        )
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     _save_profile(profiler, profile)
-    return {"records": count, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-            "records_per_s": round(count / wall), "ms_per_record": round(wall * 1000 / count, 2)}
+    return {
+        "records": count,
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "records_per_s": round(count / wall),
+        "ms_per_record": round(wall * 1000 / count, 2),
+    }
 
 
 def _api_bodies(count: int, seed: int, label: str) -> list[bytes]:
@@ -323,8 +381,17 @@ def _api_bodies(count: int, seed: int, label: str) -> list[bytes]:
     for n, row in enumerate(generate_rows(count, seed=seed)):
         row["penalty_document_number"] = f"{KEY_PREFIX}{label}〕{n}号"
         submission = row_to_submission(layout, row)
-        bodies.append(json.dumps({"item": ITEM, "source_key": submission.source_key, "subject": submission.subject,
-                                  "data": submission.data}, ensure_ascii=False).encode())
+        bodies.append(
+            json.dumps(
+                {
+                    "item": ITEM,
+                    "source_key": submission.source_key,
+                    "subject": submission.subject,
+                    "data": submission.data,
+                },
+                ensure_ascii=False,
+            ).encode()
+        )
     return bodies
 
 
@@ -341,11 +408,30 @@ def measure_http(count: int, *, workers: int, clients: int) -> dict:
     warm_up = _api_bodies(4 * workers, seed=5, label="HTTP预热")
     bodies = _api_bodies(count, seed=9, label="HTTP")
     port, redis_url = _free_port(), _reachable_redis()
-    env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING",
-           "REDIS_URL": redis_url, "CONN_MAX_AGE": "600"}
-    command = [str(Path(sys.executable).with_name("gunicorn")), "nantong_credit.wsgi:application",
-               "--workers", str(workers), "--worker-class", "gthread", "--threads", "1", "--keep-alive", "60",
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    env = {
+        **os.environ,
+        "DEBUG": "False",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": redis_url,
+        "CONN_MAX_AGE": "600",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "nantong_credit.wsgi:application",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "1",
+        "--keep-alive",
+        "60",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
     # Behind the TLS proxy of a deployment: without this header DEBUG=False redirects to https.
     headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
     api_headers = {**headers, "Authorization": f"Token {key}", "Content-Type": "application/json"}
@@ -360,9 +446,15 @@ def measure_http(count: int, *, workers: int, clients: int) -> dict:
         server.terminate()
         server.wait(timeout=60)
         ApiToken.objects.filter(pk=token.pk).delete()
-    return {"workers": workers, "clients": clients, "cache": "redis" if redis_url else "locmem",
-            "healthz": trivial, "records": api,
-            "records_per_s": api["per_s"], "ratio_to_healthz": round(trivial["per_s"] / max(api["per_s"], 1), 1)}
+    return {
+        "workers": workers,
+        "clients": clients,
+        "cache": "redis" if redis_url else "locmem",
+        "healthz": trivial,
+        "records": api,
+        "records_per_s": api["per_s"],
+        "ratio_to_healthz": round(trivial["per_s"] / max(api["per_s"], 1), 1),
+    }
 
 
 def _free_port() -> int:
@@ -433,8 +525,12 @@ def _load(port: int, requests: list[tuple], clients: int, seconds: float = 600) 
         thread.join()
     wall = time.perf_counter() - wall
     done = sum(statuses.values())
-    return {"requests": done, "seconds": round(wall, 2), "per_s": round(done / wall),
-            "statuses": {str(k): v for k, v in sorted(statuses.items())}}
+    return {
+        "requests": done,
+        "seconds": round(wall, 2),
+        "per_s": round(done / wall),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
 
 
 def child(args: argparse.Namespace) -> None:
@@ -458,7 +554,7 @@ def run_child(*arguments: str) -> dict:
     finished = subprocess.run(command, capture_output=True, text=True, cwd=BASE_DIR, check=False)
     for line in finished.stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
+            return json.loads(line[len("RESULT ") :])
     sys.exit(f"{' '.join(arguments)} failed:\n{finished.stdout}\n{finished.stderr}")
 
 
@@ -480,8 +576,11 @@ def main() -> None:
     print(f"generating {args.rows} rows …", flush=True)
     files = run_child("generate", "--rows", str(args.rows))
     results = {"rows": args.rows, "started": started.isoformat(timespec="seconds"), "load": os.getloadavg()}
-    for label, path, keep in (("xlsx", files["xlsx"], False), ("csv", files["csv"], False),
-                              ("csv_again", files["csv"], True)):
+    for label, path, keep in (
+        ("xlsx", files["xlsx"], False),
+        ("csv", files["csv"], False),
+        ("csv_again", files["csv"], True),
+    ):
         print(f"importing {label} …", flush=True)
         results[label] = run_child("import", "--file", path, *(["--keep"] if keep else []))
         print("  ", results[label], flush=True)
@@ -490,10 +589,20 @@ def main() -> None:
     print(f"{args.api_records} single submissions …", flush=True)
     results["api"] = run_child("api", "--api-records", str(args.api_records))
     print("  ", results["api"], flush=True)
-    print(f"{args.api_records} HTTP POSTs to /api/v1/records/ ({args.http_workers} gunicorn workers, "
-          f"{args.http_clients} keep-alive clients) …", flush=True)
-    results["http"] = run_child("http", "--api-records", str(args.api_records), "--http-workers",
-                                str(args.http_workers), "--http-clients", str(args.http_clients))
+    print(
+        f"{args.api_records} HTTP POSTs to /api/v1/records/ ({args.http_workers} gunicorn workers, "
+        f"{args.http_clients} keep-alive clients) …",
+        flush=True,
+    )
+    results["http"] = run_child(
+        "http",
+        "--api-records",
+        str(args.api_records),
+        "--http-workers",
+        str(args.http_workers),
+        "--http-clients",
+        str(args.http_clients),
+    )
     print("  ", results["http"], flush=True)
     results["load_at_end"] = os.getloadavg()
     report(results)
@@ -501,20 +610,28 @@ def main() -> None:
 
 def report(results: dict) -> None:
     copy_seconds = results["copy"]["seconds"]
-    lines = [f"\n{results['rows']} rows of {ITEM}, PostgreSQL, load average at start {results['load'][0]:.1f}",
-             f"{'run':<10} {'rows/s':>8} {'seconds':>8} {'check':>7} {'store':>7} {'CPU s':>7} {'peak MB':>8} {'×COPY':>7}"]
+    lines = [
+        f"\n{results['rows']} rows of {ITEM}, PostgreSQL, load average at start {results['load'][0]:.1f}",
+        f"{'run':<10} {'rows/s':>8} {'seconds':>8} {'check':>7} {'store':>7} {'CPU s':>7} {'peak MB':>8} {'×COPY':>7}",
+    ]
     for label in ("xlsx", "csv", "csv_again"):
         r = results[label]
-        lines.append(f"{label:<10} {r['rows_per_s']:>8} {r['seconds']:>8} {r['check_seconds']:>7} {r['store_seconds']:>7} "
-                     f"{r['cpu_seconds']:>7} {r['peak_rss_mb']:>8} {r['seconds'] / copy_seconds:>7.1f}")
+        lines.append(
+            f"{label:<10} {r['rows_per_s']:>8} {r['seconds']:>8} {r['check_seconds']:>7} {r['store_seconds']:>7} "
+            f"{r['cpu_seconds']:>7} {r['peak_rss_mb']:>8} {r['seconds'] / copy_seconds:>7.1f}"
+        )
     lines.append(f"{'COPY':<10} {results['copy']['rows_per_s']:>8} {copy_seconds:>8}")
     api, http = results["api"], results["http"]
-    lines.append(f"submit_record in a loop: {api['records_per_s']} records/s ({api['ms_per_record']} ms each, "
-                 f"{api['cpu_seconds'] * 1000 / api['records']:.2f} ms CPU)")
-    lines.append(f"HTTP POST /api/v1/records/: {http['records_per_s']} records/s "
-                 f"(GET /healthz in the same run: {http['healthz']['per_s']}/s, × {http['ratio_to_healthz']}; "
-                 f"{http['workers']} workers, {http['clients']} clients, cache {http['cache']}, "
-                 f"statuses {http['records']['statuses']})")
+    lines.append(
+        f"submit_record in a loop: {api['records_per_s']} records/s ({api['ms_per_record']} ms each, "
+        f"{api['cpu_seconds'] * 1000 / api['records']:.2f} ms CPU)"
+    )
+    lines.append(
+        f"HTTP POST /api/v1/records/: {http['records_per_s']} records/s "
+        f"(GET /healthz in the same run: {http['healthz']['per_s']}/s, × {http['ratio_to_healthz']}; "
+        f"{http['workers']} workers, {http['clients']} clients, cache {http['cache']}, "
+        f"statuses {http['records']['statuses']})"
+    )
     csv_run = results["csv"]
     lines.append(
         f"goals: CSV >= {GOALS['csv_rows_per_s']} rows/s: {csv_run['rows_per_s']}; "

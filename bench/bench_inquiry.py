@@ -50,14 +50,14 @@ GOALS = {"search_p95_ms": 30, "subject_p95_ms": 30, "searches_per_s": 150}
 
 # Settings and URLs of the server under load: the project's, plus a trivial view for the
 # baseline, and rate limits high enough never to refuse (but still counted).
-SITE = '''
+SITE = """
 from nantong_credit.settings import *  # noqa: F401,F403
 
 PUBLIC_SEARCH_RATE = "100000000/m"
 PUBLIC_SUBJECT_RATE = "100000000/m"
 ROOT_URLCONF = "inquiry_bench_urls"
-'''
-SITE_URLS = '''
+"""
+SITE_URLS = """
 from django.http import HttpResponse
 from django.urls import path
 
@@ -69,19 +69,21 @@ def trivial(request):
 
 
 urlpatterns = [path("bench/trivial/", trivial), *site_urlpatterns]
-'''
+"""
 
 
 def environment() -> dict:
     env = dict(os.environ)
-    env.update({
-        "DEBUG": "False",  # as in production: no SQL kept per request, the compressed static files
-        "SECURE_SSL_REDIRECT": "False",
-        "STATIC_ROOT": str(STATIC_DIR),
-        "CONN_MAX_AGE": env.get("CONN_MAX_AGE", "600"),
-        "REDIS_URL": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-        "LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "DEBUG": "False",  # as in production: no SQL kept per request, the compressed static files
+            "SECURE_SSL_REDIRECT": "False",
+            "STATIC_ROOT": str(STATIC_DIR),
+            "CONN_MAX_AGE": env.get("CONN_MAX_AGE", "600"),
+            "REDIS_URL": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     return env
 
 
@@ -105,8 +107,12 @@ def percentile(values: list[float], share: float) -> float:
 
 def summary(times_s: list[float]) -> dict:
     ms = [t * 1000 for t in times_s]
-    return {"n": len(ms), "p50_ms": round(statistics.median(ms), 2), "p95_ms": round(percentile(ms, 0.95), 2),
-            "max_ms": round(max(ms), 2)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(percentile(ms, 0.95), 2),
+        "max_ms": round(max(ms), 2),
+    }
 
 
 # --- Samples -------------------------------------------------------------------------------------
@@ -130,7 +136,7 @@ def name_terms(rng: random.Random, subjects: list[dict], length: int) -> list[st
     for subject in subjects:
         name = subject["name"]
         start = rng.randrange(0, max(1, len(name) - length + 1))
-        terms.append(name[start:start + length])
+        terms.append(name[start : start + length])
     return terms
 
 
@@ -184,9 +190,13 @@ def measure_filtered(client, rng: random.Random, samples: int) -> dict:
     issue repeated: filtered searches should cost what unfiltered ones do."""
     terms = [term for n in (1, 2, 3, 4) for term in name_terms(rng, sample_subjects(rng, samples // 4), n)]
     filtered = [(term, random_filters(rng)) for term in terms]
-    results: dict = {"unfiltered": summary(time_requests(client, [search_path(t) for t in terms])),
-                     "filtered": summary(time_requests(client, [search_path(t, f) for t, f in filtered]))}
-    results["filtered"]["p95_ratio_to_unfiltered"] = round(results["filtered"]["p95_ms"] / results["unfiltered"]["p95_ms"], 2)
+    results: dict = {
+        "unfiltered": summary(time_requests(client, [search_path(t) for t in terms])),
+        "filtered": summary(time_requests(client, [search_path(t, f) for t, f in filtered])),
+    }
+    results["filtered"]["p95_ratio_to_unfiltered"] = round(
+        results["filtered"]["p95_ms"] / results["unfiltered"]["p95_ms"], 2
+    )
     print(f"  same terms unfiltered: {results['unfiltered']}", flush=True)
     print(f"  same terms, random filters: {results['filtered']}", flush=True)
     repeats = max(10, samples // 10)
@@ -225,8 +235,11 @@ def measure_in_process(rng: random.Random, samples: int) -> dict:
                 capped += result.capped
             results["search_db_only"][label] = summary(db_times)
             results["capped_share"][label] = round(capped / len(terms), 3)
-            print(f"  search {label}: {results['search'][label]}  (query only: {results['search_db_only'][label]}, "
-                  f"over {COUNT_CAP:,} matches: {results['capped_share'][label]:.0%})", flush=True)
+            print(
+                f"  search {label}: {results['search'][label]}  (query only: {results['search_db_only'][label]}, "
+                f"over {COUNT_CAP:,} matches: {results['capped_share'][label]:.0%})",
+                flush=True,
+            )
         results["subject_page"] = summary(time_requests(client, pages))
         print(f"  subject page: {results['subject_page']}", flush=True)
         print("filtered searches (issue 12):", flush=True)
@@ -239,8 +252,12 @@ def measure_in_process(rng: random.Random, samples: int) -> dict:
 
 def collect_static(env: dict) -> None:
     if not (STATIC_DIR / "staticfiles.json").exists():
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", "--skip-checks"],
-                       cwd=BASE_DIR, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", "--skip-checks"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+        )
 
 
 def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
@@ -249,9 +266,20 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
     server_env = {**env, "DJANGO_SETTINGS_MODULE": SITE_MODULE}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "nantong_credit.wsgi:application", "--pythonpath", f"{OUT_DIR},{BASE_DIR}",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
-        cwd=BASE_DIR, env=server_env,
+        [
+            str(gunicorn),
+            "nantong_credit.wsgi:application",
+            "--pythonpath",
+            f"{OUT_DIR},{BASE_DIR}",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=server_env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -275,7 +303,9 @@ def wrk(port: int, paths: list[str], seconds: int, connections: int) -> dict:
     )
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     figures = {"load_average": round(os.getloadavg()[0], 2)}
     for line in output.splitlines():
@@ -307,7 +337,9 @@ def measure_throughput(rng: random.Random, args) -> dict:
         server.terminate()
         server.wait(timeout=30)
     for label in ("search", "subject_page"):
-        results[label]["ratio_to_trivial"] = round(results[label]["requests_per_s"] / results["trivial"]["requests_per_s"], 3)
+        results[label]["ratio_to_trivial"] = round(
+            results[label]["requests_per_s"] / results["trivial"]["requests_per_s"], 3
+        )
     return results
 
 
@@ -328,8 +360,10 @@ def main() -> None:
     rng = random.Random(args.seed)
     report = {
         "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "subjects": Subject.objects.count(), "records": CreditRecord.objects.count(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "goals": GOALS,
+        "subjects": Subject.objects.count(),
+        "records": CreditRecord.objects.count(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "goals": GOALS,
     }
     print(f"{report['subjects']:,} subjects, {report['records']:,} records; load {report['load_average_at_start']}")
     collect_static(environment())

@@ -83,19 +83,38 @@ def build(n_open: int, n_due: int, now: dt.datetime) -> dict:
     applicant = get_user_model().objects.get(username="subject_user")
     today = now.date()
     with transaction.atomic():
-        subjects = Subject.objects.bulk_create([
-            Subject(kind="legal_person", name=f"基准修复主体{i}", identifier_hash=f"bench-repair-{i:06d}",
-                    identifier_masked="9132************") for i in range(1000)
-        ])
+        subjects = Subject.objects.bulk_create(
+            [
+                Subject(
+                    kind="legal_person",
+                    name=f"基准修复主体{i}",
+                    identifier_hash=f"bench-repair-{i:06d}",
+                    identifier_masked="9132************",
+                )
+                for i in range(1000)
+            ]
+        )
         records = []
         for i in range(n_open):
-            records.append(CreditRecord(
-                subject=subjects[i % 1000], provider=provider, item_code=item.code, catalog_item=item,
-                source_key=f"{KEY_PREFIX}{i:07d}", category=item.category, is_dishonesty=True,
-                severity=Severity.GENERAL, decision_date=today - dt.timedelta(days=200),
-                disclosure_ends_on=today + dt.timedelta(days=165), repairable_from=today - dt.timedelta(days=110),
-                data={}, content_hash="bench", channel=Channel.SEED, received_at=now - dt.timedelta(days=199),
-            ))
+            records.append(
+                CreditRecord(
+                    subject=subjects[i % 1000],
+                    provider=provider,
+                    item_code=item.code,
+                    catalog_item=item,
+                    source_key=f"{KEY_PREFIX}{i:07d}",
+                    category=item.category,
+                    is_dishonesty=True,
+                    severity=Severity.GENERAL,
+                    decision_date=today - dt.timedelta(days=200),
+                    disclosure_ends_on=today + dt.timedelta(days=165),
+                    repairable_from=today - dt.timedelta(days=110),
+                    data={},
+                    content_hash="bench",
+                    channel=Channel.SEED,
+                    received_at=now - dt.timedelta(days=199),
+                )
+            )
         records = CreditRecord.objects.bulk_create(records, batch_size=5000)
         # Deadlines: filed today or yesterday (5 working days left) for most; `n_due` filed so that
         # 2 are left (due for the reminder); `n_due` whose deadline just passed; 2 % escalated.
@@ -113,13 +132,24 @@ def build(n_open: int, n_due: int, now: dt.datetime) -> dict:
             kinds[kind] += 1
             submitted = dt.datetime.combine(filed, dt.time(10), tzinfo=now.tzinfo)
             due = deadline_end(filed, 5)
-            apps.append(RepairApplication(
-                number=f"{PREFIX}{i:012d}", follow_up_code_hash="0" * 64, subject=record.subject, record=record,
-                provider=provider, applicant=applicant, rectification="基准", not_intentional=True,
-                status="submitted", submitted_at=submitted, due_at=due, decision_workdays=5,
-                reminded_at=submitted if kind == "escalated" else None,
-                overdue_at=due if kind == "escalated" else None,
-            ))
+            apps.append(
+                RepairApplication(
+                    number=f"{PREFIX}{i:012d}",
+                    follow_up_code_hash="0" * 64,
+                    subject=record.subject,
+                    record=record,
+                    provider=provider,
+                    applicant=applicant,
+                    rectification="基准",
+                    not_intentional=True,
+                    status="submitted",
+                    submitted_at=submitted,
+                    due_at=due,
+                    decision_workdays=5,
+                    reminded_at=submitted if kind == "escalated" else None,
+                    overdue_at=due if kind == "escalated" else None,
+                )
+            )
         RepairApplication.objects.bulk_create(apps, batch_size=5000)
     return kinds
 
@@ -152,24 +182,33 @@ def main() -> None:
     built = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE repair_repairapplication")
-    due_soon = RepairApplication.objects.filter(status="submitted", reminded_at__isnull=True, due_at__gt=now,
-                                                due_at__lte=reminder_cutoff(now)).count()
+    due_soon = RepairApplication.objects.filter(
+        status="submitted", reminded_at__isnull=True, due_at__gt=now, due_at__lte=reminder_cutoff(now)
+    ).count()
     first_s, first = timed(sweep, now)
     second_s, second = timed(sweep, now + dt.timedelta(minutes=5))
     # Catch-up: push `catch_up` within-period applications past their deadline at once.
     later = now + dt.timedelta(days=30)
-    ids = list(RepairApplication.objects.filter(number__startswith=PREFIX, overdue_at__isnull=True)
-               .order_by("-pk").values_list("pk", flat=True)[:args.catch_up])
+    ids = list(
+        RepairApplication.objects.filter(number__startswith=PREFIX, overdue_at__isnull=True)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[: args.catch_up]
+    )
     RepairApplication.objects.filter(pk__in=ids).update(due_at=later - dt.timedelta(hours=1), reminded_at=later)
-    RepairApplication.objects.filter(number__startswith=PREFIX).exclude(pk__in=ids).update(
-        overdue_at=timezone.now())
+    RepairApplication.objects.filter(number__startswith=PREFIX).exclude(pk__in=ids).update(overdue_at=timezone.now())
     catch_s, catch = timed(sweep, later)
     result = {
-        "open": args.open, "kinds": kinds, "build_s": round(built, 1), "due_for_reminder": due_soon,
+        "open": args.open,
+        "kinds": kinds,
+        "build_s": round(built, 1),
+        "due_for_reminder": due_soon,
         "first_sweep": {"seconds": round(first_s, 2), **first},
         "second_sweep": {"seconds": round(second_s, 3), **second},
-        "catch_up": {"seconds": round(catch_s, 2), **catch,
-                     "cases_per_s": round(catch["escalated"] / catch_s, 1) if catch_s else None},
+        "catch_up": {
+            "seconds": round(catch_s, 2),
+            **catch,
+            "cases_per_s": round(catch["escalated"] / catch_s, 1) if catch_s else None,
+        },
     }
     # The sweep also recomputes provisional deadlines and holds those past the known calendar
     # (`adjusted`, `held`); the benchmark's cases have neither.
@@ -181,7 +220,8 @@ def main() -> None:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     OUT_DIR.mkdir(exist_ok=True)
     (OUT_DIR / f"bench_repair_sweep-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

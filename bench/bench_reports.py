@@ -80,8 +80,9 @@ def bench_user_and_subject():
     subject = find_or_create_subject(kind=SubjectKind.LEGAL_PERSON, name=SUBJECT_NAME, identifier=code, actor=None)[0]
     user, _created = get_user_model().objects.get_or_create(username=USER, defaults={"real_name": "基准测试"})
     user.groups.add(Group.objects.get(name=roles.SUBJECT_USER))
-    SubjectBinding.objects.get_or_create(user=user, subject=subject, status=SubjectBinding.Status.APPROVED,
-                                         defaults={"reviewed_at": timezone.now()})
+    SubjectBinding.objects.get_or_create(
+        user=user, subject=subject, status=SubjectBinding.Status.APPROVED, defaults={"reviewed_at": timezone.now()}
+    )
     return get_user_model().objects.get(pk=user.pk), subject
 
 
@@ -110,23 +111,38 @@ def pad_records(subject, count: int) -> None:
             "decision_date": decided.isoformat(),
         }
         CreditRecord.objects.create(
-            subject=subject, provider=provider, item_code=item.code, catalog_item=item,
-            source_key=data["penalty_document_number"], category=item.category, is_dishonesty=item.is_dishonesty,
-            decision_date=decided, disclosure_ends_on=today + dt.timedelta(days=300), data=data,
-            content_hash=content_hash(subject.identifier_hash, data), channel=Channel.SEED,
+            subject=subject,
+            provider=provider,
+            item_code=item.code,
+            catalog_item=item,
+            source_key=data["penalty_document_number"],
+            category=item.category,
+            is_dishonesty=item.is_dishonesty,
+            decision_date=decided,
+            disclosure_ends_on=today + dt.timedelta(days=300),
+            data=data,
+            content_hash=content_hash(subject.identifier_hash, data),
+            channel=Channel.SEED,
             received_at=timezone.now(),
         )
 
 
 def pages_of(user, subject) -> int:
+    from django.utils import timezone
+
+    from catalog.models import Category
     from inquiry.models import CreditReport
     from inquiry.reports.rendering import render_pdf, report_html
     from inquiry.reports.services import edition_for
-    from catalog.models import Category
-    from django.utils import timezone
 
-    probe = CreditReport(number="NTXY-PROBE", verification_code="PROB-PROB-PROB", subject=subject,
-                         edition=edition_for(subject), ordered_by=user, categories=list(Category.values))
+    probe = CreditReport(
+        number="NTXY-PROBE",
+        verification_code="PROB-PROB-PROB",
+        subject=subject,
+        edition=edition_for(subject),
+        ordered_by=user,
+        categories=list(Category.values),
+    )
     return render_pdf(report_html(probe, generated_at=timezone.now())).page_count
 
 
@@ -161,8 +177,14 @@ def one_report(user, subject) -> dict:
     done, cpu_done = time.perf_counter(), time.process_time()
     if report is None or report.status != "ready":
         sys.exit(f"report generation failed: {getattr(report, 'error', 'not claimed')}")
-    return {"order": ordered - started, "generate": done - ordered, "generate_cpu": cpu_done - cpu,
-            "pages": report.page_count, "bytes": report.size, "number": report.number}
+    return {
+        "order": ordered - started,
+        "generate": done - ordered,
+        "generate_cpu": cpu_done - cpu,
+        "pages": report.page_count,
+        "bytes": report.size,
+        "number": report.number,
+    }
 
 
 def phases(report) -> dict:
@@ -225,18 +247,24 @@ def main() -> None:
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
 
     g = result["generate_s"]
-    print(f"{subject.name}: {result['pages']} pages ({padding} benchmark records added), "
-          f"{result['pdf_bytes'] / 1024:.0f} KB, {args.runs} runs on {connection.vendor}")
-    print(f"generate_report  p50 {g['p50'] * 1000:.0f} ms  p95 {g['p95'] * 1000:.0f} ms  "
-          f"(min {g['min'] * 1000:.0f}, max {g['max'] * 1000:.0f})  goal < {GOAL_SECONDS * 1000:.0f} ms")
+    print(
+        f"{subject.name}: {result['pages']} pages ({padding} benchmark records added), "
+        f"{result['pdf_bytes'] / 1024:.0f} KB, {args.runs} runs on {connection.vendor}"
+    )
+    print(
+        f"generate_report  p50 {g['p50'] * 1000:.0f} ms  p95 {g['p95'] * 1000:.0f} ms  "
+        f"(min {g['min'] * 1000:.0f}, max {g['max'] * 1000:.0f})  goal < {GOAL_SECONDS * 1000:.0f} ms"
+    )
     c = result["generate_cpu_s"]
     print(f"  its CPU time   p50 {c['p50'] * 1000:.0f} ms  p95 {c['p95'] * 1000:.0f} ms")
     o = result["order_s"]
     print(f"order_report     p50 {o['p50'] * 1000:.0f} ms  p95 {o['p95'] * 1000:.0f} ms")
     for name, values in result["phases_s"].items():
         print(f"  {name:<6} p50 {values['p50'] * 1000:.0f} ms  p95 {values['p95'] * 1000:.0f} ms")
-    print(f"the process's first layout (loads the fonts): {cold:.1f} s; CPU {result['cpu_s']:.1f} s in all; "
-          f"load average {' '.join(f'{value:.2f}' for value in result['load_average'])}")
+    print(
+        f"the process's first layout (loads the fonts): {cold:.1f} s; CPU {result['cpu_s']:.1f} s in all; "
+        f"load average {' '.join(f'{value:.2f}' for value in result['load_average'])}"
+    )
     print(f"written to {out}")
 
 

@@ -97,8 +97,8 @@ def remove_previous() -> None:
 def create_cases(count: int, due_reminders: int, due_overdue: int, now: dt.datetime, seed: int = 5) -> dict:
     from django.db import transaction
 
-    from collection.models import Annotation, Channel, CreditRecord, Subject
     from collection.bulk_store import insert_many
+    from collection.models import Annotation, Channel, CreditRecord, Subject
     from nantong_credit.models import User
     from objections import workflow
     from objections.models import Objection, ObjectionRecord
@@ -107,8 +107,13 @@ def create_cases(count: int, due_reminders: int, due_overdue: int, now: dt.datet
     demo = _demo_objects()
     applicant = User.objects.get(username="subject_user")
     subjects = [
-        Subject(kind="legal_person", name=f"{NAME_PREFIX}{n}有限公司", code=None, identifier_hash=f"{PREFIX}-{n:08d}",
-                identifier_masked=f"{PREFIX}{n:08d}"[:18])
+        Subject(
+            kind="legal_person",
+            name=f"{NAME_PREFIX}{n}有限公司",
+            code=None,
+            identifier_hash=f"{PREFIX}-{n:08d}",
+            identifier_masked=f"{PREFIX}{n:08d}"[:18],
+        )
         for n in range(max(1, count // 10))
     ]
     cutoff = workflow.reminder_cutoff(now)
@@ -117,14 +122,30 @@ def create_cases(count: int, due_reminders: int, due_overdue: int, now: dt.datet
     for n in range(count):
         subject = subjects[n % len(subjects)]
         record = CreditRecord(
-            subject=subject, provider=demo["provider"], item_code=demo["item"].code, catalog_item=demo["item"],
-            source_key=f"{PREFIX}-{n:08d}", category=demo["item"].category, is_public=True, is_dishonesty=True,
-            data={}, content_hash="0" * 64, channel=Channel.SEED, received_at=now - dt.timedelta(days=60),
+            subject=subject,
+            provider=demo["provider"],
+            item_code=demo["item"].code,
+            catalog_item=demo["item"],
+            source_key=f"{PREFIX}-{n:08d}",
+            category=demo["item"].category,
+            is_public=True,
+            is_dishonesty=True,
+            data={},
+            content_hash="0" * 64,
+            channel=Channel.SEED,
+            received_at=now - dt.timedelta(days=60),
             decision_date=(now - dt.timedelta(days=60)).date(),
         )
         referred = n % 10 >= 6
-        case = _case(rng, n, now, cutoff, referred=referred, reminders_left=reminders_left,
-                     overdue_left=overdue_left if referred else 0)
+        case = _case(
+            rng,
+            n,
+            now,
+            cutoff,
+            referred=referred,
+            reminders_left=reminders_left,
+            overdue_left=overdue_left if referred else 0,
+        )
         if referred and case.provider_overdue_at is None and case.provider_due_at <= now:
             overdue_left -= 1
         case.subject, case.applicant, case.provider = subject, applicant, demo["provider"]
@@ -139,10 +160,16 @@ def create_cases(count: int, due_reminders: int, due_overdue: int, now: dt.datet
         for case in cases:
             case.subject_id = case.subject.pk
         insert_many(Objection, cases)
-        insert_many(ObjectionRecord, [ObjectionRecord(objection_id=case.pk, record_id=record.pk)
-                                      for case, record in zip(cases, records, strict=True)])
-        insert_many(Annotation, [Annotation(record_id=r.pk, kind="under_objection", text="", is_active=True)
-                                 for r in records])
+        insert_many(
+            ObjectionRecord,
+            [
+                ObjectionRecord(objection_id=case.pk, record_id=record.pk)
+                for case, record in zip(cases, records, strict=True)
+            ],
+        )
+        insert_many(
+            Annotation, [Annotation(record_id=r.pk, kind="under_objection", text="", is_active=True) for r in records]
+        )
     return counts
 
 
@@ -155,8 +182,9 @@ def _demo_objects() -> dict:
     return {"provider": provider, "item": item}
 
 
-def _case(rng, n: int, now: dt.datetime, cutoff: dt.datetime, *, referred: bool, reminders_left: dict,
-          overdue_left: int):
+def _case(
+    rng, n: int, now: dt.datetime, cutoff: dt.datetime, *, referred: bool, reminders_left: dict, overdue_left: int
+):
     """One open case. Periods come from real receipt/referral times; whatever an earlier sweep
     would already have done is marked done, except the quotas left due for this sweep."""
     from objections import workflow
@@ -164,8 +192,11 @@ def _case(rng, n: int, now: dt.datetime, cutoff: dt.datetime, *, referred: bool,
 
     received = now - dt.timedelta(days=rng.randrange(0, 14), minutes=rng.randrange(0, 24 * 60))
     case = Objection(
-        number=f"{PREFIX}{n:08d}", follow_up_code_hash="0" * 64, statement="基准测试异议",
-        status="referred" if referred else "submitted", received_at=received,
+        number=f"{PREFIX}{n:08d}",
+        follow_up_code_hash="0" * 64,
+        statement="基准测试异议",
+        status="referred" if referred else "submitted",
+        received_at=received,
         center_due_at=workflow.center_due(received),
     )
     if not referred:
@@ -224,9 +255,11 @@ def explain(now: dt.datetime) -> dict[str, str]:
     from objections import selectors
 
     plans = {}
-    for name, queryset in (("center reminders", selectors.due_center_reminders(now)),
-                           ("provider reminders", selectors.due_provider_reminders(now)),
-                           ("provider overdue", selectors.due_provider_overdue(now))):
+    for name, queryset in (
+        ("center reminders", selectors.due_center_reminders(now)),
+        ("provider reminders", selectors.due_provider_reminders(now)),
+        ("provider overdue", selectors.due_provider_overdue(now)),
+    ):
         sql, params = queryset.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN ANALYZE {sql}", params)
@@ -237,8 +270,12 @@ def explain(now: dt.datetime) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--due-reminders", type=int, default=1_000,
-                        help="center cases and provider cases each left due for their reminder")
+    parser.add_argument(
+        "--due-reminders",
+        type=int,
+        default=1_000,
+        help="center cases and provider cases each left due for their reminder",
+    )
     parser.add_argument("--due-overdue", type=int, default=300, help="referred cases whose deadline has just passed")
     parser.add_argument("--profile", default="", help="write cProfile stats of the first sweep here")
     args = parser.parse_args()
@@ -265,8 +302,14 @@ def main() -> None:
     for name, plan in plans.items():
         print(f"\n-- {name}\n{plan}")
     OUT_DIR.mkdir(exist_ok=True)
-    result = {"open_cases": open_cases, "build_s": round(built, 1), "first": first, "second": second,
-              "plans": plans, "args": vars(args)}
+    result = {
+        "open_cases": open_cases,
+        "build_s": round(built, 1),
+        "first": first,
+        "second": second,
+        "plans": plans,
+        "args": vars(args),
+    }
     out = OUT_DIR / f"bench_sweeps-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"\nwritten to {out}")

@@ -56,8 +56,15 @@ CLIENTS = 50
 SEARCH_TERMS = ["南通", "建设", "有限公司", "海晟", "贸易", "科技", "工程", "崇川", "通州", "食品", "餐饮", "物流"]
 RATES = ("PUBLIC_SEARCH_RATE", "PUBLIC_SUBJECT_RATE", "PUBLIC_VERIFY_RATE")
 # What a client does, with how often: the public's pages, and a few writes.
-MIX = [("home", 10), ("search", 20), ("subject", 20), ("subject_api", 15), ("catalog", 5), ("verify", 10),
-       ("records_api", 5)]
+MIX = [
+    ("home", 10),
+    ("search", 20),
+    ("subject", 20),
+    ("subject_api", 15),
+    ("catalog", 5),
+    ("verify", 10),
+    ("records_api", 5),
+]
 
 
 # --- The throwaway PostgreSQL cluster and the server ----------------------------------------------------
@@ -85,10 +92,33 @@ class Cluster:
 
     def create(self) -> None:
         self.drop()
-        run("pg_createcluster", PG_VERSION, CLUSTER, "--port", str(self.port), "--start",
-            "-o", "max_connections=200", "--", "--auth-host=trust", "--auth-local=trust")
-        run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-E", "UTF8", "-T", "template0",
-            "nantong_load")
+        run(
+            "pg_createcluster",
+            PG_VERSION,
+            CLUSTER,
+            "--port",
+            str(self.port),
+            "--start",
+            "-o",
+            "max_connections=200",
+            "--",
+            "--auth-host=trust",
+            "--auth-local=trust",
+        )
+        run(
+            "createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "-T",
+            "template0",
+            "nantong_load",
+        )
 
     def restart(self) -> float:
         started = time.monotonic()
@@ -106,10 +136,17 @@ class Cluster:
 
 def production_env(database_url: str, redis_url: str) -> dict:
     return {
-        **os.environ, "DEBUG": "False", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(64), "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "IDENTIFIER_HASH_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "STATIC_ROOT": str(OUT / "static"), "MEDIA_ROOT": str(OUT / "load-media"), "LOG_LEVEL": "WARNING",
+        **os.environ,
+        "DEBUG": "False",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "IDENTIFIER_HASH_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_ROOT": str(OUT / "static"),
+        "MEDIA_ROOT": str(OUT / "load-media"),
+        "LOG_LEVEL": "WARNING",
     }
 
 
@@ -120,8 +157,9 @@ def prepare(env: dict) -> str:
         run(PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     run(PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0", env=env)
     run(PYTHON, "manage.py", "seed_demo", env=env, quiet=True)
-    return run(PYTHON, "manage.py", "create_api_token", "--provider", "scjgj", "--name", "压力测试", env=env,
-               quiet=True).split()[-1]
+    return run(
+        PYTHON, "manage.py", "create_api_token", "--provider", "scjgj", "--name", "压力测试", env=env, quiet=True
+    ).split()[-1]
 
 
 class Server:
@@ -136,10 +174,27 @@ class Server:
     def __enter__(self) -> Server:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(Path(PYTHON).parent / "gunicorn"), "nantong_credit.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                 "--workers", "3", "--threads", "4", "--worker-class", "gthread", "--keep-alive", "30",
-                 "--no-control-socket"], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    str(Path(PYTHON).parent / "gunicorn"),
+                    "nantong_credit.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    "3",
+                    "--threads",
+                    "4",
+                    "--worker-class",
+                    "gthread",
+                    "--keep-alive",
+                    "30",
+                    "--no-control-socket",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -225,8 +280,12 @@ class LoadClient(threading.Thread):
             return "POST", "/reports/verify/", form, {"Content-Type": "application/x-www-form-urlencoded"}
         self.sent += 1
         body = json.dumps(record_body(f"LT-{self.number}-{self.sent}-{uuid.uuid4().hex[:6]}"), ensure_ascii=False)
-        return "POST", "/api/v1/records/", body.encode(), {
-            "Content-Type": "application/json", "Authorization": f"Token {self.target.token}"}
+        return (
+            "POST",
+            "/api/v1/records/",
+            body.encode(),
+            {"Content-Type": "application/json", "Authorization": f"Token {self.target.token}"},
+        )
 
     def send(self, method: str, path: str, body: bytes | None, extra: dict) -> int | str:
         headers = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{self.target.port}", **extra}
@@ -258,15 +317,28 @@ def record_body(key: str) -> dict:
     company += uscc.calc_check_digit(company)
     authority = "11320600014129171" + uscc.calc_check_digit("11320600014129171")
     data = {
-        "subject_name": "南通压力测试贸易有限公司", "subject_category": "法人及非法人组织", "uscc": company,
-        "penalty_document_number": key, "violation_type": "虚假宣传",
-        "violation_facts": "当事人在网店商品宣传中使用虚构的销售数据。", "penalty_basis": "《中华人民共和国广告法》第五十五条第一款",
-        "penalty_types": "警告", "penalty_content": "警告。", "decision_date": time.strftime("%Y-%m-%d"),
-        "valid_until": "2099-12-31", "authority": "南通市市场监督管理局", "authority_uscc": authority,
-        "source_unit": "南通市市场监督管理局", "source_unit_uscc": authority,
+        "subject_name": "南通压力测试贸易有限公司",
+        "subject_category": "法人及非法人组织",
+        "uscc": company,
+        "penalty_document_number": key,
+        "violation_type": "虚假宣传",
+        "violation_facts": "当事人在网店商品宣传中使用虚构的销售数据。",
+        "penalty_basis": "《中华人民共和国广告法》第五十五条第一款",
+        "penalty_types": "警告",
+        "penalty_content": "警告。",
+        "decision_date": time.strftime("%Y-%m-%d"),
+        "valid_until": "2099-12-31",
+        "authority": "南通市市场监督管理局",
+        "authority_uscc": authority,
+        "source_unit": "南通市市场监督管理局",
+        "source_unit_uscc": authority,
     }
-    return {"item": "admin_penalty", "source_key": key,
-            "subject": {"kind": "legal_person", "name": "南通压力测试贸易有限公司", "identifier": company}, "data": data}
+    return {
+        "item": "admin_penalty",
+        "source_key": key,
+        "subject": {"kind": "legal_person", "name": "南通压力测试贸易有限公司", "identifier": company},
+        "data": data,
+    }
 
 
 def run_phase(target: Target, kinds: list[str], seconds: float, *, during=None) -> list[Sample]:
@@ -303,45 +375,66 @@ def summary(name: str, samples: list[Sample], seconds: float, floor: dict | None
     answered = [s.seconds for s in samples if isinstance(s.status, int)]
     kinds = {
         "ok": sum(n for s, n in statuses.items() if isinstance(s, int) and s < 400),
-        "429": statuses.get(429, 0), "503": statuses.get(503, 0),
+        "429": statuses.get(429, 0),
+        "503": statuses.get(503, 0),
         "5xx other": sum(n for s, n in statuses.items() if isinstance(s, int) and s >= 500 and s != 503),
         "4xx other": sum(n for s, n in statuses.items() if isinstance(s, int) and 400 <= s < 500 and s != 429),
         "connection errors": sum(n for s, n in statuses.items() if not isinstance(s, int)),
     }
     figures = {
-        "phase": name, "seconds": seconds, "requests": len(samples), "per_second": round(len(samples) / seconds, 1),
-        "answers": kinds, "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
+        "phase": name,
+        "seconds": seconds,
+        "requests": len(samples),
+        "per_second": round(len(samples) / seconds, 1),
+        "answers": kinds,
+        "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
         "p50_ms": round(statistics.median(answered) * 1000, 1) if answered else None,
         "p95_ms": round(percentile(answered, 0.95) * 1000, 1) if answered else None,
-        "by_kind": {kind: {"requests": len(group), "p50_ms": round(percentile(group, 0.5) * 1000, 1),
-                           "p95_ms": round(percentile(group, 0.95) * 1000, 1)}
-                    for kind in sorted({s.kind for s in samples})
-                    for group in [[s.seconds for s in samples if s.kind == kind and isinstance(s.status, int)]]},
+        "by_kind": {
+            kind: {
+                "requests": len(group),
+                "p50_ms": round(percentile(group, 0.5) * 1000, 1),
+                "p95_ms": round(percentile(group, 0.95) * 1000, 1),
+            }
+            for kind in sorted({s.kind for s in samples})
+            for group in [[s.seconds for s in samples if s.kind == kind and isinstance(s.status, int)]]
+        },
     }
     if floor:
-        figures["vs_healthz"] = {"p50": round(figures["p50_ms"] / floor["p50_ms"], 1),
-                                 "p95": round(figures["p95_ms"] / floor["p95_ms"], 1),
-                                 "throughput": round(figures["per_second"] / floor["per_second"], 3)}
+        figures["vs_healthz"] = {
+            "p50": round(figures["p50_ms"] / floor["p50_ms"], 1),
+            "p95": round(figures["p95_ms"] / floor["p95_ms"], 1),
+            "throughput": round(figures["per_second"] / floor["per_second"], 3),
+        }
     return figures
 
 
 def print_summary(figures: dict) -> None:
     answers = ", ".join(f"{k} {v}" for k, v in figures["answers"].items())
     ratio = figures.get("vs_healthz")
-    ratio_text = f" | × healthz: p50 {ratio['p50']}, p95 {ratio['p95']}, throughput {ratio['throughput']}" if ratio else ""
-    print(f"{figures['phase']:<22} {figures['requests']:>7} req {figures['per_second']:>7}/s  p50 {figures['p50_ms']} ms"
-          f"  p95 {figures['p95_ms']} ms | {answers}{ratio_text}", flush=True)
+    ratio_text = (
+        f" | × healthz: p50 {ratio['p50']}, p95 {ratio['p95']}, throughput {ratio['throughput']}" if ratio else ""
+    )
+    print(
+        f"{figures['phase']:<22} {figures['requests']:>7} req {figures['per_second']:>7}/s  p50 {figures['p50_ms']} ms"
+        f"  p95 {figures['p95_ms']} ms | {answers}{ratio_text}",
+        flush=True,
+    )
 
 
 def writes(cluster: Cluster) -> dict:
-    return {"records": cluster.count("SELECT count(*) FROM collection_creditrecord"),
-            "verify_events": cluster.count("SELECT count(*) FROM audit_auditevent WHERE action = 'report.verify'")}
+    return {
+        "records": cluster.count("SELECT count(*) FROM collection_creditrecord"),
+        "verify_events": cluster.count("SELECT count(*) FROM audit_auditevent WHERE action = 'report.verify'"),
+    }
 
 
 def acknowledged(samples: list[Sample]) -> dict:
     """Writes the clients were told succeeded: 201 from the records API, 200 from verification."""
-    return {"records": sum(1 for s in samples if s.kind == "records_api" and s.status == 201),
-            "verify_events": sum(1 for s in samples if s.kind == "verify" and s.status == 200)}
+    return {
+        "records": sum(1 for s in samples if s.kind == "records_api" and s.status == 201),
+        "verify_events": sum(1 for s in samples if s.kind == "verify" and s.status == 200),
+    }
 
 
 # --- Main -------------------------------------------------------------------------------------------------
@@ -349,7 +442,9 @@ def acknowledged(samples: list[Sample]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""), required=not os.environ.get("REDIS_URL"))
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL", ""), required=not os.environ.get("REDIS_URL")
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each traffic phase")
     parser.add_argument("--restart", action="store_true", help="also the phase with a PostgreSQL restart")
     parser.add_argument("--port", type=int, default=5439, help="port of the throwaway PostgreSQL cluster")
@@ -368,8 +463,11 @@ def main() -> int:
         token = prepare(env)
         codes = [row for row in _subject_codes(cluster)]
         floor = None
-        plan = [("healthz", None, ["healthz"]), ("mixed, limits on", None, weighted(MIX)),
-                ("mixed, limits off", "off", weighted(MIX))]
+        plan = [
+            ("healthz", None, ["healthz"]),
+            ("mixed, limits on", None, weighted(MIX)),
+            ("mixed, limits off", "off", weighted(MIX)),
+        ]
         if args.restart:
             plan.append(("mixed, pg restart", "off", weighted(MIX)))
         for name, rates, kinds in plan:
@@ -378,7 +476,7 @@ def main() -> int:
                 seconds = 15.0 if name == "healthz" else args.seconds
                 before = writes(cluster)
                 restart: dict = {}
-                during = (lambda: _restart_later(cluster, restart, 20.0)) if "restart" in name else None
+                during = (lambda restart=restart: _restart_later(cluster, restart, 20.0)) if "restart" in name else None
                 samples = run_phase(target, kinds, seconds, during=during)
                 after = writes(cluster)
             figures = summary(name, samples, seconds, floor)
@@ -390,8 +488,11 @@ def main() -> int:
             figures["writes"] = {"told_ok": told, "rows_added": {k: after[k] - before[k] for k in after}}
             results["phases"].append(figures)
             print_summary(figures)
-            print(f"{'':<22} writes: clients told ok {told}, rows added {figures['writes']['rows_added']}"
-                  + (f" | restart {figures['restart']}" if restart else ""), flush=True)
+            print(
+                f"{'':<22} writes: clients told ok {told}, rows added {figures['writes']['rows_added']}"
+                + (f" | restart {figures['restart']}" if restart else ""),
+                flush=True,
+            )
     finally:
         cluster.drop()
         (OUT / f"load_test-{stamp}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
@@ -420,7 +521,8 @@ def _restart_figures(samples: list[Sample], restart: dict) -> dict:
     settled = restart["began"] + restart["seconds"] + 5.0  # connections re-made, queued requests drained
     late = [s for s in failed if s.at > settled]
     return {
-        "restart_at_s": restart["began"], "restart_took_s": restart["seconds"],
+        "restart_at_s": restart["began"],
+        "restart_took_s": restart["seconds"],
         "failures": dict(Counter(str(s.status) for s in failed)),
         "first_failure_s": round(min((s.at for s in failed), default=0), 2),
         "last_failure_s": round(max((s.at for s in failed), default=0), 2),

@@ -31,7 +31,9 @@ class AuditedAdminMixin:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             record_event(
-                action=f"admin.{'change' if change else 'add'}", actor=request.user, obj=obj,
+                action=f"admin.{'change' if change else 'add'}",
+                actor=request.user,
+                obj=obj,
                 summary=f"后台管理{'修改' if change else '新增'}：{obj}"[:300],
                 after=model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields if not f.is_relation]),
             )
@@ -42,7 +44,9 @@ class AuditedAdminMixin:
             m2m = {f.name for f in form.instance._meta.many_to_many} & set(form.changed_data)
             if m2m:
                 record_event(
-                    action="admin.change", actor=request.user, obj=form.instance,
+                    action="admin.change",
+                    actor=request.user,
+                    obj=form.instance,
                     summary=f"后台管理修改：{form.instance}"[:300],
                     after={name: [str(o) for o in form.cleaned_data[name]] for name in sorted(m2m)},
                 )
@@ -57,7 +61,9 @@ class AuditedAdminMixin:
             }
             if any(touched.values()):
                 record_event(
-                    action="admin.change", actor=request.user, obj=form.instance,
+                    action="admin.change",
+                    actor=request.user,
+                    obj=form.instance,
                     summary=f"后台管理修改{formset.model._meta.verbose_name}：{form.instance}"[:300],
                     after=touched,
                 )

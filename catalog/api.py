@@ -52,9 +52,22 @@ class CatalogItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CatalogItem
         fields = [
-            "code", "name", "category", "openness", "providers", "fields",
-            "category_label", "openness_label", "is_dishonesty", "is_warning", "accepts_self_declaration",
-            "subject_kinds", "submission_deadline_workdays", "disclosure", "legal_basis", "description",
+            "code",
+            "name",
+            "category",
+            "openness",
+            "providers",
+            "fields",
+            "category_label",
+            "openness_label",
+            "is_dishonesty",
+            "is_warning",
+            "accepts_self_declaration",
+            "subject_kinds",
+            "submission_deadline_workdays",
+            "disclosure",
+            "legal_basis",
+            "description",
         ]
 
 

@@ -15,8 +15,11 @@ class CatalogConfig(AppConfig):
 
         for model in (DisclosureScheme, DisclosureRule):
             for signal in (post_save, post_delete):
-                signal.connect(renew_token_after_rule_change, sender=model,
-                               dispatch_uid=f"catalog.token.{signal is post_save}.{model.__name__}")
+                signal.connect(
+                    renew_token_after_rule_change,
+                    sender=model,
+                    dispatch_uid=f"catalog.token.{signal is post_save}.{model.__name__}",
+                )
         register_office_cards()
         register_demo("providers", "catalog.demo.ensure_providers", after=("admin",))
         register_demo("schemes", "catalog.demo.ensure_schemes", after=("accounts",))

@@ -190,8 +190,10 @@ def _normalised_periods(rule: DisclosureRule) -> dict[str, tuple[int, int]]:
 
 def _valid_bounds(bounds: Any) -> bool:
     return (
-        isinstance(bounds, (list, tuple)) and len(bounds) == 2
-        and all(isinstance(b, int) and b >= 0 for b in bounds) and bounds[0] <= bounds[1]
+        isinstance(bounds, (list, tuple))
+        and len(bounds) == 2
+        and all(isinstance(b, int) and b >= 0 for b in bounds)
+        and bounds[0] <= bounds[1]
     )
 
 
@@ -219,9 +221,7 @@ def _grade(rule: DisclosureRule, item: CatalogItem, data: dict[str, Any]) -> str
         if stated not in (None, ""):
             grade = normalise_grade(stated)
             if grade is None:
-                raise DisclosureError(
-                    _("“%(value)s”不是有效的失信程度（轻微、一般、严重）。") % {"value": stated}
-                )
+                raise DisclosureError(_("“%(value)s”不是有效的失信程度（轻微、一般、严重）。") % {"value": stated})
             candidates.add(grade)
     if not candidates:
         raise DisclosureError(_("无法从报送内容确定失信程度，无法计算公示期限。"))

@@ -21,9 +21,20 @@ from .models import (
 code_validator = RegexValidator(CODE_PATTERN, CODE_MESSAGE)
 
 ITEM_FORM_FIELDS = [
-    "code", "name", "category", "openness", "is_dishonesty", "is_warning", "accepts_self_declaration",
-    "subject_kinds", "providers", "submission_deadline_workdays", "disclosure_scheme", "legal_basis",
-    "description", "position",
+    "code",
+    "name",
+    "category",
+    "openness",
+    "is_dishonesty",
+    "is_warning",
+    "accepts_self_declaration",
+    "subject_kinds",
+    "providers",
+    "submission_deadline_workdays",
+    "disclosure_scheme",
+    "legal_basis",
+    "description",
+    "position",
 ]
 FIELD_FORM_FIELDS = ["key", "label", "type", "required", "max_length", "choices", "multiple", "is_public", "help_text"]
 
@@ -41,8 +52,10 @@ class ItemForm(forms.ModelForm):
         label=_("适用主体"), choices=SubjectKind.choices, widget=forms.CheckboxSelectMultiple
     )
     providers = forms.ModelMultipleChoiceField(
-        label=_("责任单位"), queryset=Provider.objects.filter(is_active=True).order_by("code"),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("责任单位"),
+        queryset=Provider.objects.filter(is_active=True).order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -63,13 +76,15 @@ class ItemForm(forms.ModelForm):
         # A provider that has since been deactivated stays selectable on items already naming it.
         if self.instance.pk:
             self.fields["providers"].queryset = (
-                Provider.objects.filter(is_active=True) | self.instance.providers.all()
-            ).distinct().order_by("code")
+                (Provider.objects.filter(is_active=True) | self.instance.providers.all()).distinct().order_by("code")
+            )
 
 
 class FieldForm(forms.ModelForm):
     choices = forms.CharField(
-        label=_("可选值"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("可选值"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("仅选项字段填写，每行一个可选值。"),
     )
 

@@ -305,8 +305,10 @@ class CatalogItem(LockedWhenPublished, models.Model):
         errors: dict[str, list] = {}
         if self.code and not CODE_PATTERN.match(self.code):
             errors.setdefault("code", []).append(CODE_MESSAGE)
-        elif self.code and self.version_id and (
-            CatalogItem.objects.filter(version_id=self.version_id, code=self.code).exclude(pk=self.pk).exists()
+        elif (
+            self.code
+            and self.version_id
+            and (CatalogItem.objects.filter(version_id=self.version_id, code=self.code).exclude(pk=self.pk).exists())
         ):
             errors.setdefault("code", []).append(_("本版本已有事项代码“%(code)s”。") % {"code": self.code})
         kinds = self.subject_kinds if isinstance(self.subject_kinds, list) else []
@@ -322,7 +324,9 @@ class CatalogItem(LockedWhenPublished, models.Model):
             raise ValidationError(errors)
 
     def _needs_long_term(self) -> bool:
-        return self.category in (Category.REGISTRATION, Category.QUALIFICATION) and self.disclosure_scheme_id is not None
+        return (
+            self.category in (Category.REGISTRATION, Category.QUALIFICATION) and self.disclosure_scheme_id is not None
+        )
 
     def _scheme_is_long_term(self) -> bool:
         # The newest rule says how the scheme treats records from now on; a scheme without
@@ -334,7 +338,6 @@ class CatalogItem(LockedWhenPublished, models.Model):
         if _is_published_version(self.version_id):
             return True
         return self.pk is not None and CatalogItem.objects.filter(pk=self.pk, version__status=PUBLISHED).exists()
-
 
 
 class FieldType(models.TextChoices):
@@ -377,8 +380,10 @@ class CatalogField(LockedWhenPublished, models.Model):
         errors: dict[str, list] = {}
         if self.key and not CODE_PATTERN.match(self.key):
             errors.setdefault("key", []).append(CODE_MESSAGE)
-        elif self.key and self.item_id and (
-            CatalogField.objects.filter(item_id=self.item_id, key=self.key).exclude(pk=self.pk).exists()
+        elif (
+            self.key
+            and self.item_id
+            and (CatalogField.objects.filter(item_id=self.item_id, key=self.key).exclude(pk=self.pk).exists())
         ):
             errors.setdefault("key", []).append(_("该事项已有字段代码“%(key)s”。") % {"key": self.key})
         errors.update(self._choice_errors())
@@ -405,7 +410,6 @@ class CatalogField(LockedWhenPublished, models.Model):
         return self.pk is not None and CatalogField.objects.filter(pk=self.pk, item__version__status=PUBLISHED).exists()
 
 
-
 class CatalogDocument(LockedWhenPublished, models.Model):
     """Published standards and working rules that accompany the catalog (Art. 7)."""
 
@@ -428,7 +432,6 @@ class CatalogDocument(LockedWhenPublished, models.Model):
         if _is_published_version(self.version_id):
             return True
         return self.pk is not None and CatalogDocument.objects.filter(pk=self.pk, version__status=PUBLISHED).exists()
-
 
 
 @receiver(m2m_changed, sender=CatalogItem.providers.through)

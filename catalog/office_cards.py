@@ -8,8 +8,12 @@ from nantong_credit.office import Card, register_cards
 
 def catalog_admin_cards(user) -> list[Card]:
     return [
-        Card("信用信息目录", "编辑目录草稿、调整数据项、对比已发布版本并发布（第七、八条）。", "journal-text",
-             [("目录管理", reverse("catalog_office:versions")), ("公开目录", reverse("catalog:public"))]),
+        Card(
+            "信用信息目录",
+            "编辑目录草稿、调整数据项、对比已发布版本并发布（第七、八条）。",
+            "journal-text",
+            [("目录管理", reverse("catalog_office:versions")), ("公开目录", reverse("catalog:public"))],
+        ),
     ]
 
 

@@ -38,7 +38,8 @@ class CatalogOfficeMixin(PermissionRequiredMixin):
     def item(self) -> CatalogItem:
         return get_object_or_404(
             CatalogItem.objects.select_related("version", "disclosure_scheme"),
-            pk=self.kwargs["item_id"], version=self.version,
+            pk=self.kwargs["item_id"],
+            version=self.version,
         )
 
     def version_url(self) -> str:
@@ -111,9 +112,7 @@ class ConfirmRemoveView(DraftOnlyMixin, TemplateView):
         return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            question=self.question(), cancel_url=self.get_cancel_url(), **kwargs
-        )
+        return super().get_context_data(question=self.question(), cancel_url=self.get_cancel_url(), **kwargs)
 
 
 # --- Versions ---------------------------------------------------------------------------------
@@ -123,9 +122,7 @@ class VersionListView(CatalogOfficeMixin, TemplateView):
     template_name = "catalog/office/versions.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            versions=selectors.versions(), draft=selectors.current_draft(), **kwargs
-        )
+        return super().get_context_data(versions=selectors.versions(), draft=selectors.current_draft(), **kwargs)
 
 
 class CreateDraftView(CatalogOfficeMixin, View):
@@ -218,7 +215,9 @@ class ItemCreateView(ServiceFormView):
 
     def perform(self, data: dict) -> None:
         attributes, providers = _item_data(data)
-        self.created = services.add_item(version=self.version, actor=self.request.user, providers=providers, **attributes)
+        self.created = services.add_item(
+            version=self.version, actor=self.request.user, providers=providers, **attributes
+        )
         self.success_message = _("已新增事项“%(name)s”，请继续添加数据项。") % {"name": self.created.name}
 
     def get_success_url(self) -> str:

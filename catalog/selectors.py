@@ -122,7 +122,8 @@ def describe_disclosure(items: Iterable[CatalogItem], on_date: date | None = Non
         item.disclosure_rules = [
             RuleDescription(
                 r.effective_from, describe_rule(r), r.legal_basis, r is in_force, r.effective_from > on_date
-            ) for r in scheme_rules
+            )
+            for r in scheme_rules
         ]
         item.disclosure_text = describe_rule(in_force) if in_force else ""
         item.disclosure_rule_note = _which_rule_note(scheme_rules)
@@ -134,8 +135,10 @@ def _which_rule_note(rules_newest_first: list[DisclosureRule]) -> str:
         return ""
     newest, earlier = rules_newest_first[0], rules_newest_first[1]
     example = newest.effective_from - timedelta(days=1)
-    return (f"公示期限按决定作出之日施行的规则确定，新规则不适用于施行前作出的决定：例如{example.year}年{example.month}月"
-            f"作出的决定，仍适用{_cn(earlier.effective_from)}起施行的规则。")
+    return (
+        f"公示期限按决定作出之日施行的规则确定，新规则不适用于施行前作出的决定：例如{example.year}年{example.month}月"
+        f"作出的决定，仍适用{_cn(earlier.effective_from)}起施行的规则。"
+    )
 
 
 def _cn(day: date) -> str:
@@ -145,12 +148,31 @@ def _cn(day: date) -> str:
 # --- Differences between two versions -----------------------------------------------------------
 
 ITEM_DIFF_ATTRIBUTES = (
-    "code", "name", "category", "openness", "is_dishonesty", "is_warning", "accepts_self_declaration",
-    "subject_kinds", "providers", "submission_deadline_workdays", "disclosure_scheme", "legal_basis",
-    "description", "position",
+    "code",
+    "name",
+    "category",
+    "openness",
+    "is_dishonesty",
+    "is_warning",
+    "accepts_self_declaration",
+    "subject_kinds",
+    "providers",
+    "submission_deadline_workdays",
+    "disclosure_scheme",
+    "legal_basis",
+    "description",
+    "position",
 )
 FIELD_DIFF_ATTRIBUTES = (
-    "label", "type", "required", "max_length", "choices", "multiple", "is_public", "help_text", "position",
+    "label",
+    "type",
+    "required",
+    "max_length",
+    "choices",
+    "multiple",
+    "is_public",
+    "help_text",
+    "position",
 )
 DOCUMENT_DIFF_ATTRIBUTES = ("title", "body", "position")
 
@@ -244,7 +266,9 @@ def _documents_diff(old: list[CatalogDocument], new: list[CatalogDocument]) -> l
     new_by_title = {d.title: d for d in new}
     diffs = [DocumentDiff(t, "added") for t in new_by_title if t not in old_by_title]
     for title, document in new_by_title.items():
-        if title in old_by_title and (changes := _attribute_changes(old_by_title[title], document, DOCUMENT_DIFF_ATTRIBUTES)):
+        if title in old_by_title and (
+            changes := _attribute_changes(old_by_title[title], document, DOCUMENT_DIFF_ATTRIBUTES)
+        ):
             diffs.append(DocumentDiff(title, "changed", changes))
     diffs += [DocumentDiff(t, "removed") for t in old_by_title if t not in new_by_title]
     return diffs

@@ -30,14 +30,37 @@ from .models import (
 )
 
 # Attributes a caller may set; anything else is a programming error, not user input.
-ITEM_ATTRIBUTES = frozenset({
-    "code", "name", "category", "openness", "is_dishonesty", "is_warning", "accepts_self_declaration",
-    "subject_kinds", "submission_deadline_workdays", "disclosure_scheme", "legal_basis", "description",
-    "position",
-})
-FIELD_ATTRIBUTES = frozenset({
-    "key", "label", "type", "required", "max_length", "choices", "multiple", "is_public", "help_text", "position",
-})
+ITEM_ATTRIBUTES = frozenset(
+    {
+        "code",
+        "name",
+        "category",
+        "openness",
+        "is_dishonesty",
+        "is_warning",
+        "accepts_self_declaration",
+        "subject_kinds",
+        "submission_deadline_workdays",
+        "disclosure_scheme",
+        "legal_basis",
+        "description",
+        "position",
+    }
+)
+FIELD_ATTRIBUTES = frozenset(
+    {
+        "key",
+        "label",
+        "type",
+        "required",
+        "max_length",
+        "choices",
+        "multiple",
+        "is_public",
+        "help_text",
+        "position",
+    }
+)
 DOCUMENT_ATTRIBUTES = frozenset({"title", "body", "position"})
 VERSION_ATTRIBUTES = frozenset({"title", "notes"})
 
@@ -66,7 +89,9 @@ def create_draft(*, actor) -> CatalogVersion:
         if newest is not None:
             _copy_contents(source=newest, target=draft)
         record_event(
-            action="catalog.draft_created", actor=actor, obj=draft,
+            action="catalog.draft_created",
+            actor=actor,
+            obj=draft,
             summary=_("新建目录草稿第%(number)s版") % {"number": draft.number},
             after={"number": draft.number, "copied_from": newest.number if newest else None},
         )
@@ -105,9 +130,12 @@ def update_draft(*, version: CatalogVersion, actor, **changes: Any) -> CatalogVe
         draft.full_clean(exclude=["created_by", "published_by"])
         draft.save(update_fields=list(changes))
         record_event(
-            action="catalog.draft_changed", actor=actor, obj=draft,
+            action="catalog.draft_changed",
+            actor=actor,
+            obj=draft,
             summary=_("修改目录草稿第%(number)s版的说明") % {"number": draft.number},
-            before=before, after=changes,
+            before=before,
+            after=changes,
         )
     return draft
 
@@ -140,17 +168,24 @@ def publish_version(*, version: CatalogVersion, actor) -> CatalogVersion:
         _check_publishable(draft)
         now = timezone.now()
         updated = CatalogVersion.objects.filter(pk=draft.pk, status=CatalogVersion.Status.DRAFT).update(
-            status=CatalogVersion.Status.PUBLISHED, published_at=now,
+            status=CatalogVersion.Status.PUBLISHED,
+            published_at=now,
             published_by=actor if _is_user(actor) else None,
         )
         if updated != 1:
             raise CatalogLocked()
         draft.refresh_from_db()
         record_event(
-            action="catalog.version_published", actor=actor, obj=draft,
+            action="catalog.version_published",
+            actor=actor,
+            obj=draft,
             summary=_("发布目录第%(number)s版") % {"number": draft.number},
             before={"status": CatalogVersion.Status.DRAFT},
-            after={"status": draft.status, "published_at": now, "items": sorted(draft.items.values_list("code", flat=True))},
+            after={
+                "status": draft.status,
+                "published_at": now,
+                "items": sorted(draft.items.values_list("code", flat=True)),
+            },
         )
     return draft
 
@@ -179,7 +214,9 @@ def add_item(*, version: CatalogVersion, actor, providers: Iterable[Provider] = 
         item.save()
         item.providers.set(list(providers))
         record_event(
-            action="catalog.item_added", actor=actor, obj=item,
+            action="catalog.item_added",
+            actor=actor,
+            obj=item,
             summary=_("目录草稿第%(number)s版新增事项“%(name)s”") % {"number": draft.number, "name": item.name},
             after=item_snapshot(item),
         )
@@ -204,9 +241,12 @@ def update_draft_item(
             current.providers.set(list(providers))
         after = item_snapshot(current)
         record_event(
-            action="catalog.item_changed", actor=actor, obj=current,
+            action="catalog.item_changed",
+            actor=actor,
+            obj=current,
             summary=_("修改目录事项“%(name)s”") % {"name": current.name},
-            before=_changed_only(before, after), after=_changed_only(after, before),
+            before=_changed_only(before, after),
+            after=_changed_only(after, before),
         )
     return current
 
@@ -216,7 +256,9 @@ def _refuse_renaming_published_code(item: CatalogItem, new_code: str) -> None:
     if new_code == item.code:
         return
     if CatalogItem.objects.filter(code=item.code, version__status=CatalogVersion.Status.PUBLISHED).exists():
-        raise ValidationError({"code": [_("事项代码“%(code)s”已在已发布的目录中使用，不能修改。") % {"code": item.code}]})
+        raise ValidationError(
+            {"code": [_("事项代码“%(code)s”已在已发布的目录中使用，不能修改。") % {"code": item.code}]}
+        )
 
 
 def remove_item(*, item: CatalogItem, actor) -> None:
@@ -230,7 +272,10 @@ def remove_item(*, item: CatalogItem, actor) -> None:
         except ProtectedError as error:
             raise CatalogError(_("已有信用记录引用该事项，不能删除。")) from error
         record_event(
-            action="catalog.item_removed", actor=actor, object_type="catalog.catalogitem", object_id=str(item.pk),
+            action="catalog.item_removed",
+            actor=actor,
+            object_type="catalog.catalogitem",
+            object_id=str(item.pk),
             summary=_("目录草稿第%(number)s版删除事项“%(name)s”") % {"number": draft.number, "name": before["name"]},
             before=before,
         )
@@ -250,7 +295,9 @@ def add_field(*, item: CatalogItem, actor, **attributes: Any) -> CatalogField:
         field.full_clean()
         field.save()
         record_event(
-            action="catalog.field_added", actor=actor, obj=field,
+            action="catalog.field_added",
+            actor=actor,
+            obj=field,
             summary=_("事项“%(item)s”新增数据项“%(label)s”") % {"item": item.name, "label": field.label},
             after=field_snapshot(field),
         )
@@ -269,9 +316,12 @@ def update_field(*, field: CatalogField, actor, **changes: Any) -> CatalogField:
         current.save()
         after = field_snapshot(current)
         record_event(
-            action="catalog.field_changed", actor=actor, obj=current,
+            action="catalog.field_changed",
+            actor=actor,
+            obj=current,
             summary=_("修改事项“%(item)s”的数据项“%(label)s”") % {"item": current.item.name, "label": current.label},
-            before=_changed_only(before, after), after=_changed_only(after, before),
+            before=_changed_only(before, after),
+            after=_changed_only(after, before),
         )
     return current
 
@@ -283,7 +333,10 @@ def remove_field(*, field: CatalogField, actor) -> None:
         before = field_snapshot(current)
         current.delete()
         record_event(
-            action="catalog.field_removed", actor=actor, object_type="catalog.catalogfield", object_id=str(field.pk),
+            action="catalog.field_removed",
+            actor=actor,
+            object_type="catalog.catalogfield",
+            object_id=str(field.pk),
             summary=_("删除事项“%(item)s”的数据项“%(label)s”") % {"item": current.item.name, "label": before["label"]},
             before=before,
         )
@@ -299,7 +352,9 @@ def move_field(*, field: CatalogField, direction: str, actor=None) -> CatalogFie
         raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
     with transaction.atomic():
         _locked_draft(field.item.version_id)
-        siblings = list(CatalogField.objects.select_for_update().filter(item_id=field.item_id).order_by("position", "id"))
+        siblings = list(
+            CatalogField.objects.select_for_update().filter(item_id=field.item_id).order_by("position", "id")
+        )
         index = next(i for i, f in enumerate(siblings) if f.pk == field.pk)
         target = index - 1 if direction == "up" else index + 1
         if not 0 <= target < len(siblings):
@@ -312,9 +367,12 @@ def move_field(*, field: CatalogField, direction: str, actor=None) -> CatalogFie
                 sibling.save(update_fields=["position"])
         moved = siblings[target]
         record_event(
-            action="catalog.field_moved", actor=actor, obj=moved,
+            action="catalog.field_moved",
+            actor=actor,
+            obj=moved,
             summary=_("调整事项“%(item)s”的数据项顺序") % {"item": field.item.name},
-            before={"order": before}, after={"order": [f.key for f in siblings]},
+            before={"order": before},
+            after={"order": [f.key for f in siblings]},
         )
     return moved
 
@@ -332,8 +390,11 @@ def add_document(*, version: CatalogVersion, actor, **attributes: Any) -> Catalo
         document.full_clean()
         document.save()
         record_event(
-            action="catalog.document_added", actor=actor, obj=document,
-            summary=_("目录草稿第%(number)s版新增标准与规范“%(title)s”") % {"number": draft.number, "title": document.title},
+            action="catalog.document_added",
+            actor=actor,
+            obj=document,
+            summary=_("目录草稿第%(number)s版新增标准与规范“%(title)s”")
+            % {"number": draft.number, "title": document.title},
             after=document_snapshot(document),
         )
     return document
@@ -351,9 +412,12 @@ def update_document(*, document: CatalogDocument, actor, **changes: Any) -> Cata
         current.save()
         after = document_snapshot(current)
         record_event(
-            action="catalog.document_changed", actor=actor, obj=current,
+            action="catalog.document_changed",
+            actor=actor,
+            obj=current,
             summary=_("修改标准与规范“%(title)s”") % {"title": current.title},
-            before=_changed_only(before, after), after=_changed_only(after, before),
+            before=_changed_only(before, after),
+            after=_changed_only(after, before),
         )
     return current
 
@@ -365,8 +429,11 @@ def remove_document(*, document: CatalogDocument, actor) -> None:
         before = document_snapshot(current)
         current.delete()
         record_event(
-            action="catalog.document_removed", actor=actor, object_type="catalog.catalogdocument",
-            object_id=str(document.pk), summary=_("删除标准与规范“%(title)s”") % {"title": before["title"]},
+            action="catalog.document_removed",
+            actor=actor,
+            object_type="catalog.catalogdocument",
+            object_id=str(document.pk),
+            summary=_("删除标准与规范“%(title)s”") % {"title": before["title"]},
             before=before,
         )
 

@@ -41,16 +41,19 @@ class RegistrationForm(UserCreationForm):
         ("agent", _("单位经办人（代表企业、组织或个体工商户办理）")),
     ]
 
-    account_type = forms.ChoiceField(label=_("注册类型"), choices=ACCOUNT_TYPES, initial="person",
-                                     widget=forms.RadioSelect)
+    account_type = forms.ChoiceField(
+        label=_("注册类型"), choices=ACCOUNT_TYPES, initial="person", widget=forms.RadioSelect
+    )
     real_name = forms.CharField(label=_("真实姓名"), max_length=50, help_text=_("与居民身份证上的姓名一致"))
     id_number = forms.CharField(
-        label=_("公民身份号码"), max_length=30,
+        label=_("公民身份号码"),
+        max_length=30,
         help_text=_("18位居民身份证号码。平台加密保存，仅显示前4位和后4位；一个号码只能注册一个账号。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     phone = forms.CharField(
-        label=_("手机号码"), max_length=20,
+        label=_("手机号码"),
+        max_length=20,
         validators=[RegexValidator(MOBILE_PATTERN, _("请填写11位手机号码"))],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
@@ -59,8 +62,10 @@ class RegistrationForm(UserCreationForm):
         model = User
         fields = ("username", "email")
         labels = {"username": _("用户名"), "email": _("电子邮箱")}
-        help_texts = {"username": _("登录时使用，150个字符以内，可用字母、数字和@/./+/-/_"),
-                      "email": _("选填，用于接收审核结果通知")}
+        help_texts = {
+            "username": _("登录时使用，150个字符以内，可用字母、数字和@/./+/-/_"),
+            "email": _("选填，用于接收审核结果通知"),
+        }
 
     field_order = ["account_type", "username", "real_name", "id_number", "phone", "email", "password1", "password2"]
 
@@ -105,18 +110,28 @@ class EvidenceField(forms.FileField):
 
 class BindingRequestForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("主体类别"), widget=forms.RadioSelect,
-        choices=[(SubjectKind.LEGAL_PERSON, SubjectKind.LEGAL_PERSON.label),
-                 (SubjectKind.INDIVIDUAL_BUSINESS, SubjectKind.INDIVIDUAL_BUSINESS.label)],
+        label=_("主体类别"),
+        widget=forms.RadioSelect,
+        choices=[
+            (SubjectKind.LEGAL_PERSON, SubjectKind.LEGAL_PERSON.label),
+            (SubjectKind.INDIVIDUAL_BUSINESS, SubjectKind.INDIVIDUAL_BUSINESS.label),
+        ],
         initial=SubjectKind.LEGAL_PERSON,
     )
     name = forms.CharField(label=_("主体名称"), max_length=200, help_text=_("与营业执照（登记证书）上的名称一致"))
-    identifier = forms.CharField(label=_("统一社会信用代码"), max_length=30,
-                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    licence = EvidenceField(label=_("营业执照（登记证书）副本"),
-                            help_text=_("PDF、JPEG或PNG，单个文件不超过10 MB；复印件须加盖公章"))
-    letter = EvidenceField(label=_("授权委托书"), required=False,
-                           help_text=_("代表法人和非法人组织办理的必须上传，须加盖公章；个体工商户经营者本人办理的可不上传"))
+    identifier = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    licence = EvidenceField(
+        label=_("营业执照（登记证书）副本"), help_text=_("PDF、JPEG或PNG，单个文件不超过10 MB；复印件须加盖公章")
+    )
+    letter = EvidenceField(
+        label=_("授权委托书"),
+        required=False,
+        help_text=_("代表法人和非法人组织办理的必须上传，须加盖公章；个体工商户经营者本人办理的可不上传"),
+    )
 
     def clean(self):
         data = super().clean()
@@ -174,10 +189,13 @@ class ItemDataForm(forms.Form):
 
 class AttachmentsForm(forms.Form):
     attachments = RawValueField(
-        label=_("证明材料"), required=True,
+        label=_("证明材料"),
+        required=True,
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        help_text=_("证书、文件等原始证明材料的扫描件或照片：PDF、JPEG或PNG，可选多个文件，单个不超过10 MB。"
-                    "原件须同时提交市工业和信息化局核验（第十条）。"),
+        help_text=_(
+            "证书、文件等原始证明材料的扫描件或照片：PDF、JPEG或PNG，可选多个文件，单个不超过10 MB。"
+            "原件须同时提交市工业和信息化局核验（第十条）。"
+        ),
     )
 
     def __init__(self, *args, max_files: int, **kwargs):
@@ -205,8 +223,7 @@ class AttachmentsForm(forms.Form):
 
 
 def _reason_field(label, help_text=""):
-    return forms.CharField(label=label, max_length=300, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    return forms.CharField(label=label, max_length=300, help_text=help_text, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(forms.Form):
@@ -215,7 +232,8 @@ class ReasonForm(forms.Form):
 
 class ApproveBindingForm(forms.Form):
     evidence_checked = forms.BooleanField(
-        label=_("已核对营业执照和授权委托书，名称、统一社会信用代码及被授权人与申请一致"), required=True,
+        label=_("已核对营业执照和授权委托书，名称、统一社会信用代码及被授权人与申请一致"),
+        required=True,
         error_messages={"required": _("请确认已核对证明材料")},
     )
     note = forms.CharField(label=_("审核意见"), max_length=300, required=False)
@@ -223,12 +241,14 @@ class ApproveBindingForm(forms.Form):
 
 class VerifyIdentityForm(forms.Form):
     id_number = forms.CharField(
-        label=_("证件上的公民身份号码"), max_length=30,
+        label=_("证件上的公民身份号码"),
+        max_length=30,
         help_text=_("请照居民身份证原件输入，平台与注册时填写的号码比对（页面不显示完整号码）"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     papers_seen = forms.BooleanField(
-        label=_("已查验居民身份证原件，证件有效、人证一致"), required=True,
+        label=_("已查验居民身份证原件，证件有效、人证一致"),
+        required=True,
         error_messages={"required": _("请确认已查验居民身份证原件")},
     )
 
@@ -249,7 +269,8 @@ class ApproveDeclarationForm(forms.Form):
 
 class FoundFalseForm(forms.Form):
     reason = forms.CharField(
-        label=_("撤销原因"), max_length=200,
+        label=_("撤销原因"),
+        max_length=200,
         help_text=_("写入被撤销记录的变更原因，如“经核实，所附荣誉文件系伪造”"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -16,6 +16,9 @@ urlpatterns = [
     path("declarations/new/", views.declaration_start, name="declaration_start"),
     path("declarations/new/<int:subject_pk>/<slug:item_code>/", views.declaration_new, name="declaration_new"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
-    path("declarations/<int:pk>/attachments/<int:attachment_pk>/", views.declaration_attachment,
-         name="declaration_attachment"),
+    path(
+        "declarations/<int:pk>/attachments/<int:attachment_pk>/",
+        views.declaration_attachment,
+        name="declaration_attachment",
+    ),
 ]

@@ -58,14 +58,21 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user, warning = register_account(
-                username=data["username"], password=data["password1"], real_name=data["real_name"],
-                id_number=data["id_number"], phone=data["phone"], email=data.get("email") or "",
+                username=data["username"],
+                password=data["password1"],
+                real_name=data["real_name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                email=data.get("email") or "",
             )
         except RegistrationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             login(request, user, backend=MODEL_BACKEND)
-            messages.success(request, _("注册成功。请携带居民身份证到市公共信用信息中心窗口完成实名核验，核验后即可办理自主申报等业务。"))
+            messages.success(
+                request,
+                _("注册成功。请携带居民身份证到市公共信用信息中心窗口完成实名核验，核验后即可办理自主申报等业务。"),
+            )
             if warning:
                 messages.info(request, warning)
             if data["account_type"] == "agent":
@@ -77,12 +84,16 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, "collection/account/home.html", {
-        "bindings": bindings_of(user),
-        "declarations": declarations_of(user)[:5],
-        "can_declare": user.has_perm(DECLARE) and bound_subjects(user).exists(),
-        "can_bind": user.has_perm(REQUEST_BINDING),
-    })
+    return render(
+        request,
+        "collection/account/home.html",
+        {
+            "bindings": bindings_of(user),
+            "declarations": declarations_of(user)[:5],
+            "can_declare": user.has_perm(DECLARE) and bound_subjects(user).exists(),
+            "can_bind": user.has_perm(REQUEST_BINDING),
+        },
+    )
 
 
 # --- Bindings ---------------------------------------------------------------------------------
@@ -106,8 +117,12 @@ def binding_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             binding = request_binding(
-                user=request.user, kind=data["kind"], name=data["name"], identifier=data["identifier"],
-                licence=data["licence"], letter=data.get("letter"),
+                user=request.user,
+                kind=data["kind"],
+                name=data["name"],
+                identifier=data["identifier"],
+                licence=data["licence"],
+                letter=data.get("letter"),
             )
         except BindingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -120,17 +135,23 @@ def binding_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def binding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     binding = get_own_binding(request.user, pk)
-    return render(request, "collection/account/binding_detail.html", {
-        "binding": binding, "evidence": evidence_of(binding),
-    })
+    return render(
+        request,
+        "collection/account/binding_detail.html",
+        {
+            "binding": binding,
+            "evidence": evidence_of(binding),
+        },
+    )
 
 
 @login_required
 @never_cache
 def binding_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     evidence = get_own_evidence(request.user, pk, evidence_pk)
-    return private_file_response(evidence.file.open("rb"), name=evidence.original_name,
-                                 content_type=evidence.content_type)
+    return private_file_response(
+        evidence.file.open("rb"), name=evidence.original_name, content_type=evidence.content_type
+    )
 
 
 # --- Self-declarations ------------------------------------------------------------------------
@@ -138,10 +159,14 @@ def binding_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRes
 
 @login_required
 def declarations(request: HttpRequest) -> HttpResponse:
-    return render(request, "collection/account/declarations.html", {
-        "declarations": declarations_of(request.user),
-        "can_declare": request.user.has_perm(DECLARE),
-    })
+    return render(
+        request,
+        "collection/account/declarations.html",
+        {
+            "declarations": declarations_of(request.user),
+            "can_declare": request.user.has_perm(DECLARE),
+        },
+    )
 
 
 @login_required
@@ -150,9 +175,14 @@ def declaration_start(request: HttpRequest) -> HttpResponse:
     """Choose the subject and the item: each bound subject with the items it may declare."""
     provider = declaration_provider()
     choices = [(subject, declarable_items(subject, provider)) for subject in bound_subjects(request.user)]
-    return render(request, "collection/account/declaration_start.html", {
-        "choices": choices, "provider": provider,
-    })
+    return render(
+        request,
+        "collection/account/declaration_start.html",
+        {
+            "choices": choices,
+            "provider": provider,
+        },
+    )
 
 
 @login_required
@@ -170,8 +200,11 @@ def declaration_new(request: HttpRequest, subject_pk: int, item_code: str) -> Ht
     if request.method == "POST" and _both_valid(data_form, files_form):
         try:
             declaration = submit_declaration(
-                declarant=request.user, subject=subject, item_code=item.code,
-                data=data_form.raw_data(), attachments=files_form.cleaned_data["attachments"],
+                declarant=request.user,
+                subject=subject,
+                item_code=item.code,
+                data=data_form.raw_data(),
+                attachments=files_form.cleaned_data["attachments"],
             )
         except DeclarationError as exc:
             apply_errors(data_form, {k: v for k, v in exc.errors.items() if k != "attachments"}, exc.message)
@@ -180,10 +213,18 @@ def declaration_new(request: HttpRequest, subject_pk: int, item_code: str) -> Ht
         else:
             messages.success(request, _("申报已提交。请将原始证明材料送市工业和信息化局核验，审核结果将在本页显示。"))
             return redirect("account:declaration_detail", pk=declaration.pk)
-    return render(request, "collection/account/declaration_form.html", {
-        "subject": subject, "item": item, "provider": provider, "data_form": data_form, "files_form": files_form,
-        "filled": _filled_rows(item, subject, provider),
-    })
+    return render(
+        request,
+        "collection/account/declaration_form.html",
+        {
+            "subject": subject,
+            "item": item,
+            "provider": provider,
+            "data_form": data_form,
+            "files_form": files_form,
+            "filled": _filled_rows(item, subject, provider),
+        },
+    )
 
 
 def _both_valid(*forms) -> bool:
@@ -200,16 +241,21 @@ def _filled_rows(item, subject, provider):
 @login_required
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = get_own_declaration(request.user, pk)
-    return render(request, "collection/account/declaration_detail.html", {
-        "declaration": declaration,
-        "rows": data_rows(declaration.catalog_item, declaration.data),
-        "attachments": declaration.attachments.order_by("pk"),
-    })
+    return render(
+        request,
+        "collection/account/declaration_detail.html",
+        {
+            "declaration": declaration,
+            "rows": data_rows(declaration.catalog_item, declaration.data),
+            "attachments": declaration.attachments.order_by("pk"),
+        },
+    )
 
 
 @login_required
 @never_cache
 def declaration_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = get_own_attachment(request.user, pk, attachment_pk)
-    return private_file_response(attachment.file.open("rb"), name=attachment.original_name,
-                                 content_type=attachment.content_type)
+    return private_file_response(
+        attachment.file.open("rb"), name=attachment.original_name, content_type=attachment.content_type
+    )

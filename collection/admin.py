@@ -41,9 +41,19 @@ class SubjectAdmin(ReadOnlyAdmin):
     # `code` only: searching natural persons by ID number goes through the keyed hash, not here.
     search_fields = ["name", "code"]
     fields = [
-        "kind", "name", "identifier_masked", "identifier_flag", "legal_representative", "organisation_type",
-        "district", "address", "registration_authority", "established_on", "registration_status",
-        "created_at", "updated_at",
+        "kind",
+        "name",
+        "identifier_masked",
+        "identifier_flag",
+        "legal_representative",
+        "organisation_type",
+        "district",
+        "address",
+        "registration_authority",
+        "established_on",
+        "registration_status",
+        "created_at",
+        "updated_at",
     ]
 
 
@@ -62,8 +72,17 @@ class AnnotationInline(ReadOnlyInline):
 
 @admin.register(CreditRecord)
 class CreditRecordAdmin(ReadOnlyAdmin):
-    list_display = ["source_key", "item_code", "subject_label", "provider", "status", "decision_date",
-                    "disclosure_ends_on", "is_late", "received_at"]
+    list_display = [
+        "source_key",
+        "item_code",
+        "subject_label",
+        "provider",
+        "status",
+        "decision_date",
+        "disclosure_ends_on",
+        "is_late",
+        "received_at",
+    ]
     list_filter = ["status", "category", "is_dishonesty", "is_late", "channel", "item_code", "provider"]
     search_fields = ["source_key", "subject__name", "subject__code"]
     list_select_related = ["subject", "provider"]

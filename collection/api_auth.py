@@ -118,8 +118,10 @@ class ProviderTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": str(_(
-                "信息提供主体的接口令牌，请求头写作“Authorization: Token <密钥>”。令牌由本单位工作人员在"
-                "后台“接口令牌”页面创建或吊销（也可用 manage.py create_api_token 创建），密钥只在创建时显示一次。"
-            )),
+            "description": str(
+                _(
+                    "信息提供主体的接口令牌，请求头写作“Authorization: Token <密钥>”。令牌由本单位工作人员在"
+                    "后台“接口令牌”页面创建或吊销（也可用 manage.py create_api_token 创建），密钥只在创建时显示一次。"
+                )
+            ),
         }

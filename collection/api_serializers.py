@@ -31,43 +31,49 @@ class SubjectInSerializer(serializers.Serializer):
     )
     name = serializers.CharField(min_length=1, max_length=200, help_text="信息主体名称（自然人为姓名）")
     identifier = serializers.CharField(
-        min_length=1, help_text="信用唯一识别码：18位统一社会信用代码或18位公民身份号码；可含小写字母、空格或全角字符，平台统一规范化",
+        min_length=1,
+        help_text="信用唯一识别码：18位统一社会信用代码或18位公民身份号码；可含小写字母、空格或全角字符，平台统一规范化",
     )
     irregular_code = serializers.BooleanField(
-        required=False, allow_null=True, default=False,
+        required=False,
+        allow_null=True,
+        default=False,
         help_text="仅用于早期试点的不规范统一社会信用代码（校验位不符）：明确声明后接收，并标记待复核",
     )
     legal_representative = serializers.CharField(
-        required=False, allow_null=True, max_length=50, help_text="法定代表人（负责人）")
-    organisation_type = serializers.CharField(
-        required=False, allow_null=True, max_length=50, help_text="主体类型")
-    district = serializers.CharField(
-        required=False, allow_null=True, max_length=20, help_text="所属地区")
-    address = serializers.CharField(
-        required=False, allow_null=True, max_length=200, help_text="住所")
+        required=False, allow_null=True, max_length=50, help_text="法定代表人（负责人）"
+    )
+    organisation_type = serializers.CharField(required=False, allow_null=True, max_length=50, help_text="主体类型")
+    district = serializers.CharField(required=False, allow_null=True, max_length=20, help_text="所属地区")
+    address = serializers.CharField(required=False, allow_null=True, max_length=200, help_text="住所")
     registration_authority = serializers.CharField(
-        required=False, allow_null=True, max_length=100, help_text="登记机关")
+        required=False, allow_null=True, max_length=100, help_text="登记机关"
+    )
     established_on = serializers.DateField(required=False, allow_null=True, help_text="成立日期")
-    registration_status = serializers.CharField(
-        required=False, allow_null=True, max_length=20, help_text="登记状态")
+    registration_status = serializers.CharField(required=False, allow_null=True, max_length=20, help_text="登记状态")
 
 
 class RecordInSerializer(serializers.Serializer):
     item = serializers.CharField(min_length=1, help_text="目录事项代码，见 GET /api/v1/catalog/，如 admin_penalty")
     source_key = serializers.CharField(
-        min_length=1, max_length=100, help_text="本单位业务编号（如决定文书号）：同一事项、同一编号再次报送即更新该记录",
+        min_length=1,
+        max_length=100,
+        help_text="本单位业务编号（如决定文书号）：同一事项、同一编号再次报送即更新该记录",
     )
     subject = SubjectInSerializer(help_text="信息主体")
     data = serializers.DictField(
         help_text="数据项：键为目录中该事项的字段代码（fields[].key），值按字段类型填写；日期可写 2026-05-06、2026/5/6 或 2026年5月6日",
     )
     reason = serializers.CharField(
-        required=False, allow_null=True, max_length=200, help_text="变更原因（更正已报送记录时填写）")
+        required=False, allow_null=True, max_length=200, help_text="变更原因（更正已报送记录时填写）"
+    )
 
 
 class BatchInSerializer(serializers.Serializer):
     records = serializers.ListField(
-        child=RecordInSerializer(), min_length=1, max_length=BATCH_MAX,
+        child=RecordInSerializer(),
+        min_length=1,
+        max_length=BATCH_MAX,
         help_text=f"1至{BATCH_MAX}条记录，格式同单条报送；全部通过校验才入库，任何一条有误则整批不入库",
     )
 
@@ -76,7 +82,8 @@ class RevokeInSerializer(serializers.Serializer):
     item = serializers.CharField(min_length=1, help_text="目录事项代码")
     source_key = serializers.CharField(min_length=1, max_length=100, help_text="报送时使用的本单位业务编号")
     reason = serializers.CharField(
-        required=False, allow_null=True, max_length=200, help_text="撤销原因，如“行政复议撤销原处罚决定”")
+        required=False, allow_null=True, max_length=200, help_text="撤销原因，如“行政复议撤销原处罚决定”"
+    )
 
 
 # --- Responses ----------------------------------------------------------------------------------
@@ -89,7 +96,8 @@ class RecordResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(source="record.status", choices=RecordStatus.choices, help_text="记录状态")
     is_late = serializers.BooleanField(source="record.is_late", help_text="是否逾期报送（超过目录规定的报送时限）")
     warnings = serializers.ListField(
-        child=serializers.CharField(), help_text="提示（已接收，但请留意），如逾期报送、身份证号行政区划代码提示",
+        child=serializers.CharField(),
+        help_text="提示（已接收，但请留意），如逾期报送、身份证号行政区划代码提示",
     )
     url = serializers.SerializerMethodField(help_text="该记录的查询地址")
 
@@ -142,7 +150,8 @@ class DetailSerializer(serializers.Serializer):
 
 class SubjectOutSerializer(serializers.ModelSerializer):
     identifier = serializers.CharField(
-        source="identifier_masked", help_text="统一社会信用代码；自然人的公民身份号码只返回脱敏形式，如 3206**********123X",
+        source="identifier_masked",
+        help_text="统一社会信用代码；自然人的公民身份号码只返回脱敏形式，如 3206**********123X",
     )
 
     class Meta:
@@ -168,18 +177,36 @@ class RecordDetailSerializer(serializers.ModelSerializer):
     data = DataField()
     severity = serializers.ChoiceField(choices=[("", "不适用"), *Severity.choices], help_text="失信程度")
     disclosure_ends_on = serializers.DateField(
-        allow_null=True, help_text="公示期限的最后一日（不予公示的记录为其期限的最后一日）；为空表示长期")
+        allow_null=True, help_text="公示期限的最后一日（不予公示的记录为其期限的最后一日）；为空表示长期"
+    )
     repairable_from = serializers.DateField(allow_null=True, help_text="自该日起可申请信用修复；为空表示不适用")
     publication_withheld = serializers.BooleanField(
-        help_text="不予公示：轻微失信且未声明确需公示，或期限最长为0；公众不可见，政府部门核查时标注“轻微·不公示”")
+        help_text="不予公示：轻微失信且未声明确需公示，或期限最长为0；公众不可见，政府部门核查时标注“轻微·不公示”"
+    )
     revisions = RevisionSerializer(many=True, help_text="全部版本，新版本在前；更正和撤销都保留原版本")
 
     class Meta:
         model = CreditRecord
         fields = [
-            "id", "item", "item_name", "source_key", "status", "revision", "subject", "data", "decision_date",
-            "severity", "disclosure_ends_on", "repairable_from", "publication_withheld", "received_at", "due_on",
-            "is_late", "channel", "self_declared", "revisions",
+            "id",
+            "item",
+            "item_name",
+            "source_key",
+            "status",
+            "revision",
+            "subject",
+            "data",
+            "decision_date",
+            "severity",
+            "disclosure_ends_on",
+            "repairable_from",
+            "publication_withheld",
+            "received_at",
+            "due_on",
+            "is_late",
+            "channel",
+            "self_declared",
+            "revisions",
         ]
 
 
@@ -220,43 +247,112 @@ SECOND_PENALTY_BODY = {
 
 RECORD_EXAMPLES = [
     OpenApiExample("行政处罚", value=PENALTY_BODY, request_only=True),
-    OpenApiExample("创建", value={
-        "id": 1024, "outcome": "created", "revision": 1, "status": "active", "is_late": False, "warnings": [],
-        "url": "/api/v1/records/1024/",
-    }, response_only=True, status_codes=["201"]),
-    OpenApiExample("内容相同", value={
-        "id": 1024, "outcome": "unchanged", "revision": 1, "status": "active", "is_late": False, "warnings": [],
-        "url": "/api/v1/records/1024/",
-    }, response_only=True, status_codes=["200"]),
-    OpenApiExample("已更新", value={
-        "id": 1024, "outcome": "updated", "revision": 2, "status": "active", "is_late": False, "warnings": [],
-        "url": "/api/v1/records/1024/",
-    }, response_only=True, status_codes=["200"]),
-    OpenApiExample("校验未通过", value={"errors": {
-        "subject.identifier": ["统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）"],
-        "data.fine_amount": ["“罚款金额（万元）”应为数字，收到“两万”"],
-    }}, response_only=True, status_codes=["400"]),
+    OpenApiExample(
+        "创建",
+        value={
+            "id": 1024,
+            "outcome": "created",
+            "revision": 1,
+            "status": "active",
+            "is_late": False,
+            "warnings": [],
+            "url": "/api/v1/records/1024/",
+        },
+        response_only=True,
+        status_codes=["201"],
+    ),
+    OpenApiExample(
+        "内容相同",
+        value={
+            "id": 1024,
+            "outcome": "unchanged",
+            "revision": 1,
+            "status": "active",
+            "is_late": False,
+            "warnings": [],
+            "url": "/api/v1/records/1024/",
+        },
+        response_only=True,
+        status_codes=["200"],
+    ),
+    OpenApiExample(
+        "已更新",
+        value={
+            "id": 1024,
+            "outcome": "updated",
+            "revision": 2,
+            "status": "active",
+            "is_late": False,
+            "warnings": [],
+            "url": "/api/v1/records/1024/",
+        },
+        response_only=True,
+        status_codes=["200"],
+    ),
+    OpenApiExample(
+        "校验未通过",
+        value={
+            "errors": {
+                "subject.identifier": [
+                    "统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）"
+                ],
+                "data.fine_amount": ["“罚款金额（万元）”应为数字，收到“两万”"],
+            }
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
 ]
 
 BATCH_EXAMPLES = [
-    OpenApiExample("两条", value={"records": [PENALTY_BODY, SECOND_PENALTY_BODY]},
-                   request_only=True),
-    OpenApiExample("成功", value={
-        "records": [{"index": 0, "id": 1024, "outcome": "created", "revision": 1, "warnings": []},
-                    {"index": 1, "id": 1025, "outcome": "unchanged", "revision": 1, "warnings": []}],
-        "created": 1, "updated": 0, "unchanged": 1,
-    }, response_only=True, status_codes=["200"]),
-    OpenApiExample("整批未入库", value={"errors": {
-        "records[3].data.decision_date": ["必填项“处罚决定日期”未填写"],
-        "records[7].subject.kind": ["主体类别应为legal_person（法人和非法人组织）、individual_business（个体工商户）或natural_person（自然人）"],
-    }}, response_only=True, status_codes=["400"]),
+    OpenApiExample("两条", value={"records": [PENALTY_BODY, SECOND_PENALTY_BODY]}, request_only=True),
+    OpenApiExample(
+        "成功",
+        value={
+            "records": [
+                {"index": 0, "id": 1024, "outcome": "created", "revision": 1, "warnings": []},
+                {"index": 1, "id": 1025, "outcome": "unchanged", "revision": 1, "warnings": []},
+            ],
+            "created": 1,
+            "updated": 0,
+            "unchanged": 1,
+        },
+        response_only=True,
+        status_codes=["200"],
+    ),
+    OpenApiExample(
+        "整批未入库",
+        value={
+            "errors": {
+                "records[3].data.decision_date": ["必填项“处罚决定日期”未填写"],
+                "records[7].subject.kind": [
+                    "主体类别应为legal_person（法人和非法人组织）、individual_business（个体工商户）或natural_person（自然人）"
+                ],
+            }
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
 ]
 
 REVOKE_EXAMPLES = [
-    OpenApiExample("撤销", value={"item": "admin_penalty", "source_key": "通市监罚〔2026〕12号",
-                                "reason": "行政复议决定撤销原处罚决定"}, request_only=True),
-    OpenApiExample("已撤销", value={
-        "id": 1024, "outcome": "revoked", "revision": 2, "status": "revoked", "is_late": False, "warnings": [],
-        "url": "/api/v1/records/1024/",
-    }, response_only=True, status_codes=["200"]),
+    OpenApiExample(
+        "撤销",
+        value={"item": "admin_penalty", "source_key": "通市监罚〔2026〕12号", "reason": "行政复议决定撤销原处罚决定"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "已撤销",
+        value={
+            "id": 1024,
+            "outcome": "revoked",
+            "revision": 2,
+            "status": "revoked",
+            "is_late": False,
+            "warnings": [],
+            "url": "/api/v1/records/1024/",
+        },
+        response_only=True,
+        status_codes=["200"],
+    ),
 ]

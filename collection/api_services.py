@@ -87,8 +87,13 @@ def revoke_api_record(*, token: ApiToken, body) -> SubmissionResult:
     if source_key and record_of_provider(provider=token.provider, item_code=item_code, source_key=source_key) is None:
         raise RecordNotFound(item_code, source_key)
     return submit_record(
-        provider=token.provider, item_code=item_code, source_key=source_key, revoke=True,
-        reason=body.get("reason") or "", actor=actor_label(token), channel=Channel.API,
+        provider=token.provider,
+        item_code=item_code,
+        source_key=source_key,
+        revoke=True,
+        reason=body.get("reason") or "",
+        actor=actor_label(token),
+        channel=Channel.API,
     )
 
 
@@ -144,13 +149,19 @@ def _batch_entries(body) -> list:
         raise SubmissionInvalid(errors)
     entries = body.get("records")
     if not isinstance(entries, list):
-        message = _("未填写records") if entries is None else _("应为数组，收到%(type)s") % {"type": json_type_name(entries)}
+        message = (
+            _("未填写records") if entries is None else _("应为数组，收到%(type)s") % {"type": json_type_name(entries)}
+        )
         raise SubmissionInvalid({"records": [message]})
     if not 1 <= len(entries) <= BATCH_MAX:
-        raise SubmissionInvalid({"records": [
-            _("一批应有1至%(max)d条记录，收到%(n)d条；更多记录请分批报送或使用批量导入")
-            % {"max": BATCH_MAX, "n": len(entries)}
-        ]})
+        raise SubmissionInvalid(
+            {
+                "records": [
+                    _("一批应有1至%(max)d条记录，收到%(n)d条；更多记录请分批报送或使用批量导入")
+                    % {"max": BATCH_MAX, "n": len(entries)}
+                ]
+            }
+        )
     return entries
 
 
@@ -166,10 +177,12 @@ def _entry_errors(index: int, entry, seen: dict[tuple[str, str], int]) -> dict[s
         return {}
     first = seen.setdefault(identity, index)
     if first != index:
-        return {f"{prefix}source_key": [
-            _("与本批第%(n)d条（records[%(i)d]）的事项和业务编号相同，同一记录在一批中只能出现一次")
-            % {"n": first + 1, "i": first}
-        ]}
+        return {
+            f"{prefix}source_key": [
+                _("与本批第%(n)d条（records[%(i)d]）的事项和业务编号相同，同一记录在一批中只能出现一次")
+                % {"n": first + 1, "i": first}
+            ]
+        }
     return {}
 
 

@@ -21,7 +21,11 @@ from nantong_credit.json_body import JSONParser
 from . import api_serializers as s
 from .api_auth import BatchRateThrottle, HasProviderToken, ProviderTokenAuthentication, TokenRateThrottle, rate_limited
 from .api_services import (
-    RecordNotFound, record_for_token, revoke_api_record, submit_api_batch, submit_api_record,
+    RecordNotFound,
+    record_for_token,
+    revoke_api_record,
+    submit_api_batch,
+    submit_api_record,
 )
 from .models import ApiToken
 from .services.errors import ProviderNotResponsible, SubmissionInvalid
@@ -99,7 +103,9 @@ class RecordSubmitView(ProviderApiView):
         request=s.RecordInSerializer,
         responses={
             201: OpenApiResponse(s.RecordResultSerializer, description="新增记录"),
-            200: OpenApiResponse(s.RecordResultSerializer, description="记录已存在：内容相同（unchanged）或已更新为新版本（updated）"),
+            200: OpenApiResponse(
+                s.RecordResultSerializer, description="记录已存在：内容相同（unchanged）或已更新为新版本（updated）"
+            ),
             **COMMON_ERRORS,
             403: OpenApiResponse(s.DetailSerializer, description="本单位不是该目录事项的责任单位"),
             **BODY_ERRORS,
@@ -182,4 +188,3 @@ class RecordDetailView(ProviderApiView):
         except RecordNotFound:
             raise exceptions.NotFound(_("本单位没有编号为%(pk)d的记录。") % {"pk": pk}) from None
         return Response(s.RecordDetailSerializer(record).data)
-

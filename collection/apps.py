@@ -19,5 +19,8 @@ class CollectionConfig(AppConfig):
         register_demo("binding", "collection.demo.ensure_demo_binding", after=("records", "accounts"))
         register_demo("cast", "collection.demo.cast.ensure_cast", after=("binding",))
         sweeps.register_sweep("collection.tasks.sweep_record_expiry", label="已到期 expired records", position=30)
-        sweeps.register_sweep("collection.tasks.purge_rejected_uploads", position=40,
-                              label="删除过期的被拒上传文件 rejected upload files deleted")
+        sweeps.register_sweep(
+            "collection.tasks.purge_rejected_uploads",
+            position=40,
+            label="删除过期的被拒上传文件 rejected upload files deleted",
+        )

@@ -72,10 +72,16 @@ def request_binding(
             for evidence_kind, checked in evidence:
                 stored.append(_store_evidence(binding, evidence_kind, checked))
             record_event(
-                action="binding.request", actor=user, obj=binding,
+                action="binding.request",
+                actor=user,
+                obj=binding,
                 summary=f"{user.username} 申请绑定 {subject.name}",
-                after={"subject": subject.identifier_masked, "subject_name": subject.name, "status": binding.status,
-                       "evidence": [_evidence_summary(row) for row in stored]},
+                after={
+                    "subject": subject.identifier_masked,
+                    "subject_name": subject.name,
+                    "status": binding.status,
+                    "evidence": [_evidence_summary(row) for row in stored],
+                },
             )
     except Exception:
         for row in stored:  # the rows go with the transaction; so must their files
@@ -102,11 +108,13 @@ def _subject_for_request(*, kind: str, name: str, identifier: str, actor) -> Sub
             raise BindingError(getattr(exc, "message", "") or _("主体信息有误"), field="identifier") from None
     if subject.kind != kind:
         raise BindingError(
-            _("该统一社会信用代码登记为“%(kind)s”，请重新选择主体类别") % {"kind": subject.get_kind_display()}, field="kind"
+            _("该统一社会信用代码登记为“%(kind)s”，请重新选择主体类别") % {"kind": subject.get_kind_display()},
+            field="kind",
         )
     if not same_name(subject.name, name):
         raise BindingError(
-            _("该统一社会信用代码登记的名称为“%(name)s”，与填写的名称不一致，请按营业执照填写") % {"name": subject.name},
+            _("该统一社会信用代码登记的名称为“%(name)s”，与填写的名称不一致，请按营业执照填写")
+            % {"name": subject.name},
             field="name",
         )
     return subject
@@ -130,8 +138,12 @@ def _store_evidence(binding: SubjectBinding, kind: str, checked: CheckedUpload) 
     """The checked file under a random name, and its row. The file is written before the row is
     inserted, so a failed insert removes the file here; the caller removes the others."""
     evidence = BindingEvidence(
-        binding=binding, kind=kind, original_name=checked.original_name, content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256,
+        binding=binding,
+        kind=kind,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
     )
     checked.file.seek(0)
     evidence.file.save(checked.storage_name(), File(checked.file), save=False)
@@ -163,14 +175,16 @@ def approve_binding(*, binding: SubjectBinding, actor, note: str = "") -> Subjec
 def reject_binding(*, binding: SubjectBinding, actor, reason: str) -> SubjectBinding:
     if binding.user_id == getattr(actor, "pk", None):
         raise BindingError(_("不能审核本人的绑定申请"))
-    return _change_status(binding, to=Status.REJECTED, actor=actor, note=_required_reason(reason),
-                          action="binding.reject", verb="驳回")
+    return _change_status(
+        binding, to=Status.REJECTED, actor=actor, note=_required_reason(reason), action="binding.reject", verb="驳回"
+    )
 
 
 def revoke_binding(*, binding: SubjectBinding, actor, reason: str) -> SubjectBinding:
     """End a binding, e.g. when the agent has left the organisation."""
-    return _change_status(binding, to=Status.REVOKED, actor=actor, note=_required_reason(reason),
-                          action="binding.revoke", verb="解除")
+    return _change_status(
+        binding, to=Status.REVOKED, actor=actor, note=_required_reason(reason), action="binding.revoke", verb="解除"
+    )
 
 
 def _required_reason(reason: str) -> str:
@@ -201,9 +215,12 @@ def _change_status(binding: SubjectBinding, *, to: str, actor, note: str, action
         before = binding.status
         binding.status, binding.reviewed_by, binding.reviewed_at, binding.review_note = to, reviewer, now, note
         record_event(
-            action=action, actor=actor, obj=binding,
+            action=action,
+            actor=actor,
+            obj=binding,
             summary=f"{verb}{binding.user.username} 对 {binding.subject.name} 的绑定",
-            before={"status": before}, after={"status": to, "note": note},
+            before={"status": before},
+            after={"status": to, "note": note},
         )
     return binding
 
@@ -212,22 +229,30 @@ def bind_own_subject(*, user, actor) -> SubjectBinding:
     """Bind a verified account to the natural person it belongs to (creating the subject if the
     platform does not know the person yet). Called inside `verify_identity`'s transaction."""
     subject, _created, _warning = find_or_create_subject(
-        kind=SubjectKind.NATURAL_PERSON, name=user.real_name or user.username,
-        identifier=account_id_number(user), actor=actor,
+        kind=SubjectKind.NATURAL_PERSON,
+        name=user.real_name or user.username,
+        identifier=account_id_number(user),
+        actor=actor,
     )
     live = SubjectBinding.objects.filter(user=user, subject=subject, status__in=LIVE_STATUSES).first()
     if live is not None and live.status == Status.APPROVED:
         return live
     if live is not None:
-        return _change_status(live, to=Status.APPROVED, actor=actor, note=_("实名核验通过"),
-                              action="binding.approve", verb="通过")
+        return _change_status(
+            live, to=Status.APPROVED, actor=actor, note=_("实名核验通过"), action="binding.approve", verb="通过"
+        )
     binding = SubjectBinding.objects.create(
-        user=user, subject=subject, status=Status.APPROVED,
+        user=user,
+        subject=subject,
+        status=Status.APPROVED,
         reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
-        reviewed_at=timezone.now(), review_note=_("实名核验通过，自动绑定本人"),
+        reviewed_at=timezone.now(),
+        review_note=_("实名核验通过，自动绑定本人"),
     )
     record_event(
-        action="binding.bind_own", actor=actor, obj=binding,
+        action="binding.bind_own",
+        actor=actor,
+        obj=binding,
         summary=f"{user.username} 实名核验通过，绑定本人 {subject.identifier_masked}",
         after={"subject": subject.identifier_masked, "status": binding.status},
     )
@@ -253,8 +278,12 @@ def evidence_of(binding: SubjectBinding) -> QuerySet[BindingEvidence]:
 
 def bindings_of(user) -> QuerySet[SubjectBinding]:
     """The account's bindings; `has_evidence` tells a request apart from the binding to itself."""
-    return (SubjectBinding.objects.filter(user=user).select_related("subject")
-            .annotate(has_evidence=_has_evidence()).order_by("-created_at"))
+    return (
+        SubjectBinding.objects.filter(user=user)
+        .select_related("subject")
+        .annotate(has_evidence=_has_evidence())
+        .order_by("-created_at")
+    )
 
 
 def bound_subjects(user) -> QuerySet[Subject]:
@@ -277,9 +306,12 @@ def accounts_acting_for(subject: Subject):
     authorization requests."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        bindings__subject=subject, bindings__status=Status.APPROVED, is_active=True
-    ).distinct().order_by("pk")
+    return (
+        get_user_model()
+        .objects.filter(bindings__subject=subject, bindings__status=Status.APPROVED, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def acts_for(user, subject: Subject) -> bool:
@@ -290,9 +322,11 @@ def accounts_acting_for_many(subject_ids) -> dict[int, list]:
     """`accounts_acting_for` for many subjects in one query (a sweep tells hundreds of subjects
     at once), by subject id; a subject nobody acts for is missing from the result."""
     found: dict[int, list] = {}
-    bindings = SubjectBinding.objects.filter(
-        subject_id__in=subject_ids, status=Status.APPROVED, user__is_active=True
-    ).select_related("user").order_by("user_id")
+    bindings = (
+        SubjectBinding.objects.filter(subject_id__in=subject_ids, status=Status.APPROVED, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
     for binding in bindings:
         found.setdefault(binding.subject_id, []).append(binding.user)
     return found

@@ -45,7 +45,9 @@ GC_THRESHOLD = 50_000
 PROGRESS_EVERY = 1_000
 MAX_STORED_ERRORS = 100_000
 
-SYSTEM_FAILURE = gettext_lazy("处理过程中发生系统错误，未导入任何数据。请稍后重新上传；如仍失败，请联系市公共信用信息中心。")
+SYSTEM_FAILURE = gettext_lazy(
+    "处理过程中发生系统错误，未导入任何数据。请稍后重新上传；如仍失败，请联系市公共信用信息中心。"
+)
 
 
 def run_import(*, import_id: int, task_id: str = "") -> BulkImport | None:
@@ -64,7 +66,8 @@ def run_import(*, import_id: int, task_id: str = "") -> BulkImport | None:
             _process(bulk_import)
     except TRANSIENT_ERRORS:
         BulkImport.objects.filter(pk=import_id, status__in=_RUNNING).update(
-            status=BulkImport.Status.QUEUED, queued_at=timezone.now())
+            status=BulkImport.Status.QUEUED, queued_at=timezone.now()
+        )
         raise
     except Exception:  # noqa: BLE001 — whatever goes wrong, the batch must end, and nothing is imported
         logger.exception("bulk import %s failed", import_id)
@@ -126,8 +129,11 @@ def _process(bulk_import: BulkImport) -> None:
             BulkImport.objects.filter(pk=bulk_import.pk).update(processed_rows=0)
             _process_once(bulk_import, layout, items)
     except IntegrityError:
-        _finish(bulk_import, status=BulkImport.Status.FAILED,
-                last_error=_("导入时与同时进行的其他报送发生冲突，未导入任何数据，请重新上传。"))
+        _finish(
+            bulk_import,
+            status=BulkImport.Status.FAILED,
+            last_error=_("导入时与同时进行的其他报送发生冲突，未导入任何数据，请重新上传。"),
+        )
     finally:
         cache.delete(_progress_key(bulk_import.pk))
 
@@ -138,17 +144,21 @@ def _process_once(bulk_import: BulkImport, layout: ItemLayout, items: PublishedI
     file is only checked, so that every error is reported; nothing of the batch is kept."""
     checker = _Checker(bulk_import, layout, items)
     try:
-        with bulk_import.original_file.open("rb") as stream, open_table(
-            stream, filename=bulk_import.original_name, columns=layout.columns, limits=import_limits()
-        ) as table:
+        with (
+            bulk_import.original_file.open("rb") as stream,
+            open_table(
+                stream, filename=bulk_import.original_name, columns=layout.columns, limits=import_limits()
+            ) as table,
+        ):
             BulkImport.objects.filter(pk=bulk_import.pk).update(total_rows=table.total_rows_hint or 0)
             chunks = _chunks(table.rows())
             if _check_and_store(bulk_import, checker, chunks):
                 return
             checker.check_rest(chunks)
     except BulkFileError as exc:
-        _finish(bulk_import, status=BulkImport.Status.REJECTED, last_error=exc.message,
-                processed_rows=checker.rows_seen)
+        _finish(
+            bulk_import, status=BulkImport.Status.REJECTED, last_error=exc.message, processed_rows=checker.rows_seen
+        )
         return
     _reject(bulk_import, checker)
 
@@ -193,10 +203,15 @@ def _check_and_store(bulk_import: BulkImport, checker: "_Checker", chunks) -> bo
     """
     totals, digest = _Totals(), hashlib.sha256()
     try:
-        with transaction.atomic(), BatchWriter(
-            provider=bulk_import.provider, actor=bulk_import.uploaded_by, channel=Channel.FILE,
-            received_at=bulk_import.created_at,
-        ) as writer:
+        with (
+            transaction.atomic(),
+            BatchWriter(
+                provider=bulk_import.provider,
+                actor=bulk_import.uploaded_by,
+                channel=Channel.FILE,
+                received_at=bulk_import.created_at,
+            ) as writer,
+        ):
             for chunk in chunks:
                 checked = checker.check_chunk(chunk)
                 if checker.error_count:
@@ -211,10 +226,17 @@ def _check_and_store(bulk_import: BulkImport, checker: "_Checker", chunks) -> bo
                     digest.update(f"{number}\t{row.source_key}\t{content}\n".encode())
                 totals.add(result, len(checked))
             _record_batch_event(bulk_import, checker.layout.item, totals, digest.hexdigest())
-            if not _finish(bulk_import, status=BulkImport.Status.SUCCEEDED, processed_rows=totals.rows,
-                           total_rows=totals.rows, created_count=totals.created, updated_count=totals.updated,
-                           unchanged_count=totals.unchanged, name_mismatch_count=totals.name_mismatches,
-                           error_count=0):
+            if not _finish(
+                bulk_import,
+                status=BulkImport.Status.SUCCEEDED,
+                processed_rows=totals.rows,
+                total_rows=totals.rows,
+                created_count=totals.created,
+                updated_count=totals.updated,
+                unchanged_count=totals.unchanged,
+                name_mismatch_count=totals.name_mismatches,
+                error_count=0,
+            ):
                 raise RuntimeError("the batch changed state while it was being imported")
     except _RowsRejected:
         return False
@@ -272,12 +294,19 @@ class _Checker:
         if row.source_key:
             first = self.first_row_of_key.setdefault(row.source_key, row_number)
             if first != row_number:
-                row.problems.setdefault(self.layout.key_column, _(
-                    "与第%(row)d行的业务编号相同；同一文件中每条记录只能出现一次") % {"row": first})
+                row.problems.setdefault(
+                    self.layout.key_column,
+                    _("与第%(row)d行的业务编号相同；同一文件中每条记录只能出现一次") % {"row": first},
+                )
         try:
             checked = check_submission(
-                provider=self.bulk_import.provider, item_code=self.layout.item.code, source_key=row.source_key,
-                subject=row.subject, data=row.data, items=self.items, memo=self.memo,
+                provider=self.bulk_import.provider,
+                item_code=self.layout.item.code,
+                source_key=row.source_key,
+                subject=row.subject,
+                data=row.data,
+                items=self.items,
+                memo=self.memo,
             )
         except SubmissionInvalid as exc:
             return locate_errors(self.layout, row, values, row_number, exc.errors)
@@ -295,10 +324,15 @@ class _Checker:
             if self.stored_errors >= MAX_STORED_ERRORS:
                 return
             self.stored_errors += 1
-            self._pending_errors.append(BulkRowError(
-                bulk_import_id=self.bulk_import.pk, row_number=error.row_number, column=error.column[:100],
-                message=error.message[:500], value=error.value[:200],
-            ))
+            self._pending_errors.append(
+                BulkRowError(
+                    bulk_import_id=self.bulk_import.pk,
+                    row_number=error.row_number,
+                    column=error.column[:100],
+                    message=error.message[:500],
+                    value=error.value[:200],
+                )
+            )
 
     def _flush_errors(self) -> None:
         if self._pending_errors:
@@ -314,15 +348,25 @@ def _reject(bulk_import: BulkImport, checker: _Checker) -> None:
     )
     report = build_error_report_xlsx(title=_("批量导入错误报告"), errors=_with_truncation_note(errors, checker))
     bulk_import.errors_file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(report), save=False)
-    _finish(bulk_import, status=BulkImport.Status.REJECTED, error_count=checker.error_count,
-            errors_file=bulk_import.errors_file.name, processed_rows=checker.rows_seen, total_rows=checker.rows_seen)
+    _finish(
+        bulk_import,
+        status=BulkImport.Status.REJECTED,
+        error_count=checker.error_count,
+        errors_file=bulk_import.errors_file.name,
+        processed_rows=checker.rows_seen,
+        total_rows=checker.rows_seen,
+    )
 
 
 def _with_truncation_note(errors: Iterable[RowError], checker: _Checker) -> Iterator[RowError]:
     yield from errors
     if checker.error_count > checker.stored_errors:
-        yield RowError(0, "", _("共有%(n)d处错误，仅列出前%(shown)d处；请先改正以上错误后重新上传。")
-                       % {"n": checker.error_count, "shown": checker.stored_errors})
+        yield RowError(
+            0,
+            "",
+            _("共有%(n)d处错误，仅列出前%(shown)d处；请先改正以上错误后重新上传。")
+            % {"n": checker.error_count, "shown": checker.stored_errors},
+        )
 
 
 def _record_batch_event(bulk_import: BulkImport, item: CatalogItem, totals: _Totals, rows_digest: str) -> None:
@@ -333,14 +377,25 @@ def _record_batch_event(bulk_import: BulkImport, item: CatalogItem, totals: _Tot
     imported can be proved afterwards from the kept original file.
     """
     record_event(
-        action="bulkimport.import", actor=bulk_import.uploaded_by, obj=bulk_import,
-        summary=(f"批量导入{item.name} {totals.rows} 条：新增 {totals.created}，更新 {totals.updated}，"
-                 f"未变化 {totals.unchanged}（{bulk_import.original_name}）"),
+        action="bulkimport.import",
+        actor=bulk_import.uploaded_by,
+        obj=bulk_import,
+        summary=(
+            f"批量导入{item.name} {totals.rows} 条：新增 {totals.created}，更新 {totals.updated}，"
+            f"未变化 {totals.unchanged}（{bulk_import.original_name}）"
+        ),
         after={
-            "provider": bulk_import.provider.code, "item": item.code, "file": bulk_import.original_name,
-            "file_sha256": bulk_import.sha256, "rows": totals.rows, "rows_sha256": rows_digest,
-            "created": totals.created, "updated": totals.updated, "unchanged": totals.unchanged,
-            "subjects_created": totals.subjects_created, "subjects_updated": totals.subjects_updated,
+            "provider": bulk_import.provider.code,
+            "item": item.code,
+            "file": bulk_import.original_name,
+            "file_sha256": bulk_import.sha256,
+            "rows": totals.rows,
+            "rows_sha256": rows_digest,
+            "created": totals.created,
+            "updated": totals.updated,
+            "unchanged": totals.unchanged,
+            "subjects_created": totals.subjects_created,
+            "subjects_updated": totals.subjects_updated,
             "name_mismatches": totals.name_mismatches,
         },
     )

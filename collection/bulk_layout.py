@@ -32,8 +32,11 @@ from .bulk.columns import MULTIPLE_SEPARATOR
 from .identifiers import INDIVIDUAL_BUSINESS_PREFIX, mask_id_numbers_in_text, tidy
 from .services.checks import SOURCE_KEY_MAX
 
-LEGAL, BUSINESS, PERSON = (SubjectKind.LEGAL_PERSON.value, SubjectKind.INDIVIDUAL_BUSINESS.value,
-                           SubjectKind.NATURAL_PERSON.value)
+LEGAL, BUSINESS, PERSON = (
+    SubjectKind.LEGAL_PERSON.value,
+    SubjectKind.INDIVIDUAL_BUSINESS.value,
+    SubjectKind.NATURAL_PERSON.value,
+)
 # 行政相对人类别 as the 双公示 standard spells it (and the common variant of the first).
 CATEGORY_KINDS = {"法人及非法人组织": LEGAL, "法人和非法人组织": LEGAL, "个体工商户": BUSINESS, "自然人": PERSON}
 CATEGORY_LABELS = ["法人及非法人组织", "个体工商户", "自然人"]
@@ -88,28 +91,51 @@ def layout_for(item: CatalogItem) -> ItemLayout:
     id_field = ID_FIELD if ID_FIELD in fields else None
     extra = []
     if key_field is None:
-        extra.append(Column(
-            key=SOURCE_KEY, label=_("业务编号"), required=True, max_length=SOURCE_KEY_MAX,
-            help_text=_("本单位标识该条记录的编号（如决定文书号）；同一编号再次导入即更新原记录"),
-        ))
+        extra.append(
+            Column(
+                key=SOURCE_KEY,
+                label=_("业务编号"),
+                required=True,
+                max_length=SOURCE_KEY_MAX,
+                help_text=_("本单位标识该条记录的编号（如决定文书号）；同一编号再次导入即更新原记录"),
+            )
+        )
     kinds = [k for k in item.subject_kinds if k in SubjectKind.values]
     if category_field is None and len(kinds) > 1 and uscc_field is None and id_field is None:
-        extra.append(Column(key=KIND, label=_("主体类别"), type=FieldType.CHOICE, required=True,
-                            choices=[label for label in CATEGORY_LABELS if CATEGORY_KINDS[label] in kinds]))
+        extra.append(
+            Column(
+                key=KIND,
+                label=_("主体类别"),
+                type=FieldType.CHOICE,
+                required=True,
+                choices=[label for label in CATEGORY_LABELS if CATEGORY_KINDS[label] in kinds],
+            )
+        )
     if name_field is None:
         extra.append(Column(key=NAME, label=_("主体名称"), required=True, max_length=200))
     if uscc_field is None and id_field is None:
-        extra.append(Column(
-            key=IDENTIFIER, label=_("信用唯一识别码"), type=FieldType.IDENTIFIER, required=True,
-            help_text=_("法人及非法人组织、个体工商户填统一社会信用代码，自然人填公民身份号码"),
-        ))
+        extra.append(
+            Column(
+                key=IDENTIFIER,
+                label=_("信用唯一识别码"),
+                type=FieldType.IDENTIFIER,
+                required=True,
+                help_text=_("法人及非法人组织、个体工商户填统一社会信用代码，自然人填公民身份号码"),
+            )
+        )
     own = [_column(f, is_key=f.key == key_field) for f in fields.values()]
     return ItemLayout(
-        item=item, columns=(*extra, *own), key_field=key_field, name_field=name_field,
-        category_field=category_field, uscc_field=uscc_field, id_field=id_field,
+        item=item,
+        columns=(*extra, *own),
+        key_field=key_field,
+        name_field=name_field,
+        category_field=category_field,
+        uscc_field=uscc_field,
+        id_field=id_field,
         id_type_field=ID_TYPE_FIELD if ID_TYPE_FIELD in fields else None,
         splits_on_comma=frozenset(
-            f.key for f in fields.values()
+            f.key
+            for f in fields.values()
             if f.type == FieldType.CHOICE and f.multiple and not any("、" in choice for choice in f.choices)
         ),
         data_keys=tuple(fields),
@@ -130,8 +156,14 @@ def _column(f: CatalogField, *, is_key: bool) -> Column:
     if is_key:
         help_text = "；".join(filter(None, [help_text, _("作为本单位业务编号：同一编号再次导入即更新原记录")]))
     return Column(
-        key=f.key, label=f.label, type=f.type, required=f.required, choices=f.choices, multiple=f.multiple,
-        help_text=help_text, max_length=f.max_length,
+        key=f.key,
+        label=f.label,
+        type=f.type,
+        required=f.required,
+        choices=f.choices,
+        multiple=f.multiple,
+        help_text=help_text,
+        max_length=f.max_length,
     )
 
 
@@ -187,7 +219,8 @@ def _kind(layout: ItemLayout, values: dict[str, str], problems: dict[str, str]) 
             problems[column] = _("主体类别应为法人及非法人组织、个体工商户或自然人")
         elif kind is None and not _is_choice_error_reported(layout, column, text):
             problems[column] = _("无法根据“%(value)s”确定主体类别（应为法人及非法人组织、个体工商户或自然人）") % {
-                "value": text[:30]}
+                "value": text[:30]
+            }
         return kind or "", column
     return _derived_kind(layout, values), None
 
@@ -240,8 +273,12 @@ def locate_errors(
     labels, order = layout.labels, {key: i for i, key in enumerate(layout.labels)}
     return [
         # The value is kept to show the department its cell; an ID number in it only masked.
-        RowError(row_number, labels.get(column, ""), str(message),
-                 mask_id_numbers_in_text(values.get(column, "")) if column else "")
+        RowError(
+            row_number,
+            labels.get(column, ""),
+            str(message),
+            mask_id_numbers_in_text(values.get(column, "")) if column else "",
+        )
         for column in sorted(by_column, key=lambda key: order.get(key, -1))
         for message in by_column[column]
     ]
@@ -249,7 +286,7 @@ def locate_errors(
 
 def _column_of(layout: ItemLayout, row: RowSubmission, path: str) -> str:
     if path.startswith("data."):
-        return path[len("data."):]
+        return path[len("data.") :]
     return {
         "source_key": layout.key_column,
         "subject.name": layout.name_column,
@@ -263,8 +300,9 @@ def _column_of(layout: ItemLayout, row: RowSubmission, path: str) -> str:
 
 def template_xlsx(item: CatalogItem) -> bytes:
     layout = layout_for(item)
-    return build_xlsx_template(title=_template_title(item), columns=layout.columns, limits=import_limits(),
-                               notes=item_notes(layout))
+    return build_xlsx_template(
+        title=_template_title(item), columns=layout.columns, limits=import_limits(), notes=item_notes(layout)
+    )
 
 
 def template_csv(item: CatalogItem) -> bytes:
@@ -286,14 +324,23 @@ def item_notes(layout: ItemLayout) -> list[str]:
     notes = [_subject_note(layout, quoted)]
     key = quoted[layout.key_column]
     notes.append(
-        _("以%(key)s作为本单位的业务编号：同一编号再次导入时更新原记录（内容未变的不作改动，有变化的保留历史版本），"
-          "不会重复新增；同一文件中同一编号只能出现一次。") % {"key": key}
+        _(
+            "以%(key)s作为本单位的业务编号：同一编号再次导入时更新原记录（内容未变的不作改动，有变化的保留历史版本），"
+            "不会重复新增；同一文件中同一编号只能出现一次。"
+        )
+        % {"key": key}
     )
     if item.submission_deadline_workdays is not None:
-        notes.append(_("报送时限：自决定作出之日起%(n)d个工作日内报送，逾期的记为逾期报送。")
-                     % {"n": item.submission_deadline_workdays})
-    notes.append(_("上传后平台先逐行校验全部数据，全部无误才一次性导入；任何一行有误则整批不导入，"
-                   "并列出每个错误的行号、列和原因，可下载错误报告，改正后重新上传即可。"))
+        notes.append(
+            _("报送时限：自决定作出之日起%(n)d个工作日内报送，逾期的记为逾期报送。")
+            % {"n": item.submission_deadline_workdays}
+        )
+    notes.append(
+        _(
+            "上传后平台先逐行校验全部数据，全部无误才一次性导入；任何一行有误则整批不导入，"
+            "并列出每个错误的行号、列和原因，可下载错误报告，改正后重新上传即可。"
+        )
+    )
     return notes
 
 
@@ -307,5 +354,7 @@ def _subject_note(layout: ItemLayout, quoted: dict[str, str]) -> str:
         if layout.uscc_field:
             parts.append(_("法人及非法人组织、个体工商户以%(uscc)s识别") % {"uscc": quoted[layout.uscc_field]})
         if layout.id_field:
-            parts.append(_("自然人以%(id)s（18位公民身份号码，证件类型填身份证）识别") % {"id": quoted[layout.id_field]})
+            parts.append(
+                _("自然人以%(id)s（18位公民身份号码，证件类型填身份证）识别") % {"id": quoted[layout.id_field]}
+            )
     return "，".join(parts) + "。"

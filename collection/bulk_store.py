@@ -154,8 +154,9 @@ class _CopyLayout:
                 fixed[attname] = f.get_default()
         self.names = varying
         self.tabs = len(varying) - 1
-        self.json_at = [(i, fields[name].encoder) for i, name in enumerate(varying)
-                        if isinstance(fields[name], models.JSONField)]
+        self.json_at = [
+            (i, fields[name].encoder) for i, name in enumerate(varying) if isinstance(fields[name], models.JSONField)
+        ]
         self.converters = [copy_converter(fields[name]) for name in varying]
         tail = "".join("\t" + _copy_value(fields[name], value) for name, value in fixed.items())
         self.tail = tail + "\n"
@@ -173,8 +174,12 @@ class _CopyLayout:
         # line without any of them in its values is taken as it is.
         text = "\t".join([r"\N" if value is None else str(value) for value in values])
         if "\\" in text or "\n" in text or "\r" in text or text.count("\t") != self.tabs:
-            text = "\t".join([r"\N" if value is None else convert(value)
-                              for value, convert in zip(values, self.converters, strict=True)])
+            text = "\t".join(
+                [
+                    r"\N" if value is None else convert(value)
+                    for value, convert in zip(values, self.converters, strict=True)
+                ]
+            )
         return text + self.tail
 
 
@@ -190,6 +195,7 @@ def copy_converter(f: models.Field):
             if value.__class__ is not JsonText:
                 value = json.dumps(value, cls=f.encoder, ensure_ascii=False)
             return copy_text(value)
+
         return json_text
     if isinstance(f, models.BooleanField):
         return lambda value: "t" if value else "f"

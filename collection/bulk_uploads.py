@@ -33,8 +33,6 @@ class ImportRefused(Exception):
         self.message = message
 
 
-
-
 def responsible_items(provider: Provider, items: PublishedItems | None = None) -> list[CatalogItem]:
     """The published items this provider is responsible for, in catalog order."""
     items = items or PublishedItems()
@@ -65,7 +63,11 @@ def create_import(*, provider: Provider, item_code: str, upload: UploadedFile, a
     for chunk in upload.chunks():
         digest.update(chunk)
     bulk_import = BulkImport(
-        provider=provider, item_code=item.code, uploaded_by=actor, original_name=name, size=upload.size,
+        provider=provider,
+        item_code=item.code,
+        uploaded_by=actor,
+        original_name=name,
+        size=upload.size,
         sha256=digest.hexdigest(),
     )
     # The stored name is ours: nothing the uploader chose reaches the file system.
@@ -74,10 +76,17 @@ def create_import(*, provider: Provider, item_code: str, upload: UploadedFile, a
         with transaction.atomic():
             bulk_import.save()
             record_event(
-                action="bulkimport.create", actor=actor, obj=bulk_import,
+                action="bulkimport.create",
+                actor=actor,
+                obj=bulk_import,
                 summary=f"{provider.name}上传{item.name}批量导入文件“{name}”",
-                after={"provider": provider.code, "item": item.code, "file": name, "size": upload.size,
-                       "sha256": bulk_import.sha256},
+                after={
+                    "provider": provider.code,
+                    "item": item.code,
+                    "file": name,
+                    "size": upload.size,
+                    "sha256": bulk_import.sha256,
+                },
             )
             transaction.on_commit(lambda: process_bulk_import.delay(bulk_import.pk))
     except BaseException:
@@ -111,5 +120,3 @@ def safe_filename(raw: str) -> str:
         suffix = PurePath(kept).suffix[:10]
         kept = kept[: 200 - len(suffix)] + suffix
     return kept
-
-

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncDate, TruncMonth
 from django.utils.translation import gettext as _
+
 from catalog.models import CatalogItem, Provider
 from catalog.selectors import published_version
 from nantong_credit.spreadsheets import BOLD, CellStyle, SpreadsheetWriter
@@ -276,11 +277,21 @@ def build_chart(months: list[MonthTotal]) -> Chart | None:
         x = CHART_LEFT + BAR_GAP + index * (BAR_WIDTH + BAR_GAP)
         on_time_h, late_h, none_h = month.on_time * scale, month.late * scale, month.without_deadline * scale
         base = CHART_HEIGHT
-        bars.append(Bar(
-            x, f"{month.month:%Y-%m}", month.on_time, month.late, month.without_deadline,
-            base - on_time_h, on_time_h, base - on_time_h - late_h, late_h,
-            base - on_time_h - late_h - none_h, none_h,
-        ))
+        bars.append(
+            Bar(
+                x,
+                f"{month.month:%Y-%m}",
+                month.on_time,
+                month.late,
+                month.without_deadline,
+                base - on_time_h,
+                on_time_h,
+                base - on_time_h - late_h,
+                late_h,
+                base - on_time_h - late_h - none_h,
+                none_h,
+            )
+        )
     ticks = [(CHART_HEIGHT - value * scale, value) for value in sorted({0, peak // 2, peak})]
     width = CHART_LEFT + BAR_GAP + len(months) * (BAR_WIDTH + BAR_GAP)
     return Chart(width, CHART_HEIGHT, 0, bars, ticks)
@@ -289,17 +300,37 @@ def build_chart(months: list[MonthTotal]) -> Chart | None:
 # --- The XLSX export --------------------------------------------------------------------------
 
 HEADERS = (
-    "报送单位", "单位代码", "目录事项", "事项代码", "月份", "收到记录", "有报送时限", "按时", "逾期", "无时限",
-    "逾期率", "平均逾期（工作日）", "批量导入被拒行数",
+    "报送单位",
+    "单位代码",
+    "目录事项",
+    "事项代码",
+    "月份",
+    "收到记录",
+    "有报送时限",
+    "按时",
+    "逾期",
+    "无时限",
+    "逾期率",
+    "平均逾期（工作日）",
+    "批量导入被拒行数",
 )
 
 
 def _row_values(row: ComplianceRow) -> list:
     return [
-        row.provider_name, row.provider_code, row.item_name, row.item_code,
-        f"{row.month:%Y-%m}" if row.month else "", row.received, row.with_deadline, row.on_time, row.late,
-        row.without_deadline, float(row.late_ratio) if row.late_ratio is not None else None,
-        float(row.average_delay) if row.average_delay is not None else None, row.rejected_rows,
+        row.provider_name,
+        row.provider_code,
+        row.item_name,
+        row.item_code,
+        f"{row.month:%Y-%m}" if row.month else "",
+        row.received,
+        row.with_deadline,
+        row.on_time,
+        row.late,
+        row.without_deadline,
+        float(row.late_ratio) if row.late_ratio is not None else None,
+        float(row.average_delay) if row.average_delay is not None else None,
+        row.rejected_rows,
     ]
 
 

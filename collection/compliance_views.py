@@ -32,7 +32,10 @@ class ComplianceFilterForm(forms.Form):
     date_from = forms.DateField(label=_("归集日期自"), widget=DateInput())
     date_to = forms.DateField(label=_("归集日期至"), widget=DateInput())
     provider = forms.ModelChoiceField(
-        label=_("报送单位"), required=False, queryset=Provider.objects.order_by("code"), to_field_name="code",
+        label=_("报送单位"),
+        required=False,
+        queryset=Provider.objects.order_by("code"),
+        to_field_name="code",
         empty_label=_("全部单位"),
     )
     item = forms.ChoiceField(label=_("目录事项"), required=False)
@@ -65,7 +68,9 @@ def _form_and_report(request: HttpRequest) -> tuple[ComplianceFilterForm, Compli
         return form, None
     cleaned = form.cleaned_data
     report = compliance_report(
-        date_from=cleaned["date_from"], date_to=cleaned["date_to"], provider=cleaned["provider"],
+        date_from=cleaned["date_from"],
+        date_to=cleaned["date_to"],
+        provider=cleaned["provider"],
         item_code=cleaned["item"],
     )
     return form, report
@@ -75,12 +80,16 @@ def _form_and_report(request: HttpRequest) -> tuple[ComplianceFilterForm, Compli
 @permission_required(PERMISSION, raise_exception=True)
 def compliance(request: HttpRequest) -> HttpResponse:
     form, report = _form_and_report(request)
-    return render(request, "collection/compliance/report.html", {
-        "form": form,
-        "report": report,
-        "chart": build_chart(report.months) if report else None,
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "collection/compliance/report.html",
+        {
+            "form": form,
+            "report": report,
+            "chart": build_chart(report.months) if report else None,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required

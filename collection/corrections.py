@@ -46,8 +46,9 @@ def correct_record(*, record: CreditRecord, data: dict, actor, reason: str) -> C
     catalog's validation or change nothing."""
     reason = _checked_reason(reason)
     with transaction.atomic():
-        locked = (CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "provider")
-                  .get(pk=record.pk))
+        locked = (
+            CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "provider").get(pk=record.pk)
+        )
         if locked.status == RecordStatus.REVOKED:
             raise CorrectionError(_("该记录已由信息提供单位撤销，不能更正"))
         before = snapshot(locked)
@@ -64,9 +65,12 @@ def correct_record(*, record: CreditRecord, data: dict, actor, reason: str) -> C
         )
         corrected.status = RecordStatus.CORRECTED
         record_event(
-            action="record.correct", actor=actor, obj=corrected,
+            action="record.correct",
+            actor=actor,
+            obj=corrected,
             summary=f"更正{corrected.catalog_item.name} {corrected.source_key}（{corrected.subject.name}）",
-            before=before, after={**snapshot(corrected), "reason": reason},
+            before=before,
+            after={**snapshot(corrected), "reason": reason},
         )
     return corrected
 
@@ -116,8 +120,13 @@ def _own_identifier(record: CreditRecord) -> str:
 def _submit(record: CreditRecord, data: dict, *, actor, reason: str):
     try:
         return submit_record(
-            provider=record.provider, item_code=record.item_code, source_key=record.source_key,
-            subject=subject_payload(record.subject), data=data, actor=actor, channel=Channel.CENTER,
+            provider=record.provider,
+            item_code=record.item_code,
+            source_key=record.source_key,
+            subject=subject_payload(record.subject),
+            data=data,
+            actor=actor,
+            channel=Channel.CENTER,
             reason=reason,
         )
     except SubmissionInvalid as exc:
@@ -133,6 +142,6 @@ def _by_field(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     """The pipeline's paths ("data.penalty_amount") as data keys; anything else for the whole form."""
     routed: dict[str, list[str]] = {}
     for path, messages in errors.items():
-        key = path[len("data."):] if path.startswith("data.") else NON_FIELD
+        key = path[len("data.") :] if path.startswith("data.") else NON_FIELD
         routed.setdefault(key, []).extend(str(m) for m in messages)
     return routed

@@ -63,8 +63,9 @@ SUBJECT_CATEGORY_LABELS = {
     SubjectKind.INDIVIDUAL_BUSINESS: "个体工商户",
     SubjectKind.NATURAL_PERSON: "自然人",
 }
-SUBJECT_KEYS = frozenset({"subject_name", "person_name", "subject_category", "uscc", "legal_representative",
-                          "id_type", "id_number"})
+SUBJECT_KEYS = frozenset(
+    {"subject_name", "person_name", "subject_category", "uscc", "legal_representative", "id_type", "id_number"}
+)
 SOURCE_KEYS = frozenset({"source_unit", "source_unit_uscc"})
 AUTHORITY_KEYS = frozenset({"authority", "authority_uscc"})
 
@@ -220,10 +221,16 @@ def submit_declaration(
         )
         _save_attachments(declaration, attachments)
         record_event(
-            action="declaration.submit", actor=declarant, obj=declaration,
+            action="declaration.submit",
+            actor=declarant,
+            obj=declaration,
             summary=f"{subject.name} 自主申报{item.name}",
-            after={"subject": subject.identifier_masked, "item": item.code, "data": values,
-                   "attachments": [a.sha256 for a in attachments]},
+            after={
+                "subject": subject.identifier_masked,
+                "item": item.code,
+                "data": values,
+                "attachments": [a.sha256 for a in attachments],
+            },
         )
     return declaration
 
@@ -233,8 +240,11 @@ def _save_attachments(declaration: SelfDeclaration, attachments: list[CheckedUpl
     try:
         for checked in attachments:
             attachment = DeclarationAttachment(
-                declaration=declaration, original_name=checked.original_name, content_type=checked.content_type,
-                size=checked.size, sha256=checked.sha256,
+                declaration=declaration,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
             )
             checked.file.seek(0)
             attachment.file.save(checked.storage_name(), File(checked.file), save=False)
@@ -264,9 +274,12 @@ def record_originals_seen(*, declaration: SelfDeclaration, actor) -> SelfDeclara
             raise DeclarationError(_("已于%(t)s记录核验原始证明材料") % {"t": _local(current.originals_seen_at)})
         declaration.originals_seen_at = now
         record_event(
-            action="declaration.originals_seen", actor=actor, obj=declaration,
+            action="declaration.originals_seen",
+            actor=actor,
+            obj=declaration,
             summary=f"核验 {declaration.subject.name} 自主申报的原始证明材料",
-            before={"originals_seen_at": None}, after={"originals_seen_at": now},
+            before={"originals_seen_at": None},
+            after={"originals_seen_at": now},
         )
     return declaration
 
@@ -281,17 +294,27 @@ def approve_declaration(*, declaration: SelfDeclaration, actor, note: str = "") 
     if item is None or not item.accepts_self_declaration:
         raise DeclarationError(_("现行目录已不再接受该事项的自主申报，请驳回申报"))
     with transaction.atomic():
-        _change_status(declaration, to=Status.APPROVED, actor=actor, note=note.strip(),
-                       extra={"originals_seen_at__isnull": False})
-        result = _submit(provider=provider, item_code=declaration.item_code, source_key=f"SD-{declaration.pk}",
-                         subject=declaration.subject, data=declaration.data, actor=actor,
-                         channel=Channel.SELF_DECLARATION)
+        _change_status(
+            declaration, to=Status.APPROVED, actor=actor, note=note.strip(), extra={"originals_seen_at__isnull": False}
+        )
+        result = _submit(
+            provider=provider,
+            item_code=declaration.item_code,
+            source_key=f"SD-{declaration.pk}",
+            subject=declaration.subject,
+            data=declaration.data,
+            actor=actor,
+            channel=Channel.SELF_DECLARATION,
+        )
         SelfDeclaration.objects.filter(pk=declaration.pk).update(record=result.record)
         declaration.record = result.record
         record_event(
-            action="declaration.approve", actor=actor, obj=declaration,
+            action="declaration.approve",
+            actor=actor,
+            obj=declaration,
             summary=f"通过 {declaration.subject.name} 的自主申报，记入信用记录 {result.record.source_key}",
-            before={"status": Status.SUBMITTED}, after={"status": Status.APPROVED, "record": result.record.pk},
+            before={"status": Status.SUBMITTED},
+            after={"status": Status.APPROVED, "record": result.record.pk},
         )
     return declaration
 
@@ -302,9 +325,12 @@ def reject_declaration(*, declaration: SelfDeclaration, actor, reason: str) -> S
     with transaction.atomic():
         _change_status(declaration, to=Status.REJECTED, actor=actor, note=reason)
         record_event(
-            action="declaration.reject", actor=actor, obj=declaration,
+            action="declaration.reject",
+            actor=actor,
+            obj=declaration,
             summary=f"驳回 {declaration.subject.name} 的自主申报",
-            before={"status": Status.SUBMITTED}, after={"status": Status.REJECTED, "reason": reason},
+            before={"status": Status.SUBMITTED},
+            after={"status": Status.REJECTED, "reason": reason},
         )
     return declaration
 
@@ -320,24 +346,45 @@ def find_declaration_false(*, declaration: SelfDeclaration, actor, reason: str, 
     item = warning_item(declaration.subject, provider)
     if item is None:
         raise DeclarationError(_("现行目录中没有本单位负责、适用于该主体的警示记录事项，无法记入警示记录"))
-    values = check_item_data(item=item, subject=declaration.subject, provider=provider, data=warning_data,
-                             authority=True)
+    values = check_item_data(
+        item=item, subject=declaration.subject, provider=provider, data=warning_data, authority=True
+    )
     with transaction.atomic():
         _change_status(declaration, to=Status.FOUND_FALSE, actor=actor, note=reason)
         record = declaration.record
         if record is not None:
-            _submit(provider=record.provider, item_code=record.item_code, source_key=record.source_key,
-                    actor=actor, channel=Channel.SELF_DECLARATION, revoke=True, reason=reason)
-        warning = _submit(provider=provider, item_code=item.code, source_key=f"SDW-{declaration.pk}",
-                          subject=declaration.subject, data=values, actor=actor, channel=Channel.FORM).record
+            _submit(
+                provider=record.provider,
+                item_code=record.item_code,
+                source_key=record.source_key,
+                actor=actor,
+                channel=Channel.SELF_DECLARATION,
+                revoke=True,
+                reason=reason,
+            )
+        warning = _submit(
+            provider=provider,
+            item_code=item.code,
+            source_key=f"SDW-{declaration.pk}",
+            subject=declaration.subject,
+            data=values,
+            actor=actor,
+            channel=Channel.FORM,
+        ).record
         SelfDeclaration.objects.filter(pk=declaration.pk).update(warning_record=warning)
         declaration.warning_record = warning
         record_event(
-            action="declaration.found_false", actor=actor, obj=declaration,
+            action="declaration.found_false",
+            actor=actor,
+            obj=declaration,
             summary=f"查实 {declaration.subject.name} 自主申报弄虚作假，撤销申报记录并记入警示记录",
-            before={"status": Status.APPROVED}, after={"status": Status.FOUND_FALSE, "reason": reason,
-                                                        "revoked_record": record.pk if record else None,
-                                                        "warning_record": warning.pk},
+            before={"status": Status.APPROVED},
+            after={
+                "status": Status.FOUND_FALSE,
+                "reason": reason,
+                "revoked_record": record.pk if record else None,
+                "warning_record": warning.pk,
+            },
         )
     return declaration
 
@@ -404,7 +451,10 @@ def _change_status(declaration: SelfDeclaration, *, to: str, actor, note: str, e
             % {"status": current.get_status_display(), "to": Status(to).label}
         )
     declaration.status, declaration.reviewed_by, declaration.reviewed_at, declaration.review_note = (
-        to, reviewer, now, note
+        to,
+        reviewer,
+        now,
+        note,
     )
 
 

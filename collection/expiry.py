@@ -21,15 +21,18 @@ LIVE_STATUSES = (RecordStatus.ACTIVE, RecordStatus.CORRECTED)
 
 
 def records_past_their_period(today: dt.date) -> list[int]:
-    return list(CreditRecord.objects.filter(status__in=LIVE_STATUSES, disclosure_ends_on__lt=today)
-                .order_by("pk").values_list("pk", flat=True))
+    return list(
+        CreditRecord.objects.filter(status__in=LIVE_STATUSES, disclosure_ends_on__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def expire_records(*, today: dt.date | None = None) -> int:
     """Set 已到期 on every live record whose period ended before `today`; how many were set."""
     today = today or timezone.localdate()
     ids = records_past_their_period(today)
-    return sum(_expire_batch(ids[start:start + BATCH], today) for start in range(0, len(ids), BATCH))
+    return sum(_expire_batch(ids[start : start + BATCH], today) for start in range(0, len(ids), BATCH))
 
 
 def _expire_batch(ids: list[int], today: dt.date) -> int:
@@ -41,7 +44,9 @@ def _expire_batch(ids: list[int], today: dt.date) -> int:
             return 0
         CreditRecord.objects.filter(pk__in=expired).update(status=RecordStatus.EXPIRED, updated_at=timezone.now())
         record_event(
-            action="record.expire", actor="公示期限巡检", object_type="collection.creditrecord",
+            action="record.expire",
+            actor="公示期限巡检",
+            object_type="collection.creditrecord",
             object_id=str(expired[0]) if len(expired) == 1 else f"{len(expired)} records",
             summary=f"公示期限届满，{len(expired)}条记录状态改为已到期",
             after={"status": RecordStatus.EXPIRED.value, "period_ended_before": today, "records": expired},

@@ -10,4 +10,3 @@ class ApiTokenForm(forms.Form):
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text=_("说明令牌的用途，便于日后识别和吊销，如“行政处罚办案系统对接”。"),
     )
-

@@ -22,7 +22,15 @@ from catalog.models import CatalogItem, Provider
 
 from .bulk_imports import progress_of
 from .bulk_layout import (
-    import_limits, item_notes, layout_for, template_csv as build_template_csv, template_filename,
+    import_limits,
+    item_notes,
+    layout_for,
+    template_filename,
+)
+from .bulk_layout import (
+    template_csv as build_template_csv,
+)
+from .bulk_layout import (
     template_xlsx as build_template_xlsx,
 )
 from .bulk_uploads import ImportRefused, create_import, responsible_item, responsible_items, too_large_message
@@ -108,12 +116,16 @@ def imports(request: HttpRequest, code: str) -> HttpResponse:
     names = _item_names()
     for bulk_import in page:
         bulk_import.item_name = names.get(bulk_import.item_code, bulk_import.item_code)
-    return render(request, "collection/imports/list.html", {
-        "provider": provider,
-        "page": page,
-        "items": responsible_items(provider),
-        "can_add": request.user.has_perm("collection.add_bulkimport"),
-    })
+    return render(
+        request,
+        "collection/imports/list.html",
+        {
+            "provider": provider,
+            "page": page,
+            "items": responsible_items(provider),
+            "can_add": request.user.has_perm("collection.add_bulkimport"),
+        },
+    )
 
 
 @csrf_exempt  # the upload handler must be set before the CSRF check reads the body; checked below
@@ -134,8 +146,12 @@ def _import_new(request: HttpRequest, code: str, limiter: LimitedUploadHandler) 
         form = ImportForm(request.POST, request.FILES, items=items, too_large=limiter.too_large)
         if form.is_valid():
             try:
-                bulk_import = create_import(provider=provider, item_code=form.cleaned_data["item"],
-                                            upload=form.cleaned_data["file"], actor=request.user)
+                bulk_import = create_import(
+                    provider=provider,
+                    item_code=form.cleaned_data["item"],
+                    upload=form.cleaned_data["file"],
+                    actor=request.user,
+                )
             except (ImportRefused, ProviderNotResponsible) as exc:
                 form.add_error("file" if isinstance(exc, ImportRefused) else "item", str(getattr(exc, "message", exc)))
             else:
@@ -143,14 +159,18 @@ def _import_new(request: HttpRequest, code: str, limiter: LimitedUploadHandler) 
     else:
         form = ImportForm(initial={"item": request.GET.get("item", "")}, items=items)
     chosen = next((item for item in items if item.code == (form.data.get("item") or form.initial.get("item"))), None)
-    return render(request, "collection/imports/new.html", {
-        "provider": provider,
-        "form": form,
-        "items": items,
-        "notes": item_notes(layout_for(chosen)) if chosen else [],
-        "chosen": chosen,
-        "limits": import_limits(),
-    })
+    return render(
+        request,
+        "collection/imports/new.html",
+        {
+            "provider": provider,
+            "form": form,
+            "items": items,
+            "notes": item_notes(layout_for(chosen)) if chosen else [],
+            "chosen": chosen,
+            "limits": import_limits(),
+        },
+    )
 
 
 @login_required
@@ -159,13 +179,17 @@ def _import_new(request: HttpRequest, code: str, limiter: LimitedUploadHandler) 
 def import_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     provider, bulk_import = _import_of(request, code, pk)
     errors = Paginator(bulk_import.row_errors.all(), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "collection/imports/detail.html", {
-        "provider": provider,
-        "bulk_import": bulk_import,
-        "item_name": _item_names().get(bulk_import.item_code, bulk_import.item_code),
-        "progress": progress_of(bulk_import),
-        "errors": errors,
-    })
+    return render(
+        request,
+        "collection/imports/detail.html",
+        {
+            "provider": provider,
+            "bulk_import": bulk_import,
+            "item_name": _item_names().get(bulk_import.item_code, bulk_import.item_code),
+            "progress": progress_of(bulk_import),
+            "errors": errors,
+        },
+    )
 
 
 @login_required
@@ -185,7 +209,9 @@ def import_errors(request: HttpRequest, code: str, pk: int) -> FileResponse:
     if not bulk_import.errors_file:
         raise Http404("no error report")
     return FileResponse(
-        bulk_import.errors_file.open("rb"), as_attachment=True, content_type=XLSX_TYPE,
+        bulk_import.errors_file.open("rb"),
+        as_attachment=True,
+        content_type=XLSX_TYPE,
         filename=f"错误报告-{bulk_import.pk}.xlsx",
     )
 
@@ -199,7 +225,9 @@ def import_original(request: HttpRequest, code: str, pk: int) -> FileResponse:
         raise Http404("the file was deleted after its retention period")
     # Served as an opaque download: whatever the uploader sent is never rendered by the browser.
     return FileResponse(
-        bulk_import.original_file.open("rb"), as_attachment=True, content_type="application/octet-stream",
+        bulk_import.original_file.open("rb"),
+        as_attachment=True,
+        content_type="application/octet-stream",
         filename=bulk_import.original_name,
     )
 
@@ -217,8 +245,12 @@ def _template_item(request: HttpRequest, code: str, item_code: str) -> CatalogIt
 @require_GET
 def template_xlsx(request: HttpRequest, code: str, item_code: str) -> FileResponse:
     item = _template_item(request, code, item_code)
-    return FileResponse(io.BytesIO(build_template_xlsx(item)), as_attachment=True, content_type=XLSX_TYPE,
-                        filename=template_filename(item, "xlsx"))
+    return FileResponse(
+        io.BytesIO(build_template_xlsx(item)),
+        as_attachment=True,
+        content_type=XLSX_TYPE,
+        filename=template_filename(item, "xlsx"),
+    )
 
 
 @login_required
@@ -226,5 +258,9 @@ def template_xlsx(request: HttpRequest, code: str, item_code: str) -> FileRespon
 @require_GET
 def template_csv(request: HttpRequest, code: str, item_code: str) -> FileResponse:
     item = _template_item(request, code, item_code)
-    return FileResponse(io.BytesIO(build_template_csv(item)), as_attachment=True,
-                        content_type="text/csv; charset=utf-8", filename=template_filename(item, "csv"))
+    return FileResponse(
+        io.BytesIO(build_template_csv(item)),
+        as_attachment=True,
+        content_type="text/csv; charset=utf-8",
+        filename=template_filename(item, "csv"),
+    )

@@ -123,7 +123,9 @@ class CreditRecord(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="records", db_index=False)
     item_code = models.SlugField(_("事项代码"), max_length=50, db_index=False)
     catalog_item = models.ForeignKey(
-        "catalog.CatalogItem", on_delete=models.PROTECT, related_name="records",
+        "catalog.CatalogItem",
+        on_delete=models.PROTECT,
+        related_name="records",
         help_text=_("报送时据以校验的目录事项版本"),
     )
     source_key = models.CharField(_("报送单位业务编号"), max_length=100)
@@ -157,9 +159,7 @@ class CreditRecord(models.Model):
     class Meta:
         ordering = ["-decision_date", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["provider", "item_code", "source_key"], name="one_record_per_provider_key"
-            )
+            models.UniqueConstraint(fields=["provider", "item_code", "source_key"], name="one_record_per_provider_key")
         ]
         # Every index costs each of the 100,000 rows of a bulk import (issue 3): only those that
         # queries use. A subject's records (its page, search, reports: subject, status and the
@@ -173,9 +173,16 @@ class CreditRecord(models.Model):
             models.Index(fields=["item_code", "-decision_date"]),
             models.Index(fields=["provider", "-received_at"]),
             models.Index(
-                fields=["subject"], include=["status", "disclosure_ends_on"], name="record_public_dishonesty",
-                condition=Q(is_dishonesty=True, is_public=True, publication_withheld=False, repaired_at__isnull=True,
-                            suspended_since__isnull=True),
+                fields=["subject"],
+                include=["status", "disclosure_ends_on"],
+                name="record_public_dishonesty",
+                condition=Q(
+                    is_dishonesty=True,
+                    is_public=True,
+                    publication_withheld=False,
+                    repaired_at__isnull=True,
+                    suspended_since__isnull=True,
+                ),
             ),
         ]
         permissions = [("view_compliance_report", _("查看报送及时性报告"))]
@@ -353,7 +360,8 @@ class SubjectBinding(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "subject"], condition=Q(status__in=["pending", "approved"]),
+                fields=["user", "subject"],
+                condition=Q(status__in=["pending", "approved"]),
                 name="one_live_binding_per_user_and_subject",
             )
         ]
@@ -410,9 +418,7 @@ class SelfDeclaration(models.Model):
     record = models.OneToOneField(
         CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="declaration"
     )
-    warning_record = models.ForeignKey(
-        CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    warning_record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -21,8 +21,12 @@ PAGE_SIZE = 50
 def mismatches(request: HttpRequest) -> HttpResponse:
     provider = Provider.objects.filter(code=request.GET.get("provider", "")).first()
     rows = open_name_mismatches(provider)
-    return render(request, "collection/names/mismatches.html", {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "provider": provider,
-        "providers": Provider.objects.filter(pk__in=open_name_mismatches().values("provider")).order_by("code"),
-    })
+    return render(
+        request,
+        "collection/names/mismatches.html",
+        {
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "provider": provider,
+            "providers": Provider.objects.filter(pk__in=open_name_mismatches().values("provider")).order_by("code"),
+        },
+    )

@@ -32,15 +32,19 @@ def tokens(request: HttpRequest, code: str) -> HttpResponse:
             # Rendered, not redirected: the key must not travel through the session or a URL.
             created = create_api_token(provider=provider, name=form.cleaned_data["name"], actor=request.user)
             form = ApiTokenForm()
-    return render(request, "collection/tokens.html", {
-        "provider": provider,
-        "tokens": tokens_of(provider),
-        "form": form,
-        "can_add": can_add,
-        "can_revoke": request.user.has_perm("collection.change_apitoken"),
-        "new_token": created[0] if created else None,
-        "new_key": created[1] if created else None,
-    })
+    return render(
+        request,
+        "collection/tokens.html",
+        {
+            "provider": provider,
+            "tokens": tokens_of(provider),
+            "form": form,
+            "can_add": can_add,
+            "can_revoke": request.user.has_perm("collection.change_apitoken"),
+            "new_token": created[0] if created else None,
+            "new_key": created[1] if created else None,
+        },
+    )
 
 
 @login_required

@@ -68,5 +68,5 @@ def rotate_identifier(token: str) -> str:
 def identifier_hash(kind_family: str, value: str) -> str:
     """The lookup key of a normalised identifier of a family (`uscc` or `ric`)."""
     key = _hash_key(settings.IDENTIFIER_HASH_KEY, settings.SECRET_KEY)
-    message = f"{kind_family}:{value}".encode("utf-8")
+    message = f"{kind_family}:{value}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

@@ -114,22 +114,33 @@ class RecordForm(forms.Form):
     key, the subject block and one field per catalog field."""
 
     source_key = forms.CharField(
-        label=_("业务编号"), max_length=CreditRecord._meta.get_field("source_key").max_length, required=False,
+        label=_("业务编号"),
+        max_length=CreditRecord._meta.get_field("source_key").max_length,
+        required=False,
         help_text=_("本单位对这条信息的编号，通常为决定文书号；同一编号再次报送即更新原记录"),
     )
     subject_kind = forms.ChoiceField(label=_("主体类别"))
     subject_name = forms.CharField(label=_("主体名称"), max_length=Subject._meta.get_field("name").max_length)
     subject_identifier = forms.CharField(
-        label=_("信用唯一识别码"), max_length=40,
+        label=_("信用唯一识别码"),
+        max_length=40,
         help_text=_("法人和非法人组织、个体工商户填写18位统一社会信用代码，自然人填写18位公民身份号码"),
     )
     irregular_code = forms.BooleanField(
-        label=_("确认为早期试点不规范代码"), required=False,
+        label=_("确认为早期试点不规范代码"),
+        required=False,
         help_text=_("仅当该统一社会信用代码为早期试点时期赋予、校验位确不符合国家标准时勾选；主体将标记为待复核"),
     )
 
-    def __init__(self, *args, item: CatalogItem, providers: list[Provider], record: CreditRecord | None = None,
-                 known_identifiers: dict[str, str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        item: CatalogItem,
+        providers: list[Provider],
+        record: CreditRecord | None = None,
+        known_identifiers: dict[str, str] | None = None,
+        **kwargs,
+    ):
         self.item = item
         self.record = record
         # Masked ID numbers the view may put back in clear (the record's own subject).
@@ -146,7 +157,9 @@ class RecordForm(forms.Form):
             self._start_with_provider(self.single_provider)
         if record is not None:
             self.fields["reason"] = forms.CharField(
-                label=_("变更原因"), required=False, max_length=RecordRevision._meta.get_field("reason").max_length,
+                label=_("变更原因"),
+                required=False,
+                max_length=RecordRevision._meta.get_field("reason").max_length,
                 help_text=_("如“更正罚款金额”，记入版本历史"),
             )
             self._prefill(record)
@@ -158,8 +171,10 @@ class RecordForm(forms.Form):
         self.single_provider = providers[0] if len(providers) == 1 else None
         if self.single_provider is None:
             self.fields["provider"] = forms.ModelChoiceField(
-                label=_("报送单位"), queryset=Provider.objects.filter(pk__in=[p.pk for p in providers]),
-                empty_label=_("请选择"), help_text=_("您是多个单位的工作人员，请选择以哪个单位的名义报送"),
+                label=_("报送单位"),
+                queryset=Provider.objects.filter(pk__in=[p.pk for p in providers]),
+                empty_label=_("请选择"),
+                help_text=_("您是多个单位的工作人员，请选择以哪个单位的名义报送"),
             )
 
     def _set_subject_kinds(self) -> None:
@@ -191,12 +206,14 @@ class RecordForm(forms.Form):
 
     def _prefill(self, record: CreditRecord) -> None:
         subject = record.subject
-        self.initial.update({
-            "source_key": record.source_key,
-            "subject_kind": subject.kind,
-            "subject_name": subject.name,
-            "irregular_code": subject.identifier_flag == Subject.IdentifierFlag.IRREGULAR_CODE,
-        })
+        self.initial.update(
+            {
+                "source_key": record.source_key,
+                "subject_kind": subject.kind,
+                "subject_name": subject.name,
+                "irregular_code": subject.identifier_flag == Subject.IdentifierFlag.IRREGULAR_CODE,
+            }
+        )
         if subject.is_natural_person:
             # The ID number is kept encrypted and never sent to the browser: empty means unchanged.
             identifier = self.fields["subject_identifier"]
@@ -308,7 +325,7 @@ class RecordForm(forms.Form):
         for path, messages in errors.items():
             name = ERROR_FIELDS.get(path)
             if path.startswith("data."):
-                name = data_field_name(path[len("data."):])
+                name = data_field_name(path[len("data.") :])
             if name == "source_key" and self.document_field and not self.cleaned_data.get("source_key"):
                 # The key was to come from the document number: say so there.
                 name = data_field_name(self.document_field.key)
@@ -327,7 +344,8 @@ def style_filter_widgets(form: forms.Form) -> None:
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label=_("撤销原因"), max_length=RecordRevision._meta.get_field("reason").max_length,
+        label=_("撤销原因"),
+        max_length=RecordRevision._meta.get_field("reason").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("如“行政处罚决定已被依法撤销”，记入版本历史并写入审计日志"),
     )
@@ -342,12 +360,8 @@ class RecordFilterForm(forms.Form):
     item = forms.ChoiceField(label=_("目录事项"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *RecordStatus.choices])
     late = forms.ChoiceField(label=_("报送时效"), required=False, choices=LATE_CHOICES)
-    received_from = forms.DateField(
-        label=_("报送日期自"), required=False, widget=DateInput()
-    )
-    received_to = forms.DateField(
-        label=_("报送日期至"), required=False, widget=DateInput()
-    )
+    received_from = forms.DateField(label=_("报送日期自"), required=False, widget=DateInput())
+    received_to = forms.DateField(label=_("报送日期至"), required=False, widget=DateInput())
 
     def __init__(self, *args, providers: list[Provider], items: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,12 +42,7 @@ def records_visible_to(user) -> QuerySet[CreditRecord]:
 def get_record_for_staff(user, pk: int) -> CreditRecord:
     """A record of one of the user's providers; 404 to everyone else, so that staff of another
     provider cannot even learn that the record exists."""
-    record = (
-        records_visible_to(user)
-        .select_related("subject", "provider", "catalog_item")
-        .filter(pk=pk)
-        .first()
-    )
+    record = records_visible_to(user).select_related("subject", "provider", "catalog_item").filter(pk=pk).first()
     if record is None:
         raise Http404("no such record for this user")
     return record

@@ -34,8 +34,10 @@ def submittable_items(providers: Iterable[Provider]) -> list[CatalogItem]:
     if version is None or not providers:
         return []
     items = list(
-        version.items.filter(providers__in=providers).distinct()
-        .prefetch_related("providers").order_by("position", "code")
+        version.items.filter(providers__in=providers)
+        .distinct()
+        .prefetch_related("providers")
+        .order_by("position", "code")
     )
     ids = {p.pk for p in providers}
     for item in items:

@@ -36,7 +36,9 @@ from .services.records import SubmissionResult, submit_record
 
 OUTCOME_MESSAGES = {
     "created": gettext_lazy("已报送“%(item)s”记录 %(key)s（%(subject)s）。"),
-    "updated": gettext_lazy("已更新“%(item)s”记录 %(key)s（%(subject)s），生成第%(revision)d版，原内容保留在版本历史中。"),
+    "updated": gettext_lazy(
+        "已更新“%(item)s”记录 %(key)s（%(subject)s），生成第%(revision)d版，原内容保留在版本历史中。"
+    ),
     "unchanged": gettext_lazy("“%(item)s”记录 %(key)s 的内容与已报送的相同，未作改动（仍为第%(revision)d版）。"),
     "revoked": gettext_lazy("已撤销“%(item)s”记录 %(key)s（%(subject)s）。"),
 }
@@ -66,22 +68,30 @@ def records(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         cleaned = form.cleaned_data
         filters = RecordFilters(
-            provider_code=cleaned.get("provider", ""), item_code=cleaned["item"], status=cleaned["status"],
-            late=cleaned["late"], received_from=cleaned["received_from"], received_to=cleaned["received_to"],
+            provider_code=cleaned.get("provider", ""),
+            item_code=cleaned["item"],
+            status=cleaned["status"],
+            late=cleaned["late"],
+            received_from=cleaned["received_from"],
+            received_to=cleaned["received_to"],
         )
     queryset = filter_records(CreditRecord.objects.filter(provider__in=providers), filters)
     page = page_of_records(queryset, cursor=request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
-    return render(request, "collection/records/list.html", {
-        "providers": providers,
-        "items": items,
-        "form": form,
-        "page": page,
-        "is_first_page": not request.GET.get("after"),
-        "filter_query": query.urlencode(),
-        "can_add": request.user.has_perm("collection.add_creditrecord"),
-    })
+    return render(
+        request,
+        "collection/records/list.html",
+        {
+            "providers": providers,
+            "items": items,
+            "form": form,
+            "page": page,
+            "is_first_page": not request.GET.get("after"),
+            "filter_query": query.urlencode(),
+            "can_add": request.user.has_perm("collection.add_creditrecord"),
+        },
+    )
 
 
 @login_required
@@ -89,9 +99,14 @@ def records(request: HttpRequest) -> HttpResponse:
 @provider_staff_only
 def record_items(request: HttpRequest) -> HttpResponse:
     providers = staff_providers(request.user)
-    return render(request, "collection/records/items.html", {
-        "providers": providers, "items": submittable_items(providers),
-    })
+    return render(
+        request,
+        "collection/records/items.html",
+        {
+            "providers": providers,
+            "items": submittable_items(providers),
+        },
+    )
 
 
 @login_required
@@ -129,8 +144,13 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None or record.provider_id not in item.provider_ids:
         messages.error(request, _("现行目录中本单位已不负责该事项，这条记录不能再修改，只能撤销。"))
         return redirect("collection_office:record_detail", pk=record.pk)
-    form = RecordForm(request.POST or None, item=item, providers=[record.provider], record=record,
-                      known_identifiers=_known_identifiers(record))
+    form = RecordForm(
+        request.POST or None,
+        item=item,
+        providers=[record.provider],
+        record=record,
+        known_identifiers=_known_identifiers(record),
+    )
     if request.method == "POST" and form.is_valid():
         result = _submit(request, form, items)
         if result is not None:
@@ -148,8 +168,13 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, record, form, status=400)
     try:
         result = submit_record(
-            provider=record.provider, item_code=record.item_code, source_key=record.source_key,
-            actor=request.user, channel=Channel.FORM, revoke=True, reason=form.cleaned_data["reason"],
+            provider=record.provider,
+            item_code=record.item_code,
+            source_key=record.source_key,
+            actor=request.user,
+            channel=Channel.FORM,
+            revoke=True,
+            reason=form.cleaned_data["reason"],
         )
     except SubmissionInvalid as exc:
         for path, errors in exc.errors.items():
@@ -170,9 +195,15 @@ def _submit(request: HttpRequest, form: RecordForm, items: PublishedItems) -> Su
     """Send the form through the pipeline; on refusal put the errors on the form and return None."""
     try:
         result = submit_record(
-            provider=form.provider, item_code=form.item.code, source_key=form.source_key_value(),
-            subject=form.subject_payload(), data=form.data_payload(), actor=request.user,
-            channel=Channel.FORM, reason=form.reason_value(), items=items,
+            provider=form.provider,
+            item_code=form.item.code,
+            source_key=form.source_key_value(),
+            subject=form.subject_payload(),
+            data=form.data_payload(),
+            actor=request.user,
+            channel=Channel.FORM,
+            reason=form.reason_value(),
+            items=items,
         )
     except SubmissionInvalid as exc:
         form.add_submission_errors(exc.errors)
@@ -186,7 +217,9 @@ def _submit(request: HttpRequest, form: RecordForm, items: PublishedItems) -> Su
 def _report(request: HttpRequest, result: SubmissionResult) -> None:
     record = result.record
     text = OUTCOME_MESSAGES[result.outcome] % {
-        "item": record.catalog_item.name, "key": record.source_key, "subject": record.subject.name,
+        "item": record.catalog_item.name,
+        "key": record.source_key,
+        "subject": record.subject.name,
         "revision": record.revision,
     }
     level = messages.INFO if result.outcome == "unchanged" else messages.SUCCESS
@@ -210,12 +243,17 @@ def _known_identifiers(record: CreditRecord) -> dict[str, str]:
 def _render_detail(
     request: HttpRequest, record: CreditRecord, revoke_form: RevokeForm, status: int = 200
 ) -> HttpResponse:
-    return render(request, "collection/records/detail.html", {
-        "record": record,
-        "rows": field_rows(record),
-        "lateness": lateness(record),
-        "history": revision_history(record),
-        "annotations": record.annotations.filter(is_active=True),
-        "revoke_form": revoke_form,
-        "can_change": request.user.has_perm("collection.change_creditrecord"),
-    }, status=status)
+    return render(
+        request,
+        "collection/records/detail.html",
+        {
+            "record": record,
+            "rows": field_rows(record),
+            "lateness": lateness(record),
+            "history": revision_history(record),
+            "annotations": record.annotations.filter(is_active=True),
+            "revoke_form": revoke_form,
+            "can_change": request.user.has_perm("collection.change_creditrecord"),
+        },
+        status=status,
+    )

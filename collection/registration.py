@@ -95,8 +95,13 @@ def register_account(
     except IdentifierError as exc:
         raise RegistrationError(exc.message, field="id_number") from None
     lookup = identifier_hash(RIC_FAMILY, result.value)
-    details = {"username": username, "password": password, "real_name": real_name.strip(),
-               "phone": phone.strip(), "email": email.strip()}
+    details = {
+        "username": username,
+        "password": password,
+        "real_name": real_name.strip(),
+        "phone": phone.strip(),
+        "email": email.strip(),
+    }
     try:
         user = _create_in_savepoint(details, result.value, lookup, holder_of(lookup))
     except IntegrityError:
@@ -125,21 +130,36 @@ def _tell_holder(user_id: int) -> None:
 
 
 @sensitive_variables("value")
-def _create_user(*, username: str, password: str, real_name: str, phone: str, email: str, value: str,
-                 lookup: str, holder):
+def _create_user(
+    *, username: str, password: str, real_name: str, phone: str, email: str, value: str, lookup: str, holder
+):
     user = User.objects.create_user(
-        username=username, password=password, email=email, real_name=real_name, phone=phone,
-        id_number_hash="" if holder else lookup, id_number_duplicate_of=holder,
-        id_number_encrypted=encrypt_identifier(value), id_number_masked=mask_identifier(value),
+        username=username,
+        password=password,
+        email=email,
+        real_name=real_name,
+        phone=phone,
+        id_number_hash="" if holder else lookup,
+        id_number_duplicate_of=holder,
+        id_number_encrypted=encrypt_identifier(value),
+        id_number_masked=mask_identifier(value),
     )
     # A real-name account acts for itself (subject_user) and, once a clerk has verified its
     # identity, may ask subjects for authorized queries (requester, Art. 11 "有效身份证明").
     user.groups.add(*Group.objects.filter(name__in=[roles.SUBJECT_USER, roles.REQUESTER]))
     record_event(
-        action="account.register", actor=user, obj=user, summary=f"注册账号 {user.username}（{real_name}）",
-        after={"username": user.username, "real_name": real_name, "id_number": user.id_number_masked,
-               "phone": mask_phone(phone), "email": email,
-               "id_number_duplicate_of": holder.username if holder else None},
+        action="account.register",
+        actor=user,
+        obj=user,
+        summary=f"注册账号 {user.username}（{real_name}）",
+        after={
+            "username": user.username,
+            "real_name": real_name,
+            "id_number": user.id_number_masked,
+            "phone": mask_phone(phone),
+            "email": email,
+            "id_number_duplicate_of": holder.username if holder else None,
+        },
     )
     return user
 
@@ -157,9 +177,14 @@ def tell_holder_of_duplicate(user_id: int) -> None:
         "%(when)s，有人在%(site)s使用您的公民身份号码（%(masked)s）注册了账号“%(username)s”。该账号不能通过实名核验，"
         "也不能查看或办理您的信用信息。如果是您本人忘记了原账号，请继续使用原账号（用户名 %(holder)s）登录；"
         "如果不是您本人操作，请联系%(center)s。"
-    ) % {"when": timezone.localtime(user.date_joined).strftime("%Y-%m-%d %H:%M"), "site": settings.SITE_NAME,
-         "masked": user.id_number_masked, "username": user.username, "holder": holder.username,
-         "center": settings.CENTER_NAME}
+    ) % {
+        "when": timezone.localtime(user.date_joined).strftime("%Y-%m-%d %H:%M"),
+        "site": settings.SITE_NAME,
+        "masked": user.id_number_masked,
+        "username": user.username,
+        "holder": holder.username,
+        "center": settings.CENTER_NAME,
+    }
     with transaction.atomic():
         if Notification.objects.filter(recipient=holder, title=DUPLICATE_NOTICE_TITLE, body=body).exists():
             return  # a redelivered task
@@ -169,9 +194,10 @@ def tell_holder_of_duplicate(user_id: int) -> None:
 def duplicate_account_message(user) -> str:
     """For the clerk at the counter: why this account cannot be verified, and what to do."""
     holder = user.id_number_duplicate_of
-    return _("该账号注册时填写的公民身份号码已由账号“%(holder)s”（%(name)s）注册，本账号不能核验。"
-             "持证人即原账号持有人的，请为其办理原账号；原账号系他人冒用的，请按冒用处理。") % {
-        "holder": holder.username, "name": holder.real_name}
+    return _(
+        "该账号注册时填写的公民身份号码已由账号“%(holder)s”（%(name)s）注册，本账号不能核验。"
+        "持证人即原账号持有人的，请为其办理原账号；原账号系他人冒用的，请按冒用处理。"
+    ) % {"holder": holder.username, "name": holder.real_name}
 
 
 def mask_phone(phone: str) -> str:
@@ -224,7 +250,9 @@ def verify_identity(*, user, actor, method: str) -> "User":
             raise IdentityAlreadyVerified(_("该账号已完成实名核验"))
         user.identity_verified_at = now
         record_event(
-            action="account.verify_identity", actor=actor, obj=user,
+            action="account.verify_identity",
+            actor=actor,
+            obj=user,
             summary=f"核验 {user.username}（{user.real_name}）的实名身份：{IdentityMethod(method).label}",
             before={"identity_verified_at": None},
             after={"identity_verified_at": now, "method": method, "id_number": user.id_number_masked},

@@ -27,9 +27,11 @@ def purge_rejected_uploads(*, now: dt.datetime | None = None) -> int:
     """Delete the files of rejected batches uploaded before the retention period; how many."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.REJECTED_UPLOAD_RETENTION_DAYS)
-    due = (BulkImport.objects.filter(status__in=REJECTED_STATUSES, created_at__lt=cutoff,
-                                     original_deleted_at__isnull=True)
-           .exclude(original_file="").values_list("pk", flat=True))
+    due = (
+        BulkImport.objects.filter(status__in=REJECTED_STATUSES, created_at__lt=cutoff, original_deleted_at__isnull=True)
+        .exclude(original_file="")
+        .values_list("pk", flat=True)
+    )
     return sum(_delete_original(pk, now=now) for pk in list(due))
 
 
@@ -45,10 +47,12 @@ def _delete_original(pk: int, *, now: dt.datetime) -> bool:
         bulk_import.original_deleted_at = now
         bulk_import.save(update_fields=["original_deleted_at"])
         record_event(
-            action="bulk_import.file_deleted", obj=bulk_import,
+            action="bulk_import.file_deleted",
+            obj=bulk_import,
             summary=f"批量导入 #{bulk_import.pk}（{bulk_import.get_status_display()}）的原始文件"
-                    f"“{bulk_import.original_name}”超过 {settings.REJECTED_UPLOAD_RETENTION_DAYS} 天保留期限，已删除",
-            before={"file": name, "sha256": bulk_import.sha256}, after={"deleted_at": now.isoformat()},
+            f"“{bulk_import.original_name}”超过 {settings.REJECTED_UPLOAD_RETENTION_DAYS} 天保留期限，已删除",
+            before={"file": name, "sha256": bulk_import.sha256},
+            after={"deleted_at": now.isoformat()},
         )
     logger.info("deleted the file of rejected bulk import %s", pk)
     return True

@@ -32,7 +32,8 @@ def get_own_evidence(user, binding_pk: int, pk: int) -> BindingEvidence:
 def get_own_declaration(user, pk: int) -> SelfDeclaration:
     return get_object_or_404(
         SelfDeclaration.objects.select_related("subject", "catalog_item", "record", "warning_record"),
-        pk=pk, declarant=user,
+        pk=pk,
+        declarant=user,
     )
 
 

@@ -20,6 +20,9 @@ urlpatterns = [
     path("declarations/<int:pk>/approve/", views.approve_declaration_view, name="approve_declaration"),
     path("declarations/<int:pk>/reject/", views.reject_declaration_view, name="reject_declaration"),
     path("declarations/<int:pk>/found-false/", views.declaration_found_false, name="declaration_found_false"),
-    path("declarations/<int:pk>/attachments/<int:attachment_pk>/", views.declaration_attachment,
-         name="declaration_attachment"),
+    path(
+        "declarations/<int:pk>/attachments/<int:attachment_pk>/",
+        views.declaration_attachment,
+        name="declaration_attachment",
+    ),
 ]

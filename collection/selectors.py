@@ -46,12 +46,24 @@ def clear_published_items_cache(*_args, **_kwargs) -> None:
 
 
 for _model in (CatalogVersion, CatalogItem, CatalogField, Provider, DisclosureScheme, DisclosureRule):
-    post_save.connect(clear_published_items_cache, sender=_model, weak=False,
-                      dispatch_uid=f"collection.published_items.save.{_model.__name__}")
-    post_delete.connect(clear_published_items_cache, sender=_model, weak=False,
-                        dispatch_uid=f"collection.published_items.delete.{_model.__name__}")
-m2m_changed.connect(clear_published_items_cache, sender=CatalogItem.providers.through, weak=False,
-                    dispatch_uid="collection.published_items.providers")
+    post_save.connect(
+        clear_published_items_cache,
+        sender=_model,
+        weak=False,
+        dispatch_uid=f"collection.published_items.save.{_model.__name__}",
+    )
+    post_delete.connect(
+        clear_published_items_cache,
+        sender=_model,
+        weak=False,
+        dispatch_uid=f"collection.published_items.delete.{_model.__name__}",
+    )
+m2m_changed.connect(
+    clear_published_items_cache,
+    sender=CatalogItem.providers.through,
+    weak=False,
+    dispatch_uid="collection.published_items.providers",
+)
 
 
 def _published_token() -> str | None:

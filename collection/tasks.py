@@ -4,9 +4,9 @@ from celery import shared_task
 
 from .bulk_imports import TRANSIENT_ERRORS, fail_import, run_import
 from .expiry import expire_records
+from .jobs import IMPORT_JOB
 from .registration import tell_holder_of_duplicate
 from .retention import purge_rejected_uploads as purge_rejected_upload_files
-from .jobs import IMPORT_JOB
 
 RETRY_DELAYS = (5, 30, 120)  # seconds; a database restart or failover is over within minutes
 

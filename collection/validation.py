@@ -21,10 +21,29 @@ from catalog.models import CatalogField, FieldType
 from .identifiers import IdentifierError, id_numbers_in_text, mask_identifier, normalise_any_identifier
 
 # How offices write "no value" in a cell (compared after NFKC, without spaces, lower case).
-EMPTY_SPELLINGS = frozenset({
-    "", "-", "--", "---", "—", "——", "———", "–", "―", "/", "//", "\\", "无", "暂无", "空",
-    "null", "none", "n/a", "nan",
-})
+EMPTY_SPELLINGS = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "———",
+        "–",
+        "―",
+        "/",
+        "//",
+        "\\",
+        "无",
+        "暂无",
+        "空",
+        "null",
+        "none",
+        "n/a",
+        "nan",
+    }
+)
 _SURELY_TEXT = 8 * max(map(len, EMPTY_SPELLINGS))
 MULTIPLE_SEPARATORS = re.compile(r"[;；]")
 # 2026-01-05, 2026/1/5, 2026.1.5, 2026年1月5日, optionally followed by a time of day (Excel).
@@ -128,7 +147,10 @@ def _wrong_type_message(field: CatalogField, raw) -> str | None:
     accepted = _ACCEPTED_TYPES[field.type]
     if isinstance(raw, bool) and bool not in accepted or not isinstance(raw, accepted):
         return _("“%(label)s”的值类型不对：应为%(expected)s，收到%(got)s") % {
-            "label": field.label, "expected": _EXPECTED[field.type], "got": json_type_name(raw)}
+            "label": field.label,
+            "expected": _EXPECTED[field.type],
+            "got": json_type_name(raw),
+        }
     if isinstance(raw, (list, tuple)) and not all(isinstance(item, str) for item in raw):
         return _("“%(label)s”的值类型不对：列表中只能是文字") % {"label": field.label}
     return None
@@ -161,10 +183,11 @@ def json_type_name(value) -> str:
 
 
 def _is_not_a_number(field: CatalogField, raw) -> bool:
-    """"NaN" is how some exports write an empty cell, but in a number field it is a value that is
+    """ "NaN" is how some exports write an empty cell, but in a number field it is a value that is
     not a number: refused, not silently dropped."""
-    return (field.type in (FieldType.INTEGER, FieldType.DECIMAL) and isinstance(raw, str)
-            and raw.strip().lower() == "nan")
+    return (
+        field.type in (FieldType.INTEGER, FieldType.DECIMAL) and isinstance(raw, str) and raw.strip().lower() == "nan"
+    )
 
 
 def parse_value(field: CatalogField, raw):
@@ -197,9 +220,10 @@ def id_number_in_text_message(label: str, text: str) -> str | None:
     numbers = id_numbers_in_text(text)
     if not numbers:
         return None
-    return _("“%(label)s”中含有公民身份号码%(number)s：文字项不能填写身份证号（会被公开显示），请删除；"
-             "自然人当事人的身份证号请填写在“证件号码”等识别码项中") % {
-        "label": label, "number": mask_identifier(numbers[0])}
+    return _(
+        "“%(label)s”中含有公民身份号码%(number)s：文字项不能填写身份证号（会被公开显示），请删除；"
+        "自然人当事人的身份证号请填写在“证件号码”等识别码项中"
+    ) % {"label": label, "number": mask_identifier(numbers[0])}
 
 
 def _number_text(raw) -> str:
@@ -223,8 +247,10 @@ def _bounded_number(field: CatalogField, raw, expected: str) -> Decimal:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise FieldValueError(_("“%(label)s”应为%(expected)s，收到“%(v)s”")
-                              % {"label": field.label, "expected": expected, "v": _shown(raw)})
+        raise FieldValueError(
+            _("“%(label)s”应为%(expected)s，收到“%(v)s”")
+            % {"label": field.label, "expected": expected, "v": _shown(raw)}
+        )
     if number.is_zero():
         return Decimal(0)
     if not -FRACTION_DIGITS <= number.adjusted() < INTEGER_DIGITS:

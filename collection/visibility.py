@@ -34,9 +34,8 @@ def _today(today: dt.date | None) -> dt.date:
 
 def in_period(today: dt.date | None = None) -> Q:
     """Records within their period today: live status, not suspended, not repaired, not expired."""
-    return (
-        Q(status__in=SHOWN_STATUSES, suspended_since__isnull=True, repaired_at__isnull=True)
-        & (Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gte=_today(today)))
+    return Q(status__in=SHOWN_STATUSES, suspended_since__isnull=True, repaired_at__isnull=True) & (
+        Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gte=_today(today))
     )
 
 
@@ -68,8 +67,9 @@ def public_records(queryset: QuerySet[CreditRecord] | None = None, today: dt.dat
     return _base(queryset).filter(public_filter(today))
 
 
-def authorized_records(categories: Iterable[str], queryset: QuerySet[CreditRecord] | None = None,
-                       today: dt.date | None = None):
+def authorized_records(
+    categories: Iterable[str], queryset: QuerySet[CreditRecord] | None = None, today: dt.date | None = None
+):
     """What an authorization (or a credit report) for `categories` shows: the public records and
     the authorized-query records of those categories."""
     return _base(queryset).filter(authorized_filter(categories, today))
@@ -88,8 +88,9 @@ def with_marks(queryset: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
     """Prefetch the active annotations (异议处理中, 异议人声明, 附注声明, 已修复) shown with each record
     as `record.marks`."""
     return queryset.prefetch_related(
-        Prefetch("annotations", queryset=Annotation.objects.filter(is_active=True).order_by("created_at"),
-                 to_attr="marks")
+        Prefetch(
+            "annotations", queryset=Annotation.objects.filter(is_active=True).order_by("created_at"), to_attr="marks"
+        )
     )
 
 

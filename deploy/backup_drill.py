@@ -34,9 +34,9 @@ from audit.checkpoints import checkpoint_storage, write_checkpoint  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
 from audit.verification import verify_chain  # noqa: E402
 from catalog.models import Provider  # noqa: E402
+from collection.demo import records, subjects  # noqa: E402
 from collection.models import CreditRecord, Subject  # noqa: E402
 from collection.services.records import submit_record  # noqa: E402
-from collection.demo import records, subjects  # noqa: E402
 
 DRILL_DIR = "reports/backup-drill"
 # A demo penalty whose values the drill's records reuse under new document numbers.
@@ -54,8 +54,14 @@ def submit_penalty(number: str, *, new_subject: int | None = None) -> None:
         identifier = code + uscc.calc_check_digit(code)
         subject = {**subject, "name": f"南通备份演练{new_subject}号有限公司", "identifier": identifier}
         data.update(subject_name=subject["name"], uscc=subject["identifier"])
-    submit_record(provider=Provider.objects.get(code=spec.provider), item_code=spec.item, source_key=number,
-                  subject=subject, data=data, channel="api")
+    submit_record(
+        provider=Provider.objects.get(code=spec.provider),
+        item_code=spec.item,
+        source_key=number,
+        subject=subject,
+        data=data,
+        channel="api",
+    )
 
 
 def store(name: str) -> None:
@@ -93,8 +99,10 @@ def after() -> None:
 def summary(path: str) -> str:
     with open(path) as file:
         found = json.load(file)
-    return (f"{found['records']} records, {found['subjects']} subjects, {found['audit_events']} audit events, "
-            f"{len(found['files'])} files, {len(found['checkpoints'])} checkpoints")
+    return (
+        f"{found['records']} records, {found['subjects']} subjects, {found['audit_events']} audit events, "
+        f"{len(found['files'])} files, {len(found['checkpoints'])} checkpoints"
+    )
 
 
 def walk(storage: Storage, path: str = "") -> dict[str, str]:
@@ -121,8 +129,12 @@ def state() -> dict:
         "audit_events": AuditEvent.objects.count(),
         "files": walk(default_storage),
         "checkpoints": sorted(walk(checkpoint_storage())),
-        "audit_chain": {"ok": report.ok, "checked": report.checked, "anchored": report.anchored,
-                        "problem": report.problem},
+        "audit_chain": {
+            "ok": report.ok,
+            "checked": report.checked,
+            "anchored": report.anchored,
+            "problem": report.problem,
+        },
     }
 
 

@@ -54,6 +54,7 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / ".ci"), str(ROOT)]
 import production_smoke as smoke  # noqa: E402  (the production smoke's users, reused over HTTPS)
+
 from nantong_credit.tests.streaming_replica import StreamingReplica  # noqa: E402  (the replica tests' standby)
 
 PRIMARY = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -126,9 +127,11 @@ class Tally:
         p50 = statistics.median(lat) * 1000
         p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))] * 1000
         rate = f", {self.rate():.1f} req/s" if self.seconds else ""
-        return (f"{self.name}: {self.requests} requests ({self.posts} POST){rate}, errors: "
-                f"{self.failed_get} idempotent, {self.failed_post} non-idempotent; p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-                f"max {lat[-1] * 1000:.0f} ms")
+        return (
+            f"{self.name}: {self.requests} requests ({self.posts} POST){rate}, errors: "
+            f"{self.failed_get} idempotent, {self.failed_post} non-idempotent; p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+            f"max {lat[-1] * 1000:.0f} ms"
+        )
 
     def rate(self) -> float:
         return self.in_window / self.seconds
@@ -148,8 +151,9 @@ class Client:
         self.context = ssl.create_default_context()
         self.conn: http.client.HTTPSConnection | None = None
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict | None = None) -> tuple[int, bytes, http.client.HTTPMessage]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes, http.client.HTTPMessage]:
         if self.conn is None:
             self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30, context=self.context)
         try:
@@ -162,8 +166,16 @@ class Client:
             raise
 
 
-def run_traffic(tally: Tally, port: int, seconds: float, *, get_threads: int, paths: Callable[[int], str],
-                post: Callable[[Client, int], bool] | None = None, during: Callable[[float], None] | None = None) -> None:
+def run_traffic(
+    tally: Tally,
+    port: int,
+    seconds: float,
+    *,
+    get_threads: int,
+    paths: Callable[[int], str],
+    post: Callable[[Client, int], bool] | None = None,
+    during: Callable[[float], None] | None = None,
+) -> None:
     """`get_threads` clients GET `paths(i)` in a loop, one more POSTs with `post` (when given), for
     `seconds`; `during(elapsed)` runs in this thread meanwhile (the fault to inject)."""
     stop = threading.Event()
@@ -217,7 +229,9 @@ class Topology:
         self.work.chmod(0o711)  # user postgres reaches the replica's directory inside it
         self.procs: dict[str, subprocess.Popen] = {}
         # pg_basebackup -R with a replication slot (dropped at the end), started with pg_ctl as postgres.
-        self.standby = StreamingReplica({"HOST": PRIMARY["host"], "PORT": PRIMARY["port"], "USER": PRIMARY["user"], "NAME": DB})
+        self.standby = StreamingReplica(
+            {"HOST": PRIMARY["host"], "PORT": PRIMARY["port"], "USER": PRIMARY["user"], "NAME": DB}
+        )
         self.web_ports = {"web-a": free_port(), "web-b": free_port()}
         self.https_port, self.http_port = free_port(), free_port()
         self.base = f"https://127.0.0.1:{self.https_port}"
@@ -248,7 +262,9 @@ class Topology:
             "CLIENT_ADDRESS_PROXY_COUNT": "1",
             "REQUEST_ID_HEADER": "HTTP_X_REQUEST_ID",
             # All the test's traffic comes from one address; production keeps its limits.
-            "PUBLIC_SEARCH_RATE": "off", "PUBLIC_SUBJECT_RATE": "off", "PUBLIC_VERIFY_RATE": "off",
+            "PUBLIC_SEARCH_RATE": "off",
+            "PUBLIC_SUBJECT_RATE": "off",
+            "PUBLIC_VERIFY_RATE": "off",
             "CREDIT_REPORT_TIME_LIMIT": str(REPORT_TIME_LIMIT),
             "STUCK_JOB_GRACE_SECONDS": str(STUCK_GRACE),
             # A worker replaced after max_requests pays Django's start-up (seconds on this busy machine)
@@ -259,12 +275,17 @@ class Topology:
         return {**env, **app}
 
     def with_replica(self) -> dict[str, str]:
-        return {**self.env, "DATABASE_REPLICA_URLS": f"postgres://postgres@127.0.0.1:{self.standby.port}/{DB}",
-                "REPLICA_MAX_LAG_SECONDS": "5", "READ_YOUR_WRITES_SECONDS": "10"}
+        return {
+            **self.env,
+            "DATABASE_REPLICA_URLS": f"postgres://postgres@127.0.0.1:{self.standby.port}/{DB}",
+            "REPLICA_MAX_LAG_SECONDS": "5",
+            "READ_YOUR_WRITES_SECONDS": "10",
+        }
 
     def manage(self, *args: str, env: dict | None = None) -> str:
-        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env or self.env,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env or self.env, capture_output=True, text=True
+        )
         if done.returncode:
             raise CheckFailed(f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
         return done.stdout
@@ -272,8 +293,9 @@ class Topology:
     def start(self, name: str, argv: list[str], *, env: dict | None = None) -> subprocess.Popen:
         """A child in a session of its own, so that its whole process group can be killed."""
         log = open(self.work / f"{name}.log", "ab")
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.procs[name] = proc
         return proc
 
@@ -325,13 +347,17 @@ class Topology:
         health check reads no table). Backends report their counts at most once a second and, when
         they go idle, within 10 s; callers wait for them (`wait_replica_reads`)."""
         with self.replica() as conn, conn.cursor() as cur:
-            cur.execute("SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables")
+            cur.execute(
+                "SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables"
+            )
             return int(cur.fetchone()[0])
 
     def primary_reads(self) -> int:
         """The same count on the primary: the test's database there is the test's alone."""
         with self.primary() as conn, conn.cursor() as cur:
-            cur.execute("SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables")
+            cur.execute(
+                "SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables"
+            )
             return int(cur.fetchone()[0])
 
     def wait_replica_reads(self, before: int, at_least: int, seconds: float = 12) -> int:
@@ -342,15 +368,21 @@ class Topology:
 
     def replica_app_connections(self) -> int:
         with self.replica() as conn, conn.cursor() as cur:
-            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
-                        "AND pid <> pg_backend_pid()", [DB])
+            cur.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
+                "AND pid <> pg_backend_pid()",
+                [DB],
+            )
             return cur.fetchone()[0]
 
     # Web nodes, nginx, Celery -------------------------------------------------------------------------
 
     def start_web(self, name: str) -> None:
-        env = {**self.node_env, "GUNICORN_BIND": f"127.0.0.1:{self.web_ports[name]}",
-               "GUNICORN_ACCESS_LOG": str(self.work / f"{name}-access.log")}
+        env = {
+            **self.node_env,
+            "GUNICORN_BIND": f"127.0.0.1:{self.web_ports[name]}",
+            "GUNICORN_ACCESS_LOG": str(self.work / f"{name}-access.log"),
+        }
         self.start(name, [str(BIN / "gunicorn"), "nantong_credit.wsgi"], env=env)
 
     def wait_web(self, name: str) -> None:
@@ -370,9 +402,28 @@ class Topology:
     def start_nginx(self) -> None:
         tls = self.cert.parent
         tls.mkdir()
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(tls / "key.pem"),
-                        "-out", str(self.cert)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout",
+                str(tls / "key.pem"),
+                "-out",
+                str(self.cert),
+            ],
+            check=True,
+            capture_output=True,
+        )
         os.environ["SSL_CERT_FILE"] = str(self.cert)  # every client here trusts that certificate alone
         prefix = self.work / "nginx"
         prefix.mkdir()
@@ -386,8 +437,17 @@ class Topology:
             "NT_WEB_NODES": ",".join(f"127.0.0.1:{port}" for port in self.web_ports.values()),
             "NT_ACCESS_LOG": str(prefix / "access.log"),
         }
-        site = subprocess.run([sys.executable, str(ROOT / "deploy" / "render"), str(ROOT / "deploy/nginx/nantong-credit.conf"),
-                               *(f"{k}={v}" for k, v in values.items())], check=True, capture_output=True, text=True).stdout
+        site = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "deploy" / "render"),
+                str(ROOT / "deploy/nginx/nantong-credit.conf"),
+                *(f"{k}={v}" for k, v in values.items()),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         (prefix / "site.conf").write_text(site)
         temp = prefix / "temp"
         temp.mkdir()
@@ -423,8 +483,24 @@ http {{
         raise CheckFailed(f"nginx did not answer /healthz:\n{(prefix / 'error.log').read_text(errors='replace')}")
 
     def start_worker(self, name: str, queue: str) -> None:
-        self.start(name, [str(BIN / "celery"), "-A", "nantong_credit", "worker", "--queues", queue, "--loglevel", "INFO",
-                          "--concurrency", "1", "--hostname", f"{name}@topology"], env=self.node_env)
+        self.start(
+            name,
+            [
+                str(BIN / "celery"),
+                "-A",
+                "nantong_credit",
+                "worker",
+                "--queues",
+                queue,
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"{name}@topology",
+            ],
+            env=self.node_env,
+        )
 
     def wait_workers(self, names: list[str]) -> None:
         for _ in range(180):
@@ -436,10 +512,18 @@ http {{
         raise CheckFailed("a Celery worker did not become ready")
 
     def celery_control(self, *args: str) -> None:
-        done = subprocess.run([str(BIN / "celery"), "-A", "nantong_credit", "control", *args], cwd=ROOT,
-                              env=self.node_env, capture_output=True, text=True, timeout=60)
-        check(done.returncode == 0 and "OK" in done.stdout + done.stderr,
-              f"celery control {' '.join(args)}: {done.stdout} {done.stderr}")
+        done = subprocess.run(
+            [str(BIN / "celery"), "-A", "nantong_credit", "control", *args],
+            cwd=ROOT,
+            env=self.node_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        check(
+            done.returncode == 0 and "OK" in done.stdout + done.stderr,
+            f"celery control {' '.join(args)}: {done.stdout} {done.stderr}",
+        )
 
     def stop_all(self) -> None:
         for name in list(self.procs):
@@ -449,7 +533,7 @@ http {{
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + 15
-        for name, proc in list(self.procs.items()):
+        for proc in list(self.procs.values()):
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -476,15 +560,23 @@ def web_access(top: Topology, name: str) -> str:
 def api_record(code: str, number: str) -> dict:
     row = smoke._penalty_row(code, number)
     row["penalty_types"] = ["警告", "罚款"]
-    return {"item": "admin_penalty", "source_key": number,
-            "subject": {"kind": "legal_person", "name": row["subject_name"], "identifier": code}, "data": row}
+    return {
+        "item": "admin_penalty",
+        "source_key": number,
+        "subject": {"kind": "legal_person", "name": row["subject_name"], "identifier": code},
+        "data": row,
+    }
 
 
-def submit_record(client: Client, key: str, code: str, number: str, cookies: str = "") -> tuple[int, bytes, http.client.HTTPMessage]:
+def submit_record(
+    client: Client, key: str, code: str, number: str, cookies: str = ""
+) -> tuple[int, bytes, http.client.HTTPMessage]:
     headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
     if cookies:
         headers["Cookie"] = cookies
-    return client.request("POST", "/api/v1/records/", json.dumps(api_record(code, number), ensure_ascii=False).encode(), headers)
+    return client.request(
+        "POST", "/api/v1/records/", json.dumps(api_record(code, number), ensure_ascii=False).encode(), headers
+    )
 
 
 def phase_smoke(top: Topology, key: str) -> list[str]:
@@ -499,24 +591,35 @@ def phase_smoke(top: Topology, key: str) -> list[str]:
     plain = http.client.HTTPConnection("127.0.0.1", top.http_port, timeout=10)
     plain.request("GET", "/subjects/?q=1")
     answer = plain.getresponse()
-    check(answer.status == 301 and answer.headers["Location"] == f"{top.base}/subjects/?q=1",
-          f"http is not redirected to https: {answer.status} {answer.headers['Location']}")
+    check(
+        answer.status == 301 and answer.headers["Location"] == f"{top.base}/subjects/?q=1",
+        f"http is not redirected to https: {answer.status} {answer.headers['Location']}",
+    )
     status, _, _ = Client(top.https_port).request("GET", "/metrics")
     check(status == 403, f"/metrics through nginx answered {status}, not 403")
     # The app has no gzip middleware: a compressed page was compressed by nginx.
-    status, _, headers = Client(top.https_port).request("GET", "/subjects/?q=" + quote("南通"),
-                                                        headers={"Accept-Encoding": "gzip"})
-    check(status == 200 and headers["Content-Encoding"] == "gzip", f"search page: {status} {headers['Content-Encoding']}")
+    status, _, headers = Client(top.https_port).request(
+        "GET", "/subjects/?q=" + quote("南通"), headers={"Accept-Encoding": "gzip"}
+    )
+    check(
+        status == 200 and headers["Content-Encoding"] == "gzip", f"search page: {status} {headers['Content-Encoding']}"
+    )
     # Static files: WhiteNoise on the nodes, hashed names cached for good (deploy/README.md, "Static files").
     home = Client(top.https_port).request("GET", "/")[1].decode()
     css = smoke._find(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', home, "a hashed stylesheet")
     status, _, headers = Client(top.https_port).request("GET", css)
-    check(status == 200 and "immutable" in (headers["Cache-Control"] or ""), f"{css}: {status} {headers['Cache-Control']}")
+    check(
+        status == 200 and "immutable" in (headers["Cache-Control"] or ""), f"{css}: {status} {headers['Cache-Control']}"
+    )
     status, _, headers = Client(top.https_port).request("GET", "/", headers={"X-Request-ID": "chosen-by-client"})
     rid = headers["X-Request-ID"] or ""
     check(re.fullmatch(r"[0-9a-f]{32}", rid) is not None, f"the app did not take nginx's request id: {rid!r}")
-    check(f"rid={rid}" in (top.work / "nginx" / "access.log").read_text(), "nginx's access log lacks the app's request id")
-    say(f"    http->https redirect, /metrics 403, gzip, {css} immutable, request id {rid} in nginx's log and the app's answer")
+    check(
+        f"rid={rid}" in (top.work / "nginx" / "access.log").read_text(), "nginx's access log lacks the app's request id"
+    )
+    say(
+        f"    http->https redirect, /metrics 403, gzip, {css} immutable, request id {rid} in nginx's log and the app's answer"
+    )
 
     say("--- login with the second factor: enrol (a provider's clerk), then log in with the code")
     first = smoke.Browser(top.base)
@@ -537,7 +640,9 @@ def phase_smoke(top: Topology, key: str) -> list[str]:
     pin = "; ".join(c.split(";")[0] for c in headers.get_all("Set-Cookie") or [])
     check("nt_primary=" in pin, f"the API write did not pin its client to the primary: {pin!r}")
     page = api.request("GET", f"/subjects/{new_code}/", headers={"Cookie": pin} if pin else {})
-    check(page[0] == 200 and number in page[1].decode(), f"the new record is not on its subject page at once: {page[0]}")
+    check(
+        page[0] == 200 and number in page[1].decode(), f"the new record is not on its subject page at once: {page[0]}"
+    )
     visitor = smoke.Browser(top.base)
     smoke._wait("the record on a new visitor's page", lambda: number in visitor.get(f"/subjects/{new_code}/").text, 10)
     say(f"    {number} for {new_code}: on the page at once, and for a new visitor")
@@ -551,8 +656,11 @@ def phase_smoke(top: Topology, key: str) -> list[str]:
     for _ in range(3):  # round robin: the next downloads go to the other node too
         again = agent.get(f"/reports/{number_re.group(1)}/download/")
         check(again.body == pdf, "a node served another PDF")
-    served = {name for name in top.web_ports
-              if re.search(rf"GET /reports/{number_re.group(1)}/download/ HTTP/1\.[01]\" 200 ", web_access(top, name))}
+    served = {
+        name
+        for name in top.web_ports
+        if re.search(rf"GET /reports/{number_re.group(1)}/download/ HTTP/1\.[01]\" 200 ", web_access(top, name))
+    }
     check(served == set(top.web_ports), f"the PDF was served by {served or 'no node'}, not by both nodes")
     say(f"    {number_re.group(1)}: served by {', '.join(sorted(served))}")
 
@@ -569,11 +677,16 @@ def phase_node_kill(top: Topology, key: str, codes: list[str]) -> None:
     killed_at = TRAFFIC_SECONDS / 3
 
     def paths(i: int) -> str:
-        return (f"/subjects/?q={quote(SEARCH_WORDS[i % len(SEARCH_WORDS)])}" if i % 2
-                else f"/subjects/{codes[i % len(codes)]}/")
+        return (
+            f"/subjects/?q={quote(SEARCH_WORDS[i % len(SEARCH_WORDS)])}"
+            if i % 2
+            else f"/subjects/{codes[i % len(codes)]}/"
+        )
 
     def post(client: Client, i: int) -> bool:
-        status, _, _ = submit_record(client, key, smoke._new_company_code(), f"通市监罚〔2026〕杀节点{uuid.uuid4().hex[:8]}号")
+        status, _, _ = submit_record(
+            client, key, smoke._new_company_code(), f"通市监罚〔2026〕杀节点{uuid.uuid4().hex[:8]}号"
+        )
         return status == 201
 
     def during(elapsed: float) -> None:
@@ -615,11 +728,15 @@ def phase_throughput(top: Topology) -> None:
         for t in (health, found):
             say("    " + t.line())
             FIGURES.append(t.line())
-        FIGURES.append(f"search throughput with {nodes} node(s): {rates[nodes]:.1f} req/s = {ratios[nodes]:.3f} x /healthz's")
-    FIGURES.append(f"search, two nodes against one: {rates[2] / rates[1]:.2f}x the requests per second. Each node runs "
-                   f"gunicorn.conf.py's 2 x cores + 1 workers; this machine has {os.cpu_count()} CPU cores, shared by both "
-                   "nodes, nginx, PostgreSQL, the replica and this client: two nodes on one 2-core machine cannot "
-                   "double throughput (a second node adds processes, not CPU); on separate hosts each brings its own cores")
+        FIGURES.append(
+            f"search throughput with {nodes} node(s): {rates[nodes]:.1f} req/s = {ratios[nodes]:.3f} x /healthz's"
+        )
+    FIGURES.append(
+        f"search, two nodes against one: {rates[2] / rates[1]:.2f}x the requests per second. Each node runs "
+        f"gunicorn.conf.py's 2 x cores + 1 workers; this machine has {os.cpu_count()} CPU cores, shared by both "
+        "nodes, nginx, PostgreSQL, the replica and this client: two nodes on one 2-core machine cannot "
+        "double throughput (a second node adds processes, not CPU); on separate hosts each brings its own cores"
+    )
 
 
 def phase_replica(top: Topology, codes: list[str]) -> None:
@@ -628,8 +745,10 @@ def phase_replica(top: Topology, codes: list[str]) -> None:
     tally = Tally("replica reads")
     run_traffic(tally, top.https_port, 5, get_threads=3, paths=lambda i: f"/subjects/{codes[i % len(codes)]}/")
     on_replica = top.wait_replica_reads(before, tally.requests)
-    check(on_replica >= tally.requests, f"public reads did not go to the replica: {on_replica} table scans there "
-                                        f"for {tally.requests} subject pages")
+    check(
+        on_replica >= tally.requests,
+        f"public reads did not go to the replica: {on_replica} table scans there for {tally.requests} subject pages",
+    )
     FIGURES.append(f"replica up: {tally.requests} subject pages, {on_replica} table scans on the replica")
 
     tally = Tally("replica stopped")
@@ -642,8 +761,11 @@ def phase_replica(top: Topology, codes: list[str]) -> None:
             top.stop_replica()
 
     def paths(i: int) -> str:
-        return (f"/subjects/?q={quote(SEARCH_WORDS[i % len(SEARCH_WORDS)])}" if i % 2
-                else f"/subjects/{codes[i % len(codes)]}/")
+        return (
+            f"/subjects/?q={quote(SEARCH_WORDS[i % len(SEARCH_WORDS)])}"
+            if i % 2
+            else f"/subjects/{codes[i % len(codes)]}/"
+        )
 
     on_primary = top.primary_reads()
     run_traffic(tally, top.https_port, 20, get_threads=3, paths=paths, during=during)
@@ -652,8 +774,10 @@ def phase_replica(top: Topology, codes: list[str]) -> None:
     check(tally.failed_get == 0, f"{tally.failed_get} requests failed while the replica was down: {tally.failures}")
     time.sleep(11)  # every backend has reported its counts (at the latest 10 s after going idle)
     on_primary = top.primary_reads() - on_primary
-    check(on_primary >= tally.requests * 3 // 4, f"reads did not fall back to the primary: {on_primary} table scans "
-                                                 f"there for {tally.requests} pages")
+    check(
+        on_primary >= tally.requests * 3 // 4,
+        f"reads did not fall back to the primary: {on_primary} table scans there for {tally.requests} pages",
+    )
     FIGURES.append(f"replica stopped: reads fell back to the primary ({on_primary} table scans there)")
 
     top.start_replica()
@@ -666,9 +790,11 @@ def phase_replica(top: Topology, codes: list[str]) -> None:
             client.request("GET", f"/subjects/{codes[i % len(codes)]}/")
         seen = top.wait_replica_reads(before, 40)
         if seen >= 40:
-            FIGURES.append(f"replica back: reads returned to it within {time.monotonic() - restarted:.0f} s "
-                           f"({seen} table scans there for 40 subject pages; "
-                           f"{top.replica_app_connections()} app connections in its pg_stat_activity)")
+            FIGURES.append(
+                f"replica back: reads returned to it within {time.monotonic() - restarted:.0f} s "
+                f"({seen} table scans there for 40 subject pages; "
+                f"{top.replica_app_connections()} app connections in its pg_stat_activity)"
+            )
             return
     raise CheckFailed("reads did not return to the replica within 90 s of its start")
 
@@ -681,7 +807,9 @@ def phase_worker_kill(top: Topology) -> None:
     with top.primary() as conn:
         conn.autocommit = True
         for attempt in range(3):
-            subject_pk = smoke._find(r'href="/reports/new/\?subject=(\d+)"', agent.get("/reports/").text, "the order link")
+            subject_pk = smoke._find(
+                r'href="/reports/new/\?subject=(\d+)"', agent.get("/reports/").text, "the order link"
+            )
             ordered = agent.post(f"/reports/new/?subject={subject_pk}", {"agree": "on"})
             number = smoke._find(r"信用报告 (NTXY-\d{8}-\d{6})", ordered.text, "the report number")
             status = None
@@ -696,7 +824,9 @@ def phase_worker_kill(top: Topology) -> None:
             if status == "generating":
                 top.kill("interactive-1", signal.SIGKILL)  # the whole group: main process and pool child
                 killed = time.monotonic()
-                say(f"    {number} generating on interactive-1: SIGKILL to its main process and pool (attempt {attempt + 1})")
+                say(
+                    f"    {number} generating on interactive-1: SIGKILL to its main process and pool (attempt {attempt + 1})"
+                )
                 break
             say(f"    {number} was {status} before the kill could land; ordering another")
         else:
@@ -717,11 +847,15 @@ def phase_worker_kill(top: Topology) -> None:
         restarts, task_id = cur.fetchone()
     check(restarts == 1, f"the report was restarted {restarts} times, not once")
     # The message that rendered it (its task id is on the report) is the sweep's new one, taken by interactive-2.
-    check(f"generate_credit_report[{task_id}] received" in top.log("interactive-2"),
-          f"interactive-2 did not take the re-sent report (task {task_id})")
+    check(
+        f"generate_credit_report[{task_id}] received" in top.log("interactive-2"),
+        f"interactive-2 did not take the re-sent report (task {task_id})",
+    )
     check("stuck inquiry.CreditReport jobs" in top.log("sweeps"), "the sweeps worker logged no stuck report")
-    FIGURES.append(f"worker kill: {number} re-sent by beat's stuck-job sweep and rendered by interactive-2 "
-                   f"{took:.0f} s after the kill (threshold {REPORT_TIME_LIMIT}+{STUCK_GRACE} s)")
+    FIGURES.append(
+        f"worker kill: {number} re-sent by beat's stuck-job sweep and rendered by interactive-2 "
+        f"{took:.0f} s after the kill (threshold {REPORT_TIME_LIMIT}+{STUCK_GRACE} s)"
+    )
 
 
 # --- Main ----------------------------------------------------------------------------------------------
@@ -730,8 +864,9 @@ def phase_worker_kill(top: Topology) -> None:
 def bring_up(top: Topology) -> str:
     say(f"--- fresh database {DB}, Redis {REDIS_URL}; migrate, seed_demo, collectstatic")
     top.fresh_database()
-    collect = subprocess.Popen([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-                               cwd=ROOT, env=top.env)
+    collect = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=top.env
+    )
     top.manage("migrate", "--noinput", "--verbosity", "0")
     top.manage("seed_demo")
     key = top.manage("create_api_token", "--provider", smoke.PROVIDER, "--name", "拓扑测试").strip()
@@ -740,22 +875,43 @@ def bring_up(top: Topology) -> str:
     say("--- streaming replica (pg_basebackup -R)")
     top.standby.create()  # chooses its port
     say(f"    on 127.0.0.1:{top.standby.port}")
-    probe = subprocess.run([sys.executable, "-c", "from django.conf import settings; import django; django.setup(); "
-                            "print(len(settings.DATABASES))"], cwd=ROOT, env={**top.with_replica(),
-                            "DJANGO_SETTINGS_MODULE": "nantong_credit.settings"}, capture_output=True, text=True)
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; import django; django.setup(); print(len(settings.DATABASES))",
+        ],
+        cwd=ROOT,
+        env={**top.with_replica(), "DJANGO_SETTINGS_MODULE": "nantong_credit.settings"},
+        capture_output=True,
+        text=True,
+    )
     check(probe.returncode == 0, f"the settings with DATABASE_REPLICA_URLS do not load:\n{probe.stderr[-3000:]}")
     check(probe.stdout.strip() not in ("", "1"), "DATABASE_REPLICA_URLS made no replica database: no router to test")
     top.node_env = top.with_replica()
 
-    say(f"--- web nodes on {list(top.web_ports.values())}, workers, beat, nginx on https {top.https_port} / http {top.http_port}")
+    say(
+        f"--- web nodes on {list(top.web_ports.values())}, workers, beat, nginx on https {top.https_port} / http {top.http_port}"
+    )
     for name in top.web_ports:
         top.start_web(name)
     workers = {"interactive-1": "interactive", "interactive-2": "interactive", "bulk": "bulk", "sweeps": "sweeps"}
     for name, queue in workers.items():
         top.start_worker(name, queue)
-    top.start("beat", [str(BIN / "celery"), "-A", "topology_celery", "beat", "--loglevel", "INFO",
-                       "--schedule", str(top.work / "beat-schedule")],
-              env={**top.node_env, "PYTHONPATH": f"{ROOT / 'deploy'}:{ROOT}"})
+    top.start(
+        "beat",
+        [
+            str(BIN / "celery"),
+            "-A",
+            "topology_celery",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(top.work / "beat-schedule"),
+        ],
+        env={**top.node_env, "PYTHONPATH": f"{ROOT / 'deploy'}:{ROOT}"},
+    )
     for name in top.web_ports:
         top.wait_web(name)
     top.start_nginx()
@@ -787,7 +943,10 @@ def main() -> int:
         say(f"\nFAILED: {type(error).__name__}: {error}")
         for log in sorted(top.work.glob("*.log")) + [top.work / "nginx" / "error.log", top.standby.root / "log"]:
             if log.exists():
-                say(f"\n===== {log.name} (last 60 lines) =====\n" + "\n".join(log.read_text(errors="replace").splitlines()[-60:]))
+                say(
+                    f"\n===== {log.name} (last 60 lines) =====\n"
+                    + "\n".join(log.read_text(errors="replace").splitlines()[-60:])
+                )
     finally:
         top.stop_all()
         shutil.rmtree(top.work, ignore_errors=True)

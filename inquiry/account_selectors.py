@@ -38,8 +38,12 @@ def who_looked(subject: Subject) -> QuerySet[QueryLog]:
     """Queries of the subject by identified people, newest first. Its own accounts looking at
     it are left out: the subject wants to know who else looked."""
     own = accounts_acting_for(subject).values("pk")
-    return (QueryLog.objects.filter(subject=subject, actor__isnull=False).exclude(actor__in=own)
-            .select_related("actor").order_by("-occurred_at", "-id"))
+    return (
+        QueryLog.objects.filter(subject=subject, actor__isnull=False)
+        .exclude(actor__in=own)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def as_looks(entries) -> list[Look]:

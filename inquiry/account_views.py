@@ -39,25 +39,33 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(subjects) == 1:
         return redirect("my_credit:subject", pk=subjects[0].pk)
     pending = {s.pk: requests_to_answer(s).count() for s in subjects}
-    return render(request, "inquiry/account/home.html", {
-        "subjects": [(subject, pending[subject.pk]) for subject in subjects],
-    })
+    return render(
+        request,
+        "inquiry/account/home.html",
+        {
+            "subjects": [(subject, pending[subject.pk]) for subject in subjects],
+        },
+    )
 
 
 @login_required
 @never_cache
 def subject_page(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_own_subject(request.user, pk)
-    return render(request, "inquiry/account/subject.html", {
-        "subject": subject,
-        "sections": own_sections(subject),
-        "requests": requests_to_answer(subject),
-        "consents": _consents(subject),
-        "looks": as_looks(who_looked(subject)[:RECENT_LOOKS]),
-        "anonymous_count": anonymous_view_count(subject),
-        "commitments": public_commitments(subject),
-        "can_answer": request.user.has_perm(ANSWER_AUTHORIZATION),
-    })
+    return render(
+        request,
+        "inquiry/account/subject.html",
+        {
+            "subject": subject,
+            "sections": own_sections(subject),
+            "requests": requests_to_answer(subject),
+            "consents": _consents(subject),
+            "looks": as_looks(who_looked(subject)[:RECENT_LOOKS]),
+            "anonymous_count": anonymous_view_count(subject),
+            "commitments": public_commitments(subject),
+            "can_answer": request.user.has_perm(ANSWER_AUTHORIZATION),
+        },
+    )
 
 
 def _consents(subject) -> list[Authorization]:
@@ -75,13 +83,20 @@ def authorization_page(request: HttpRequest, subject_pk: int, pk: int) -> HttpRe
 
 
 def _authorization_page(request, authorization, *, grant_form=None, refuse_form=None, status=200) -> HttpResponse:
-    return render(request, "inquiry/account/authorization.html", {
-        "authorization": authorization, "subject": authorization.subject, "live": is_live(authorization),
-        "grant_form": grant_form or GrantForm.for_request(authorization),
-        "refuse_form": refuse_form or OptionalReasonForm(prefix="refuse"),
-        "revoke_form": OptionalReasonForm(prefix="revoke"),
-        "can_answer": request.user.has_perm(ANSWER_AUTHORIZATION),
-    }, status=status)
+    return render(
+        request,
+        "inquiry/account/authorization.html",
+        {
+            "authorization": authorization,
+            "subject": authorization.subject,
+            "live": is_live(authorization),
+            "grant_form": grant_form or GrantForm.for_request(authorization),
+            "refuse_form": refuse_form or OptionalReasonForm(prefix="refuse"),
+            "revoke_form": OptionalReasonForm(prefix="revoke"),
+            "can_answer": request.user.has_perm(ANSWER_AUTHORIZATION),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -93,15 +108,23 @@ def grant(request: HttpRequest, subject_pk: int, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            grant_authorization(authorization=authorization, actor=request.user, categories=data["categories"],
-                                valid_until=data["valid_until"], note=data["note"])
+            grant_authorization(
+                authorization=authorization,
+                actor=request.user,
+                categories=data["categories"],
+                valid_until=data["valid_until"],
+                note=data["note"],
+            )
         except AuthorizationError as exc:
             if exc.field not in form.fields:
                 return _refused(request, authorization, exc)
             apply_errors(form, {exc.field: [exc.message]})
         else:
-            messages.success(request, _("已同意%(name)s的查询申请，有效期至%(d)s。")
-                             % {"name": authorization.requester, "d": authorization.valid_until})
+            messages.success(
+                request,
+                _("已同意%(name)s的查询申请，有效期至%(d)s。")
+                % {"name": authorization.requester, "d": authorization.valid_until},
+            )
             return redirect("my_credit:subject", pk=authorization.subject_id)
     return _authorization_page(request, authorization, grant_form=form, status=400)
 
@@ -148,7 +171,13 @@ def _refused(request, authorization, exc: AuthorizationError) -> HttpResponse:
 def looks_page(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_own_subject(request.user, pk)
     page = Paginator(who_looked(subject), LOOKS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "inquiry/account/looks.html", {
-        "subject": subject, "page": page, "looks": as_looks(page.object_list),
-        "anonymous_count": anonymous_view_count(subject),
-    })
+    return render(
+        request,
+        "inquiry/account/looks.html",
+        {
+            "subject": subject,
+            "page": page,
+            "looks": as_looks(page.object_list),
+            "anonymous_count": anonymous_view_count(subject),
+        },
+    )

@@ -46,8 +46,9 @@ class PublicSubjectView(APIView):
     renderer_classes = [JSONRenderer]
 
     def throttled(self, request: Request, wait):
-        error = exceptions.Throttled(detail=_("查询过于频繁：为防止信息被批量抓取，同一地址的查询次数有限，请%(n)d秒后重试。")
-                                     % {"n": wait or 1})
+        error = exceptions.Throttled(
+            detail=_("查询过于频繁：为防止信息被批量抓取，同一地址的查询次数有限，请%(n)d秒后重试。") % {"n": wait or 1}
+        )
         error.wait = wait
         raise error
 

@@ -23,14 +23,22 @@ DEFAULT_VALIDITY_DAYS = 30
 
 
 def _categories_field(label=_("授权范围"), help_text=""):
-    return forms.MultipleChoiceField(label=label, choices=Category.choices, widget=forms.CheckboxSelectMultiple,
-                                     help_text=help_text,
-                                     error_messages={"required": _("请至少选择一类授权查询的信息")})
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+        error_messages={"required": _("请至少选择一类授权查询的信息")},
+    )
 
 
 def _valid_until_field(help_text=""):
-    return forms.DateField(label=_("授权有效期至"), widget=DateInput(), help_text=help_text,
-                           error_messages={"required": _("请填写授权有效期"), "invalid": _("请填写有效的日期")})
+    return forms.DateField(
+        label=_("授权有效期至"),
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={"required": _("请填写授权有效期"), "invalid": _("请填写有效的日期")},
+    )
 
 
 def default_valid_until() -> dt.date:
@@ -39,23 +47,40 @@ def default_valid_until() -> dt.date:
 
 class AuthorizationRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("查询对象"), choices=KIND_CHOICES, initial=ORGANISATION, widget=forms.RadioSelect)
-    code = forms.CharField(label=_("统一社会信用代码"), max_length=40, required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     id_number = forms.CharField(
-        label=_("公民身份号码"), max_length=30, required=False,
+        label=_("公民身份号码"),
+        max_length=30,
+        required=False,
         help_text=_("查询自然人时填写；平台不保存、不显示您填写的号码"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     person_name = forms.CharField(label=_("姓名"), max_length=50, required=False, help_text=_("查询自然人时填写"))
-    purpose = forms.CharField(label=_("查询目的"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text=_("如：签订采购合同前了解对方信用状况。信息主体将看到该目的"))
+    purpose = forms.CharField(
+        label=_("查询目的"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：签订采购合同前了解对方信用状况。信息主体将看到该目的"),
+    )
     categories = _categories_field(_("申请查询的信息类别"))
     valid_until = _valid_until_field(_("最长一年；以书面授权书申请的，按授权书载明的期限填写"))
-    method = forms.ChoiceField(label=_("授权方式"), choices=Authorization.Method.choices,
-                               initial=Authorization.Method.ONLINE, widget=forms.RadioSelect,
-                               help_text=_("在线授权：由信息主体在其账号中同意；书面授权：上传信息主体签署（单位加盖公章）的授权书，由市公共信用信息中心核对"))
-    letter = EvidenceField(label=_("书面授权书"), required=False,
-                           help_text=_("选择书面授权时上传：PDF、JPEG或PNG，不超过10 MB"))
+    method = forms.ChoiceField(
+        label=_("授权方式"),
+        choices=Authorization.Method.choices,
+        initial=Authorization.Method.ONLINE,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "在线授权：由信息主体在其账号中同意；书面授权：上传信息主体签署（单位加盖公章）的授权书，由市公共信用信息中心核对"
+        ),
+    )
+    letter = EvidenceField(
+        label=_("书面授权书"), required=False, help_text=_("选择书面授权时上传：PDF、JPEG或PNG，不超过10 MB")
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"valid_until": default_valid_until()})
@@ -83,18 +108,27 @@ class GrantForm(forms.Form):
 
     @classmethod
     def for_request(cls, authorization: Authorization, data=None):
-        return cls(data, prefix="grant", initial={"categories": authorization.categories,
-                                                  "valid_until": authorization.valid_until})
+        return cls(
+            data,
+            prefix="grant",
+            initial={"categories": authorization.categories, "valid_until": authorization.valid_until},
+        )
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由（选填）"), max_length=300, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}), help_text=_("申请人将看到该理由"))
+    reason = forms.CharField(
+        label=_("理由（选填）"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("申请人将看到该理由"),
+    )
 
 
 class LetterApproveForm(forms.Form):
     letter_checked = forms.BooleanField(
-        label=_("已核对书面授权书：由信息主体签署（单位加盖公章），授权对象、范围、期限与下列一致"), required=True,
+        label=_("已核对书面授权书：由信息主体签署（单位加盖公章），授权对象、范围、期限与下列一致"),
+        required=True,
         error_messages={"required": _("请确认已核对书面授权书")},
     )
     categories = _categories_field(help_text=_("按授权书载明的范围确认或更正"))
@@ -103,5 +137,8 @@ class LetterApproveForm(forms.Form):
 
     @classmethod
     def for_letter(cls, authorization: Authorization, data=None):
-        return cls(data, prefix="approve", initial={"categories": authorization.categories,
-                                                    "valid_until": authorization.valid_until})
+        return cls(
+            data,
+            prefix="approve",
+            initial={"categories": authorization.categories, "valid_until": authorization.valid_until},
+        )

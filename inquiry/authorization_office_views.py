@@ -25,10 +25,15 @@ def letters(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Authorization.Status.REQUESTED)
     if status not in Authorization.Status.values and status != "":
         status = Authorization.Status.REQUESTED
-    return render(request, "inquiry/authorizations/office_letters.html", {
-        "letters": letters_for_review(status)[:PAGE_SIZE], "status": status,
-        "statuses": Authorization.Status.choices,
-    })
+    return render(
+        request,
+        "inquiry/authorizations/office_letters.html",
+        {
+            "letters": letters_for_review(status)[:PAGE_SIZE],
+            "status": status,
+            "statuses": Authorization.Status.choices,
+        },
+    )
 
 
 @login_required
@@ -38,11 +43,16 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(request, authorization, *, approve_form=None, reject_form=None, status=200) -> HttpResponse:
-    return render(request, "inquiry/authorizations/office_letter.html", {
-        "authorization": authorization,
-        "approve_form": approve_form or LetterApproveForm.for_letter(authorization),
-        "reject_form": reject_form or ReasonForm(),
-    }, status=status)
+    return render(
+        request,
+        "inquiry/authorizations/office_letter.html",
+        {
+            "authorization": authorization,
+            "approve_form": approve_form or LetterApproveForm.for_letter(authorization),
+            "reject_form": reject_form or ReasonForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -53,8 +63,13 @@ def letter_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterApproveForm.for_letter(authorization, request.POST)
     if form.is_valid():
         try:
-            approve_letter(authorization=authorization, actor=request.user, categories=form.cleaned_data["categories"],
-                           valid_until=form.cleaned_data["valid_until"], note=form.cleaned_data["note"])
+            approve_letter(
+                authorization=authorization,
+                actor=request.user,
+                categories=form.cleaned_data["categories"],
+                valid_until=form.cleaned_data["valid_until"],
+                note=form.cleaned_data["note"],
+            )
         except AuthorizationError as exc:
             if exc.field in form.fields:
                 apply_errors(form, {exc.field: [exc.message]})
@@ -89,5 +104,8 @@ def letter_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def letter_file(request: HttpRequest, pk: int) -> HttpResponse:
     authorization = get_letter_for_review(pk)
-    return private_file_response(authorization.letter_file.open("rb"), name=authorization.letter_name,
-                                 content_type=authorization.letter_content_type)
+    return private_file_response(
+        authorization.letter_file.open("rb"),
+        name=authorization.letter_name,
+        content_type=authorization.letter_content_type,
+    )

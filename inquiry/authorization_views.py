@@ -39,10 +39,14 @@ def authorization_list(request: HttpRequest) -> HttpResponse:
     authorizations = list(authorizations_of(request.user)[:200])
     for authorization in authorizations:
         authorization.live = is_live(authorization)
-    return render(request, "inquiry/authorizations/list.html", {
-        "authorizations": authorizations,
-        "can_request": request.user.has_perm(REQUEST_AUTHORIZATION),
-    })
+    return render(
+        request,
+        "inquiry/authorizations/list.html",
+        {
+            "authorizations": authorizations,
+            "can_request": request.user.has_perm(REQUEST_AUTHORIZATION),
+        },
+    )
 
 
 def _request_body_limit() -> int:
@@ -68,19 +72,32 @@ def authorization_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("授权申请已发送给信息主体，对方同意后即可在本页查询。"))
             return redirect("authorizations:detail", pk=authorization.pk)
-    return render(request, "inquiry/authorizations/form.html", {
-        "form": form, "verified": request.user.identity_verified_at is not None,
-    })
+    return render(
+        request,
+        "inquiry/authorizations/form.html",
+        {
+            "form": form,
+            "verified": request.user.identity_verified_at is not None,
+        },
+    )
 
 
 def _submit(user, data: dict) -> Authorization:
     check_requester(user)  # before the subject is looked up: an unverified account learns nothing
     natural = data["kind"] == SubjectKind.NATURAL_PERSON
-    subject = find_subject(kind=SubjectKind.NATURAL_PERSON if natural else SubjectKind.LEGAL_PERSON,
-                           code=data.get("code", ""), id_number=data.get("id_number", ""),
-                           name=data.get("person_name", ""))
-    scope = {"requester": user, "subject": subject, "purpose": data["purpose"], "categories": data["categories"],
-             "valid_until": data["valid_until"]}
+    subject = find_subject(
+        kind=SubjectKind.NATURAL_PERSON if natural else SubjectKind.LEGAL_PERSON,
+        code=data.get("code", ""),
+        id_number=data.get("id_number", ""),
+        name=data.get("person_name", ""),
+    )
+    scope = {
+        "requester": user,
+        "subject": subject,
+        "purpose": data["purpose"],
+        "categories": data["categories"],
+        "valid_until": data["valid_until"],
+    }
     if data["method"] == Authorization.Method.LETTER:
         return submit_letter(letter=data["letter"], **scope)
     return request_authorization(**scope)
@@ -99,9 +116,15 @@ def authorization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         records = list(authorized_view(authorization))
         record_authorized_query(authorization=authorization, actor=request.user)
         sections = record_sections(records, include_private=True)
-    return render(request, "inquiry/authorizations/detail.html", {
-        "authorization": authorization, "live": live, "sections": sections,
-    })
+    return render(
+        request,
+        "inquiry/authorizations/detail.html",
+        {
+            "authorization": authorization,
+            "live": live,
+            "sections": sections,
+        },
+    )
 
 
 @login_required
@@ -111,5 +134,8 @@ def authorization_letter(request: HttpRequest, pk: int) -> HttpResponse:
     authorization = get_own_authorization(request.user, pk)
     if not authorization.letter_file:
         raise Http404("no letter")
-    return private_file_response(authorization.letter_file.open("rb"), name=authorization.letter_name,
-                                 content_type=authorization.letter_content_type)
+    return private_file_response(
+        authorization.letter_file.open("rb"),
+        name=authorization.letter_name,
+        content_type=authorization.letter_content_type,
+    )

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,9 +27,9 @@ from collection.identifiers import IdentifierError, normalise_uscc
 from collection.models import CreditRecord, Subject
 from collection.personal_data import identifier_hash
 from collection.selectors import subject_by_identifier
-from nantong_credit.uploads import CheckedUpload
 from collection.visibility import authorized_records, with_marks
 from nantong_credit.notifications import notify
+from nantong_credit.uploads import CheckedUpload
 
 from .models import Authorization, QueryLog
 from .querylog import log_query
@@ -107,29 +107,48 @@ def _comparable(name: str) -> str:
 # --- Requests ---------------------------------------------------------------------------------
 
 
-def request_authorization(*, requester, subject: Subject, purpose: str, categories: Iterable[str],
-                          valid_until: dt.date) -> Authorization:
+def request_authorization(
+    *, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date
+) -> Authorization:
     """Ask the subject's own accounts to consent online."""
     with transaction.atomic():
-        authorization = _new_request(requester=requester, subject=subject, purpose=purpose, categories=categories,
-                                     valid_until=valid_until, method=Method.ONLINE)
+        authorization = _new_request(
+            requester=requester,
+            subject=subject,
+            purpose=purpose,
+            categories=categories,
+            valid_until=valid_until,
+            method=Method.ONLINE,
+        )
         _check_no_pending(requester, subject)
         if not accounts_acting_for(subject).exists():
-            raise AuthorizationError(_("该信息主体尚未在平台绑定账号，无法在线授权。请上传其签署的书面授权书。"),
-                                     field="method")
+            raise AuthorizationError(
+                _("该信息主体尚未在平台绑定账号，无法在线授权。请上传其签署的书面授权书。"), field="method"
+            )
         authorization.save()
         _record_request(authorization)
-        notify(accounts_acting_for(subject), title=_("%(name)s申请查询本主体的授权查询信息") % {"name": _who(requester)},
-               body=_request_text(authorization), link=_subject_link(authorization))
+        notify(
+            accounts_acting_for(subject),
+            title=_("%(name)s申请查询本主体的授权查询信息") % {"name": _who(requester)},
+            body=_request_text(authorization),
+            link=_subject_link(authorization),
+        )
     return authorization
 
 
-def submit_letter(*, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date,
-                  letter: CheckedUpload) -> Authorization:
+def submit_letter(
+    *, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date, letter: CheckedUpload
+) -> Authorization:
     """A request backed by the subject's signed letter, which a clerk checks. The scope and
     expiry are the ones the letter states; the clerk confirms or corrects them."""
-    authorization = _new_request(requester=requester, subject=subject, purpose=purpose, categories=categories,
-                                 valid_until=valid_until, method=Method.LETTER)
+    authorization = _new_request(
+        requester=requester,
+        subject=subject,
+        purpose=purpose,
+        categories=categories,
+        valid_until=valid_until,
+        method=Method.LETTER,
+    )
     authorization.letter_name = letter.original_name
     authorization.letter_content_type = letter.content_type
     authorization.letter_size = letter.size
@@ -142,26 +161,36 @@ def submit_letter(*, requester, subject: Subject, purpose: str, categories: Iter
             authorization.save()
             _record_request(authorization)
             # The subject learns of a letter in its name at once: it may not have signed it.
-            notify(accounts_acting_for(subject),
-                   title=_("%(name)s提交了以本主体名义签署的书面授权书") % {"name": _who(requester)},
-                   body=_request_text(authorization) + "\n" + _("如本主体未签署该授权书，请立即联系市公共信用信息中心。"),
-                   link=_subject_link(authorization))
+            notify(
+                accounts_acting_for(subject),
+                title=_("%(name)s提交了以本主体名义签署的书面授权书") % {"name": _who(requester)},
+                body=_request_text(authorization) + "\n" + _("如本主体未签署该授权书，请立即联系市公共信用信息中心。"),
+                link=_subject_link(authorization),
+            )
     except BaseException:
         authorization.letter_file.delete(save=False)
         raise
     return authorization
 
 
-def _new_request(*, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date,
-                 method: str) -> Authorization:
+def _new_request(
+    *, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date, method: str
+) -> Authorization:
     """An unsaved request, checked except for duplicates (the caller checks those under lock)."""
     check_requester(requester)
     if acts_for(requester, subject):
         raise AuthorizationError(_("您是该主体的经办账号，可在“我的信用”中直接查看本主体的全部信息，无需申请授权。"))
     purpose = _required_text(purpose, _("请填写查询目的"), "purpose", PURPOSE_MAX)
     scope, until = clean_scope(categories, valid_until)
-    return Authorization(requester=requester, subject=subject, method=method, purpose=purpose, categories=scope,
-                         valid_until=until, status=Status.REQUESTED)
+    return Authorization(
+        requester=requester,
+        subject=subject,
+        method=method,
+        purpose=purpose,
+        categories=scope,
+        valid_until=until,
+        status=Status.REQUESTED,
+    )
 
 
 def check_requester(requester) -> None:
@@ -191,30 +220,40 @@ def clean_scope(categories: Iterable[str], valid_until: dt.date | None) -> tuple
     if valid_until < today:
         raise AuthorizationError(_("授权有效期不能早于今天"), field="valid_until")
     if valid_until > today + dt.timedelta(days=MAX_VALIDITY_DAYS):
-        raise AuthorizationError(_("授权有效期最长一年（至%(d)s）") % {"d": today + dt.timedelta(days=MAX_VALIDITY_DAYS)},
-                                 field="valid_until")
+        raise AuthorizationError(
+            _("授权有效期最长一年（至%(d)s）") % {"d": today + dt.timedelta(days=MAX_VALIDITY_DAYS)},
+            field="valid_until",
+        )
     return [c for c in Category.values if c in chosen], valid_until
 
 
 def _record_request(authorization: Authorization) -> None:
     record_event(
-        action="authorization.request", actor=authorization.requester, obj=authorization,
+        action="authorization.request",
+        actor=authorization.requester,
+        obj=authorization,
         summary=f"{authorization.requester.username} 申请查询 {authorization.subject.name} 的授权查询信息"
-                f"（{authorization.get_method_display()}）",
-        after=_snapshot(authorization) | {"purpose": authorization.purpose,
-                                          "letter_sha256": authorization.letter_sha256 or None},
+        f"（{authorization.get_method_display()}）",
+        after=_snapshot(authorization)
+        | {"purpose": authorization.purpose, "letter_sha256": authorization.letter_sha256 or None},
     )
 
 
 # --- Decisions --------------------------------------------------------------------------------
 
 
-def grant_authorization(*, authorization: Authorization, actor, categories: Iterable[str], valid_until: dt.date,
-                        note: str = "") -> Authorization:
+def grant_authorization(
+    *, authorization: Authorization, actor, categories: Iterable[str], valid_until: dt.date, note: str = ""
+) -> Authorization:
     """The subject consents online, for the categories and until the date it chooses."""
     scope, until = clean_scope(categories, valid_until)
-    return _decide(authorization, "grant", actor=actor, note=_optional_note(note),
-                   changes={"categories": scope, "valid_until": until})
+    return _decide(
+        authorization,
+        "grant",
+        actor=actor,
+        note=_optional_note(note),
+        changes={"categories": scope, "valid_until": until},
+    )
 
 
 def refuse_authorization(*, authorization: Authorization, actor, reason: str = "") -> Authorization:
@@ -223,16 +262,23 @@ def refuse_authorization(*, authorization: Authorization, actor, reason: str = "
 
 def revoke_authorization(*, authorization: Authorization, actor, reason: str = "") -> Authorization:
     """The subject withdraws its consent; nothing more is shown from now on."""
-    return _decide(authorization, "revoke", actor=actor, note=_optional_note(reason),
-                   changes={"revoked_at": timezone.now()})
+    return _decide(
+        authorization, "revoke", actor=actor, note=_optional_note(reason), changes={"revoked_at": timezone.now()}
+    )
 
 
-def approve_letter(*, authorization: Authorization, actor, categories: Iterable[str], valid_until: dt.date,
-                   note: str = "") -> Authorization:
+def approve_letter(
+    *, authorization: Authorization, actor, categories: Iterable[str], valid_until: dt.date, note: str = ""
+) -> Authorization:
     """The clerk has checked the signed letter: the scope and expiry are the letter's."""
     scope, until = clean_scope(categories, valid_until)
-    return _decide(authorization, "approve_letter", actor=actor, note=_optional_note(note),
-                   changes={"categories": scope, "valid_until": until})
+    return _decide(
+        authorization,
+        "approve_letter",
+        actor=actor,
+        note=_optional_note(note),
+        changes={"categories": scope, "valid_until": until},
+    )
 
 
 def reject_letter(*, authorization: Authorization, actor, reason: str) -> Authorization:
@@ -240,15 +286,18 @@ def reject_letter(*, authorization: Authorization, actor, reason: str) -> Author
     return _decide(authorization, "reject_letter", actor=actor, note=reason)
 
 
-def _decide(authorization: Authorization, action: str, *, actor, note: str,
-            changes: dict | None = None) -> Authorization:
+def _decide(
+    authorization: Authorization, action: str, *, actor, note: str, changes: dict | None = None
+) -> Authorization:
     """Apply `TRANSITIONS[action]` if the actor may and the current status allows it. The
     update is conditional on status and method, so of two decisions at once exactly one wins."""
     step = TRANSITIONS[action]
     _check_actor(step, authorization, actor)
     if authorization.method not in step.methods:
-        raise AuthorizationError(_("该申请的授权方式为“%(m)s”，不能在此%(verb)s")
-                                 % {"m": authorization.get_method_display(), "verb": step.verb})
+        raise AuthorizationError(
+            _("该申请的授权方式为“%(m)s”，不能在此%(verb)s")
+            % {"m": authorization.get_method_display(), "verb": step.verb}
+        )
     now = timezone.now()
     values = {"status": step.target, **(changes or {})}
     if step.source == Status.REQUESTED:
@@ -256,18 +305,26 @@ def _decide(authorization: Authorization, action: str, *, actor, note: str,
     elif note:
         values["decision_note"] = note
     with transaction.atomic():
-        updated = Authorization.objects.filter(pk=authorization.pk, status=step.source,
-                                               method__in=step.methods).update(**values)
+        updated = Authorization.objects.filter(pk=authorization.pk, status=step.source, method__in=step.methods).update(
+            **values
+        )
         if not updated:
             current = Authorization.objects.get(pk=authorization.pk)
-            raise AuthorizationError(_("该申请当前状态为“%(s)s”，不能%(verb)s（可能已有人处理）")
-                                     % {"s": current.get_status_display(), "verb": step.verb})
+            raise AuthorizationError(
+                _("该申请当前状态为“%(s)s”，不能%(verb)s（可能已有人处理）")
+                % {"s": current.get_status_display(), "verb": step.verb}
+            )
         before = _snapshot(authorization)
         for key, value in values.items():
             setattr(authorization, key, value)
-        record_event(action=f"authorization.{action}", actor=actor, obj=authorization,
-                     summary=f"{step.verb} {authorization.requester.username} 查询 {authorization.subject.name} 的授权",
-                     before=before, after=_snapshot(authorization) | {"note": note})
+        record_event(
+            action=f"authorization.{action}",
+            actor=actor,
+            obj=authorization,
+            summary=f"{step.verb} {authorization.requester.username} 查询 {authorization.subject.name} 的授权",
+            before=before,
+            after=_snapshot(authorization) | {"note": note},
+        )
         _tell_requester(authorization, step)
     return authorization
 
@@ -294,18 +351,28 @@ def _tell_requester(authorization: Authorization, step: Transition) -> None:
         titles[Status.REFUSED] = _("您提交的%(s)s书面授权书未通过审核") % {"s": subject}
     body = [_("授权方式：%(m)s") % {"m": authorization.get_method_display()}]
     if step.target == Status.GRANTED:
-        body.append(_("授权范围：%(c)s；有效期至%(d)s") % {"c": category_labels(authorization.categories),
-                                                   "d": authorization.valid_until})
+        body.append(
+            _("授权范围：%(c)s；有效期至%(d)s")
+            % {"c": category_labels(authorization.categories), "d": authorization.valid_until}
+        )
     if authorization.decision_note:
         body.append(_("说明：%(n)s") % {"n": authorization.decision_note})
-    notify([authorization.requester], title=titles[step.target], body="\n".join(body),
-           link=reverse("authorizations:detail", args=[authorization.pk]))
+    notify(
+        [authorization.requester],
+        title=titles[step.target],
+        body="\n".join(body),
+        link=reverse("authorizations:detail", args=[authorization.pk]),
+    )
 
 
 def _snapshot(authorization: Authorization) -> dict:
-    return {"status": authorization.status, "method": authorization.method,
-            "subject": authorization.subject.identifier_masked, "categories": list(authorization.categories or []),
-            "valid_until": authorization.valid_until}
+    return {
+        "status": authorization.status,
+        "method": authorization.method,
+        "subject": authorization.subject.identifier_masked,
+        "categories": list(authorization.categories or []),
+        "valid_until": authorization.valid_until,
+    }
 
 
 def _required_text(text: str, message: str, field: str, limit: int) -> str:
@@ -329,11 +396,14 @@ def _who(user) -> str:
 
 
 def _request_text(authorization: Authorization) -> str:
-    return "\n".join([
-        _("申请人：%(w)s（已实名核验）") % {"w": _who(authorization.requester)},
-        _("查询目的：%(p)s") % {"p": authorization.purpose},
-        _("申请范围：%(c)s；有效期至%(d)s") % {"c": category_labels(authorization.categories), "d": authorization.valid_until},
-    ])
+    return "\n".join(
+        [
+            _("申请人：%(w)s（已实名核验）") % {"w": _who(authorization.requester)},
+            _("查询目的：%(p)s") % {"p": authorization.purpose},
+            _("申请范围：%(c)s；有效期至%(d)s")
+            % {"c": category_labels(authorization.categories), "d": authorization.valid_until},
+        ]
+    )
 
 
 def _subject_link(authorization: Authorization) -> str:
@@ -350,8 +420,11 @@ def category_labels(categories: Iterable[str]) -> str:
 
 def is_live(authorization: Authorization, today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
-    return (authorization.status == Status.GRANTED and authorization.valid_until is not None
-            and authorization.valid_until >= today)
+    return (
+        authorization.status == Status.GRANTED
+        and authorization.valid_until is not None
+        and authorization.valid_until >= today
+    )
 
 
 def live_authorizations(today: dt.date | None = None) -> QuerySet[Authorization]:
@@ -365,8 +438,11 @@ def authorizations_of(requester) -> QuerySet[Authorization]:
 
 def requests_to_answer(subject: Subject) -> QuerySet[Authorization]:
     """Online requests the subject's accounts have to grant or refuse, oldest first."""
-    return (Authorization.objects.filter(subject=subject, method=Method.ONLINE, status=Status.REQUESTED)
-            .select_related("requester").order_by("requested_at", "pk"))
+    return (
+        Authorization.objects.filter(subject=subject, method=Method.ONLINE, status=Status.REQUESTED)
+        .select_related("requester")
+        .order_by("requested_at", "pk")
+    )
 
 
 def authorizations_of_subject(subject: Subject) -> QuerySet[Authorization]:
@@ -387,18 +463,31 @@ def authorized_view(authorization: Authorization, today: dt.date | None = None) 
     if not is_live(authorization, today):
         return CreditRecord.objects.none()
     records = CreditRecord.objects.filter(subject_id=authorization.subject_id)
-    return with_marks(authorized_records(authorization.categories, records, today)
-                      .select_related("catalog_item", "provider"))
+    return with_marks(
+        authorized_records(authorization.categories, records, today).select_related("catalog_item", "provider")
+    )
 
 
 def record_authorized_query(*, authorization: Authorization, actor) -> QueryLog:
     """Art. 11: who looked, when and why — in the query log the subject reads, and on the
     audit trail (authorized queries are rare enough to chain)."""
     with transaction.atomic():
-        entry = log_query(kind=QueryLog.Kind.AUTHORIZED, actor=actor, subject=authorization.subject,
-                          authorization=authorization, purpose=authorization.purpose)
-        record_event(action="authorization.query", actor=actor, obj=authorization,
-                     summary=f"{actor.get_username()} 依授权查询 {authorization.subject.name}",
-                     after={"subject": authorization.subject.identifier_masked,
-                            "categories": list(authorization.categories), "purpose": authorization.purpose})
+        entry = log_query(
+            kind=QueryLog.Kind.AUTHORIZED,
+            actor=actor,
+            subject=authorization.subject,
+            authorization=authorization,
+            purpose=authorization.purpose,
+        )
+        record_event(
+            action="authorization.query",
+            actor=actor,
+            obj=authorization,
+            summary=f"{actor.get_username()} 依授权查询 {authorization.subject.name}",
+            after={
+                "subject": authorization.subject.identifier_masked,
+                "categories": list(authorization.categories),
+                "purpose": authorization.purpose,
+            },
+        )
     return entry

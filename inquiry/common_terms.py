@@ -67,8 +67,10 @@ def _shares() -> Shares:
     if kept is not None and now - kept[0] < REFRESH_SECONDS:
         return kept[1]
     with _lock:
-        shares = Shares(grams=_read_shares(Subject._meta.db_table, "name_grams"),
-                        filter_keys=_read_shares(FILTER_KEYS_INDEX, "inquiry_filter_keys"))
+        shares = Shares(
+            grams=_read_shares(Subject._meta.db_table, "name_grams"),
+            filter_keys=_read_shares(FILTER_KEYS_INDEX, "inquiry_filter_keys"),
+        )
         _kept = (now, shares)
     return shares
 
@@ -81,7 +83,7 @@ def _read_shares(relation: str, column: str) -> dict[str, float]:
         return {}
     elements, shares = row
     # `most_common_elem_freqs` ends with three more numbers (min, max, nulls): zip stops before.
-    return dict(zip(elements, shares))
+    return dict(zip(elements, shares, strict=False))
 
 
 def forget() -> None:

@@ -273,15 +273,28 @@ def start_batch_check(*, actor, purpose: str, lines: list[ListLine], source_name
     if not purpose:
         raise ListRejected(_("请填写核查用途，如“2026年度市级专项资金申报审核”"))
     with transaction.atomic():
-        batch = BatchCheck.objects.create(requested_by=actor, purpose=purpose[:300], source_name=source_name[:255],
-                                          total=len(lines))
+        batch = BatchCheck.objects.create(
+            requested_by=actor, purpose=purpose[:300], source_name=source_name[:255], total=len(lines)
+        )
         BatchCheckRow.objects.bulk_create(
-            [BatchCheckRow(batch=batch, line=item.line, code=item.code, name=item.name, message=item.error)
-             for item in lines], batch_size=CHUNK)
-        record_event(action="batch_check.start", actor=actor, obj=batch,
-                     summary=f"{actor.get_username()} 提交批量信用核查（{len(lines)}行）：{purpose[:100]}",
-                     after={"purpose": batch.purpose, "source": batch.source_name, "lines": len(lines),
-                            "bad_lines": sum(1 for item in lines if item.error)})
+            [
+                BatchCheckRow(batch=batch, line=item.line, code=item.code, name=item.name, message=item.error)
+                for item in lines
+            ],
+            batch_size=CHUNK,
+        )
+        record_event(
+            action="batch_check.start",
+            actor=actor,
+            obj=batch,
+            summary=f"{actor.get_username()} 提交批量信用核查（{len(lines)}行）：{purpose[:100]}",
+            after={
+                "purpose": batch.purpose,
+                "source": batch.source_name,
+                "lines": len(lines),
+                "bad_lines": sum(1 for item in lines if item.error),
+            },
+        )
         if len(lines) > INLINE_LIMIT:
             transaction.on_commit(lambda: run_batch_check_task.delay(batch.pk))
     if len(lines) <= INLINE_LIMIT:
@@ -301,7 +314,8 @@ def run_batch_check(*, batch_id: int, task_id: str = "") -> BatchCheck | None:
         _check_rows(batch)
     except TRANSIENT_ERRORS:
         BatchCheck.objects.filter(pk=batch_id, status=BatchCheck.Status.RUNNING).update(
-            status=BatchCheck.Status.QUEUED, queued_at=timezone.now())
+            status=BatchCheck.Status.QUEUED, queued_at=timezone.now()
+        )
         raise
     except Exception:  # noqa: BLE001 — whatever goes wrong, the batch must end and say so
         logger.exception("batch check %s failed", batch_id)
@@ -313,7 +327,8 @@ def run_batch_check(*, batch_id: int, task_id: str = "") -> BatchCheck | None:
 
 def fail_batch_check(*, batch_id: int) -> None:
     BatchCheck.objects.filter(pk=batch_id, status__in=[BatchCheck.Status.QUEUED, BatchCheck.Status.RUNNING]).update(
-        status=BatchCheck.Status.FAILED, error=str(SYSTEM_FAILURE), finished_at=timezone.now())
+        status=BatchCheck.Status.FAILED, error=str(SYSTEM_FAILURE), finished_at=timezone.now()
+    )
 
 
 def unchecked_rows(batch: BatchCheck):
@@ -335,18 +350,38 @@ def _check_chunk(batch: BatchCheck, rows: list[BatchCheckRow], today: dt.date) -
     found = _subjects_of(batch, rows)
     ids = [s.pk for s in found.values() if isinstance(s, Subject)]
     counts = _record_counts(ids, today)
-    commitments = dict(CreditCommitment.objects.filter(subject_id__in=ids, is_public=True)
-                       .values_list("subject_id").annotate(n=Count("id")))
+    commitments = dict(
+        CreditCommitment.objects.filter(subject_id__in=ids, is_public=True)
+        .values_list("subject_id")
+        .annotate(n=Count("id"))
+    )
     for row in rows:
         subject = found[row.pk]
         if not isinstance(subject, Subject):
             row.message = subject
             continue
         _fill_row(row, subject, counts.get(subject.pk, {}), commitments.get(subject.pk, 0))
-        log_query(kind=QueryLog.Kind.GOVERNMENT, actor=batch.requested_by, subject=subject, purpose=batch.purpose,
-                  terms=subject.code or "")
-    BatchCheckRow.objects.bulk_update(rows, ["subject", "code", "name", "dishonesty_count", "withheld_count",
-                                             "warning_count", "commendation_count", "commitment_count", "message"])
+        log_query(
+            kind=QueryLog.Kind.GOVERNMENT,
+            actor=batch.requested_by,
+            subject=subject,
+            purpose=batch.purpose,
+            terms=subject.code or "",
+        )
+    BatchCheckRow.objects.bulk_update(
+        rows,
+        [
+            "subject",
+            "code",
+            "name",
+            "dishonesty_count",
+            "withheld_count",
+            "warning_count",
+            "commendation_count",
+            "commitment_count",
+            "message",
+        ],
+    )
 
 
 def _subjects_of(batch: BatchCheck, rows: list[BatchCheckRow]) -> dict[int, Subject | str]:
@@ -364,8 +399,10 @@ def _subjects_of(batch: BatchCheck, rows: list[BatchCheckRow]) -> dict[int, Subj
         else:
             matches = by_name.get(row.name, [])
         if len(matches) > 1:
-            found[row.pk] = (_("平台中有%(n)d个主体名称均为“%(name)s”，请填写统一社会信用代码")
-                             % {"n": len(matches), "name": row.name})[:MESSAGE_MAX]
+            found[row.pk] = (
+                _("平台中有%(n)d个主体名称均为“%(name)s”，请填写统一社会信用代码")
+                % {"n": len(matches), "name": row.name}
+            )[:MESSAGE_MAX]
         else:
             found[row.pk] = matches[0] if matches else str(UNKNOWN_SUBJECT)
     return _without_listed_codes(batch, rows, found)
@@ -374,8 +411,12 @@ def _subjects_of(batch: BatchCheck, rows: list[BatchCheckRow]) -> dict[int, Subj
 def _without_listed_codes(batch: BatchCheck, rows: list[BatchCheckRow], found: dict) -> dict:
     """A subject found by name whose code another line lists is that line's duplicate."""
     by_name = {row.pk: found[row.pk].code for row in rows if not row.code and isinstance(found[row.pk], Subject)}
-    listed = dict(batch.rows.filter(code__in=set(by_name.values())).exclude(pk__in=list(by_name))
-                  .order_by("-line").values_list("code", "line"))
+    listed = dict(
+        batch.rows.filter(code__in=set(by_name.values()))
+        .exclude(pk__in=list(by_name))
+        .order_by("-line")
+        .values_list("code", "line")
+    )
     for pk, code in by_name.items():
         if code in listed:
             found[pk] = _("与第%(n)d行重复") % {"n": listed[code]}
@@ -385,12 +426,16 @@ def _without_listed_codes(batch: BatchCheck, rows: list[BatchCheckRow], found: d
 def _record_counts(subject_ids: list[int], today: dt.date) -> dict[int, dict[str, int]]:
     published = Q(publication_withheld=False)
     warning = published & Q(catalog_item__is_warning=True)
-    rows = (CreditRecord.objects.filter(public_filter(today) | withheld_public_filter(today), subject_id__in=subject_ids)
-            .values("subject_id")
-            .annotate(dishonesty=Count("id", filter=published & Q(is_dishonesty=True, catalog_item__is_warning=False)),
-                      withheld=Count("id", filter=Q(publication_withheld=True, is_dishonesty=True)),
-                      warning=Count("id", filter=warning),
-                      commendation=Count("id", filter=published & Q(category=Category.COMMENDATION))))
+    rows = (
+        CreditRecord.objects.filter(public_filter(today) | withheld_public_filter(today), subject_id__in=subject_ids)
+        .values("subject_id")
+        .annotate(
+            dishonesty=Count("id", filter=published & Q(is_dishonesty=True, catalog_item__is_warning=False)),
+            withheld=Count("id", filter=Q(publication_withheld=True, is_dishonesty=True)),
+            warning=Count("id", filter=warning),
+            commendation=Count("id", filter=published & Q(category=Category.COMMENDATION)),
+        )
+    )
     return {row["subject_id"]: row for row in rows}
 
 
@@ -414,11 +459,16 @@ def _finish(batch: BatchCheck) -> None:
     with transaction.atomic():
         summary = batch_summary(batch)
         updated = BatchCheck.objects.filter(pk=batch.pk, status=BatchCheck.Status.RUNNING).update(
-            status=BatchCheck.Status.DONE, finished_at=timezone.now(), error="")
+            status=BatchCheck.Status.DONE, finished_at=timezone.now(), error=""
+        )
         if updated:
-            record_event(action="batch_check.done", actor=batch.requested_by, obj=batch,
-                         summary=f"批量信用核查完成：{summary.checked}个主体，{summary.with_dishonesty}个有失信信息",
-                         after=summary.__dict__)
+            record_event(
+                action="batch_check.done",
+                actor=batch.requested_by,
+                obj=batch,
+                summary=f"批量信用核查完成：{summary.checked}个主体，{summary.with_dishonesty}个有失信信息",
+                after=summary.__dict__,
+            )
     batch.refresh_from_db()
 
 
@@ -459,9 +509,17 @@ def subject_path(code: str) -> str:
 
 
 RESULT_HEADERS = [
-    gettext_lazy("序号"), gettext_lazy("统一社会信用代码"), gettext_lazy("主体名称"), gettext_lazy("失信信息（条）"),
-    gettext_lazy("轻微·不公示（条）"), gettext_lazy("警示信息（条）"), gettext_lazy("良好信息（条）"), gettext_lazy("信用承诺（项）"),
-    gettext_lazy("核查结论"), gettext_lazy("说明"), gettext_lazy("信用信息页面"),
+    gettext_lazy("序号"),
+    gettext_lazy("统一社会信用代码"),
+    gettext_lazy("主体名称"),
+    gettext_lazy("失信信息（条）"),
+    gettext_lazy("轻微·不公示（条）"),
+    gettext_lazy("警示信息（条）"),
+    gettext_lazy("良好信息（条）"),
+    gettext_lazy("信用承诺（项）"),
+    gettext_lazy("核查结论"),
+    gettext_lazy("说明"),
+    gettext_lazy("信用信息页面"),
 ]
 
 
@@ -498,10 +556,22 @@ def _rows_in_order(batch: BatchCheck) -> Iterator[BatchCheckRow]:
 
 def _result_cells(row: BatchCheckRow) -> list:
     found = row.subject_id is not None
-    numbers = [row.dishonesty_count, row.withheld_count, row.warning_count, row.commendation_count,
-               row.commitment_count]
-    return [row.line, row.code, row.name, *(numbers if found else [None] * len(numbers)),
-            conclusion(row), row.message, absolute_url(subject_path(row.code)) if found else ""]
+    numbers = [
+        row.dishonesty_count,
+        row.withheld_count,
+        row.warning_count,
+        row.commendation_count,
+        row.commitment_count,
+    ]
+    return [
+        row.line,
+        row.code,
+        row.name,
+        *(numbers if found else [None] * len(numbers)),
+        conclusion(row),
+        row.message,
+        absolute_url(subject_path(row.code)) if found else "",
+    ]
 
 
 # --- Commitments ------------------------------------------------------------------------------

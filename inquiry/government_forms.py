@@ -13,14 +13,26 @@ MAX_PASTED_CHARS = 200_000
 
 
 class BatchCheckForm(forms.Form):
-    purpose = forms.CharField(label=_("核查用途"), max_length=300,
-                              help_text=_("如：2026年度市级工业和信息化专项资金申报审核；将记入查询记录，信息主体可见"))
-    file = forms.FileField(label=_("上传名单（Excel）"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-                           help_text=_(".xlsx文件，第一个工作表；“统一社会信用代码”列（无表头时为第一列），可有“名称”列；未填代码的行按名称精确查找"))
-    pasted = forms.CharField(label=_("或粘贴名单"), required=False, max_length=MAX_PASTED_CHARS,
-                             widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-                             help_text=_("每行一个统一社会信用代码，可在代码后用逗号或Tab隔开填写名称；只写名称的行按名称精确查找"))
+    purpose = forms.CharField(
+        label=_("核查用途"),
+        max_length=300,
+        help_text=_("如：2026年度市级工业和信息化专项资金申报审核；将记入查询记录，信息主体可见"),
+    )
+    file = forms.FileField(
+        label=_("上传名单（Excel）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        help_text=_(
+            ".xlsx文件，第一个工作表；“统一社会信用代码”列（无表头时为第一列），可有“名称”列；未填代码的行按名称精确查找"
+        ),
+    )
+    pasted = forms.CharField(
+        label=_("或粘贴名单"),
+        required=False,
+        max_length=MAX_PASTED_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_("每行一个统一社会信用代码，可在代码后用逗号或Tab隔开填写名称；只写名称的行按名称精确查找"),
+    )
 
     def clean(self):
         data = super().clean()
@@ -33,8 +45,11 @@ class BatchCheckForm(forms.Form):
 
 
 class CommitmentForm(forms.Form):
-    code = forms.CharField(label=_("统一社会信用代码"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     kind = forms.ChoiceField(label=_("承诺类型"), choices=CreditCommitment.Kind.choices)
     matter = forms.CharField(label=_("承诺事项"), max_length=200, help_text=_("如：申请市级专项资金"))
     text = forms.CharField(label=_("承诺内容"), widget=forms.Textarea(attrs={"rows": 5}))

@@ -50,9 +50,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @permission_required(VIEW_BATCH_CHECK, raise_exception=True)
 def checks(request: HttpRequest) -> HttpResponse:
-    return render(request, "inquiry/government/checks.html", {
-        "checks": checks_of(request.user)[:100], "can_run": request.user.has_perm(RUN_BATCH_CHECK),
-    })
+    return render(
+        request,
+        "inquiry/government/checks.html",
+        {
+            "checks": checks_of(request.user)[:100],
+            "can_run": request.user.has_perm(RUN_BATCH_CHECK),
+        },
+    )
 
 
 @login_required
@@ -88,11 +93,18 @@ def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
         row.conclusion = conclusion(row)
         row.link = subject_path(row.code) if row.subject_id else ""
     running = batch.status in (BatchCheck.Status.QUEUED, BatchCheck.Status.RUNNING)
-    return render(request, "inquiry/government/check_detail.html", {
-        "batch": batch, "page": page, "only_findings": only_findings, "running": running,
-        "summary": batch_summary(batch),
-        "remaining": unchecked_rows(batch).count() if running else 0,
-    })
+    return render(
+        request,
+        "inquiry/government/check_detail.html",
+        {
+            "batch": batch,
+            "page": page,
+            "only_findings": only_findings,
+            "running": running,
+            "summary": batch_summary(batch),
+            "remaining": unchecked_rows(batch).count() if running else 0,
+        },
+    )
 
 
 @login_required
@@ -123,17 +135,25 @@ def commitments(request: HttpRequest) -> HttpResponse:
         except IdentifierError as exc:
             error = exc.message
     page = Paginator(recorded_commitments(code) if not error else [], 50).get_page(request.GET.get("page"))
-    return render(request, "inquiry/government/commitments.html", {
-        "page": page, "code": raw, "error": error, "can_record": request.user.has_perm(RECORD_COMMITMENT),
-    })
+    return render(
+        request,
+        "inquiry/government/commitments.html",
+        {
+            "page": page,
+            "code": raw,
+            "error": error,
+            "can_record": request.user.has_perm(RECORD_COMMITMENT),
+        },
+    )
 
 
 @login_required
 @permission_required(RECORD_COMMITMENT, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def commitment_new(request: HttpRequest) -> HttpResponse:
-    form = CommitmentForm(request.POST or None, initial={"code": request.GET.get("code", "")[:40],
-                                                         "made_on": timezone.localdate()})
+    form = CommitmentForm(
+        request.POST or None, initial={"code": request.GET.get("code", "")[:40], "made_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         subject = subject_by_code(data["code"])
@@ -141,9 +161,16 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("平台中没有统一社会信用代码为%(code)s的信息主体") % {"code": data["code"]})
         else:
             try:
-                record_commitment(subject=subject, kind=data["kind"], matter=data["matter"], text=data["text"],
-                                  made_on=data["made_on"], recipient=data["recipient"], is_public=data["is_public"],
-                                  actor=request.user)
+                record_commitment(
+                    subject=subject,
+                    kind=data["kind"],
+                    matter=data["matter"],
+                    text=data["text"],
+                    made_on=data["made_on"],
+                    recipient=data["recipient"],
+                    is_public=data["is_public"],
+                    actor=request.user,
+                )
             except CommitmentInvalid as exc:
                 form.add_error(None, str(exc))
             else:

@@ -75,8 +75,13 @@ class QueryLog(models.Model):
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("查询类型"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+", verbose_name=_("查询人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("查询人"),
     )
     actor_label = models.CharField(_("查询人"), max_length=150, blank=True)
     subject = models.ForeignKey(
@@ -163,7 +168,9 @@ class CreditCommitment(models.Model):
 
     class Meta:
         ordering = ["-made_on", "-id"]
-        indexes = [models.Index(fields=["subject", "-made_on"], condition=Q(is_public=True), name="public_commitments_idx")]
+        indexes = [
+            models.Index(fields=["subject", "-made_on"], condition=Q(is_public=True), name="public_commitments_idx")
+        ]
         verbose_name = _("信用承诺")
         verbose_name_plural = _("信用承诺")
 

@@ -8,34 +8,61 @@ from nantong_credit.office import Card, register_cards
 
 def clerk_cards(user) -> list[Card]:
     return [
-        Card("书面授权书审核", "核对查询申请人上传的信息主体书面授权书（第十一条）。", "file-earmark-check",
-             [("授权书审核", reverse("authorization_office:letters")), ("信用承诺", reverse("government:commitments"))]),
+        Card(
+            "书面授权书审核",
+            "核对查询申请人上传的信息主体书面授权书（第十一条）。",
+            "file-earmark-check",
+            [("授权书审核", reverse("authorization_office:letters")), ("信用承诺", reverse("government:commitments"))],
+        ),
     ]
 
 
 def subject_user_cards(user) -> list[Card]:
     # The account pages are collection's, the credit pages and reports inquiry's: one card.
     return [
-        Card("我的信用", "实名核验、主体绑定和自主申报（第十条）；本主体的信用信息、查询授权和被查询记录（第十一条）。", "person-badge",
-             [("我的信用", reverse("account:home")), ("信用信息与授权", reverse("my_credit:home")),
-              ("自主申报", reverse("account:declarations")), ("信用报告", reverse("reports:mine"))]),
+        Card(
+            "我的信用",
+            "实名核验、主体绑定和自主申报（第十条）；本主体的信用信息、查询授权和被查询记录（第十一条）。",
+            "person-badge",
+            [
+                ("我的信用", reverse("account:home")),
+                ("信用信息与授权", reverse("my_credit:home")),
+                ("自主申报", reverse("account:declarations")),
+                ("信用报告", reverse("reports:mine")),
+            ],
+        ),
     ]
 
 
 def requester_cards(user) -> list[Card]:
     return [
-        Card("授权查询", "经信息主体在线同意或书面授权后查询其授权查询信息（第十一条）。", "key",
-             [("我的授权查询", reverse("authorizations:list")), ("申请查询", reverse("authorizations:new")),
-              ("信用报告", reverse("reports:mine"))]),
+        Card(
+            "授权查询",
+            "经信息主体在线同意或书面授权后查询其授权查询信息（第十一条）。",
+            "key",
+            [
+                ("我的授权查询", reverse("authorizations:list")),
+                ("申请查询", reverse("authorizations:new")),
+                ("信用报告", reverse("reports:mine")),
+            ],
+        ),
     ]
 
 
 def government_cards(user) -> list[Card]:
     return [
-        Card("批量信用核查", "上传或粘贴主体名单，核查失信、警示和良好信息，导出Excel（第十二条）。", "list-check",
-             [("批量核查", reverse("government:checks")), ("新建核查", reverse("government:check_new"))]),
-        Card("信用承诺", "登记和查阅信息主体作出的信用承诺（第十二条）。", "pen",
-             [("信用承诺", reverse("government:commitments"))]),
+        Card(
+            "批量信用核查",
+            "上传或粘贴主体名单，核查失信、警示和良好信息，导出Excel（第十二条）。",
+            "list-check",
+            [("批量核查", reverse("government:checks")), ("新建核查", reverse("government:check_new"))],
+        ),
+        Card(
+            "信用承诺",
+            "登记和查阅信息主体作出的信用承诺（第十二条）。",
+            "pen",
+            [("信用承诺", reverse("government:commitments"))],
+        ),
     ]
 
 

@@ -56,13 +56,17 @@ def get_own_subject(user, pk: int) -> Subject:
 
 def get_subject_authorization(user, subject_pk: int, pk: int) -> Authorization:
     subject = get_own_subject(user, subject_pk)
-    return get_object_or_404(Authorization.objects.select_related("subject", "requester", "decided_by"),
-                             pk=pk, subject=subject)
+    return get_object_or_404(
+        Authorization.objects.select_related("subject", "requester", "decided_by"), pk=pk, subject=subject
+    )
 
 
 def get_letter_for_review(pk: int) -> Authorization:
-    return get_object_or_404(Authorization.objects.select_related("subject", "requester", "decided_by"),
-                             pk=pk, method=Authorization.Method.LETTER)
+    return get_object_or_404(
+        Authorization.objects.select_related("subject", "requester", "decided_by"),
+        pk=pk,
+        method=Authorization.Method.LETTER,
+    )
 
 
 def get_own_batch_check(user, pk: int) -> BatchCheck:

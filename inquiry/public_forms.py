@@ -24,12 +24,15 @@ class FilterMenu(TypedDict):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("名称或统一社会信用代码"), required=False, max_length=MAX_TERM_LENGTH * 2)
     kind = forms.ChoiceField(
-        label=_("主体类别"), required=False,
+        label=_("主体类别"),
+        required=False,
         choices=ANY + [(kind.value, kind.label) for kind in PUBLIC_KINDS],
     )
     district = forms.ChoiceField(label=_("所属地区"), required=False, choices=ANY + [(d, d) for d in DISTRICTS])
     status = forms.ChoiceField(
-        label=_("登记状态"), required=False, choices=ANY + [(s, s) for s in REGISTRATION_STATUSES],
+        label=_("登记状态"),
+        required=False,
+        choices=ANY + [(s, s) for s in REGISTRATION_STATUSES],
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -51,7 +54,7 @@ class SearchForm(forms.Form):
 def filter_menus(chosen: tuple[str, str, str], errors: dict[str, list[str]]) -> list[FilterMenu]:
     """The kind, district and status filters as plain values for the template, the chosen
     option of each marked: the template need not go through bound fields and their widgets."""
-    return [_menu(name, value, errors.get(name, [])) for name, value in zip(FILTERS, chosen)]
+    return [_menu(name, value, errors.get(name, [])) for name, value in zip(FILTERS, chosen, strict=True)]
 
 
 def _menu(name: str, chosen: str, errors: list[str]) -> FilterMenu:

@@ -34,9 +34,15 @@ def search(request: HttpRequest) -> HttpResponse:
         result = search_subjects(form.cleaned_data["q"], form.filters(), form.cleaned_data["page"] or 1)
         if request.user.is_authenticated:
             log_query(kind=QueryLog.Kind.SEARCH, actor=request.user, terms=loggable_terms(result.query))
-    return render(request, "inquiry/public/search.html", {
-        "form": form, "result": result, "page_query": _without_page(request),
-    })
+    return render(
+        request,
+        "inquiry/public/search.html",
+        {
+            "form": form,
+            "result": result,
+            "page_query": _without_page(request),
+        },
+    )
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -58,4 +64,6 @@ def subject_detail(request: HttpRequest, code: str) -> HttpResponse:
     disclosure = subject_disclosure(subject, today)
     if request.user.is_authenticated:
         log_query(kind=QueryLog.Kind.PUBLIC_PAGE, actor=request.user, subject=subject, terms=subject.code)
-    return render(request, "inquiry/public/subject.html", {"disclosure": disclosure, "subject": subject, "today": today})
+    return render(
+        request, "inquiry/public/subject.html", {"disclosure": disclosure, "subject": subject, "today": today}
+    )

@@ -6,8 +6,9 @@ from audit.services import normalised_ip
 from .models import QueryLog
 
 
-def log_query(*, kind: str, actor=None, subject=None, authorization=None, purpose: str = "",
-              terms: str = "") -> QueryLog:
+def log_query(
+    *, kind: str, actor=None, subject=None, authorization=None, purpose: str = "", terms: str = ""
+) -> QueryLog:
     """One row per query. `terms` must never hold personal data: callers pass a company name or
     code, never a natural person's ID number."""
     user = actor if getattr(actor, "is_authenticated", False) else None

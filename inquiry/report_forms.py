@@ -21,12 +21,15 @@ class OrderForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(
-        label=_("验证码"), required=False, max_length=40,
+        label=_("验证码"),
+        required=False,
+        max_length=40,
         help_text=_("印在报告封面和每页页脚，如 7KQ2-M9XD-4HTB，不区分大小写"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     file = forms.FileField(
-        label=_("报告PDF文件"), required=False,
+        label=_("报告PDF文件"),
+        required=False,
         help_text=_("上传从南通信用网下载的信用报告原文件，核验内容是否被篡改"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
     )
@@ -43,7 +46,9 @@ class VerifyForm(forms.Form):
         if not upload:
             return None
         if upload.size > VERIFY_MAX_BYTES:
-            raise forms.ValidationError(_("文件大小超过%(limit)s，不是平台出具的信用报告") % {"limit": human_size(VERIFY_MAX_BYTES)})
+            raise forms.ValidationError(
+                _("文件大小超过%(limit)s，不是平台出具的信用报告") % {"limit": human_size(VERIFY_MAX_BYTES)}
+            )
         upload.seek(0)
         if sniff_type(upload.read(16)) is not PDF:
             raise forms.ValidationError(_("请上传PDF格式的信用报告（平台按文件内容判断类型，修改扩展名无效）"))

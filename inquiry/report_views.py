@@ -39,11 +39,15 @@ RECENT_REPORTS = 50
 def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
     can_order = user.has_perm(ORDER_PERM)
-    return render(request, "inquiry/reports/mine.html", {
-        "reports": reports_of(user)[:RECENT_REPORTS],
-        "subjects": bound_subjects(user) if can_order else [],
-        "authorizations": live_authorizations(user) if can_order else [],
-    })
+    return render(
+        request,
+        "inquiry/reports/mine.html",
+        {
+            "reports": reports_of(user)[:RECENT_REPORTS],
+            "subjects": bound_subjects(user) if can_order else [],
+            "authorizations": live_authorizations(user) if can_order else [],
+        },
+    )
 
 
 def _order_target(request: HttpRequest) -> dict:
@@ -76,10 +80,16 @@ def new(request: HttpRequest) -> HttpResponse:
             return render(request, "inquiry/reports/refused.html", {"reason": exc.message}, status=403)
         messages.success(request, _("已受理信用报告申请，报告编号 %(number)s。") % {"number": report.number})
         return redirect("reports:detail", number=report.number)
-    return render(request, "inquiry/reports/confirm.html", {
-        "form": form, "scope": scope, "edition": _edition_label(scope.subject),
-        "category_labels": [str(Category(code).label) for code in scope.categories],
-    })
+    return render(
+        request,
+        "inquiry/reports/confirm.html",
+        {
+            "form": form,
+            "scope": scope,
+            "edition": _edition_label(scope.subject),
+            "category_labels": [str(Category(code).label) for code in scope.categories],
+        },
+    )
 
 
 def _edition_label(subject) -> str:
@@ -90,12 +100,17 @@ def _edition_label(subject) -> str:
 @never_cache
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     report = get_own_report(request.user, number)
-    return render(request, "inquiry/reports/detail.html", {
-        "report": report,
-        "pending": report.status in workflow.PENDING,
-        "order_query": f"authorization={report.authorization_id}" if report.authorization_id
-        else f"subject={report.subject_id}",
-    })
+    return render(
+        request,
+        "inquiry/reports/detail.html",
+        {
+            "report": report,
+            "pending": report.status in workflow.PENDING,
+            "order_query": f"authorization={report.authorization_id}"
+            if report.authorization_id
+            else f"subject={report.subject_id}",
+        },
+    )
 
 
 @login_required
@@ -103,8 +118,12 @@ def download(request: HttpRequest, number: str) -> FileResponse:
     report = get_own_report(request.user, number)
     if report.status != CreditReport.Status.READY or not report.file:
         raise Http404
-    response = FileResponse(report.file.open("rb"), as_attachment=True, content_type="application/pdf",
-                            filename=f"信用报告-{report.number}.pdf")
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"信用报告-{report.number}.pdf",
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -126,6 +145,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             return rate_limited_response(request, wait)
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data.get("file")
-        result = verify_report(code=form.cleaned_data["code"], sha256=file_sha256(upload) if upload else "",
-                               actor=request.user)
+        result = verify_report(
+            code=form.cleaned_data["code"], sha256=file_sha256(upload) if upload else "", actor=request.user
+        )
     return render(request, "inquiry/reports/verify.html", {"form": form, "result": result})

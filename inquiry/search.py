@@ -190,12 +190,12 @@ def _by_name(result: SearchResult, page: int, filters: Filters) -> SearchResult:
     result.page = max(1, min(page, result.page_count or 1))
     start = (result.page - 1) * PAGE_SIZE
     if result.capped:  # in registration order
-        page_ids = sorted(ids)[start:start + PAGE_SIZE]
+        page_ids = sorted(ids)[start : start + PAGE_SIZE]
         found = Subject.objects.in_bulk(page_ids)
         result.rows = [found[pk] for pk in page_ids]
     else:  # few enough to sort them all, best first
         chosen = Subject.objects.filter(pk__in=ids).order_by(*_best_first(result.query))
-        result.rows = list(chosen[start:start + PAGE_SIZE])
+        result.rows = list(chosen[start : start + PAGE_SIZE])
     _attach_counts(result)
     result.listed = result_rows(result.rows)
     return result
@@ -242,11 +242,14 @@ def name_matches(word: str, filters: Filters | None = None) -> tuple[list, bool]
     grams = _grams(term)
     if prefixes:
         keys = [f"{prefix}|{gram}" for prefix in prefixes for gram in grams]
-        conditions = [RawSQL(
-            'inquiry_filter_keys("collection_subject"."name_grams", "collection_subject"."kind", '
-            '"collection_subject"."district", "collection_subject"."registration_status") @> %s::text[]',
-            [keys], output_field=BooleanField(),
-        )]
+        conditions = [
+            RawSQL(
+                'inquiry_filter_keys("collection_subject"."name_grams", "collection_subject"."kind", '
+                '"collection_subject"."district", "collection_subject"."registration_status") @> %s::text[]',
+                [keys],
+                output_field=BooleanField(),
+            )
+        ]
     elif len(term) <= 2:
         conditions = [RawSQL('"collection_subject"."name_grams" @> %s::text[]', [grams], output_field=BooleanField())]
     else:  # the trigram index serves it
@@ -261,7 +264,7 @@ def _grams(term: str) -> list[str]:
     characters, else every character pair of it."""
     if len(term) <= 2:
         return [term]
-    return sorted({term[i:i + 2] for i in range(len(term) - 1)})
+    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
 
 
 def _filter_prefixes(filters: Filters) -> list[str]:
@@ -331,7 +334,9 @@ def _attach_counts(result: SearchResult) -> None:
 def _counts_queryset(today: dt.date, subjects) -> QuerySet:
     return (
         CreditRecord.objects.filter(public_filter(today), subjects, is_dishonesty=True)
-        .values_list("subject_id").annotate(n=Count("*")).order_by()
+        .values_list("subject_id")
+        .annotate(n=Count("*"))
+        .order_by()
     )
 
 

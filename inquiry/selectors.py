@@ -59,7 +59,9 @@ def _published_items() -> dict[str, CatalogItem]:
     return {code: item for code in codes if (item := items.get(code)) is not None}
 
 
-def public_fields(record: CreditRecord, item: CatalogItem | None, *, include_private: bool = False) -> list[DisplayField]:
+def public_fields(
+    record: CreditRecord, item: CatalogItem | None, *, include_private: bool = False
+) -> list[DisplayField]:
     """The record's field values in the catalog's order, public fields only unless the viewer
     has a right to all (the subject itself, an authorized requester for that scope)."""
     item = item or record.catalog_item
@@ -83,8 +85,10 @@ def disclosure_notes(record: CreditRecord, today: dt.date | None = None) -> list
         repaired_on = timezone.localdate(record.repaired_at)
         return [_("已于%(date)s完成信用修复，终止公示") % {"date": _cn_date(repaired_on)}]
     if record.publication_withheld:
-        return [_("%(label)s：依规不在南通信用网公示，仅本主体、信息提供单位、市信用信息中心及政府部门核查时可见")
-                % {"label": record.withheld_label}]
+        return [
+            _("%(label)s：依规不在南通信用网公示，仅本主体、信息提供单位、市信用信息中心及政府部门核查时可见")
+            % {"label": record.withheld_label}
+        ]
     notes = []
     if record.disclosure_ends_on is None:
         notes.append(_("长期公示"))
@@ -104,8 +108,9 @@ def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def record_sections(records: Iterable[CreditRecord], *, include_private: bool = False,
-                    today: dt.date | None = None) -> list[Section]:
+def record_sections(
+    records: Iterable[CreditRecord], *, include_private: bool = False, today: dt.date | None = None
+) -> list[Section]:
     """Records grouped by catalog item, items in the published catalog's order (categories in
     the order of Art. 8); items no longer in the catalog come last, by name."""
     items = _published_items()
@@ -115,14 +120,21 @@ def record_sections(records: Iterable[CreditRecord], *, include_private: bool = 
         section = sections.get(record.item_code)
         if section is None:
             section = sections[record.item_code] = Section(
-                record.item_code, item.name, item.category, str(Category(item.category).label)
-                if item.category in Category.values else item.category,
+                record.item_code,
+                item.name,
+                item.category,
+                str(Category(item.category).label) if item.category in Category.values else item.category,
             )
-        section.records.append(RecordView(record, public_fields(record, item, include_private=include_private),
-                                          disclosure_notes(record, today)))
+        section.records.append(
+            RecordView(
+                record, public_fields(record, item, include_private=include_private), disclosure_notes(record, today)
+            )
+        )
     positions = {code: index for index, code in enumerate(items)}
-    return sorted(sections.values(), key=lambda s: (
-        CATEGORY_ORDER.get(s.category, 99), positions.get(s.code, len(positions)), s.name))
+    return sorted(
+        sections.values(),
+        key=lambda s: (CATEGORY_ORDER.get(s.category, 99), positions.get(s.code, len(positions)), s.name),
+    )
 
 
 def category_counts(sections: Iterable[Section]) -> list[tuple[str, int]]:

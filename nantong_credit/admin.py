@@ -30,7 +30,9 @@ class UserAdmin(BaseUserAdmin):
     def role_list(self, obj: User) -> str:
         # In the order of SPEC §1, by their Chinese names; other groups after them.
         order = list(ROLE_LABELS)
-        names = sorted((g.name for g in obj.groups.all()), key=lambda n: (order.index(n) if n in order else len(order), n))
+        names = sorted(
+            (g.name for g in obj.groups.all()), key=lambda n: (order.index(n) if n in order else len(order), n)
+        )
         return "、".join(str(ROLE_LABELS.get(name, name)) for name in names)
 
 

@@ -30,5 +30,4 @@ class AdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return (super().has_permission(request)
-                and not two_factor.lacks_code(user) and not two_factor.must_enrol(user))
+        return super().has_permission(request) and not two_factor.lacks_code(user) and not two_factor.must_enrol(user)

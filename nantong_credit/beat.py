@@ -64,8 +64,12 @@ class LockedScheduler(PersistentScheduler):
             else:
                 if isinstance(holder, bytes):
                     holder = holder.decode(errors="replace")
-                logger.warning("beat: another beat holds the beat lock %s (%s); this one sends nothing and tries "
-                               "again every %s s", self.lock_key, holder or "none", self.renew_every)
+                logger.warning(
+                    "beat: another beat holds the beat lock %s (%s); this one sends nothing and tries again every %s s",
+                    self.lock_key,
+                    holder or "none",
+                    self.renew_every,
+                )
         self.holding = held
         return held
 

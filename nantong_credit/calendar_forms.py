@@ -32,11 +32,11 @@ class HolidayNoticeForm(forms.Form):
     document_number = forms.CharField(
         label=_("文号"), max_length=50, required=False, help_text=_("如“国办发明电〔2026〕×号”。")
     )
-    published_on = forms.DateField(
-        label=_("发布日期"), required=False, widget=DateInput()
-    )
+    published_on = forms.DateField(label=_("发布日期"), required=False, widget=DateInput())
     text = forms.CharField(
-        label=_("放假和调休安排"), max_length=10000, help_text=NOTICE_TEXT_HELP,
+        label=_("放假和调休安排"),
+        max_length=10000,
+        help_text=NOTICE_TEXT_HELP,
         widget=forms.Textarea(attrs={"rows": 9, "spellcheck": "false"}),
     )
     previewed = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -48,7 +48,9 @@ class HolidayNoticeForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Div(Div("year", css_class="col-sm-3"), Div("title", css_class="col-sm-9"), css_class="row"),
-            Div(Div("document_number", css_class="col-sm-6"), Div("published_on", css_class="col-sm-6"), css_class="row"),
+            Div(
+                Div("document_number", css_class="col-sm-6"), Div("published_on", css_class="col-sm-6"), css_class="row"
+            ),
             Field("text", css_class="font-monospace"),
             "previewed",
         )
@@ -80,8 +82,10 @@ def notice_initial(year: int) -> dict:
 class OverrideForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=DateInput())
     is_workday = forms.TypedChoiceField(
-        label=_("设为"), choices=[("0", _("休息日（休）")), ("1", _("工作日（班）"))],
-        coerce=lambda value: value == "1", widget=forms.RadioSelect,
+        label=_("设为"),
+        choices=[("0", _("休息日（休）")), ("1", _("工作日（班）"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("说明"), max_length=100, help_text=_("如“市政府通知临时放假”。"))
 

@@ -78,7 +78,9 @@ _WORK = re.compile(r"上班|补班|(?<!值)班")
 _LABEL_NOISE = re.compile(
     r"放假调休|放假|休息|上班|补班|(?<!调)休(?!息)|(?<!值|调)班|共\s*\d+\s*天|\([^()]*\)|[\s:：,，、;；。.~\-—–至到和及与]+"
 )
-_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*[、.．)])\s*")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*[、.．)])\s*"
+)
 _PAREN = re.compile(r"\([^()]*\)")
 _COUNT = re.compile(r"共\s*\d+\s*天")
 _WEEKDAY_IN_PAREN = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天])")
@@ -113,10 +115,16 @@ def parse_notice_text(text: str, *, year: int) -> list[NoticeDay]:
         for day in line_days:
             earlier = days.get(day.date)
             if earlier and earlier.is_workday != day.is_workday:
-                errors.append(_("第%(no)s行：%(date)s在第%(other)s行标为“%(was)s”，这里又标为“%(now)s”。") % {
-                    "no": line_no, "date": _format_date(day.date), "other": earlier.line_no,
-                    "was": earlier.status_label, "now": day.status_label,
-                })
+                errors.append(
+                    _("第%(no)s行：%(date)s在第%(other)s行标为“%(was)s”，这里又标为“%(now)s”。")
+                    % {
+                        "no": line_no,
+                        "date": _format_date(day.date),
+                        "other": earlier.line_no,
+                        "was": earlier.status_label,
+                        "now": day.status_label,
+                    }
+                )
             elif not earlier:
                 days[day.date] = day
     if errors:
@@ -134,7 +142,9 @@ def _parse_line(raw: str, *, year: int, line_no: int) -> list[NoticeDay]:
     tokens = _date_tokens(line, year=year)
     if not tokens:
         if _OFF.search(line) or _WORK.search(line):
-            raise CalendarError(_("没有找到日期。日期请写成“1月1日”或“2027-01-01”；如果这一行不是放假或上班安排，请删除。"))
+            raise CalendarError(
+                _("没有找到日期。日期请写成“1月1日”或“2027-01-01”；如果这一行不是放假或上班安排，请删除。")
+            )
         return []  # a heading or the notice's closing paragraph: nothing to read
     for token in tokens:
         if token.error:
@@ -159,9 +169,11 @@ def _date_tokens(line: str, *, year: int) -> list[_Token]:
         if is_bare and month is None:
             continue  # "3日" without an earlier month is not a date we can place
         y, m, d = (
-            (g["iy"], g["im"], g["id"]) if g["iy"] else
-            (g["cy"], g["cm"], g["cd"]) if g["cm"] else
-            (None, None, g["bd"])
+            (g["iy"], g["im"], g["id"])
+            if g["iy"]
+            else (g["cy"], g["cm"], g["cd"])
+            if g["cm"]
+            else (None, None, g["bd"])
         )
         y = int(y) if y else current_year
         m = int(m) if m else month
@@ -181,13 +193,15 @@ def _refuse_stray_digits(line: str, tokens: list[_Token]) -> None:
     """Digits that are not part of a date are a date we failed to read ("1.1", "01-03")."""
     pieces, pos = [], 0
     for token in tokens:
-        pieces.append(line[pos:token.start])
+        pieces.append(line[pos : token.start])
         pos = token.end
     pieces.append(line[pos:])
     rest = _COUNT.sub(" ", _PAREN.sub(" ", _ENUMERATOR.sub("", " ".join(pieces))))
     stray = re.search(r"\S*\d\S*", rest)
     if stray:
-        raise CalendarError(_("看不懂“%(text)s”。日期请写成“1月1日”“1月1日至3日”或“2027-01-01”。") % {"text": stray.group(0)})
+        raise CalendarError(
+            _("看不懂“%(text)s”。日期请写成“1月1日”“1月1日至3日”或“2027-01-01”。") % {"text": stray.group(0)}
+        )
 
 
 def _check_date(day: dt.date, *, year: int, paren: str) -> str:
@@ -196,7 +210,9 @@ def _check_date(day: dt.date, *, year: int, paren: str) -> str:
     stated = _WEEKDAY_IN_PAREN.search(paren)
     if stated and _WEEKDAY_CHARS[stated.group(1)] != day.weekday():
         return _("%(date)s是%(real)s，但这里写的是“%(stated)s”，请检查日期或年份。") % {
-            "date": _format_date(day), "real": str(WEEKDAY_LABELS[day.weekday()]), "stated": stated.group(0),
+            "date": _format_date(day),
+            "real": str(WEEKDAY_LABELS[day.weekday()]),
+            "stated": stated.group(0),
         }
     return ""
 
@@ -206,14 +222,15 @@ def _groups(line: str, tokens: list[_Token]):
     groups = []
     start, dates, prev = tokens[0].start, [tokens[0].date], tokens[0]
     for token in tokens[1:]:
-        between = line[prev.end:token.start]
+        between = line[prev.end : token.start]
         if _RANGE.match(between):
             dates.extend(_expand(prev.date, token.date))  # type: ignore[arg-type]  # grouped tokens are dates
         elif _LIST.match(between):
             dates.append(token.date)
         elif token.is_bare_day:
-            raise CalendarError(_("看不懂“%(text)s”，日期范围请用“至”连接，如“1月1日至3日”。") % {
-                "text": line[prev.start:token.end]})
+            raise CalendarError(
+                _("看不懂“%(text)s”，日期范围请用“至”连接，如“1月1日至3日”。") % {"text": line[prev.start : token.end]}
+            )
         else:
             groups.append((start, prev.end, dates))
             start, dates = token.start, [token.date]
@@ -225,10 +242,14 @@ def _groups(line: str, tokens: list[_Token]):
 def _expand(first: dt.date, last: dt.date) -> list[dt.date]:
     """The days after `first` up to `last` (`first` is already in the group)."""
     if last <= first:
-        raise CalendarError(_("日期范围%(a)s至%(b)s的结束早于开始。") % {"a": _format_date(first), "b": _format_date(last)})
+        raise CalendarError(
+            _("日期范围%(a)s至%(b)s的结束早于开始。") % {"a": _format_date(first), "b": _format_date(last)}
+        )
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise CalendarError(_("日期范围%(a)s至%(b)s超过%(n)s天，请检查。") % {
-            "a": _format_date(first), "b": _format_date(last), "n": MAX_RANGE_DAYS})
+        raise CalendarError(
+            _("日期范围%(a)s至%(b)s超过%(n)s天，请检查。")
+            % {"a": _format_date(first), "b": _format_date(last), "n": MAX_RANGE_DAYS}
+        )
     return [first + dt.timedelta(days=i) for i in range(1, (last - first).days + 1)]
 
 
@@ -314,9 +335,13 @@ def enter_holiday_notice(
     if replaced_manual:
         after["replaced_overrides"] = replaced_manual
     record_event(
-        action="calendar.notice_entered", actor=actor, obj=notice, before=before, after=after,
-        summary=_("录入%(year)s年节假日安排通知：放假%(off)s天，调休上班%(work)s天") % {
-            "year": year, "off": sum(not d.is_workday for d in days), "work": sum(d.is_workday for d in days)},
+        action="calendar.notice_entered",
+        actor=actor,
+        obj=notice,
+        before=before,
+        after=after,
+        summary=_("录入%(year)s年节假日安排通知：放假%(off)s天，调休上班%(work)s天")
+        % {"year": year, "off": sum(not d.is_workday for d in days), "work": sum(d.is_workday for d in days)},
     )
     transaction.on_commit(calendar_changed)
     return notice
@@ -324,8 +349,11 @@ def enter_holiday_notice(
 
 def _notice_state(notice: HolidayNotice) -> dict:
     return {
-        "year": notice.year, "title": notice.title, "document_number": notice.document_number,
-        "published_on": notice.published_on, "days": _override_state(notice.overrides.all()),
+        "year": notice.year,
+        "title": notice.title,
+        "document_number": notice.document_number,
+        "published_on": notice.published_on,
+        "days": _override_state(notice.overrides.all()),
     }
 
 
@@ -342,8 +370,13 @@ def set_override(*, date: dt.date, is_workday: bool, note: str, actor) -> Workda
         override.is_workday, override.note, override.notice = is_workday, note, None
         override.save(update_fields=["is_workday", "note", "notice"])
     record_event(
-        action="calendar.override_set", actor=actor, obj=override, before=before, after=_override_state([override]),
-        summary=_("将%(date)s设为%(status)s") % {"date": _format_date(date), "status": _("工作日") if is_workday else _("休息日")},
+        action="calendar.override_set",
+        actor=actor,
+        obj=override,
+        before=before,
+        after=_override_state([override]),
+        summary=_("将%(date)s设为%(status)s")
+        % {"date": _format_date(date), "status": _("工作日") if is_workday else _("休息日")},
     )
     transaction.on_commit(calendar_changed)
     return override
@@ -356,11 +389,17 @@ def remove_override(*, date: dt.date, actor) -> None:
     if override is None:
         raise CalendarError(_("%(date)s没有手工调整。") % {"date": _format_date(date)})
     if override.notice_id is not None:
-        raise CalendarError(_("%(date)s来自%(year)s年国务院通知，请修改通知内容后重新录入。") % {
-            "date": _format_date(date), "year": override.notice.year})  # type: ignore[union-attr]  # notice_id is set
+        raise CalendarError(
+            _("%(date)s来自%(year)s年国务院通知，请修改通知内容后重新录入。")
+            % {"date": _format_date(date), "year": override.notice.year}  # type: ignore[union-attr]  # notice_id is set
+        )
     before = _override_state([override])
     record_event(
-        action="calendar.override_removed", actor=actor, obj=override, before=before, after=None,
+        action="calendar.override_removed",
+        actor=actor,
+        obj=override,
+        before=before,
+        after=None,
         summary=_("删除%(date)s的工作日调整") % {"date": _format_date(date)},
     )
     override.delete()
@@ -397,6 +436,8 @@ def preview_notice(*, year: int, text: str) -> NoticePreview:
     days = parse_notice_text(text, year=year)
     manual = WorkdayOverride.objects.filter(date__in=[d.date for d in days]).exclude(notice__year=year)
     return NoticePreview(
-        year=year, days=days, replaced_manual={o.date: o for o in manual},
+        year=year,
+        days=days,
+        replaced_manual={o.date: o for o in manual},
         existing=HolidayNotice.objects.filter(year=year).first(),
     )

@@ -30,9 +30,18 @@ from .workdays import DayInfo, WorkdayCalendar, current_calendar, library_knows
 MANAGE = "core.manage_calendar"
 VIEW = "core.view_workdayoverride"
 MONTHS = [
-    gettext_lazy("一月"), gettext_lazy("二月"), gettext_lazy("三月"), gettext_lazy("四月"),
-    gettext_lazy("五月"), gettext_lazy("六月"), gettext_lazy("七月"), gettext_lazy("八月"),
-    gettext_lazy("九月"), gettext_lazy("十月"), gettext_lazy("十一月"), gettext_lazy("十二月"),
+    gettext_lazy("一月"),
+    gettext_lazy("二月"),
+    gettext_lazy("三月"),
+    gettext_lazy("四月"),
+    gettext_lazy("五月"),
+    gettext_lazy("六月"),
+    gettext_lazy("七月"),
+    gettext_lazy("八月"),
+    gettext_lazy("九月"),
+    gettext_lazy("十月"),
+    gettext_lazy("十一月"),
+    gettext_lazy("十二月"),
 ]
 
 
@@ -87,11 +96,18 @@ def _cell(info: DayInfo, today: dt.date) -> GridCell:
     css += " cal-today" if info.date == today else ""
     label = _("%(m)s月%(d)s日") % {"m": info.date.month, "d": info.date.day}
     status = _("工作日") if info.is_workday else _("休息日")
-    parts = [label, status, info.note, _("手工调整") if info.source == "override" else "",
-             info.source_label if info.source == "statutory" else ""]
+    parts = [
+        label,
+        status,
+        info.note,
+        _("手工调整") if info.source == "override" else "",
+        info.source_label if info.source == "statutory" else "",
+    ]
     return GridCell(
-        day=str(info.date.day), css=css.strip(),
-        title=" ".join(p for p in (label, info.weekday_label, info.status_label, info.note) if p) + f"（{info.source_label}）",
+        day=str(info.date.day),
+        css=css.strip(),
+        title=" ".join(p for p in (label, info.weekday_label, info.status_label, info.note) if p)
+        + f"（{info.source_label}）",
         description="，".join(p for p in parts if p),
         mark=info.status_label if info.is_holiday or info.is_makeup else "",
     )
@@ -162,11 +178,18 @@ def enter_notice(request: HttpRequest) -> HttpResponse:
         return _render_overview(request, notice_form=previewed)
     cleaned = form.cleaned_data
     notice = services.enter_holiday_notice(
-        year=cleaned["year"], title=cleaned["title"], document_number=cleaned["document_number"],
-        published_on=cleaned["published_on"], text=cleaned["text"], actor=request.user,
+        year=cleaned["year"],
+        title=cleaned["title"],
+        document_number=cleaned["document_number"],
+        published_on=cleaned["published_on"],
+        text=cleaned["text"],
+        actor=request.user,
     )
-    messages.success(request, _("已保存%(year)s年节假日安排（%(n)s天），期限计算立即按新安排执行。") % {
-        "year": notice.year, "n": len(form.preview.days)})  # type: ignore[union-attr]  # was_previewed()
+    messages.success(
+        request,
+        _("已保存%(year)s年节假日安排（%(n)s天），期限计算立即按新安排执行。")
+        % {"year": notice.year, "n": len(form.preview.days)},  # type: ignore[union-attr]  # was_previewed()
+    )
     return redirect(f"{reverse('calendar:overview')}?year={notice.year}")
 
 
@@ -179,8 +202,11 @@ def add_override(request: HttpRequest) -> HttpResponse:
         return _render_overview(request, override_form=form)
     data = form.cleaned_data
     services.set_override(date=data["date"], is_workday=data["is_workday"], note=data["note"], actor=request.user)
-    messages.success(request, _("已将%(date)s设为%(status)s。") % {
-        "date": data["date"].isoformat(), "status": _("工作日") if data["is_workday"] else _("休息日")})
+    messages.success(
+        request,
+        _("已将%(date)s设为%(status)s。")
+        % {"date": data["date"].isoformat(), "status": _("工作日") if data["is_workday"] else _("休息日")},
+    )
     return redirect(f"{reverse('calendar:overview')}?year={data['date'].year}")
 
 

@@ -10,10 +10,9 @@ from django import forms
 from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 
+from .case_models import CaseEvidence
 from .forms import MultipleFileInput
 from .uploads import ACCEPT_ATTRIBUTE, CheckedUpload, UploadRejected, check_upload
-
-from .case_models import CaseEvidence
 
 E = TypeVar("E", bound=CaseEvidence)
 

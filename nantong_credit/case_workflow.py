@@ -94,8 +94,11 @@ class CaseWorkflow:
     # --- Locking ---------------------------------------------------------------------------------
 
     def locked(self, pks: Iterable[int], *, skip_locked: bool = False) -> models.QuerySet:
-        return (self.model.objects.select_for_update(of=("self",), skip_locked=skip_locked)
-                .select_related(*self.related).filter(pk__in=list(pks)))
+        return (
+            self.model.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+            .select_related(*self.related)
+            .filter(pk__in=list(pks))
+        )
 
     def lock(self, pk: int, action: str) -> Any:
         """The case, locked until the caller's transaction ends, if `action` may happen now."""
@@ -120,9 +123,18 @@ class CaseWorkflow:
     # --- Moving --------------------------------------------------------------------------------
 
     def apply(
-        self, case: Any, action: str, *, actor, actor_label: str = "", summary: str, note: str = "",
-        fields: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
-        at: dt.datetime | None = None, audited: tuple[str, ...] | None = None,
+        self,
+        case: Any,
+        action: str,
+        *,
+        actor,
+        actor_label: str = "",
+        summary: str,
+        note: str = "",
+        fields: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        at: dt.datetime | None = None,
+        audited: tuple[str, ...] | None = None,
     ) -> models.Model | None:
         """Apply the step to the (locked, or just created) case: status, outcome and `fields`;
         the timeline entry under `actor_label`; the audit event with `summary`, the audited
@@ -137,14 +149,27 @@ class CaseWorkflow:
         if entry is not None:
             entry.save()
         self.record_event(
-            action=self.event(action), actor=actor if user else str(self.system_actor), obj=case, summary=summary,
-            before=before or None, after={**{key: changed[key] for key in shown}, **(after or {})} or None,
+            action=self.event(action),
+            actor=actor if user else str(self.system_actor),
+            obj=case,
+            summary=summary,
+            before=before or None,
+            after={**{key: changed[key] for key in shown}, **(after or {})} or None,
         )
         return entry
 
     def apply_many(
-        self, cases: list, action: str, *, at: dt.datetime, notes: Callable[[Any], str], actor_label: str,
-        summary: str, object_id: str, after: Mapping[str, Any], fields: Mapping[str, Any] | None = None,
+        self,
+        cases: list,
+        action: str,
+        *,
+        at: dt.datetime,
+        notes: Callable[[Any], str],
+        actor_label: str,
+        summary: str,
+        object_id: str,
+        after: Mapping[str, Any],
+        fields: Mapping[str, Any] | None = None,
     ) -> None:
         """A sweep's step that keeps the status, for many locked cases at once: `fields` on every
         case, one timeline entry per case (its note from `notes`), one audit event for them all."""
@@ -159,8 +184,12 @@ class CaseWorkflow:
         if self.step_model is not None:
             self.step_model.objects.bulk_create(entries)
         self.record_event(
-            action=self.event(action), actor=str(self.system_actor), object_type=self.model._meta.label_lower,
-            object_id=object_id, summary=summary, after=dict(after),
+            action=self.event(action),
+            actor=str(self.system_actor),
+            object_type=self.model._meta.label_lower,
+            object_id=object_id,
+            summary=summary,
+            after=dict(after),
         )
 
     def move_if(self, pk: int, action: str, *, also: Q | None = None, **changes) -> bool:
@@ -196,8 +225,14 @@ class CaseWorkflow:
         if self.step_model is None:
             return None
         limit = self.step_model._meta.get_field("actor_label").max_length
-        return self.step_model(**{self.case_field: case}, action=action, actor=user, actor_label=actor_label[:limit],
-                               note=note, occurred_at=at)
+        return self.step_model(
+            **{self.case_field: case},
+            action=action,
+            actor=user,
+            actor_label=actor_label[:limit],
+            note=note,
+            occurred_at=at,
+        )
 
 
 def _shown(key: str, audited: tuple[str, ...] | None) -> bool:

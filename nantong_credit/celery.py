@@ -13,4 +13,3 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Apps hook their own worker start-up work (inquiry warms up report rendering) in their
 # AppConfig.ready(): the kernel names no app.
-

@@ -13,42 +13,56 @@ from django.core.checks import Warning as CheckWarning
 def personal_data_keys(app_configs, **kwargs) -> list[Error]:
     errors = []
     if not settings.FIELD_ENCRYPTION_KEYS:
-        errors.append(Error(
-            "FIELD_ENCRYPTION_KEYS is not set: ID numbers would be encrypted with a key derived from SECRET_KEY.",
-            hint="Set FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) to one or more Fernet keys.",
-            id="nantong_credit.E001",
-        ))
+        errors.append(
+            Error(
+                "FIELD_ENCRYPTION_KEYS is not set: ID numbers would be encrypted with a key derived from SECRET_KEY.",
+                hint="Set FIELD_ENCRYPTION_KEYS (or FIELD_ENCRYPTION_KEYS_FILE) to one or more Fernet keys.",
+                id="nantong_credit.E001",
+            )
+        )
     if not settings.IDENTIFIER_HASH_KEY:
-        errors.append(Error(
-            "IDENTIFIER_HASH_KEY is not set: identifier lookups would use a key derived from SECRET_KEY.",
-            hint="Set IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) to a long random value.",
-            id="nantong_credit.E002",
-        ))
+        errors.append(
+            Error(
+                "IDENTIFIER_HASH_KEY is not set: identifier lookups would use a key derived from SECRET_KEY.",
+                hint="Set IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) to a long random value.",
+                id="nantong_credit.E002",
+            )
+        )
     if not settings.AUDIT_CHAIN_KEY:
-        errors.append(Error(
-            "AUDIT_CHAIN_KEY is not set: the audit chain would be keyed from SECRET_KEY.",
-            hint="Set AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE) to a long random value; keep it out of the database.",
-            id="nantong_credit.E005",
-        ))
+        errors.append(
+            Error(
+                "AUDIT_CHAIN_KEY is not set: the audit chain would be keyed from SECRET_KEY.",
+                hint="Set AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE) to a long random value; keep it out of the database.",
+                id="nantong_credit.E005",
+            )
+        )
     checkpoints = settings.STORAGES.get("audit_checkpoints", {})
     if not settings.AUDIT_CHECKPOINT_DIR and checkpoints.get("BACKEND", "").endswith("FileSystemStorage"):
-        errors.append(Error(
-            "AUDIT_CHECKPOINT_DIR is not set: audit chain checkpoints would stay under var/ on this machine.",
-            hint="Set AUDIT_CHECKPOINT_DIR to storage that the database's owner cannot rewrite (another host, WORM).",
-            id="nantong_credit.E006",
-        ))
+        errors.append(
+            Error(
+                "AUDIT_CHECKPOINT_DIR is not set: audit chain checkpoints would stay under var/ on this machine.",
+                hint="Set AUDIT_CHECKPOINT_DIR to storage that the database's owner cannot rewrite (another host, WORM).",
+                id="nantong_credit.E006",
+            )
+        )
     if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-        errors.append(Error(
-            "The cache is per process (local memory): rate limits, locks and calendar changes would not "
-            "reach the other web and Celery processes.",
-            hint="Set REDIS_URL.",
-            id="nantong_credit.E003",
-        ))
+        errors.append(
+            Error(
+                "The cache is per process (local memory): rate limits, locks and calendar changes would not "
+                "reach the other web and Celery processes.",
+                hint="Set REDIS_URL.",
+                id="nantong_credit.E003",
+            )
+        )
     return errors
 
 
 RATE_SETTINGS = (
-    "PUBLIC_SEARCH_RATE", "PUBLIC_SUBJECT_RATE", "PUBLIC_VERIFY_RATE", "API_RATE_PER_TOKEN", "API_BATCH_RATE_PER_TOKEN",
+    "PUBLIC_SEARCH_RATE",
+    "PUBLIC_SUBJECT_RATE",
+    "PUBLIC_VERIFY_RATE",
+    "API_RATE_PER_TOKEN",
+    "API_BATCH_RATE_PER_TOKEN",
     "REGISTER_RATE",
 )
 
@@ -77,8 +91,13 @@ def two_factor_roles(app_configs, **kwargs) -> list[Error]:
     unknown = sorted(set(settings.TWO_FACTOR_REQUIRED_ROLES) - set(TWO_FACTOR_ROLES))
     if not unknown:
         return []
-    return [Error(f"TWO_FACTOR_REQUIRED_ROLES names unknown roles: {', '.join(unknown)}",
-                  hint=f"Choose from {', '.join(TWO_FACTOR_ROLES)}.", id="nantong_credit.E012")]
+    return [
+        Error(
+            f"TWO_FACTOR_REQUIRED_ROLES names unknown roles: {', '.join(unknown)}",
+            hint=f"Choose from {', '.join(TWO_FACTOR_ROLES)}.",
+            id="nantong_credit.E012",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)
@@ -88,11 +107,14 @@ def two_factor_in_production(app_configs, **kwargs) -> list[CheckWarning]:
     missing = [role for role in TWO_FACTOR_ROLES if role not in settings.TWO_FACTOR_REQUIRED_ROLES]
     if not missing:
         return []
-    return [CheckWarning(
-        f"Accounts in {', '.join(missing)} see personal data or the audit trail but may use the back office "
-        "without two-factor login.",
-        hint=f"Set TWO_FACTOR_REQUIRED_ROLES={','.join(TWO_FACTOR_ROLES)}", id="nantong_credit.W012",
-    )]
+    return [
+        CheckWarning(
+            f"Accounts in {', '.join(missing)} see personal data or the audit trail but may use the back office "
+            "without two-factor login.",
+            hint=f"Set TWO_FACTOR_REQUIRED_ROLES={','.join(TWO_FACTOR_ROLES)}",
+            id="nantong_credit.W012",
+        )
+    ]
 
 
 @register()
@@ -105,9 +127,13 @@ def broker_outlasts_jobs(app_configs, **kwargs) -> list[Error]:
     limits = {"CELERY_TASK_TIME_LIMIT": settings.CELERY_TASK_TIME_LIMIT or 0}
     limits.update({job.task: int(job.stuck_after.total_seconds()) for job in jobs.registered()})
     return [
-        Error(f"The broker's visibility timeout ({timeout} s) is shorter than {name}'s time limit ({limit} s).",
-              hint="Raise CELERY_VISIBILITY_TIMEOUT.", id="nantong_credit.E007")
-        for name, limit in limits.items() if timeout <= limit
+        Error(
+            f"The broker's visibility timeout ({timeout} s) is shorter than {name}'s time limit ({limit} s).",
+            hint="Raise CELERY_VISIBILITY_TIMEOUT.",
+            id="nantong_credit.E007",
+        )
+        for name, limit in limits.items()
+        if timeout <= limit
     ]
 
 
@@ -124,16 +150,23 @@ def tasks_routed_to_declared_queues(app_configs, **kwargs) -> list[Error]:
     declared = {queue.name for queue in settings.CELERY_TASK_QUEUES}
     errors = []
     if settings.CELERY_TASK_DEFAULT_QUEUE not in declared:
-        errors.append(Error(f"CELERY_TASK_DEFAULT_QUEUE ({settings.CELERY_TASK_DEFAULT_QUEUE}) is not a declared queue.",
-                            hint=f"Choose from {', '.join(sorted(declared))}.", id="nantong_credit.E013"))
+        errors.append(
+            Error(
+                f"CELERY_TASK_DEFAULT_QUEUE ({settings.CELERY_TASK_DEFAULT_QUEUE}) is not a declared queue.",
+                hint=f"Choose from {', '.join(sorted(declared))}.",
+                id="nantong_credit.E013",
+            )
+        )
     for task in sorted(name for name in app.tasks if not name.startswith("celery.")):
         queue = settings.CELERY_TASK_ROUTES.get(task, {}).get("queue")
         if queue not in declared:
-            errors.append(Error(
-                f"Celery task {task} is routed to {queue or 'no queue'}, not to a declared queue.",
-                hint=f"Add it to CELERY_TASK_ROUTES with one of {', '.join(sorted(declared))}.",
-                id="nantong_credit.E013",
-            ))
+            errors.append(
+                Error(
+                    f"Celery task {task} is routed to {queue or 'no queue'}, not to a declared queue.",
+                    hint=f"Add it to CELERY_TASK_ROUTES with one of {', '.join(sorted(declared))}.",
+                    id="nantong_credit.E013",
+                )
+            )
     return errors
 
 
@@ -146,20 +179,39 @@ def file_storage(app_configs, **kwargs) -> list[Error]:
     """An incomplete object store setting would fail every upload and download at run time, and
     one without an endpoint would send the files to Amazon's: refuse to start instead."""
     if settings.STORAGE_BACKEND not in ("filesystem", "s3"):
-        return [Error(f"STORAGE_BACKEND is {settings.STORAGE_BACKEND!r}.", hint="Choose filesystem or s3.",
-                      id="nantong_credit.E014")]
+        return [
+            Error(
+                f"STORAGE_BACKEND is {settings.STORAGE_BACKEND!r}.",
+                hint="Choose filesystem or s3.",
+                id="nantong_credit.E014",
+            )
+        ]
     buckets = {"S3_BUCKET": settings.S3_BUCKET} if settings.STORAGE_BACKEND == "s3" else {}
     if settings.AUDIT_CHECKPOINT_BUCKET:
         buckets["AUDIT_CHECKPOINT_BUCKET"] = settings.AUDIT_CHECKPOINT_BUCKET
     if not buckets:
         return []
     missing = [name for name in (*buckets, *S3_REQUIRED) if not getattr(settings, name)]
-    errors = [Error(f"The S3 file storage is chosen but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
-                    "not set.", hint="Set every S3_* setting (README, Settings); secrets may come from *_FILE.",
-                    id="nantong_credit.E014")] if missing else []
+    errors = (
+        [
+            Error(
+                f"The S3 file storage is chosen but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                "not set.",
+                hint="Set every S3_* setting (README, Settings); secrets may come from *_FILE.",
+                id="nantong_credit.E014",
+            )
+        ]
+        if missing
+        else []
+    )
     if settings.S3_ADDRESSING_STYLE not in ADDRESSING_STYLES:
-        errors.append(Error(f"S3_ADDRESSING_STYLE is {settings.S3_ADDRESSING_STYLE!r}.",
-                            hint=f"Choose from {', '.join(ADDRESSING_STYLES)}.", id="nantong_credit.E014"))
+        errors.append(
+            Error(
+                f"S3_ADDRESSING_STYLE is {settings.S3_ADDRESSING_STYLE!r}.",
+                hint=f"Choose from {', '.join(ADDRESSING_STYLES)}.",
+                id="nantong_credit.E014",
+            )
+        )
     return errors
 
 
@@ -169,12 +221,15 @@ def read_your_writes_outlasts_lag(app_configs, **kwargs) -> list[CheckWarning]:
     needed = settings.REPLICA_MAX_LAG_SECONDS + settings.REPLICA_CHECK_SECONDS
     if not settings.READ_REPLICA_ALIASES or settings.READ_YOUR_WRITES_SECONDS >= needed:
         return []
-    return [CheckWarning(
-        f"READ_YOUR_WRITES_SECONDS ({settings.READ_YOUR_WRITES_SECONDS}) is shorter than a replica may lag "
-        f"and still serve (REPLICA_MAX_LAG_SECONDS + {settings.REPLICA_CHECK_SECONDS:g} s between checks): "
-        "a client could miss its own write.",
-        hint=f"Set READ_YOUR_WRITES_SECONDS to at least {math.ceil(needed)}, or lower REPLICA_MAX_LAG_SECONDS.",
-        id="nantong_credit.W020")]
+    return [
+        CheckWarning(
+            f"READ_YOUR_WRITES_SECONDS ({settings.READ_YOUR_WRITES_SECONDS}) is shorter than a replica may lag "
+            f"and still serve (REPLICA_MAX_LAG_SECONDS + {settings.REPLICA_CHECK_SECONDS:g} s between checks): "
+            "a client could miss its own write.",
+            hint=f"Set READ_YOUR_WRITES_SECONDS to at least {math.ceil(needed)}, or lower REPLICA_MAX_LAG_SECONDS.",
+            id="nantong_credit.W020",
+        )
+    ]
 
 
 @register()
@@ -187,9 +242,19 @@ def sweeps_scheduled(app_configs, **kwargs) -> list[Error]:
     errors = []
     for sweep in sweeps.registered():
         if sweep.task not in scheduled:
-            errors.append(Error(f"The sweep {sweep.task} is registered but not in CELERY_BEAT_SCHEDULE.",
-                                hint="Give it a beat entry in settings.", id="nantong_credit.E021"))
+            errors.append(
+                Error(
+                    f"The sweep {sweep.task} is registered but not in CELERY_BEAT_SCHEDULE.",
+                    hint="Give it a beat entry in settings.",
+                    id="nantong_credit.E021",
+                )
+            )
         if settings.CELERY_TASK_ROUTES.get(sweep.task, {}).get("queue") != settings.CELERY_QUEUE_SWEEPS:
-            errors.append(Error(f"The sweep {sweep.task} is not routed to the {settings.CELERY_QUEUE_SWEEPS} queue.",
-                                hint="Add it to CELERY_TASK_ROUTES' sweeps.", id="nantong_credit.E021"))
+            errors.append(
+                Error(
+                    f"The sweep {sweep.task} is not routed to the {settings.CELERY_QUEUE_SWEEPS} queue.",
+                    hint="Add it to CELERY_TASK_ROUTES' sweeps.",
+                    id="nantong_credit.E021",
+                )
+            )
     return errors

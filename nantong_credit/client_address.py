@@ -25,8 +25,11 @@ UNKNOWN = "unknown"
 
 
 def header_name() -> str:
-    return (getattr(settings, "CLIENT_ADDRESS_HEADER", None)
-            or getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR")
+    return (
+        getattr(settings, "CLIENT_ADDRESS_HEADER", None)
+        or getattr(settings, "RATELIMIT_IP_META_KEY", None)
+        or "REMOTE_ADDR"
+    )
 
 
 def raw_client_address(request: HttpRequest) -> str:

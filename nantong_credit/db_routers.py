@@ -22,15 +22,17 @@ from . import replica_health
 # The public pages that may be served from a replica, by URL name (the one place to opt in):
 # search, subject pages, the public subject API, the catalog and report verification. They
 # read what providers published; a few seconds' lag there harms nobody.
-REPLICA_READ_VIEWS = frozenset({
-    "portal:home",
-    "subjects:search",
-    "subjects:detail",
-    "inquiry_api:subject",
-    "catalog:public",
-    "catalog_api:catalog",
-    "reports:verify",
-})
+REPLICA_READ_VIEWS = frozenset(
+    {
+        "portal:home",
+        "subjects:search",
+        "subjects:detail",
+        "inquiry_api:subject",
+        "catalog:public",
+        "catalog_api:catalog",
+        "reports:verify",
+    }
+)
 # Who is signed in (sessions, users), with which second factor, and lock-outs: read from the
 # primary even on a public page, so that a login, a logout or a password change counts at once.
 PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "django_otp", "otp_totp", "axes"})
@@ -78,9 +80,15 @@ class ReplicaRouter:
 
     def db_for_read(self, model, **hints) -> str:
         route = _route.get()
-        if (route is None or route.pinned or route.wrote or not route.replica_allowed
-                or model._meta.app_label in PRIMARY_ONLY_APPS or model._meta.label == settings.AUTH_USER_MODEL
-                or connections[DEFAULT_DB_ALIAS].in_atomic_block):
+        if (
+            route is None
+            or route.pinned
+            or route.wrote
+            or not route.replica_allowed
+            or model._meta.app_label in PRIMARY_ONLY_APPS
+            or model._meta.label == settings.AUTH_USER_MODEL
+            or connections[DEFAULT_DB_ALIAS].in_atomic_block
+        ):
             return DEFAULT_DB_ALIAS
         return _replica_for(route)
 

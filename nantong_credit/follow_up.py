@@ -32,7 +32,7 @@ def new_code(length: int) -> str:
 def new_number(prefix: str, day: dt.date, digits: int) -> str:
     """A case number such as XF20261127012345: prefix, local date, random digits. The caller
     retries on a clash with the unique column."""
-    return f"{prefix}{day:%Y%m%d}{secrets.randbelow(10 ** digits):0{digits}d}"
+    return f"{prefix}{day:%Y%m%d}{secrets.randbelow(10**digits):0{digits}d}"
 
 
 def normalise(text: str) -> str:
@@ -68,8 +68,10 @@ class FailureThrottle:
     window: int = 3600
 
     def _keys(self, address: str, number: str) -> list[tuple[str, int]]:
-        return [(f"{self.prefix}:ip:{address}", self.per_address),
-                (f"{self.prefix}:number:{normalise(number)}", self.per_number)]
+        return [
+            (f"{self.prefix}:ip:{address}", self.per_address),
+            (f"{self.prefix}:number:{normalise(number)}", self.per_number),
+        ]
 
     def is_blocked(self, address: str, number: str) -> bool:
         return any((cache.get(key) or 0) >= limit for key, limit in self._keys(address, number))

@@ -80,8 +80,12 @@ class LongJob:
 
     def task_options(self) -> dict:
         """Options of the job's Celery task (the settings' defaults, said where it matters)."""
-        return {"acks_late": True, "reject_on_worker_lost": True, "time_limit": self.time_limit,
-                "soft_time_limit": self.time_limit - SOFT_LIMIT_MARGIN}
+        return {
+            "acks_late": True,
+            "reject_on_worker_lost": True,
+            "time_limit": self.time_limit,
+            "soft_time_limit": self.time_limit - SOFT_LIMIT_MARGIN,
+        }
 
     def rows(self) -> models.QuerySet:
         return apps.get_model(self.model).objects.all()
@@ -113,16 +117,23 @@ def claimable(job: LongJob, task_id: str = "") -> Q:
 def claim_changes(job: LongJob, task_id: str = "") -> dict:
     """The columns a claim sets besides the status; a takeover counts a restart."""
     return {
-        "task_id": task_id or "", "started_at": timezone.now(),
+        "task_id": task_id or "",
+        "started_at": timezone.now(),
         "restarts": Case(When(status=job.queued, then=F("restarts")), default=F("restarts") + 1),
     }
 
 
 def claim(job: LongJob, pk: int, *, task_id: str = "", **changes) -> bool:
     """Take the job for this task (see `claimable`); True when this call took it."""
-    return bool(job.rows().filter(claimable(job, task_id), pk=pk).update(
-        status=job.running[0], **claim_changes(job, task_id), **changes,
-    ))
+    return bool(
+        job.rows()
+        .filter(claimable(job, task_id), pk=pk)
+        .update(
+            status=job.running[0],
+            **claim_changes(job, task_id),
+            **changes,
+        )
+    )
 
 
 def alive(job: LongJob, now: datetime | None = None) -> Q:
@@ -143,9 +154,12 @@ def sweep_stuck_jobs(now: datetime | None = None) -> dict[str, dict[str, int]]:
 def _sweep(job: LongJob, now: datetime) -> dict[str, int]:
     cutoff = now - job.stuck_after
     counts = {"requeued": 0, "resent": 0, "failed": 0}
-    for pk, status in job.rows().exclude(alive(job, now)).filter(
-        Q(status=job.queued) | Q(status__in=job.running)
-    ).values_list("pk", "status")[:SWEEP_BATCH]:
+    for pk, status in (
+        job.rows()
+        .exclude(alive(job, now))
+        .filter(Q(status=job.queued) | Q(status__in=job.running))
+        .values_list("pk", "status")[:SWEEP_BATCH]
+    ):
         if status == job.queued:
             counts["resent"] += _send_again(job, pk, cutoff, now)
         elif _requeue(job, pk, cutoff, now):
@@ -171,8 +185,15 @@ def _send_again(job: LongJob, pk: int, cutoff: datetime, now: datetime) -> bool:
 
 def _requeue(job: LongJob, pk: int, cutoff: datetime, now: datetime) -> bool:
     with transaction.atomic():
-        moved = job.rows().filter(_stuck_running(job, cutoff), pk=pk, restarts__lt=MAX_RESTARTS).update(
-            status=job.queued, queued_at=now, task_id="", restarts=F("restarts") + 1,
+        moved = (
+            job.rows()
+            .filter(_stuck_running(job, cutoff), pk=pk, restarts__lt=MAX_RESTARTS)
+            .update(
+                status=job.queued,
+                queued_at=now,
+                task_id="",
+                restarts=F("restarts") + 1,
+            )
         )
         if not moved:
             return False

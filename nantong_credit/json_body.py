@@ -53,9 +53,14 @@ def parse_json_body(raw: bytes):
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise JSONBodyInvalid({BODY_PATH: [
-            _("请求体不是有效的JSON：第%(line)d行第%(col)d列附近格式错误") % {"line": exc.lineno, "col": exc.colno}
-        ]}) from None
+        raise JSONBodyInvalid(
+            {
+                BODY_PATH: [
+                    _("请求体不是有效的JSON：第%(line)d行第%(col)d列附近格式错误")
+                    % {"line": exc.lineno, "col": exc.colno}
+                ]
+            }
+        ) from None
     except ValueError:  # NaN/Infinity, or an integer of more digits than Python converts
         raise JSONBodyInvalid({BODY_PATH: [_("请求体应为UTF-8编码的标准JSON（不含NaN、Infinity）")]}) from None
     # Most bodies have no such escape and are not walked at all.

@@ -42,11 +42,17 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "unmatched"
 
-REQUESTS = Counter(f"{PREFIX}_http_requests", "Requests answered, by view (URL name), method and status class",
-                   ["view", "method", "status"])
-LATENCY = Histogram(f"{PREFIX}_http_request_duration_seconds",
-                    "Time from the request reaching Django to its response, by view (URL name) and method",
-                    ["view", "method"], buckets=LATENCY_BUCKETS)
+REQUESTS = Counter(
+    f"{PREFIX}_http_requests",
+    "Requests answered, by view (URL name), method and status class",
+    ["view", "method", "status"],
+)
+LATENCY = Histogram(
+    f"{PREFIX}_http_request_duration_seconds",
+    "Time from the request reaching Django to its response, by view (URL name) and method",
+    ["view", "method"],
+    buckets=LATENCY_BUCKETS,
+)
 
 
 def view_label(request: HttpRequest) -> str:
@@ -88,6 +94,7 @@ class RequestMetricsMiddleware:
 
 # --- Who may read it --------------------------------------------------------------------------
 
+
 def _from_allowed_network(request: HttpRequest) -> bool:
     address = client_address(request)  # honours the trusted proxy's header, as rate limits do
     if address is None:
@@ -95,8 +102,7 @@ def _from_allowed_network(request: HttpRequest) -> bool:
     parsed = ipaddress.ip_address(address)
     if parsed.version == 6 and parsed.ipv4_mapped:  # a dual-stack socket's view of an IPv4 peer
         parsed = parsed.ipv4_mapped
-    return any(parsed in ipaddress.ip_network(network, strict=False)
-               for network in settings.METRICS_ALLOWED_NETWORKS)
+    return any(parsed in ipaddress.ip_network(network, strict=False) for network in settings.METRICS_ALLOWED_NETWORKS)
 
 
 def _has_the_token(request: HttpRequest) -> bool:
@@ -110,6 +116,7 @@ def may_read_metrics(request: HttpRequest) -> bool:
 
 
 # --- What is looked at when Prometheus scrapes --------------------------------------------------
+
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(f"{PREFIX}_{name}", documentation, value=value)
@@ -143,8 +150,11 @@ def _database_metrics() -> Iterator[Metric]:
     yield _gauge("database_probe_seconds", "Time the SELECT 1 took (or took to fail)", seconds)
     # What /readyz also holds a node to; a positive answer is kept 30 s (`readiness`).
     applied = up and _timed(readiness.check_migrations)[2] == readiness.OK
-    yield _gauge("migrations_applied", "1 if every migration on disk is applied (0 also while the database is lost)",
-                 float(applied))
+    yield _gauge(
+        "migrations_applied",
+        "1 if every migration on disk is applied (0 also while the database is lost)",
+        float(applied),
+    )
 
 
 def _redis_metrics() -> Iterator[Metric]:
@@ -164,11 +174,14 @@ def _queue_metrics(client) -> Iterator[Metric]:
     ok, _, states = _timed(lambda: queue_metrics.queue_states(client))
     if not ok or states is None:
         return
-    length = GaugeMetricFamily(f"{PREFIX}_celery_queue_length", "Messages waiting in the Celery queue",
-                               labels=["queue"])
-    age = GaugeMetricFamily(f"{PREFIX}_celery_queue_oldest_task_age_seconds",
-                            "Seconds the oldest waiting message has waited since it was sent (0 when empty)",
-                            labels=["queue"])
+    length = GaugeMetricFamily(
+        f"{PREFIX}_celery_queue_length", "Messages waiting in the Celery queue", labels=["queue"]
+    )
+    age = GaugeMetricFamily(
+        f"{PREFIX}_celery_queue_oldest_task_age_seconds",
+        "Seconds the oldest waiting message has waited since it was sent (0 when empty)",
+        labels=["queue"],
+    )
     for state in states:
         length.add_metric([state.name], state.length)
         age.add_metric([state.name], state.oldest_age_seconds)
@@ -180,9 +193,11 @@ def _sweep_metrics(client) -> Iterator[Metric]:
     ok, _, last = _timed(lambda: queue_metrics.sweep_last_successes(client))
     if not ok or last is None:
         return
-    family = GaugeMetricFamily(f"{PREFIX}_sweep_last_success_timestamp_seconds",
-                               "When each sweep (task of the sweeps queue) last succeeded; 0 if never",
-                               labels=["sweep"])
+    family = GaugeMetricFamily(
+        f"{PREFIX}_sweep_last_success_timestamp_seconds",
+        "When each sweep (task of the sweeps queue) last succeeded; 0 if never",
+        labels=["sweep"],
+    )
     for sweep, when in last.items():
         family.add_metric([sweep], when)
     yield family

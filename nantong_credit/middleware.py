@@ -3,7 +3,7 @@ with a device works only in a session that passed its code, and an account that 
 device reaches only the enrolment page until it has one."""
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages

@@ -22,7 +22,12 @@ class User(AbstractUser):
     # already holds keeps the number encrypted and masked but not its hash, points here to that
     # account, and cannot be verified; the holder of the number is told.
     id_number_duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
         verbose_name=_("公民身份号码已由该账号注册"),
     )
 
@@ -75,9 +80,7 @@ class WorkdayOverride(models.Model):
     date = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=100, blank=True)
-    notice = models.ForeignKey(
-        HolidayNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="overrides"
-    )
+    notice = models.ForeignKey(HolidayNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="overrides")
 
     class Meta:
         ordering = ["date"]

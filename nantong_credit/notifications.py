@@ -68,7 +68,7 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    return len(unread.values_list("pk", flat=True)[:UNREAD_SHOWN_UP_TO + 1])
+    return len(unread.values_list("pk", flat=True)[: UNREAD_SHOWN_UP_TO + 1])
 
 
 def mark_read(user, notification: Notification) -> None:

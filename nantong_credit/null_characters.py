@@ -51,8 +51,10 @@ class RefuseNulMiddleware:
 def _refusal(request: HttpRequest, field: str) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"errors": {field: [nul_message()]}}, status=400, json_dumps_params={"ensure_ascii": False})
-    message = _("网址或提交的内容包含空字符（\\u0000），无法处理，未保存任何内容。"
-                "从其他文档复制的文字有时会带入这种不可见字符：请返回上一页，删除后重新提交。")
+    message = _(
+        "网址或提交的内容包含空字符（\\u0000），无法处理，未保存任何内容。"
+        "从其他文档复制的文字有时会带入这种不可见字符：请返回上一页，删除后重新提交。"
+    )
     return render(request, "errors/400.html", {"message": message}, status=400)
 
 

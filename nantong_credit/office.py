@@ -40,15 +40,23 @@ def _cards_for(role: str, user) -> list[Card]:
 
 def calendar_cards_for_catalog_admin(user) -> list[Card]:
     return [
-        Card("工作日日历", "维护法定节假日与调休安排，录入国务院办公厅年度通知。", "calendar3",
-             [("日历维护", reverse("calendar:overview"))]),
+        Card(
+            "工作日日历",
+            "维护法定节假日与调休安排，录入国务院办公厅年度通知。",
+            "calendar3",
+            [("日历维护", reverse("calendar:overview"))],
+        ),
     ]
 
 
 def calendar_cards_for_clerk(user) -> list[Card]:
     return [
-        Card("工作日日历", "异议核查时限（5个工作日）按此日历计算。", "calendar3",
-             [("查看日历", reverse("calendar:overview"))]),
+        Card(
+            "工作日日历",
+            "异议核查时限（5个工作日）按此日历计算。",
+            "calendar3",
+            [("查看日历", reverse("calendar:overview"))],
+        ),
     ]
 
 

@@ -37,8 +37,11 @@ class QueueState:
 
 def sweep_task_names() -> list[str]:
     """The tasks beat's sweeps run: those routed to the sweeps queue."""
-    return sorted(task for task, route in settings.CELERY_TASK_ROUTES.items()
-                  if route.get("queue") == settings.CELERY_QUEUE_SWEEPS)
+    return sorted(
+        task
+        for task, route in settings.CELERY_TASK_ROUTES.items()
+        if route.get("queue") == settings.CELERY_QUEUE_SWEEPS
+    )
 
 
 def queue_names() -> list[str]:

@@ -34,7 +34,7 @@ class Rate:
 
 
 def parse_rate(rate: str) -> Rate | None:
-    """"3000/min" or "30/m" → Rate(3000, 60); "" or "off" → None (no limit)."""
+    """ "3000/min" or "30/m" → Rate(3000, 60); "" or "off" → None (no limit)."""
     text = str(rate or "").strip().lower()
     if text in ("", "off", "none"):
         return None
@@ -46,7 +46,7 @@ def parse_rate(rate: str) -> Rate | None:
 
 
 def parse_rates(rates: str) -> list[Rate]:
-    """"30/m,600/h" → a burst limit and a limit for slow, steady clients."""
+    """ "30/m,600/h" → a burst limit and a limit for slow, steady clients."""
     return [rate for part in str(rates or "").split(",") if (rate := parse_rate(part)) is not None]
 
 
@@ -59,7 +59,7 @@ def count_request(name: str, rates: Sequence[Rate], now: float | None = None) ->
     now = time.time() if now is None else now
     windows = [(f"rate:{name}:{rate.seconds}:{int(now // rate.seconds)}", rate.seconds) for rate in rates]
     counts = _count_in_windows(windows)
-    waits = [rate.seconds - now % rate.seconds for rate, count in zip(rates, counts) if count > rate.limit]
+    waits = [rate.seconds - now % rate.seconds for rate, count in zip(rates, counts, strict=True) if count > rate.limit]
     return max(waits) if waits else None
 
 

@@ -23,14 +23,22 @@ READ_METHODS = ("GET", "HEAD")
 
 
 def is_pinned(request: HttpRequest) -> bool:
-    return request.get_signed_cookie(
-        PIN_COOKIE, default=None, salt=PIN_SALT, max_age=settings.READ_YOUR_WRITES_SECONDS) is not None
+    return (
+        request.get_signed_cookie(PIN_COOKIE, default=None, salt=PIN_SALT, max_age=settings.READ_YOUR_WRITES_SECONDS)
+        is not None
+    )
 
 
 def pin(response: HttpResponse) -> None:
     response.set_signed_cookie(
-        PIN_COOKIE, "1", salt=PIN_SALT, max_age=settings.READ_YOUR_WRITES_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+        PIN_COOKIE,
+        "1",
+        salt=PIN_SALT,
+        max_age=settings.READ_YOUR_WRITES_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 class ReplicaRoutingMiddleware:
@@ -62,9 +70,13 @@ class ReplicaRoutingMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         route = db_routers.current()
-        if (route is None or route.view is None or route.wrote
-                or route.alias in (None, db_routers.DEFAULT_DB_ALIAS)
-                or not isinstance(exception, (OperationalError, InterfaceError))):
+        if (
+            route is None
+            or route.view is None
+            or route.wrote
+            or route.alias in (None, db_routers.DEFAULT_DB_ALIAS)
+            or not isinstance(exception, (OperationalError, InterfaceError))
+        ):
             return None
         replica_health.mark_unavailable(route.alias)
         route.replica_allowed, route.alias = False, db_routers.DEFAULT_DB_ALIAS

@@ -152,8 +152,9 @@ REPLICA_CHECK_SECONDS = 2.0
 # node honours it). Read-your-writes holds only if it outlasts the worst lag a replica may have
 # and still serve, as last seen (a system check warns otherwise): by default just that. Writers
 # are few (providers, staff, signed-in visitors), so a long pin costs the primary little.
-READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS",
-                                   default=math.ceil(REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS))
+READ_YOUR_WRITES_SECONDS = env.int(
+    "READ_YOUR_WRITES_SECONDS", default=math.ceil(REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS)
+)
 # A replica that does not answer within this many seconds counts as down (libpq's minimum is 2).
 REPLICA_CONNECT_TIMEOUT = 2
 
@@ -166,8 +167,11 @@ def replica_database(url: str, default: dict) -> dict:
         **replica,
         "CONN_MAX_AGE": default["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": default["CONN_HEALTH_CHECKS"],
-        "OPTIONS": {**default.get("OPTIONS", {}), **replica.get("OPTIONS", {}),
-                    "connect_timeout": REPLICA_CONNECT_TIMEOUT},
+        "OPTIONS": {
+            **default.get("OPTIONS", {}),
+            **replica.get("OPTIONS", {}),
+            "connect_timeout": REPLICA_CONNECT_TIMEOUT,
+        },
         "TEST": {"MIRROR": "default"},
     }
 
@@ -193,8 +197,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 # Celery's formats with the request id that sent the task (`nantong_credit.request_id`).
 CELERY_WORKER_LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
-CELERY_WORKER_TASK_LOG_FORMAT = ("[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] "
-                                 "%(task_name)s[%(task_id)s]: %(message)s")
+CELERY_WORKER_TASK_LOG_FORMAT = (
+    "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(task_name)s[%(task_id)s]: %(message)s"
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -232,25 +237,34 @@ CELERY_TASK_QUEUES = [Queue(name) for name in (CELERY_QUEUE_INTERACTIVE, CELERY_
 CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_INTERACTIVE
 CELERY_TASK_CREATE_MISSING_QUEUES = False
 CELERY_TASK_ROUTES = {
-    **{task: {"queue": CELERY_QUEUE_INTERACTIVE} for task in (
-        "inquiry.tasks.generate_credit_report",
-        "inquiry.tasks.run_batch_check_task",
-        "nantong_credit.tasks.email_notification",
-        "collection.tasks.tell_holder_of_duplicate_registration",
-    )},
-    **{task: {"queue": CELERY_QUEUE_BULK} for task in (
-        "collection.tasks.process_bulk_import",
-        "audit.tasks.run_chain_verification",
-    )},
-    **{task: {"queue": CELERY_QUEUE_SWEEPS} for task in (
-        "nantong_credit.tasks.warn_about_unknown_holiday_years",
-        "nantong_credit.tasks.sweep_stuck_jobs",
-        "objections.tasks.sweep_objection_deadlines",
-        "repair.tasks.sweep_repair_deadlines",
-        "collection.tasks.sweep_record_expiry",
-        "collection.tasks.purge_rejected_uploads",
-        "audit.tasks.write_chain_checkpoint",
-    )},
+    **{
+        task: {"queue": CELERY_QUEUE_INTERACTIVE}
+        for task in (
+            "inquiry.tasks.generate_credit_report",
+            "inquiry.tasks.run_batch_check_task",
+            "nantong_credit.tasks.email_notification",
+            "collection.tasks.tell_holder_of_duplicate_registration",
+        )
+    },
+    **{
+        task: {"queue": CELERY_QUEUE_BULK}
+        for task in (
+            "collection.tasks.process_bulk_import",
+            "audit.tasks.run_chain_verification",
+        )
+    },
+    **{
+        task: {"queue": CELERY_QUEUE_SWEEPS}
+        for task in (
+            "nantong_credit.tasks.warn_about_unknown_holiday_years",
+            "nantong_credit.tasks.sweep_stuck_jobs",
+            "objections.tasks.sweep_objection_deadlines",
+            "repair.tasks.sweep_repair_deadlines",
+            "collection.tasks.sweep_record_expiry",
+            "collection.tasks.purge_rejected_uploads",
+            "audit.tasks.write_chain_checkpoint",
+        )
+    },
 }
 # Only the beat holding a lock in Redis sends (`nantong_credit.beat`): a second beat started by
 # mistake waits, and takes over within a minute if the first dies.
@@ -380,9 +394,13 @@ def s3_storage(*, bucket: str, prefix: str) -> dict:
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": bucket, "location": prefix, "endpoint_url": S3_ENDPOINT_URL or None,
-            "region_name": S3_REGION or None, "addressing_style": S3_ADDRESSING_STYLE,
-            "access_key": S3_ACCESS_KEY_ID or None, "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "bucket_name": bucket,
+            "location": prefix,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            "addressing_style": S3_ADDRESSING_STYLE,
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
             "default_acl": None,
             # As on a file system: a second file of the same name gets a new name, never replaces one.
             "file_overwrite": False,
@@ -416,7 +434,8 @@ STORAGES["audit_checkpoints"] = {
 AUDIT_CHECKPOINT_BUCKET = env.str("AUDIT_CHECKPOINT_BUCKET", default="")
 if AUDIT_CHECKPOINT_BUCKET:
     STORAGES["audit_checkpoints"] = s3_storage(
-        bucket=AUDIT_CHECKPOINT_BUCKET, prefix=env.str("AUDIT_CHECKPOINT_PREFIX", default=""),
+        bucket=AUDIT_CHECKPOINT_BUCKET,
+        prefix=env.str("AUDIT_CHECKPOINT_PREFIX", default=""),
     )
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -475,14 +494,29 @@ SECURE_CSP = {
 }
 # Browser features no page uses, switched off for the page and anything it embeds.
 PERMISSIONS_POLICY_DISABLED = [
-    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "hid",
-    "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
 ]
 # Pages anyone may keep in a cache (anonymous visitors only); every other page is sent with
 # Cache-Control: no-store. Prefixes, plus the home page "/".
 PUBLIC_CACHEABLE_PATHS = [
-    "/subjects/", "/catalog/", "/healthz",
-    "/api/v1/catalog/", "/api/v1/subjects/", "/api/schema/",
+    "/subjects/",
+    "/catalog/",
+    "/healthz",
+    "/api/v1/catalog/",
+    "/api/v1/subjects/",
+    "/api/schema/",
 ]
 # What load balancers and monitors probe (`/healthz` alive, `/readyz` ready to serve): answered
 # without reading a session or the request's form, so that they answer the same with a stale
@@ -540,8 +574,13 @@ LOGGING = {
     },
     # ID numbers are masked in whatever reaches the handler (gunicorn's access log: gunicorn.conf.py).
     # Every line carries the id of the request (or of the request that sent the task) it belongs to.
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
-                             "filters": ["request_id", "mask_id_numbers"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "mask_id_numbers"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).

@@ -34,8 +34,9 @@ class Sweep:
 _SWEEPS: dict[str, Sweep] = {}
 
 
-def register_sweep(task: str, *, label: str, position: int,
-                   describe: Callable[[str, Any], list[str]] | None = None) -> None:
+def register_sweep(
+    task: str, *, label: str, position: int, describe: Callable[[str, Any], list[str]] | None = None
+) -> None:
     _SWEEPS[task] = Sweep(task, label, position, describe)
 
 
@@ -48,5 +49,6 @@ def _per_job_model(label: str, counts: dict) -> list[str]:
 
 
 def register_kernel_sweeps() -> None:
-    register_sweep("nantong_credit.tasks.sweep_stuck_jobs", label="中断的任务 stuck jobs", position=90,
-                   describe=_per_job_model)
+    register_sweep(
+        "nantong_credit.tasks.sweep_stuck_jobs", label="中断的任务 stuck jobs", position=90, describe=_per_job_model
+    )

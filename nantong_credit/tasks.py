@@ -52,8 +52,10 @@ def warn_about_unknown_holiday_years() -> dict:
 
 def _send_warning(years: list[int]) -> int:
     context = {
-        "SITE_NAME": settings.SITE_NAME, "CENTER_NAME": settings.CENTER_NAME,
-        "year_text": "、".join(str(y) for y in years), "calendar_path": reverse("calendar:overview"),
+        "SITE_NAME": settings.SITE_NAME,
+        "CENTER_NAME": settings.CENTER_NAME,
+        "year_text": "、".join(str(y) for y in years),
+        "calendar_path": reverse("calendar:overview"),
     }
     subject = render_to_string("calendar/email/unknown_years_subject.txt", context).strip()
     body = render_to_string("calendar/email/unknown_years_body.txt", context)
@@ -86,7 +88,8 @@ def email_notification(self, notification_id: int) -> bool:
     if message.link:
         body = f"{body}\n\n{absolute_url(message.link)}"
     body = f"{body}\n\n—— {settings.SITE_NAME}（本邮件由系统自动发送，请勿回复）"
-    EmailMessage(subject=f"【{settings.SITE_NAME}】{message.title}", body=body.strip(),
-                 to=[message.recipient.email]).send()
+    EmailMessage(
+        subject=f"【{settings.SITE_NAME}】{message.title}", body=body.strip(), to=[message.recipient.email]
+    ).send()
     Notification.objects.filter(pk=message.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True

@@ -86,7 +86,7 @@ def readable_secret(device: TOTPDevice) -> str:
     import base64
 
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @transaction.atomic
@@ -100,9 +100,12 @@ def confirm_enrolment(*, user, token: str) -> TOTPDevice:
     device.save(update_fields=["confirmed"])
     record_event(action="account.two_factor_enable", actor=user, obj=user, summary=_("启用两步验证"))
     # Whoever knows the password can enrol an account that has no device yet: the holder hears of it.
-    notify([user], title=_("您的账号已启用两步验证"), body=_(
-        "您的账号刚刚绑定了身份验证器应用，此后登录须输入动态验证码。如果不是您本人操作，请立即联系%(center)s。"
-    ) % {"center": settings.CENTER_NAME})
+    notify(
+        [user],
+        title=_("您的账号已启用两步验证"),
+        body=_("您的账号刚刚绑定了身份验证器应用，此后登录须输入动态验证码。如果不是您本人操作，请立即联系%(center)s。")
+        % {"center": settings.CENTER_NAME},
+    )
     return device
 
 

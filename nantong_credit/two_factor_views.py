@@ -24,7 +24,8 @@ PENDING_SECONDS = 300
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=gettext_lazy("动态验证码"), max_length=12,
+        label=gettext_lazy("动态验证码"),
+        max_length=12,
         help_text=gettext_lazy("打开手机上的身份验证器应用，输入显示的6位数字"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
@@ -90,14 +91,18 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         else:
             return _after_change(request, device)
     device = None if two_factor.is_enabled(user) else two_factor.pending_device(user)
-    return render(request, "registration/two_factor.html", {
-        "enabled": two_factor.is_enabled(user),
-        "device": device,
-        "qr_svg": two_factor.qr_code_svg(device) if device else "",
-        "secret": two_factor.readable_secret(device) if device else "",
-        "form": form,
-        "required": two_factor.is_required(user),
-    })
+    return render(
+        request,
+        "registration/two_factor.html",
+        {
+            "enabled": two_factor.is_enabled(user),
+            "device": device,
+            "qr_svg": two_factor.qr_code_svg(device) if device else "",
+            "secret": two_factor.readable_secret(device) if device else "",
+            "form": form,
+            "required": two_factor.is_required(user),
+        },
+    )
 
 
 def _after_change(request: HttpRequest, device) -> HttpResponse:

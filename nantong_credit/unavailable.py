@@ -35,8 +35,9 @@ def unavailable_response(request: HttpRequest, exc: BaseException | None) -> Htt
         return None
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"errors": {"__all__": [MESSAGE]}}, status=503,
-                                json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            {"errors": {"__all__": [MESSAGE]}}, status=503, json_dumps_params={"ensure_ascii": False}
+        )
     else:
         # Rendered without a request: context processors would ask the database again.
         response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)

@@ -153,7 +153,9 @@ def _check_pdf(upload: UploadedFile, size: int, name: str) -> None:
         raise UploadRejected(_("文件“%(name)s”的PDF文件头无效") % {"name": name})
     upload.seek(max(0, size - PDF_EOF_WINDOW))
     if b"%%EOF" not in upload.read(PDF_EOF_WINDOW):
-        raise UploadRejected(_("文件“%(name)s”不是完整的PDF文件（缺少文件结束标记），请重新导出后上传") % {"name": name})
+        raise UploadRejected(
+            _("文件“%(name)s”不是完整的PDF文件（缺少文件结束标记），请重新导出后上传") % {"name": name}
+        )
 
 
 def _has_end_marker(upload: UploadedFile, file_type: FileType) -> bool:
@@ -169,7 +171,9 @@ def _has_end_marker(upload: UploadedFile, file_type: FileType) -> bool:
 
 def _check_image(upload: UploadedFile, file_type: FileType, name: str) -> None:
     """Open the image as Pillow sees it: header, pixel count, then the data itself."""
-    damaged = UploadRejected(_("文件“%(name)s”已损坏或不是有效的%(type)s图片") % {"name": name, "type": file_type.label})
+    damaged = UploadRejected(
+        _("文件“%(name)s”已损坏或不是有效的%(type)s图片") % {"name": name, "type": file_type.label}
+    )
     too_large = UploadRejected(_("图片“%(name)s”像素过多，请降低分辨率后上传") % {"name": name})
     if not _has_end_marker(upload, file_type):
         raise damaged
@@ -228,7 +232,8 @@ def limit_request_body(max_bytes: int | Callable[[], int]):
             if length > limit:
                 return HttpResponse(
                     _("上传的文件总大小超过%(limit)s，请减少文件数量或压缩后重试。") % {"limit": human_size(limit)},
-                    status=413, content_type="text/plain; charset=utf-8",
+                    status=413,
+                    content_type="text/plain; charset=utf-8",
                 )
             return view(request, *args, **kwargs)
 

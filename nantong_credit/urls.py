@@ -15,9 +15,12 @@ REDOC_CSP = {
     "worker-src": ["'self'", "blob:"],
 }
 
-office_patterns = ([
-    path("", views.office_home, name="home"),
-], "office")
+office_patterns = (
+    [
+        path("", views.office_home, name="home"),
+    ],
+    "office",
+)
 
 urlpatterns = [
     path("", include("catalog.portal_urls")),

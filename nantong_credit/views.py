@@ -46,10 +46,14 @@ def readyz(request: HttpRequest) -> HttpResponse:
 def office_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     staff_roles = user.role_names - {roles.SUBJECT_USER, roles.REQUESTER}  # type: ignore[union-attr]  # login_required
-    return render(request, "office/home.html", {
-        "cards": office_cards(user),
-        "suggest_two_factor": bool(staff_roles) and not two_factor.is_enabled(user),
-    })
+    return render(
+        request,
+        "office/home.html",
+        {
+            "cards": office_cards(user),
+            "suggest_two_factor": bool(staff_roles) and not two_factor.is_enabled(user),
+        },
+    )
 
 
 class LoginView(auth_views.LoginView):

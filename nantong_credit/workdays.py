@@ -20,6 +20,7 @@ over 100,000 deadlines therefore costs one cache read and no database query.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import threading
@@ -79,7 +80,7 @@ def statutory_holidays(year: int) -> Mapping[dt.date, str]:
     return MappingProxyType(found)
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _holiday_name(english: str) -> str:
     try:
         return chinese_calendar.Holiday(english).chinese
@@ -225,7 +226,8 @@ class WorkdayCalendar:
                 "No holiday calendar for %s: using weekends, the statutory holidays and overrides until "
                 "the State Council notice for %s is entered at /office/calendar/ (bridging and make-up "
                 "days unknown; deadlines there are provisional)",
-                year, year,
+                year,
+                year,
             )
 
 

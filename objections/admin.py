@@ -38,8 +38,17 @@ class StepInline(ReadOnlyInline):
 
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin):
-    list_display = ("number", "subject", "provider", "channel", "status", "outcome", "received_at", "center_due_at",
-                    "provider_due_at")
+    list_display = (
+        "number",
+        "subject",
+        "provider",
+        "channel",
+        "status",
+        "outcome",
+        "received_at",
+        "center_due_at",
+        "provider_due_at",
+    )
     list_filter = ("status", "outcome", "channel", "provider")
     search_fields = ("number", "subject__name")
     date_hierarchy = "received_at"

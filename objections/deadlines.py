@@ -22,24 +22,36 @@ def remind_center(*, objection_ids: list[int], now: dt.datetime) -> int:
     """Once per case, when two working days of the center's period are left; how many were
     reminded (cases no longer due are skipped)."""
     with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "remind_center", center_reminded_at__isnull=True,
-                                    center_due_at__gt=now)
+        cases = workflow.begin_many(
+            objection_ids, "remind_center", center_reminded_at__isnull=True, center_due_at__gt=now
+        )
         if not cases:
             return 0
-        workflow.finish_many(cases, "remind_center", at=now, fields={"center_reminded_at": now},
-                             notes={c.pk: _due_note(c.center_due_at) for c in cases})
+        workflow.finish_many(
+            cases,
+            "remind_center",
+            at=now,
+            fields={"center_reminded_at": now},
+            notes={c.pk: _due_note(c.center_due_at) for c in cases},
+        )
         notices.center_reminders(cases)
     return len(cases)
 
 
 def remind_provider(*, objection_ids: list[int], now: dt.datetime) -> int:
     with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "remind_provider", provider_reminded_at__isnull=True,
-                                    provider_due_at__gt=now)
+        cases = workflow.begin_many(
+            objection_ids, "remind_provider", provider_reminded_at__isnull=True, provider_due_at__gt=now
+        )
         if not cases:
             return 0
-        workflow.finish_many(cases, "remind_provider", at=now, fields={"provider_reminded_at": now},
-                             notes={c.pk: _due_note(c.provider_due_at) for c in cases})  # type: ignore[arg-type]  # due
+        workflow.finish_many(
+            cases,
+            "remind_provider",
+            at=now,
+            fields={"provider_reminded_at": now},
+            notes={c.pk: _due_note(c.provider_due_at) for c in cases},  # type: ignore[arg-type]  # due
+        )
         notices.provider_reminders(cases)
     return len(cases)
 
@@ -50,16 +62,26 @@ def hold_provider_deadlines(*, objection_ids: list[int], now: dt.datetime) -> in
     suspended (SPEC §4). The case shows 期限待确认 and the center and the calendar managers are
     told, once. How many cases were held."""
     with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "hold_deadline", provider_overdue_at__isnull=True,
-                                    provider_deadline_held_at__isnull=True, provider_due_at__lte=now)
+        cases = workflow.begin_many(
+            objection_ids,
+            "hold_deadline",
+            provider_overdue_at__isnull=True,
+            provider_deadline_held_at__isnull=True,
+            provider_due_at__lte=now,
+        )
         # A referred case has both dates; likewise below.
         years = {c.pk: provisional_years(c.referred_at, c.provider_due_at) for c in cases}  # type: ignore[arg-type]
         cases = [c for c in cases if years[c.pk]]
         if not cases:
             return 0
-        notes = {c.pk: _("答复期限%(due)s所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，"
-                         "仍已届满的再暂停查询") % {"due": workflow.deadline_text(c.provider_due_at),
-                                          "years": "、".join(map(str, years[c.pk]))} for c in cases}
+        notes = {
+            c.pk: _(
+                "答复期限%(due)s所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，"
+                "仍已届满的再暂停查询"
+            )
+            % {"due": workflow.deadline_text(c.provider_due_at), "years": "、".join(map(str, years[c.pk]))}
+            for c in cases
+        }
         workflow.finish_many(cases, "hold_deadline", at=now, fields={"provider_deadline_held_at": now}, notes=notes)
         notices.deadlines_held(cases, years=sorted({y for c in cases for y in years[c.pk]}))
     return len(cases)
@@ -70,16 +92,26 @@ def mark_provider_overdue(*, objection_ids: list[int], now: dt.datetime) -> int:
     query until it answers (Art. 14 para. 3). How many cases were marked. Never on a provisional
     deadline (`hold_provider_deadlines` holds those until their year's notice is entered)."""
     with transaction.atomic():
-        cases = workflow.begin_many(objection_ids, "provider_overdue", provider_overdue_at__isnull=True,
-                                    provider_due_at__lte=now)
+        cases = workflow.begin_many(
+            objection_ids, "provider_overdue", provider_overdue_at__isnull=True, provider_due_at__lte=now
+        )
         cases = [c for c in cases if not provisional_years(c.referred_at, c.provider_due_at)]  # type: ignore[arg-type]
         if not cases:
             return 0
         suspended = record_effects.suspend(cases, now)
-        notes = {c.pk: _("答复期限%(due)s已过，暂停查询的记录：%(n)d条")
-                 % {"due": workflow.deadline_text(c.provider_due_at), "n": len(suspended.get(c.pk, []))} for c in cases}
-        workflow.finish_many(cases, "provider_overdue", at=now, fields={"provider_overdue_at": now}, notes=notes,
-                             after={"suspended_records": sorted(pk for pks in suspended.values() for pk in pks)})
+        notes = {
+            c.pk: _("答复期限%(due)s已过，暂停查询的记录：%(n)d条")
+            % {"due": workflow.deadline_text(c.provider_due_at), "n": len(suspended.get(c.pk, []))}
+            for c in cases
+        }
+        workflow.finish_many(
+            cases,
+            "provider_overdue",
+            at=now,
+            fields={"provider_overdue_at": now},
+            notes=notes,
+            after={"suspended_records": sorted(pk for pks in suspended.values() for pk in pks)},
+        )
         notices.providers_overdue(cases)
     return len(cases)
 
@@ -99,21 +131,34 @@ def adjust_deadline(*, objection_id: int, now: dt.datetime) -> bool:
         case = workflow.begin_if(objection_id, "adjust_deadline")
         if case is None:
             return False
-        field, start = (("center_due_at", case.received_at) if case.status == Status.SUBMITTED
-                        else ("provider_due_at", case.referred_at))
+        field, start = (
+            ("center_due_at", case.received_at)
+            if case.status == Status.SUBMITTED
+            else ("provider_due_at", case.referred_at)
+        )
         old = getattr(case, field)
         # A submitted case has received_at, a referred one referred_at.
         new = workflow.center_due(start) if field == "center_due_at" else workflow.provider_due(start)  # type: ignore[arg-type]
-        held = field == "provider_due_at" and case.provider_deadline_held_at is not None \
+        held = (
+            field == "provider_due_at"
+            and case.provider_deadline_held_at is not None
             and case.provider_overdue_at is None
+        )
         if new == old or (not held and (new <= now or old <= now)):
             return False
         fields: dict[str, dt.datetime | None] = {field: new}
         if held and new > now:
             fields["provider_deadline_held_at"] = None  # no longer passed: the case runs on
         old_text, new_text = workflow.deadline_text(old), workflow.deadline_text(new)
-        workflow.finish(case, "adjust_deadline", actor=None, party=Party.SYSTEM, at=now, fields=fields,
-                        note=_("由%(old)s调整为%(new)s") % {"old": old_text, "new": new_text})
+        workflow.finish(
+            case,
+            "adjust_deadline",
+            actor=None,
+            party=Party.SYSTEM,
+            at=now,
+            fields=fields,
+            note=_("由%(old)s调整为%(new)s") % {"old": old_text, "new": new_text},
+        )
         if new > now:
             notices.deadline_adjusted(case, old_text=old_text, new_text=new_text, was_held=held)
     return True

@@ -47,19 +47,27 @@ OBJECTIONS: list[ObjectionSpec] = [
         "住所和主要办事机构仍在南通市崇川区工农路486号，永兴路18号系幸福安置房四期项目部临时办公用房，不属于住所变更；（二）本公司"
         "已于2026年7月30日按责令改正通知书的要求提交书面说明和住所使用证明，不存在逾期未改正的情形。请核查并更正该处罚信息。",
         [
-            EvidenceSpec("住所使用证明（工农路486号）.pdf", "住所使用证明", [
-                "兹证明南通海晟建设工程有限公司自2015年起租用南通市崇川区工农路486号办公楼第三、四层，作为公司住所和主要办事"
-                "机构，租赁期至2029年12月31日，现仍在使用。",
-                "出租方：南通工农置业有限公司（盖章）",
-                "2026年9月1日",
-            ]),
-            EvidenceSpec("关于责令改正通知书的情况说明及签收回执.pdf", "关于责令改正通知书的情况说明", [
-                "南通市崇川区市场监督管理局：",
-                "贵局《责令改正通知书》收悉。本公司住所仍为南通市崇川区工农路486号，永兴路18号系幸福安置房四期项目部临时办公"
-                "用房，项目竣工后撤除。现附住所使用证明，请予核查。",
-                "南通海晟建设工程有限公司（盖章）  2026年7月30日",
-                "签收回执：南通市崇川区市场监督管理局登记注册科  2026年7月30日",
-            ]),
+            EvidenceSpec(
+                "住所使用证明（工农路486号）.pdf",
+                "住所使用证明",
+                [
+                    "兹证明南通海晟建设工程有限公司自2015年起租用南通市崇川区工农路486号办公楼第三、四层，作为公司住所和主要办事"
+                    "机构，租赁期至2029年12月31日，现仍在使用。",
+                    "出租方：南通工农置业有限公司（盖章）",
+                    "2026年9月1日",
+                ],
+            ),
+            EvidenceSpec(
+                "关于责令改正通知书的情况说明及签收回执.pdf",
+                "关于责令改正通知书的情况说明",
+                [
+                    "南通市崇川区市场监督管理局：",
+                    "贵局《责令改正通知书》收悉。本公司住所仍为南通市崇川区工农路486号，永兴路18号系幸福安置房四期项目部临时办公"
+                    "用房，项目竣工后撤除。现附住所使用证明，请予核查。",
+                    "南通海晟建设工程有限公司（盖章）  2026年7月30日",
+                    "签收回执：南通市崇川区市场监督管理局登记注册科  2026年7月30日",
+                ],
+            ),
         ],
         referral_note="异议所涉为处罚决定认定的违法事实，非平台归集处理差错，转南通市市场监督管理局核查。",
     ),
@@ -69,18 +77,26 @@ OBJECTIONS: list[ObjectionSpec] = [
         "颁发的证书列明本公司为参建单位。广告原文为“参建工程荣获中国建设工程鲁班奖”，并未宣称本公司为获奖单位，处罚信息中"
         "“宣称‘荣获中国建设工程鲁班奖’”的表述与广告原文不符，请核查更正。",
         [
-            EvidenceSpec("鲁班奖参建单位证书.pdf", "中国建设工程鲁班奖（国家优质工程）参建单位证书", [
-                "南通海晟建设工程有限公司：",
-                "你单位参与建设的南通市民服务中心（一期）工程荣获2023—2024年度中国建设工程鲁班奖（国家优质工程），特发此证。",
-                "参建内容：钢结构分部工程",
-                "中国建筑业协会  2024年12月",
-            ]),
-            EvidenceSpec("户外广告原文及发布合同.pdf", "户外广告发布内容说明", [
-                "广告位置：南通市崇川区工农路与青年路交叉口东北角等3处",
-                "广告原文：“南通海晟  匠心筑城——参建工程荣获中国建设工程鲁班奖”",
-                "发布期间：2026年5月1日至2026年8月31日",
-                "附：广告发布合同及现场照片",
-            ]),
+            EvidenceSpec(
+                "鲁班奖参建单位证书.pdf",
+                "中国建设工程鲁班奖（国家优质工程）参建单位证书",
+                [
+                    "南通海晟建设工程有限公司：",
+                    "你单位参与建设的南通市民服务中心（一期）工程荣获2023—2024年度中国建设工程鲁班奖（国家优质工程），特发此证。",
+                    "参建内容：钢结构分部工程",
+                    "中国建筑业协会  2024年12月",
+                ],
+            ),
+            EvidenceSpec(
+                "户外广告原文及发布合同.pdf",
+                "户外广告发布内容说明",
+                [
+                    "广告位置：南通市崇川区工农路与青年路交叉口东北角等3处",
+                    "广告原文：“南通海晟  匠心筑城——参建工程荣获中国建设工程鲁班奖”",
+                    "发布期间：2026年5月1日至2026年8月31日",
+                    "附：广告发布合同及现场照片",
+                ],
+            ),
         ],
     ),
 ]
@@ -100,24 +116,38 @@ class PaperObjectionSpec:
 
 # 陈静, 南通濠河餐饮's legal representative, brings the company's signed application to the counter.
 PAPER_OBJECTION = PaperObjectionSpec(
-    "haohe_catering", HAOHE_OBJECTED_ON_PAPER,
-    PaperApplicant(name="陈静", role=Objection.ApplicantRole.SELF, id_kind=Objection.IdKind.RESIDENT_ID,
-                   id_number=make_ric(division="320602", born=D(1983, 4, 16), sequence=262), phone="13800138000",
-                   address="南通市崇川区濠南路19号"),
+    "haohe_catering",
+    HAOHE_OBJECTED_ON_PAPER,
+    PaperApplicant(
+        name="陈静",
+        role=Objection.ApplicantRole.SELF,
+        id_kind=Objection.IdKind.RESIDENT_ID,
+        id_number=make_ric(division="320602", born=D(1983, 4, 16), sequence=262),
+        phone="13800138000",
+        address="南通市崇川区濠南路19号",
+    ),
     "处罚信息记载本公司“使用超过保质期的奶油2.5千克制作甜点并对外销售”，与事实不符：涉案奶油购入后即冷冻储存，外包装标注的"
     "保质期是冷藏条件下的期限；供应商出具的说明证明，该产品冷冻储存的保质期为12个月，检查时仍在保质期内。请核查更正。",
-    EvidenceSpec("书面异议申请（南通濠河餐饮）.pdf", "信用信息异议申请书", [
-        "南通市公共信用信息中心：",
-        "本公司对南通市市场监督管理局报送的行政处罚信息（通市监处罚〔2026〕141号）有异议，理由见附页，请予核查更正。",
-        "附：供应商关于冷冻储存保质期的说明",
-        "申请单位：南通濠河餐饮管理有限公司（盖章）  法定代表人：陈静（签字）",
-    ]),
+    EvidenceSpec(
+        "书面异议申请（南通濠河餐饮）.pdf",
+        "信用信息异议申请书",
+        [
+            "南通市公共信用信息中心：",
+            "本公司对南通市市场监督管理局报送的行政处罚信息（通市监处罚〔2026〕141号）有异议，理由见附页，请予核查更正。",
+            "附：供应商关于冷冻储存保质期的说明",
+            "申请单位：南通濠河餐饮管理有限公司（盖章）  法定代表人：陈静（签字）",
+        ],
+    ),
     [
-        EvidenceSpec("供应商关于冷冻储存保质期的说明.pdf", "关于淡奶油冷冻储存保质期的说明", [
-            "南通濠河餐饮管理有限公司：",
-            "我司供应的淡奶油（1升装）冷藏（2—6℃）保质期为6个月；在-18℃以下冷冻储存的，保质期为12个月。",
-            "南通江海乳品贸易有限公司（盖章）",
-        ]),
+        EvidenceSpec(
+            "供应商关于冷冻储存保质期的说明.pdf",
+            "关于淡奶油冷冻储存保质期的说明",
+            [
+                "南通濠河餐饮管理有限公司：",
+                "我司供应的淡奶油（1升装）冷藏（2—6℃）保质期为6个月；在-18℃以下冷冻储存的，保质期为12个月。",
+                "南通江海乳品贸易有限公司（盖章）",
+            ],
+        ),
     ],
     "异议所涉为处罚决定认定的事实，转南通市市场监督管理局核查。",
     "经核查，涉案奶油外包装标注“冷藏保存（2—6℃），保质期6个月”，未标注冷冻条件下的保质期，检查时已超过标注的保质期12天；"
@@ -143,12 +173,16 @@ def ensure_objections(run: DemoRun) -> None:
             continue
         try:
             objection, code = objection_services.file_objection(
-                applicant=cast.agent, subject=cast.company, records=[record], statement=spec.statement,
+                applicant=cast.agent,
+                subject=cast.company,
+                records=[record],
+                statement=spec.statement,
                 evidence=[scan(e) for e in spec.evidence],
             )
             if spec.referral_note is not None:
-                objection = objection_services.refer_objection(objection=objection, actor=cast.clerk,
-                                                               note=spec.referral_note)
+                objection = objection_services.refer_objection(
+                    objection=objection, actor=cast.clerk, note=spec.referral_note
+                )
         except objection_services.ObjectionError as error:
             report.notes.append(f"未能创建对 {spec.record} 的演示异议：{error.message}")
             continue
@@ -174,9 +208,16 @@ def ensure_paper_objection(run: DemoRun) -> None:
         return
     try:
         objection, code = objection_services.record_paper_objection(
-            clerk=cast.clerk, subject=subject, records=[record], statement=spec.statement, applicant=spec.applicant,
-            channel=Objection.Channel.COUNTER, received_on=timezone.localdate(), authorization=None,
-            application=scan(spec.application), evidence=[scan(e) for e in spec.evidence],
+            clerk=cast.clerk,
+            subject=subject,
+            records=[record],
+            statement=spec.statement,
+            applicant=spec.applicant,
+            channel=Objection.Channel.COUNTER,
+            received_on=timezone.localdate(),
+            authorization=None,
+            application=scan(spec.application),
+            evidence=[scan(e) for e in spec.evidence],
         )
         objection_services.refer_objection(objection=objection, actor=cast.clerk, note=spec.referral_note)
         objection = objection_services.answer_confirmed(objection=objection, actor=staff, reply=spec.reply)
@@ -184,4 +225,6 @@ def ensure_paper_objection(run: DemoRun) -> None:
         report.notes.append(f"未能创建对 {spec.record} 的演示书面异议：{error.message}")
         return
     report.count("objections", True)
-    report.info.append(f"书面异议 {objection.number}（{objection.get_status_display()}，待申请人书面意见）查询码 {code}")
+    report.info.append(
+        f"书面异议 {objection.number}（{objection.get_status_display()}，待申请人书面意见）查询码 {code}"
+    )

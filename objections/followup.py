@@ -11,7 +11,9 @@ _SALT = "objections.follow-up-code"
 FAILURES_PER_ADDRESS = 10
 FAILURES_PER_NUMBER = 20
 THROTTLE = follow_up.FailureThrottle(
-    prefix="objections:follow-up", per_address=FAILURES_PER_ADDRESS, per_number=FAILURES_PER_NUMBER,
+    prefix="objections:follow-up",
+    per_address=FAILURES_PER_ADDRESS,
+    per_number=FAILURES_PER_NUMBER,
 )
 is_blocked = THROTTLE.is_blocked
 count_failure = THROTTLE.count_failure

@@ -62,7 +62,11 @@ class Objection(models.Model):
     # arrived). The center's 5 working days run from it.
     received_on = models.DateField(_("收件日期"), null=True, blank=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("受理人"),
     )
     applicant_name = models.CharField(_("申请人"), max_length=100, blank=True)
@@ -107,7 +111,8 @@ class Objection(models.Model):
                 condition=(
                     models.Q(channel="online", applicant__isnull=False)
                     | models.Q(channel__in=["counter", "post"], received_by__isnull=False, received_on__isnull=False)
-                    & ~models.Q(applicant_name="") & ~models.Q(applicant_id_hash="")
+                    & ~models.Q(applicant_name="")
+                    & ~models.Q(applicant_id_hash="")
                 ),
                 name="objection_applicant_by_channel",
             ),

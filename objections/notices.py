@@ -23,7 +23,9 @@ def _office_link(objection: Objection) -> str:
 
 def _names(objection: Objection) -> dict:
     return {
-        "number": objection.number, "subject": objection.subject.name, "provider": objection.provider.name,
+        "number": objection.number,
+        "subject": objection.subject.name,
+        "provider": objection.provider.name,
         "center_due": workflow.deadline_text(objection.center_due_at),
         "provider_due": workflow.deadline_text(objection.provider_due_at),
     }
@@ -43,45 +45,85 @@ def _provider(objection: Objection, title: str, body: str) -> None:
 
 def filed(objection: Objection) -> None:
     n = {**_names(objection), "paper": _paper_text(objection)}
-    _applicant(objection, _("异议申请已受理：%(number)s") % n, _(
-        "%(subject)s对%(provider)s报送的信用记录提出的异议申请%(paper)s已受理，案件编号%(number)s。市公共信用信息中心将于"
-        "%(center_due)s前完成核查（第十四条）。核查期间，相关记录标注“异议处理中”。") % n)
-    _center(objection, _("新的异议申请：%(number)s") % n, _(
-        "%(subject)s对%(provider)s报送的信用记录提出异议%(paper)s，请于%(center_due)s前完成核查（5个工作日，第十四条第一款）。")
-        % n)
+    _applicant(
+        objection,
+        _("异议申请已受理：%(number)s") % n,
+        _(
+            "%(subject)s对%(provider)s报送的信用记录提出的异议申请%(paper)s已受理，案件编号%(number)s。市公共信用信息中心将于"
+            "%(center_due)s前完成核查（第十四条）。核查期间，相关记录标注“异议处理中”。"
+        )
+        % n,
+    )
+    _center(
+        objection,
+        _("新的异议申请：%(number)s") % n,
+        _(
+            "%(subject)s对%(provider)s报送的信用记录提出异议%(paper)s，请于%(center_due)s前完成核查（5个工作日，第十四条第一款）。"
+        )
+        % n,
+    )
 
 
 def _paper_text(objection: Objection) -> str:
     if not objection.is_paper:
         return ""
     return _("（书面申请，%(channel)s，收件日期%(day)s）") % {
-        "channel": objection.get_channel_display(), "day": f"{objection.received_on:%Y-%m-%d}"}
+        "channel": objection.get_channel_display(),
+        "day": f"{objection.received_on:%Y-%m-%d}",
+    }
 
 
 def code_reissued(objection: Objection) -> None:
     """The subject's own accounts learn of it: a code they did not ask for would be a warning."""
     n = _names(objection)
-    _applicant(objection, _("查询码已重新生成：%(number)s") % n, _(
-        "应书面异议申请人的要求，市公共信用信息中心重新生成了案件%(number)s的查询码，原查询码已作废。"
-        "如非本主体申请，请与中心联系。") % n)
+    _applicant(
+        objection,
+        _("查询码已重新生成：%(number)s") % n,
+        _(
+            "应书面异议申请人的要求，市公共信用信息中心重新生成了案件%(number)s的查询码，原查询码已作废。"
+            "如非本主体申请，请与中心联系。"
+        )
+        % n,
+    )
 
 
 def referred(objection: Objection) -> None:
     n = _names(objection)
-    _provider(objection, _("请核查异议：%(number)s，%(provider_due)s前答复") % n, _(
-        "市公共信用信息中心将%(subject)s对本单位报送信用记录的异议转交核查，案件编号%(number)s。请于%(provider_due)s前"
-        "作出处理并答复（7个工作日，第十四条第二款）：确有错误的予以更正；核实无误的说明理由；无法核实的加注附注声明。"
-        "逾期未答复的，相关记录将暂停对外查询，直至答复（第十四条第三款）。") % n)
-    _applicant(objection, _("异议已转信息提供单位核查：%(number)s") % n, _(
-        "经市公共信用信息中心核查，异议所涉信息由%(provider)s报送，已转该单位核查，答复期限为%(provider_due)s。") % n)
+    _provider(
+        objection,
+        _("请核查异议：%(number)s，%(provider_due)s前答复") % n,
+        _(
+            "市公共信用信息中心将%(subject)s对本单位报送信用记录的异议转交核查，案件编号%(number)s。请于%(provider_due)s前"
+            "作出处理并答复（7个工作日，第十四条第二款）：确有错误的予以更正；核实无误的说明理由；无法核实的加注附注声明。"
+            "逾期未答复的，相关记录将暂停对外查询，直至答复（第十四条第三款）。"
+        )
+        % n,
+    )
+    _applicant(
+        objection,
+        _("异议已转信息提供单位核查：%(number)s") % n,
+        _("经市公共信用信息中心核查，异议所涉信息由%(provider)s报送，已转该单位核查，答复期限为%(provider_due)s。") % n,
+    )
 
 
 def platform_corrected(objection: Objection) -> None:
     n = {**_names(objection), "note": objection.clerk_note}
-    _applicant(objection, _("异议已办结，记录已更正：%(number)s") % n, _(
-        "经核查，异议信息系平台在技术处理过程中造成的差错，市公共信用信息中心已予更正（第十四条第一款）。说明：%(note)s") % n)
-    _provider(objection, _("本单位报送的记录已由中心更正：%(number)s") % n, _(
-        "%(subject)s的异议经市公共信用信息中心核查，系平台技术处理差错，中心已更正相关记录，原记录版本保留。说明：%(note)s") % n)
+    _applicant(
+        objection,
+        _("异议已办结，记录已更正：%(number)s") % n,
+        _(
+            "经核查，异议信息系平台在技术处理过程中造成的差错，市公共信用信息中心已予更正（第十四条第一款）。说明：%(note)s"
+        )
+        % n,
+    )
+    _provider(
+        objection,
+        _("本单位报送的记录已由中心更正：%(number)s") % n,
+        _(
+            "%(subject)s的异议经市公共信用信息中心核查，系平台技术处理差错，中心已更正相关记录，原记录版本保留。说明：%(note)s"
+        )
+        % n,
+    )
 
 
 def rejected(objection: Objection) -> None:
@@ -99,11 +141,23 @@ def answered(objection: Objection, *, reinstated: bool) -> None:
         _center(objection, title, body + back)
     elif objection.outcome == Objection.Outcome.CONFIRMED:
         body = _("%(provider)s核实异议信息无误（第十四条第二款第（二）项）。核查意见：%(reply)s") % n
-        _applicant(objection, _("信息提供单位核实信息无误：%(number)s") % n, body + back + _(
-            "如您仍持有异议，可在案件页面提交异议声明，声明将在该记录披露和使用时一并标明；如接受核查结果，也请在案件页面确认。"))
+        _applicant(
+            objection,
+            _("信息提供单位核实信息无误：%(number)s") % n,
+            body
+            + back
+            + _(
+                "如您仍持有异议，可在案件页面提交异议声明，声明将在该记录披露和使用时一并标明；如接受核查结果，也请在案件页面确认。"
+            ),
+        )
         _center(objection, _("提供单位已答复（信息无误）：%(number)s") % n, body + back)
     else:
-        body = _("%(provider)s无法核实异议信息的真实性，已在信用记录中加注附注声明（第十四条第二款第（三）项）。核查意见：%(reply)s") % n
+        body = (
+            _(
+                "%(provider)s无法核实异议信息的真实性，已在信用记录中加注附注声明（第十四条第二款第（三）项）。核查意见：%(reply)s"
+            )
+            % n
+        )
         title = _("异议已办结，记录已加附注声明：%(number)s") % n
         _applicant(objection, title, body + back)
         _center(objection, title, body + back)
@@ -157,33 +211,54 @@ def _by_provider(cases: list[Objection]) -> list[tuple]:
 def center_reminders(cases: list[Objection]) -> None:
     if len(cases) == 1:
         n = _names(cases[0])
-        _center(cases[0], _("异议核查即将到期：%(number)s") % n, _(
-            "%(subject)s的异议申请应于%(center_due)s前完成核查（5个工作日，第十四条第一款），请及时办理。") % n)
+        _center(
+            cases[0],
+            _("异议核查即将到期：%(number)s") % n,
+            _("%(subject)s的异议申请应于%(center_due)s前完成核查（5个工作日，第十四条第一款），请及时办理。") % n,
+        )
         return
     body = _("以下异议申请应于所列期限前完成核查（5个工作日，第十四条第一款）：\n") + _digest(
-        cases, lambda c: f"{c.number} {c.subject.name} {workflow.deadline_text(c.center_due_at)}")
-    notify(selectors.clerks(), title=_("%(n)d件异议核查即将到期") % {"n": len(cases)}, body=body,
-           link=reverse("objection_office:queue"))
+        cases, lambda c: f"{c.number} {c.subject.name} {workflow.deadline_text(c.center_due_at)}"
+    )
+    notify(
+        selectors.clerks(),
+        title=_("%(n)d件异议核查即将到期") % {"n": len(cases)},
+        body=body,
+        link=reverse("objection_office:queue"),
+    )
 
 
 def provider_reminders(cases: list[Objection]) -> None:
     for provider, group in _by_provider(cases):
         if len(group) == 1:
             n = _names(group[0])
-            _provider(group[0], _("异议答复即将到期：%(number)s") % n, _(
-                "转交本单位核查的异议%(number)s应于%(provider_due)s前答复（7个工作日，第十四条第二款）。逾期未答复的，"
-                "相关记录将暂停对外查询，直至答复（第十四条第三款）。") % n)
+            _provider(
+                group[0],
+                _("异议答复即将到期：%(number)s") % n,
+                _(
+                    "转交本单位核查的异议%(number)s应于%(provider_due)s前答复（7个工作日，第十四条第二款）。逾期未答复的，"
+                    "相关记录将暂停对外查询，直至答复（第十四条第三款）。"
+                )
+                % n,
+            )
             continue
-        body = _("转交本单位核查的以下异议应于所列期限前答复（7个工作日，第十四条第二款）；逾期未答复的，相关记录将暂停"
-                 "对外查询，直至答复（第十四条第三款）：\n") + _digest(
-            group, lambda c: f"{c.number} {c.subject.name} {workflow.deadline_text(c.provider_due_at)}")
-        notify(selectors.provider_staff(provider), title=_("%(n)d件异议答复即将到期") % {"n": len(group)}, body=body,
-               link=reverse("objection_office:provider_queue"))
+        body = _(
+            "转交本单位核查的以下异议应于所列期限前答复（7个工作日，第十四条第二款）；逾期未答复的，相关记录将暂停"
+            "对外查询，直至答复（第十四条第三款）：\n"
+        ) + _digest(group, lambda c: f"{c.number} {c.subject.name} {workflow.deadline_text(c.provider_due_at)}")
+        notify(
+            selectors.provider_staff(provider),
+            title=_("%(n)d件异议答复即将到期") % {"n": len(group)},
+            body=body,
+            link=reverse("objection_office:provider_queue"),
+        )
 
 
 def _overdue_body(objection: Objection) -> str:
-    return _("%(provider)s未在%(provider_due)s前答复异议%(number)s，依照第十四条第三款，相关记录自即日起暂停对外查询，"
-             "直至该单位答复。") % _names(objection)
+    return _(
+        "%(provider)s未在%(provider_due)s前答复异议%(number)s，依照第十四条第三款，相关记录自即日起暂停对外查询，"
+        "直至该单位答复。"
+    ) % _names(objection)
 
 
 def providers_overdue(cases: list[Objection]) -> None:
@@ -192,18 +267,29 @@ def providers_overdue(cases: list[Objection]) -> None:
 
     for provider, group in _by_provider(cases):
         if len(group) == 1:
-            _provider(group[0], _("异议答复已逾期，记录暂停查询：%(number)s") % _names(group[0]),
-                      _overdue_body(group[0]) + _("请尽快登录平台答复。"))
+            _provider(
+                group[0],
+                _("异议答复已逾期，记录暂停查询：%(number)s") % _names(group[0]),
+                _overdue_body(group[0]) + _("请尽快登录平台答复。"),
+            )
         else:
-            notify(selectors.provider_staff(provider), title=_("%(n)d件异议答复已逾期，记录暂停查询") % {"n": len(group)},
-                   body=_("以下异议未在期限内答复，相关记录已暂停对外查询，直至本单位答复（第十四条第三款）：\n")
-                   + _digest(group, line), link=reverse("objection_office:provider_queue"))
+            notify(
+                selectors.provider_staff(provider),
+                title=_("%(n)d件异议答复已逾期，记录暂停查询") % {"n": len(group)},
+                body=_("以下异议未在期限内答复，相关记录已暂停对外查询，直至本单位答复（第十四条第三款）：\n")
+                + _digest(group, line),
+                link=reverse("objection_office:provider_queue"),
+            )
     if len(cases) == 1:
         _center(cases[0], _("提供单位逾期未答复：%(number)s") % _names(cases[0]), _overdue_body(cases[0]))
     else:
-        notify(selectors.clerks(), title=_("%(n)d件异议提供单位逾期未答复") % {"n": len(cases)},
-               body=_("相关记录已暂停对外查询（第十四条第三款）：\n") + _digest(cases, lambda c: f"{line(c)} {c.provider.name}"),
-               link=reverse("objection_office:queue") + "?status=referred")
+        notify(
+            selectors.clerks(),
+            title=_("%(n)d件异议提供单位逾期未答复") % {"n": len(cases)},
+            body=_("相关记录已暂停对外查询（第十四条第三款）：\n")
+            + _digest(cases, lambda c: f"{line(c)} {c.provider.name}"),
+            link=reverse("objection_office:queue") + "?status=referred",
+        )
     for case in cases:
         _applicant(case, _("相关记录已暂停对外查询：%(number)s") % _names(case), _overdue_body(case))
 
@@ -215,18 +301,30 @@ def deadlines_held(cases: list[Objection], *, years: list[int]) -> None:
     def line(case: Objection) -> str:
         return f"{case.number} {case.subject.name} {case.provider.name} {workflow.deadline_text(case.provider_due_at)}"
 
-    why = _("答复期限落在%(years)s年，该年国务院办公厅节假日安排尚未录入，期限是按周末和法定节假日推定的，"
-            "可能因调休放假而顺延。依照规定，推定的期限届满不作暂停查询处理；录入该年通知后，平台重新计算期限，"
-            "届时期限仍已届满的才暂停相关记录的查询。") % {"years": year_text}
+    why = _(
+        "答复期限落在%(years)s年，该年国务院办公厅节假日安排尚未录入，期限是按周末和法定节假日推定的，"
+        "可能因调休放假而顺延。依照规定，推定的期限届满不作暂停查询处理；录入该年通知后，平台重新计算期限，"
+        "届时期限仍已届满的才暂停相关记录的查询。"
+    ) % {"years": year_text}
     if len(cases) == 1:
         n = _names(cases[0])
-        _center(cases[0], _("异议答复期限待确认：%(number)s") % n,
-                _("%(provider)s对异议%(number)s的答复期限%(provider_due)s已届满，尚未答复。") % n + why)
+        _center(
+            cases[0],
+            _("异议答复期限待确认：%(number)s") % n,
+            _("%(provider)s对异议%(number)s的答复期限%(provider_due)s已届满，尚未答复。") % n + why,
+        )
     else:
-        notify(selectors.clerks(), title=_("%(n)d件异议答复期限待确认") % {"n": len(cases)},
-               body=why + "\n" + _digest(cases, line), link=reverse("objection_office:queue") + "?status=referred")
-    ask_for_holiday_notice(years, title=_("%(n)d件异议期限待确认，请录入%(years)s年节假日安排")
-                           % {"n": len(cases), "years": year_text}, body=why + "\n" + _digest(cases, line))
+        notify(
+            selectors.clerks(),
+            title=_("%(n)d件异议答复期限待确认") % {"n": len(cases)},
+            body=why + "\n" + _digest(cases, line),
+            link=reverse("objection_office:queue") + "?status=referred",
+        )
+    ask_for_holiday_notice(
+        years,
+        title=_("%(n)d件异议期限待确认，请录入%(years)s年节假日安排") % {"n": len(cases), "years": year_text},
+        body=why + "\n" + _digest(cases, line),
+    )
 
 
 def deadline_adjusted(objection: Objection, *, old_text: str, new_text: str, was_held: bool = False) -> None:

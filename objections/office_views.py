@@ -39,13 +39,18 @@ PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Status = Objection.Status
 CLERK_TABS = [
-    (Status.SUBMITTED, gettext_lazy("待核查")), (Status.REFERRED, gettext_lazy("待提供单位答复")),
-    (Status.ANSWERED, gettext_lazy("待申请人确认")), (Status.CLOSED, gettext_lazy("已办结")),
-    (Status.WITHDRAWN, gettext_lazy("已撤回")), ("", gettext_lazy("全部")),
+    (Status.SUBMITTED, gettext_lazy("待核查")),
+    (Status.REFERRED, gettext_lazy("待提供单位答复")),
+    (Status.ANSWERED, gettext_lazy("待申请人确认")),
+    (Status.CLOSED, gettext_lazy("已办结")),
+    (Status.WITHDRAWN, gettext_lazy("已撤回")),
+    ("", gettext_lazy("全部")),
 ]
 PROVIDER_TABS = [
-    (Status.REFERRED, gettext_lazy("待答复")), (Status.ANSWERED, gettext_lazy("待申请人确认")),
-    (Status.CLOSED, gettext_lazy("已办结")), ("", gettext_lazy("全部")),
+    (Status.REFERRED, gettext_lazy("待答复")),
+    (Status.ANSWERED, gettext_lazy("待申请人确认")),
+    (Status.CLOSED, gettext_lazy("已办结")),
+    ("", gettext_lazy("全部")),
 ]
 
 
@@ -64,10 +69,17 @@ def _page(request: HttpRequest, cases):
 @permission_required(REVIEW, raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
     status = _tab(request, CLERK_TABS, Status.SUBMITTED)
-    return render(request, "objections/office/queue.html", {
-        "page": _page(request, selectors.clerk_queue(status)), "status": status, "tabs": CLERK_TABS,
-        "title": _("异议核查"), "for_provider": False,
-    })
+    return render(
+        request,
+        "objections/office/queue.html",
+        {
+            "page": _page(request, selectors.clerk_queue(status)),
+            "status": status,
+            "tabs": CLERK_TABS,
+            "title": _("异议核查"),
+            "for_provider": False,
+        },
+    )
 
 
 @login_required
@@ -75,10 +87,18 @@ def queue(request: HttpRequest) -> HttpResponse:
 def provider_queue(request: HttpRequest) -> HttpResponse:
     providers = staff_providers(request.user)
     status = _tab(request, PROVIDER_TABS, Status.REFERRED)
-    return render(request, "objections/office/queue.html", {
-        "page": _page(request, selectors.provider_queue(providers, status)), "status": status, "tabs": PROVIDER_TABS,
-        "title": _("转办异议核查"), "for_provider": True, "providers": providers,
-    })
+    return render(
+        request,
+        "objections/office/queue.html",
+        {
+            "page": _page(request, selectors.provider_queue(providers, status)),
+            "status": status,
+            "tabs": PROVIDER_TABS,
+            "title": _("转办异议核查"),
+            "for_provider": True,
+            "providers": providers,
+        },
+    )
 
 
 @login_required
@@ -92,16 +112,21 @@ def case_page(request: HttpRequest, objection: Objection, status: int = 200, **f
     """The case with the forms of the steps the user may take now (bound ones after an error)."""
     user = request.user
     is_provider = objection.provider in providers_of(user)
-    return render(request, "objections/office/detail.html", {
-        **case_context(objection, include_private=True),
-        "can_review": user.has_perm(REVIEW) and objection.status == Status.SUBMITTED,
-        "can_answer": user.has_perm(ANSWER) and is_provider and objection.status == Status.REFERRED,
-        "refer_form": forms.get("refer_form") or NoteForm(),
-        "reject_form": forms.get("reject_form") or RejectForm(),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "unverifiable_form": forms.get("unverifiable_form") or UnverifiableForm(),
-        **_letter_forms(user, objection, forms),
-    }, status=status)
+    return render(
+        request,
+        "objections/office/detail.html",
+        {
+            **case_context(objection, include_private=True),
+            "can_review": user.has_perm(REVIEW) and objection.status == Status.SUBMITTED,
+            "can_answer": user.has_perm(ANSWER) and is_provider and objection.status == Status.REFERRED,
+            "refer_form": forms.get("refer_form") or NoteForm(),
+            "reject_form": forms.get("reject_form") or RejectForm(),
+            "reply_form": forms.get("reply_form") or ReplyForm(),
+            "unverifiable_form": forms.get("unverifiable_form") or UnverifiableForm(),
+            **_letter_forms(user, objection, forms),
+        },
+        status=status,
+    )
 
 
 LETTER_FORMS = {"keep_objection": KeepLetterForm, "accept_answer": LetterForm, "withdraw": WithdrawLetterForm}
@@ -117,8 +142,11 @@ def _letter_forms(user, objection: Objection, forms: dict) -> dict:
     """For a center clerk on a paper case: a form for each of the applicant's steps the status allows."""
     if not (objection.is_paper and user.has_perm(REVIEW)):
         return {"letter_forms": {}}
-    return {"letter_forms": {action: forms.get(action) or letter_form(action)
-                             for action in APPLICANT_STEPS if allows(objection, action)}}
+    return {
+        "letter_forms": {
+            action: forms.get(action) or letter_form(action) for action in APPLICANT_STEPS if allows(objection, action)
+        }
+    }
 
 
 def _refused(request: HttpRequest, objection: Objection, exc) -> HttpResponse:
@@ -148,7 +176,10 @@ def _decide(request: HttpRequest, objection: Objection, form, form_name: str, ac
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_office(request.user, pk)
     return _decide(
-        request, objection, NoteForm(request.POST), "refer_form",
+        request,
+        objection,
+        NoteForm(request.POST),
+        "refer_form",
         lambda data: services.refer_objection(objection=objection, actor=request.user, note=data["note"]),
         done=_("已转%(p)s核查，并已通知该单位。") % {"p": objection.provider.name},
     )
@@ -160,7 +191,10 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_office(request.user, pk)
     return _decide(
-        request, objection, RejectForm(request.POST), "reject_form",
+        request,
+        objection,
+        RejectForm(request.POST),
+        "reject_form",
         lambda data: services.reject_objection(objection=objection, actor=request.user, reason=data["reason"]),
         done=_("已作出不予受理决定，并已通知申请人。"),
     )
@@ -173,11 +207,18 @@ def correct_platform_error(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_office(request.user, pk)
 
     def apply(form, corrections):
-        services.correct_platform_error(objection=objection, actor=request.user, corrections=corrections,
-                                        note=form.cleaned_data["note"])
+        services.correct_platform_error(
+            objection=objection, actor=request.user, corrections=corrections, note=form.cleaned_data["note"]
+        )
 
-    return _correction_page(request, objection, PlatformErrorForm, apply, mode="platform",
-                            done=_("已更正记录并办结，已通知申请人和信息提供单位。"))
+    return _correction_page(
+        request,
+        objection,
+        PlatformErrorForm,
+        apply,
+        mode="platform",
+        done=_("已更正记录并办结，已通知申请人和信息提供单位。"),
+    )
 
 
 # --- The provider --------------------------------------------------------------------------------
@@ -190,11 +231,18 @@ def answer_corrected(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_answer(request.user, pk)
 
     def apply(form, corrections):
-        services.answer_with_correction(objection=objection, actor=request.user, corrections=corrections,
-                                        reply=form.cleaned_data["reply"])
+        services.answer_with_correction(
+            objection=objection, actor=request.user, corrections=corrections, reply=form.cleaned_data["reply"]
+        )
 
-    return _correction_page(request, objection, CorrectionReplyForm, apply, mode="provider",
-                            done=_("已答复并更正记录，已通知申请人和市信用信息中心。"))
+    return _correction_page(
+        request,
+        objection,
+        CorrectionReplyForm,
+        apply,
+        mode="provider",
+        done=_("已答复并更正记录，已通知申请人和市信用信息中心。"),
+    )
 
 
 @login_required
@@ -203,7 +251,10 @@ def answer_corrected(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_answer(request.user, pk)
     return _decide(
-        request, objection, ReplyForm(request.POST), "reply_form",
+        request,
+        objection,
+        ReplyForm(request.POST),
+        "reply_form",
         lambda data: services.answer_confirmed(objection=objection, actor=request.user, reply=data["reply"]),
         done=_("已答复（信息无误），已通知申请人和市信用信息中心。"),
     )
@@ -215,9 +266,13 @@ def answer_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_unverifiable(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_case_for_answer(request.user, pk)
     return _decide(
-        request, objection, UnverifiableForm(request.POST), "unverifiable_form",
-        lambda data: services.answer_unverifiable(objection=objection, actor=request.user, reply=data["reply"],
-                                                  note=data["note"]),
+        request,
+        objection,
+        UnverifiableForm(request.POST),
+        "unverifiable_form",
+        lambda data: services.answer_unverifiable(
+            objection=objection, actor=request.user, reply=data["reply"], note=data["note"]
+        ),
         done=_("已答复并在记录中加注附注声明，已通知申请人和市信用信息中心。"),
     )
 
@@ -245,9 +300,17 @@ def _correction_page(request: HttpRequest, objection: Objection, form_class, app
         else:
             messages.success(request, done)
             return redirect("objection_office:detail", pk=objection.pk)
-    return render(request, "objections/office/correct.html", {
-        "objection": objection, "form": form, "record_forms": record_forms, "mode": mode,
-    }, status=400 if post is not None else 200)
+    return render(
+        request,
+        "objections/office/correct.html",
+        {
+            "objection": objection,
+            "form": form,
+            "record_forms": record_forms,
+            "mode": mode,
+        },
+        status=400 if post is not None else 200,
+    )
 
 
 def _put_back(record_forms, errors) -> None:

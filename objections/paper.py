@@ -67,8 +67,12 @@ class IdentityDocument:
     lookup: str = field(repr=False)
 
     def case_fields(self) -> dict:
-        return {"applicant_id_kind": self.kind, "applicant_id_masked": self.masked,
-                "applicant_id_encrypted": self.encrypted, "applicant_id_hash": self.lookup}
+        return {
+            "applicant_id_kind": self.kind,
+            "applicant_id_masked": self.masked,
+            "applicant_id_encrypted": self.encrypted,
+            "applicant_id_hash": self.lookup,
+        }
 
 
 @sensitive_variables("number", "value")
@@ -81,11 +85,14 @@ def identity_document(kind: str, number: str) -> IdentityDocument:
         raise IdentifierError(_("请填写证件号码"))
     if kind == IdKind.RESIDENT_ID:
         value = normalise_identifier(SubjectKind.NATURAL_PERSON, value).value
-        return IdentityDocument(kind, mask_identifier(value), encrypt_identifier(value),
-                                identifier_hash(RIC_FAMILY, value))
+        return IdentityDocument(
+            kind, mask_identifier(value), encrypt_identifier(value), identifier_hash(RIC_FAMILY, value)
+        )
     if not (value.isascii() and value.isalnum() and DOCUMENT_MIN <= len(value) <= DOCUMENT_MAX):
-        raise IdentifierError(_("%(kind)s号码应为%(min)d至%(max)d位字母或数字")
-                              % {"kind": IdKind(kind).label, "min": DOCUMENT_MIN, "max": DOCUMENT_MAX})
+        raise IdentifierError(
+            _("%(kind)s号码应为%(min)d至%(max)d位字母或数字")
+            % {"kind": IdKind(kind).label, "min": DOCUMENT_MIN, "max": DOCUMENT_MAX}
+        )
     return IdentityDocument(kind, mask_document_number(value), encrypt_identifier(value), identifier_hash(kind, value))
 
 
@@ -120,8 +127,9 @@ def receipt_moment(received_on: dt.date, now: dt.datetime, channel: str) -> dt.d
 def check_receipt_day(received_on: dt.date, today: dt.date, channel: str) -> None:
     """A day of receipt is today or at most `PAPER_RECEIPT_MAX_AGE_DAYS` back."""
     if received_on > today:
-        raise ObjectionError(_("收件日期%(day)s晚于今天，请核对") % {"day": f"{received_on:%Y-%m-%d}"},
-                             field="received_on")
+        raise ObjectionError(
+            _("收件日期%(day)s晚于今天，请核对") % {"day": f"{received_on:%Y-%m-%d}"}, field="received_on"
+        )
     if received_on < today - dt.timedelta(days=PAPER_RECEIPT_MAX_AGE_DAYS):
         where = _("（邮寄的，填写信件送达中心的日期）") if channel == Objection.Channel.POST else ""
         raise ObjectionError(
@@ -142,14 +150,29 @@ def applicant_fields(applicant: PaperApplicant, subject: Subject) -> dict:
         document = identity_document(applicant.id_kind, applicant.id_number)
     except IdentifierError as exc:
         raise ObjectionError(exc.message, field="id_number") from None
-    if (applicant.role == Objection.ApplicantRole.SELF and subject.is_natural_person
-            and not is_subject_itself(document, subject)):
-        raise ObjectionError(_("申请人为信息主体本人的，其居民身份证号码应与信息主体的公民身份号码一致；"
-                               "代他人提出的，请选择“委托代理人”并上传授权委托书"), field="id_number")
-    phone = clean_text(applicant.phone, PHONE_MAX, field="applicant_phone", missing=_("请填写联系电话，以便中心联系申请人"))
+    if (
+        applicant.role == Objection.ApplicantRole.SELF
+        and subject.is_natural_person
+        and not is_subject_itself(document, subject)
+    ):
+        raise ObjectionError(
+            _(
+                "申请人为信息主体本人的，其居民身份证号码应与信息主体的公民身份号码一致；"
+                "代他人提出的，请选择“委托代理人”并上传授权委托书"
+            ),
+            field="id_number",
+        )
+    phone = clean_text(
+        applicant.phone, PHONE_MAX, field="applicant_phone", missing=_("请填写联系电话，以便中心联系申请人")
+    )
     address = clean_text(applicant.address, ADDRESS_MAX, field="applicant_address", required=False)
-    return {"applicant_name": name, "applicant_role": applicant.role, "applicant_phone": phone,
-            "applicant_address": address, **document.case_fields()}
+    return {
+        "applicant_name": name,
+        "applicant_role": applicant.role,
+        "applicant_phone": phone,
+        "applicant_address": address,
+        **document.case_fields(),
+    }
 
 
 # --- The applicant's later letters ---------------------------------------------------------------
@@ -184,19 +207,27 @@ def check_letter_arrival(letter: Letter, case: Objection) -> None:
     else:
         since, event = as_local_date(case.received_at), _("异议申请的收件日期")
     if letter.received_on < since:
-        raise ObjectionError(_("收件日期%(day)s早于%(event)s（%(since)s），请核对")
-                             % {"day": f"{letter.received_on:%Y-%m-%d}", "event": event, "since": f"{since:%Y-%m-%d}"},
-                             field="received_on")
+        raise ObjectionError(
+            _("收件日期%(day)s早于%(event)s（%(since)s），请核对")
+            % {"day": f"{letter.received_on:%Y-%m-%d}", "event": event, "since": f"{since:%Y-%m-%d}"},
+            field="received_on",
+        )
 
 
 def letter_label(case: Objection, letter: Letter, clerk) -> str:
     """How the timeline names a step taken by letter: the applicant's side, and the clerk."""
     return _("%(subject)s（书面提出：%(channel)s，收件日期%(day)s；经办：%(clerk)s）") % {
-        "subject": case.subject.name, "channel": Objection.Channel(letter.channel).label,
-        "day": f"{letter.received_on:%Y-%m-%d}", "clerk": clerk.real_name or clerk.username}
+        "subject": case.subject.name,
+        "channel": Objection.Channel(letter.channel).label,
+        "day": f"{letter.received_on:%Y-%m-%d}",
+        "clerk": clerk.real_name or clerk.username,
+    }
 
 
 def letter_facts(letter: Letter) -> dict:
     """The letter as the audit event keeps it."""
-    return {"channel": letter.channel, "received_on": f"{letter.received_on:%Y-%m-%d}",
-            "letter": {"name": letter.scan.original_name, "sha256": letter.scan.sha256}}
+    return {
+        "channel": letter.channel,
+        "received_on": f"{letter.received_on:%Y-%m-%d}",
+        "letter": {"name": letter.scan.original_name, "sha256": letter.scan.sha256},
+    }

@@ -57,22 +57,35 @@ def intake(request: HttpRequest) -> HttpResponse:
         return redirect("objection_office:paper_new")
     subject = get_object_or_404(Subject, pk=subject_pk)
     records = selectors.objectable_records(subject)
-    form = PaperObjectionForm(request.POST or None, request.FILES or None, records=records,
-                              initial={"received_on": timezone.localdate()})
+    form = PaperObjectionForm(
+        request.POST or None, request.FILES or None, records=records, initial={"received_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            objection, code = services.record_paper_objection(clerk=request.user, subject=subject,
-                                                              **form.service_arguments())
+            objection, code = services.record_paper_objection(
+                clerk=request.user, subject=subject, **form.service_arguments()
+            )
         except services.ObjectionError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             request.session[SESSION_RECEIPT_CODE] = {"pk": objection.pk, "code": code}
-            messages.success(request, _("书面异议申请已登记，案件编号%(n)s。请打印回执交申请人（邮寄的寄回申请人）。")
-                             % {"n": objection.number})
+            messages.success(
+                request,
+                _("书面异议申请已登记，案件编号%(n)s。请打印回执交申请人（邮寄的寄回申请人）。")
+                % {"n": objection.number},
+            )
             return redirect("objection_office:receipt", pk=objection.pk)
-    return render(request, "objections/office/paper_new.html", {
-        "form": form, "subject": subject, "has_records": records.exists(), "busy": selectors.busy_records(subject),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "objections/office/paper_new.html",
+        {
+            "form": form,
+            "subject": subject,
+            "has_records": records.exists(),
+            "busy": selectors.busy_records(subject),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _lookup(request: HttpRequest) -> HttpResponse:
@@ -85,8 +98,12 @@ def _lookup(request: HttpRequest) -> HttpResponse:
         else:
             token = signing.dumps(subject.pk, salt=_SUBJECT_SALT)
             return redirect(f"{reverse('objection_office:paper_new')}?subject={token}")
-    return render(request, "objections/office/paper_new.html", {"lookup_form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "objections/office/paper_new.html",
+        {"lookup_form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -100,10 +117,16 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     if shown and shown.get("pk") == objection.pk:
         code = shown["code"]
         del request.session[SESSION_RECEIPT_CODE]
-    return render(request, "objections/office/receipt.html", {
-        "receipt": selectors.receipt(objection), "objection": objection, "code": code,
-        "printed_at": timezone.localtime(),
-    })
+    return render(
+        request,
+        "objections/office/receipt.html",
+        {
+            "receipt": selectors.receipt(objection),
+            "objection": objection,
+            "code": code,
+            "printed_at": timezone.localtime(),
+        },
+    )
 
 
 @login_required
@@ -131,15 +154,20 @@ def _paper_case(user, pk: int) -> Objection:
 _LETTER_STEPS = {
     "keep_objection": (
         lambda case, clerk, data, letter: services.keep_objection(
-            objection=case, actor=clerk, statement=data["statement"], letter=letter),
-        _("已登记申请人的书面意见：仍持异议。异议声明将在相关记录披露和使用时一并标明，案件办结。")),
+            objection=case, actor=clerk, statement=data["statement"], letter=letter
+        ),
+        _("已登记申请人的书面意见：仍持异议。异议声明将在相关记录披露和使用时一并标明，案件办结。"),
+    ),
     "accept_answer": (
         lambda case, clerk, data, letter: services.accept_answer(objection=case, actor=clerk, letter=letter),
-        _("已登记申请人的书面意见：接受核查结果，案件办结。")),
+        _("已登记申请人的书面意见：接受核查结果，案件办结。"),
+    ),
     "withdraw": (
         lambda case, clerk, data, letter: services.withdraw_objection(
-            objection=case, actor=clerk, reason=data["reason"], letter=letter),
-        _("已登记申请人的书面撤回申请，异议已撤回。")),
+            objection=case, actor=clerk, reason=data["reason"], letter=letter
+        ),
+        _("已登记申请人的书面撤回申请，异议已撤回。"),
+    ),
 }
 
 
@@ -158,8 +186,11 @@ def record_letter(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("no such step")
     objection = _paper_case(request.user, pk)
     if not workflow.allows(objection, action):  # a page left open too long; `begin` decides under lock
-        messages.error(request, _("案件当前状态为“%(s)s”，不能登记该书面意见（可能已由他人办理）。")
-                       % {"s": objection.get_status_display()})
+        messages.error(
+            request,
+            _("案件当前状态为“%(s)s”，不能登记该书面意见（可能已由他人办理）。")
+            % {"s": objection.get_status_display()},
+        )
         return redirect("objection_office:detail", pk=objection.pk)
     take, done = _LETTER_STEPS[action]
     form = letter_form(action, request.POST, request.FILES)

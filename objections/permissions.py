@@ -57,7 +57,9 @@ def get_evidence(cases: QuerySet[Objection], case_pk: int, pk: int) -> Objection
 def can_object(user, record: CreditRecord) -> bool:
     """Whether the account may file an objection against the record (not whether one is open)."""
     return (
-        getattr(user, "is_authenticated", False) and user.has_perm(FILE) and record.status != RecordStatus.REVOKED
+        getattr(user, "is_authenticated", False)
+        and user.has_perm(FILE)
+        and record.status != RecordStatus.REVOKED
         and bound_subjects(user).filter(pk=record.subject_id).exists()
     )
 
@@ -69,7 +71,7 @@ def get_own_record(user, pk) -> CreditRecord:
     except (TypeError, ValueError):
         raise Http404("no such record") from None
     return get_object_or_404(
-        CreditRecord.objects.select_related("subject", "provider", "catalog_item")
-        .exclude(status=RecordStatus.REVOKED),
-        pk=pk, subject__in=bound_subjects(user),
+        CreditRecord.objects.select_related("subject", "provider", "catalog_item").exclude(status=RecordStatus.REVOKED),
+        pk=pk,
+        subject__in=bound_subjects(user),
     )

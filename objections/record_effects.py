@@ -19,15 +19,16 @@ UNDER_OBJECTION_TEXT = ""
 
 
 def live_records(case: Objection) -> list[CreditRecord]:
-    return list(CreditRecord.objects.filter(objection_links__objection=case).exclude(status=RecordStatus.REVOKED)
-                .order_by("pk"))
+    return list(
+        CreditRecord.objects.filter(objection_links__objection=case).exclude(status=RecordStatus.REVOKED).order_by("pk")
+    )
 
 
 def mark_under_objection(records: list[CreditRecord]) -> None:
     # Marked, never hidden: "不影响失信行为记录的公示与处理" (Art. 14 para. 3).
-    Annotation.objects.bulk_create([
-        Annotation(record=record, kind=Kind.UNDER_OBJECTION, text=UNDER_OBJECTION_TEXT) for record in records
-    ])
+    Annotation.objects.bulk_create(
+        [Annotation(record=record, kind=Kind.UNDER_OBJECTION, text=UNDER_OBJECTION_TEXT) for record in records]
+    )
 
 
 def end_marks(case: Objection, now: dt.datetime) -> None:
@@ -54,17 +55,27 @@ def reinstate(case: Objection, *, actor, now: dt.datetime) -> list[int]:
     its own with `log_reinstated`."""
     if case.provider_overdue_at is None:
         return []
-    records = list(CreditRecord.objects.select_for_update(of=("self",)).select_related("catalog_item")
-                   .filter(objection_links__objection=case, suspended_since__isnull=False).order_by("pk"))
+    records = list(
+        CreditRecord.objects.select_for_update(of=("self",))
+        .select_related("catalog_item")
+        .filter(objection_links__objection=case, suspended_since__isnull=False)
+        .order_by("pk")
+    )
     CreditRecord.objects.filter(pk__in=[r.pk for r in records]).update(suspended_since=None)
     for record in records:
-        record_event(action="record.reinstate", actor=actor, obj=record,
-                     summary=f"恢复查询{record.catalog_item.name} {record.source_key}（异议{case.number}）",
-                     before={"suspended_since": record.suspended_since}, after={"suspended_since": None})
+        record_event(
+            action="record.reinstate",
+            actor=actor,
+            obj=record,
+            summary=f"恢复查询{record.catalog_item.name} {record.source_key}（异议{case.number}）",
+            before={"suspended_since": record.suspended_since},
+            after={"suspended_since": None},
+        )
     return [r.pk for r in records]
 
 
 def log_reinstated(case: Objection, record_ids: list[int], now: dt.datetime) -> None:
     if record_ids:
-        workflow.finish(case, "reinstate", actor=None, party=Party.SYSTEM, at=now,
-                        after={"reinstated_records": record_ids})
+        workflow.finish(
+            case, "reinstate", actor=None, party=Party.SYSTEM, at=now, after={"reinstated_records": record_ids}
+        )

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
 from catalog.models import Provider
 from nantong_credit.spreadsheets import BOLD, SpreadsheetWriter
 
@@ -80,8 +81,11 @@ def build_dashboard(now: dt.datetime | None = None) -> Dashboard:
         provider_overdue=list(provider_overdue.select_related(*related).order_by("provider_due_at")[:OVERDUE_LISTED]),
         provider_overdue_count=provider_overdue.count(),
         providers=_provider_rows(now),
-        center_average_days=_days(Objection.objects.filter(referred_at__isnull=False).aggregate(
-            avg=Avg(_elapsed("received_at", "referred_at")))["avg"]),
+        center_average_days=_days(
+            Objection.objects.filter(referred_at__isnull=False).aggregate(
+                avg=Avg(_elapsed("received_at", "referred_at"))
+            )["avg"]
+        ),
     )
 
 
@@ -89,16 +93,20 @@ def _provider_rows(now: dt.datetime) -> list[ProviderRow]:
     referred = Q(objections__referred_at__isnull=False)
     answered = referred & Q(objections__answered_at__isnull=False)
     rows = (
-        Provider.objects.filter(referred).annotate(
+        Provider.objects.filter(referred)
+        .annotate(
             referred_count=Count("objections", filter=referred),
             waiting=Count("objections", filter=Q(objections__status=Status.REFERRED)),
-            overdue_now=Count("objections", filter=Q(objections__status=Status.REFERRED,
-                                                      objections__provider_due_at__lte=now)),
+            overdue_now=Count(
+                "objections", filter=Q(objections__status=Status.REFERRED, objections__provider_due_at__lte=now)
+            ),
             answered_count=Count("objections", filter=answered),
-            answered_late=Count("objections", filter=answered & Q(
-                objections__answered_at__gt=F("objections__provider_due_at"))),
+            answered_late=Count(
+                "objections", filter=answered & Q(objections__answered_at__gt=F("objections__provider_due_at"))
+            ),
             average=Avg(_elapsed("objections__referred_at", "objections__answered_at"), filter=answered),
-        ).order_by("code")
+        )
+        .order_by("code")
     )
     return [
         ProviderRow(p, p.referred_count, p.waiting, p.overdue_now, p.answered_count, p.answered_late, _days(p.average))
@@ -125,20 +133,55 @@ def build_dashboard_xlsx(dashboard: Dashboard) -> bytes:
     summary.append([_("中心平均转办用时（自然日）"), _float(dashboard.center_average_days)])
 
     providers = writer.add_sheet(_("各提供单位"))
-    providers.append([_("信息提供单位"), _("转办件数"), _("待答复"), _("当前超期"), _("已答复"), _("逾期答复"),
-                      _("按时答复率（%）"), _("平均答复用时（自然日）")], style=BOLD)
+    providers.append(
+        [
+            _("信息提供单位"),
+            _("转办件数"),
+            _("待答复"),
+            _("当前超期"),
+            _("已答复"),
+            _("逾期答复"),
+            _("按时答复率（%）"),
+            _("平均答复用时（自然日）"),
+        ],
+        style=BOLD,
+    )
     for row in dashboard.providers:
-        providers.append([row.provider.name, row.referred, row.waiting, row.overdue_now, row.answered,
-                          row.answered_late, _float(row.on_time_percent), _float(row.average_days)])
+        providers.append(
+            [
+                row.provider.name,
+                row.referred,
+                row.waiting,
+                row.overdue_now,
+                row.answered,
+                row.answered_late,
+                _float(row.on_time_percent),
+                _float(row.average_days),
+            ]
+        )
 
     overdue = writer.add_sheet(_("超期案件"))
     overdue.append([_("案件编号"), _("信息主体"), _("信息提供单位"), _("环节"), _("期限")], style=BOLD)
     for case in dashboard.center_overdue:
-        overdue.append([case.number, case.subject.name, case.provider.name, _("中心核查"),
-                        workflow.deadline_text(case.center_due_at)])
+        overdue.append(
+            [
+                case.number,
+                case.subject.name,
+                case.provider.name,
+                _("中心核查"),
+                workflow.deadline_text(case.center_due_at),
+            ]
+        )
     for case in dashboard.provider_overdue:
-        overdue.append([case.number, case.subject.name, case.provider.name, _("提供单位答复"),
-                        workflow.deadline_text(case.provider_due_at)])
+        overdue.append(
+            [
+                case.number,
+                case.subject.name,
+                case.provider.name,
+                _("提供单位答复"),
+                workflow.deadline_text(case.provider_due_at),
+            ]
+        )
     return writer.to_bytes()
 
 

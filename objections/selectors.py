@@ -55,8 +55,10 @@ def clerk_queue(status: str) -> QuerySet[Objection]:
 def provider_cases(providers: Iterable[Provider]) -> QuerySet[Objection]:
     """What a provider's staff may see: the cases referred to their providers, and those in which
     the center corrected their records for a platform error."""
-    return _cases().filter(provider__in=list(providers)).filter(
-        Q(referred_at__isnull=False) | Q(outcome=Objection.Outcome.PLATFORM_CORRECTED)
+    return (
+        _cases()
+        .filter(provider__in=list(providers))
+        .filter(Q(referred_at__isnull=False) | Q(outcome=Objection.Outcome.PLATFORM_CORRECTED))
     )
 
 
@@ -88,15 +90,17 @@ def evidence_of(objection: Objection) -> QuerySet[ObjectionEvidence]:
 
 def open_cases_by_record(record_ids: Iterable[int]) -> dict[int, Objection]:
     """{record id: its unfinished case} for the given records."""
-    links = (ObjectionRecord.objects.filter(record_id__in=list(record_ids), objection__status__in=workflow.OPEN)
-             .select_related("objection"))
+    links = ObjectionRecord.objects.filter(
+        record_id__in=list(record_ids), objection__status__in=workflow.OPEN
+    ).select_related("objection")
     return {link.record_id: link.objection for link in links}
 
 
 def open_cases_of_subject(subject_id: int) -> dict[int, Objection]:
     """{record id: its unfinished case} for every record of the subject, in one query."""
-    links = (ObjectionRecord.objects.filter(record__subject_id=subject_id, objection__status__in=workflow.OPEN)
-             .select_related("objection"))
+    links = ObjectionRecord.objects.filter(
+        record__subject_id=subject_id, objection__status__in=workflow.OPEN
+    ).select_related("objection")
     return {link.record_id: link.objection for link in links}
 
 
@@ -149,12 +153,29 @@ def deadlines(objection: Objection, now: dt.datetime | None = None) -> list[Dead
     """The center's period and, once referred, the provider's, each with its countdown."""
     now = now or timezone.now()
     finished = objection.closed_at if objection.status in workflow.FINISHED else None
-    found = [_deadline(_("市信用信息中心核查期限（5个工作日）"), workflow.CENTER_BASIS, objection.received_at,
-                       objection.center_due_at, objection.referred_at or finished, now)]
+    found = [
+        _deadline(
+            _("市信用信息中心核查期限（5个工作日）"),
+            workflow.CENTER_BASIS,
+            objection.received_at,
+            objection.center_due_at,
+            objection.referred_at or finished,
+            now,
+        )
+    ]
     if objection.provider_due_at:
         done = objection.answered_at or finished
-        found.append(_deadline(_("信息提供单位核查答复期限（7个工作日）"), workflow.PROVIDER_BASIS, objection.referred_at,
-                               objection.provider_due_at, done, now, held=done is None and is_held(objection)))
+        found.append(
+            _deadline(
+                _("信息提供单位核查答复期限（7个工作日）"),
+                workflow.PROVIDER_BASIS,
+                objection.referred_at,
+                objection.provider_due_at,
+                done,
+                now,
+                held=done is None and is_held(objection),
+            )
+        )
     return found
 
 
@@ -163,10 +184,12 @@ def is_held(objection: Objection) -> bool:
     return objection.provider_deadline_held_at is not None and objection.provider_overdue_at is None
 
 
-def _deadline(title, basis, started: dt.datetime, due: dt.datetime, done: dt.datetime | None,
-              now: dt.datetime, held: bool = False) -> Deadline:
-    return Deadline(title, basis, due, done, workdays_left(now, due, since=started),
-                    period_is_provisional(started, due), held)
+def _deadline(
+    title, basis, started: dt.datetime, due: dt.datetime, done: dt.datetime | None, now: dt.datetime, held: bool = False
+) -> Deadline:
+    return Deadline(
+        title, basis, due, done, workdays_left(now, due, since=started), period_is_provisional(started, due), held
+    )
 
 
 def countdown(objection: Objection, now: dt.datetime | None = None) -> Deadline | None:
@@ -175,8 +198,15 @@ def countdown(objection: Objection, now: dt.datetime | None = None) -> Deadline 
     if objection.status == Status.SUBMITTED:
         return _deadline("", workflow.CENTER_BASIS, objection.received_at, objection.center_due_at, None, now)
     if objection.status == Status.REFERRED and objection.provider_due_at:
-        return _deadline("", workflow.PROVIDER_BASIS, objection.referred_at, objection.provider_due_at, None, now,
-                         held=is_held(objection))
+        return _deadline(
+            "",
+            workflow.PROVIDER_BASIS,
+            objection.referred_at,
+            objection.provider_due_at,
+            None,
+            now,
+            held=is_held(objection),
+        )
     return None
 
 
@@ -206,12 +236,19 @@ class Receipt:
 
 def receipt(objection: Objection, now: dt.datetime | None = None) -> Receipt:
     # What came with the application; the applicant's later letters are on the case page.
-    counts = Counter(objection.evidence_files.exclude(kind=ObjectionEvidence.Kind.LETTER)
-                     .values_list("kind", flat=True))
+    counts = Counter(
+        objection.evidence_files.exclude(kind=ObjectionEvidence.Kind.LETTER).values_list("kind", flat=True)
+    )
     files = [(label, counts[kind]) for kind, label in ObjectionEvidence.Kind.choices if counts[kind]]
     center, *provider = deadlines(objection, now)
-    return Receipt(objection, case_records(objection), center, provider[0] if provider else None, files,
-                   absolute_url(reverse("objections:follow_up")))
+    return Receipt(
+        objection,
+        case_records(objection),
+        center,
+        provider[0] if provider else None,
+        files,
+        absolute_url(reverse("objections:follow_up")),
+    )
 
 
 # --- Who is told ---------------------------------------------------------------------------------
@@ -242,31 +279,56 @@ def applicant_side(objection: Objection) -> list:
 
 
 def due_center_reminders(now: dt.datetime) -> QuerySet:
-    return Objection.objects.filter(
-        status=Status.SUBMITTED, center_due_at__gt=now, center_due_at__lte=workflow.reminder_cutoff(now),
-        center_reminded_at__isnull=True,
-    ).order_by("center_due_at", "pk").values_list("pk", flat=True)
+    return (
+        Objection.objects.filter(
+            status=Status.SUBMITTED,
+            center_due_at__gt=now,
+            center_due_at__lte=workflow.reminder_cutoff(now),
+            center_reminded_at__isnull=True,
+        )
+        .order_by("center_due_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def due_provider_reminders(now: dt.datetime) -> QuerySet:
-    return Objection.objects.filter(
-        status=Status.REFERRED, provider_due_at__gt=now, provider_due_at__lte=workflow.reminder_cutoff(now),
-        provider_reminded_at__isnull=True,
-    ).order_by("provider_due_at", "pk").values_list("pk", flat=True)
+    return (
+        Objection.objects.filter(
+            status=Status.REFERRED,
+            provider_due_at__gt=now,
+            provider_due_at__lte=workflow.reminder_cutoff(now),
+            provider_reminded_at__isnull=True,
+        )
+        .order_by("provider_due_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def due_provider_overdue(now: dt.datetime) -> QuerySet:
-    return Objection.objects.filter(
-        status=Status.REFERRED, provider_due_at__lte=now, provider_overdue_at__isnull=True,
-    ).order_by("provider_due_at", "pk").values_list("pk", flat=True)
+    return (
+        Objection.objects.filter(
+            status=Status.REFERRED,
+            provider_due_at__lte=now,
+            provider_overdue_at__isnull=True,
+        )
+        .order_by("provider_due_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def due_deadline_holds(now: dt.datetime) -> QuerySet:
     """Passed provider deadlines not yet held that may be provisional (the service checks each)."""
-    return Objection.objects.filter(
-        status=Status.REFERRED, provider_due_at__lte=now, provider_due_at__gte=_unknown_from(now),
-        provider_overdue_at__isnull=True, provider_deadline_held_at__isnull=True,
-    ).order_by("provider_due_at", "pk").values_list("pk", flat=True)
+    return (
+        Objection.objects.filter(
+            status=Status.REFERRED,
+            provider_due_at__lte=now,
+            provider_due_at__gte=_unknown_from(now),
+            provider_overdue_at__isnull=True,
+            provider_deadline_held_at__isnull=True,
+        )
+        .order_by("provider_due_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _unknown_from(now: dt.datetime) -> dt.datetime:

@@ -19,9 +19,9 @@ from django.views.decorators.debug import sensitive_variables
 from collection.bindings import acts_for
 from collection.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.models import Annotation, CreditRecord, RecordStatus, Subject
-from nantong_credit.uploads import CheckedUpload
 from nantong_credit.case_evidence import store_evidence
 from nantong_credit.follow_up import new_number
+from nantong_credit.uploads import CheckedUpload
 
 from . import followup, notices, paper, record_effects, workflow
 from .errors import ObjectionError
@@ -64,15 +64,30 @@ def file_objection(
         raise ObjectionError(_("您的账号未绑定该信息主体，不能代其提出异议"))
     _check_evidence(evidence)
     now = timezone.now()
-    return _file(subject=subject, records=records, action="file", actor=applicant, party=Party.APPLICANT, now=now,
-                 case={"applicant": applicant, "statement": statement, "received_at": now},
-                 files=[(EvidenceKind.EVIDENCE, checked) for checked in evidence])
+    return _file(
+        subject=subject,
+        records=records,
+        action="file",
+        actor=applicant,
+        party=Party.APPLICANT,
+        now=now,
+        case={"applicant": applicant, "statement": statement, "received_at": now},
+        files=[(EvidenceKind.EVIDENCE, checked) for checked in evidence],
+    )
 
 
 @sensitive_variables("applicant")
 def record_paper_objection(
-    *, clerk, subject: Subject, records: list[CreditRecord], statement: str, applicant: paper.PaperApplicant,
-    channel: str, received_on: dt.date | None, application: CheckedUpload | None, authorization: CheckedUpload | None,
+    *,
+    clerk,
+    subject: Subject,
+    records: list[CreditRecord],
+    statement: str,
+    applicant: paper.PaperApplicant,
+    channel: str,
+    received_on: dt.date | None,
+    application: CheckedUpload | None,
+    authorization: CheckedUpload | None,
     evidence: list[CheckedUpload],
 ) -> tuple[Objection, str]:
     """A written application received at the counter or by post (Art. 13 书面申请), recorded by
@@ -92,18 +107,47 @@ def record_paper_objection(
     if applicant.role == Objection.ApplicantRole.AGENT and authorization is None:
         raise ObjectionError(_("委托代理人提出的，请上传信息主体签署的授权委托书扫描件"), field="authorization")
     _check_evidence(evidence)
-    files = [(EvidenceKind.APPLICATION, application),
-             *([(EvidenceKind.AUTHORIZATION, authorization)] if authorization is not None else []),
-             *[(EvidenceKind.EVIDENCE, checked) for checked in evidence]]
-    case = {"channel": channel, "received_on": received_on, "received_at": received_at, "received_by": clerk,
-            "statement": statement, **identity}
+    files = [
+        (EvidenceKind.APPLICATION, application),
+        *([(EvidenceKind.AUTHORIZATION, authorization)] if authorization is not None else []),
+        *[(EvidenceKind.EVIDENCE, checked) for checked in evidence],
+    ]
+    case = {
+        "channel": channel,
+        "received_on": received_on,
+        "received_at": received_at,
+        "received_by": clerk,
+        "statement": statement,
+        **identity,
+    }
     note = _("%(channel)s，收件日期%(day)s；申请人：%(name)s（%(role)s）") % {
-        "channel": Objection.Channel(channel).label, "day": f"{received_on:%Y-%m-%d}",
-        "name": identity["applicant_name"], "role": Objection.ApplicantRole(applicant.role).label}
-    return _file(subject=subject, records=records, action="file_on_paper", actor=clerk, party=Party.CENTER,
-                 now=now, case=case, files=files, note=note, after={
-                     key: str(case[key]) for key in ("channel", "received_on", "applicant_name", "applicant_role",
-                                                     "applicant_id_kind", "applicant_id_masked")})
+        "channel": Objection.Channel(channel).label,
+        "day": f"{received_on:%Y-%m-%d}",
+        "name": identity["applicant_name"],
+        "role": Objection.ApplicantRole(applicant.role).label,
+    }
+    return _file(
+        subject=subject,
+        records=records,
+        action="file_on_paper",
+        actor=clerk,
+        party=Party.CENTER,
+        now=now,
+        case=case,
+        files=files,
+        note=note,
+        after={
+            key: str(case[key])
+            for key in (
+                "channel",
+                "received_on",
+                "applicant_name",
+                "applicant_role",
+                "applicant_id_kind",
+                "applicant_id_masked",
+            )
+        },
+    )
 
 
 def _check_evidence(evidence: list[CheckedUpload]) -> None:
@@ -113,9 +157,19 @@ def _check_evidence(evidence: list[CheckedUpload]) -> None:
         raise ObjectionError(_("最多上传%(n)d个文件") % {"n": MAX_EVIDENCE}, field="evidence")
 
 
-def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, party: str, now: dt.datetime,
-          case: dict, files: Sequence[tuple[str, CheckedUpload]], note: str = "", after: dict | None = None,
-          ) -> tuple[Objection, str]:
+def _file(
+    *,
+    subject: Subject,
+    records: list[CreditRecord],
+    action: str,
+    actor,
+    party: str,
+    now: dt.datetime,
+    case: dict,
+    files: Sequence[tuple[str, CheckedUpload]],
+    note: str = "",
+    after: dict | None = None,
+) -> tuple[Objection, str]:
     """What every filing does, online or on paper: check the records (one provider, none with an
     unfinished case, none revoked), open the case with its number and code, store the files,
     mark the records, put the step on the timeline with its audit event and tell the parties.
@@ -131,11 +185,20 @@ def _file(*, subject: Subject, records: list[CreditRecord], action: str, actor, 
         for kind, checked in files:
             stored.append(_store(objection, actor, kind, checked))
         record_effects.mark_under_objection(locked)
-        workflow.finish(objection, action, actor=actor, party=party, note=note, at=now, after={
-            "records": [r.pk for r in locked], "provider": provider.code,
-            "evidence": [{"name": e.original_name, "sha256": e.sha256, "kind": e.kind} for e in stored],
-            **(after or {}),
-        })
+        workflow.finish(
+            objection,
+            action,
+            actor=actor,
+            party=party,
+            note=note,
+            at=now,
+            after={
+                "records": [r.pk for r in locked],
+                "provider": provider.code,
+                "evidence": [{"name": e.original_name, "sha256": e.sha256, "kind": e.kind} for e in stored],
+                **(after or {}),
+            },
+        )
         notices.filed(objection)
     return objection, code
 
@@ -159,14 +222,19 @@ def _lock_records(subject: Subject, records: list[CreditRecord]) -> list[CreditR
     ids = sorted({record.pk for record in records})
     if not ids:
         raise ObjectionError(_("请至少选择一条信用记录"), field="records")
-    locked = list(CreditRecord.objects.select_for_update(of=("self",)).select_related("provider", "catalog_item")
-                  .filter(pk__in=ids).order_by("pk"))
+    locked = list(
+        CreditRecord.objects.select_for_update(of=("self",))
+        .select_related("provider", "catalog_item")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
     if len(locked) != len(ids) or any(record.subject_id != subject.pk for record in locked):
         raise ObjectionError(_("所选记录不属于该信息主体"), field="records")
     revoked = [record for record in locked if record.status == RecordStatus.REVOKED]
     if revoked:
-        raise ObjectionError(_("记录“%(key)s”已由信息提供单位撤销，无需提出异议") % {"key": revoked[0].source_key},
-                             field="records")
+        raise ObjectionError(
+            _("记录“%(key)s”已由信息提供单位撤销，无需提出异议") % {"key": revoked[0].source_key}, field="records"
+        )
     return locked
 
 
@@ -176,18 +244,23 @@ def _single_provider(records: list[CreditRecord]):
         names = "、".join(sorted(p.name for p in providers.values()))
         raise ObjectionError(
             _("一件异议只能针对同一信息提供单位报送的记录。所选记录分别由%(names)s报送，请按报送单位分别提出异议。")
-            % {"names": names}, field="records",
+            % {"names": names},
+            field="records",
         )
     return next(iter(providers.values()))
 
 
 def _refuse_open_cases(records: list[CreditRecord]) -> None:
-    busy = (ObjectionRecord.objects.filter(record__in=records, objection__status__in=workflow.OPEN)
-            .select_related("objection", "record").first())
+    busy = (
+        ObjectionRecord.objects.filter(record__in=records, objection__status__in=workflow.OPEN)
+        .select_related("objection", "record")
+        .first()
+    )
     if busy is not None:
         raise ObjectionError(
             _("记录“%(key)s”已有尚未办结的异议（案件编号%(number)s），请在该案件中继续办理")
-            % {"key": busy.record.source_key, "number": busy.objection.number}, field="records",
+            % {"key": busy.record.source_key, "number": busy.objection.number},
+            field="records",
         )
 
 
@@ -200,8 +273,12 @@ def _create_case(*, subject, provider, code: str, now: dt.datetime, fields: dict
         try:
             with transaction.atomic():  # a savepoint: a number drawn twice is drawn again
                 return Objection.objects.create(
-                    number=number, follow_up_code_hash=followup.code_hash(number, code), subject=subject,
-                    provider=provider, center_due_at=workflow.center_due(fields["received_at"]), **fields,
+                    number=number,
+                    follow_up_code_hash=followup.code_hash(number, code),
+                    subject=subject,
+                    provider=provider,
+                    center_due_at=workflow.center_due(fields["received_at"]),
+                    **fields,
                 )
         except IntegrityError:
             continue
@@ -232,9 +309,19 @@ def refer_objection(*, objection: Objection, actor, note: str = "") -> Objection
     with transaction.atomic():
         case = workflow.begin(objection.pk, "refer")
         now = timezone.now()
-        workflow.finish(case, "refer", actor=actor, party=Party.CENTER, note=note, at=now, fields={
-            "referred_at": now, "provider_due_at": workflow.provider_due(now), "clerk_note": note,
-        })
+        workflow.finish(
+            case,
+            "refer",
+            actor=actor,
+            party=Party.CENTER,
+            note=note,
+            at=now,
+            fields={
+                "referred_at": now,
+                "provider_due_at": workflow.provider_due(now),
+                "clerk_note": note,
+            },
+        )
         notices.referred(case)
     return case
 
@@ -249,8 +336,15 @@ def correct_platform_error(*, objection: Objection, actor, corrections: dict[int
         applied = _apply_corrections(case, corrections, actor=actor, reason=reason)
         now = timezone.now()
         record_effects.end_marks(case, now)
-        workflow.finish(case, "correct_platform_error", actor=actor, party=Party.CENTER, note=note, at=now,
-                        fields={"closed_at": now, "clerk_note": note, "correction": applied})
+        workflow.finish(
+            case,
+            "correct_platform_error",
+            actor=actor,
+            party=Party.CENTER,
+            note=note,
+            at=now,
+            fields={"closed_at": now, "clerk_note": note, "correction": applied},
+        )
         notices.platform_corrected(case)
     return case
 
@@ -262,8 +356,15 @@ def reject_objection(*, objection: Objection, actor, reason: str) -> Objection:
         case = workflow.begin(objection.pk, "reject")
         now = timezone.now()
         record_effects.end_marks(case, now)
-        workflow.finish(case, "reject", actor=actor, party=Party.CENTER, note=reason, at=now,
-                        fields={"closed_at": now, "clerk_note": reason})
+        workflow.finish(
+            case,
+            "reject",
+            actor=actor,
+            party=Party.CENTER,
+            note=reason,
+            at=now,
+            fields={"closed_at": now, "clerk_note": reason},
+        )
         notices.rejected(case)
     return case
 
@@ -277,13 +378,26 @@ def answer_with_correction(*, objection: Objection, actor, reply: str, correctio
     reply = _reply(reply)
     with transaction.atomic():
         case = _begin_answer(objection, actor, "answer_corrected")
-        reason = _("异议%(number)s：信息提供单位核实有误，予以更正（第十四条第二款第（一）项）") % {"number": case.number}
+        reason = _("异议%(number)s：信息提供单位核实有误，予以更正（第十四条第二款第（一）项）") % {
+            "number": case.number
+        }
         applied = _apply_corrections(case, corrections, actor=actor, reason=reason)
         now = timezone.now()
         reinstated = _close_answer(case, actor, now)
-        workflow.finish(case, "answer_corrected", actor=actor, party=Party.PROVIDER, note=reply, at=now, fields={
-            "answered_at": now, "closed_at": now, "provider_reply": reply, "correction": applied,
-        })
+        workflow.finish(
+            case,
+            "answer_corrected",
+            actor=actor,
+            party=Party.PROVIDER,
+            note=reply,
+            at=now,
+            fields={
+                "answered_at": now,
+                "closed_at": now,
+                "provider_reply": reply,
+                "correction": applied,
+            },
+        )
         record_effects.log_reinstated(case, reinstated, now)
         notices.answered(case, reinstated=bool(reinstated))
     return case
@@ -297,8 +411,15 @@ def answer_confirmed(*, objection: Objection, actor, reply: str) -> Objection:
         case = _begin_answer(objection, actor, "answer_confirmed")
         now = timezone.now()
         reinstated = _close_answer(case, actor, now)
-        workflow.finish(case, "answer_confirmed", actor=actor, party=Party.PROVIDER, note=reply, at=now,
-                        fields={"answered_at": now, "provider_reply": reply})
+        workflow.finish(
+            case,
+            "answer_confirmed",
+            actor=actor,
+            party=Party.PROVIDER,
+            note=reply,
+            at=now,
+            fields={"answered_at": now, "provider_reply": reply},
+        )
         record_effects.log_reinstated(case, reinstated, now)
         notices.answered(case, reinstated=bool(reinstated))
     return case
@@ -311,14 +432,23 @@ def answer_unverifiable(*, objection: Objection, actor, reply: str, note: str) -
     with transaction.atomic():
         case = _begin_answer(objection, actor, "answer_unverifiable")
         now = timezone.now()
-        Annotation.objects.bulk_create([
-            Annotation(record=record, kind=Kind.APPENDED_NOTE, text=note)
-            for record in record_effects.live_records(case)
-        ])
+        Annotation.objects.bulk_create(
+            [
+                Annotation(record=record, kind=Kind.APPENDED_NOTE, text=note)
+                for record in record_effects.live_records(case)
+            ]
+        )
         reinstated = _close_answer(case, actor, now)
-        workflow.finish(case, "answer_unverifiable", actor=actor, party=Party.PROVIDER, note=reply, at=now,
-                        fields={"answered_at": now, "closed_at": now, "provider_reply": reply},
-                        after={"appended_note": note})
+        workflow.finish(
+            case,
+            "answer_unverifiable",
+            actor=actor,
+            party=Party.PROVIDER,
+            note=reply,
+            at=now,
+            fields={"answered_at": now, "closed_at": now, "provider_reply": reply},
+            after={"appended_note": note},
+        )
         record_effects.log_reinstated(case, reinstated, now)
         notices.answered(case, reinstated=bool(reinstated))
     return case
@@ -352,17 +482,26 @@ def _close_answer(case: Objection, actor, now: dt.datetime) -> list[int]:
 def keep_objection(*, objection: Objection, actor, statement: str, letter: paper.Letter | None = None) -> Objection:
     """After a (二) answer the applicant still disagrees: its objection and reasons are shown
     with each record wherever it is disclosed (an `objector_statement` annotation)."""
-    statement = _text(statement, FINAL_STATEMENT_MAX, field="statement",
-                      missing=_("请填写异议及理由，该声明将随记录一并披露"))
+    statement = _text(
+        statement, FINAL_STATEMENT_MAX, field="statement", missing=_("请填写异议及理由，该声明将随记录一并披露")
+    )
     with _applicant_step(objection, "keep_objection", actor, letter) as (case, finish):
         now = timezone.now()
-        Annotation.objects.bulk_create([
-            Annotation(record=record, kind=Kind.OBJECTOR_STATEMENT, text=statement) 
-            for record in record_effects.live_records(case)
-        ])
-        finish(note=statement, at=now, fields={
-            "applicant_keeps_objection": True, "applicant_final_statement": statement, "closed_at": now,
-        })
+        Annotation.objects.bulk_create(
+            [
+                Annotation(record=record, kind=Kind.OBJECTOR_STATEMENT, text=statement)
+                for record in record_effects.live_records(case)
+            ]
+        )
+        finish(
+            note=statement,
+            at=now,
+            fields={
+                "applicant_keeps_objection": True,
+                "applicant_final_statement": statement,
+                "closed_at": now,
+            },
+        )
         notices.kept(case)
     return case
 
@@ -375,8 +514,9 @@ def accept_answer(*, objection: Objection, actor, letter: paper.Letter | None = 
     return case
 
 
-def withdraw_objection(*, objection: Objection, actor, reason: str = "", letter: paper.Letter | None = None
-                       ) -> Objection:
+def withdraw_objection(
+    *, objection: Objection, actor, reason: str = "", letter: paper.Letter | None = None
+) -> Objection:
     reason = _text(reason, NOTE_MAX, field="reason", required=False)
     with _applicant_step(objection, "withdraw", actor, letter) as (case, finish):
         was_referred = case.status == Status.REFERRED
@@ -390,8 +530,9 @@ def withdraw_objection(*, objection: Objection, actor, reason: str = "", letter:
 
 
 @contextmanager
-def _applicant_step(objection: Objection, action: str, actor, letter: paper.Letter | None
-                    ) -> Iterator[tuple[Objection, Callable]]:
+def _applicant_step(
+    objection: Objection, action: str, actor, letter: paper.Letter | None
+) -> Iterator[tuple[Objection, Callable]]:
     """The locked case, once `actor` may take `action` for the applicant, and the `finish` that
     puts the step on the timeline under the applicant's name. In one transaction; a stored
     letter goes if the step fails."""
@@ -407,8 +548,11 @@ def _applicant_step(objection: Objection, action: str, actor, letter: paper.Lett
             _require_paper_clerk(case, actor)
             paper.check_letter_arrival(letter, case)
             stored.append(_store(case, actor, EvidenceKind.LETTER, letter.scan))  # type: ignore[arg-type]  # checked
-            finish = partial(finish, actor_label=paper.letter_label(case, letter, actor),
-                             after={"in_writing": paper.letter_facts(letter)})
+            finish = partial(
+                finish,
+                actor_label=paper.letter_label(case, letter, actor),
+                after={"in_writing": paper.letter_facts(letter)},
+            )
         yield case, finish
 
 

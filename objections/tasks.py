@@ -48,7 +48,7 @@ def _each(ids, step, now) -> int:
     done = 0
     ids = list(ids)
     for start in range(0, len(ids), BATCH):
-        batch = ids[start:start + BATCH]
+        batch = ids[start : start + BATCH]
         try:
             done += step(objection_ids=batch, now=now)
         except Exception:

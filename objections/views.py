@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collection.bindings import bound_subjects
-from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 from inquiry.selectors import public_fields
 from nantong_credit.client_address import client_network
+from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 
 from . import followup, selectors, services, workflow
 from .forms import FollowUpForm, KeepObjectionForm, ObjectionForm, WithdrawForm
@@ -59,8 +59,11 @@ def new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             objection, code = services.file_objection(
-                applicant=request.user, subject=subject, records=list(data["records"]),
-                statement=data["statement"], evidence=data["evidence"],
+                applicant=request.user,
+                subject=subject,
+                records=list(data["records"]),
+                statement=data["statement"],
+                evidence=data["evidence"],
             )
         except services.ObjectionError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -68,10 +71,17 @@ def new(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_CODE] = {"pk": objection.pk, "code": code}
             messages.success(request, _("异议申请已受理，案件编号%(n)s。") % {"n": objection.number})
             return redirect("objections:detail", pk=objection.pk)
-    return render(request, "objections/new.html", {
-        "form": form, "subject": subject, "has_records": records.exists(),
-        "busy": selectors.busy_records(subject),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "objections/new.html",
+        {
+            "form": form,
+            "subject": subject,
+            "has_records": records.exists(),
+            "busy": selectors.busy_records(subject),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _chosen_subject(request: HttpRequest):
@@ -96,14 +106,19 @@ def _case_page(request, objection: Objection, *, keep_form=None, withdraw_form=N
     if shown and shown.get("pk") == objection.pk:
         code = shown["code"]  # shown once: the next visit no longer finds it
         del request.session[SESSION_CODE]
-    return render(request, "objections/detail.html", {
-        **case_context(objection, include_private=True),
-        "code": code,
-        "keep_form": keep_form or KeepObjectionForm(
-            initial={"statement": objection.statement[:services.FINAL_STATEMENT_MAX]}),
-        "withdraw_form": withdraw_form or WithdrawForm(),
-        "can_withdraw": workflow.allows(objection, "withdraw"),
-    }, status=status)
+    return render(
+        request,
+        "objections/detail.html",
+        {
+            **case_context(objection, include_private=True),
+            "code": code,
+            "keep_form": keep_form
+            or KeepObjectionForm(initial={"statement": objection.statement[: services.FINAL_STATEMENT_MAX]}),
+            "withdraw_form": withdraw_form or WithdrawForm(),
+            "can_withdraw": workflow.allows(objection, "withdraw"),
+        },
+        status=status,
+    )
 
 
 def case_context(objection: Objection, *, include_private: bool) -> dict:
@@ -206,10 +221,15 @@ def follow_up_case(request: HttpRequest, number: str) -> HttpResponse:
     objection = Objection.objects.select_related("subject", "provider").filter(number=number).first()
     if objection is None or objection.pk not in request.session.get(SESSION_FOLLOW_UP, []):
         return redirect("objections:follow_up")
-    return render(request, "objections/follow_up_case.html", {
-        **case_context(objection, include_private=False),
-        # A paper applicant may have no account: what it can still do, it does in writing.
-        "steps_in_writing": [a for a in workflow.APPLICANT_STEPS if workflow.allows(objection, a)],
-        "center_address": settings.CENTER_ADDRESS, "center_phone": settings.CENTER_PHONE,
-        "statement_max": services.FINAL_STATEMENT_MAX,
-    })
+    return render(
+        request,
+        "objections/follow_up_case.html",
+        {
+            **case_context(objection, include_private=False),
+            # A paper applicant may have no account: what it can still do, it does in writing.
+            "steps_in_writing": [a for a in workflow.APPLICANT_STEPS if workflow.allows(objection, a)],
+            "center_address": settings.CENTER_ADDRESS,
+            "center_phone": settings.CENTER_PHONE,
+            "statement_max": services.FINAL_STATEMENT_MAX,
+        },
+    )

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from audit.services import record_event
 from nantong_credit import case_workflow
 from nantong_credit.case_workflow import CaseWorkflow
+
 # The kernel's, by the names this app's code and tests know them.
 from nantong_credit.case_workflow import Transition as Step
 from nantong_credit.case_workflow import TransitionNotAllowed as TransitionNotAllowed
@@ -89,27 +90,53 @@ STEPS: dict[str, Step] = {
     # A written application brought to the counter or sent by post, recorded by a clerk.
     "file_on_paper": Step(gettext_lazy("受理书面异议申请"), (), Status.SUBMITTED, basis="第十三条"),
     "refer": Step(gettext_lazy("转信息提供单位核查"), (Status.SUBMITTED,), Status.REFERRED, basis="第十四条第二款"),
-    "correct_platform_error": Step(gettext_lazy("系平台技术差错，中心已更正"), (Status.SUBMITTED,), Status.CLOSED,
-                                   Outcome.PLATFORM_CORRECTED, "第十四条第一款"),
+    "correct_platform_error": Step(
+        gettext_lazy("系平台技术差错，中心已更正"),
+        (Status.SUBMITTED,),
+        Status.CLOSED,
+        Outcome.PLATFORM_CORRECTED,
+        "第十四条第一款",
+    ),
     "reject": Step(gettext_lazy("不予受理"), (Status.SUBMITTED,), Status.CLOSED, Outcome.REJECTED),
-    "answer_corrected": Step(gettext_lazy("提供单位核实确有错误，已更正"), (Status.REFERRED,), Status.CLOSED,
-                             Outcome.CORRECTED, "第十四条第二款第（一）项"),
-    "answer_confirmed": Step(gettext_lazy("提供单位核实信息无误"), (Status.REFERRED,), Status.ANSWERED,
-                             Outcome.CONFIRMED, "第十四条第二款第（二）项"),
-    "answer_unverifiable": Step(gettext_lazy("提供单位无法核实，已加附注声明"), (Status.REFERRED,), Status.CLOSED,
-                                Outcome.UNVERIFIABLE, "第十四条第二款第（三）项"),
-    "keep_objection": Step(gettext_lazy("申请人仍持异议，异议及理由随记录披露"), (Status.ANSWERED,), Status.CLOSED,
-                           basis="第十四条第二款第（二）项"),
+    "answer_corrected": Step(
+        gettext_lazy("提供单位核实确有错误，已更正"),
+        (Status.REFERRED,),
+        Status.CLOSED,
+        Outcome.CORRECTED,
+        "第十四条第二款第（一）项",
+    ),
+    "answer_confirmed": Step(
+        gettext_lazy("提供单位核实信息无误"),
+        (Status.REFERRED,),
+        Status.ANSWERED,
+        Outcome.CONFIRMED,
+        "第十四条第二款第（二）项",
+    ),
+    "answer_unverifiable": Step(
+        gettext_lazy("提供单位无法核实，已加附注声明"),
+        (Status.REFERRED,),
+        Status.CLOSED,
+        Outcome.UNVERIFIABLE,
+        "第十四条第二款第（三）项",
+    ),
+    "keep_objection": Step(
+        gettext_lazy("申请人仍持异议，异议及理由随记录披露"),
+        (Status.ANSWERED,),
+        Status.CLOSED,
+        basis="第十四条第二款第（二）项",
+    ),
     "accept_answer": Step(gettext_lazy("申请人接受核查结果"), (Status.ANSWERED,), Status.CLOSED),
     "withdraw": Step(gettext_lazy("申请人撤回异议"), (Status.SUBMITTED, Status.REFERRED), Status.WITHDRAWN),
     # Steps that keep the status.
     "remind_center": Step(gettext_lazy("中心核查期限即将届满提醒"), (Status.SUBMITTED,)),
     "remind_provider": Step(gettext_lazy("提供单位答复期限即将届满提醒"), (Status.REFERRED,)),
-    "provider_overdue": Step(gettext_lazy("提供单位逾期未答复，相关记录暂停查询"), (Status.REFERRED,),
-                             basis="第十四条第三款"),
+    "provider_overdue": Step(
+        gettext_lazy("提供单位逾期未答复，相关记录暂停查询"), (Status.REFERRED,), basis="第十四条第三款"
+    ),
     "reinstate": Step(gettext_lazy("恢复对外查询"), (Status.REFERRED,), basis="第十四条第三款"),
-    "hold_deadline": Step(gettext_lazy("期限待确认：所在年份节假日安排未公布，暂不暂停查询"), (Status.REFERRED,),
-                          basis="第十四条第三款"),
+    "hold_deadline": Step(
+        gettext_lazy("期限待确认：所在年份节假日安排未公布，暂不暂停查询"), (Status.REFERRED,), basis="第十四条第三款"
+    ),
     "adjust_deadline": Step(gettext_lazy("按节假日安排调整期限"), (Status.SUBMITTED, Status.REFERRED)),
     # A paper applicant who lost the printed receipt gets a new code; the old one stops working.
     "reissue_code": Step(gettext_lazy("重新生成查询码"), (*OPEN, *FINISHED)),
@@ -119,15 +146,25 @@ STEPS: dict[str, Step] = {
 # applicant's letter recorded by a center clerk.
 APPLICANT_STEPS = ("keep_objection", "accept_answer", "withdraw")
 
+
 def _refusal(objection: Objection, action: str, step: Step) -> str:
-    return (_("案件 %(number)s 当前状态为“%(status)s”，不能办理“%(step)s”（可能已由他人办理，请刷新页面查看）")
-            % {"number": objection.number, "status": objection.get_status_display(), "step": step.label})
+    return _("案件 %(number)s 当前状态为“%(status)s”，不能办理“%(step)s”（可能已由他人办理，请刷新页面查看）") % {
+        "number": objection.number,
+        "status": objection.get_status_display(),
+        "step": step.label,
+    }
 
 
 WORKFLOW = CaseWorkflow(
-    model=Objection, transitions=STEPS, event_prefix="objection", record_event=record_event,
-    step_model=ObjectionStep, case_field="objection", related=("subject", "provider", "applicant"),
-    system_actor=gettext_lazy("异议期限巡检"), refusal=_refusal,
+    model=Objection,
+    transitions=STEPS,
+    event_prefix="objection",
+    record_event=record_event,
+    step_model=ObjectionStep,
+    case_field="objection",
+    related=("subject", "provider", "applicant"),
+    system_actor=gettext_lazy("异议期限巡检"),
+    refusal=_refusal,
 )
 
 
@@ -158,28 +195,53 @@ def begin_many(objection_pks: list[int], action: str, **conditions) -> list[Obje
 
 
 def finish(
-    objection: Objection, action: str, *, actor, party: str, note: str = "", fields: dict | None = None,
-    after: dict | None = None, at: dt.datetime | None = None, actor_label: str = "",
+    objection: Objection,
+    action: str,
+    *,
+    actor,
+    party: str,
+    note: str = "",
+    fields: dict | None = None,
+    after: dict | None = None,
+    at: dt.datetime | None = None,
+    actor_label: str = "",
 ) -> ObjectionStep:
     """Apply the step to the locked case: status, outcome and `fields`; the timeline entry; the
     audit event. In the caller's transaction, after `begin`. The timeline names the `party`
     and the person, unless `actor_label` says who took the step (a letter a clerk recorded)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return WORKFLOW.apply(
-        objection, action, actor=actor, actor_label=actor_label or party_label(objection, party, user),
+        objection,
+        action,
+        actor=actor,
+        actor_label=actor_label or party_label(objection, party, user),
         summary=f"{STEPS[action].label}：{objection.number}（{objection.subject.name}）",
-        note=note, fields=fields, after=after, at=at,
+        note=note,
+        fields=fields,
+        after=after,
+        at=at,
     )
 
 
-def finish_many(cases: list[Objection], action: str, *, at: dt.datetime, fields: dict, notes: dict[int, str],
-                after: dict | None = None) -> None:
+def finish_many(
+    cases: list[Objection],
+    action: str,
+    *,
+    at: dt.datetime,
+    fields: dict,
+    notes: dict[int, str],
+    after: dict | None = None,
+) -> None:
     """A step of the deadline sweep that keeps the status, for many locked cases at once: the
     columns, one timeline entry per case, one audit event naming every case."""
     numbers = [case.number for case in cases]
     listed = f"{'、'.join(numbers[:10])}{'等' if len(numbers) > 10 else ''}共{len(numbers)}件"
     WORKFLOW.apply_many(
-        cases, action, at=at, fields=fields, notes=lambda case: notes.get(case.pk, ""),
+        cases,
+        action,
+        at=at,
+        fields=fields,
+        notes=lambda case: notes.get(case.pk, ""),
         actor_label=str(_("南通信用网（系统自动）")),
         object_id=str(cases[0].pk) if len(cases) == 1 else f"{len(cases)} cases",
         summary=f"{STEPS[action].label}：{listed}",

@@ -28,7 +28,23 @@ class RepairApplicationAdmin(ReadOnlyAdmin):
     search_fields = ["number", "subject__name", "subject__code"]
     date_hierarchy = "submitted_at"
     exclude = ["follow_up_code_hash"]
-    readonly_fields = ["number", "subject", "record", "provider", "applicant", "rectification", "not_intentional",
-                       "commitment", "status", "submitted_at", "due_at", "reminded_at", "overdue_at", "decided_at",
-                       "decided_by", "decision_reason", "updated_at"]
+    readonly_fields = [
+        "number",
+        "subject",
+        "record",
+        "provider",
+        "applicant",
+        "rectification",
+        "not_intentional",
+        "commitment",
+        "status",
+        "submitted_at",
+        "due_at",
+        "reminded_at",
+        "overdue_at",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+        "updated_at",
+    ]
     inlines = [EvidenceInline, StepInline]

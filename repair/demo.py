@@ -35,20 +35,28 @@ REPAIR = RepairSpec(
     "本公司承诺严格遵守《中华人民共和国特种设备安全法》等法律法规，特种设备按期检验、持证使用；所提交的修复材料真实有效。如再次"
     "发生同类失信行为或承诺不实，自愿接受从严惩戒，并记入信用记录。",
     [
-        EvidenceSpec("罚款缴纳凭证.pdf", "江苏省非税收入一般缴款书（电子）", [
-            "缴款人：南通海晟建设工程有限公司",
-            "执收单位：南通市市场监督管理局",
-            "项目：罚没收入    金额：30000.00元",
-            "行政处罚决定书文号：通市监处罚〔2025〕96号",
-            "缴款日期：2025年7月28日",
-        ]),
-        EvidenceSpec("塔式起重机定期检验报告.pdf", "塔式起重机定期检验报告（结论页）", [
-            "使用单位：南通海晟建设工程有限公司",
-            "设备名称：塔式起重机    型号：QTZ80",
-            "检验类别：定期检验    检验结论：合格",
-            "检验机构：江苏省特种设备安全监督检验研究院南通分院",
-            "检验日期：2025年7月25日",
-        ]),
+        EvidenceSpec(
+            "罚款缴纳凭证.pdf",
+            "江苏省非税收入一般缴款书（电子）",
+            [
+                "缴款人：南通海晟建设工程有限公司",
+                "执收单位：南通市市场监督管理局",
+                "项目：罚没收入    金额：30000.00元",
+                "行政处罚决定书文号：通市监处罚〔2025〕96号",
+                "缴款日期：2025年7月28日",
+            ],
+        ),
+        EvidenceSpec(
+            "塔式起重机定期检验报告.pdf",
+            "塔式起重机定期检验报告（结论页）",
+            [
+                "使用单位：南通海晟建设工程有限公司",
+                "设备名称：塔式起重机    型号：QTZ80",
+                "检验类别：定期检验    检验结论：合格",
+                "检验机构：江苏省特种设备安全监督检验研究院南通分院",
+                "检验日期：2025年7月25日",
+            ],
+        ),
     ],
 )
 
@@ -71,7 +79,10 @@ def ensure_repair(run: DemoRun) -> None:
         return
     try:
         submitted = repair_services.apply_for_repair(
-            applicant=cast.agent, record=record, rectification=spec.rectification, not_intentional=True,
+            applicant=cast.agent,
+            record=record,
+            rectification=spec.rectification,
+            not_intentional=True,
             commitment_text=spec.commitment_text,
             evidence=[scan(e) for e in spec.evidence],
         )
@@ -80,4 +91,6 @@ def ensure_repair(run: DemoRun) -> None:
         report.notes.append(f"未能创建对 {spec.record} 的演示信用修复申请：{error.message}")
         return
     report.count("repair applications", True)
-    report.info.append(f"信用修复申请 {submitted.application.number}（待认定单位审核）查询码 {submitted.follow_up_code}")
+    report.info.append(
+        f"信用修复申请 {submitted.application.number}（待认定单位审核）查询码 {submitted.follow_up_code}"
+    )

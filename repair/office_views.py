@@ -51,12 +51,21 @@ def queue(request: HttpRequest) -> HttpResponse:
         applications = applications.filter(provider=provider) if provider else applications.none()
     page = Paginator(filter_by_stage(applications, stage), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    return render(request, "repair/office/queue.html", {
-        "page": page, "rows": [(a, decision_deadline(a, now)) for a in page.object_list],
-        "stage": stage, "stages": STAGES, "center": center, "provider": provider,
-        "providers": Provider.objects.filter(repair_applications__isnull=False).distinct().order_by("code")
-        if center else [],
-    })
+    return render(
+        request,
+        "repair/office/queue.html",
+        {
+            "page": page,
+            "rows": [(a, decision_deadline(a, now)) for a in page.object_list],
+            "stage": stage,
+            "stages": STAGES,
+            "center": center,
+            "provider": provider,
+            "providers": Provider.objects.filter(repair_applications__isnull=False).distinct().order_by("code")
+            if center
+            else [],
+        },
+    )
 
 
 @login_required
@@ -66,16 +75,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_page(request, application, *, approve_form=None, reject_form=None, status=200) -> HttpResponse:
-    return render(request, "repair/office/detail.html", {
-        "application": application,
-        "deadline": decision_deadline(application),
-        "timeline": timeline(application),
-        "flags": art15_flags(application.record),
-        "evidence": application.evidence_files.order_by("uploaded_at", "pk"),
-        "can_decide": can_decide(request.user, application) and application.status == application.Status.SUBMITTED,
-        "approve_form": approve_form or DecisionForm(),
-        "reject_form": reject_form or RejectForm(),
-    }, status=status)
+    return render(
+        request,
+        "repair/office/detail.html",
+        {
+            "application": application,
+            "deadline": decision_deadline(application),
+            "timeline": timeline(application),
+            "flags": art15_flags(application.record),
+            "evidence": application.evidence_files.order_by("uploaded_at", "pk"),
+            "can_decide": can_decide(request.user, application) and application.status == application.Status.SUBMITTED,
+            "approve_form": approve_form or DecisionForm(),
+            "reject_form": reject_form or RejectForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -83,8 +97,14 @@ def _detail_page(request, application, *, approve_form=None, reject_form=None, s
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_to_decide(request.user, pk)
-    return _decide(request, application, DecisionForm(request.POST), "approve_form", approve_repair,
-                   done=_("已准予信用修复：该记录已终止公示，并注明“已修复”"))
+    return _decide(
+        request,
+        application,
+        DecisionForm(request.POST),
+        "approve_form",
+        approve_repair,
+        done=_("已准予信用修复：该记录已终止公示，并注明“已修复”"),
+    )
 
 
 @login_required
@@ -92,8 +112,14 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_to_decide(request.user, pk)
-    return _decide(request, application, RejectForm(request.POST), "reject_form", reject_repair,
-                   done=_("已决定不予信用修复，申请人将收到理由"))
+    return _decide(
+        request,
+        application,
+        RejectForm(request.POST),
+        "reject_form",
+        reject_repair,
+        done=_("已决定不予信用修复，申请人将收到理由"),
+    )
 
 
 def _decide(request, application, form, form_name: str, decide, *, done: str) -> HttpResponse:
@@ -117,10 +143,8 @@ def _decide(request, application, form, form_name: str, decide, *, done: str) ->
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("决定日期自"),
-                                widget=DateInput(attrs={"class": "form-control"}))
-    date_to = forms.DateField(label=gettext_lazy("决定日期至"),
-                              widget=DateInput(attrs={"class": "form-control"}))
+    date_from = forms.DateField(label=gettext_lazy("决定日期自"), widget=DateInput(attrs={"class": "form-control"}))
+    date_to = forms.DateField(label=gettext_lazy("决定日期至"), widget=DateInput(attrs={"class": "form-control"}))
 
     def clean(self):
         cleaned = super().clean()
@@ -146,11 +170,22 @@ def _require_center(request: HttpRequest) -> None:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     _require_center(request)
     form = _period_form(request)
-    board = dashboard(date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"]) \
-        if form.is_valid() else None
-    return render(request, "repair/office/dashboard.html", {
-        "form": form, "board": board, "query": request.GET.urlencode(), "now": timezone.now(),
-    }, status=200 if board else 400)
+    board = (
+        dashboard(date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"])
+        if form.is_valid()
+        else None
+    )
+    return render(
+        request,
+        "repair/office/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "query": request.GET.urlencode(),
+            "now": timezone.now(),
+        },
+        status=200 if board else 400,
+    )
 
 
 @login_required

@@ -77,8 +77,9 @@ def can_view(user, application: RepairApplication) -> bool:
 
 def get_evidence_for_viewer(user, pk: int, evidence_pk: int) -> RepairEvidence:
     """A document of an application the user may see from either side."""
-    evidence = get_object_or_404(RepairEvidence.objects.select_related("application"), pk=evidence_pk,
-                                 application_id=pk)
+    evidence = get_object_or_404(
+        RepairEvidence.objects.select_related("application"), pk=evidence_pk, application_id=pk
+    )
     if not can_view(user, evidence.application):
         raise Http404("no such document for this user")
     return evidence

@@ -50,8 +50,10 @@ class Art15Flags:
 
     @property
     def summary(self) -> str:
-        parts = [_("轻微失信") if self.minor else _("非轻微失信"),
-                 _("初次失信") if self.first_offence else _("一年内有其他失信记录%(n)d条") % {"n": len(self.earlier)}]
+        parts = [
+            _("轻微失信") if self.minor else _("非轻微失信"),
+            _("初次失信") if self.first_offence else _("一年内有其他失信记录%(n)d条") % {"n": len(self.earlier)},
+        ]
         return _("第十五条：%(parts)s") % {"parts": "、".join(parts)}
 
     @property
@@ -64,12 +66,15 @@ def earlier_dishonesty(record: CreditRecord) -> QuerySet[CreditRecord]:
         return CreditRecord.objects.none()
     return (
         CreditRecord.objects.filter(
-            subject_id=record.subject_id, is_dishonesty=True,
+            subject_id=record.subject_id,
+            is_dishonesty=True,
             decision_date__lt=record.decision_date,
             decision_date__gte=record.decision_date - FIRST_OFFENCE_LOOKBACK,
         )
-        .exclude(pk=record.pk).exclude(status=RecordStatus.REVOKED)
-        .select_related("catalog_item", "provider").order_by("-decision_date")
+        .exclude(pk=record.pk)
+        .exclude(status=RecordStatus.REVOKED)
+        .select_related("catalog_item", "provider")
+        .order_by("-decision_date")
     )
 
 
@@ -99,10 +104,13 @@ class RepairState:
 def prefetch_repair_state(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
     """Load each record's applications with the records (`record.repair_list`), so that a list
     of records shows its repair states without one query per record."""
-    return records.prefetch_related(Prefetch(
-        "repair_applications", queryset=RepairApplication.objects.order_by("-submitted_at", "-id"),
-        to_attr="repair_list",
-    ))
+    return records.prefetch_related(
+        Prefetch(
+            "repair_applications",
+            queryset=RepairApplication.objects.order_by("-submitted_at", "-id"),
+            to_attr="repair_list",
+        )
+    )
 
 
 def repair_state(record: CreditRecord, today: dt.date | None = None) -> RepairState:
@@ -132,7 +140,8 @@ def dishonesty_records_of(user) -> QuerySet[CreditRecord]:
     """The dishonesty records of every subject the account acts for, as the subject sees them."""
     records = own_records(CreditRecord.objects.filter(subject__in=bound_subjects(user), is_dishonesty=True))
     return prefetch_repair_state(records.select_related("subject", "provider", "catalog_item")).order_by(
-        "subject__name", "-decision_date", "-id")
+        "subject__name", "-decision_date", "-id"
+    )
 
 
 # --- Applications -------------------------------------------------------------------------------
@@ -166,8 +175,12 @@ def filter_by_stage(applications: QuerySet[RepairApplication], stage: str, now: 
 
 
 STAGES = [
-    ("open", gettext_lazy("在办")), ("overdue", gettext_lazy("已逾期")), (Status.APPROVED, Status.APPROVED.label),
-    (Status.REJECTED, Status.REJECTED.label), (Status.WITHDRAWN, Status.WITHDRAWN.label), ("all", gettext_lazy("全部")),
+    ("open", gettext_lazy("在办")),
+    ("overdue", gettext_lazy("已逾期")),
+    (Status.APPROVED, Status.APPROVED.label),
+    (Status.REJECTED, Status.REJECTED.label),
+    (Status.WITHDRAWN, Status.WITHDRAWN.label),
+    ("all", gettext_lazy("全部")),
 ]
 
 
@@ -216,10 +229,16 @@ def decision_deadline(application: RepairApplication, now: dt.datetime | None = 
     overdue = 0
     if not closed and now >= application.due_at:
         overdue = max(1, workdays_between(last_day, as_local_date(now)))
-    return Deadline(label=_("认定单位作出决定"), due_at=application.due_at,
-                    basis=DECISION_BASIS % {"n": application.decision_workdays}, left=left, overdue_workdays=overdue,
-                    closed=closed, provisional=period_is_provisional(application.submitted_at, application.due_at),
-                    held=not closed and is_held(application))
+    return Deadline(
+        label=_("认定单位作出决定"),
+        due_at=application.due_at,
+        basis=DECISION_BASIS % {"n": application.decision_workdays},
+        left=left,
+        overdue_workdays=overdue,
+        closed=closed,
+        provisional=period_is_provisional(application.submitted_at, application.due_at),
+        held=not closed and is_held(application),
+    )
 
 
 def is_held(application: RepairApplication) -> bool:
@@ -281,8 +300,12 @@ def dashboard(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None =
         overdue=Count("id", filter=Q(due_at__lte=now) & ~_HELD),
         held=Count("id", filter=Q(due_at__lte=now) & _HELD),
     )
-    stages = [(_("待认定单位办理（期限内）"), counts["within"]), (_("临近期限（已提醒）"), counts["reminded"]),
-              (_("已逾期（已督办）"), counts["overdue"]), (_("期限待确认（节假日安排未公布）"), counts["held"])]
+    stages = [
+        (_("待认定单位办理（期限内）"), counts["within"]),
+        (_("临近期限（已提醒）"), counts["reminded"]),
+        (_("已逾期（已督办）"), counts["overdue"]),
+        (_("期限待确认（节假日安排未公布）"), counts["held"]),
+    ]
     rows: dict[int, ProviderRow] = {}
 
     def row(provider_id: int) -> ProviderRow:
@@ -290,8 +313,11 @@ def dashboard(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None =
             rows[provider_id] = ProviderRow(provider=Provider.objects.get(pk=provider_id))
         return rows[provider_id]
 
-    per_provider = open_apps.order_by().values("provider").annotate(
-        total=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now) & ~_HELD))
+    per_provider = (
+        open_apps.order_by()
+        .values("provider")
+        .annotate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now) & ~_HELD))
+    )
     for provider_id, total, overdue in per_provider.values_list("provider", "total", "overdue"):
         row(provider_id).open, row(provider_id).overdue = total, overdue
     _add_decided(row, date_from, date_to)
@@ -304,7 +330,9 @@ def _add_decided(row, date_from: dt.date, date_to: dt.date) -> None:
     start = dt.datetime.combine(date_from, dt.time(0), tzinfo=timezone.get_current_timezone())
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=timezone.get_current_timezone())
     decided = RepairApplication.objects.filter(
-        status__in=[Status.APPROVED, Status.REJECTED], decided_at__gte=start, decided_at__lt=end,
+        status__in=[Status.APPROVED, Status.REJECTED],
+        decided_at__gte=start,
+        decided_at__lt=end,
     ).values_list("provider", "status", "submitted_at", "decided_at", "due_at")
     calendar = current_calendar()
     for provider_id, status, submitted_at, decided_at, due_at in decided.iterator():

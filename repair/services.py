@@ -28,10 +28,10 @@ from audit.services import record_event
 from catalog.selectors import providers_of
 from collection.bindings import acts_for
 from collection.models import Annotation, CreditRecord, RecordStatus
-from nantong_credit.uploads import CheckedUpload
 from inquiry.commitments import CommitmentInvalid, record_commitment
 from nantong_credit import follow_up
 from nantong_credit.case_evidence import store_evidence
+from nantong_credit.uploads import CheckedUpload
 from nantong_credit.workdays import as_local_date, deadline_end, provisional_years
 
 from . import notices
@@ -102,29 +102,44 @@ def check_repairable(record: CreditRecord, today: dt.date) -> None:
     if record.publication_withheld:
         raise RepairError(_("该记录依规不予公示（轻微·不公示），无需申请信用修复"))
     if record.disclosure_ends_on is not None and record.disclosure_ends_on < today:
-        raise RepairError(_("该记录已于%(date)s公示期满，停止公示，无需申请信用修复")
-                          % {"date": cn_date(record.disclosure_ends_on)})
+        raise RepairError(
+            _("该记录已于%(date)s公示期满，停止公示，无需申请信用修复") % {"date": cn_date(record.disclosure_ends_on)}
+        )
     if record.repairable_from is None:
         raise RepairError(_("该记录的公示期限规则未规定可申请信用修复的日期，请联系认定单位"))
     if record.repairable_from > today:
-        raise RepairError(_("该记录最短公示期未满，自%(date)s起可申请信用修复") % {"date": cn_date(record.repairable_from)})
+        raise RepairError(
+            _("该记录最短公示期未满，自%(date)s起可申请信用修复") % {"date": cn_date(record.repairable_from)}
+        )
 
 
 def apply_for_repair(
-    *, applicant, record: CreditRecord, rectification: str, not_intentional: bool, commitment_text: str,
+    *,
+    applicant,
+    record: CreditRecord,
+    rectification: str,
+    not_intentional: bool,
+    commitment_text: str,
     evidence: list[CheckedUpload],
 ) -> Submitted:
     """A submitted application to the record's provider, with its public credit commitment."""
     rectification, commitment_text = _check_application(
-        applicant=applicant, record=record, rectification=rectification, not_intentional=not_intentional,
-        commitment_text=commitment_text, evidence=evidence,
+        applicant=applicant,
+        record=record,
+        rectification=rectification,
+        not_intentional=not_intentional,
+        commitment_text=commitment_text,
+        evidence=evidence,
     )
     stored: list[RepairEvidence] = []
     try:
         with transaction.atomic():
             # The record's row is the lock that keeps two applications for it from both opening.
-            record = CreditRecord.objects.select_for_update().select_related(
-                "subject", "provider", "catalog_item").get(pk=record.pk)
+            record = (
+                CreditRecord.objects.select_for_update()
+                .select_related("subject", "provider", "catalog_item")
+                .get(pk=record.pk)
+            )
             now = timezone.now()
             check_repairable(record, timezone.localdate())
             _check_no_open_application(record)
@@ -150,7 +165,9 @@ def _check_application(*, applicant, record, rectification, not_intentional, com
     if len(rectification) > RECTIFICATION_MAX:
         raise RepairError(_("整改情况最多%(n)d个字") % {"n": RECTIFICATION_MAX}, field="rectification")
     if not not_intentional:
-        raise RepairError(_("依据第十六条，信用修复适用于非因主观故意发生的失信行为，请确认声明"), field="not_intentional")
+        raise RepairError(
+            _("依据第十六条，信用修复适用于非因主观故意发生的失信行为，请确认声明"), field="not_intentional"
+        )
     if not commitment_text:
         raise RepairError(_("请填写信用承诺"), field="commitment_text")
     if len(commitment_text) > COMMITMENT_MAX:
@@ -165,8 +182,9 @@ def _check_application(*, applicant, record, rectification, not_intentional, com
 def _check_no_open_application(record: CreditRecord) -> None:
     open_one = RepairApplication.objects.filter(record=record, status__in=OPEN_STATUSES).first()
     if open_one is not None:
-        raise RepairError(_("该记录已有正在办理的信用修复申请（编号%(number)s），请等待办理结果")
-                          % {"number": open_one.number})
+        raise RepairError(
+            _("该记录已有正在办理的信用修复申请（编号%(number)s），请等待办理结果") % {"number": open_one.number}
+        )
 
 
 def _record_repair_commitment(applicant, record: CreditRecord, text: str, now: dt.datetime):
@@ -174,8 +192,14 @@ def _record_repair_commitment(applicant, record: CreditRecord, text: str, now: d
         return record_commitment(
             # The matter names the kind of record, not its document number: the commitment stays
             # public after the record itself has left publication.
-            subject=record.subject, kind="repair", matter=_("申请信用修复：%(item)s信息") % {"item": record.catalog_item.name},
-            text=text, made_on=as_local_date(now), actor=applicant, recipient=record.provider.name, is_public=True,
+            subject=record.subject,
+            kind="repair",
+            matter=_("申请信用修复：%(item)s信息") % {"item": record.catalog_item.name},
+            text=text,
+            made_on=as_local_date(now),
+            actor=applicant,
+            recipient=record.provider.name,
+            is_public=True,
         )
     except CommitmentInvalid as exc:
         raise RepairError(str(exc), field="commitment_text") from None
@@ -189,10 +213,19 @@ def _create_application(applicant, record: CreditRecord, rectification: str, com
         try:
             with transaction.atomic():  # a savepoint: a clash of random numbers only retries
                 application = RepairApplication.objects.create(
-                    number=number, follow_up_code_hash=follow_up_code_hash(number, code), subject=record.subject,
-                    record=record, provider=record.provider, applicant=applicant, rectification=rectification,
-                    not_intentional=True, commitment=commitment, status=Status.SUBMITTED, submitted_at=now,
-                    due_at=deadline_end(now, decision_workdays()), decision_workdays=decision_workdays(),
+                    number=number,
+                    follow_up_code_hash=follow_up_code_hash(number, code),
+                    subject=record.subject,
+                    record=record,
+                    provider=record.provider,
+                    applicant=applicant,
+                    rectification=rectification,
+                    not_intentional=True,
+                    commitment=commitment,
+                    status=Status.SUBMITTED,
+                    submitted_at=now,
+                    due_at=deadline_end(now, decision_workdays()),
+                    decision_workdays=decision_workdays(),
                 )
             return application, code
         except IntegrityError:
@@ -205,28 +238,59 @@ def _after_submission(application: RepairApplication, evidence: list[RepairEvide
 
     flags = art15_flags(application.record)
     note = _("申请人声明失信行为非因主观故意（第十六条），提交证明材料%(n)d份，作出信用承诺；%(flags)s") % {
-        "n": len(evidence), "flags": flags.summary}
+        "n": len(evidence),
+        "flags": flags.summary,
+    }
     # The filing's audit event has always listed what was filed, not the status it starts in.
-    _take_step(application, "submitted", actor=application.applicant, note=note, audited=(),
-               summary=f"{application.subject.name} 申请信用修复 {record_label(application.record)}",
-               after={"number": application.number, "record": application.record_id,
-                      "provider": application.provider.code,
-                      "due_at": application.due_at, "minor": flags.minor, "first_offence": flags.first_offence,
-                      "commitment": application.commitment_id,
-                      "evidence": [{"name": e.original_name, "size": e.size, "sha256": e.sha256} for e in evidence]})
+    _take_step(
+        application,
+        "submitted",
+        actor=application.applicant,
+        note=note,
+        audited=(),
+        summary=f"{application.subject.name} 申请信用修复 {record_label(application.record)}",
+        after={
+            "number": application.number,
+            "record": application.record_id,
+            "provider": application.provider.code,
+            "due_at": application.due_at,
+            "minor": flags.minor,
+            "first_offence": flags.first_offence,
+            "commitment": application.commitment_id,
+            "evidence": [{"name": e.original_name, "size": e.size, "sha256": e.sha256} for e in evidence],
+        },
+    )
     notices.submitted(application, workdays=decision_workdays(), flags_summary=flags.summary)
 
 
-def _take_step(application: RepairApplication, action: str, *, actor, summary: str, note: str = "",
-               when: dt.datetime | None = None, fields: dict | None = None, after: dict | None = None,
-               audited: tuple[str, ...] | None = None) -> RepairStep:
+def _take_step(
+    application: RepairApplication,
+    action: str,
+    *,
+    actor,
+    summary: str,
+    note: str = "",
+    when: dt.datetime | None = None,
+    fields: dict | None = None,
+    after: dict | None = None,
+    audited: tuple[str, ...] | None = None,
+) -> RepairStep:
     """The step on the (locked, or just created) application: status and `fields`, the timeline
     entry under the person's name and the audit event (the kernel's `apply`)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = _actor_label(application, user) if user else str(actor or _("系统"))
-    return WORKFLOW.apply(application, action, actor=actor,  # type: ignore[return-value]  # repair has steps
-                          actor_label=label, summary=summary, note=note,
-                          at=when, fields=fields, after=after, audited=audited)
+    return WORKFLOW.apply(
+        application,
+        action,
+        actor=actor,  # type: ignore[return-value]  # repair has steps
+        actor_label=label,
+        summary=summary,
+        note=note,
+        at=when,
+        fields=fields,
+        after=after,
+        audited=audited,
+    )
 
 
 def _actor_label(application: RepairApplication, user) -> str:
@@ -245,8 +309,10 @@ def _actor_label(application: RepairApplication, user) -> str:
 def _check_decider(application: RepairApplication, actor) -> None:
     """谁认定、谁修复: only staff of the provider that made the record decide."""
     if not providers_of(actor).filter(pk=application.provider_id).exists():
-        raise RepairError(_("只有作出该失信认定的单位（%(provider)s）可以决定是否准予信用修复")
-                          % {"provider": application.provider.name})
+        raise RepairError(
+            _("只有作出该失信认定的单位（%(provider)s）可以决定是否准予信用修复")
+            % {"provider": application.provider.name}
+        )
 
 
 def _lock(application: RepairApplication, action: str) -> RepairApplication:
@@ -266,10 +332,16 @@ def approve_repair(*, application: RepairApplication, actor, reason: str = "") -
         now = timezone.now()
         case = _lock(application, "approved")
         record = _repair_record(case, actor=actor, now=now)
-        _take_step(case, "approved", actor=actor, note=reason or _("整改到位，符合管理要求，准予信用修复"), when=now,
-                   fields={"decided_at": now, "decided_by": actor, "decision_reason": reason},
-                   summary=f"准予信用修复 {case.number}（{case.subject.name}）",
-                   after={"reason": reason, "record": record.pk})
+        _take_step(
+            case,
+            "approved",
+            actor=actor,
+            note=reason or _("整改到位，符合管理要求，准予信用修复"),
+            when=now,
+            fields={"decided_at": now, "decided_by": actor, "decision_reason": reason},
+            summary=f"准予信用修复 {case.number}（{case.subject.name}）",
+            after={"reason": reason, "record": record.pk},
+        )
         notices.decided(case, approved=True)
     application.refresh_from_db()
     return application
@@ -278,22 +350,32 @@ def approve_repair(*, application: RepairApplication, actor, reason: str = "") -
 def _repair_record(application: RepairApplication, *, actor, now: dt.datetime) -> CreditRecord:
     """终止公示、停止共享 and the Art. 17 note. Publication ended before today, so the record's
     own dates say what `collection.visibility` does (it also excludes repaired records)."""
-    record = CreditRecord.objects.select_for_update().select_related("subject", "catalog_item").get(
-        pk=application.record_id)
+    record = (
+        CreditRecord.objects.select_for_update().select_related("subject", "catalog_item").get(pk=application.record_id)
+    )
     before = {"repaired_at": record.repaired_at, "disclosure_ends_on": record.disclosure_ends_on}
     last_day = as_local_date(now) - dt.timedelta(days=1)
     if record.disclosure_ends_on is None or record.disclosure_ends_on > last_day:
         record.disclosure_ends_on = last_day
     record.repaired_at = now
     record.save(update_fields=["repaired_at", "disclosure_ends_on", "updated_at"])
-    Annotation.objects.create(record=record, kind=Annotation.Kind.REPAIRED, text=_(
-        "经%(provider)s认定准予信用修复（申请编号%(number)s），自%(date)s起终止公示"
-    ) % {"provider": application.provider.name, "number": application.number, "date": cn_date(as_local_date(now))})
+    Annotation.objects.create(
+        record=record,
+        kind=Annotation.Kind.REPAIRED,
+        text=_("经%(provider)s认定准予信用修复（申请编号%(number)s），自%(date)s起终止公示")
+        % {"provider": application.provider.name, "number": application.number, "date": cn_date(as_local_date(now))},
+    )
     record_event(
-        action="record.repair", actor=actor, obj=record,
+        action="record.repair",
+        actor=actor,
+        obj=record,
         summary=f"信用修复，终止公示 {record_label(record)}（{record.subject.name}）",
-        before=before, after={"repaired_at": record.repaired_at, "disclosure_ends_on": record.disclosure_ends_on,
-                              "application": application.number},
+        before=before,
+        after={
+            "repaired_at": record.repaired_at,
+            "disclosure_ends_on": record.disclosure_ends_on,
+            "application": application.number,
+        },
     )
     return record
 
@@ -305,9 +387,16 @@ def reject_repair(*, application: RepairApplication, actor, reason: str) -> Repa
     with transaction.atomic():
         now = timezone.now()
         case = _lock(application, "rejected")
-        _take_step(case, "rejected", actor=actor, note=reason, when=now,
-                   fields={"decided_at": now, "decided_by": actor, "decision_reason": reason},
-                   summary=f"不予信用修复 {case.number}（{case.subject.name}）", after={"reason": reason})
+        _take_step(
+            case,
+            "rejected",
+            actor=actor,
+            note=reason,
+            when=now,
+            fields={"decided_at": now, "decided_by": actor, "decision_reason": reason},
+            summary=f"不予信用修复 {case.number}（{case.subject.name}）",
+            after={"reason": reason},
+        )
         notices.decided(case, approved=False)
     application.refresh_from_db()
     return application
@@ -330,8 +419,13 @@ def withdraw_repair(*, application: RepairApplication, actor) -> RepairApplicati
         raise RepairError(_("只有申请主体可以撤回信用修复申请"))
     with transaction.atomic():
         case = _lock(application, "withdrawn")
-        _take_step(case, "withdrawn", actor=actor, fields={"decided_at": timezone.now()},
-                   summary=f"撤回信用修复申请 {case.number}（{case.subject.name}）")
+        _take_step(
+            case,
+            "withdrawn",
+            actor=actor,
+            fields={"decided_at": timezone.now()},
+            summary=f"撤回信用修复申请 {case.number}（{case.subject.name}）",
+        )
         notices.withdrawn(case)
     application.refresh_from_db()
     return application
@@ -345,13 +439,23 @@ def remind_providers(*, application_ids: list[int], now: dt.datetime) -> int:
     how many were reminded. A batch is one transaction with one audit event: a sweep that finds a
     thousand due cases must not take a thousand commits."""
     with transaction.atomic():
-        due = _claim(application_ids, "reminded", flag="reminded_at", now=now,
-                     still_due={"reminded_at__isnull": True, "due_at__gt": now})
+        due = _claim(
+            application_ids,
+            "reminded",
+            flag="reminded_at",
+            now=now,
+            still_due={"reminded_at__isnull": True, "due_at__gt": now},
+        )
         if not due:
             return 0
-        _sweep_steps(due, "reminded", now, lambda a: _("办理期限将于%(due)s 24:00届满") % {"due": due_text(a)},
-                     summary=f"信用修复办理期限提醒 {len(due)} 件",
-                     after={"applications": [a.number for a in due], "at": now})
+        _sweep_steps(
+            due,
+            "reminded",
+            now,
+            lambda a: _("办理期限将于%(due)s 24:00届满") % {"due": due_text(a)},
+            summary=f"信用修复办理期限提醒 {len(due)} 件",
+            after={"applications": [a.number for a in due], "at": now},
+        )
         notices.reminders(due)
     return len(due)
 
@@ -361,17 +465,31 @@ def hold_provisional_overdue(*, application_ids: list[int], now: dt.datetime) ->
     notice is not entered yet and may still move later: stamp 期限待确认, escalate nothing, tell
     the center and the calendar managers, once (SPEC §4). Returns how many were held."""
     with transaction.atomic():
-        due = _claim(application_ids, "deadline_held", flag="deadline_held_at", now=now, only=_provisional,
-                     still_due={"overdue_at__isnull": True, "deadline_held_at__isnull": True, "due_at__lte": now})
+        due = _claim(
+            application_ids,
+            "deadline_held",
+            flag="deadline_held_at",
+            now=now,
+            only=_provisional,
+            still_due={"overdue_at__isnull": True, "deadline_held_at__isnull": True, "due_at__lte": now},
+        )
         if not due:
             return 0
         years = sorted({year for a in due for year in provisional_years(a.submitted_at, a.due_at)})
         year_text = "、".join(map(str, years))
-        _sweep_steps(due, "deadline_held", now, lambda a: _(
-            "办理期限%(due)s 24:00所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，期限仍已届满的再督办")
-            % {"due": due_text(a), "years": year_text},
+        _sweep_steps(
+            due,
+            "deadline_held",
+            now,
+            lambda a: (
+                _(
+                    "办理期限%(due)s 24:00所在的%(years)s年国务院节假日安排尚未录入，期限可能顺延；录入后重新计算，期限仍已届满的再督办"
+                )
+                % {"due": due_text(a), "years": year_text}
+            ),
             summary=f"信用修复办理期限待确认 {len(due)} 件（{year_text}年节假日安排未录入）",
-            after={"applications": [a.number for a in due], "years": years, "at": now})
+            after={"applications": [a.number for a in due], "years": years, "at": now},
+        )
         notices.deadlines_held(due, years=years)
     return len(due)
 
@@ -381,15 +499,27 @@ def escalate_overdue(*, application_ids: list[int], now: dt.datetime) -> int:
     The applications stay open and decidable. Never on a provisional deadline (those are held,
     see `hold_provisional_overdue`). Returns how many were escalated."""
     with transaction.atomic():
-        due = _claim(application_ids, "overdue", flag="overdue_at", now=now, only=lambda a: not _provisional(a),
-                     still_due={"overdue_at__isnull": True, "due_at__lte": now})
+        due = _claim(
+            application_ids,
+            "overdue",
+            flag="overdue_at",
+            now=now,
+            only=lambda a: not _provisional(a),
+            still_due={"overdue_at__isnull": True, "due_at__lte": now},
+        )
         if not due:
             return 0
-        _sweep_steps(due, "overdue", now, lambda a: _(
-            "%(provider)s未在%(due)s 24:00前作出决定，已提请市公共信用信息中心督办")
-            % {"provider": a.provider.name, "due": due_text(a)},
+        _sweep_steps(
+            due,
+            "overdue",
+            now,
+            lambda a: (
+                _("%(provider)s未在%(due)s 24:00前作出决定，已提请市公共信用信息中心督办")
+                % {"provider": a.provider.name, "due": due_text(a)}
+            ),
             summary=f"信用修复申请逾期未办 {len(due)} 件，提请督办",
-            after={"applications": [a.number for a in due], "at": now})
+            after={"applications": [a.number for a in due], "at": now},
+        )
         notices.overdue(due)
     return len(due)
 
@@ -411,10 +541,14 @@ def adjust_deadlines(*, application_ids: list[int], now: dt.datetime) -> int:
         moved = [a for a in candidates if _recompute(a, now)]
         if not moved:
             return 0
-        _sweep_steps(moved, "deadline_adjusted", now, lambda a: _("由%(old)s 24:00调整为%(new)s 24:00") % {
-            "old": day_text(olds[a.pk][0]), "new": due_text(a)},
+        _sweep_steps(
+            moved,
+            "deadline_adjusted",
+            now,
+            lambda a: _("由%(old)s 24:00调整为%(new)s 24:00") % {"old": day_text(olds[a.pk][0]), "new": due_text(a)},
             summary=f"按节假日安排调整信用修复办理期限 {len(moved)} 件",
-            after={"applications": {a.number: {"from": olds[a.pk][0], "to": a.due_at} for a in moved}})
+            after={"applications": {a.number: {"from": olds[a.pk][0], "to": a.due_at} for a in moved}},
+        )
         for application in moved:
             if application.due_at > now:
                 notices.deadline_adjusted(application, olds[application.pk][0], was_held=olds[application.pk][1])
@@ -444,8 +578,9 @@ def mark_overdue(*, application_id: int, now: dt.datetime) -> bool:
     return escalate_overdue(application_ids=[application_id], now=now) == 1
 
 
-def _claim(ids: list[int], action: str, *, flag: str, now: dt.datetime, still_due: dict, only=None
-           ) -> list[RepairApplication]:
+def _claim(
+    ids: list[int], action: str, *, flag: str, now: dt.datetime, still_due: dict, only=None
+) -> list[RepairApplication]:
     """Lock the rows that still need this step (and pass `only`, if given) and stamp them. Rows
     another sweep holds are skipped (it is handling them); the conditions are checked again once
     a row is locked."""
@@ -457,11 +592,20 @@ def _claim(ids: list[int], action: str, *, flag: str, now: dt.datetime, still_du
     return due
 
 
-def _sweep_steps(applications: list[RepairApplication], action: str, now: dt.datetime, note, *, summary: str,
-                 after: dict) -> None:
+def _sweep_steps(
+    applications: list[RepairApplication], action: str, now: dt.datetime, note, *, summary: str, after: dict
+) -> None:
     """One timeline entry per application and one audit event for the batch."""
-    WORKFLOW.apply_many(applications, action, at=now, notes=note, actor_label=SWEEP_ACTOR, summary=summary,
-                        object_id=_ids_label(applications), after=after)
+    WORKFLOW.apply_many(
+        applications,
+        action,
+        at=now,
+        notes=note,
+        actor_label=SWEEP_ACTOR,
+        summary=summary,
+        object_id=_ids_label(applications),
+        after=after,
+    )
 
 
 def _ids_label(applications: list[RepairApplication]) -> str:

@@ -51,8 +51,9 @@ def sweep(now: dt.datetime | None = None) -> dict:
     open_apps = RepairApplication.objects.filter(status__in=OPEN_STATUSES)
     with pinned_calendar():
         moved = _moved_deadlines(open_apps, now)
-        adjusted = sum(adjust_deadlines(application_ids=moved[i:i + BATCH], now=now)
-                       for i in range(0, len(moved), BATCH))
+        adjusted = sum(
+            adjust_deadlines(application_ids=moved[i : i + BATCH], now=now) for i in range(0, len(moved), BATCH)
+        )
         cutoff = reminder_cutoff(now)
         to_remind = open_apps.filter(reminded_at__isnull=True, due_at__gt=now, due_at__lte=cutoff)
         passed = open_apps.filter(overdue_at__isnull=True, due_at__lte=now)
@@ -78,8 +79,9 @@ def _unknown_from(now: dt.datetime) -> dt.datetime:
 def _moved_deadlines(open_apps, now: dt.datetime) -> list[int]:
     """Running deadlines past the last year the library knows, and held ones, whose recomputed
     value differs (in memory: the calendar is memoised); the service decides whether each moves."""
-    candidates = open_apps.filter(Q(due_at__gte=_unknown_from(now), due_at__gt=now)
-                                  | Q(deadline_held_at__isnull=False, overdue_at__isnull=True))
+    candidates = open_apps.filter(
+        Q(due_at__gte=_unknown_from(now), due_at__gt=now) | Q(deadline_held_at__isnull=False, overdue_at__isnull=True)
+    )
     rows = candidates.order_by("pk").values_list("pk", "submitted_at", "decision_workdays", "due_at")
     return [pk for pk, start, n, due in rows.iterator() if deadline_end(start, n) != due]
 

@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 from inquiry.selectors import record_sections
 from nantong_credit.client_address import client_network
 from nantong_credit.follow_up import FailureThrottle
+from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 
 from .forms import ApplicationForm, FollowUpForm, apply_error
 from .models import RepairApplication
@@ -49,10 +49,14 @@ def _upload_limit() -> int:
 def index(request: HttpRequest) -> HttpResponse:
     """The subject side's repair page: its applications and its dishonesty records."""
     records = list(dishonesty_records_of(request.user))
-    return render(request, "repair/index.html", {
-        "applications": applications_of(request.user)[:100],
-        "records": [(record, repair_state(record)) for record in records],
-    })
+    return render(
+        request,
+        "repair/index.html",
+        {
+            "applications": applications_of(request.user)[:100],
+            "records": [(record, repair_state(record)) for record in records],
+        },
+    )
 
 
 @login_required
@@ -73,8 +77,11 @@ def new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             submitted = apply_for_repair(
-                applicant=request.user, record=record, rectification=data["rectification"],
-                not_intentional=data["not_intentional"], commitment_text=data["commitment_text"],
+                applicant=request.user,
+                record=record,
+                rectification=data["rectification"],
+                not_intentional=data["not_intentional"],
+                commitment_text=data["commitment_text"],
                 evidence=data["evidence"],
             )
         except RepairError as exc:
@@ -82,13 +89,23 @@ def new(request: HttpRequest) -> HttpResponse:
         else:
             # Shown once on the case page, then gone: only the code's keyed hash is stored.
             request.session[SHOWN_CODES_KEY] = {str(submitted.application.pk): submitted.follow_up_code}
-            messages.success(request, _("信用修复申请已提交%(provider)s。")
-                             % {"provider": submitted.application.provider.name})
+            messages.success(
+                request, _("信用修复申请已提交%(provider)s。") % {"provider": submitted.application.provider.name}
+            )
             return redirect("repair:detail", pk=submitted.application.pk)
-    return render(request, "repair/apply.html", {
-        "record": record, "state": state, "form": form, "flags": art15_flags(record),
-        "sections": record_sections([record], include_private=True), "repairable_basis": REPAIRABLE_BASIS,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "repair/apply.html",
+        {
+            "record": record,
+            "state": state,
+            "form": form,
+            "flags": art15_flags(record),
+            "sections": record_sections([record], include_private=True),
+            "repairable_basis": REPAIRABLE_BASIS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -98,10 +115,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     code = shown.pop(str(application.pk), None)
     if code:
         request.session[SHOWN_CODES_KEY] = shown
-    return render(request, "repair/detail.html", {
-        **_case_context(application), "follow_up_code": code,
-        "can_withdraw": application.status == RepairApplication.Status.SUBMITTED,
-    })
+    return render(
+        request,
+        "repair/detail.html",
+        {
+            **_case_context(application),
+            "follow_up_code": code,
+            "can_withdraw": application.status == RepairApplication.Status.SUBMITTED,
+        },
+    )
 
 
 def _case_context(application: RepairApplication) -> dict:
@@ -131,8 +153,9 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     document = get_evidence_for_viewer(request.user, pk, evidence_pk)
-    return private_file_response(document.file.open("rb"), name=document.original_name,
-                                 content_type=document.content_type)
+    return private_file_response(
+        document.file.open("rb"), name=document.original_name, content_type=document.content_type
+    )
 
 
 # --- Anonymous follow-up by case number and code ------------------------------------------------
@@ -167,11 +190,20 @@ def follow_up_case(request: HttpRequest, number: str) -> HttpResponse:
     the people involved."""
     if number not in request.session.get(FOLLOW_UP_KEY, []):
         return redirect("repair:follow_up")
-    application = RepairApplication.objects.select_related(
-        "subject", "provider", "record__catalog_item").filter(number=number).first()
+    application = (
+        RepairApplication.objects.select_related("subject", "provider", "record__catalog_item")
+        .filter(number=number)
+        .first()
+    )
     if application is None:
         raise Http404("no such application")
-    return render(request, "repair/follow_up_case.html", {
-        "application": application, "deadline": decision_deadline(application), "timeline": timeline(application),
-        "flags": art15_flags(application.record),
-    })
+    return render(
+        request,
+        "repair/follow_up_case.html",
+        {
+            "application": application,
+            "deadline": decision_deadline(application),
+            "timeline": timeline(application),
+            "flags": art15_flags(application.record),
+        },
+    )

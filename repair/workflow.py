@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from audit.services import record_event
 from nantong_credit import case_workflow
 from nantong_credit.case_workflow import CaseWorkflow, Transition
+
 # The kernel's, by the name this app's code knows it.
 from nantong_credit.case_workflow import TransitionNotAllowed as TransitionNotAllowed
 
@@ -42,20 +43,25 @@ SWEEP_ACTOR = "系统（期限督办）"
 
 # Keyed by the timeline's `RepairStep.action`; `event` is the audit action.
 STEPS: dict[str, Transition] = {
-    "submitted": Transition(gettext_lazy("提交信用修复申请"), (), Status.SUBMITTED, basis="第十六条",
-                            event="repair.apply"),
-    "approved": Transition(gettext_lazy("准予信用修复"), OPEN_STATUSES, Status.APPROVED, basis="第十七条",
-                           event="repair.approve"),
-    "rejected": Transition(gettext_lazy("不予信用修复"), OPEN_STATUSES, Status.REJECTED, basis="第十六条",
-                           event="repair.reject"),
+    "submitted": Transition(
+        gettext_lazy("提交信用修复申请"), (), Status.SUBMITTED, basis="第十六条", event="repair.apply"
+    ),
+    "approved": Transition(
+        gettext_lazy("准予信用修复"), OPEN_STATUSES, Status.APPROVED, basis="第十七条", event="repair.approve"
+    ),
+    "rejected": Transition(
+        gettext_lazy("不予信用修复"), OPEN_STATUSES, Status.REJECTED, basis="第十六条", event="repair.reject"
+    ),
     "withdrawn": Transition(gettext_lazy("申请人撤回申请"), OPEN_STATUSES, Status.WITHDRAWN, event="repair.withdraw"),
     # Steps of the deadline sweep, which keep the status.
     "reminded": Transition(gettext_lazy("办理期限提醒"), OPEN_STATUSES, event="repair.remind"),
     "overdue": Transition(gettext_lazy("超过办理期限，已督办"), OPEN_STATUSES, event="repair.overdue"),
-    "deadline_held": Transition(gettext_lazy("期限待确认：所在年份节假日安排未公布，暂不督办"), OPEN_STATUSES,
-                                event="repair.deadline_held"),
-    "deadline_adjusted": Transition(gettext_lazy("按节假日安排调整办理期限"), OPEN_STATUSES,
-                                    event="repair.deadline_adjusted"),
+    "deadline_held": Transition(
+        gettext_lazy("期限待确认：所在年份节假日安排未公布，暂不督办"), OPEN_STATUSES, event="repair.deadline_held"
+    ),
+    "deadline_adjusted": Transition(
+        gettext_lazy("按节假日安排调整办理期限"), OPEN_STATUSES, event="repair.deadline_adjusted"
+    ),
 }
 
 # How every party reads the timeline's steps.
@@ -69,16 +75,24 @@ ACTION_VERBS = {
 
 
 def _refusal(application: RepairApplication, action: str, step: Transition) -> str:
-    return (_("该申请当前状态为“%(status)s”，不能再%(action)s（可能已由他人办理）")
-            % {"status": Status(application.status).label, "action": ACTION_VERBS.get(action, action)})
+    return _("该申请当前状态为“%(status)s”，不能再%(action)s（可能已由他人办理）") % {
+        "status": Status(application.status).label,
+        "action": ACTION_VERBS.get(action, action),
+    }
 
 
 WORKFLOW = CaseWorkflow(
-    model=RepairApplication, transitions=STEPS, event_prefix="repair", record_event=record_event,
-    step_model=RepairStep, case_field="application",
+    model=RepairApplication,
+    transitions=STEPS,
+    event_prefix="repair",
+    record_event=record_event,
+    step_model=RepairStep,
+    case_field="application",
     related=("subject", "provider", "applicant", "record__catalog_item"),
     # The audit trail has always shown a decision's status and reasons, not its bookkeeping columns.
-    audited=("status",), system_actor=SWEEP_ACTOR, refusal=_refusal,
+    audited=("status",),
+    system_actor=SWEEP_ACTOR,
+    refusal=_refusal,
 )
 
 

@@ -6,61 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_append_only_trigger'),
+        ("audit", "0003_append_only_trigger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChainVerification',
+            name="ChainVerification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='申请时间')),
-                ('requested_from', models.GenericIPAddressField(blank=True, null=True, verbose_name='地址')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '核验中'), ('intact', '审计链完整'), ('broken', '发现问题'), ('failed', '未能完成')], default='queued', max_length=10, verbose_name='状态')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('checked', models.PositiveBigIntegerField(default=0, verbose_name='已核验事件数')),
-                ('last_event_id', models.BigIntegerField(blank=True, null=True, verbose_name='最后一个事件')),
-                ('broken_event_id', models.BigIntegerField(blank=True, null=True, verbose_name='首个问题事件')),
-                ('problem', models.CharField(blank=True, max_length=30, verbose_name='问题类型')),
-                ('message', models.CharField(blank=True, max_length=300, verbose_name='结论')),
-                ('last_error', models.TextField(blank=True, verbose_name='错误信息')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requested_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="申请时间")),
+                ("requested_from", models.GenericIPAddressField(blank=True, null=True, verbose_name="地址")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "核验中"),
+                            ("intact", "审计链完整"),
+                            ("broken", "发现问题"),
+                            ("failed", "未能完成"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                ("checked", models.PositiveBigIntegerField(default=0, verbose_name="已核验事件数")),
+                ("last_event_id", models.BigIntegerField(blank=True, null=True, verbose_name="最后一个事件")),
+                ("broken_event_id", models.BigIntegerField(blank=True, null=True, verbose_name="首个问题事件")),
+                ("problem", models.CharField(blank=True, max_length=30, verbose_name="问题类型")),
+                ("message", models.CharField(blank=True, max_length=300, verbose_name="结论")),
+                ("last_error", models.TextField(blank=True, verbose_name="错误信息")),
             ],
             options={
-                'verbose_name': '审计链核验',
-                'verbose_name_plural': '审计链核验',
-                'ordering': ['-id'],
+                "verbose_name": "审计链核验",
+                "verbose_name_plural": "审计链核验",
+                "ordering": ["-id"],
             },
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(max_length=60, verbose_name='操作'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(max_length=60, verbose_name="操作"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='hash',
-            field=models.CharField(max_length=64, unique=True, verbose_name='哈希'),
+            model_name="auditevent",
+            name="hash",
+            field=models.CharField(max_length=64, unique=True, verbose_name="哈希"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='prev_hash',
-            field=models.CharField(max_length=64, verbose_name='前序哈希'),
+            model_name="auditevent",
+            name="prev_hash",
+            field=models.CharField(max_length=64, verbose_name="前序哈希"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['action', 'id'], name='audit_event_action_id_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["action", "id"], name="audit_event_action_id_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor_label', 'id'], name='audit_event_actor_id_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["actor_label", "id"], name="audit_event_actor_id_idx"),
         ),
         migrations.AddField(
-            model_name='chainverification',
-            name='requested_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核验人'),
+            model_name="chainverification",
+            name="requested_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="核验人",
+            ),
         ),
     ]

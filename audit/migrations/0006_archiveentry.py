@@ -7,33 +7,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_truncate_only_when_allowed'),
+        ("audit", "0005_truncate_only_when_allowed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArchiveEntry',
+            name="ArchiveEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='档案编号')),
-                ('kind', models.CharField(choices=[('credit_report', '信用报告'), ('statistical_report', '统计报表'), ('official_document', '公文及处理决定'), ('case_file', '异议及修复案卷')], max_length=30, verbose_name='类别')),
-                ('title', models.CharField(max_length=300, verbose_name='题名')),
-                ('object_type', models.CharField(blank=True, max_length=60, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象编号')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='内容哈希')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='大小（字节）')),
-                ('retention_years', models.PositiveSmallIntegerField(blank=True, help_text='空表示永久', null=True, verbose_name='保管期限（年）')),
-                ('registered_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='登记时间')),
-                ('registered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="档案编号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("credit_report", "信用报告"),
+                            ("statistical_report", "统计报表"),
+                            ("official_document", "公文及处理决定"),
+                            ("case_file", "异议及修复案卷"),
+                        ],
+                        max_length=30,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="题名")),
+                ("object_type", models.CharField(blank=True, max_length=60, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象编号")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="内容哈希")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="大小（字节）")),
+                (
+                    "retention_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="空表示永久", null=True, verbose_name="保管期限（年）"
+                    ),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="登记时间"),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '档案登记',
-                'verbose_name_plural': '档案登记',
-                'ordering': ['-registered_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_archi_object__9266ed_idx'), models.Index(fields=['kind', '-registered_at'], name='audit_archi_kind_e79ba2_idx')],
+                "verbose_name": "档案登记",
+                "verbose_name_plural": "档案登记",
+                "ordering": ["-registered_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_archi_object__9266ed_idx"),
+                    models.Index(fields=["kind", "-registered_at"], name="audit_archi_kind_e79ba2_idx"),
+                ],
             },
         ),
     ]

@@ -43,8 +43,9 @@ def switch_point_seal(legacy_until_id: int | None) -> str:
     key = _current_chain_key()
     key_id = hmac.digest(key, b"nantong-credit/audit-chain/key-id", "sha256").hex()[:8]
     message = str(legacy_until_id) if legacy_until_id is not None else "none"
-    mac = hmac.digest(key, f"nantong-credit/audit/switch-point\n{message}".encode("utf-8"), "sha256").hex()
+    mac = hmac.digest(key, f"nantong-credit/audit/switch-point\n{message}".encode(), "sha256").hex()
     return f"{key_id}:{mac}"
+
 
 EVENTS_APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
@@ -142,31 +143,30 @@ def unguard(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0006_archiveentry'),
+        ("audit", "0006_archiveentry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditchainhead',
-            name='event_count',
+            model_name="auditchainhead",
+            name="event_count",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='auditchainhead',
-            name='legacy_until_id',
+            model_name="auditchainhead",
+            name="legacy_until_id",
             field=models.BigIntegerField(null=True),
         ),
         migrations.AddField(
-            model_name='auditchainhead',
-            name='seal',
-            field=models.CharField(default='', max_length=100),
+            model_name="auditchainhead",
+            name="seal",
+            field=models.CharField(default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='key_id',
-            field=models.CharField(blank=True, default='', max_length=16, verbose_name='密钥编号'),
+            model_name="auditevent",
+            name="key_id",
+            field=models.CharField(blank=True, default="", max_length=16, verbose_name="密钥编号"),
         ),
         migrations.RunPython(record_switch_point, migrations.RunPython.noop),
         migrations.RunPython(guard, unguard),

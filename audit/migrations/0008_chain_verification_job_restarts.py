@@ -5,25 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0007_keyed_chain_and_guarded_head'),
+        ("audit", "0007_keyed_chain_and_guarded_head"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chainverification',
-            name='queued_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='排队时间'),
+            model_name="chainverification",
+            name="queued_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="排队时间"),
         ),
         migrations.AddField(
-            model_name='chainverification',
-            name='restarts',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='中断后重新开始次数'),
+            model_name="chainverification",
+            name="restarts",
+            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="中断后重新开始次数"),
         ),
         migrations.AddField(
-            model_name='chainverification',
-            name='task_id',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='任务标识'),
+            model_name="chainverification",
+            name="task_id",
+            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name="任务标识"),
         ),
     ]

@@ -54,9 +54,15 @@ def test_a_number_taken_meanwhile_is_skipped(monkeypatch):
     assert existing.number.endswith("-000001") and entry.number.endswith("-000002")
 
 
-@pytest.mark.parametrize("kind, years", [
-    (Kind.CREDIT_REPORT, 10), (Kind.STATISTICAL_REPORT, 30), (Kind.OFFICIAL_DOCUMENT, None), (Kind.CASE_FILE, 30),
-])
+@pytest.mark.parametrize(
+    "kind, years",
+    [
+        (Kind.CREDIT_REPORT, 10),
+        (Kind.STATISTICAL_REPORT, 30),
+        (Kind.OFFICIAL_DOCUMENT, None),
+        (Kind.CASE_FILE, 30),
+    ],
+)
 def test_retention_follows_the_kind(kind, years):
     assert register(kind=kind).retention_years == years == RETENTION_YEARS[kind]
 
@@ -81,13 +87,26 @@ def test_the_same_document_is_registered_once_a_changed_one_again(clerk):
 
 
 def test_each_registration_is_on_the_audit_chain(clerk):
-    entry = register(kind=Kind.OFFICIAL_DOCUMENT, title="关于2026年异议处理情况的通报", object_type="docs.document",
-                     object_id="17", sha256=DIGEST, size=2048, actor=clerk)
+    entry = register(
+        kind=Kind.OFFICIAL_DOCUMENT,
+        title="关于2026年异议处理情况的通报",
+        object_type="docs.document",
+        object_id="17",
+        sha256=DIGEST,
+        size=2048,
+        actor=clerk,
+    )
     event = AuditEvent.objects.get(action="archive.register")
     assert (event.actor, event.object_type, event.object_id) == (clerk, "audit.archiveentry", str(entry.pk))
     assert event.after == {
-        "number": entry.number, "kind": "official_document", "title": "关于2026年异议处理情况的通报",
-        "object_type": "docs.document", "object_id": "17", "sha256": DIGEST, "size": 2048, "retention_years": None,
+        "number": entry.number,
+        "kind": "official_document",
+        "title": "关于2026年异议处理情况的通报",
+        "object_type": "docs.document",
+        "object_id": "17",
+        "sha256": DIGEST,
+        "size": 2048,
+        "retention_years": None,
     }
     assert verify_chain().ok
 
@@ -107,7 +126,9 @@ def test_an_unknown_kind_is_refused():
 
 def test_filters():
     with freeze_time("2026-03-02 10:00:00+08:00"):
-        report = register(kind=Kind.CREDIT_REPORT, title="南通海晟建设工程有限公司信用报告（法人版）NTXY-20260302-000001")
+        report = register(
+            kind=Kind.CREDIT_REPORT, title="南通海晟建设工程有限公司信用报告（法人版）NTXY-20260302-000001"
+        )
     with freeze_time("2026-05-20 10:00:00+08:00"):
         statistics = register(title="2026年4月归集情况统计")
     assert list(archive_entries()) == [statistics, report]

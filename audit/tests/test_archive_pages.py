@@ -16,8 +16,12 @@ Kind = ArchiveEntry.Kind
 def entries():
     with freeze_time("2026-03-02 10:00:00+08:00"):
         report = register_archive_entry(
-            kind=Kind.CREDIT_REPORT, title="南通海晟建设工程有限公司信用报告（法人版）NTXY-20260302-000001",
-            object_type="inquiry.creditreport", object_id="7", sha256="ab" * 32, size=182_044,
+            kind=Kind.CREDIT_REPORT,
+            title="南通海晟建设工程有限公司信用报告（法人版）NTXY-20260302-000001",
+            object_type="inquiry.creditreport",
+            object_id="7",
+            sha256="ab" * 32,
+            size=182_044,
         )
     with freeze_time("2026-05-20 10:00:00+08:00"):
         document = register_archive_entry(kind=Kind.OFFICIAL_DOCUMENT, title="关于2026年第一季度异议处理情况的通报")

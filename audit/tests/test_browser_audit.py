@@ -11,7 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_auditor_sees_the_checkpoint_and_a_verification_that_names_it(
-    page, live_server, login_in_browser, auditor, eager_celery, screenshot,
+    page,
+    live_server,
+    login_in_browser,
+    auditor,
+    eager_celery,
+    screenshot,
 ):
     events = make_chain(4)
     checkpoint = write_checkpoint()

@@ -40,7 +40,10 @@ def test_it_writes_a_signed_checkpoint_of_the_head_outside_the_database():
     report = verify_chain()
     assert report.ok and report.anchored == 1
     written = f"{timezone.localtime(checkpoint.created_at):%Y-%m-%d %H:%M:%S}"
-    assert report.message == f"已核验 3 个审计事件，审计链完整。与 1 个外部锚点一致（最新锚点写于 {written}，记有 3 个事件）。"
+    assert (
+        report.message
+        == f"已核验 3 个审计事件，审计链完整。与 1 个外部锚点一致（最新锚点写于 {written}，记有 3 个事件）。"
+    )
 
 
 def test_it_writes_nothing_new_while_no_event_came():
@@ -144,8 +147,16 @@ def test_a_forged_checkpoint_fails_the_verification_by_name(signature):
     events = make_chain(2)
     write_checkpoint()
     name = "2099-01/20990101T000000000000Z-99.json"
-    _plant(name, {"count": 99, "last_event_id": events[-1].pk, "head_hash": events[-1].hash,
-                  "created_at": "2099-01-01T00:00:00+00:00", "signature": signature})
+    _plant(
+        name,
+        {
+            "count": 99,
+            "last_event_id": events[-1].pk,
+            "head_hash": events[-1].hash,
+            "created_at": "2099-01-01T00:00:00+00:00",
+            "signature": signature,
+        },
+    )
 
     report = verify_chain()
 

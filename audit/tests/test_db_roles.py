@@ -73,7 +73,7 @@ ATTACKS = {
     "drop the event trigger": "DROP TRIGGER audit_event_no_update_or_delete ON audit_auditevent",
     "drop the table": "DROP TABLE audit_auditevent",
     "replace the trigger function": "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger "
-                                    "AS $$ BEGIN RETURN NULL; END; $$ LANGUAGE plpgsql",
+    "AS $$ BEGIN RETURN NULL; END; $$ LANGUAGE plpgsql",
     "skip all triggers": "SET session_replication_role = replica",
     "move the head back": "UPDATE audit_auditchainhead SET event_count = event_count - 1",
     "delete the head": "DELETE FROM audit_auditchainhead",
@@ -139,7 +139,7 @@ def test_it_prints_the_statements_without_running_them(roles):
 
     call_command("setup_db_roles", app_role=app, owner_role=owner, sql=True, stdout=out)
 
-    assert f"GRANT SELECT, INSERT ON \"audit_auditevent\" TO \"{app}\";" in out.getvalue()
+    assert f'GRANT SELECT, INSERT ON "audit_auditevent" TO "{app}";' in out.getvalue()
     with connection.cursor() as cursor:
         cursor.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'audit_auditevent'")
         assert cursor.fetchone()[0] != owner

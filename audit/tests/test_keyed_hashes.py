@@ -74,10 +74,18 @@ def test_the_embedded_mode_derives_the_key_from_secret_key_and_its_fallbacks(set
 def test_events_from_before_keys_hash_exactly_as_they_always_did():
     # A hash the code before keyed hashing computed for this content: old chains keep verifying.
     event = AuditEvent(
-        occurred_at=dt.datetime(2026, 3, 31, 9, 30, 15, 123456, tzinfo=dt.timezone.utc), actor_id=7,
-        actor_label="alice", action="catalog.publish", object_type="catalog.catalogversion", object_id="3",
-        summary="发布目录第 3 版", before={"状态": "草稿"}, after={"状态": "已发布", "罚款金额(万元)": "12.50"},
-        ip_address="10.32.6.15", prev_hash="0" * 64, key_id="",
+        occurred_at=dt.datetime(2026, 3, 31, 9, 30, 15, 123456, tzinfo=dt.UTC),
+        actor_id=7,
+        actor_label="alice",
+        action="catalog.publish",
+        object_type="catalog.catalogversion",
+        object_id="3",
+        summary="发布目录第 3 版",
+        before={"状态": "草稿"},
+        after={"状态": "已发布", "罚款金额(万元)": "12.50"},
+        ip_address="10.32.6.15",
+        prev_hash="0" * 64,
+        key_id="",
     )
 
     assert event_hash(event) == "f36a490c9f353d69908a92e0122e6c4291c7178f87b99f0891a0a9a0591aa1e7"
@@ -96,9 +104,15 @@ def _write_chain_the_old_way(executor: MigrationExecutor, count: int) -> list[Au
     written, prev_hash = [], GENESIS_HASH
     for n in range(count):
         event = AuditEvent(
-            occurred_at=timezone.now(), action="catalog.publish", object_type="catalog.catalogversion",
-            object_id=str(n), summary=f"发布目录第 {n} 版", after={"版本": n}, ip_address="10.32.6.15",
-            prev_hash=prev_hash, key_id="",
+            occurred_at=timezone.now(),
+            action="catalog.publish",
+            object_type="catalog.catalogversion",
+            object_id=str(n),
+            summary=f"发布目录第 {n} 版",
+            after={"版本": n},
+            ip_address="10.32.6.15",
+            prev_hash=prev_hash,
+            key_id="",
         )
         event.hash = prev_hash = event_hash(event)
         event.pk = old_event.objects.create(**{column: getattr(event, column) for column in columns}).pk

@@ -43,8 +43,11 @@ def test_deleting_the_newest_events_and_moving_the_head_back_is_caught_by_the_ch
 
     _as_owner(
         ("DELETE FROM audit_auditevent WHERE id IN (%s, %s)", events[3].pk, events[4].pk),
-        ("UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s, event_count = 3",
-         events[2].pk, events[2].hash),
+        (
+            "UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s, event_count = 3",
+            events[2].pk,
+            events[2].hash,
+        ),
     )
 
     report = verify_chain()
@@ -60,8 +63,11 @@ def test_the_next_checkpoint_refuses_to_sign_a_chain_moved_back():
     write_checkpoint()
     _as_owner(
         ("DELETE FROM audit_auditevent WHERE id IN (%s, %s)", events[3].pk, events[4].pk),
-        ("UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s, event_count = 3",
-         events[2].pk, events[2].hash),
+        (
+            "UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s, event_count = 3",
+            events[2].pk,
+            events[2].hash,
+        ),
     )
 
     with pytest.raises(CommandError, match="未写入外部锚点.*checkpoint_short"):
@@ -84,10 +90,16 @@ def _rewrite_from(events: list[AuditEvent], index: int, *, downgrade: bool) -> N
         row.prev_hash, key_id = prev_hash, row.key_id
         row.key_id = ""
         row.hash = event_hash(row)  # the key id left blank: plain SHA-256, no key needed
-        statements.append((
-            "UPDATE audit_auditevent SET summary = %s, prev_hash = %s, hash = %s, key_id = %s WHERE id = %s",
-            row.summary, row.prev_hash, row.hash, "" if downgrade else key_id, row.pk,
-        ))
+        statements.append(
+            (
+                "UPDATE audit_auditevent SET summary = %s, prev_hash = %s, hash = %s, key_id = %s WHERE id = %s",
+                row.summary,
+                row.prev_hash,
+                row.hash,
+                "" if downgrade else key_id,
+                row.pk,
+            )
+        )
         prev_hash = row.hash
     statements.append(("UPDATE audit_auditchainhead SET last_hash = %s", prev_hash))
     _as_owner(*statements)
@@ -160,15 +172,15 @@ def test_emptied_tables_are_caught_by_the_checkpoint():
 
 HEAD_ATTACKS = {
     "moved back": "UPDATE audit_auditchainhead SET last_event_id = %(prev_id)s, last_hash = %(prev_hash)s, "
-                  "event_count = event_count - 1",
+    "event_count = event_count - 1",
     "moved forward onto nothing": "UPDATE audit_auditchainhead SET event_count = event_count + 1, "
-                                  "last_hash = repeat('f', 64)",
+    "last_hash = repeat('f', 64)",
     "recounted": "UPDATE audit_auditchainhead SET event_count = 99",
     "switch point moved": "UPDATE audit_auditchainhead SET legacy_until_id = %(last_id)s",
     "deleted": "DELETE FROM audit_auditchainhead",
     "truncated": "TRUNCATE audit_auditchainhead",
     "a second head": "INSERT INTO audit_auditchainhead (id, last_event_id, last_hash, event_count, seal) "
-                     "VALUES (2, NULL, repeat('0', 64), 0, '')",
+    "VALUES (2, NULL, repeat('0', 64), 0, '')",
 }
 
 

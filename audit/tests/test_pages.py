@@ -21,9 +21,14 @@ pytestmark = pytest.mark.django_db
 def event(catalog_admin):
     with transaction.atomic():
         return record_event(
-            action="catalog.publish", actor=catalog_admin, object_type="catalog.catalogversion", object_id="3",
-            summary="发布目录第 3 版", before={"状态": "草稿", "数据项": ["行政许可"]},
-            after={"状态": "已发布", "数据项": ["行政许可", "行政处罚"]}, ip_address="10.32.6.15",
+            action="catalog.publish",
+            actor=catalog_admin,
+            object_type="catalog.catalogversion",
+            object_id="3",
+            summary="发布目录第 3 版",
+            before={"状态": "草稿", "数据项": ["行政许可"]},
+            after={"状态": "已发布", "数据项": ["行政许可", "行政处罚"]},
+            ip_address="10.32.6.15",
         )
 
 

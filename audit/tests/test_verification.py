@@ -160,4 +160,3 @@ def test_it_still_appends_after_tampering_so_the_damage_stays_visible():
     AuditEventFactory()
 
     assert verify_chain().broken_event_id == events[1].pk
-

@@ -76,7 +76,9 @@ def test_it_notices_the_newest_events_removed(client, start_verification):
 def test_a_verification_in_progress_refreshes_itself_and_is_not_started_twice(client, auditor):
     client.force_login(auditor)
     pending = ChainVerification.objects.create(
-        requested_by=auditor, status=ChainVerification.Status.RUNNING, checked=4000,
+        requested_by=auditor,
+        status=ChainVerification.Status.RUNNING,
+        checked=4000,
     )
 
     response = client.post(reverse("audit:verify"))
@@ -156,7 +158,7 @@ def test_the_page_shows_the_newest_checkpoint(client, auditor):
     checkpoint = write_checkpoint()
     html = client.get(reverse("audit:verify")).content.decode()
 
-    assert f"共 2 个事件（<code class=\"text-break\">{checkpoint.name}</code>）" in html
+    assert f'共 2 个事件（<code class="text-break">{checkpoint.name}</code>）' in html
 
 
 def test_the_page_warns_of_a_forged_checkpoint(client, auditor):
@@ -191,8 +193,9 @@ def abandoned_run(auditor, **changes) -> tuple[ChainVerification, dt.datetime]:
     return run, run.started_at + CHAIN_VERIFICATION_JOB.stuck_after + dt.timedelta(seconds=1)
 
 
-def test_a_walk_whose_worker_died_is_walked_again_by_the_sweep(auditor, eager_celery,
-                                                              django_capture_on_commit_callbacks):
+def test_a_walk_whose_worker_died_is_walked_again_by_the_sweep(
+    auditor, eager_celery, django_capture_on_commit_callbacks
+):
     make_chain(3)
     run, past_limit = abandoned_run(auditor)
 
@@ -214,5 +217,7 @@ def test_a_walk_that_kills_its_worker_every_time_ends_failed_and_says_so(client,
     run.refresh_from_db()
     assert counts["failed"] == 1 and run.status == ChainVerification.Status.FAILED
     client.force_login(auditor)
-    assert "核验未能完成（核验过程多次中断），请重新开始核验。" in client.get(
-        reverse("audit:verification", args=[run.pk])).content.decode()
+    assert (
+        "核验未能完成（核验过程多次中断），请重新开始核验。"
+        in client.get(reverse("audit:verification", args=[run.pk])).content.decode()
+    )

@@ -22,6 +22,7 @@ CATALOG_NOTES = (
 
 # --- Providers and disclosure rules -------------------------------------------------------------
 
+
 def ensure_providers(run: DemoRun) -> None:
     by_code = {}
     for spec in providers.PROVIDERS:
@@ -29,12 +30,22 @@ def ensure_providers(run: DemoRun) -> None:
         created = provider is None
         if created:
             provider = Provider.objects.create(
-                code=spec.code, name=spec.name, short_name=spec.short_name, uscc=spec.uscc,
+                code=spec.code,
+                name=spec.name,
+                short_name=spec.short_name,
+                uscc=spec.uscc,
             )
             record_event(
-                action="provider.create", actor=run.actor, obj=provider, summary=f"初始化信息提供单位 {provider.name}",
-                after={"code": provider.code, "name": provider.name, "short_name": provider.short_name,
-                       "uscc": provider.uscc},
+                action="provider.create",
+                actor=run.actor,
+                obj=provider,
+                summary=f"初始化信息提供单位 {provider.name}",
+                after={
+                    "code": provider.code,
+                    "name": provider.name,
+                    "short_name": provider.short_name,
+                    "uscc": provider.uscc,
+                },
             )
         run.report.count("providers", created)
         by_code[spec.code] = provider
@@ -60,21 +71,29 @@ def _create_scheme(spec: items.SchemeSpec, *, actor) -> DisclosureScheme:
     rules = []
     for rule_spec in spec.rules:
         rule = DisclosureRule(
-            scheme=scheme, effective_from=rule_spec.effective_from, mode=rule_spec.mode,
-            periods=rule_spec.periods, grade_field=rule_spec.grade_field,
-            grades_by_value=rule_spec.grades_by_value, legal_basis=rule_spec.legal_basis,
+            scheme=scheme,
+            effective_from=rule_spec.effective_from,
+            mode=rule_spec.mode,
+            periods=rule_spec.periods,
+            grade_field=rule_spec.grade_field,
+            grades_by_value=rule_spec.grades_by_value,
+            legal_basis=rule_spec.legal_basis,
         )
         rule.full_clean()
         rule.save()
         rules.append({"effective_from": rule.effective_from, "mode": rule.mode, "periods": rule.periods})
     record_event(
-        action="disclosure_scheme.create", actor=actor, obj=scheme, summary=f"初始化公示期限规则 {scheme.name}",
+        action="disclosure_scheme.create",
+        actor=actor,
+        obj=scheme,
+        summary=f"初始化公示期限规则 {scheme.name}",
         after={"code": scheme.code, "name": scheme.name, "rules": rules},
     )
     return scheme
 
 
 # --- Catalog ----------------------------------------------------------------------------------
+
 
 def ensure_catalog(run: DemoRun) -> None:
     report, actor = run.report, run.actor
@@ -86,8 +105,14 @@ def ensure_catalog(run: DemoRun) -> None:
     draft = catalog_services.create_draft(actor=actor)
     catalog_services.update_draft(version=draft, actor=actor, title=CATALOG_TITLE, notes=CATALOG_NOTES)
     for position, spec in enumerate(items.ITEMS, start=1):
-        _add_item(draft, spec, position=position, actor=actor, providers=run.shared["providers"],
-                  schemes=run.shared["schemes"])
+        _add_item(
+            draft,
+            spec,
+            position=position,
+            actor=actor,
+            providers=run.shared["providers"],
+            schemes=run.shared["schemes"],
+        )
     for position, spec in enumerate(items.DOCUMENTS, start=1):
         catalog_services.add_document(version=draft, actor=actor, title=spec.title, body=spec.body, position=position)
     catalog_services.publish_version(version=draft, actor=actor)
@@ -97,18 +122,35 @@ def ensure_catalog(run: DemoRun) -> None:
 
 def _add_item(draft, spec: items.ItemSpec, *, position: int, actor, providers, schemes) -> None:
     item = catalog_services.add_item(
-        version=draft, actor=actor, providers=[providers[code] for code in spec.providers],
-        code=spec.code, name=spec.name, category=spec.category, openness=spec.openness,
-        is_dishonesty=spec.is_dishonesty, is_warning=spec.is_warning,
-        accepts_self_declaration=spec.accepts_self_declaration, subject_kinds=list(spec.subject_kinds),
+        version=draft,
+        actor=actor,
+        providers=[providers[code] for code in spec.providers],
+        code=spec.code,
+        name=spec.name,
+        category=spec.category,
+        openness=spec.openness,
+        is_dishonesty=spec.is_dishonesty,
+        is_warning=spec.is_warning,
+        accepts_self_declaration=spec.accepts_self_declaration,
+        subject_kinds=list(spec.subject_kinds),
         submission_deadline_workdays=spec.submission_deadline_workdays,
-        disclosure_scheme=schemes[spec.scheme], legal_basis=spec.legal_basis, description=spec.description,
+        disclosure_scheme=schemes[spec.scheme],
+        legal_basis=spec.legal_basis,
+        description=spec.description,
         position=position,
     )
     for field_position, field_spec in enumerate(spec.fields, start=1):
         catalog_services.add_field(
-            item=item, actor=actor, key=field_spec.key, label=field_spec.label, type=field_spec.type,
-            required=field_spec.required, max_length=field_spec.max_length, choices=list(field_spec.choices),
-            multiple=field_spec.multiple, is_public=field_spec.is_public, help_text=field_spec.help_text,
+            item=item,
+            actor=actor,
+            key=field_spec.key,
+            label=field_spec.label,
+            type=field_spec.type,
+            required=field_spec.required,
+            max_length=field_spec.max_length,
+            choices=list(field_spec.choices),
+            multiple=field_spec.multiple,
+            is_public=field_spec.is_public,
+            help_text=field_spec.help_text,
             position=field_position,
         )

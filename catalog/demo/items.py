@@ -25,8 +25,20 @@ LIGHT, GENERAL, SERIOUS = "light", "general", "serious"
 
 # 处罚类别 of the 2021 行政处罚法 (Art. 9) as the 双公示 standard lists them.
 PENALTY_TYPES = [
-    "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级",
-    "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他",
+    "警告",
+    "通报批评",
+    "罚款",
+    "没收违法所得",
+    "没收非法财物",
+    "暂扣许可证件",
+    "降低资质等级",
+    "吊销许可证件",
+    "限制开展生产经营活动",
+    "责令停产停业",
+    "责令关闭",
+    "限制从业",
+    "行政拘留",
+    "其他",
 ]
 # How heavy each type of penalty is, for the disclosure period (the heaviest type of a decision
 # wins). Reprimands are minor; money and temporary measures ordinary; measures that take a
@@ -70,50 +82,87 @@ class SchemeSpec:
 
 
 SCHEMES: list[SchemeSpec] = [
-    SchemeSpec("long_term", "登记类、资质类信息长期公示", [
-        RuleSpec(MEASURES_DATE, "long_term",
-                 "《南通市公共信用信息归集和使用暂行办法》第十一条第三款：登记类、资质类信息长期提供查询。"),
-    ]),
-    SchemeSpec("admin_penalty", "行政处罚信息公示期限", [
-        RuleSpec(
-            dt.date(2021, 7, 1), "by_severity",
-            "国家发展改革委关于“信用中国”网站及地方信用门户网站行政处罚信息公示期限的规定（2021年7月1日起执行）："
-            "仅受到警告、通报批评和较低数额罚款的行政处罚信息不予公示；其他行政处罚信息最短公示三个月、最长公示三年；"
-            "情节严重的（含特种设备、安全生产、消防领域）最短公示一年。同一行政处罚决定涉及多种处罚类型的，"
-            "以公示期限最长的类型为准；公示期限自行政处罚决定作出之日起计算。",
-            periods={LIGHT: [0, 0], GENERAL: [3, 36], SERIOUS: [12, 36]},
-            grade_field="severity", grades_by_value={"penalty_types": GRADE_OF_PENALTY_TYPE},
-        ),
-        RuleSpec(
-            dt.date(2026, 4, 1), "by_severity",
-            "《信用修复管理办法》（2026年4月1日起施行）：行政处罚信息按失信程度分为轻微、一般、严重。"
-            "轻微失信信息原则上不予公示，确需公示的最长三个月；一般失信信息最短公示三个月、最长一年；"
-            "严重失信信息最短公示一年、最长三年。公示期自行政处罚决定作出之日起计算，最长公示期届满自动停止公示，"
-            "最短公示期届满后可申请信用修复。同一决定涉及多种处罚类型的，以公示期最长的类型为准。",
-            periods={LIGHT: [0, 3], GENERAL: [3, 12], SERIOUS: [12, 36]},
-            grade_field="severity", grades_by_value={"penalty_types": GRADE_OF_PENALTY_TYPE},
-        ),
-    ]),
-    SchemeSpec("commendation", "良好信息公示期限", [
-        RuleSpec(MEASURES_DATE, "fixed",
-                 "《南通市公共信用信息归集和使用暂行办法》第十一条第三款；荣誉表彰等良好信息自授予之日起公示三年。",
-                 periods={"fixed": [0, 36]}),
-    ]),
-    SchemeSpec("rating", "评级类信息公示期限", [
-        RuleSpec(MEASURES_DATE, "fixed",
-                 "《南通市公共信用信息归集和使用暂行办法》第十一条第三款；信用评级、评价结果自评定之日起公示三年，"
-                 "新的评定结果作出后以新结果为准。",
-                 periods={"fixed": [0, 36]}),
-    ]),
-    SchemeSpec("warning", "警示记录公示期限", [
-        RuleSpec(MEASURES_DATE, "fixed",
-                 "《南通市公共信用信息归集和使用暂行办法》第二十三条；警示记录自记入之日起公示三年，满一年后可申请信用修复。",
-                 periods={"fixed": [12, 36]}),
-    ]),
+    SchemeSpec(
+        "long_term",
+        "登记类、资质类信息长期公示",
+        [
+            RuleSpec(
+                MEASURES_DATE,
+                "long_term",
+                "《南通市公共信用信息归集和使用暂行办法》第十一条第三款：登记类、资质类信息长期提供查询。",
+            ),
+        ],
+    ),
+    SchemeSpec(
+        "admin_penalty",
+        "行政处罚信息公示期限",
+        [
+            RuleSpec(
+                dt.date(2021, 7, 1),
+                "by_severity",
+                "国家发展改革委关于“信用中国”网站及地方信用门户网站行政处罚信息公示期限的规定（2021年7月1日起执行）："
+                "仅受到警告、通报批评和较低数额罚款的行政处罚信息不予公示；其他行政处罚信息最短公示三个月、最长公示三年；"
+                "情节严重的（含特种设备、安全生产、消防领域）最短公示一年。同一行政处罚决定涉及多种处罚类型的，"
+                "以公示期限最长的类型为准；公示期限自行政处罚决定作出之日起计算。",
+                periods={LIGHT: [0, 0], GENERAL: [3, 36], SERIOUS: [12, 36]},
+                grade_field="severity",
+                grades_by_value={"penalty_types": GRADE_OF_PENALTY_TYPE},
+            ),
+            RuleSpec(
+                dt.date(2026, 4, 1),
+                "by_severity",
+                "《信用修复管理办法》（2026年4月1日起施行）：行政处罚信息按失信程度分为轻微、一般、严重。"
+                "轻微失信信息原则上不予公示，确需公示的最长三个月；一般失信信息最短公示三个月、最长一年；"
+                "严重失信信息最短公示一年、最长三年。公示期自行政处罚决定作出之日起计算，最长公示期届满自动停止公示，"
+                "最短公示期届满后可申请信用修复。同一决定涉及多种处罚类型的，以公示期最长的类型为准。",
+                periods={LIGHT: [0, 3], GENERAL: [3, 12], SERIOUS: [12, 36]},
+                grade_field="severity",
+                grades_by_value={"penalty_types": GRADE_OF_PENALTY_TYPE},
+            ),
+        ],
+    ),
+    SchemeSpec(
+        "commendation",
+        "良好信息公示期限",
+        [
+            RuleSpec(
+                MEASURES_DATE,
+                "fixed",
+                "《南通市公共信用信息归集和使用暂行办法》第十一条第三款；荣誉表彰等良好信息自授予之日起公示三年。",
+                periods={"fixed": [0, 36]},
+            ),
+        ],
+    ),
+    SchemeSpec(
+        "rating",
+        "评级类信息公示期限",
+        [
+            RuleSpec(
+                MEASURES_DATE,
+                "fixed",
+                "《南通市公共信用信息归集和使用暂行办法》第十一条第三款；信用评级、评价结果自评定之日起公示三年，"
+                "新的评定结果作出后以新结果为准。",
+                periods={"fixed": [0, 36]},
+            ),
+        ],
+    ),
+    SchemeSpec(
+        "warning",
+        "警示记录公示期限",
+        [
+            RuleSpec(
+                MEASURES_DATE,
+                "fixed",
+                "《南通市公共信用信息归集和使用暂行办法》第二十三条；警示记录自记入之日起公示三年，满一年后可申请信用修复。",
+                periods={"fixed": [12, 36]},
+            ),
+        ],
+    ),
 ]
 
 
 # --- Items and their fields -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -147,8 +196,13 @@ class ItemSpec:
 
 
 TEXT, DATE, DECIMAL, INTEGER, CHOICE, IDENTIFIER, BOOLEAN = (
-    FieldType.TEXT.value, FieldType.DATE.value, FieldType.DECIMAL.value,
-    FieldType.INTEGER.value, FieldType.CHOICE.value, FieldType.IDENTIFIER.value, FieldType.BOOLEAN.value,
+    FieldType.TEXT.value,
+    FieldType.DATE.value,
+    FieldType.DECIMAL.value,
+    FieldType.INTEGER.value,
+    FieldType.CHOICE.value,
+    FieldType.IDENTIFIER.value,
+    FieldType.BOOLEAN.value,
 )
 SUBJECT_CATEGORIES = ["法人及非法人组织", "自然人", "个体工商户"]
 ID_TYPES = ["身份证", "护照号", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
@@ -160,14 +214,19 @@ def counterpart_fields() -> list[FieldSpec]:
     return [
         FieldSpec("subject_name", "行政相对人名称", required=True, max_length=200),
         FieldSpec("subject_category", "行政相对人类别", CHOICE, required=True, choices=SUBJECT_CATEGORIES),
-        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER,
-                  help_text="法人及非法人组织、个体工商户必填"),
-        FieldSpec("legal_representative", "法定代表人", max_length=50,
-                  help_text="法人及非法人组织、个体工商户填写；个体工商户填经营者姓名"),
-        FieldSpec("id_type", "证件类型", CHOICE, choices=ID_TYPES, is_public=False,
-                  help_text="行政相对人为自然人时必填"),
-        FieldSpec("id_number", "证件号码", IDENTIFIER, is_public=False,
-                  help_text="行政相对人为自然人时必填；不对外公开"),
+        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER, help_text="法人及非法人组织、个体工商户必填"),
+        FieldSpec(
+            "legal_representative",
+            "法定代表人",
+            max_length=50,
+            help_text="法人及非法人组织、个体工商户填写；个体工商户填经营者姓名",
+        ),
+        FieldSpec(
+            "id_type", "证件类型", CHOICE, choices=ID_TYPES, is_public=False, help_text="行政相对人为自然人时必填"
+        ),
+        FieldSpec(
+            "id_number", "证件号码", IDENTIFIER, is_public=False, help_text="行政相对人为自然人时必填；不对外公开"
+        ),
     ]
 
 
@@ -190,7 +249,10 @@ def organisation_fields() -> list[FieldSpec]:
 
 
 ADMIN_LICENSE = ItemSpec(
-    code="admin_license", name="行政许可", category=Category.QUALIFICATION.value, scheme="long_term",
+    code="admin_license",
+    name="行政许可",
+    category=Category.QUALIFICATION.value,
+    scheme="long_term",
     subject_kinds=EVERYONE,
     providers=["xzspj", "scjgj", "sthjj", "zjj", "jtysj", "wjw", "yjglj", "cgj", "nyncj", "wglyj", "gaj", "rsj"],
     legal_basis=(
@@ -215,10 +277,28 @@ ADMIN_LICENSE = ItemSpec(
 )
 
 ADMIN_PENALTY = ItemSpec(
-    code="admin_penalty", name="行政处罚", category=Category.REGULATORY.value, scheme="admin_penalty",
-    subject_kinds=EVERYONE, is_dishonesty=True,
-    providers=["scjgj", "swj", "sthjj", "zjj", "rsj", "jtysj", "yjglj", "wjw", "cgj", "zrzyj", "nyncj",
-               "wglyj", "gaj", "rmyh"],
+    code="admin_penalty",
+    name="行政处罚",
+    category=Category.REGULATORY.value,
+    scheme="admin_penalty",
+    subject_kinds=EVERYONE,
+    is_dishonesty=True,
+    providers=[
+        "scjgj",
+        "swj",
+        "sthjj",
+        "zjj",
+        "rsj",
+        "jtysj",
+        "yjglj",
+        "wjw",
+        "cgj",
+        "zrzyj",
+        "nyncj",
+        "wglyj",
+        "gaj",
+        "rmyh",
+    ],
     legal_basis=(
         "《中华人民共和国行政处罚法》第四十八条；《国务院办公厅关于运用大数据加强对市场主体服务和监管的若干意见》"
         "（国办发〔2015〕51号）；《信用修复管理办法》；《南通市公共信用信息归集和使用暂行办法》第八条第（三）项。"
@@ -234,20 +314,37 @@ ADMIN_PENALTY = ItemSpec(
         FieldSpec("violation_type", "违法行为类型", required=True, max_length=2000),
         FieldSpec("violation_facts", "违法事实", required=True, max_length=5000),
         FieldSpec("penalty_basis", "处罚依据", required=True, max_length=2048),
-        FieldSpec("penalty_types", "处罚类别", CHOICE, required=True, choices=PENALTY_TYPES, multiple=True,
-                  help_text="可多选，以分号分隔"),
+        FieldSpec(
+            "penalty_types",
+            "处罚类别",
+            CHOICE,
+            required=True,
+            choices=PENALTY_TYPES,
+            multiple=True,
+            help_text="可多选，以分号分隔",
+        ),
         FieldSpec("penalty_content", "处罚内容", required=True, max_length=4000),
         FieldSpec("fine_amount", "罚款金额（万元）", DECIMAL, help_text="处罚类别含罚款时必填"),
         FieldSpec("confiscated_amount", "没收违法所得、没收非法财物的金额（万元）", DECIMAL),
         FieldSpec("suspended_or_revoked_license", "暂扣或吊销证照名称及编号", max_length=200),
         FieldSpec("decision_date", "处罚决定日期", DATE, required=True),
-        FieldSpec("valid_until", "处罚有效期", DATE, required=True,
-                  help_text="处罚决定的履行期限或有效期，长期的填2099-12-31"),
+        FieldSpec(
+            "valid_until", "处罚有效期", DATE, required=True, help_text="处罚决定的履行期限或有效期，长期的填2099-12-31"
+        ),
         FieldSpec("disclosure_until", "公示截止期", DATE, help_text="不填由平台按公示期限规则计算"),
-        FieldSpec("severity", "失信程度", CHOICE, choices=list(SEVERITY_LABELS),
-                  help_text="处罚机关按《信用修复管理办法》认定；不填的按处罚类别确定"),
-        FieldSpec("publication_necessary", "确需公示", BOOLEAN,
-                  help_text="轻微失信信息原则上不予公示；处罚机关认为确需公示的填“是”并写明理由，最长公示3个月"),
+        FieldSpec(
+            "severity",
+            "失信程度",
+            CHOICE,
+            choices=list(SEVERITY_LABELS),
+            help_text="处罚机关按《信用修复管理办法》认定；不填的按处罚类别确定",
+        ),
+        FieldSpec(
+            "publication_necessary",
+            "确需公示",
+            BOOLEAN,
+            help_text="轻微失信信息原则上不予公示；处罚机关认为确需公示的填“是”并写明理由，最长公示3个月",
+        ),
         FieldSpec("publication_reason", "确需公示的理由", max_length=500, help_text="声明确需公示的必填"),
         *source_fields("处罚机关"),
     ],
@@ -256,8 +353,12 @@ ADMIN_PENALTY = ItemSpec(
 REGISTRATION_STATUSES = ["存续（在营、开业、在册）", "迁出", "停业", "注销", "吊销"]
 
 BUSINESS_REGISTRATION = ItemSpec(
-    code="business_registration", name="工商登记（市场主体登记）", category=Category.REGISTRATION.value,
-    scheme="long_term", subject_kinds=ORGANISATIONS, providers=["xzspj", "scjgj"],
+    code="business_registration",
+    name="工商登记（市场主体登记）",
+    category=Category.REGISTRATION.value,
+    scheme="long_term",
+    subject_kinds=ORGANISATIONS,
+    providers=["xzspj", "scjgj"],
     legal_basis="《中华人民共和国市场主体登记管理条例》；《南通市公共信用信息归集和使用暂行办法》第八条第（一）项。",
     description="企业、农民专业合作社和个体工商户的设立、变更登记信息。",
     fields=[
@@ -275,14 +376,19 @@ BUSINESS_REGISTRATION = ItemSpec(
 )
 
 SOCIAL_ORG_REGISTRATION = ItemSpec(
-    code="social_org_registration", name="社会组织登记", category=Category.REGISTRATION.value,
-    scheme="long_term", subject_kinds=[LEGAL], providers=["mzj"],
+    code="social_org_registration",
+    name="社会组织登记",
+    category=Category.REGISTRATION.value,
+    scheme="long_term",
+    subject_kinds=[LEGAL],
+    providers=["mzj"],
     legal_basis="《社会团体登记管理条例》《民办非企业单位登记管理暂行条例》；《南通市公共信用信息归集和使用暂行办法》第八条第（一）项。",
     description="社会团体、民办非企业单位（社会服务机构）和基金会的成立、变更登记信息。",
     fields=[
         *organisation_fields(),
-        FieldSpec("organisation_kind", "社会组织类型", CHOICE, required=True,
-                  choices=["社会团体", "民办非企业单位", "基金会"]),
+        FieldSpec(
+            "organisation_kind", "社会组织类型", CHOICE, required=True, choices=["社会团体", "民办非企业单位", "基金会"]
+        ),
         FieldSpec("legal_representative", "法定代表人", required=True, max_length=50),
         FieldSpec("supervising_unit", "业务主管单位", max_length=200),
         FieldSpec("registered_capital", "注册资金（万元）", DECIMAL),
@@ -295,8 +401,12 @@ SOCIAL_ORG_REGISTRATION = ItemSpec(
 )
 
 QUALIFICATION = ItemSpec(
-    code="enterprise_qualification", name="资质认定", category=Category.QUALIFICATION.value,
-    scheme="long_term", subject_kinds=[LEGAL], providers=["zjj", "scjgj", "jtysj"],
+    code="enterprise_qualification",
+    name="资质认定",
+    category=Category.QUALIFICATION.value,
+    scheme="long_term",
+    subject_kinds=[LEGAL],
+    providers=["zjj", "scjgj", "jtysj"],
     legal_basis="《建筑业企业资质管理规定》《检验检测机构资质认定管理办法》等；《南通市公共信用信息归集和使用暂行办法》第八条第（二）项。",
     description="建筑业企业资质、检验检测机构资质认定、道路运输企业资质等。",
     fields=[
@@ -311,8 +421,13 @@ QUALIFICATION = ItemSpec(
 )
 
 PROFESSIONAL_QUALIFICATION = ItemSpec(
-    code="professional_qualification", name="职业资格", category=Category.QUALIFICATION.value,
-    scheme="long_term", subject_kinds=[PERSON], providers=["rsj"], openness=Openness.AUTHORIZED.value,
+    code="professional_qualification",
+    name="职业资格",
+    category=Category.QUALIFICATION.value,
+    scheme="long_term",
+    subject_kinds=[PERSON],
+    providers=["rsj"],
+    openness=Openness.AUTHORIZED.value,
     legal_basis="《国家职业资格目录》；《南通市公共信用信息归集和使用暂行办法》第八条第（二）项、第十一条第二款（授权查询）。",
     description="自然人取得的专业技术人员职业资格和技能人员职业资格。属授权查询信息，须凭信息主体书面授权查询。",
     fields=[
@@ -320,8 +435,23 @@ PROFESSIONAL_QUALIFICATION = ItemSpec(
         FieldSpec("id_type", "证件类型", CHOICE, required=True, choices=ID_TYPES, is_public=False),
         FieldSpec("id_number", "证件号码", IDENTIFIER, is_public=False),
         FieldSpec("qualification_name", "职业资格名称", required=True, max_length=100),
-        FieldSpec("qualification_level", "资格等级", CHOICE, required=True,
-                  choices=["初级", "中级", "高级", "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师", "不分级"]),
+        FieldSpec(
+            "qualification_level",
+            "资格等级",
+            CHOICE,
+            required=True,
+            choices=[
+                "初级",
+                "中级",
+                "高级",
+                "五级/初级工",
+                "四级/中级工",
+                "三级/高级工",
+                "二级/技师",
+                "一级/高级技师",
+                "不分级",
+            ],
+        ),
         FieldSpec("certificate_number", "证书编号", required=True, max_length=64),
         FieldSpec("decision_date", "发证日期", DATE, required=True),
         FieldSpec("valid_until", "有效期至", DATE),
@@ -330,15 +460,25 @@ PROFESSIONAL_QUALIFICATION = ItemSpec(
 )
 
 CERTIFICATION = ItemSpec(
-    code="certification_trademark", name="产品及管理体系认证、商标注册", category=Category.QUALIFICATION.value,
-    scheme="long_term", subject_kinds=ORGANISATIONS, providers=["scjgj", "gxj"], accepts_self_declaration=True,
+    code="certification_trademark",
+    name="产品及管理体系认证、商标注册",
+    category=Category.QUALIFICATION.value,
+    scheme="long_term",
+    subject_kinds=ORGANISATIONS,
+    providers=["scjgj", "gxj"],
+    accepts_self_declaration=True,
     submission_deadline_workdays=None,
     legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（二）项、第十条（自主申报）。",
     description="产品认证、管理体系认证和注册商标等信息，可由信息主体自主申报，经市工业和信息化局核验原件后纳入。",
     fields=[
         *organisation_fields(),
-        FieldSpec("certificate_kind", "类型", CHOICE, required=True,
-                  choices=["产品认证", "管理体系认证", "注册商标", "驰名商标认定", "地理标志"]),
+        FieldSpec(
+            "certificate_kind",
+            "类型",
+            CHOICE,
+            required=True,
+            choices=["产品认证", "管理体系认证", "注册商标", "驰名商标认定", "地理标志"],
+        ),
         FieldSpec("certificate_name", "证书或商标名称", required=True, max_length=200),
         FieldSpec("certificate_number", "证书编号或注册号", required=True, max_length=64),
         FieldSpec("issuer", "发证机构或注册机关", required=True, max_length=200),
@@ -351,16 +491,23 @@ CERTIFICATION = ItemSpec(
 )
 
 COMMENDATION = ItemSpec(
-    code="commendation", name="荣誉表彰", category=Category.COMMENDATION.value, scheme="commendation",
-    subject_kinds=EVERYONE, providers=["fgw", "gxj", "scjgj", "rsj", "swj", "wjw", "mzj"],
-    accepts_self_declaration=True, submission_deadline_workdays=20,
+    code="commendation",
+    name="荣誉表彰",
+    category=Category.COMMENDATION.value,
+    scheme="commendation",
+    subject_kinds=EVERYONE,
+    providers=["fgw", "gxj", "scjgj", "rsj", "swj", "wjw", "mzj"],
+    accepts_self_declaration=True,
+    submission_deadline_workdays=20,
     legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（四）项、第十条（自主申报）。",
     description="县级以上人民政府及其部门授予的荣誉称号、表彰、授牌等良好信息，信息主体也可自主申报。",
     fields=[
         FieldSpec("subject_name", "主体名称", required=True, max_length=200),
         FieldSpec("uscc", "统一社会信用代码", IDENTIFIER, help_text="法人及非法人组织、个体工商户必填"),
         FieldSpec("honor_name", "荣誉名称", required=True, max_length=200),
-        FieldSpec("honor_level", "荣誉级别", CHOICE, required=True, choices=["国家级", "省级", "市级", "县（市、区）级"]),
+        FieldSpec(
+            "honor_level", "荣誉级别", CHOICE, required=True, choices=["国家级", "省级", "市级", "县（市、区）级"]
+        ),
         FieldSpec("document_number", "表彰文号", max_length=64),
         FieldSpec("decision_date", "授予日期", DATE, required=True),
         FieldSpec("valid_until", "有效期至", DATE),
@@ -369,8 +516,13 @@ COMMENDATION = ItemSpec(
 )
 
 SOCIAL_RATING = ItemSpec(
-    code="social_rating", name="社会评级", category=Category.RATING.value, scheme="rating",
-    subject_kinds=[LEGAL], providers=["gxj", "fgw"], accepts_self_declaration=True,
+    code="social_rating",
+    name="社会评级",
+    category=Category.RATING.value,
+    scheme="rating",
+    subject_kinds=[LEGAL],
+    providers=["gxj", "fgw"],
+    accepts_self_declaration=True,
     submission_deadline_workdays=None,
     legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（五）项、第十条（自主申报）。",
     description="社会评级机构对社会法人的信用等级，以及行业协会、部门评定的单项信用评价结果。",
@@ -378,8 +530,9 @@ SOCIAL_RATING = ItemSpec(
         *organisation_fields(),
         FieldSpec("rating_agency", "评级机构", required=True, max_length=200),
         FieldSpec("rating_kind", "评级类型", required=True, max_length=100),
-        FieldSpec("rating", "信用等级", CHOICE, required=True,
-                  choices=["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]),
+        FieldSpec(
+            "rating", "信用等级", CHOICE, required=True, choices=["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]
+        ),
         FieldSpec("decision_date", "评定日期", DATE, required=True),
         FieldSpec("valid_until", "有效期至", DATE),
         FieldSpec("source_unit", "数据来源单位", required=True, max_length=200),
@@ -389,8 +542,13 @@ SOCIAL_RATING = ItemSpec(
 )
 
 TAX_RATING = ItemSpec(
-    code="tax_credit_rating", name="纳税信用等级", category=Category.RATING.value, scheme="rating",
-    subject_kinds=ORGANISATIONS, providers=["swj"], openness=Openness.AUTHORIZED.value,
+    code="tax_credit_rating",
+    name="纳税信用等级",
+    category=Category.RATING.value,
+    scheme="rating",
+    subject_kinds=ORGANISATIONS,
+    providers=["swj"],
+    openness=Openness.AUTHORIZED.value,
     submission_deadline_workdays=10,
     legal_basis="《纳税信用管理办法》；《南通市公共信用信息归集和使用暂行办法》第八条第（五）项。",
     description="税务机关年度纳税信用评价结果（A、B、M、C、D级）。属授权查询信息；A级纳税人名单由税务机关另行公布。",
@@ -404,15 +562,26 @@ TAX_RATING = ItemSpec(
 )
 
 BANK_RATING = ItemSpec(
-    code="bank_credit_rating", name="银行资信等级", category=Category.RATING.value, scheme="rating",
-    subject_kinds=[LEGAL], providers=["gxj"], accepts_self_declaration=True, submission_deadline_workdays=None,
+    code="bank_credit_rating",
+    name="银行资信等级",
+    category=Category.RATING.value,
+    scheme="rating",
+    subject_kinds=[LEGAL],
+    providers=["gxj"],
+    accepts_self_declaration=True,
+    submission_deadline_workdays=None,
     legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条第（五）项、第十条（自主申报）。",
     description="商业银行评定的企业资信等级，由信息主体自主申报，经市工业和信息化局核验原件后纳入。",
     fields=[
         *organisation_fields(),
         FieldSpec("bank", "评定银行", required=True, max_length=200),
-        FieldSpec("rating", "资信等级", CHOICE, required=True,
-                  choices=["AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB", "BB", "B"]),
+        FieldSpec(
+            "rating",
+            "资信等级",
+            CHOICE,
+            required=True,
+            choices=["AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB", "BB", "B"],
+        ),
         FieldSpec("decision_date", "评定日期", DATE, required=True),
         FieldSpec("valid_until", "有效期至", DATE),
         FieldSpec("source_unit", "数据来源单位", required=True, max_length=200),
@@ -422,8 +591,14 @@ BANK_RATING = ItemSpec(
 )
 
 WARNING = ItemSpec(
-    code="warning_record", name="警示记录", category=Category.REGULATORY.value, scheme="warning",
-    subject_kinds=EVERYONE, providers=["gxj"], is_dishonesty=True, is_warning=True,
+    code="warning_record",
+    name="警示记录",
+    category=Category.REGULATORY.value,
+    scheme="warning",
+    subject_kinds=EVERYONE,
+    providers=["gxj"],
+    is_dishonesty=True,
+    is_warning=True,
     submission_deadline_workdays=None,
     legal_basis="《南通市公共信用信息归集和使用暂行办法》第二十三条：申报信用信息弄虚作假，造成不良影响的，由市经济和信息化部门记入警示记录。",
     description="信息主体自主申报弄虚作假、造成不良影响的，由市工业和信息化局（原市经济和信息化委员会）记入警示记录。",
@@ -440,16 +615,24 @@ WARNING = ItemSpec(
 )
 
 ITEMS: list[ItemSpec] = [
-    BUSINESS_REGISTRATION, SOCIAL_ORG_REGISTRATION,
-    ADMIN_LICENSE, QUALIFICATION, PROFESSIONAL_QUALIFICATION, CERTIFICATION,
-    ADMIN_PENALTY, WARNING,
+    BUSINESS_REGISTRATION,
+    SOCIAL_ORG_REGISTRATION,
+    ADMIN_LICENSE,
+    QUALIFICATION,
+    PROFESSIONAL_QUALIFICATION,
+    CERTIFICATION,
+    ADMIN_PENALTY,
+    WARNING,
     COMMENDATION,
-    SOCIAL_RATING, TAX_RATING, BANK_RATING,
+    SOCIAL_RATING,
+    TAX_RATING,
+    BANK_RATING,
 ]
 ITEMS_BY_CODE: dict[str, ItemSpec] = {item.code: item for item in ITEMS}
 
 
 # --- Published standards and working rules (Art. 7) -------------------------------------------
+
 
 @dataclass(frozen=True)
 class DocumentSpec:

@@ -5,134 +5,212 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CatalogDocument',
+            name="CatalogDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="正文")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '标准与规范',
-                'verbose_name_plural': '标准与规范',
-                'ordering': ['version', 'position', 'id'],
+                "verbose_name": "标准与规范",
+                "verbose_name_plural": "标准与规范",
+                "ordering": ["version", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogItem',
+            name="CatalogItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(verbose_name='事项代码')),
-                ('name', models.CharField(max_length=100, verbose_name='事项名称')),
-                ('category', models.CharField(choices=[('registration', '登记类'), ('qualification', '资质类'), ('regulatory', '监管类'), ('commendation', '良好信息类'), ('rating', '评级类')], max_length=20, verbose_name='类别')),
-                ('openness', models.CharField(choices=[('public', '公开'), ('authorized', '授权查询')], default='public', max_length=20, verbose_name='公开属性')),
-                ('is_dishonesty', models.BooleanField(default=False, verbose_name='失信信息')),
-                ('is_warning', models.BooleanField(default=False, help_text='第二十三条 自主申报弄虚作假的警示记录', verbose_name='警示记录')),
-                ('accepts_self_declaration', models.BooleanField(default=False, verbose_name='可自主申报')),
-                ('subject_kinds', models.JSONField(default=list, verbose_name='适用主体')),
-                ('submission_deadline_workdays', models.PositiveSmallIntegerField(blank=True, help_text='自决定作出之日起，多少个工作日内报送', null=True, verbose_name='报送时限（工作日）')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='依据')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(verbose_name="事项代码")),
+                ("name", models.CharField(max_length=100, verbose_name="事项名称")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("registration", "登记类"),
+                            ("qualification", "资质类"),
+                            ("regulatory", "监管类"),
+                            ("commendation", "良好信息类"),
+                            ("rating", "评级类"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "openness",
+                    models.CharField(
+                        choices=[("public", "公开"), ("authorized", "授权查询")],
+                        default="public",
+                        max_length=20,
+                        verbose_name="公开属性",
+                    ),
+                ),
+                ("is_dishonesty", models.BooleanField(default=False, verbose_name="失信信息")),
+                (
+                    "is_warning",
+                    models.BooleanField(
+                        default=False, help_text="第二十三条 自主申报弄虚作假的警示记录", verbose_name="警示记录"
+                    ),
+                ),
+                ("accepts_self_declaration", models.BooleanField(default=False, verbose_name="可自主申报")),
+                ("subject_kinds", models.JSONField(default=list, verbose_name="适用主体")),
+                (
+                    "submission_deadline_workdays",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="自决定作出之日起，多少个工作日内报送",
+                        null=True,
+                        verbose_name="报送时限（工作日）",
+                    ),
+                ),
+                ("legal_basis", models.TextField(blank=True, verbose_name="依据")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '目录事项',
-                'verbose_name_plural': '目录事项',
-                'ordering': ['version', 'position', 'code'],
+                "verbose_name": "目录事项",
+                "verbose_name_plural": "目录事项",
+                "ordering": ["version", "position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogVersion',
+            name="CatalogVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True, verbose_name='版本号')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=10, verbose_name='状态')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('notes', models.TextField(blank=True, verbose_name='修订说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(unique=True, verbose_name="版本号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                ("notes", models.TextField(blank=True, verbose_name="修订说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
             ],
             options={
-                'verbose_name': '目录版本',
-                'verbose_name_plural': '目录版本',
-                'ordering': ['-number'],
-                'permissions': [('publish_catalogversion', '发布目录版本')],
+                "verbose_name": "目录版本",
+                "verbose_name_plural": "目录版本",
+                "ordering": ["-number"],
+                "permissions": [("publish_catalogversion", "发布目录版本")],
             },
         ),
         migrations.CreateModel(
-            name='DisclosureRule',
+            name="DisclosureRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='施行日期')),
-                ('mode', models.CharField(choices=[('long_term', '长期公示'), ('by_severity', '按失信程度'), ('fixed', '固定期限')], max_length=20, verbose_name='方式')),
-                ('periods', models.JSONField(blank=True, default=dict, verbose_name='公示期限（月）')),
-                ('grade_field', models.CharField(blank=True, max_length=50, verbose_name='定级字段')),
-                ('grades_by_value', models.JSONField(blank=True, default=dict, verbose_name='字段取值对应的程度')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='依据')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("effective_from", models.DateField(verbose_name="施行日期")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("long_term", "长期公示"), ("by_severity", "按失信程度"), ("fixed", "固定期限")],
+                        max_length=20,
+                        verbose_name="方式",
+                    ),
+                ),
+                ("periods", models.JSONField(blank=True, default=dict, verbose_name="公示期限（月）")),
+                ("grade_field", models.CharField(blank=True, max_length=50, verbose_name="定级字段")),
+                ("grades_by_value", models.JSONField(blank=True, default=dict, verbose_name="字段取值对应的程度")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '公示期限规则版本',
-                'verbose_name_plural': '公示期限规则版本',
-                'ordering': ['scheme', '-effective_from'],
+                "verbose_name": "公示期限规则版本",
+                "verbose_name_plural": "公示期限规则版本",
+                "ordering": ["scheme", "-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='DisclosureScheme',
+            name="DisclosureScheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
             ],
             options={
-                'verbose_name': '公示期限规则',
-                'verbose_name_plural': '公示期限规则',
-                'ordering': ['code'],
+                "verbose_name": "公示期限规则",
+                "verbose_name_plural": "公示期限规则",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='稳定的英文代码，用于接口和令牌', max_length=40, unique=True, verbose_name='单位代码')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='单位名称')),
-                ('short_name', models.CharField(blank=True, max_length=30, verbose_name='简称')),
-                ('uscc', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="稳定的英文代码，用于接口和令牌", max_length=40, unique=True, verbose_name="单位代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="单位名称")),
+                ("short_name", models.CharField(blank=True, max_length=30, verbose_name="简称")),
+                ("uscc", models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '信息提供主体',
-                'verbose_name_plural': '信息提供主体',
-                'ordering': ['code'],
+                "verbose_name": "信息提供主体",
+                "verbose_name_plural": "信息提供主体",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogField',
+            name="CatalogField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(verbose_name='字段代码')),
-                ('label', models.CharField(max_length=50, verbose_name='中文名称')),
-                ('type', models.CharField(choices=[('text', '文本'), ('integer', '整数'), ('decimal', '小数'), ('date', '日期'), ('choice', '选项'), ('identifier', '统一社会信用代码/身份证号'), ('boolean', '是/否')], default='text', max_length=20, verbose_name='类型')),
-                ('required', models.BooleanField(default=False, verbose_name='必填')),
-                ('max_length', models.PositiveIntegerField(blank=True, null=True, verbose_name='最大长度')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='可选值')),
-                ('multiple', models.BooleanField(default=False, help_text='选项字段可填多个值，以分号分隔', verbose_name='可多选')),
-                ('is_public', models.BooleanField(default=True, verbose_name='公开')),
-                ('help_text', models.CharField(blank=True, max_length=200, verbose_name='填写说明')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fields', to='catalog.catalogitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(verbose_name="字段代码")),
+                ("label", models.CharField(max_length=50, verbose_name="中文名称")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("text", "文本"),
+                            ("integer", "整数"),
+                            ("decimal", "小数"),
+                            ("date", "日期"),
+                            ("choice", "选项"),
+                            ("identifier", "统一社会信用代码/身份证号"),
+                            ("boolean", "是/否"),
+                        ],
+                        default="text",
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="必填")),
+                ("max_length", models.PositiveIntegerField(blank=True, null=True, verbose_name="最大长度")),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="可选值")),
+                (
+                    "multiple",
+                    models.BooleanField(
+                        default=False, help_text="选项字段可填多个值，以分号分隔", verbose_name="可多选"
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True, verbose_name="公开")),
+                ("help_text", models.CharField(blank=True, max_length=200, verbose_name="填写说明")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="fields", to="catalog.catalogitem"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数据项',
-                'verbose_name_plural': '数据项',
-                'ordering': ['item', 'position', 'id'],
+                "verbose_name": "数据项",
+                "verbose_name_plural": "数据项",
+                "ordering": ["item", "position", "id"],
             },
         ),
     ]

@@ -6,69 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='catalogversion',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="catalogversion",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='catalogversion',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="catalogversion",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='catalogitem',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='catalog.catalogversion'),
+            model_name="catalogitem",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="items", to="catalog.catalogversion"
+            ),
         ),
         migrations.AddField(
-            model_name='catalogdocument',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='catalog.catalogversion'),
+            model_name="catalogdocument",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="catalog.catalogversion"
+            ),
         ),
         migrations.AddField(
-            model_name='disclosurerule',
-            name='scheme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='catalog.disclosurescheme'),
+            model_name="disclosurerule",
+            name="scheme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="rules", to="catalog.disclosurescheme"
+            ),
         ),
         migrations.AddField(
-            model_name='catalogitem',
-            name='disclosure_scheme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='catalog.disclosurescheme', verbose_name='公示期限规则'),
+            model_name="catalogitem",
+            name="disclosure_scheme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="catalog.disclosurescheme",
+                verbose_name="公示期限规则",
+            ),
         ),
         migrations.AddField(
-            model_name='provider',
-            name='staff',
-            field=models.ManyToManyField(blank=True, related_name='providers', to=settings.AUTH_USER_MODEL, verbose_name='工作人员'),
+            model_name="provider",
+            name="staff",
+            field=models.ManyToManyField(
+                blank=True, related_name="providers", to=settings.AUTH_USER_MODEL, verbose_name="工作人员"
+            ),
         ),
         migrations.AddField(
-            model_name='catalogitem',
-            name='providers',
-            field=models.ManyToManyField(blank=True, related_name='catalog_items', to='catalog.provider', verbose_name='责任单位'),
+            model_name="catalogitem",
+            name="providers",
+            field=models.ManyToManyField(
+                blank=True, related_name="catalog_items", to="catalog.provider", verbose_name="责任单位"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='catalogfield',
-            constraint=models.UniqueConstraint(fields=('item', 'key'), name='field_key_unique_per_item'),
+            model_name="catalogfield",
+            constraint=models.UniqueConstraint(fields=("item", "key"), name="field_key_unique_per_item"),
         ),
         migrations.AddConstraint(
-            model_name='catalogversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('status',), name='at_most_one_draft_version'),
+            model_name="catalogversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")), fields=("status",), name="at_most_one_draft_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disclosurerule',
-            constraint=models.UniqueConstraint(fields=('scheme', 'effective_from'), name='one_rule_per_scheme_and_date'),
+            model_name="disclosurerule",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "effective_from"), name="one_rule_per_scheme_and_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='catalogitem',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='item_code_unique_per_version'),
+            model_name="catalogitem",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="item_code_unique_per_version"),
         ),
     ]

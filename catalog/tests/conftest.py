@@ -31,7 +31,10 @@ def market_bureau(db):
 def published(db, market_bureau):
     """Version 1, published: 工商登记 (registration) and 行政处罚 (regulatory), one document."""
     registration = CatalogItemFactory(
-        code="business_registration", name="工商登记", category=Category.REGISTRATION, providers=[market_bureau],
+        code="business_registration",
+        name="工商登记",
+        category=Category.REGISTRATION,
+        providers=[market_bureau],
         position=1,
     )
     CatalogFieldFactory(item=registration, key="reg_authority", label="登记机关", required=True)

@@ -165,10 +165,20 @@ def penalty_scheme() -> DisclosureScheme:
     scheme = DisclosureSchemeFactory(code="admin_penalty_period", name="行政处罚公示期限")
     if not scheme.rules.exists():
         DisclosureRuleFactory(
-            scheme=scheme, by_severity=True,
-            grades_by_value={"penalty_type": {"警告": "light", "通报批评": "light", "罚款": "general",
-                                              "没收违法所得": "general", "暂扣许可证件": "general",
-                                              "吊销许可证件": "serious", "限制从业": "serious", "行政拘留": "serious"}},
+            scheme=scheme,
+            by_severity=True,
+            grades_by_value={
+                "penalty_type": {
+                    "警告": "light",
+                    "通报批评": "light",
+                    "罚款": "general",
+                    "没收违法所得": "general",
+                    "暂扣许可证件": "general",
+                    "吊销许可证件": "serious",
+                    "限制从业": "serious",
+                    "行政拘留": "serious",
+                }
+            },
         )
     return scheme
 
@@ -176,17 +186,31 @@ def penalty_scheme() -> DisclosureScheme:
 def penalty_item(**kwargs) -> CatalogItem:
     """A 行政处罚 item (in the current draft) with the fields a disclosure rule needs."""
     attributes = {
-        "code": "admin_penalty", "name": "行政处罚", "category": Category.REGULATORY, "is_dishonesty": True,
+        "code": "admin_penalty",
+        "name": "行政处罚",
+        "category": Category.REGULATORY,
+        "is_dishonesty": True,
         "subject_kinds": [SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS, SubjectKind.NATURAL_PERSON],
         "disclosure_scheme": penalty_scheme(),
     } | kwargs
     item = CatalogItemFactory(**attributes)
     CatalogFieldFactory(item=item, key="decision_no", label="行政处罚决定书文号", required=True, position=1)
-    CatalogFieldFactory(item=item, key="penalty_type", label="处罚类别", type=FieldType.CHOICE,
-                        choices=PENALTY_TYPES, multiple=True, required=True, position=2)
-    CatalogFieldFactory(item=item, key="severity", label="失信程度", type=FieldType.CHOICE,
-                        choices=["轻微", "一般", "严重"], position=3)
-    CatalogFieldFactory(item=item, key="decision_date", label="处罚决定日期", type=FieldType.DATE, required=True, position=4)
+    CatalogFieldFactory(
+        item=item,
+        key="penalty_type",
+        label="处罚类别",
+        type=FieldType.CHOICE,
+        choices=PENALTY_TYPES,
+        multiple=True,
+        required=True,
+        position=2,
+    )
+    CatalogFieldFactory(
+        item=item, key="severity", label="失信程度", type=FieldType.CHOICE, choices=["轻微", "一般", "严重"], position=3
+    )
+    CatalogFieldFactory(
+        item=item, key="decision_date", label="处罚决定日期", type=FieldType.DATE, required=True, position=4
+    )
     CatalogFieldFactory(item=item, key="fine_amount", label="罚款金额（万元）", type=FieldType.DECIMAL, position=5)
     CatalogFieldFactory(item=item, key="publication_necessary", label="确需公示", type=FieldType.BOOLEAN, position=6)
     CatalogFieldFactory(item=item, key="publication_reason", label="确需公示的理由", max_length=500, position=7)

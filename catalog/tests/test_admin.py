@@ -36,16 +36,23 @@ def test_admin_edits_of_a_draft_are_audited(superuser_client, draft):
     page = superuser_client.get(change_url)
     assert page.status_code == 200 and 'name="_save"' in page.content.decode()
     form = {
-        "title": "草稿标题", "notes": "",
-        "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
-        "documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0",
+        "title": "草稿标题",
+        "notes": "",
+        "items-TOTAL_FORMS": "0",
+        "items-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
     }
     response = superuser_client.post(change_url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     draft.refresh_from_db()
     assert draft.title == "草稿标题"
     event = AuditEvent.objects.get(action="admin.change")
-    assert (event.object_type, event.object_id, event.after["title"]) == ("catalog.catalogversion", str(draft.pk), "草稿标题")
+    assert (event.object_type, event.object_id, event.after["title"]) == (
+        "catalog.catalogversion",
+        str(draft.pk),
+        "草稿标题",
+    )
 
 
 def test_the_admin_lists_open(superuser_client, published):

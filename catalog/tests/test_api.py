@@ -32,12 +32,18 @@ def test_it_returns_the_published_catalog_in_the_spec_shape(client, published):
     assert [item["code"] for item in body["items"]] == ["business_registration", "admin_penalty"]
     penalty = body["items"][1]
     assert {k: penalty[k] for k in ("code", "name", "category", "openness", "providers")} == {
-        "code": "admin_penalty", "name": "行政处罚", "category": "regulatory", "openness": "public",
+        "code": "admin_penalty",
+        "name": "行政处罚",
+        "category": "regulatory",
+        "openness": "public",
         "providers": ["scjgj"],
     }
     fields = {f["key"]: f for f in penalty["fields"]}
     assert {k: fields["penalty_type"][k] for k in ("key", "label", "type", "required", "choices")} == {
-        "key": "penalty_type", "label": "处罚类别", "type": "choice", "required": True,
+        "key": "penalty_type",
+        "label": "处罚类别",
+        "type": "choice",
+        "required": True,
         "choices": ["警告", "通报批评", "罚款", "没收违法所得", "暂扣许可证件", "吊销许可证件", "限制从业", "行政拘留"],
     }
     assert fields["decision_no"]["choices"] == [] and fields["decision_date"]["type"] == "date"

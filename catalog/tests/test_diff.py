@@ -24,19 +24,31 @@ def test_without_a_published_version_everything_is_added(published):
 
 def test_it_lists_added_removed_and_changed_items_and_fields(published, draft, catalog_admin):
     services.add_item(
-        version=draft, actor=catalog_admin, code="honour", name="荣誉表彰", category=Category.COMMENDATION,
-        subject_kinds=[SubjectKind.LEGAL_PERSON], disclosure_scheme=DisclosureSchemeFactory(),
+        version=draft,
+        actor=catalog_admin,
+        code="honour",
+        name="荣誉表彰",
+        category=Category.COMMENDATION,
+        subject_kinds=[SubjectKind.LEGAL_PERSON],
+        disclosure_scheme=DisclosureSchemeFactory(),
     )
     services.remove_item(item=draft.items.get(code="business_registration"), actor=catalog_admin)
     penalty = draft.items.get(code="admin_penalty")
     services.update_draft_item(
-        item=penalty, actor=catalog_admin, name="行政处罚决定", submission_deadline_workdays=5,
+        item=penalty,
+        actor=catalog_admin,
+        name="行政处罚决定",
+        submission_deadline_workdays=5,
         providers=[ProviderFactory(code="swj", name="南通市商务局")],
     )
     services.add_field(item=penalty, actor=catalog_admin, key="illegal_facts", label="违法事实")
     services.remove_field(field=penalty.fields.get(key="fine_amount"), actor=catalog_admin)
-    services.update_field(field=penalty.fields.get(key="severity"), actor=catalog_admin, required=True,
-                          choices=["轻微", "一般", "较重", "严重"])
+    services.update_field(
+        field=penalty.fields.get(key="severity"),
+        actor=catalog_admin,
+        required=True,
+        choices=["轻微", "一般", "较重", "严重"],
+    )
 
     diff = diff_versions(published, draft)
 
@@ -53,7 +65,8 @@ def test_it_lists_added_removed_and_changed_items_and_fields(published, draft, c
     assert (fields["illegal_facts"].status, fields["fine_amount"].status) == ("added", "removed")
     assert fields["severity"].status == "changed"
     assert {(c.label, c.old, c.new) for c in fields["severity"].changes} == {
-        ("必填", "否", "是"), ("可选值", "轻微、一般、严重", "轻微、一般、较重、严重"),
+        ("必填", "否", "是"),
+        ("可选值", "轻微、一般、严重", "轻微、一般、较重、严重"),
     }
     assert set(fields) == {"illegal_facts", "fine_amount", "severity"}
 
@@ -71,7 +84,10 @@ def test_it_reports_document_changes(published, draft, catalog_admin):
     services.update_document(document=draft.documents.get(), actor=catalog_admin, body="第一条 数据项应当完整、准确。")
     services.add_document(version=draft, actor=catalog_admin, title="异议处理规程", body="……")
     diff = diff_versions(published, draft)
-    assert {(d.title, d.status) for d in diff.documents} == {("公共信用信息数据规范", "changed"), ("异议处理规程", "added")}
+    assert {(d.title, d.status) for d in diff.documents} == {
+        ("公共信用信息数据规范", "changed"),
+        ("异议处理规程", "added"),
+    }
     assert diff.has_changes
 
 

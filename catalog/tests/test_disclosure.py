@@ -25,8 +25,11 @@ def penalty():
     """行政处罚 with the 2026 grading and, before it, a 2021 rule: every penalty 6 months to 3 years."""
     item = penalty_item()
     DisclosureRuleFactory(
-        scheme=item.disclosure_scheme, effective_from=D(2021, 1, 1), mode=DisclosureRule.Mode.FIXED,
-        periods={"all": [6, 36]}, legal_basis="2021年规则",
+        scheme=item.disclosure_scheme,
+        effective_from=D(2021, 1, 1),
+        mode=DisclosureRule.Mode.FIXED,
+        periods={"all": [6, 36]},
+        legal_basis="2021年规则",
     )
     return item
 
@@ -56,7 +59,9 @@ def test_it_applies_the_new_rule_to_a_decision_from_2026_04_01(penalty):
 
 
 def test_it_lets_the_caller_choose_another_rule_date(penalty):
-    result = disclosure_window(item=penalty, data={"severity": "一般"}, decision_date=D(2026, 3, 1), on_date=D(2026, 5, 1))
+    result = disclosure_window(
+        item=penalty, data={"severity": "一般"}, decision_date=D(2026, 3, 1), on_date=D(2026, 5, 1)
+    )
     assert result == DisclosureWindow(ends_on=D(2027, 3, 1), repairable_from=D(2026, 6, 2), grade="general")
 
 
@@ -109,8 +114,9 @@ def test_a_light_penalty_is_withheld_unless_publication_is_stated_necessary(pena
 
 
 def test_a_light_penalty_stated_necessary_is_published_for_at_most_its_maximum(penalty):
-    result = window(penalty, D(2026, 6, 10), severity="轻微", publication_necessary=True,
-                    publication_reason="一年内多次违法")
+    result = window(
+        penalty, D(2026, 6, 10), severity="轻微", publication_necessary=True, publication_reason="一年内多次违法"
+    )
     assert result == DisclosureWindow(ends_on=D(2026, 9, 10), repairable_from=D(2026, 6, 11), grade="light")
 
 
@@ -127,15 +133,20 @@ def test_a_statement_of_necessity_is_only_a_statement_when_true(penalty):
 
 def test_a_rule_whose_maximum_is_zero_is_never_public_not_even_on_the_decision_day():
     scheme = DisclosureSchemeFactory()
-    DisclosureRuleFactory(scheme=scheme, effective_from=D(2021, 7, 1), by_severity=True,
-                          periods={"light": [0, 0], "general": [3, 36], "serious": [12, 36]})
+    DisclosureRuleFactory(
+        scheme=scheme,
+        effective_from=D(2021, 7, 1),
+        by_severity=True,
+        periods={"light": [0, 0], "general": [3, 36], "serious": [12, 36]},
+    )
     item = penalty_item(disclosure_scheme=scheme)
     stated = {"publication_necessary": True, "publication_reason": "确有必要"}
     result = window(item, D(2025, 5, 15), severity="轻微", **stated)
     assert result == DisclosureWindow(ends_on=D(2025, 5, 15), repairable_from=None, grade="light", withheld=True)
     fixed = DisclosureSchemeFactory()
-    DisclosureRuleFactory(scheme=fixed, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 0]},
-                          effective_from=D(2020, 1, 1))
+    DisclosureRuleFactory(
+        scheme=fixed, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 0]}, effective_from=D(2020, 1, 1)
+    )
     assert window(CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=fixed), D(2026, 2, 1)).withheld
 
 
@@ -187,14 +198,20 @@ def test_2099_12_31_means_long_term():
 
 def test_a_fixed_rule_gives_one_period():
     scheme = DisclosureSchemeFactory()
-    DisclosureRuleFactory(scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 12]}, effective_from=D(2020, 1, 1))
+    DisclosureRuleFactory(
+        scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 12]}, effective_from=D(2020, 1, 1)
+    )
     item = CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=scheme)
-    assert window(item, D(2026, 2, 1)) == DisclosureWindow(ends_on=D(2027, 2, 1), repairable_from=D(2026, 2, 2), grade="")
+    assert window(item, D(2026, 2, 1)) == DisclosureWindow(
+        ends_on=D(2027, 2, 1), repairable_from=D(2026, 2, 2), grade=""
+    )
 
 
 def test_a_decision_before_the_first_rule_falls_under_the_first_rule():
     scheme = DisclosureSchemeFactory()
-    DisclosureRuleFactory(scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [3, 12]}, effective_from=D(2020, 1, 1))
+    DisclosureRuleFactory(
+        scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [3, 12]}, effective_from=D(2020, 1, 1)
+    )
     item = CatalogItemFactory(category=Category.REGULATORY, disclosure_scheme=scheme)
     assert window(item, D(2018, 6, 1)).ends_on == D(2019, 6, 1)
 
@@ -222,7 +239,8 @@ def test_it_splits_multiple_values():
 def test_it_describes_rules_in_plain_chinese():
     by_severity = DisclosureRuleFactory(by_severity=True)
     assert describe_rule(by_severity) == (
-        "轻微：原则上不予公示，确需公示的最长3个月；一般：3个月至1年；严重：1年至3年，自决定作出之日起计算（决定当日不计入）")
+        "轻微：原则上不予公示，确需公示的最长3个月；一般：3个月至1年；严重：1年至3年，自决定作出之日起计算（决定当日不计入）"
+    )
     assert describe_rule(DisclosureRuleFactory()) == "长期公示"
     fixed = DisclosureRuleFactory(mode=DisclosureRule.Mode.FIXED, periods={"all": [6, 36]})
     assert describe_rule(fixed) == "公示6个月至3年，自决定作出之日起计算（决定当日不计入）"
@@ -230,4 +248,7 @@ def test_it_describes_rules_in_plain_chinese():
 
 def test_a_grade_that_is_not_published_says_so():
     rule = DisclosureRuleFactory(by_severity=True, periods={"light": [0, 0], "general": [3, 36], "serious": [12, 36]})
-    assert describe_rule(rule) == "轻微：不予公示；一般：3个月至3年；严重：1年至3年，自决定作出之日起计算（决定当日不计入）"
+    assert (
+        describe_rule(rule)
+        == "轻微：不予公示；一般：3个月至3年；严重：1年至3年，自决定作出之日起计算（决定当日不计入）"
+    )

@@ -16,7 +16,11 @@ def unchanged(published):
         list(CatalogItem.objects.filter(version=published).values_list("code", "name", "position")),
         list(CatalogField.objects.filter(item__version=published).values_list("key", "label", "position")),
         list(CatalogDocument.objects.filter(version=published).values_list("title", "body")),
-        list(CatalogItem.providers.through.objects.filter(catalogitem__version=published).values_list("catalogitem", "provider")),
+        list(
+            CatalogItem.providers.through.objects.filter(catalogitem__version=published).values_list(
+                "catalogitem", "provider"
+            )
+        ),
     )
 
 
@@ -25,8 +29,14 @@ def unchanged(published):
     [
         lambda v: setattr_and_save(v.items.first(), name="改名"),
         lambda v: v.items.first().delete(),
-        lambda v: CatalogItem.objects.create(version=v, code="x", name="新事项", category="registration",
-                                             subject_kinds=["legal_person"], disclosure_scheme=v.items.first().disclosure_scheme),
+        lambda v: CatalogItem.objects.create(
+            version=v,
+            code="x",
+            name="新事项",
+            category="registration",
+            subject_kinds=["legal_person"],
+            disclosure_scheme=v.items.first().disclosure_scheme,
+        ),
         lambda v: setattr_and_save(CatalogField.objects.filter(item__version=v).first(), label="改名"),
         lambda v: CatalogField.objects.filter(item__version=v).first().delete(),
         lambda v: CatalogField.objects.create(item=v.items.first(), key="new", label="新"),
@@ -47,10 +57,30 @@ def unchanged(published):
         lambda v: CatalogVersion.objects.filter(pk=v.pk).update(status=CatalogVersion.Status.DRAFT),
         lambda v: CatalogVersion.objects.get(pk=v.pk).delete(),
     ],
-    ids=["item.save", "item.delete", "item.create", "field.save", "field.delete", "field.create", "document.save",
-         "document.delete", "document.create", "items.update", "fields.update", "documents.delete", "items.delete",
-         "fields.bulk_create", "providers.add", "providers.clear", "provider.catalog_items.clear", "provider.delete",
-         "providers.delete", "version.save", "version.unpublish", "version.delete"],
+    ids=[
+        "item.save",
+        "item.delete",
+        "item.create",
+        "field.save",
+        "field.delete",
+        "field.create",
+        "document.save",
+        "document.delete",
+        "document.create",
+        "items.update",
+        "fields.update",
+        "documents.delete",
+        "items.delete",
+        "fields.bulk_create",
+        "providers.add",
+        "providers.clear",
+        "provider.catalog_items.clear",
+        "provider.delete",
+        "providers.delete",
+        "version.save",
+        "version.unpublish",
+        "version.delete",
+    ],
 )
 def test_the_models_refuse_to_change_a_published_version(published, change):
     before = unchanged(published)

@@ -144,7 +144,11 @@ def test_a_published_version_is_shown_read_only(admin_client, published):
 
 def test_edit_pages_of_a_published_version_send_back_with_a_message(admin_client, published):
     item = published.items.get(code="admin_penalty")
-    for target in (url("item_edit", published.number, item.pk), url("item_add", published.number), url("publish", published.number)):
+    for target in (
+        url("item_edit", published.number, item.pk),
+        url("item_add", published.number),
+        url("publish", published.number),
+    ):
         response = admin_client.post(target, {"name": "改名", "confirm": "on"}, follow=True)
         assert response.redirect_chain[-1][0] == url("version", published.number)
         assert "已发布的目录版本不可修改" in response.content.decode()
@@ -153,7 +157,9 @@ def test_edit_pages_of_a_published_version_send_back_with_a_message(admin_client
 
 
 def test_the_admin_edits_the_draft_metadata(admin_client, draft):
-    response = admin_client.post(url("version_edit", draft.number), {"title": "2027年版", "notes": "调整行政处罚数据项。"})
+    response = admin_client.post(
+        url("version_edit", draft.number), {"title": "2027年版", "notes": "调整行政处罚数据项。"}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.title, draft.notes) == ("2027年版", "调整行政处罚数据项。")
@@ -164,18 +170,31 @@ def test_the_admin_edits_the_draft_metadata(admin_client, draft):
 
 def item_form(**overrides):
     return {
-        "code": "honour", "name": "荣誉表彰", "category": "commendation", "openness": "public",
-        "subject_kinds": ["legal_person"], "providers": [], "submission_deadline_workdays": "10",
-        "disclosure_scheme": DisclosureSchemeFactory(code="honour_period").pk, "legal_basis": "第八条第（四）项",
-        "description": "", "position": "5",
+        "code": "honour",
+        "name": "荣誉表彰",
+        "category": "commendation",
+        "openness": "public",
+        "subject_kinds": ["legal_person"],
+        "providers": [],
+        "submission_deadline_workdays": "10",
+        "disclosure_scheme": DisclosureSchemeFactory(code="honour_period").pk,
+        "legal_basis": "第八条第（四）项",
+        "description": "",
+        "position": "5",
     } | overrides
 
 
 def test_the_admin_adds_an_item(admin_client, draft, market_bureau):
-    response = admin_client.post(url("item_add", draft.number), item_form(providers=[market_bureau.pk], is_dishonesty=""))
+    response = admin_client.post(
+        url("item_add", draft.number), item_form(providers=[market_bureau.pk], is_dishonesty="")
+    )
     item = draft.items.get(code="honour")
     assert response.url == url("item", draft.number, item.pk)
-    assert (item.name, item.submission_deadline_workdays, list(item.providers.all())) == ("荣誉表彰", 10, [market_bureau])
+    assert (item.name, item.submission_deadline_workdays, list(item.providers.all())) == (
+        "荣誉表彰",
+        10,
+        [market_bureau],
+    )
     assert AuditEvent.objects.filter(action="catalog.item_added", object_id=str(item.pk)).exists()
 
 
@@ -195,8 +214,13 @@ def test_a_duplicate_item_code_is_refused(admin_client, draft):
 
 def test_the_admin_edits_an_item(admin_client, draft):
     item = draft.items.get(code="business_registration")
-    form = item_form(code="business_registration", name="企业登记", category="registration",
-                     disclosure_scheme=item.disclosure_scheme_id, subject_kinds=["legal_person", "individual_business"])
+    form = item_form(
+        code="business_registration",
+        name="企业登记",
+        category="registration",
+        disclosure_scheme=item.disclosure_scheme_id,
+        subject_kinds=["legal_person", "individual_business"],
+    )
     response = admin_client.post(url("item_edit", draft.number, item.pk), form)
     assert response.status_code == 302
     item.refresh_from_db()
@@ -223,14 +247,24 @@ def test_an_item_of_another_version_is_not_found(admin_client, published, draft)
 
 
 def field_form(**overrides):
-    return {"key": "reg_no", "label": "注册号", "type": "text", "required": "on", "max_length": "", "choices": "",
-            "is_public": "on", "help_text": ""} | overrides
+    return {
+        "key": "reg_no",
+        "label": "注册号",
+        "type": "text",
+        "required": "on",
+        "max_length": "",
+        "choices": "",
+        "is_public": "on",
+        "help_text": "",
+    } | overrides
 
 
 def test_the_admin_adds_a_choice_field(admin_client, draft):
     item = draft.items.get(code="business_registration")
-    response = admin_client.post(url("field_add", draft.number, item.pk),
-                                 field_form(key="org_type", label="主体类型", type="choice", choices="有限责任公司\r\n股份有限公司\n\n"))
+    response = admin_client.post(
+        url("field_add", draft.number, item.pk),
+        field_form(key="org_type", label="主体类型", type="choice", choices="有限责任公司\r\n股份有限公司\n\n"),
+    )
     assert response.url == url("item", draft.number, item.pk)
     field = item.fields.get(key="org_type")
     assert (field.type, field.choices, field.required) == (FieldType.CHOICE, ["有限责任公司", "股份有限公司"], True)
@@ -248,8 +282,10 @@ def test_the_admin_edits_and_removes_a_field(admin_client, draft):
     field = item.fields.get(key="reg_authority")
     edit_page = admin_client.get(url("field_edit", draft.number, item.pk, field.pk)).content.decode()
     assert 'value="登记机关"' in edit_page
-    admin_client.post(url("field_edit", draft.number, item.pk, field.pk),
-                      field_form(key="reg_authority", label="登记机关名称", is_public=""))
+    admin_client.post(
+        url("field_edit", draft.number, item.pk, field.pk),
+        field_form(key="reg_authority", label="登记机关名称", is_public=""),
+    )
     field.refresh_from_db()
     assert (field.label, field.is_public) == ("登记机关名称", False)
     admin_client.post(url("field_remove", draft.number, item.pk, field.pk))
@@ -280,7 +316,10 @@ def test_the_item_page_marks_non_public_fields(admin_client, draft):
 def test_the_admin_manages_documents(admin_client, draft):
     admin_client.post(url("document_add", draft.number), {"title": "异议处理规程", "body": "第一条", "position": "2"})
     document = draft.documents.get(title="异议处理规程")
-    admin_client.post(url("document_edit", draft.number, document.pk), {"title": "异议处理规程", "body": "第一条 修订", "position": "2"})
+    admin_client.post(
+        url("document_edit", draft.number, document.pk),
+        {"title": "异议处理规程", "body": "第一条 修订", "position": "2"},
+    )
     document.refresh_from_db()
     assert document.body == "第一条 修订"
     admin_client.post(url("document_remove", draft.number, document.pk))
@@ -336,4 +375,6 @@ def test_the_office_home_links_to_the_catalog_editor(admin_client):
 
 def test_roles_hold_the_catalog_permissions():
     # The editor relies on these; they come from nantong_credit.roles.
-    assert {"catalog.change_catalogversion", "catalog.publish_catalogversion"} <= set(roles.ROLE_PERMISSIONS[roles.CATALOG_ADMIN])
+    assert {"catalog.change_catalogversion", "catalog.publish_catalogversion"} <= set(
+        roles.ROLE_PERMISSIONS[roles.CATALOG_ADMIN]
+    )

@@ -17,8 +17,11 @@ def events(action: str) -> list[AuditEvent]:
 
 def item_attributes(**overrides):
     return {
-        "code": "honour", "name": "荣誉表彰", "category": Category.COMMENDATION,
-        "subject_kinds": [SubjectKind.LEGAL_PERSON], "disclosure_scheme": DisclosureSchemeFactory(code="honour_period"),
+        "code": "honour",
+        "name": "荣誉表彰",
+        "category": Category.COMMENDATION,
+        "subject_kinds": [SubjectKind.LEGAL_PERSON],
+        "disclosure_scheme": DisclosureSchemeFactory(code="honour_period"),
     } | overrides
 
 
@@ -38,8 +41,17 @@ def test_a_draft_copies_the_newest_version_with_fields_providers_and_documents(p
 
     def contents(version):
         return [
-            (i.code, i.name, i.category, i.disclosure_scheme_id, sorted(p.code for p in i.providers.all()),
-             [(f.key, f.label, f.type, f.required, f.choices, f.multiple, f.is_public, f.position) for f in i.fields.all()])
+            (
+                i.code,
+                i.name,
+                i.category,
+                i.disclosure_scheme_id,
+                sorted(p.code for p in i.providers.all()),
+                [
+                    (f.key, f.label, f.type, f.required, f.choices, f.multiple, f.is_public, f.position)
+                    for f in i.fields.all()
+                ],
+            )
             for i in version.items.prefetch_related("providers", "fields").order_by("code")
         ]
 
@@ -103,7 +115,11 @@ def test_it_refuses_an_invalid_item(draft, catalog_admin, overrides, field, mess
 def test_registration_items_must_be_long_term(draft, catalog_admin):
     scheme = DisclosureRuleFactory(by_severity=True).scheme
     with pytest.raises(ValidationError) as caught:
-        services.add_item(version=draft, actor=catalog_admin, **item_attributes(category=Category.REGISTRATION, disclosure_scheme=scheme))
+        services.add_item(
+            version=draft,
+            actor=catalog_admin,
+            **item_attributes(category=Category.REGISTRATION, disclosure_scheme=scheme),
+        )
     assert "第十一条" in caught.value.message_dict["disclosure_scheme"][0]
 
 
@@ -174,7 +190,9 @@ def test_it_refuses_an_invalid_field(draft, catalog_admin, attributes, field, me
 def test_it_updates_and_removes_a_field(draft, catalog_admin):
     item = draft.items.get(code="business_registration")
     field = item.fields.get(key="reg_authority")
-    services.update_field(field=field, actor=catalog_admin, type=FieldType.CHOICE, choices=["市市场监管局", "区市场监管局"])
+    services.update_field(
+        field=field, actor=catalog_admin, type=FieldType.CHOICE, choices=["市市场监管局", "区市场监管局"]
+    )
     assert events("catalog.field_changed")[0].after == {"type": "choice", "choices": ["市市场监管局", "区市场监管局"]}
     services.remove_field(field=field, actor=catalog_admin)
     assert not item.fields.filter(key="reg_authority").exists()
@@ -248,8 +266,12 @@ def test_every_edit_and_the_publication_are_audited(draft, catalog_admin):
     services.publish_version(version=draft, actor=catalog_admin)
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert actions == [
-        "catalog.draft_created", "catalog.item_added", "catalog.field_added", "catalog.field_changed",
-        "catalog.item_changed", "catalog.version_published",
+        "catalog.draft_created",
+        "catalog.item_added",
+        "catalog.field_added",
+        "catalog.field_changed",
+        "catalog.item_changed",
+        "catalog.version_published",
     ]
     assert set(AuditEvent.objects.values_list("actor", flat=True)) == {catalog_admin.pk}
 
@@ -271,15 +293,30 @@ def test_a_refused_change_leaves_no_audit_event(published, catalog_admin):
         lambda v, u: services.update_draft_item(item=v.items.first(), actor=u, name="改"),
         lambda v, u: services.remove_item(item=v.items.first(), actor=u),
         lambda v, u: services.add_field(item=v.items.first(), actor=u, key="x", label="新"),
-        lambda v, u: services.update_field(field=CatalogField.objects.filter(item__version=v).first(), actor=u, label="改"),
+        lambda v, u: services.update_field(
+            field=CatalogField.objects.filter(item__version=v).first(), actor=u, label="改"
+        ),
         lambda v, u: services.remove_field(field=CatalogField.objects.filter(item__version=v).first(), actor=u),
-        lambda v, u: services.move_field(field=CatalogField.objects.filter(item__version=v).last(), direction="up", actor=u),
+        lambda v, u: services.move_field(
+            field=CatalogField.objects.filter(item__version=v).last(), direction="up", actor=u
+        ),
         lambda v, u: services.add_document(version=v, actor=u, title="新", body="新"),
         lambda v, u: services.update_document(document=v.documents.first(), actor=u, body="改"),
         lambda v, u: services.remove_document(document=v.documents.first(), actor=u),
     ],
-    ids=["draft", "add_item", "update_item", "remove_item", "add_field", "update_field", "remove_field",
-         "move_field", "add_document", "update_document", "remove_document"],
+    ids=[
+        "draft",
+        "add_item",
+        "update_item",
+        "remove_item",
+        "add_field",
+        "update_field",
+        "remove_field",
+        "move_field",
+        "add_document",
+        "update_document",
+        "remove_document",
+    ],
 )
 def test_services_refuse_to_change_a_published_version(published, catalog_admin, change):
     before = (CatalogItem.objects.count(), CatalogField.objects.count(), published.documents.count())

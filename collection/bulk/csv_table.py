@@ -33,9 +33,7 @@ class CsvTable(Table):
         self.encoding = found.codec
         self._records_seen = 0
         self._lines_seen = 0
-        self._text = io.TextIOWrapper(
-            BorrowedStream(stream), encoding=found.codec, errors="strict", newline=""
-        )
+        self._text = io.TextIOWrapper(BorrowedStream(stream), encoding=found.codec, errors="strict", newline="")
         sample = self._text.read(SAMPLE_CHARS)
         self._text.seek(0)
         _check_is_text(sample)

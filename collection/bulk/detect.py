@@ -107,8 +107,10 @@ def check_xlsx_archive(stream: BinaryIO, limits: Limits) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
         raise BulkFileError(_("文件已损坏，无法作为 Excel（.xlsx）文件打开。"), code="corrupt") from error
     if len(members) > limits.max_zip_members:
-        raise _zip_bomb(_("压缩包内有 %(count)s 个文件，上限为 %(limit)s 个")
-                        % {"count": len(members), "limit": limits.max_zip_members})
+        raise _zip_bomb(
+            _("压缩包内有 %(count)s 个文件，上限为 %(limit)s 个")
+            % {"count": len(members), "limit": limits.max_zip_members}
+        )
     names = {member.filename for member in members}
     _check_is_workbook(names)
     total = 0
@@ -116,21 +118,19 @@ def check_xlsx_archive(stream: BinaryIO, limits: Limits) -> None:
         _check_member(member, limits)
         total += member.file_size
     if total > limits.max_uncompressed_bytes:
-        raise _zip_bomb(_("全部内容解压后有 %(size)s，上限为 %(limit)s")
-                        % {"size": _mb(total), "limit": _mb(limits.max_uncompressed_bytes)})
+        raise _zip_bomb(
+            _("全部内容解压后有 %(size)s，上限为 %(limit)s")
+            % {"size": _mb(total), "limit": _mb(limits.max_uncompressed_bytes)}
+        )
 
 
 def _check_is_workbook(names: set[str]) -> None:
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
-        raise BulkFileError(
-            _("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后上传。"), code="not_tabular"
-        )
+        raise BulkFileError(_("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后上传。"), code="not_tabular")
     if "mimetype" in names and "content.xml" in names:
-        raise BulkFileError(
-            _("不支持 OpenDocument 表格（.ods），请另存为 .xlsx 后上传。"), code="not_tabular"
-        )
+        raise BulkFileError(_("不支持 OpenDocument 表格（.ods），请另存为 .xlsx 后上传。"), code="not_tabular")
     raise not_tabular(_("其他类型的压缩包"))
 
 
@@ -141,13 +141,17 @@ def _check_member(member: zipfile.ZipInfo, limits: Limits) -> None:
         raise BulkFileError(_("文件使用了不支持的压缩方式，请用 Excel 另存为 .xlsx 后上传。"), code="corrupt")
     limit = limits.max_sheet_bytes if is_worksheet(member.filename) else limits.max_part_bytes
     if member.file_size > limit:
-        raise _zip_bomb(_("其中“%(part)s”解压后有 %(size)s，上限为 %(limit)s")
-                        % {"part": member.filename, "size": _mb(member.file_size), "limit": _mb(limit)})
+        raise _zip_bomb(
+            _("其中“%(part)s”解压后有 %(size)s，上限为 %(limit)s")
+            % {"part": member.filename, "size": _mb(member.file_size), "limit": _mb(limit)}
+        )
     if member.file_size > limits.ratio_floor_bytes:
         ratio = member.file_size / max(member.compress_size, 1)
         if ratio > limits.max_compression_ratio:
-            raise _zip_bomb(_("其中“%(part)s”的压缩比为 %(ratio)d∶1，上限为 %(limit)d∶1")
-                            % {"part": member.filename, "ratio": ratio, "limit": limits.max_compression_ratio})
+            raise _zip_bomb(
+                _("其中“%(part)s”的压缩比为 %(ratio)d∶1，上限为 %(limit)d∶1")
+                % {"part": member.filename, "ratio": ratio, "limit": limits.max_compression_ratio}
+            )
 
 
 def _mb(size: int) -> str:

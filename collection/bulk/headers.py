@@ -22,15 +22,13 @@ class HeaderMatch:
 
 
 def normalise_header(text: str) -> str:
-    """"  处罚决定书文号＊" and "处罚决定书文号" are the same header; so are "ＡＢＣ" and "abc".
+    """ "  处罚决定书文号＊" and "处罚决定书文号" are the same header; so are "ＡＢＣ" and "abc".
 
     NFKC folds full-width forms to half-width; all whitespace and invisible format characters
     (zero-width spaces, stray BOMs) go; a "*" marking a required column is dropped.
     """
     folded = unicodedata.normalize("NFKC", text)
-    kept = "".join(
-        char for char in folded if not char.isspace() and unicodedata.category(char) != "Cf"
-    )
+    kept = "".join(char for char in folded if not char.isspace() and unicodedata.category(char) != "Cf")
     return kept.strip("*").casefold()
 
 
@@ -62,9 +60,7 @@ def _lookup(columns: Sequence[Column]) -> dict[str, Column]:
     return lookup
 
 
-def _raise_for_problems(
-    *, unknown: list[str], duplicates: list[str], missing: list[str], matched: bool
-) -> None:
+def _raise_for_problems(*, unknown: list[str], duplicates: list[str], missing: list[str], matched: bool) -> None:
     problems: list[tuple[str, str]] = []
     if unknown:
         problems.append(("unknown_columns", _("文件中有模板以外的列：%(names)s。") % {"names": _names(unknown)}))

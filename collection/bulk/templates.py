@@ -71,8 +71,12 @@ def _write_header(sheet: Sheet, columns: Sequence[Column]) -> None:
     sheet.append(
         [header_text(column) for column in columns],
         styles={
-            position: CellStyle(font=REQUIRED_FONT if column.required else OPTIONAL_FONT, fill=HEADER_FILL,
-                                border=BORDER, alignment=centred)
+            position: CellStyle(
+                font=REQUIRED_FONT if column.required else OPTIONAL_FONT,
+                fill=HEADER_FILL,
+                border=BORDER,
+                alignment=centred,
+            )
             for position, column in enumerate(columns)
         },
     )
@@ -162,18 +166,29 @@ def _validation(column: Column, *, list_formula: str | None) -> DataValidation |
         return DataValidation(type="list", formula1=yes_no, allow_blank=True, showErrorMessage=True)
     if kind == ColumnType.DATE:
         return DataValidation(
-            type="date", operator="between", formula1=FIRST_DATE_SERIAL, formula2=LAST_DATE_SERIAL,
-            allow_blank=True, showErrorMessage=True,
+            type="date",
+            operator="between",
+            formula1=FIRST_DATE_SERIAL,
+            formula2=LAST_DATE_SERIAL,
+            allow_blank=True,
+            showErrorMessage=True,
         )
     if kind in (ColumnType.INTEGER, ColumnType.DECIMAL):
         return DataValidation(
-            type="whole" if kind == ColumnType.INTEGER else "decimal", operator="between",
-            formula1=f"-{NUMBER_BOUND}", formula2=NUMBER_BOUND, allow_blank=True, showErrorMessage=True,
+            type="whole" if kind == ColumnType.INTEGER else "decimal",
+            operator="between",
+            formula1=f"-{NUMBER_BOUND}",
+            formula2=NUMBER_BOUND,
+            allow_blank=True,
+            showErrorMessage=True,
         )
     if column.max_length:
         return DataValidation(
-            type="textLength", operator="lessThanOrEqual", formula1=str(column.max_length),
-            allow_blank=True, showErrorMessage=True,
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1=str(column.max_length),
+            allow_blank=True,
+            showErrorMessage=True,
         )
     return None
 

@@ -13,8 +13,9 @@ from nantong_credit.spreadsheets import HEADER, CellStyle, SpreadsheetWriter, cs
 # An XLSX sheet has 1,048,576 rows; the header and a closing note take two.
 MAX_REPORT_ROWS = 1_048_574
 MAX_REPORT_VALUE_CHARS = 1_000
-REPORT_HEADER = CellStyle(font=HEADER.font, fill=HEADER.fill,
-                          alignment=Alignment(horizontal="center", vertical="center"))
+REPORT_HEADER = CellStyle(
+    font=HEADER.font, fill=HEADER.fill, alignment=Alignment(horizontal="center", vertical="center")
+)
 
 
 @dataclass(frozen=True)

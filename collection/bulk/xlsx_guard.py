@@ -116,8 +116,9 @@ class SheetScanner:
         try:
             self._parser.Parse(data, final)
         except expat.ExpatError as error:
-            raise BulkFileError(_("文件已损坏或格式不规范，无法读取。请用 Excel 打开后另存为 .xlsx 再上传。"),
-                                code="corrupt") from error
+            raise BulkFileError(
+                _("文件已损坏或格式不规范，无法读取。请用 Excel 打开后另存为 .xlsx 再上传。"), code="corrupt"
+            ) from error
         self._fed += len(data)
         self._check_open_elements()
 
@@ -126,11 +127,14 @@ class SheetScanner:
         for tag, start, label in self._open[1:]:  # the root holds everything
             grown = self._fed - start
             if tag == _CELL and grown > limits.max_cell_bytes:
-                raise refused(_("单元格 %(cell)s 的内容超过 %(limit)s（Excel 一个单元格最多 32767 个字符），")
-                              % {"cell": label or "?", "limit": _size(limits.max_cell_bytes)})
+                raise refused(
+                    _("单元格 %(cell)s 的内容超过 %(limit)s（Excel 一个单元格最多 32767 个字符），")
+                    % {"cell": label or "?", "limit": _size(limits.max_cell_bytes)}
+                )
             if tag != _SHEET_DATA and grown > limits.max_element_bytes:
-                raise refused(self._where(tag, label) + _("的内容超过 %(limit)s，")
-                              % {"limit": _size(limits.max_element_bytes)})
+                raise refused(
+                    self._where(tag, label) + _("的内容超过 %(limit)s，") % {"limit": _size(limits.max_element_bytes)}
+                )
 
     def _where(self, tag: str, label: str) -> str:
         if tag == _ROW:
@@ -150,14 +154,18 @@ class SheetScanner:
             if self._rows > self.limits.max_rows + 1:
                 # Before any row reaches the table: openpyxl keeps every row it has read past
                 # (emptied) in memory, and reads a sheet without <dimension> whole to size it.
-                raise BulkFileError(_("文件超过 %(limit)s 行数据的上限，请拆分为多个文件上传。")
-                                    % {"limit": self.limits.max_rows}, code="too_many_rows")
+                raise BulkFileError(
+                    _("文件超过 %(limit)s 行数据的上限，请拆分为多个文件上传。") % {"limit": self.limits.max_rows},
+                    code="too_many_rows",
+                )
             self._row = label = attributes.get("r", str(self._rows))
             self._row_cells = self._row_elements = 0
         elif depth >= 1 and tag != _SHEET_DATA:
             self._loose += 1
             if self._loose > self.limits.max_loose_elements:
-                raise refused(_("工作表中数据行以外的元素超过 %(limit)s 个，") % {"limit": self.limits.max_loose_elements})
+                raise refused(
+                    _("工作表中数据行以外的元素超过 %(limit)s 个，") % {"limit": self.limits.max_loose_elements}
+                )
         if tag == _ROW:
             self._rows_open += 1
         self._open.append((tag, self._parser.CurrentByteIndex, label))
@@ -166,19 +174,24 @@ class SheetScanner:
         limits = self.limits
         self._row_elements += 1
         if self._row_elements > limits.max_row_elements:
-            raise refused(_("第 %(row)s 行的元素超过 %(limit)s 个，") % {"row": self._row, "limit": limits.max_row_elements})
+            raise refused(
+                _("第 %(row)s 行的元素超过 %(limit)s 个，") % {"row": self._row, "limit": limits.max_row_elements}
+            )
         if tag != _CELL:
             return
         self._row_cells += 1
         if self._row_cells > limits.max_row_cells:
-            raise refused(_("第 %(row)s 行的单元格超过 %(limit)s 个（Excel 一行最多 16384 列），")
-                          % {"row": self._row, "limit": limits.max_row_cells})
+            raise refused(
+                _("第 %(row)s 行的单元格超过 %(limit)s 个（Excel 一行最多 16384 列），")
+                % {"row": self._row, "limit": limits.max_row_cells}
+            )
         self._cells += 1
         if self._cells > self._archive.cells_seen.get(self._part, 0):
             self._archive.cells_seen[self._part] = self._cells
             if self._cells_elsewhere + self._cells > limits.max_cells:
-                raise refused(_("文件中的单元格超过 %(limit)s 个的上限（请拆分为多个文件上传），")
-                              % {"limit": limits.max_cells})
+                raise refused(
+                    _("文件中的单元格超过 %(limit)s 个的上限（请拆分为多个文件上传），") % {"limit": limits.max_cells}
+                )
 
     def _end(self, tag: str) -> None:
         self._open.pop()
@@ -267,8 +280,10 @@ class _SharedStringReader:
             return
         self._length += len(text)
         if self._length > self.limits.max_xml_text_chars:
-            raise refused(_("共享字符串表中第 %(n)s 个文本超过 %(limit)s 个字符（Excel 一个单元格最多 32767 个字符），")
-                          % {"n": len(self.strings) + 1, "limit": self.limits.max_xml_text_chars})
+            raise refused(
+                _("共享字符串表中第 %(n)s 个文本超过 %(limit)s 个字符（Excel 一个单元格最多 32767 个字符），")
+                % {"n": len(self.strings) + 1, "limit": self.limits.max_xml_text_chars}
+            )
         self._parts.append(text)
 
     def _end(self, tag: str) -> None:

@@ -54,11 +54,17 @@ def ensure_demo_binding(run: DemoRun) -> None:
         user.identity_verified_at = now
         user.save(update_fields=["identity_verified_at"])
     binding = SubjectBinding.objects.create(
-        user=user, subject=subject, status=SubjectBinding.Status.APPROVED,
-        reviewed_by=actor, reviewed_at=now, review_note="演示数据：已核验营业执照和授权委托书",
+        user=user,
+        subject=subject,
+        status=SubjectBinding.Status.APPROVED,
+        reviewed_by=actor,
+        reviewed_at=now,
+        review_note="演示数据：已核验营业执照和授权委托书",
     )
     record_event(
-        action="binding.approve", actor=actor, obj=binding,
+        action="binding.approve",
+        actor=actor,
+        obj=binding,
         summary=f"初始化演示绑定：{user.username} 为 {subject.name} 经办人",
         after={"user": user.username, "subject": subject.code, "status": binding.status},
     )
@@ -67,13 +73,17 @@ def ensure_demo_binding(run: DemoRun) -> None:
 
 # --- Subjects and records ---------------------------------------------------------------------
 
+
 def ensure_subjects(run: DemoRun) -> None:
     for spec in subjects.ALL_SUBJECTS:
         if subject_by_identifier(spec.kind, spec.identifier) is not None:
             run.report.count("subjects", False)
             continue
         find_or_create_subject(
-            kind=spec.kind, name=spec.name, identifier=spec.identifier, actor=run.actor,
+            kind=spec.kind,
+            name=spec.name,
+            identifier=spec.identifier,
+            actor=run.actor,
             **records.registration_details(spec),
         )
         run.report.count("subjects", True)
@@ -90,7 +100,9 @@ def ensure_records(run: DemoRun) -> None:
         item = items.get(spec.item)
         if item is None or provider.pk not in item.provider_ids:
             # The published catalog was edited since the first run; leave that item alone.
-            report.notes.append(f"现行目录中没有事项 {spec.item} 或其责任单位不含 {spec.provider}，跳过 {spec.source_key}")
+            report.notes.append(
+                f"现行目录中没有事项 {spec.item} 或其责任单位不含 {spec.provider}，跳过 {spec.source_key}"
+            )
             continue
         _submit(spec, provider=provider, actor=run.actor, items=items)
         report.count("records", True)
@@ -100,9 +112,15 @@ def _submit(spec: records.RecordSpec, *, provider: Provider, actor, items: Publi
     data = records.build_data(spec)
     try:
         submit_record(
-            provider=provider, item_code=spec.item, source_key=spec.source_key,
-            subject=records.subject_payload(subjects.BY_KEY[spec.subject]), data=data,
-            actor=actor, channel=records.SEED_CHANNEL, items=items, received_at=_received_at(data),
+            provider=provider,
+            item_code=spec.item,
+            source_key=spec.source_key,
+            subject=records.subject_payload(subjects.BY_KEY[spec.subject]),
+            data=data,
+            actor=actor,
+            channel=records.SEED_CHANNEL,
+            items=items,
+            received_at=_received_at(data),
         )
     except SubmissionInvalid as error:
         # Demo data that the catalog refuses is a bug in the demo data: stop, and say where.

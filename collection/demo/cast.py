@@ -47,7 +47,9 @@ def _cast(report) -> Cast | None:
     provider = Provider.objects.filter(code=PROVIDER).first()
     missing = [name for name in (AGENT, REQUESTER, CLERK) if name not in users]
     if missing or company is None or provider is None:
-        report.notes.append(f"缺少演示账号、主体或单位（{'、'.join(missing) or COMPANY + '/' + PROVIDER}），跳过授权、异议和修复演示案例")
+        report.notes.append(
+            f"缺少演示账号、主体或单位（{'、'.join(missing) or COMPANY + '/' + PROVIDER}），跳过授权、异议和修复演示案例"
+        )
         return None
     if not acts_for(users[AGENT], company):
         report.notes.append(f"{AGENT} 已不是 {company.name} 的经办账号，跳过授权、异议和修复演示案例")

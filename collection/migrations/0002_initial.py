@@ -6,98 +6,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('collection', '0001_initial'),
+        ("catalog", "0002_initial"),
+        ("collection", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="apitoken",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='provider',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='catalog.provider'),
+            model_name="apitoken",
+            name="provider",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="api_tokens", to="catalog.provider"
+            ),
         ),
         migrations.AddField(
-            model_name='creditrecord',
-            name='catalog_item',
-            field=models.ForeignKey(help_text='报送时据以校验的目录事项版本', on_delete=django.db.models.deletion.PROTECT, related_name='records', to='catalog.catalogitem'),
+            model_name="creditrecord",
+            name="catalog_item",
+            field=models.ForeignKey(
+                help_text="报送时据以校验的目录事项版本",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="records",
+                to="catalog.catalogitem",
+            ),
         ),
         migrations.AddField(
-            model_name='creditrecord',
-            name='provider',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='catalog.provider'),
+            model_name="creditrecord",
+            name="provider",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="records", to="catalog.provider"
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='collection.creditrecord'),
+            model_name="annotation",
+            name="record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="annotations", to="collection.creditrecord"
+            ),
         ),
         migrations.AddField(
-            model_name='recordrevision',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="recordrevision",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='recordrevision',
-            name='record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='collection.creditrecord'),
+            model_name="recordrevision",
+            name="record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="collection.creditrecord"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subject',
-            index=models.Index(fields=['kind', 'name'], name='collection__kind_2d883e_idx'),
+            model_name="subject",
+            index=models.Index(fields=["kind", "name"], name="collection__kind_2d883e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='subject',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code__isnull', True), ('kind', 'natural_person')), models.Q(('kind', 'natural_person'), _negated=True), _connector='OR'), name='natural_person_code_never_in_clear'),
+            model_name="subject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("code__isnull", True), ("kind", "natural_person")),
+                    models.Q(("kind", "natural_person"), _negated=True),
+                    _connector="OR",
+                ),
+                name="natural_person_code_never_in_clear",
+            ),
         ),
         migrations.AddField(
-            model_name='creditrecord',
-            name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='collection.subject'),
+            model_name="creditrecord",
+            name="subject",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="records", to="collection.subject"
+            ),
         ),
         migrations.AddIndex(
-            model_name='annotation',
-            index=models.Index(fields=['record', 'is_active'], name='collection__record__d9a076_idx'),
+            model_name="annotation",
+            index=models.Index(fields=["record", "is_active"], name="collection__record__d9a076_idx"),
         ),
         migrations.AddConstraint(
-            model_name='recordrevision',
-            constraint=models.UniqueConstraint(fields=('record', 'number'), name='revision_number_unique'),
+            model_name="recordrevision",
+            constraint=models.UniqueConstraint(fields=("record", "number"), name="revision_number_unique"),
         ),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(fields=['subject', 'item_code'], name='collection__subject_e5c533_idx'),
+            model_name="creditrecord",
+            index=models.Index(fields=["subject", "item_code"], name="collection__subject_e5c533_idx"),
         ),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(fields=['subject', 'status', '-decision_date'], name='collection__subject_ed5df4_idx'),
+            model_name="creditrecord",
+            index=models.Index(fields=["subject", "status", "-decision_date"], name="collection__subject_ed5df4_idx"),
         ),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(fields=['item_code', '-decision_date'], name='collection__item_co_4bddd1_idx'),
+            model_name="creditrecord",
+            index=models.Index(fields=["item_code", "-decision_date"], name="collection__item_co_4bddd1_idx"),
         ),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(fields=['provider', '-received_at'], name='collection__provide_0b4bfe_idx'),
+            model_name="creditrecord",
+            index=models.Index(fields=["provider", "-received_at"], name="collection__provide_0b4bfe_idx"),
         ),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(fields=['disclosure_ends_on'], name='collection__disclos_aa56ef_idx'),
+            model_name="creditrecord",
+            index=models.Index(fields=["disclosure_ends_on"], name="collection__disclos_aa56ef_idx"),
         ),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(fields=['status'], name='collection__status_8bc0c0_idx'),
+            model_name="creditrecord",
+            index=models.Index(fields=["status"], name="collection__status_8bc0c0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='creditrecord',
-            constraint=models.UniqueConstraint(fields=('provider', 'item_code', 'source_key'), name='one_record_per_provider_key'),
+            model_name="creditrecord",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "item_code", "source_key"), name="one_record_per_provider_key"
+            ),
         ),
     ]

@@ -5,36 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0003_issue3_models'),
+        ("collection", "0003_issue3_models"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='subjectbinding',
-            name='evidence',
+            model_name="subjectbinding",
+            name="evidence",
         ),
         migrations.RemoveField(
-            model_name='subjectbinding',
-            name='evidence_name',
+            model_name="subjectbinding",
+            name="evidence_name",
         ),
         migrations.CreateModel(
-            name='BindingEvidence',
+            name="BindingEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('business_licence', '营业执照'), ('authorisation_letter', '授权委托书')], max_length=30, verbose_name='材料类型')),
-                ('file', models.FileField(upload_to='bindings/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=255, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('binding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='collection.subjectbinding')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("business_licence", "营业执照"), ("authorisation_letter", "授权委托书")],
+                        max_length=30,
+                        verbose_name="材料类型",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="bindings/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=255, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "binding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_files",
+                        to="collection.subjectbinding",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绑定证明材料',
-                'verbose_name_plural': '绑定证明材料',
-                'ordering': ['binding', 'kind'],
+                "verbose_name": "绑定证明材料",
+                "verbose_name_plural": "绑定证明材料",
+                "ordering": ["binding", "kind"],
             },
         ),
     ]

@@ -4,25 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0004_binding_evidence'),
+        ("collection", "0004_binding_evidence"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='creditrecord',
-            name='suspended_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='暂停查询时间'),
+            model_name="creditrecord",
+            name="suspended_since",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="暂停查询时间"),
         ),
         migrations.AlterField(
-            model_name='creditrecord',
-            name='status',
-            field=models.CharField(choices=[('active', '有效'), ('corrected', '已更正'), ('revoked', '已撤销'), ('expired', '公示期满')], default='active', max_length=12, verbose_name='状态'),
+            model_name="creditrecord",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "有效"), ("corrected", "已更正"), ("revoked", "已撤销"), ("expired", "公示期满")],
+                default="active",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='recordrevision',
-            name='status',
-            field=models.CharField(choices=[('active', '有效'), ('corrected', '已更正'), ('revoked', '已撤销'), ('expired', '公示期满')], max_length=12, verbose_name='状态'),
+            model_name="recordrevision",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "有效"), ("corrected", "已更正"), ("revoked", "已撤销"), ("expired", "公示期满")],
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
     ]

@@ -5,43 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('collection', '0005_creditrecord_suspended_since_and_more'),
+        ("catalog", "0002_initial"),
+        ("collection", "0005_creditrecord_suspended_since_and_more"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='creditrecord',
-            name='collection__subject_e5c533_idx',
+            model_name="creditrecord",
+            name="collection__subject_e5c533_idx",
         ),
         migrations.RemoveIndex(
-            model_name='creditrecord',
-            name='collection__disclos_aa56ef_idx',
+            model_name="creditrecord",
+            name="collection__disclos_aa56ef_idx",
         ),
         migrations.RemoveIndex(
-            model_name='creditrecord',
-            name='collection__status_8bc0c0_idx',
+            model_name="creditrecord",
+            name="collection__status_8bc0c0_idx",
         ),
         migrations.AlterField(
-            model_name='creditrecord',
-            name='item_code',
-            field=models.SlugField(db_index=False, verbose_name='事项代码'),
+            model_name="creditrecord",
+            name="item_code",
+            field=models.SlugField(db_index=False, verbose_name="事项代码"),
         ),
         migrations.AlterField(
-            model_name='creditrecord',
-            name='provider',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='catalog.provider'),
+            model_name="creditrecord",
+            name="provider",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="records",
+                to="catalog.provider",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditrecord',
-            name='subject',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='collection.subject'),
+            model_name="creditrecord",
+            name="subject",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="records",
+                to="collection.subject",
+            ),
         ),
         migrations.AlterField(
-            model_name='recordrevision',
-            name='record',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='collection.creditrecord'),
+            model_name="recordrevision",
+            name="record",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="revisions",
+                to="collection.creditrecord",
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('collection', '0006_creditrecord_fewer_indexes'),
+        ("catalog", "0002_initial"),
+        ("collection", "0006_creditrecord_fewer_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(condition=models.Q(('is_dishonesty', True), ('is_public', True), ('repaired_at__isnull', True), ('suspended_since__isnull', True)), fields=['subject'], include=('status', 'disclosure_ends_on'), name='record_public_dishonesty'),
+            model_name="creditrecord",
+            index=models.Index(
+                condition=models.Q(
+                    ("is_dishonesty", True),
+                    ("is_public", True),
+                    ("repaired_at__isnull", True),
+                    ("suspended_since__isnull", True),
+                ),
+                fields=["subject"],
+                include=("status", "disclosure_ends_on"),
+                name="record_public_dishonesty",
+            ),
         ),
     ]

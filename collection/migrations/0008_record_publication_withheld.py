@@ -12,7 +12,9 @@ from django.db import migrations, models
 
 def count_periods_as_art_201(apps, schema_editor):
     table = apps.get_model("collection", "CreditRecord")._meta.db_table
-    next_day = "repairable_from + 1" if schema_editor.connection.vendor == "postgresql" else "date(repairable_from, '+1 day')"
+    next_day = (
+        "repairable_from + 1" if schema_editor.connection.vendor == "postgresql" else "date(repairable_from, '+1 day')"
+    )
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET repairable_from = {next_day} WHERE repairable_from IS NOT NULL")
         cursor.execute(
@@ -23,35 +25,54 @@ def count_periods_as_art_201(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('collection', '0007_record_public_dishonesty_index'),
+        ("catalog", "0002_initial"),
+        ("collection", "0007_record_public_dishonesty_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='creditrecord',
-            name='record_public_dishonesty',
+            model_name="creditrecord",
+            name="record_public_dishonesty",
         ),
         migrations.AddField(
-            model_name='creditrecord',
-            name='publication_withheld',
-            field=models.BooleanField(default=False, verbose_name='不予公示'),
+            model_name="creditrecord",
+            name="publication_withheld",
+            field=models.BooleanField(default=False, verbose_name="不予公示"),
         ),
         migrations.AlterField(
-            model_name='creditrecord',
-            name='status',
-            field=models.CharField(choices=[('active', '有效'), ('corrected', '已更正'), ('revoked', '已撤销'), ('expired', '已到期')], default='active', max_length=12, verbose_name='状态'),
+            model_name="creditrecord",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "有效"), ("corrected", "已更正"), ("revoked", "已撤销"), ("expired", "已到期")],
+                default="active",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='recordrevision',
-            name='status',
-            field=models.CharField(choices=[('active', '有效'), ('corrected', '已更正'), ('revoked', '已撤销'), ('expired', '已到期')], max_length=12, verbose_name='状态'),
+            model_name="recordrevision",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "有效"), ("corrected", "已更正"), ("revoked", "已撤销"), ("expired", "已到期")],
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.RunPython(count_periods_as_art_201, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(condition=models.Q(('is_dishonesty', True), ('is_public', True), ('publication_withheld', False), ('repaired_at__isnull', True), ('suspended_since__isnull', True)), fields=['subject'], include=('status', 'disclosure_ends_on'), name='record_public_dishonesty'),
+            model_name="creditrecord",
+            index=models.Index(
+                condition=models.Q(
+                    ("is_dishonesty", True),
+                    ("is_public", True),
+                    ("publication_withheld", False),
+                    ("repaired_at__isnull", True),
+                    ("suspended_since__isnull", True),
+                ),
+                fields=["subject"],
+                include=("status", "disclosure_ends_on"),
+                name="record_public_dishonesty",
+            ),
         ),
     ]

@@ -5,35 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('collection', '0008_record_publication_withheld'),
+        ("catalog", "0002_initial"),
+        ("collection", "0008_record_publication_withheld"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bulkimport',
-            name='name_mismatch_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='名称不一致行数'),
+            model_name="bulkimport",
+            name="name_mismatch_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="名称不一致行数"),
         ),
         migrations.CreateModel(
-            name='NameMismatch',
+            name="NameMismatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_name', models.CharField(max_length=200, verbose_name='报送的名称')),
-                ('item_code', models.SlugField(verbose_name='最近一次的事项代码')),
-                ('source_key', models.CharField(max_length=100, verbose_name='最近一次的业务编号')),
-                ('first_seen_at', models.DateTimeField(verbose_name='首次报送')),
-                ('last_seen_at', models.DateTimeField(db_index=True, verbose_name='最近报送')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.provider')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='name_mismatches', to='collection.subject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("submitted_name", models.CharField(max_length=200, verbose_name="报送的名称")),
+                ("item_code", models.SlugField(verbose_name="最近一次的事项代码")),
+                ("source_key", models.CharField(max_length=100, verbose_name="最近一次的业务编号")),
+                ("first_seen_at", models.DateTimeField(verbose_name="首次报送")),
+                ("last_seen_at", models.DateTimeField(db_index=True, verbose_name="最近报送")),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.provider"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="name_mismatches",
+                        to="collection.subject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名称不一致',
-                'verbose_name_plural': '名称不一致',
-                'ordering': ['-last_seen_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('subject', 'provider', 'submitted_name'), name='one_row_per_name_mismatch')],
+                "verbose_name": "名称不一致",
+                "verbose_name_plural": "名称不一致",
+                "ordering": ["-last_seen_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("subject", "provider", "submitted_name"), name="one_row_per_name_mismatch"
+                    )
+                ],
             },
         ),
     ]

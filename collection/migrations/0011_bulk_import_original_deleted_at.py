@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0010_bulk_import_job_restarts'),
+        ("collection", "0010_bulk_import_job_restarts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bulkimport',
-            name='original_deleted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='原始文件删除时间'),
+            model_name="bulkimport",
+            name="original_deleted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="原始文件删除时间"),
         ),
     ]

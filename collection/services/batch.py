@@ -18,12 +18,24 @@ from ..names import same_name
 from ..personal_data import identifier_hash
 from .checks import REGISTRATION_FIELDS, CheckedSubmission
 from .subjects import (
-    NameSeen, _identity_values, _kind_conflict_message, _record_subject_update, _registration_values, names_subject,
+    NameSeen,
+    _identity_values,
+    _kind_conflict_message,
+    _record_subject_update,
+    _registration_values,
+    names_subject,
     note_name_mismatches,
 )
 from .upsert import (
-    CHANGED_RECORD_FIELDS, apply_change, canonical_json, hash_content, is_unchanged, new_record_constants,
-    new_record_values, revision_constants, revision_values,
+    CHANGED_RECORD_FIELDS,
+    apply_change,
+    canonical_json,
+    hash_content,
+    is_unchanged,
+    new_record_constants,
+    new_record_values,
+    revision_constants,
+    revision_values,
 )
 
 
@@ -67,7 +79,12 @@ def kind_conflicts(rows: Sequence[CheckedSubmission]) -> dict[int, str]:
 
 
 def submit_checked_batch(
-    *, provider: Provider, rows: Sequence[CheckedSubmission], actor, channel: str, reason: str = "",
+    *,
+    provider: Provider,
+    rows: Sequence[CheckedSubmission],
+    actor,
+    channel: str,
+    reason: str = "",
     received_at: dt.datetime | None = None,
 ) -> BatchResult:
     """Store rows that passed `check_submission` as `submit_record` would one after the other.
@@ -79,14 +96,18 @@ def submit_checked_batch(
     batch in the same transaction (issue 3 allows this). Source keys must be unique within
     `rows`. Raises `BatchConflict` when a subject's kind conflicts after all.
     """
-    with transaction.atomic(), BatchWriter(provider=provider, actor=actor, channel=channel, reason=reason,
-                                           received_at=received_at) as writer:
+    with (
+        transaction.atomic(),
+        BatchWriter(provider=provider, actor=actor, channel=channel, reason=reason, received_at=received_at) as writer,
+    ):
         return writer.store(rows)
 
 
 # Registration fields of a new subject that no row of a batch fills: the model's own defaults.
-_BLANK_REGISTRATION = {key: Subject._meta.get_field(key).get_default()  # type: ignore[union-attr]  # plain fields
-                       for key in REGISTRATION_FIELDS}
+_BLANK_REGISTRATION = {
+    key: Subject._meta.get_field(key).get_default()  # type: ignore[union-attr]  # plain fields
+    for key in REGISTRATION_FIELDS
+}
 
 
 class BatchWriter:
@@ -99,8 +120,9 @@ class BatchWriter:
     a context manager inside `transaction.atomic()`: leaving waits for the last chunk.
     """
 
-    def __init__(self, *, provider: Provider, actor, channel: str, reason: str = "",
-                 received_at: dt.datetime | None = None):
+    def __init__(
+        self, *, provider: Provider, actor, channel: str, reason: str = "", received_at: dt.datetime | None = None
+    ):
         if not connection.in_atomic_block:
             raise RuntimeError("a BatchWriter stores inside the caller's transaction")
         self.provider, self.channel, self.reason, self.received_at = provider, channel, reason, received_at
@@ -151,27 +173,63 @@ class BatchWriter:
             elif is_unchanged(record, digests[index]):
                 result.unchanged += 1
             else:
-                apply_change(record, rows[index], subject_id=subject_ids[index], digest=digests[index],
-                             channel=self.channel, today=today)
+                apply_change(
+                    record,
+                    rows[index],
+                    subject_id=subject_ids[index],
+                    digest=digests[index],
+                    channel=self.channel,
+                    today=today,
+                )
                 record.updated_at = received
                 changed.append((index, record))
         if changed:
             self._update(changed)
         # The data as text, serialised once: COPY writes it as it is (`bulk_update` takes the dict).
-        revisions = [revision_values(record_id=record.pk, number=record.revision, status=record.status,
-                                     decision_date=record.decision_date, data=JsonText(texts[index]),
-                                     digest=record.content_hash) for index, record in changed]
+        revisions = [
+            revision_values(
+                record_id=record.pk,
+                number=record.revision,
+                status=record.status,
+                decision_date=record.decision_date,
+                data=JsonText(texts[index]),
+                digest=record.content_hash,
+            )
+            for index, record in changed
+        ]
         for item, indexes in _by_item(rows, new).items():
-            constants = new_record_constants(item, provider_id=self.provider.pk, channel=self.channel,
-                                             received_at=received)
-            values = [new_record_values(rows[i], subject_id=subject_ids[i], digest=digests[i], data=JsonText(texts[i]),
-                                        channel=self.channel, received_at=received, today=today) for i in indexes]
+            constants = new_record_constants(
+                item, provider_id=self.provider.pk, channel=self.channel, received_at=received
+            )
+            values = [
+                new_record_values(
+                    rows[i],
+                    subject_id=subject_ids[i],
+                    digest=digests[i],
+                    data=JsonText(texts[i]),
+                    channel=self.channel,
+                    received_at=received,
+                    today=today,
+                )
+                for i in indexes
+            ]
             ids = self.sink.insert(CreditRecord, values, constants=constants)
-            revisions += [revision_values(record_id=pk, number=constants["revision"], status=row["status"],
-                                          decision_date=row["decision_date"], data=row["data"],
-                                          digest=row["content_hash"]) for pk, row in zip(ids, values, strict=True)]
-        self.sink.insert(RecordRevision, revisions,
-                         constants=revision_constants(channel=self.channel, reason=self.reason, actor=self.actor))
+            revisions += [
+                revision_values(
+                    record_id=pk,
+                    number=constants["revision"],
+                    status=row["status"],
+                    decision_date=row["decision_date"],
+                    data=row["data"],
+                    digest=row["content_hash"],
+                )
+                for pk, row in zip(ids, values, strict=True)
+            ]
+        self.sink.insert(
+            RecordRevision,
+            revisions,
+            constants=revision_constants(channel=self.channel, reason=self.reason, actor=self.actor),
+        )
         self.sink.flush()
         if mismatches:  # rare: they may name subjects of this chunk, which must be in first
             if self.pipe is not None:
@@ -180,8 +238,9 @@ class BatchWriter:
         result.created, result.updated, result.name_mismatches = len(new), len(changed), len(mismatches)
         return result
 
-    def _subjects(self, rows: Sequence[CheckedSubmission], hashes: list[str],
-                  result: BatchResult) -> tuple[list[int], list[NameSeen]]:
+    def _subjects(
+        self, rows: Sequence[CheckedSubmission], hashes: list[str], result: BatchResult
+    ) -> tuple[list[int], list[NameSeen]]:
         """The subject of each row, creating and updating subjects as the rows in order would,
         and the rows that gave their subject a name it does not take (`names_subject`)."""
         found = {s.identifier_hash: s for s in Subject.objects.filter(identifier_hash__in=set(hashes))}
@@ -204,17 +263,34 @@ class BatchWriter:
         Subject.objects.bulk_update(renamed, [*fields, "updated_at"], batch_size=500)
         self._record_renames(renamed, names_before)
         new = [digest for digest in first if digest not in found]
-        ids = dict(zip(new, self.sink.insert(Subject, [
-            {**_BLANK_REGISTRATION, **wanted[digest],
-             **_identity_values(kind=rows[first[digest]].kind, result=rows[first[digest]].identifier, lookup=digest)}
-            for digest in new
-        ]), strict=True))
+        ids = dict(
+            zip(
+                new,
+                self.sink.insert(
+                    Subject,
+                    [
+                        {
+                            **_BLANK_REGISTRATION,
+                            **wanted[digest],
+                            **_identity_values(
+                                kind=rows[first[digest]].kind, result=rows[first[digest]].identifier, lookup=digest
+                            ),
+                        }
+                        for digest in new
+                    ],
+                ),
+                strict=True,
+            )
+        )
         ids.update({digest: subject.pk for digest, subject in found.items()})
         result.subjects_created += len(new)
         result.subjects_updated += len(renamed)
         names = {digest: found[digest].name if digest in found else wanted[digest]["name"] for digest in first}
-        mismatches = [NameSeen(ids[hashes[i]], rows[i].name, rows[i].item.code, rows[i].source_key)
-                      for i in unnamed if not same_name(rows[i].name, names[hashes[i]])]
+        mismatches = [
+            NameSeen(ids[hashes[i]], rows[i].name, rows[i].item.code, rows[i].source_key)
+            for i in unnamed
+            if not same_name(rows[i].name, names[hashes[i]])
+        ]
         return [ids[digest] for digest in hashes], mismatches
 
     def _record_renames(self, subjects: list[Subject], names_before: dict[str, str]) -> None:
@@ -223,16 +299,16 @@ class BatchWriter:
         for subject in subjects:
             before = names_before[subject.identifier_hash]
             if subject.name != before:
-                _record_subject_update(subject, before={"name": before}, after={"name": subject.name},
-                                       actor=self.actor)
+                _record_subject_update(subject, before={"name": before}, after={"name": subject.name}, actor=self.actor)
 
     def _update(self, changed: list[tuple[int, CreditRecord]]) -> None:
         # A changed record may now belong to a subject of this chunk: that must be in first.
         self.sink.flush()
         if self.pipe is not None:
             self.pipe.wait()
-        CreditRecord.objects.bulk_update([record for _index, record in changed],
-                                         [*CHANGED_RECORD_FIELDS, "updated_at"], batch_size=500)
+        CreditRecord.objects.bulk_update(
+            [record for _index, record in changed], [*CHANGED_RECORD_FIELDS, "updated_at"], batch_size=500
+        )
 
 
 def _by_item(rows: Sequence[CheckedSubmission], indexes: list[int]) -> dict[CatalogItem, list[int]]:
@@ -247,10 +323,22 @@ def _batch_records(provider: Provider, keys: list[tuple[str, str]]) -> dict[tupl
     wanted = set(keys)
     found = (
         CreditRecord.objects.select_for_update()
-        .filter(provider=provider, item_code__in={code for code, _key in wanted}, source_key__in={k for _c, k in wanted})
+        .filter(
+            provider=provider, item_code__in={code for code, _key in wanted}, source_key__in={k for _c, k in wanted}
+        )
         # The stored content is replaced, never read: leave the JSON where it is.
-        .only("id", "provider_id", "item_code", "source_key", "subject_id", "content_hash", "status", "revision",
-              "received_at", "self_declared")
+        .only(
+            "id",
+            "provider_id",
+            "item_code",
+            "source_key",
+            "subject_id",
+            "content_hash",
+            "status",
+            "revision",
+            "received_at",
+            "self_declared",
+        )
     )
     return {(r.item_code, r.source_key): r for r in found if (r.item_code, r.source_key) in wanted}
 

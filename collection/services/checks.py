@@ -13,8 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.disclosure import (
-    PUBLICATION_NECESSARY_KEY, PUBLICATION_REASON_KEY, DisclosurePeriod, DisclosureWindow, dated_window,
-    disclosure_period, disclosure_window,
+    PUBLICATION_NECESSARY_KEY,
+    PUBLICATION_REASON_KEY,
+    DisclosurePeriod,
+    DisclosureWindow,
+    dated_window,
+    disclosure_period,
+    disclosure_window,
 )
 from catalog.errors import DisclosureError
 from catalog.models import CatalogField, CatalogItem, DisclosureRule, FieldType, Provider, SubjectKind
@@ -23,15 +28,25 @@ from ..identifiers import IdentifierError, IdentifierResult, normalise_identifie
 from ..models import CreditRecord, RecordRevision, Subject
 from ..selectors import PublishedItems
 from ..validation import (
-    ABSENT, check_value, id_number_in_text_message, json_type_name, parse_date_value, unknown_field_errors,
+    ABSENT,
+    check_value,
+    id_number_in_text_message,
+    json_type_name,
+    parse_date_value,
+    unknown_field_errors,
     validate_data,
 )
 from .errors import ProviderNotResponsible, SubmissionInvalid
 
 DECISION_DATE_KEY = "decision_date"
 REGISTRATION_FIELDS = (
-    "legal_representative", "organisation_type", "district", "address",
-    "registration_authority", "established_on", "registration_status",
+    "legal_representative",
+    "organisation_type",
+    "district",
+    "address",
+    "registration_authority",
+    "established_on",
+    "registration_status",
 )
 SUBJECT_KEYS = frozenset({"kind", "name", "identifier", "irregular_code", *REGISTRATION_FIELDS})
 
@@ -64,8 +79,15 @@ class CheckedSubmission:
 
 
 def check_submission(
-    *, provider: Provider, item_code: str, source_key: str, subject: dict, data: dict, reason: str = "",
-    items: PublishedItems, memo: "CheckMemo | None" = None,
+    *,
+    provider: Provider,
+    item_code: str,
+    source_key: str,
+    subject: dict,
+    data: dict,
+    reason: str = "",
+    items: PublishedItems,
+    memo: "CheckMemo | None" = None,
 ) -> CheckedSubmission:
     """Every error of the submission at once (`SubmissionInvalid`), or the checked values.
 
@@ -163,7 +185,9 @@ def _check_source_key(source_key, errors: dict) -> str:
     return key
 
 
-def _check_subject(subject: dict, item: CatalogItem | None, errors: dict) -> tuple[str, str, IdentifierResult | None, dict]:
+def _check_subject(
+    subject: dict, item: CatalogItem | None, errors: dict
+) -> tuple[str, str, IdentifierResult | None, dict]:
     if not isinstance(subject, dict):
         errors["subject"] = [_("信息主体应为包含类别、名称和识别码的对象")]
         return "", "", None, {}
@@ -175,7 +199,11 @@ def _check_subject(subject: dict, item: CatalogItem | None, errors: dict) -> tup
         return "", "", None, {}
     kind = str(subject.get("kind") or "")
     if kind not in SUBJECT_KINDS:
-        errors["subject.kind"] = [_("主体类别应为legal_person（法人和非法人组织）、individual_business（个体工商户）或natural_person（自然人）")]
+        errors["subject.kind"] = [
+            _(
+                "主体类别应为legal_person（法人和非法人组织）、individual_business（个体工商户）或natural_person（自然人）"
+            )
+        ]
     elif item is not None and kind not in item.subject_kinds:
         allowed = "、".join(str(SubjectKind(k).label) for k in item.subject_kinds if k in SUBJECT_KINDS)
         errors["subject.kind"] = [
@@ -200,8 +228,10 @@ def _subject_type_errors(subject: dict) -> dict[str, list[str]]:
     for key in sorted(SUBJECT_KEYS & set(subject)):
         value, expected = subject[key], bool if key == "irregular_code" else str
         if value is not None and not isinstance(value, expected):
-            errors[f"subject.{key}"] = [_("应为%(expected)s，收到%(type)s") % {
-                "expected": _("布尔值") if expected is bool else _("文字（字符串）"), "type": json_type_name(value)}]
+            errors[f"subject.{key}"] = [
+                _("应为%(expected)s，收到%(type)s")
+                % {"expected": _("布尔值") if expected is bool else _("文字（字符串）"), "type": json_type_name(value)}
+            ]
     return errors
 
 
@@ -345,8 +375,11 @@ class CheckMemo:
         fields, the item's choice fields, the statement that publication is necessary), read once."""
         found = self._window_keys.get(item.pk)
         if found is None:
-            rules = list(DisclosureRule.objects.filter(scheme_id=item.disclosure_scheme_id)
-                         .order_by("effective_from").values_list("effective_from", "grade_field"))
+            rules = list(
+                DisclosureRule.objects.filter(scheme_id=item.disclosure_scheme_id)
+                .order_by("effective_from")
+                .values_list("effective_from", "grade_field")
+            )
             choices = {f.key for f in item.fields.all() if f.type == FieldType.CHOICE}
             grade_fields = {grade_field for _start, grade_field in rules if grade_field}
             inputs = tuple(sorted(choices | grade_fields | {PUBLICATION_NECESSARY_KEY, PUBLICATION_REASON_KEY}))

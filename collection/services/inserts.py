@@ -19,8 +19,10 @@ def _insert(obj: models.Model, *, unless_taken: bool = False) -> bool:
     quote = connection.ops.quote_name
     conflict = " ON CONFLICT DO NOTHING" if unless_taken else ""
     columns = [str(f.column) for f in fields]  # concrete fields: each has its column
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} RETURNING {quote(str(meta.pk.column))}")
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} RETURNING {quote(str(meta.pk.column))}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()

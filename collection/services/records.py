@@ -22,11 +22,22 @@ from .checks import REASON_MAX, CheckedSubmission, _check_source_key, check_subm
 from .errors import SubjectKindConflict, SubmissionInvalid
 from .inserts import _insert, insert_unless_taken
 from .subjects import (
-    NameSeen, _find_or_create_subject, _subject_facts, name_mismatch_warning, names_subject, note_name_mismatches,
+    NameSeen,
+    _find_or_create_subject,
+    _subject_facts,
+    name_mismatch_warning,
+    names_subject,
+    note_name_mismatches,
 )
 from .upsert import (
-    CHANGED_RECORD_FIELDS, apply_change, content_hash, is_unchanged, new_record_constants, new_record_values,
-    revision_constants, revision_values,
+    CHANGED_RECORD_FIELDS,
+    apply_change,
+    content_hash,
+    is_unchanged,
+    new_record_constants,
+    new_record_values,
+    revision_constants,
+    revision_values,
 )
 
 
@@ -63,23 +74,42 @@ def submit_record(
             provider=provider, item_code=item_code, source_key=source_key, actor=actor, channel=channel, reason=reason
         )
     checked = check_submission(
-        provider=provider, item_code=item_code, source_key=source_key,
-        subject=subject or {}, data=data or {}, reason=reason, items=items or PublishedItems(),
+        provider=provider,
+        item_code=item_code,
+        source_key=source_key,
+        subject=subject or {},
+        data=data or {},
+        reason=reason,
+        items=items or PublishedItems(),
     )
     try:
         with transaction.atomic():
             subject_obj, created = _find_or_create_subject(
-                kind=checked.kind, name=checked.name, result=checked.identifier, actor=actor,
-                fields=checked.registration, audit_creation=False, rename=names_subject(checked),
+                kind=checked.kind,
+                name=checked.name,
+                result=checked.identifier,
+                actor=actor,
+                fields=checked.registration,
+                audit_creation=False,
+                rename=names_subject(checked),
             )
             # A new subject differs from any record's old one: the record is created or updated,
             # and that one event covers the subject too.
-            result = _upsert_record(provider=provider, checked=checked, subject=subject_obj, actor=actor,
-                                    channel=channel, reason=reason, received_at=received_at,
-                                    new_subject=created)
+            result = _upsert_record(
+                provider=provider,
+                checked=checked,
+                subject=subject_obj,
+                actor=actor,
+                channel=channel,
+                reason=reason,
+                received_at=received_at,
+                new_subject=created,
+            )
             if not same_name(subject_obj.name, checked.name):
-                note_name_mismatches(provider=provider, seen=[
-                    NameSeen(subject_obj.pk, checked.name, checked.item.code, checked.source_key)])
+                note_name_mismatches(
+                    provider=provider,
+                    seen=[NameSeen(subject_obj.pk, checked.name, checked.item.code, checked.source_key)],
+                )
                 result.warnings.append(name_mismatch_warning(checked.name, subject_obj.name))
     except SubjectKindConflict as exc:
         raise SubmissionInvalid({"subject.kind": [exc.message]}) from None
@@ -89,8 +119,15 @@ def submit_record(
 
 
 def _upsert_record(
-    *, provider: Provider, checked: CheckedSubmission, subject: Subject, actor, channel: str, reason: str,
-    received_at: dt.datetime | None = None, new_subject: bool = False,
+    *,
+    provider: Provider,
+    checked: CheckedSubmission,
+    subject: Subject,
+    actor,
+    channel: str,
+    reason: str,
+    received_at: dt.datetime | None = None,
+    new_subject: bool = False,
 ) -> SubmissionResult:
     digest = content_hash(subject.identifier_hash, checked.data)
     # Most submissions are new records: try to insert first (one statement); when the key is
@@ -99,17 +136,26 @@ def _upsert_record(
     if insert_unless_taken(record):
         return _created_record(record, checked, actor=actor, reason=reason, new_subject=new_subject)
     record = CreditRecord.objects.select_for_update().get(
-        provider=provider, item_code=checked.item.code, source_key=checked.source_key)
+        provider=provider, item_code=checked.item.code, source_key=checked.source_key
+    )
     if is_unchanged(record, digest):
         return SubmissionResult(record, "unchanged")
     return _update_record(record, checked, subject, digest, actor, channel, reason, new_subject=new_subject)
 
 
-def _new_record(provider: Provider, checked: CheckedSubmission, subject: Subject, digest: str, channel: str,
-                now: dt.datetime) -> CreditRecord:
+def _new_record(
+    provider: Provider, checked: CheckedSubmission, subject: Subject, digest: str, channel: str, now: dt.datetime
+) -> CreditRecord:
     record = CreditRecord(
-        **new_record_values(checked, subject_id=subject.pk, digest=digest, data=checked.data, channel=channel,
-                            received_at=now, today=timezone.localdate()),
+        **new_record_values(
+            checked,
+            subject_id=subject.pk,
+            digest=digest,
+            data=checked.data,
+            channel=channel,
+            received_at=now,
+            today=timezone.localdate(),
+        ),
         **new_record_constants(checked.item, provider_id=provider.pk, channel=channel, received_at=now),
     )
     # The instances at hand: the audit event names them without a query.
@@ -117,12 +163,18 @@ def _new_record(provider: Provider, checked: CheckedSubmission, subject: Subject
     return record
 
 
-def _created_record(record: CreditRecord, checked: CheckedSubmission, *, actor, reason: str,
-                    new_subject: bool) -> SubmissionResult:
+def _created_record(
+    record: CreditRecord, checked: CheckedSubmission, *, actor, reason: str, new_subject: bool
+) -> SubmissionResult:
     _add_revision(record, actor=actor, reason=reason)
     # The event last: it locks the head of the audit chain, which every submission waits for.
-    record_event(action="record.create", actor=actor, obj=record, summary=_summary(record, "报送", new_subject),
-                 after=_record_facts(record, checked, new_subject))
+    record_event(
+        action="record.create",
+        actor=actor,
+        obj=record,
+        summary=_summary(record, "报送", new_subject),
+        after=_record_facts(record, checked, new_subject),
+    )
     return SubmissionResult(record, "created", [*_lateness_warnings(record), *_withheld_warnings(record)])
 
 
@@ -134,15 +186,30 @@ def _record_facts(record: CreditRecord, checked: CheckedSubmission, new_subject:
     return facts
 
 
-def _update_record(record: CreditRecord, checked: CheckedSubmission, subject: Subject, digest, actor, channel, reason,
-                   *, new_subject: bool = False):
+def _update_record(
+    record: CreditRecord,
+    checked: CheckedSubmission,
+    subject: Subject,
+    digest,
+    actor,
+    channel,
+    reason,
+    *,
+    new_subject: bool = False,
+):
     before = snapshot(record)
     apply_change(record, checked, subject_id=subject.pk, digest=digest, channel=channel, today=timezone.localdate())
     record.subject = subject
     record.save(update_fields=[*CHANGED_RECORD_FIELDS, "updated_at"])
     _add_revision(record, actor=actor, reason=reason)
-    record_event(action="record.update", actor=actor, obj=record, summary=_summary(record, "更新", new_subject),
-                 before=before, after=_record_facts(record, checked, new_subject))
+    record_event(
+        action="record.update",
+        actor=actor,
+        obj=record,
+        summary=_summary(record, "更新", new_subject),
+        before=before,
+        after=_record_facts(record, checked, new_subject),
+    )
     return SubmissionResult(record, "updated", _withheld_warnings(record))
 
 
@@ -159,7 +226,8 @@ def _revoke_record(*, provider: Provider, item_code: str, source_key: str, actor
         # A provider may always revoke its own records, even of an item no longer in the catalog.
         record = (
             CreditRecord.objects.select_for_update()
-            .filter(provider=provider, item_code=item_code, source_key=key).first()
+            .filter(provider=provider, item_code=item_code, source_key=key)
+            .first()
         )
         if record is None:
             raise SubmissionInvalid({"source_key": [_("没有该业务编号的记录，无法撤销")]})
@@ -171,8 +239,14 @@ def _revoke_record(*, provider: Provider, item_code: str, source_key: str, actor
         record.revision += 1
         record.save(update_fields=["status", "channel", "revision", "updated_at"])
         _add_revision(record, actor=actor, reason=reason)
-        record_event(action="record.revoke", actor=actor, obj=record, summary=_summary(record, "撤销"),
-                     before=before, after=snapshot(record))
+        record_event(
+            action="record.revoke",
+            actor=actor,
+            obj=record,
+            summary=_summary(record, "撤销"),
+            before=before,
+            after=snapshot(record),
+        )
     return SubmissionResult(record, "revoked")
 
 
@@ -182,8 +256,14 @@ def _add_revision(record: CreditRecord, *, actor, reason: str) -> None:
 
 def _revision_of(record: CreditRecord, *, actor, reason: str) -> RecordRevision:
     return RecordRevision(
-        **revision_values(record_id=record.pk, number=record.revision, status=record.status,
-                          decision_date=record.decision_date, data=record.data, digest=record.content_hash),
+        **revision_values(
+            record_id=record.pk,
+            number=record.revision,
+            status=record.status,
+            decision_date=record.decision_date,
+            data=record.data,
+            digest=record.content_hash,
+        ),
         **revision_constants(channel=record.channel, reason=reason, actor=actor),
     )
 

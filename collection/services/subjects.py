@@ -45,7 +45,13 @@ def find_or_create_subject(
 
 
 def _find_or_create_subject(
-    *, kind: str, name: str, result: IdentifierResult, actor, fields: dict, audit_creation: bool = True,
+    *,
+    kind: str,
+    name: str,
+    result: IdentifierResult,
+    actor,
+    fields: dict,
+    audit_creation: bool = True,
     rename: bool = True,
 ) -> tuple[Subject, bool]:
     """The subject of an identifier, created if new. `audit_creation=False` leaves the creation's
@@ -55,8 +61,9 @@ def _find_or_create_subject(
     lookup = identifier_hash(family, result.value)
     subject = _subject_by_hash(lookup)
     if subject is None:
-        subject = Subject(name=name, **_identity_values(kind=kind, result=result, lookup=lookup),
-                          **_registration_values(fields))
+        subject = Subject(
+            name=name, **_identity_values(kind=kind, result=result, lookup=lookup), **_registration_values(fields)
+        )
         # Another submission may create it meanwhile: then take that one.
         if insert_unless_taken(subject):
             if audit_creation:
@@ -83,7 +90,8 @@ def _subject_by_hash(lookup: str) -> Subject | None:
 
 _SUBJECT_ATTNAMES = [f.attname for f in Subject._meta.concrete_fields]
 _SUBJECT_BY_HASH = "SELECT {} FROM {} WHERE identifier_hash = %s".format(
-    ", ".join(f'"{f.column}"' for f in Subject._meta.concrete_fields), Subject._meta.db_table)
+    ", ".join(f'"{f.column}"' for f in Subject._meta.concrete_fields), Subject._meta.db_table
+)
 
 
 def _kind_conflict_message(registered_kind: str) -> str:
@@ -109,8 +117,11 @@ def _subject_facts(subject: Subject, flag: str) -> dict:
 
 def _record_subject_creation(subject: Subject, *, result: IdentifierResult, actor) -> None:
     record_event(
-        action="subject.create", actor=actor, obj=subject,
-        summary=f"新增信息主体 {subject.name}", after=_subject_facts(subject, result.flag),
+        action="subject.create",
+        actor=actor,
+        obj=subject,
+        summary=f"新增信息主体 {subject.name}",
+        after=_subject_facts(subject, result.flag),
     )
 
 
@@ -173,18 +184,26 @@ def note_name_mismatches(*, provider: Provider, seen: Sequence[NameSeen]) -> Non
     now = timezone.now()
     rows = {
         (entry.subject_id, entry.name): NameMismatch(
-            subject_id=entry.subject_id, provider=provider, submitted_name=entry.name, item_code=entry.item_code,
-            source_key=entry.source_key, first_seen_at=now, last_seen_at=now,
+            subject_id=entry.subject_id,
+            provider=provider,
+            submitted_name=entry.name,
+            item_code=entry.item_code,
+            source_key=entry.source_key,
+            first_seen_at=now,
+            last_seen_at=now,
         )
         for entry in seen
     }
     NameMismatch.objects.bulk_create(
-        rows.values(), update_conflicts=True, unique_fields=["subject", "provider", "submitted_name"],
+        rows.values(),
+        update_conflicts=True,
+        unique_fields=["subject", "provider", "submitted_name"],
         update_fields=["item_code", "source_key", "last_seen_at"],
     )
 
 
 def name_mismatch_warning(submitted: str, registered: str) -> str:
-    return _("信息主体名称“%(submitted)s”与平台登记的名称“%(registered)s”不一致：记录已受理，主体名称不变"
-             "（以登记类信息为准），已列入市公共信用信息中心的名称核对清单") % {
-        "submitted": submitted, "registered": registered}
+    return _(
+        "信息主体名称“%(submitted)s”与平台登记的名称“%(registered)s”不一致：记录已受理，主体名称不变"
+        "（以登记类信息为准），已列入市公共信用信息中心的名称核对清单"
+    ) % {"submitted": submitted, "registered": registered}

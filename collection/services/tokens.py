@@ -29,11 +29,16 @@ def create_api_token(*, provider: Provider, name: str, actor=None) -> tuple[ApiT
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            provider=provider, name=name.strip(), prefix=key[:8], key_hash=_key_hash(key),
+            provider=provider,
+            name=name.strip(),
+            prefix=key[:8],
+            key_hash=_key_hash(key),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         record_event(
-            action="apitoken.create", actor=actor, obj=token,
+            action="apitoken.create",
+            actor=actor,
+            obj=token,
             summary=f"为{provider.name}创建接口令牌“{token.name}”",
             after={"provider": provider.code, "name": token.name, "prefix": token.prefix},
         )
@@ -47,9 +52,12 @@ def revoke_api_token(*, token: ApiToken, actor) -> ApiToken:
             raise TokenAlreadyRevoked(_("该令牌已吊销"))
         token.revoked_at = now
         record_event(
-            action="apitoken.revoke", actor=actor, obj=token,
+            action="apitoken.revoke",
+            actor=actor,
+            obj=token,
             summary=f"吊销{token.provider.name}的接口令牌“{token.name}”",
-            before={"revoked_at": None}, after={"revoked_at": now, "prefix": token.prefix},
+            before={"revoked_at": None},
+            after={"revoked_at": now, "prefix": token.prefix},
         )
     return token
 
@@ -74,8 +82,11 @@ def _active_token(key_hash: str) -> ApiToken | None:
     Asked on every API request: on PostgreSQL by a fixed statement rather than the ORM's query
     building (like `_subject_by_hash`)."""
     if connection.vendor != "postgresql":
-        return (ApiToken.objects.select_related("provider")
-                .filter(key_hash=key_hash, revoked_at__isnull=True, provider__is_active=True).first())
+        return (
+            ApiToken.objects.select_related("provider")
+            .filter(key_hash=key_hash, revoked_at__isnull=True, provider__is_active=True)
+            .first()
+        )
     with connection.cursor() as cursor:
         cursor.execute(_ACTIVE_TOKEN, [key_hash])
         row = cursor.fetchone()
@@ -95,5 +106,6 @@ _ACTIVE_TOKEN = (
 ).format(
     ", ".join(f't."{f.column}"' for f in ApiToken._meta.concrete_fields),
     ", ".join(f'p."{f.column}"' for f in Provider._meta.concrete_fields),
-    ApiToken._meta.db_table, Provider._meta.db_table,
+    ApiToken._meta.db_table,
+    Provider._meta.db_table,
 )

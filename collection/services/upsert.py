@@ -48,68 +48,122 @@ def new_record_constants(item: CatalogItem, *, provider_id: int, channel: str, r
     """The columns a new record takes from its item and its submission, the same for every row
     of one item in a batch (`new_record_values` gives the rest)."""
     return {
-        "provider_id": provider_id, "item_code": item.code, **_item_columns(item), "revision": 1,
-        "channel": channel, "self_declared": channel == Channel.SELF_DECLARATION, "received_at": received_at,
+        "provider_id": provider_id,
+        "item_code": item.code,
+        **_item_columns(item),
+        "revision": 1,
+        "channel": channel,
+        "self_declared": channel == Channel.SELF_DECLARATION,
+        "received_at": received_at,
     }
 
 
-def new_record_values(checked: CheckedSubmission, *, subject_id: int, digest: str, data, channel: str,
-                      received_at: dt.datetime, today: dt.date) -> dict:
+def new_record_values(
+    checked: CheckedSubmission,
+    *,
+    subject_id: int,
+    digest: str,
+    data,
+    channel: str,
+    received_at: dt.datetime,
+    today: dt.date,
+) -> dict:
     """The columns of a new record that vary from row to row. `data` is the checked data, or
     its canonical JSON text (`JsonText`) where a batch serialised it once."""
     columns = _derived_columns(checked, received_at, self_declared=channel == Channel.SELF_DECLARATION)
     return {
-        "subject_id": subject_id, "source_key": checked.source_key, "data": data, "content_hash": digest,
-        "status": _live_status(RecordStatus.ACTIVE, columns["disclosure_ends_on"], today), **columns,
+        "subject_id": subject_id,
+        "source_key": checked.source_key,
+        "data": data,
+        "content_hash": digest,
+        "status": _live_status(RecordStatus.ACTIVE, columns["disclosure_ends_on"], today),
+        **columns,
     }
 
 
 # What a changed submission rewrites on its record (besides `updated_at`): `changed_values`' keys.
 CHANGED_RECORD_FIELDS = (
-    "subject", "catalog_item", "data", "content_hash", "channel", "revision", "status",
-    "decision_date", "severity", "disclosure_ends_on", "repairable_from", "publication_withheld", "due_on",
-    "is_late", "category", "is_public", "is_dishonesty",
+    "subject",
+    "catalog_item",
+    "data",
+    "content_hash",
+    "channel",
+    "revision",
+    "status",
+    "decision_date",
+    "severity",
+    "disclosure_ends_on",
+    "repairable_from",
+    "publication_withheld",
+    "due_on",
+    "is_late",
+    "category",
+    "is_public",
+    "is_dishonesty",
 )
 
 
-def changed_values(record: CreditRecord, checked: CheckedSubmission, *, subject_id: int, digest: str, channel: str,
-                   today: dt.date) -> dict:
+def changed_values(
+    record: CreditRecord, checked: CheckedSubmission, *, subject_id: int, digest: str, channel: str, today: dt.date
+) -> dict:
     """The new values of `CHANGED_RECORD_FIELDS` (by attribute name) when `checked` changes `record`."""
     # A correction is not a new submission: timeliness stays measured from the first receipt.
-    columns = _derived_columns(checked, record.received_at,
-                               self_declared=record.self_declared or channel == Channel.SELF_DECLARATION)
+    columns = _derived_columns(
+        checked, record.received_at, self_declared=record.self_declared or channel == Channel.SELF_DECLARATION
+    )
     return {
-        "subject_id": subject_id, **_item_columns(checked.item), "data": checked.data, "content_hash": digest,
-        "channel": channel, "revision": record.revision + 1,
-        "status": _live_status(record.status, columns["disclosure_ends_on"], today), **columns,
+        "subject_id": subject_id,
+        **_item_columns(checked.item),
+        "data": checked.data,
+        "content_hash": digest,
+        "channel": channel,
+        "revision": record.revision + 1,
+        "status": _live_status(record.status, columns["disclosure_ends_on"], today),
+        **columns,
     }
 
 
-def apply_change(record: CreditRecord, checked: CheckedSubmission, *, subject_id: int, digest: str, channel: str,
-                 today: dt.date) -> None:
-    for name, value in changed_values(record, checked, subject_id=subject_id, digest=digest, channel=channel,
-                                      today=today).items():
+def apply_change(
+    record: CreditRecord, checked: CheckedSubmission, *, subject_id: int, digest: str, channel: str, today: dt.date
+) -> None:
+    for name, value in changed_values(
+        record, checked, subject_id=subject_id, digest=digest, channel=channel, today=today
+    ).items():
         setattr(record, name, value)
     record.catalog_item = checked.item  # the instance at hand, not a query when a summary names it
 
 
-def revision_values(*, record_id: int, number: int, status: str, decision_date: dt.date | None, data,
-                    digest: str) -> dict:
+def revision_values(
+    *, record_id: int, number: int, status: str, decision_date: dt.date | None, data, digest: str
+) -> dict:
     """What a revision keeps of its record: the state the submission left it in."""
-    return {"record_id": record_id, "number": number, "status": status, "decision_date": decision_date,
-            "data": data, "content_hash": digest}
+    return {
+        "record_id": record_id,
+        "number": number,
+        "status": status,
+        "decision_date": decision_date,
+        "data": data,
+        "content_hash": digest,
+    }
 
 
 def revision_constants(*, channel: str, reason: str, actor) -> dict:
     """A revision's columns that are the submission's rather than the record's."""
-    return {"channel": channel, "reason": reason,
-            "created_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None}
+    return {
+        "channel": channel,
+        "reason": reason,
+        "created_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+    }
 
 
 def _item_columns(item: CatalogItem) -> dict:
     """What a record copies from its catalog item, to filter by without a join."""
-    return {"catalog_item_id": item.pk, "category": item.category, "is_public": item.openness == Openness.PUBLIC,
-            "is_dishonesty": item.is_dishonesty}
+    return {
+        "catalog_item_id": item.pk,
+        "category": item.category,
+        "is_public": item.openness == Openness.PUBLIC,
+        "is_dishonesty": item.is_dishonesty,
+    }
 
 
 def _derived_columns(checked: CheckedSubmission, received_at: dt.datetime, *, self_declared: bool) -> dict:

@@ -23,8 +23,8 @@ from catalog.tests.factories import (
 from collection.bindings import approve_binding, request_binding
 from collection.models import BindingEvidence
 from collection.registration import IdentityMethod, register_account, verify_identity
-from nantong_credit.uploads import check_upload
 from nantong_credit import roles
+from nantong_credit.uploads import check_upload
 
 from .factories import SubjectFactory, make_ric, make_uscc
 
@@ -103,58 +103,107 @@ def publish_declaration_catalog(gxj, scjgj, fgw):
     经信委's: a catalog error), the warning record of Art. 23, and 行政处罚 (not declarable)."""
     everyone = list(SubjectKind.values)
     commendation = CatalogItemFactory(
-        code="commendation", name="荣誉表彰", category=Category.COMMENDATION, subject_kinds=everyone,
-        accepts_self_declaration=True, submission_deadline_workdays=20,
-        disclosure_scheme=_fixed_scheme("commendation", 0, 36), providers=[scjgj, gxj], position=1,
+        code="commendation",
+        name="荣誉表彰",
+        category=Category.COMMENDATION,
+        subject_kinds=everyone,
+        accepts_self_declaration=True,
+        submission_deadline_workdays=20,
+        disclosure_scheme=_fixed_scheme("commendation", 0, 36),
+        providers=[scjgj, gxj],
+        position=1,
     )
-    _fields(commendation, [
-        ("subject_name", "主体名称", FieldType.TEXT, {"required": True, "max_length": 200}),
-        ("uscc", "统一社会信用代码", FieldType.IDENTIFIER, {}),
-        ("honor_name", "荣誉名称", FieldType.TEXT, {"required": True, "max_length": 200}),
-        ("honor_level", "荣誉级别", FieldType.CHOICE, {"required": True, "choices": LEVELS}),
-        ("document_number", "表彰文号", FieldType.TEXT, {"max_length": 64}),
-        ("decision_date", "授予日期", FieldType.DATE, {"required": True}),
-        *_authority("授予单位"), *SOURCE,
-    ])
+    _fields(
+        commendation,
+        [
+            ("subject_name", "主体名称", FieldType.TEXT, {"required": True, "max_length": 200}),
+            ("uscc", "统一社会信用代码", FieldType.IDENTIFIER, {}),
+            ("honor_name", "荣誉名称", FieldType.TEXT, {"required": True, "max_length": 200}),
+            ("honor_level", "荣誉级别", FieldType.CHOICE, {"required": True, "choices": LEVELS}),
+            ("document_number", "表彰文号", FieldType.TEXT, {"max_length": 64}),
+            ("decision_date", "授予日期", FieldType.DATE, {"required": True}),
+            *_authority("授予单位"),
+            *SOURCE,
+        ],
+    )
     bank = CatalogItemFactory(
-        version=commendation.version, code="bank_credit_rating", name="银行资信等级", category=Category.RATING,
-        subject_kinds=[SubjectKind.LEGAL_PERSON], accepts_self_declaration=True, submission_deadline_workdays=None,
-        disclosure_scheme=_fixed_scheme("rating", 0, 36), providers=[gxj], position=2,
+        version=commendation.version,
+        code="bank_credit_rating",
+        name="银行资信等级",
+        category=Category.RATING,
+        subject_kinds=[SubjectKind.LEGAL_PERSON],
+        accepts_self_declaration=True,
+        submission_deadline_workdays=None,
+        disclosure_scheme=_fixed_scheme("rating", 0, 36),
+        providers=[gxj],
+        position=2,
     )
-    _fields(bank, [
-        ("subject_name", "主体名称", FieldType.TEXT, {"required": True, "max_length": 200}),
-        ("uscc", "统一社会信用代码", FieldType.IDENTIFIER, {"required": True}),
-        ("bank", "评定银行", FieldType.TEXT, {"required": True, "max_length": 200}),
-        ("rating", "资信等级", FieldType.CHOICE, {"required": True, "choices": RATINGS}),
-        ("decision_date", "评定日期", FieldType.DATE, {"required": True}),
-        *SOURCE,
-    ])
+    _fields(
+        bank,
+        [
+            ("subject_name", "主体名称", FieldType.TEXT, {"required": True, "max_length": 200}),
+            ("uscc", "统一社会信用代码", FieldType.IDENTIFIER, {"required": True}),
+            ("bank", "评定银行", FieldType.TEXT, {"required": True, "max_length": 200}),
+            ("rating", "资信等级", FieldType.CHOICE, {"required": True, "choices": RATINGS}),
+            ("decision_date", "评定日期", FieldType.DATE, {"required": True}),
+            *SOURCE,
+        ],
+    )
     social = CatalogItemFactory(
-        version=commendation.version, code="social_rating", name="社会评级", category=Category.RATING,
-        subject_kinds=[SubjectKind.LEGAL_PERSON], accepts_self_declaration=True,
-        disclosure_scheme=_fixed_scheme("rating", 0, 36), providers=[fgw], position=3,
+        version=commendation.version,
+        code="social_rating",
+        name="社会评级",
+        category=Category.RATING,
+        subject_kinds=[SubjectKind.LEGAL_PERSON],
+        accepts_self_declaration=True,
+        disclosure_scheme=_fixed_scheme("rating", 0, 36),
+        providers=[fgw],
+        position=3,
     )
-    _fields(social, [("rating", "信用等级", FieldType.CHOICE, {"required": True, "choices": RATINGS}),
-                     ("decision_date", "评定日期", FieldType.DATE, {"required": True})])
+    _fields(
+        social,
+        [
+            ("rating", "信用等级", FieldType.CHOICE, {"required": True, "choices": RATINGS}),
+            ("decision_date", "评定日期", FieldType.DATE, {"required": True}),
+        ],
+    )
     warning = CatalogItemFactory(
-        version=commendation.version, code="warning_record", name="警示记录", category=Category.REGULATORY,
-        subject_kinds=everyone, is_dishonesty=True, is_warning=True, submission_deadline_workdays=None,
-        disclosure_scheme=_fixed_scheme("warning", 12, 36), providers=[gxj], position=4,
+        version=commendation.version,
+        code="warning_record",
+        name="警示记录",
+        category=Category.REGULATORY,
+        subject_kinds=everyone,
+        is_dishonesty=True,
+        is_warning=True,
+        submission_deadline_workdays=None,
+        disclosure_scheme=_fixed_scheme("warning", 12, 36),
+        providers=[gxj],
+        position=4,
     )
-    _fields(warning, [
-        ("subject_name", "主体名称", FieldType.TEXT, {"required": True, "max_length": 200}),
-        ("uscc", "统一社会信用代码", FieldType.IDENTIFIER, {}),
-        ("declared_matter", "申报事项", FieldType.TEXT, {"required": True, "max_length": 200}),
-        ("facts", "弄虚作假情形", FieldType.TEXT, {"required": True, "max_length": 2000}),
-        ("impact", "造成的不良影响", FieldType.TEXT, {"required": True, "max_length": 1000}),
-        ("document_number", "认定文书号", FieldType.TEXT, {"required": True, "max_length": 64}),
-        ("decision_date", "记入日期", FieldType.DATE, {"required": True}),
-        *_authority("认定单位"), *SOURCE,
-    ])
+    _fields(
+        warning,
+        [
+            ("subject_name", "主体名称", FieldType.TEXT, {"required": True, "max_length": 200}),
+            ("uscc", "统一社会信用代码", FieldType.IDENTIFIER, {}),
+            ("declared_matter", "申报事项", FieldType.TEXT, {"required": True, "max_length": 200}),
+            ("facts", "弄虚作假情形", FieldType.TEXT, {"required": True, "max_length": 2000}),
+            ("impact", "造成的不良影响", FieldType.TEXT, {"required": True, "max_length": 1000}),
+            ("document_number", "认定文书号", FieldType.TEXT, {"required": True, "max_length": 64}),
+            ("decision_date", "记入日期", FieldType.DATE, {"required": True}),
+            *_authority("认定单位"),
+            *SOURCE,
+        ],
+    )
     penalty = CatalogItemFactory(
-        version=commendation.version, code="admin_penalty", name="行政处罚", category=Category.REGULATORY,
-        subject_kinds=everyone, is_dishonesty=True, disclosure_scheme=_fixed_scheme("penalty", 3, 12),
-        providers=[scjgj], position=5,
+        version=commendation.version,
+        code="admin_penalty",
+        name="行政处罚",
+        category=Category.REGULATORY,
+        subject_kinds=everyone,
+        is_dishonesty=True,
+        disclosure_scheme=_fixed_scheme("penalty", 3, 12),
+        providers=[scjgj],
+        position=5,
     )
     _fields(penalty, [("decision_date", "处罚决定日期", FieldType.DATE, {"required": True})])
     return publish(commendation.version)
@@ -182,8 +231,12 @@ def reviewer(user_with_role, gxj):
 
 def register(username: str = "lixm", id_number: str = LI_ID, real_name: str = "李晓梅"):
     user, _warning = register_account(
-        username=username, password=PASSWORD, real_name=real_name, id_number=id_number,
-        phone="13912345678", email=f"{username}@example.com",
+        username=username,
+        password=PASSWORD,
+        real_name=real_name,
+        id_number=id_number,
+        phone="13912345678",
+        email=f"{username}@example.com",
     )
     return user
 
@@ -204,8 +257,12 @@ def company(db):
 
 def request_company_binding(user, company, letter=True):
     return request_binding(
-        user=user, kind=SubjectKind.LEGAL_PERSON, name=company.name, identifier=company.code,
-        licence=check_upload(pdf_upload()), letter=check_upload(png_upload()) if letter else None,
+        user=user,
+        kind=SubjectKind.LEGAL_PERSON,
+        name=company.name,
+        identifier=company.code,
+        licence=check_upload(pdf_upload()),
+        letter=check_upload(png_upload()) if letter else None,
     )
 
 
@@ -226,20 +283,31 @@ def agent(db, clerk, company):
 
 def bank_rating_data(**overrides) -> dict:
     return {
-        "bank": "中国工商银行股份有限公司南通分行", "rating": "AA", "decision_date": "2025-09-01", **overrides,
+        "bank": "中国工商银行股份有限公司南通分行",
+        "rating": "AA",
+        "decision_date": "2025-09-01",
+        **overrides,
     }
 
 
 def commendation_data(**overrides) -> dict:
     return {
-        "honor_name": "南通市专精特新中小企业", "honor_level": "市级", "document_number": "通工信发〔2025〕198号",
-        "decision_date": "2025-12-10", "authority": "南通市工业和信息化局", "authority_uscc": GXJ_USCC, **overrides,
+        "honor_name": "南通市专精特新中小企业",
+        "honor_level": "市级",
+        "document_number": "通工信发〔2025〕198号",
+        "decision_date": "2025-12-10",
+        "authority": "南通市工业和信息化局",
+        "authority_uscc": GXJ_USCC,
+        **overrides,
     }
 
 
 def warning_data(**overrides) -> dict:
     return {
-        "declared_matter": "银行资信等级：AA", "facts": "所附资信等级证书系伪造，经向评定银行核实，该行未作出该评定。",
-        "impact": "已用于参加政府采购项目投标，造成不良影响。", "document_number": "通工信警〔2026〕3号",
-        "decision_date": timezone.localdate().isoformat(), **overrides,
+        "declared_matter": "银行资信等级：AA",
+        "facts": "所附资信等级证书系伪造，经向评定银行核实，该行未作出该评定。",
+        "impact": "已用于参加政府采购项目投标，造成不良影响。",
+        "document_number": "通工信警〔2026〕3号",
+        "decision_date": timezone.localdate().isoformat(),
+        **overrides,
     }

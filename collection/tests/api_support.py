@@ -29,16 +29,25 @@ def penalty_body(key: str = "通市监罚〔2026〕12号", *, subject: dict | No
         "item": "admin_penalty",
         "source_key": key,
         "subject": subject or company(),
-        "data": {"decision_no": key, "penalty_type": "罚款", "penalty_amount": "2.5", "decision_date": "2026-05-06",
-                 **data},
+        "data": {
+            "decision_no": key,
+            "penalty_type": "罚款",
+            "penalty_amount": "2.5",
+            "decision_date": "2026-05-06",
+            **data,
+        },
     }
 
 
 def stored() -> tuple[int, int, int, int]:
     """What a refused request must leave as it was: records, revisions, subjects, audit events
     (other than the key's own)."""
-    return (CreditRecord.objects.count(), RecordRevision.objects.count(), Subject.objects.count(),
-            AuditEvent.objects.exclude(action__startswith="apitoken.").count())
+    return (
+        CreditRecord.objects.count(),
+        RecordRevision.objects.count(),
+        Subject.objects.count(),
+        AuditEvent.objects.exclude(action__startswith="apitoken.").count(),
+    )
 
 
 def new_key(provider, name: str = "行政处罚办案系统") -> str:

@@ -22,7 +22,15 @@ COLUMNS = [
     Column(key="amount", label="罚款金额（万元）", type="decimal"),
     Column(key="public", label="是否公示", type="boolean"),
 ]
-HEADER = ["当事人名称*", "统一社会信用代码*", "处罚决定书文号*", "处罚类别", "处罚决定日期*", "罚款金额（万元）", "是否公示"]
+HEADER = [
+    "当事人名称*",
+    "统一社会信用代码*",
+    "处罚决定书文号*",
+    "处罚类别",
+    "处罚决定日期*",
+    "罚款金额（万元）",
+    "是否公示",
+]
 ROWS = [
     ["南通江海贸易有限公司", "91320600MA1MXXXX0Q", "通市监罚〔2026〕1号", "警告；罚款", "2026-01-05", "1.5", "是"],
     ["崇川区𠮷祥百货商店", "92320602MA1NYYYY3K", "崇市监罚〔2026〕12号", "罚款", "2026-02-28", "0.2", "否"],
@@ -135,8 +143,10 @@ def write_excel_like_xlsx(target, header: list[str], rows: Iterable[list[object]
                 sheet.write(f'<row r="{number}">{cells}</row>'.encode())
             sheet.write(b"</sheetData></worksheet>")
         with archive.open("xl/sharedStrings.xml", "w") as table:
-            table.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main">')
+            table.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main">'
+            )
             for text in strings:
                 table.write(f"<si><t>{escape(text)}</t></si>".encode())
             table.write(b"</sst>")

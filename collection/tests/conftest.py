@@ -1,8 +1,7 @@
 import pytest
 
-from nantong_credit import roles
-
 from collection.selectors import clear_published_items_cache
+from nantong_credit import roles
 
 from .api_support import Api, new_key
 from .factories import ProviderFactory, publish_test_catalog

@@ -12,7 +12,12 @@ from stdnum.cn import ric, uscc
 
 from catalog.models import CatalogVersion, Category, FieldType, Openness, Provider, SubjectKind
 from catalog.tests.factories import (  # noqa: F401  (ProviderFactory is re-exported for collection tests)
-    PENALTY_TYPES, CatalogFieldFactory, CatalogItemFactory, ProviderFactory, penalty_scheme, publish,
+    PENALTY_TYPES,
+    CatalogFieldFactory,
+    CatalogItemFactory,
+    ProviderFactory,
+    penalty_scheme,
+    publish,
 )
 from collection.models import Channel, CreditRecord, RecordRevision
 from collection.services.subjects import find_or_create_subject
@@ -76,7 +81,9 @@ LICENSE_TYPES = ["普通", "特许", "认可", "核准", "登记"]
 
 PENALTY_FIELDS = [
     dict(key="decision_no", label="行政处罚决定书文号", type=FieldType.TEXT, required=True, max_length=30),
-    dict(key="penalty_type", label="处罚类别", type=FieldType.CHOICE, required=True, choices=PENALTY_TYPES, multiple=True),
+    dict(
+        key="penalty_type", label="处罚类别", type=FieldType.CHOICE, required=True, choices=PENALTY_TYPES, multiple=True
+    ),
     dict(key="penalty_amount", label="罚款金额（万元）", type=FieldType.DECIMAL),
     dict(key="decision_date", label="处罚决定日期", type=FieldType.DATE, required=True),
     dict(key="valid_until", label="公示截止期", type=FieldType.DATE),
@@ -102,12 +109,23 @@ def publish_test_catalog(*providers: Provider) -> CatalogVersion:
     days) and `admin_license` (organisations only, long-term), both the responsibility of
     `providers`."""
     penalty = CatalogItemFactory(
-        code="admin_penalty", name="行政处罚", category=Category.REGULATORY, is_dishonesty=True,
-        subject_kinds=list(SubjectKind.values), disclosure_scheme=penalty_scheme(), providers=providers, position=1,
+        code="admin_penalty",
+        name="行政处罚",
+        category=Category.REGULATORY,
+        is_dishonesty=True,
+        subject_kinds=list(SubjectKind.values),
+        disclosure_scheme=penalty_scheme(),
+        providers=providers,
+        position=1,
     )
     license_item = CatalogItemFactory(
-        version=penalty.version, code="admin_license", name="行政许可", category=Category.QUALIFICATION,
-        subject_kinds=[SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS], providers=providers, position=2,
+        version=penalty.version,
+        code="admin_license",
+        name="行政许可",
+        category=Category.QUALIFICATION,
+        subject_kinds=[SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS],
+        providers=providers,
+        position=2,
     )
     for item, fields in ((penalty, PENALTY_FIELDS), (license_item, LICENSE_FIELDS)):
         for position, attributes in enumerate(fields):
@@ -142,6 +160,11 @@ class CreditRecordFactory(factory.django.DjangoModelFactory):
     def first_revision(record, create, extracted, **kwargs):
         if create:
             RecordRevision.objects.create(
-                record=record, number=record.revision, status=record.status, decision_date=record.decision_date,
-                data=record.data, content_hash=record.content_hash, channel=record.channel,
+                record=record,
+                number=record.revision,
+                status=record.status,
+                decision_date=record.decision_date,
+                data=record.data,
+                content_hash=record.content_hash,
+                channel=record.channel,
             )

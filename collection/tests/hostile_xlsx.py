@@ -30,8 +30,14 @@ _CHUNK = 256 * 1024
 
 
 def _content_types(shared_strings: bool) -> bytes:
-    strings = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-               'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>') if shared_strings else ""
+    strings = (
+        (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        )
+        if shared_strings
+        else ""
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -46,22 +52,34 @@ def _content_types(shared_strings: bool) -> bytes:
 
 
 def _workbook_rels(shared_strings: bool) -> bytes:
-    strings = (f'<Relationship Id="rId2" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
-               if shared_strings else "")
-    return (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL_NS}">'
-            f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f"{strings}</Relationships>").encode()
+    strings = (
+        f'<Relationship Id="rId2" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>' if shared_strings else ""
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f"{strings}</Relationships>"
+    ).encode()
 
 
-_ROOT_RELS = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL_NS}">'
-              f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
-              "</Relationships>").encode()
-_WORKBOOK = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{_REL_NS}">'
-             '<sheets><sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>').encode()
+_ROOT_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+).encode()
+_WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{_REL_NS}">'
+    '<sheets><sheet name="数据" sheetId="1" r:id="rId1"/></sheets></workbook>'
+).encode()
 
 
-def write_xlsx(target: str | Path | BinaryIO, *, sheet: Iterable[bytes], shared_strings: Iterable[bytes] | None = None,
-               dimension: str = "") -> None:
+def write_xlsx(
+    target: str | Path | BinaryIO,
+    *,
+    sheet: Iterable[bytes],
+    shared_strings: Iterable[bytes] | None = None,
+    dimension: str = "",
+) -> None:
     """A minimal workbook of one sheet "数据" whose sheetData content (and shared strings) are the
     given chunks of XML, streamed into the zip."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -72,11 +90,16 @@ def write_xlsx(target: str | Path | BinaryIO, *, sheet: Iterable[bytes], shared_
         head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'
         if dimension:
             head += f'<dimension ref="{dimension}"/>'
-        _stream(archive, "xl/worksheets/sheet1.xml", [head.encode() + b"<sheetData>", *sheet],
-                b"</sheetData></worksheet>")
+        _stream(
+            archive, "xl/worksheets/sheet1.xml", [head.encode() + b"<sheetData>", *sheet], b"</sheetData></worksheet>"
+        )
         if shared_strings is not None:
-            _stream(archive, "xl/sharedStrings.xml", [f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}">'
-                                                      .encode(), *shared_strings], b"</sst>")
+            _stream(
+                archive,
+                "xl/sharedStrings.xml",
+                [f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}">'.encode(), *shared_strings],
+                b"</sst>",
+            )
 
 
 def _stream(archive: zipfile.ZipFile, name: str, chunks: Iterable[bytes], tail: bytes) -> None:
@@ -101,13 +124,23 @@ def filler_text(total_bytes: int, *, seed: int = 12) -> Iterator[bytes]:
 
 
 def huge_cell(target, *, text_bytes: int = 400 * MB) -> None:
-    write_xlsx(target, sheet=[_header_row(), b'<row r="2"><c r="A2" t="inlineStr"><is><t>',
-                              *filler_text(text_bytes), b"</t></is></c></row>"])
+    write_xlsx(
+        target,
+        sheet=[
+            _header_row(),
+            b'<row r="2"><c r="A2" t="inlineStr"><is><t>',
+            *filler_text(text_bytes),
+            b"</t></is></c></row>",
+        ],
+    )
 
 
 def huge_shared_string(target, *, text_bytes: int = 60 * MB) -> None:
-    write_xlsx(target, sheet=[_header_row(), b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
-               shared_strings=[b"<si><t>", *filler_text(text_bytes), b"</t></si>"])
+    write_xlsx(
+        target,
+        sheet=[_header_row(), b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+        shared_strings=[b"<si><t>", *filler_text(text_bytes), b"</t></si>"],
+    )
 
 
 def many_shared_strings(target, *, count: int = 2_800_000) -> None:
@@ -120,8 +153,9 @@ def many_shared_strings(target, *, count: int = 2_800_000) -> None:
                 batch = []
         yield b"".join(batch)
 
-    write_xlsx(target, sheet=[_header_row(), b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>'],
-               shared_strings=strings())
+    write_xlsx(
+        target, sheet=[_header_row(), b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>'], shared_strings=strings()
+    )
 
 
 def _repeated(count: int, make: Callable[[int, random.Random], bytes]) -> Iterator[bytes]:
@@ -145,13 +179,23 @@ def wide_row(target, *, cells: int = 5_000_000) -> None:
 
 
 def many_rows(target, *, rows: int = 4_000_000) -> None:
-    write_xlsx(target, sheet=[_header_row(), *_repeated(
-        rows, lambda n, rng: b'<row r="%d"><c r="A%d" s="%d"/></row>' % (n + 2, n + 2, rng.randrange(4)))])
+    write_xlsx(
+        target,
+        sheet=[
+            _header_row(),
+            *_repeated(
+                rows, lambda n, rng: b'<row r="%d"><c r="A%d" s="%d"/></row>' % (n + 2, n + 2, rng.randrange(4))
+            ),
+        ],
+    )
 
 
 def deep_dimension(target) -> None:
-    write_xlsx(target, dimension="A1:XFD1048576", sheet=[
-        _header_row(), b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'])
+    write_xlsx(
+        target,
+        dimension="A1:XFD1048576",
+        sheet=[_header_row(), b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'],
+    )
 
 
 def junk_elements(target, *, count: int = 5_000_000) -> None:

@@ -13,13 +13,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog import services as catalog_services
+from catalog.demo import items as demo
 from catalog.models import CatalogVersion, DisclosureRule, DisclosureScheme, Provider
 from collection.bulk_imports import run_import
 from collection.bulk_layout import layout_for
 from collection.bulk_uploads import create_import
 from collection.models import BulkImport
 from collection.selectors import PublishedItems
-from catalog.demo import items as demo
 
 from .factories import make_ric, make_uscc
 
@@ -37,17 +37,33 @@ def publish_demo_items(providers: Sequence[Provider], codes: Iterable[str] = ITE
     draft = catalog_services.create_draft(actor=None)
     for position, spec in enumerate(specs, start=1):
         item = catalog_services.add_item(
-            version=draft, actor=None, providers=[by_code[c] for c in spec.providers if c in by_code],
-            code=spec.code, name=spec.name, category=spec.category, openness=spec.openness,
-            is_dishonesty=spec.is_dishonesty, subject_kinds=list(spec.subject_kinds),
+            version=draft,
+            actor=None,
+            providers=[by_code[c] for c in spec.providers if c in by_code],
+            code=spec.code,
+            name=spec.name,
+            category=spec.category,
+            openness=spec.openness,
+            is_dishonesty=spec.is_dishonesty,
+            subject_kinds=list(spec.subject_kinds),
             submission_deadline_workdays=spec.submission_deadline_workdays,
-            disclosure_scheme=schemes[spec.scheme], position=position,
+            disclosure_scheme=schemes[spec.scheme],
+            position=position,
         )
         for field_position, field in enumerate(spec.fields, start=1):
             catalog_services.add_field(
-                item=item, actor=None, key=field.key, label=field.label, type=field.type, required=field.required,
-                max_length=field.max_length, choices=list(field.choices), multiple=field.multiple,
-                is_public=field.is_public, help_text=field.help_text, position=field_position,
+                item=item,
+                actor=None,
+                key=field.key,
+                label=field.label,
+                type=field.type,
+                required=field.required,
+                max_length=field.max_length,
+                choices=list(field.choices),
+                multiple=field.multiple,
+                is_public=field.is_public,
+                help_text=field.help_text,
+                position=field_position,
             )
     return catalog_services.publish_version(version=draft, actor=None)
 
@@ -58,8 +74,13 @@ def _scheme(code: str) -> DisclosureScheme:
     if created:
         for rule in spec.rules:
             DisclosureRule.objects.create(
-                scheme=scheme, effective_from=rule.effective_from, mode=rule.mode, periods=rule.periods,
-                grade_field=rule.grade_field, grades_by_value=rule.grades_by_value, legal_basis=rule.legal_basis,
+                scheme=scheme,
+                effective_from=rule.effective_from,
+                mode=rule.mode,
+                periods=rule.periods,
+                grade_field=rule.grade_field,
+                grades_by_value=rule.grades_by_value,
+                legal_basis=rule.legal_basis,
             )
     return scheme
 
@@ -104,13 +125,27 @@ def penalty(n: int, *, kind: str = "company", **overrides: str) -> dict[str, str
         "source_unit_uscc": AUTHORITY_USCC,
     }
     if kind == "person":
-        row.update({"subject_name": f"张{n}", "subject_category": "自然人", "id_type": "身份证", "id_number": person_id(n)})
+        row.update(
+            {"subject_name": f"张{n}", "subject_category": "自然人", "id_type": "身份证", "id_number": person_id(n)}
+        )
     elif kind == "business":
-        row.update({"subject_name": f"崇川区示例{n}号小吃店", "subject_category": "个体工商户",
-                    "uscc": business_code(n), "legal_representative": "李四"})
+        row.update(
+            {
+                "subject_name": f"崇川区示例{n}号小吃店",
+                "subject_category": "个体工商户",
+                "uscc": business_code(n),
+                "legal_representative": "李四",
+            }
+        )
     else:
-        row.update({"subject_name": f"南通示例{n}号贸易有限公司", "subject_category": "法人及非法人组织",
-                    "uscc": company_code(n), "legal_representative": "王五"})
+        row.update(
+            {
+                "subject_name": f"南通示例{n}号贸易有限公司",
+                "subject_category": "法人及非法人组织",
+                "uscc": company_code(n),
+                "legal_representative": "王五",
+            }
+        )
     row.update(overrides)
     return row
 
@@ -146,8 +181,9 @@ def upload(data: bytes, name: str = "处罚.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
 
 
-def import_file(provider: Provider, user, data: bytes, name: str = "处罚.csv",
-                item_code: str = "admin_penalty") -> BulkImport:
+def import_file(
+    provider: Provider, user, data: bytes, name: str = "处罚.csv", item_code: str = "admin_penalty"
+) -> BulkImport:
     """Upload and process a file through the services. Inside a test's transaction the task that
     `create_import` queues on commit never runs; the import is processed here instead."""
     bulk_import = create_import(provider=provider, item_code=item_code, upload=upload(data, name), actor=user)

@@ -14,8 +14,10 @@ PERSON_ID = make_ric("32062319881212456")  # 如东县
 
 def test_the_subject_list_shows_only_the_masked_id_number(admin_client):
     subject = SubjectFactory(natural_person=True, identifier=PERSON_ID, name="李秀英")
-    for url in (reverse("admin:collection_subject_changelist"),
-                reverse("admin:collection_subject_change", args=[subject.pk])):
+    for url in (
+        reverse("admin:collection_subject_changelist"),
+        reverse("admin:collection_subject_change", args=[subject.pk]),
+    ):
         page = admin_client.get(url).content.decode()
         assert "李秀英" in page and subject.identifier_masked in page
         assert PERSON_ID not in page and subject.identifier_hash not in page
@@ -33,11 +35,19 @@ def test_a_record_shows_its_revisions(admin_client, catalog, scjgj):
     subject = SubjectFactory.build()
     data = {"decision_no": "通市监罚〔2026〕1号", "penalty_type": "警告", "decision_date": "2026-05-06"}
     for amount in ("1", "2"):
-        record = submit_record(provider=scjgj, item_code="admin_penalty", source_key="通市监罚〔2026〕1号",
-                               subject=subject, data={**data, "penalty_amount": amount}, channel=Channel.FORM).record
+        record = submit_record(
+            provider=scjgj,
+            item_code="admin_penalty",
+            source_key="通市监罚〔2026〕1号",
+            subject=subject,
+            data={**data, "penalty_amount": amount},
+            channel=Channel.FORM,
+        ).record
     page = admin_client.get(reverse("admin:collection_creditrecord_change", args=[record.pk])).content.decode()
     assert "记录版本" in page
-    assert '"penalty_amount": "1"' in page.replace("&quot;", '"') and '"penalty_amount": "2"' in page.replace("&quot;", '"')
+    assert '"penalty_amount": "1"' in page.replace("&quot;", '"') and '"penalty_amount": "2"' in page.replace(
+        "&quot;", '"'
+    )
 
 
 def test_the_token_admin_hides_the_key_hash_and_creates_nothing(admin_client, scjgj):
@@ -50,8 +60,11 @@ def test_the_token_admin_hides_the_key_hash_and_creates_nothing(admin_client, sc
 
 def test_the_token_admin_revokes_through_the_service(admin_client, scjgj):
     token, key = create_api_token(provider=scjgj, name="对接")
-    response = admin_client.post(reverse("admin:collection_apitoken_changelist"), {
-        "action": "revoke_selected", "_selected_action": [token.pk]}, follow=True)
+    response = admin_client.post(
+        reverse("admin:collection_apitoken_changelist"),
+        {"action": "revoke_selected", "_selected_action": [token.pk]},
+        follow=True,
+    )
     assert "已吊销 1 个令牌" in response.content.decode()
     assert authenticate_api_key(key) is None
     assert ApiToken.objects.get().revoked_at is not None

@@ -8,7 +8,13 @@ from collection.models import CreditRecord, RecordRevision, RecordStatus
 
 from .api_support import BATCH_URL, Api, company, new_key, penalty_body, person, stored
 from .factories import (
-    LICENSE_FIELDS, PENALTY_FIELDS, CatalogFieldFactory, CatalogItemFactory, make_uscc, penalty_scheme, publish,
+    LICENSE_FIELDS,
+    PENALTY_FIELDS,
+    CatalogFieldFactory,
+    CatalogItemFactory,
+    make_uscc,
+    penalty_scheme,
+    publish,
     wrong_check,
 )
 
@@ -23,15 +29,21 @@ def _may_2026():
 
 def companies(n: int) -> list[dict]:
     return [
-        penalty_body(f"通市监罚〔2026〕{100 + i}号",
-                     subject=company(name=f"南通示例{i}有限公司", identifier=make_uscc(f"91320602{i:09d}")))
+        penalty_body(
+            f"通市监罚〔2026〕{100 + i}号",
+            subject=company(name=f"南通示例{i}有限公司", identifier=make_uscc(f"91320602{i:09d}")),
+        )
         for i in range(n)
     ]
 
 
 def license_body(key: str = "通市监许〔2026〕1号") -> dict:
-    return {"item": "admin_license", "source_key": key, "subject": company(),
-            "data": {"license_no": key, "license_type": "普通", "decision_date": "2026-05-06"}}
+    return {
+        "item": "admin_license",
+        "source_key": key,
+        "subject": company(),
+        "data": {"license_no": key, "license_type": "普通", "decision_date": "2026-05-06"},
+    }
 
 
 def test_a_good_batch_is_stored_with_a_result_per_entry(api):
@@ -76,8 +88,11 @@ def test_one_bad_entry_stores_nothing_and_every_bad_entry_is_listed(api):
     response = api.batch(records)
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert set(errors) == {"records[1].data.penalty_amount", "records[3].subject.identifier",
-                           "records[3].data.decision_date"}
+    assert set(errors) == {
+        "records[1].data.penalty_amount",
+        "records[3].subject.identifier",
+        "records[3].data.decision_date",
+    }
     assert errors["records[1].data.penalty_amount"] == ["“罚款金额（万元）”应为数字，收到“两万”"]
     assert errors["records[3].data.decision_date"] == ["必填项“处罚决定日期”未填写"]
     assert stored() == (0, 0, 0, 0)
@@ -108,11 +123,23 @@ def test_an_item_of_another_provider_refuses_the_whole_batch(client, other_provi
 
 def publish_shared_license(*, owner, sharer) -> None:
     """A newer catalog in which `sharer` is responsible for 行政许可 too, but not for 行政处罚."""
-    license_item = CatalogItemFactory(code="admin_license", name="行政许可", category=Category.QUALIFICATION,
-                                      subject_kinds=[SubjectKind.LEGAL_PERSON], providers=[owner, sharer])
-    penalty = CatalogItemFactory(version=license_item.version, code="admin_penalty", name="行政处罚",
-                                 category=Category.REGULATORY, is_dishonesty=True, subject_kinds=list(SubjectKind.values),
-                                 disclosure_scheme=penalty_scheme(), providers=[owner])
+    license_item = CatalogItemFactory(
+        code="admin_license",
+        name="行政许可",
+        category=Category.QUALIFICATION,
+        subject_kinds=[SubjectKind.LEGAL_PERSON],
+        providers=[owner, sharer],
+    )
+    penalty = CatalogItemFactory(
+        version=license_item.version,
+        code="admin_penalty",
+        name="行政处罚",
+        category=Category.REGULATORY,
+        is_dishonesty=True,
+        subject_kinds=list(SubjectKind.values),
+        disclosure_scheme=penalty_scheme(),
+        providers=[owner],
+    )
     for item, fields in ((license_item, LICENSE_FIELDS), (penalty, PENALTY_FIELDS)):
         for position, attributes in enumerate(fields):
             CatalogFieldFactory(item=item, position=position, **attributes)
@@ -140,13 +167,16 @@ def test_the_same_record_twice_in_one_batch_is_refused(api):
     assert stored() == (0, 0, 0, 0)
 
 
-@pytest.mark.parametrize(("body", "errors"), [
-    ({"records": []}, {"records": ["一批应有1至500条记录，收到0条；更多记录请分批报送或使用批量导入"]}),
-    ({"records": {"0": {}}}, {"records": ["应为数组，收到对象"]}),
-    ({}, {"records": ["未填写records"]}),
-    ([], {"body": ["应为JSON对象（以 { 开头），收到数组"]}),
-    ({"records": [], "provider": "x"}, {"provider": ["未知的字段“provider”，可用字段：records"]}),
-])
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"records": []}, {"records": ["一批应有1至500条记录，收到0条；更多记录请分批报送或使用批量导入"]}),
+        ({"records": {"0": {}}}, {"records": ["应为数组，收到对象"]}),
+        ({}, {"records": ["未填写records"]}),
+        ([], {"body": ["应为JSON对象（以 { 开头），收到数组"]}),
+        ({"records": [], "provider": "x"}, {"provider": ["未知的字段“provider”，可用字段：records"]}),
+    ],
+)
 def test_a_malformed_batch_answers_400(api, body, errors):
     response = api.post(BATCH_URL, body)
     assert response.status_code == 400

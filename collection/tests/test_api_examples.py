@@ -75,14 +75,17 @@ def test_the_documented_error_example_names_a_field_of_the_catalog(schema):
             assert not path.startswith("data.") or path.removeprefix("data.") in keys
 
 
-@pytest.mark.parametrize("method, url, status", [
-    ("get", "/api/", 404),
-    ("get", "/api/v2/records/", 404),
-    ("get", "/api/v1/records/not-a-number/", 404),
-    ("post", "/api/v1/nothing/", 404),
-    ("post", "/api/v1/subjects/91320602MA1XYW0A10/", 405),
-    ("delete", "/api/v1/catalog/", 405),
-])
+@pytest.mark.parametrize(
+    "method, url, status",
+    [
+        ("get", "/api/", 404),
+        ("get", "/api/v2/records/", 404),
+        ("get", "/api/v1/records/not-a-number/", 404),
+        ("post", "/api/v1/nothing/", 404),
+        ("post", "/api/v1/subjects/91320602MA1XYW0A10/", 405),
+        ("delete", "/api/v1/catalog/", 405),
+    ],
+)
 def test_api_addresses_answer_json_for_what_they_cannot_do(client, method, url, status):
     response = getattr(client, method)(url)
     assert response.status_code == status

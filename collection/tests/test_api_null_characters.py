@@ -18,16 +18,22 @@ def _may_2026():
         yield
 
 
-@pytest.mark.parametrize("path, body, where", [
-    (RECORDS_URL, penalty_body(decision_no="通市监罚\x00"), "data.decision_no"),
-    (RECORDS_URL, penalty_body(subject=company(name="南通\x00通达建设工程有限公司")), "subject.name"),
-    (RECORDS_URL, {**penalty_body(), "source_key": "\x00"}, "source_key"),
-    (RECORDS_URL, penalty_body(**{"bad\x00key": "x"}), "data.bad\\u0000key"),
-    (RECORDS_URL, "\x00", "body"),
-    (BATCH_URL, {"records": [penalty_body(), penalty_body("通市监罚〔2026〕13号", penalty_type=["罚款\x00"])]},
-     "records[1].data.penalty_type[0]"),
-    (REVOKE_URL, {"item": "admin_penalty", "source_key": "通市监罚〔2026〕12号", "reason": "撤销\x00"}, "reason"),
-])
+@pytest.mark.parametrize(
+    "path, body, where",
+    [
+        (RECORDS_URL, penalty_body(decision_no="通市监罚\x00"), "data.decision_no"),
+        (RECORDS_URL, penalty_body(subject=company(name="南通\x00通达建设工程有限公司")), "subject.name"),
+        (RECORDS_URL, {**penalty_body(), "source_key": "\x00"}, "source_key"),
+        (RECORDS_URL, penalty_body(**{"bad\x00key": "x"}), "data.bad\\u0000key"),
+        (RECORDS_URL, "\x00", "body"),
+        (
+            BATCH_URL,
+            {"records": [penalty_body(), penalty_body("通市监罚〔2026〕13号", penalty_type=["罚款\x00"])]},
+            "records[1].data.penalty_type[0]",
+        ),
+        (REVOKE_URL, {"item": "admin_penalty", "source_key": "通市监罚〔2026〕12号", "reason": "撤销\x00"}, "reason"),
+    ],
+)
 def test_an_api_string_with_nul_answers_400_naming_the_field(api, path, body, where):
     api.submit(penalty_body())
     before = stored()

@@ -14,8 +14,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection.models import ApiToken, Channel, CreditRecord, RecordRevision, RecordStatus, Subject
 from collection.api_serializers import RecordResultSerializer, record_result
+from collection.models import ApiToken, Channel, CreditRecord, RecordRevision, RecordStatus, Subject
 from collection.services.records import SubmissionResult
 from collection.services.tokens import revoke_api_token
 from nantong_credit import roles
@@ -41,8 +41,12 @@ def other_api(client, other_provider):
 
 def counts() -> tuple[int, int, int, int]:
     """Records, revisions, subjects and the audit events about them (not the tokens')."""
-    return (CreditRecord.objects.count(), RecordRevision.objects.count(), Subject.objects.count(),
-            AuditEvent.objects.exclude(action__startswith="apitoken.").count())
+    return (
+        CreditRecord.objects.count(),
+        RecordRevision.objects.count(),
+        Subject.objects.count(),
+        AuditEvent.objects.exclude(action__startswith="apitoken.").count(),
+    )
 
 
 def test_the_urls_are_the_contract_ones():
@@ -61,13 +65,17 @@ def test_it_creates_a_record_and_answers_201_with_its_id(api, scjgj):
     body = response.json()
     record = CreditRecord.objects.get()
     assert body == {
-        "id": record.pk, "outcome": "created", "revision": 1, "status": "active", "is_late": False, "warnings": [],
+        "id": record.pk,
+        "outcome": "created",
+        "revision": 1,
+        "status": "active",
+        "is_late": False,
+        "warnings": [],
         "url": f"/api/v1/records/{record.pk}/",
     }
     assert (record.provider, record.item_code, record.source_key) == (scjgj, "admin_penalty", "通市监罚〔2026〕12号")
     assert record.channel == Channel.API and record.subject.code == COMPANY
     assert record.data["penalty_type"] == ["罚款"]
-
 
 
 def test_a_submission_cut_off_by_a_database_restart_answers_503_and_keeps_nothing(scjgj):
@@ -90,9 +98,12 @@ def test_the_answer_is_what_the_documented_serializer_gives(api, when):
     with freeze_time(when):
         api.submit(penalty_body())
     record = CreditRecord.objects.get()
-    for result in (SubmissionResult(record, "created", ["逾期报送：应于2026-05-14前报送"]),
-                   SubmissionResult(record, "unchanged")):
+    for result in (
+        SubmissionResult(record, "created", ["逾期报送：应于2026-05-14前报送"]),
+        SubmissionResult(record, "unchanged"),
+    ):
         assert record_result(result) == RecordResultSerializer(result).data
+
 
 def test_the_audit_trail_names_the_token_as_the_actor(api, scjgj):
     api.submit(penalty_body())
@@ -102,8 +113,12 @@ def test_the_audit_trail_names_the_token_as_the_actor(api, scjgj):
     assert event.actor_label == f"api:scjgj/行政处罚办案系统#{token.pk}"
     # One event per submission: the record's names the subject it brought (issue 3).
     assert not AuditEvent.objects.filter(action="subject.create").exists()
-    assert event.after["new_subject"] == {"kind": "legal_person", "name": event.after["subject_name"],
-                                          "identifier": COMPANY, "flag": ""}
+    assert event.after["new_subject"] == {
+        "kind": "legal_person",
+        "name": event.after["subject_name"],
+        "identifier": COMPANY,
+        "flag": "",
+    }
     assert RecordRevision.objects.get().created_by is None
 
 
@@ -119,8 +134,9 @@ def test_the_same_body_again_answers_200_and_changes_nothing(api):
 def test_the_same_content_spelled_differently_is_still_unchanged(api):
     api.submit(penalty_body())
     before = counts()
-    again = penalty_body(penalty_amount="2.50", decision_date="2026年5月6日",
-                         subject=company(identifier=" " + COMPANY.lower()))
+    again = penalty_body(
+        penalty_amount="2.50", decision_date="2026年5月6日", subject=company(identifier=" " + COMPANY.lower())
+    )
     response = api.submit(again)
     assert (response.status_code, response.json()["outcome"]) == (200, "unchanged")
     assert counts() == before
@@ -206,16 +222,27 @@ def test_a_body_with_a_byte_order_mark_is_read(api):
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize(("body", "path", "message"), [
-    ([penalty_body()], "body", "应为JSON对象（以 { 开头），收到数组"),
-    ("admin_penalty", "body", "应为JSON对象（以 { 开头），收到字符串"),
-    ({**penalty_body(), "item": ["admin_penalty"]}, "item", "应为字符串，收到数组"),
-    ({**penalty_body(), "source_key": {"no": 12}}, "source_key", "应为字符串，收到对象"),
-    ({**penalty_body(), "reason": 5}, "reason", "应为字符串，收到数字"),
-    ({**penalty_body(), "provider": "rsj"}, "provider", "未知的字段“provider”，可用字段：item、source_key、subject、data、reason"),
-    ({**penalty_body(), "subject": "南通通达建设工程有限公司"}, "subject", "信息主体应为包含类别、名称和识别码的对象"),
-    ({**penalty_body(), "data": [1, 2]}, "data", "数据项应为以字段代码为键的对象"),
-])
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        ([penalty_body()], "body", "应为JSON对象（以 { 开头），收到数组"),
+        ("admin_penalty", "body", "应为JSON对象（以 { 开头），收到字符串"),
+        ({**penalty_body(), "item": ["admin_penalty"]}, "item", "应为字符串，收到数组"),
+        ({**penalty_body(), "source_key": {"no": 12}}, "source_key", "应为字符串，收到对象"),
+        ({**penalty_body(), "reason": 5}, "reason", "应为字符串，收到数字"),
+        (
+            {**penalty_body(), "provider": "rsj"},
+            "provider",
+            "未知的字段“provider”，可用字段：item、source_key、subject、data、reason",
+        ),
+        (
+            {**penalty_body(), "subject": "南通通达建设工程有限公司"},
+            "subject",
+            "信息主体应为包含类别、名称和识别码的对象",
+        ),
+        ({**penalty_body(), "data": [1, 2]}, "data", "数据项应为以字段代码为键的对象"),
+    ],
+)
 def test_wrong_json_types_answer_400_with_the_path(api, body, path, message):
     response = api.submit(body)
     assert response.status_code == 400
@@ -269,8 +296,9 @@ def test_no_token_answers_401_with_the_scheme_to_use(client):
 @pytest.mark.parametrize("header", ["Token not-a-key", "Token", "Token a b", "Token " + "k" * 300])
 def test_a_bad_token_answers_401(client, scjgj, header):
     new_key(scjgj)
-    response = client.post(RECORDS_URL, json.dumps(penalty_body()), content_type="application/json",
-                           headers={"Authorization": header})
+    response = client.post(
+        RECORDS_URL, json.dumps(penalty_body()), content_type="application/json", headers={"Authorization": header}
+    )
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert response.json()["detail"] in ("接口令牌无效或已吊销。", "请求头格式应为“Authorization: Token <密钥>”。")
@@ -340,8 +368,13 @@ def test_a_provider_revokes_its_record(api):
     response = api.revoke("admin_penalty", "通市监罚〔2026〕12号", "行政复议撤销原处罚决定")
     assert response.status_code == 200
     assert response.json() | {"url": None} == {
-        "id": created["id"], "outcome": "revoked", "revision": 2, "status": "revoked", "is_late": False,
-        "warnings": [], "url": None,
+        "id": created["id"],
+        "outcome": "revoked",
+        "revision": 2,
+        "status": "revoked",
+        "is_late": False,
+        "warnings": [],
+        "url": None,
     }
     record = CreditRecord.objects.get()
     assert record.status == RecordStatus.REVOKED
@@ -399,12 +432,25 @@ def test_a_provider_reads_its_own_record(api):
     body = response.json()
     record = CreditRecord.objects.get()
     assert {k: body[k] for k in ("id", "item", "item_name", "source_key", "status", "revision", "is_late")} == {
-        "id": record.pk, "item": "admin_penalty", "item_name": "行政处罚", "source_key": "通市监罚〔2026〕12号",
-        "status": "active", "revision": 1, "is_late": False,
+        "id": record.pk,
+        "item": "admin_penalty",
+        "item_name": "行政处罚",
+        "source_key": "通市监罚〔2026〕12号",
+        "status": "active",
+        "revision": 1,
+        "is_late": False,
     }
-    assert body["subject"] == {"kind": "legal_person", "name": "南通通达建设工程有限公司", "identifier": COMPANY,
-                               "identifier_flag": ""}
-    assert (body["decision_date"], body["due_on"], body["disclosure_ends_on"]) == ("2026-05-06", "2026-05-14", "2027-05-06")
+    assert body["subject"] == {
+        "kind": "legal_person",
+        "name": "南通通达建设工程有限公司",
+        "identifier": COMPANY,
+        "identifier_flag": "",
+    }
+    assert (body["decision_date"], body["due_on"], body["disclosure_ends_on"]) == (
+        "2026-05-06",
+        "2026-05-14",
+        "2027-05-06",
+    )
     assert body["severity"] == "general" and body["channel"] == "api"
     assert body["data"]["penalty_amount"] == "2.5"
     assert body["received_at"].startswith("2026-05-08T10:00:20")
@@ -425,8 +471,7 @@ def test_reading_needs_a_token(client, api):
 
 
 def test_a_natural_persons_id_number_is_never_returned_in_clear(api):
-    body = penalty_body(subject=person(identifier=PERSON_ID[:6] + " " + PERSON_ID[6:]),
-                        legal_rep_id=PERSON_ID)
+    body = penalty_body(subject=person(identifier=PERSON_ID[:6] + " " + PERSON_ID[6:]), legal_rep_id=PERSON_ID)
     created = api.submit(body)
     assert created.status_code == 201
     detail = api.get(created.json()["url"])

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from drf_spectacular.drainage import GENERATOR_STATS
 from freezegun import freeze_time
 
-
 from .api_support import BATCH_URL, RECORDS_URL, Api, company, new_key, penalty_body, person
 from .factories import wrong_check
 
@@ -56,7 +55,9 @@ def test_the_schema_validates_without_a_single_warning(tmp_path):
 
 def test_every_records_operation_is_documented_with_the_token_scheme(schema):
     assert schema["components"]["securitySchemes"]["providerToken"] == {
-        "type": "apiKey", "in": "header", "name": "Authorization",
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
         "description": schema["components"]["securitySchemes"]["providerToken"]["description"],
     }
     assert "Token <密钥>" in schema["components"]["securitySchemes"]["providerToken"]["description"]
@@ -127,8 +128,10 @@ def _as_json_schema(node):
 
 
 def conforms(schema: dict, component: str, instance) -> None:
-    document = {"$ref": f"#/components/schemas/{component}",
-                "components": {"schemas": _as_json_schema(schema["components"]["schemas"])}}
+    document = {
+        "$ref": f"#/components/schemas/{component}",
+        "components": {"schemas": _as_json_schema(schema["components"]["schemas"])},
+    }
     validator = jsonschema.Draft202012Validator(document, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     validator.validate(instance)
 
@@ -164,8 +167,9 @@ def test_submission_responses_conform(schema, api):
 
 
 def test_error_responses_conform(schema, api, client, other_provider):
-    invalid = api.submit(penalty_body(subject=company(identifier=wrong_check(company()["identifier"])),
-                                      penalty_amount="两万"))
+    invalid = api.submit(
+        penalty_body(subject=company(identifier=wrong_check(company()["identifier"])), penalty_amount="两万")
+    )
     assert invalid.status_code == 400
     check(schema, "/api/v1/records/", "post", invalid)
     malformed = api.post(RECORDS_URL, "{", raw=True)
@@ -202,9 +206,14 @@ def test_batch_responses_conform(schema, api):
 
 def test_detail_and_revoke_responses_conform(schema, api):
     person_url = api.submit(penalty_body(subject=person())).json()["url"]
-    license_url = api.submit({"item": "admin_license", "source_key": "许可1", "subject": company(),
-                              "data": {"license_no": "许可1", "license_type": "普通", "decision_date": "2026-05-06"}}
-                             ).json()["url"]
+    license_url = api.submit(
+        {
+            "item": "admin_license",
+            "source_key": "许可1",
+            "subject": company(),
+            "data": {"license_no": "许可1", "license_type": "普通", "decision_date": "2026-05-06"},
+        }
+    ).json()["url"]
     for url in (person_url, license_url):
         detail = api.get(url)
         assert detail.status_code == 200

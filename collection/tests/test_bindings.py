@@ -165,7 +165,9 @@ def test_a_legal_person_needs_a_letter_of_authorisation(client, applicant):
 def test_an_individual_business_owner_needs_only_the_licence(client, applicant):
     client.force_login(applicant)
     code = make_uscc("92320612MA1WQ8T4K")
-    post_request(client, kind=SubjectKind.INDIVIDUAL_BUSINESS, name="通州区金沙王记小吃店", identifier=code, letter=False)
+    post_request(
+        client, kind=SubjectKind.INDIVIDUAL_BUSINESS, name="通州区金沙王记小吃店", identifier=code, letter=False
+    )
     binding = requests().get()
     assert list(binding.evidence_files.values_list("kind", flat=True)) == [Kind.BUSINESS_LICENCE]
 
@@ -205,7 +207,9 @@ def test_the_clerk_sees_pending_requests_with_their_evidence(client, clerk, pend
     queue = client.get(reverse("collection_office:bindings")).content.decode()
     assert "南通海晟纺织有限公司" in queue and "王建国" in queue and office("binding_detail", pending) in queue
     page = client.get(office("binding_detail", pending)).content.decode()
-    assert "<strong>营业执照</strong>：营业执照副本.pdf" in page and "<strong>授权委托书</strong>：授权委托书.png" in page
+    assert (
+        "<strong>营业执照</strong>：营业执照副本.pdf" in page and "<strong>授权委托书</strong>：授权委托书.png" in page
+    )
     for kind in (Kind.BUSINESS_LICENCE, Kind.AUTHORISATION_LETTER):
         assert office("binding_evidence", pending, evidence_file(pending, kind).pk) in page
     assert "通过绑定" in page and "驳回申请" in page

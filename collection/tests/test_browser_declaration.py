@@ -32,8 +32,9 @@ def sign_out(page) -> None:
     page.context.clear_cookies()
 
 
-def test_an_agent_declares_and_the_reviewer_approves(page, live_server, agent, reviewer, declaration_catalog,
-                                                     tmp_path, screenshot):
+def test_an_agent_declares_and_the_reviewer_approves(
+    page, live_server, agent, reviewer, declaration_catalog, tmp_path, screenshot
+):
     scan = tmp_path / "资信等级证书.pdf"
     scan.write_bytes(pdf_bytes())
 

@@ -23,11 +23,22 @@ from .import_support import AUTHORITY, AUTHORITY_USCC, company_code, publish_dem
 pytestmark = pytest.mark.browser
 
 GOOD = {
-    "行政相对人名称": "南通示例贸易有限公司", "行政相对人类别": "法人及非法人组织", "统一社会信用代码": company_code(1),
-    "行政处罚决定书文号": "通市监罚〔2026〕101号", "违法行为类型": "虚假宣传", "违法事实": "在网店发布虚构的销售数据。",
-    "处罚依据": "《中华人民共和国广告法》第五十五条", "处罚类别": "警告；罚款", "处罚内容": "警告，并处罚款2万元。",
-    "罚款金额（万元）": 2, "处罚决定日期": "2026-05-06", "处罚有效期": "2027-05-05", "处罚机关": AUTHORITY,
-    "处罚机关统一社会信用代码": AUTHORITY_USCC, "数据来源单位": AUTHORITY, "数据来源单位统一社会信用代码": AUTHORITY_USCC,
+    "行政相对人名称": "南通示例贸易有限公司",
+    "行政相对人类别": "法人及非法人组织",
+    "统一社会信用代码": company_code(1),
+    "行政处罚决定书文号": "通市监罚〔2026〕101号",
+    "违法行为类型": "虚假宣传",
+    "违法事实": "在网店发布虚构的销售数据。",
+    "处罚依据": "《中华人民共和国广告法》第五十五条",
+    "处罚类别": "警告；罚款",
+    "处罚内容": "警告，并处罚款2万元。",
+    "罚款金额（万元）": 2,
+    "处罚决定日期": "2026-05-06",
+    "处罚有效期": "2027-05-05",
+    "处罚机关": AUTHORITY,
+    "处罚机关统一社会信用代码": AUTHORITY_USCC,
+    "数据来源单位": AUTHORITY,
+    "数据来源单位统一社会信用代码": AUTHORITY_USCC,
 }
 WRONG_CODE = company_code(2)[:-1] + ("0" if company_code(2)[-1] != "0" else "1")
 
@@ -88,8 +99,12 @@ def test_a_department_fixes_a_rejected_file_and_imports_it(
     assert openpyxl.load_workbook(template).sheetnames[:2] == ["数据", "填写说明"]
 
     # Two records, the second with a mistyped code: nothing is imported, the row is reported.
-    second = {**GOOD, "行政相对人名称": "南通另一贸易有限公司", "统一社会信用代码": WRONG_CODE,
-              "行政处罚决定书文号": "通市监罚〔2026〕102号"}
+    second = {
+        **GOOD,
+        "行政相对人名称": "南通另一贸易有限公司",
+        "统一社会信用代码": WRONG_CODE,
+        "行政处罚决定书文号": "通市监罚〔2026〕102号",
+    }
     fill(template, [GOOD, second])
     page.get_by_role("link", name="上传“行政处罚”文件").click()
     upload(page, template)
@@ -114,7 +129,10 @@ def test_a_department_fixes_a_rejected_file_and_imports_it(
     expect(page.get_by_role("heading", name="导入成功")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("新增 2 条")
     screenshot(page, "import-succeeded")
-    assert set(CreditRecord.objects.values_list("source_key", flat=True)) == {"通市监罚〔2026〕101号", "通市监罚〔2026〕102号"}
+    assert set(CreditRecord.objects.values_list("source_key", flat=True)) == {
+        "通市监罚〔2026〕101号",
+        "通市监罚〔2026〕102号",
+    }
 
     # Both batches are in the department's list.
     page.get_by_role("link", name="南通市市场监督管理局 · 批量导入").click()

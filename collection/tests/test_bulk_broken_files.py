@@ -11,7 +11,6 @@ from collection.bulk import BulkFileError, Limits, open_table
 
 from .bulk_files import COLUMNS, EXCEL_PARTS, HEADER, ROWS, csv_bytes, refusal, write_excel_like_xlsx, xlsx_bytes
 
-
 # --- Hostile and broken files -------------------------------------------------------------------
 
 

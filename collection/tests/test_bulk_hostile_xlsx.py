@@ -15,8 +15,16 @@ import pytest
 from collection.bulk import BulkFileError, Column, Limits, open_table
 from collection.models import BulkImport
 
-from .hostile_xlsx import MB, huge_cell, huge_shared_string, junk_elements, many_rows, many_shared_strings, wide_row
-from .hostile_xlsx import write_xlsx
+from .hostile_xlsx import (
+    MB,
+    huge_cell,
+    huge_shared_string,
+    junk_elements,
+    many_rows,
+    many_shared_strings,
+    wide_row,
+    write_xlsx,
+)
 from .import_support import demo_catalog, import_file  # noqa: F401 (fixture)
 
 COLUMNS = [Column(key="name", label="名称", type="text")]
@@ -28,7 +36,10 @@ def hostile(make, **sizes) -> bytes:
     return buffer.getvalue()
 
 
-def refusal(data: bytes, limits: Limits = Limits()) -> BulkFileError:
+DEFAULT_LIMITS = Limits()
+
+
+def refusal(data: bytes, limits: Limits = DEFAULT_LIMITS) -> BulkFileError:
     with pytest.raises(BulkFileError) as caught:
         with open_table(io.BytesIO(data), filename="处罚.xlsx", columns=COLUMNS, limits=limits) as table:
             for _row in table.rows():
@@ -36,7 +47,7 @@ def refusal(data: bytes, limits: Limits = Limits()) -> BulkFileError:
     return caught.value
 
 
-def traced_refusal(data: bytes, limits: Limits = Limits()) -> tuple[BulkFileError, int]:
+def traced_refusal(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[BulkFileError, int]:
     tracemalloc.start()
     try:
         error = refusal(data, limits)

@@ -11,14 +11,21 @@ from collection.bulk import open_table
 
 from .bulk_files import COLUMNS, HEADER, write_excel_like_xlsx
 
-
 # --- 100,000 rows with flat memory --------------------------------------------------------------
 
 BIG = 100_000
 
 
 def _big_row(i: int) -> list[str]:
-    return [f"南通第{i}号贸易有限公司", f"91320600MA{i:08d}", f"通市监罚〔2026〕{i}号", "罚款", "2026-01-05", f"{i / 100}", "是"]
+    return [
+        f"南通第{i}号贸易有限公司",
+        f"91320600MA{i:08d}",
+        f"通市监罚〔2026〕{i}号",
+        "罚款",
+        "2026-01-05",
+        f"{i / 100}",
+        "是",
+    ]
 
 
 def _big_rows() -> Iterator[list[str]]:
@@ -66,25 +73,31 @@ def test_it_streams_a_100k_row_xlsx_with_flat_memory(tmp_path):
     with open(path, "rb") as handle, open_table(handle, filename="big.xlsx", columns=columns) as table:
         opened = peak = _rss_bytes()
         assert table.total_rows_hint == BIG
-        for row_number, values in table.rows():
+        for row_number, values in table.rows():  # noqa: B007 (the last row is checked below)
             count += 1
             if count % 5_000 == 0:
                 peak = max(peak, _rss_bytes())
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
 
     assert count == BIG and row_number == BIG + 1
-    assert values == {"name": f"南通第{BIG - 1}号贸易有限公司", "code": f"91320600MA{BIG - 1:08d}", "decided_on": "2026-01-05"}
+    assert values == {
+        "name": f"南通第{BIG - 1}号贸易有限公司",
+        "code": f"91320600MA{BIG - 1:08d}",
+        "decided_on": "2026-01-05",
+    }
     # Opening loads the shared-string table (here 200,000 distinct texts, ~17 MB), which any
     # reader must hold; Limits.max_part_bytes bounds it. While streaming, only openpyxl's emptied
     # row elements stay behind (~75 bytes a row); 100,000 dicts would take ~50 MB.
     assert opened - baseline < 96 * 1024 * 1024, f"opening took {(opened - baseline) / 1e6:.1f} MB"
     assert peak - opened < 24 * 1024 * 1024, f"streaming grew {(peak - opened) / 1e6:.1f} MB"
-    print(f"\n100k-row XLSX: {elapsed:.1f} s ({cpu:.1f} s CPU); memory +{(opened - baseline) / 1e6:.1f} MB "
-          f"at opening, +{(peak - opened) / 1e6:.1f} MB while streaming")
+    print(
+        f"\n100k-row XLSX: {elapsed:.1f} s ({cpu:.1f} s CPU); memory +{(opened - baseline) / 1e6:.1f} MB "
+        f"at opening, +{(peak - opened) / 1e6:.1f} MB while streaming"
+    )
 
 
 def _drain(rows: Iterator) -> tuple[int, object]:
     count, last = 0, None
-    for last in rows:
+    for last in rows:  # noqa: B007 (the last row is what the caller gets back)
         count += 1
     return count, last

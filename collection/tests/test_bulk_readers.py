@@ -15,7 +15,6 @@ from collection.bulk.xlsx_guard import read_shared_strings
 
 from .bulk_files import COLUMNS, EXPECTED, HEADER, ROWS, csv_bytes, read, refusal, write_excel_like_xlsx, xlsx_bytes
 
-
 # --- CSV encodings and dialects ----------------------------------------------------------------
 
 
@@ -52,8 +51,13 @@ def test_it_accepts_tab_and_semicolon_delimiters(delimiter):
 
 def test_it_falls_back_to_charset_detection_for_other_encodings():
     columns = [Column(key="name", label="name", required=True), Column(key="city", label="city")]
-    lines = ["Café Müller,Zürich", "Brasserie Lipp,Saint-Germain-des-Prés", "Crêperie Bretonne,Besançon",
-             "Bäckerei Schäfer,Köln", "Élysée Traiteur,Nîmes"]
+    lines = [
+        "Café Müller,Zürich",
+        "Brasserie Lipp,Saint-Germain-des-Prés",
+        "Crêperie Bretonne,Besançon",
+        "Bäckerei Schäfer,Köln",
+        "Élysée Traiteur,Nîmes",
+    ]
     data = "\n".join(["name,city", *lines * 3]).encode("cp1252")  # neither UTF-8 nor GB18030
 
     rows = read(data, "a.csv", columns=columns)
@@ -64,22 +68,36 @@ def test_it_falls_back_to_charset_detection_for_other_encodings():
 
 
 def test_it_matches_headers_despite_spaces_full_width_forms_stars_and_keys():
-    header = [" 当事人名称 ", "统一社会信用代码＊", "处罚决定书文号", "kind", "处罚决定日期 *", "罚款金额(万元)", "PUBLIC"]
+    header = [
+        " 当事人名称 ",
+        "统一社会信用代码＊",
+        "处罚决定书文号",
+        "kind",
+        "处罚决定日期 *",
+        "罚款金额(万元)",
+        "PUBLIC",
+    ]
 
     assert read(csv_bytes(ROWS, header=header), "a.csv") == EXPECTED
 
 
 def test_it_returns_only_the_columns_in_the_file_and_pads_short_rows():
     header = ["当事人名称", "统一社会信用代码", "处罚决定书文号", "处罚决定日期", "是否公示"]
-    data = b"\r\n".join(
-        [",".join(header).encode(), "甲公司,91320600MA1MXXXX0Q,文号1,2026-01-05".encode(), b""]
-    )
+    data = b"\r\n".join([",".join(header).encode(), "甲公司,91320600MA1MXXXX0Q,文号1,2026-01-05".encode(), b""])
 
     with open_table(io.BytesIO(data), filename="a.csv", columns=COLUMNS) as table:
         assert [c.key for c in table.columns] == ["name", "code", "doc_no", "decided_on", "public"]
         assert list(table.rows()) == [
-            (2, {"name": "甲公司", "code": "91320600MA1MXXXX0Q", "doc_no": "文号1", "decided_on": "2026-01-05",
-                 "public": ""})
+            (
+                2,
+                {
+                    "name": "甲公司",
+                    "code": "91320600MA1MXXXX0Q",
+                    "doc_no": "文号1",
+                    "decided_on": "2026-01-05",
+                    "public": "",
+                },
+            )
         ]
 
 
@@ -217,7 +235,7 @@ def test_it_reads_the_shared_string_table_exactly_as_openpyxl_does():
         '<si><t xml:space="preserve">  前后有空格  </t></si>'
         "<si></si>"
         "<si><r><rPr><b/></rPr><t>加粗</t></r><r><t>与普通</t></r></si>"
-        "<si><t>東京</t><rPh sb=\"0\" eb=\"2\"><t>トウキョウ</t></rPh></si>"
+        '<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>'
         "<si><t>a &amp; b &lt;c&gt; _x005F_x000D_</t></si>"
         "</sst>"
     ).encode()

@@ -39,8 +39,15 @@ def test_it_puts_chinese_headers_on_a_frozen_first_row(workbook):
 
     assert workbook.sheetnames[:2] == ["数据", "填写说明"]
     assert [cell.value for cell in sheet[1]] == [
-        "当事人名称*", "统一社会信用代码*", "处罚类别", "处罚决定日期*", "罚款金额（万元）", "违法次数", "是否公示",
-        "所属街道", "失信程度*",
+        "当事人名称*",
+        "统一社会信用代码*",
+        "处罚类别",
+        "处罚决定日期*",
+        "罚款金额（万元）",
+        "违法次数",
+        "是否公示",
+        "所属街道",
+        "失信程度*",
     ]
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.color.rgb.endswith("C00000") and sheet["A1"].font.bold  # required: red
@@ -105,7 +112,10 @@ def test_it_explains_every_column_and_the_general_rules(workbook):
     assert sheet["A1"].value == "行政处罚 — 填写说明"
     assert ["列名", "字段代码", "类型", "是否必填", "可选值", "最大长度", "填写说明"] in texts
     assert ["当事人名称", "name", "文本", "必填", "200", "与营业执照一致"] in texts
-    assert any(row[:4] == ["统一社会信用代码", "code", "证件号码（统一社会信用代码或身份证号，按文本填写）", "必填"] for row in texts)
+    assert any(
+        row[:4] == ["统一社会信用代码", "code", "证件号码（统一社会信用代码或身份证号，按文本填写）", "必填"]
+        for row in texts
+    )
     assert ["处罚类别", "kind", "选项", "选填", "警告、罚款、没收违法所得（可多选，以“；”分隔）"] in texts
     assert ["处罚决定日期", "decided_on", "日期（如 2026-01-05）", "必填"] in texts
     assert ["是否公示", "public", "是/否", "选填", "是、否"] in texts
@@ -130,8 +140,19 @@ def test_it_refuses_columns_with_the_same_key():
 def test_it_reads_back_a_template_filled_in_with_excel_types():
     workbook = load_workbook(io.BytesIO(build_xlsx_template(title="行政处罚", columns=COLUMNS)))
     sheet = workbook["数据"]
-    sheet.append(["南通江海贸易有限公司", "91320600MA1MXXXX0Q", "警告；罚款", datetime.date(2026, 1, 5), 1.5, 2, "是",
-                  DISTRICTS[-1], "一般"])
+    sheet.append(
+        [
+            "南通江海贸易有限公司",
+            "91320600MA1MXXXX0Q",
+            "警告；罚款",
+            datetime.date(2026, 1, 5),
+            1.5,
+            2,
+            "是",
+            DISTRICTS[-1],
+            "一般",
+        ]
+    )
     sheet.append([" 张三 ", "320602199001011234", None, datetime.date(2026, 2, 28), None, None, "否", None, "严重"])
     filled = io.BytesIO()
     workbook.save(filled)
@@ -141,10 +162,34 @@ def test_it_reads_back_a_template_filled_in_with_excel_types():
         rows = list(table.rows())
 
     assert rows == [
-        (2, {"name": "南通江海贸易有限公司", "code": "91320600MA1MXXXX0Q", "kind": "警告；罚款", "decided_on": "2026-01-05",
-             "amount": "1.5", "count": "2", "public": "是", "district": DISTRICTS[-1], "level": "一般"}),
-        (3, {"name": "张三", "code": "320602199001011234", "kind": "", "decided_on": "2026-02-28", "amount": "",
-             "count": "", "public": "否", "district": "", "level": "严重"}),
+        (
+            2,
+            {
+                "name": "南通江海贸易有限公司",
+                "code": "91320600MA1MXXXX0Q",
+                "kind": "警告；罚款",
+                "decided_on": "2026-01-05",
+                "amount": "1.5",
+                "count": "2",
+                "public": "是",
+                "district": DISTRICTS[-1],
+                "level": "一般",
+            },
+        ),
+        (
+            3,
+            {
+                "name": "张三",
+                "code": "320602199001011234",
+                "kind": "",
+                "decided_on": "2026-02-28",
+                "amount": "",
+                "count": "",
+                "public": "否",
+                "district": "",
+                "level": "严重",
+            },
+        ),
     ]
 
 

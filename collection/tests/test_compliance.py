@@ -41,14 +41,26 @@ def submit(provider, item: str, decided: str, received: str, *, channel: str = C
         data = {"decision_no": key, "penalty_type": "罚款", "decision_date": decided}
     else:
         data = {"license_no": key, "license_type": "普通", "decision_date": decided}
-    return submit_record(provider=provider, item_code=item, source_key=key, subject=subject, data=data,
-                         channel=channel, received_at=at(received)).record
+    return submit_record(
+        provider=provider,
+        item_code=item,
+        source_key=key,
+        subject=subject,
+        data=data,
+        channel=channel,
+        received_at=at(received),
+    ).record
 
 
 def rejected_batch(provider, item: str, uploaded: str, rows: list[int], uploader) -> BulkImport:
     batch = BulkImport.objects.create(
-        provider=provider, item_code=item, uploaded_by=uploader, original_file="imports/x.csv",
-        original_name="处罚.csv", sha256="0" * 64, status=BulkImport.Status.REJECTED,
+        provider=provider,
+        item_code=item,
+        uploaded_by=uploader,
+        original_file="imports/x.csv",
+        original_name="处罚.csv",
+        sha256="0" * 64,
+        status=BulkImport.Status.REJECTED,
     )
     BulkImport.objects.filter(pk=batch.pk).update(created_at=at(uploaded))  # auto_now_add otherwise
     for row in rows:
@@ -73,8 +85,9 @@ def data_set(scjgj, other_provider, user_with_role):
         "licence_late_1": submit(scjgj, "admin_license", "2026-04-28", "2026-05-12 10:00"),
         "rsj_on_time": submit(other_provider, "admin_penalty", "2026-05-06", "2026-05-07 16:00"),
         # A subject's own declaration of an old decision is not a provider's late submission.
-        "self_declared": submit(scjgj, "admin_license", "2026-01-05", "2026-05-20 10:00",
-                                channel=Channel.SELF_DECLARATION),
+        "self_declared": submit(
+            scjgj, "admin_license", "2026-01-05", "2026-05-20 10:00", channel=Channel.SELF_DECLARATION
+        ),
     }
     rejected_batch(scjgj, "admin_penalty", "2026-05-20 10:00", [3, 3, 7], uploader)  # row 3 has two errors
     rejected_batch(scjgj, "admin_penalty", "2026-06-01 00:10", [2], uploader)
@@ -92,8 +105,10 @@ def test_it_counts_on_time_and_late_by_working_days_across_the_holiday(data_set)
     report = compliance_report(date_from=dt.date(2026, 5, 1), date_to=dt.date(2026, 6, 30))
     rows = rows_by_key(report)
     assert set(rows) == {
-        ("scjgj", "admin_penalty", "2026-05"), ("scjgj", "admin_penalty", "2026-06"),
-        ("scjgj", "admin_license", "2026-05"), ("rsj", "admin_penalty", "2026-05"),
+        ("scjgj", "admin_penalty", "2026-05"),
+        ("scjgj", "admin_penalty", "2026-06"),
+        ("scjgj", "admin_license", "2026-05"),
+        ("rsj", "admin_penalty", "2026-05"),
     }
     may = rows[("scjgj", "admin_penalty", "2026-05")]
     assert (may.received, may.on_time, may.late, may.rejected_rows) == (4, 2, 2, 2)

@@ -17,8 +17,8 @@ from collection.declarations import (
     submit_declaration,
 )
 from collection.models import Channel, CreditRecord, DeclarationAttachment, RecordStatus, SelfDeclaration
-from nantong_credit.uploads import check_upload
 from nantong_credit import roles
+from nantong_credit.uploads import check_upload
 
 from .account_support import (  # noqa: F401  (fixtures)
     GXJ_USCC,
@@ -57,8 +57,9 @@ def files(*uploads):
 @pytest.fixture
 def declared(agent, company, declaration_catalog):
     """王建国 declared 海晟纺织's bank credit rating, with a scan of the certificate."""
-    return submit_declaration(declarant=agent, subject=company, item_code="bank_credit_rating",
-                              data=bank_rating_data(), attachments=files())
+    return submit_declaration(
+        declarant=agent, subject=company, item_code="bank_credit_rating", data=bank_rating_data(), attachments=files()
+    )
 
 
 @pytest.fixture
@@ -74,8 +75,9 @@ def form_data(data: dict, prefix: str = "data") -> dict:
 # --- Declaring ----------------------------------------------------------------------------------
 
 
-def test_the_declarant_chooses_among_the_items_open_to_the_subject(client, agent, resident, company,
-                                                                   declaration_catalog):
+def test_the_declarant_chooses_among_the_items_open_to_the_subject(
+    client, agent, resident, company, declaration_catalog
+):
     client.force_login(agent)
     page = client.get(reverse("account:declaration_start")).content.decode()
     assert "南通海晟纺织有限公司" in page
@@ -88,7 +90,7 @@ def test_the_declarant_chooses_among_the_items_open_to_the_subject(client, agent
 def test_the_form_is_generated_from_the_catalog_item(client, agent, company, declaration_catalog):
     client.force_login(agent)
     page = client.get(new_url(company, "bank_credit_rating")).content.decode()
-    for label in ("评定银行", "资信等级", "评定日期", "证明材料", 'type="date"', 'multiple'):
+    for label in ("评定银行", "资信等级", "评定日期", "证明材料", 'type="date"', "multiple"):
         assert label in page
     # The platform fills who the record is about and who records it; they are shown, not editable.
     assert 'name="data-uscc"' not in page and 'name="data-source_unit"' not in page
@@ -97,20 +99,31 @@ def test_the_form_is_generated_from_the_catalog_item(client, agent, company, dec
 
 def test_it_submits_a_declaration_with_several_attachments(client, agent, company, declaration_catalog):
     client.force_login(agent)
-    response = client.post(new_url(company, "bank_credit_rating"), {
-        **form_data(bank_rating_data(decision_date="2025年9月1日")),
-        "attachments": [pdf_upload("资信等级证书.pdf"), jpeg_upload("评级报告首页.jpg")],
-    }, follow=True)
+    response = client.post(
+        new_url(company, "bank_credit_rating"),
+        {
+            **form_data(bank_rating_data(decision_date="2025年9月1日")),
+            "attachments": [pdf_upload("资信等级证书.pdf"), jpeg_upload("评级报告首页.jpg")],
+        },
+        follow=True,
+    )
     declaration = SelfDeclaration.objects.get()
     assert response.redirect_chain[-1][0] == reverse("account:declaration_detail", args=[declaration.pk])
     assert declaration.status == Status.SUBMITTED and declaration.declarant == agent
     assert declaration.data == {
-        "subject_name": "南通海晟纺织有限公司", "uscc": company.code, "bank": "中国工商银行股份有限公司南通分行",
-        "rating": "AA", "decision_date": "2025-09-01", "source_unit": "南通市工业和信息化局", "source_unit_uscc": GXJ_USCC,
+        "subject_name": "南通海晟纺织有限公司",
+        "uscc": company.code,
+        "bank": "中国工商银行股份有限公司南通分行",
+        "rating": "AA",
+        "decision_date": "2025-09-01",
+        "source_unit": "南通市工业和信息化局",
+        "source_unit_uscc": GXJ_USCC,
     }
     attachments = list(declaration.attachments.order_by("pk"))
     assert [(a.original_name, a.content_type) for a in attachments] == [
-        ("资信等级证书.pdf", "application/pdf"), ("评级报告首页.jpg", "image/jpeg")]
+        ("资信等级证书.pdf", "application/pdf"),
+        ("评级报告首页.jpg", "image/jpeg"),
+    ]
     page = response.content.decode()
     assert "申报已提交" in page and "待审核" in page and "请将原始证明材料送市工业和信息化局核验" in page
     assert AuditEvent.objects.filter(action="declaration.submit").exists()
@@ -118,10 +131,13 @@ def test_it_submits_a_declaration_with_several_attachments(client, agent, compan
 
 def test_field_errors_come_from_the_catalog_validation(client, agent, company, declaration_catalog):
     client.force_login(agent)
-    response = client.post(new_url(company, "bank_credit_rating"), {
-        **form_data(bank_rating_data(rating="AAAA", decision_date="去年", bank="— —")),
-        "attachments": [pdf_upload()],
-    })
+    response = client.post(
+        new_url(company, "bank_credit_rating"),
+        {
+            **form_data(bank_rating_data(rating="AAAA", decision_date="去年", bank="— —")),
+            "attachments": [pdf_upload()],
+        },
+    )
     page = response.content.decode()
     assert "“资信等级”的取值“AAAA”不在可选范围内" in page
     assert "“评定日期”应为日期" in page
@@ -132,8 +148,13 @@ def test_field_errors_come_from_the_catalog_validation(client, agent, company, d
 def test_a_future_date_is_refused(agent, company, declaration_catalog):
     tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
     with pytest.raises(DeclarationError) as refused:
-        submit_declaration(declarant=agent, subject=company, item_code="bank_credit_rating",
-                           data=bank_rating_data(decision_date=tomorrow), attachments=files())
+        submit_declaration(
+            declarant=agent,
+            subject=company,
+            item_code="bank_credit_rating",
+            data=bank_rating_data(decision_date=tomorrow),
+            attachments=files(),
+        )
     assert refused.value.errors == {"decision_date": ["日期不能晚于今天"]}
 
 
@@ -141,19 +162,22 @@ def test_attachments_are_required_and_checked(client, agent, company, declaratio
     client.force_login(agent)
     url = new_url(company, "bank_credit_rating")
     assert "请至少上传一个证明材料文件" in client.post(url, form_data(bank_rating_data())).content.decode()
-    response = client.post(url, {**form_data(bank_rating_data()),
-                                  "attachments": [pdf_upload(), upload("证书.pdf", EXE)]})
+    response = client.post(
+        url, {**form_data(bank_rating_data()), "attachments": [pdf_upload(), upload("证书.pdf", EXE)]}
+    )
     assert "“证书.pdf”不是PDF、JPEG或PNG文件" in response.content.decode()
     assert not SelfDeclaration.objects.exists() and not DeclarationAttachment.objects.exists()
 
 
-def test_the_declarant_cannot_declare_for_a_subject_they_are_not_bound_to(client, resident, company,
-                                                                         declaration_catalog):
+def test_the_declarant_cannot_declare_for_a_subject_they_are_not_bound_to(
+    client, resident, company, declaration_catalog
+):
     client.force_login(resident)
     assert client.get(new_url(company, "commendation")).status_code == 404
     with pytest.raises(DeclarationError, match="未绑定该主体"):
-        submit_declaration(declarant=resident, subject=company, item_code="commendation",
-                           data=commendation_data(), attachments=files())
+        submit_declaration(
+            declarant=resident, subject=company, item_code="commendation", data=commendation_data(), attachments=files()
+        )
 
 
 def test_an_item_that_does_not_accept_declarations_is_404(client, agent, company, declaration_catalog):
@@ -164,8 +188,13 @@ def test_an_item_that_does_not_accept_declarations_is_404(client, agent, company
 
 def test_a_natural_person_declares_an_honour(client, resident, declaration_catalog):
     person = resident.bindings.get().subject
-    declaration = submit_declaration(declarant=resident, subject=person, item_code="commendation",
-                                     data=commendation_data(honor_name="南通市劳动模范"), attachments=files())
+    declaration = submit_declaration(
+        declarant=resident,
+        subject=person,
+        item_code="commendation",
+        data=commendation_data(honor_name="南通市劳动模范"),
+        attachments=files(),
+    )
     assert declaration.data["subject_name"] == "李晓梅" and "uscc" not in declaration.data
 
 
@@ -273,9 +302,14 @@ def test_the_found_false_form_proposes_the_warning_record(client, reviewer, appr
 
 def test_found_false_revokes_the_record_and_enters_a_warning(client, reviewer, approved, gxj):
     client.force_login(reviewer)
-    response = client.post(office("declaration_found_false", approved), {
-        "reason": "经向评定银行核实，资信等级证书系伪造", **form_data(warning_data(), "warning"),
-    }, follow=True)
+    response = client.post(
+        office("declaration_found_false", approved),
+        {
+            "reason": "经向评定银行核实，资信等级证书系伪造",
+            **form_data(warning_data(), "warning"),
+        },
+        follow=True,
+    )
     assert "已撤销该申报形成的信用记录" in response.content.decode()
     approved.refresh_from_db()
     assert approved.status == Status.FOUND_FALSE
@@ -286,7 +320,9 @@ def test_found_false_revokes_the_record_and_enters_a_warning(client, reviewer, a
     assert (warning.item_code, warning.provider, warning.subject) == ("warning_record", gxj, approved.subject)
     assert warning.is_dishonesty and not warning.self_declared and warning.status == RecordStatus.ACTIVE
     assert warning.decision_date == timezone.localdate()
-    assert warning.data["authority"] == "南通市工业和信息化局" and warning.data["document_number"] == "通工信警〔2026〕3号"
+    assert (
+        warning.data["authority"] == "南通市工业和信息化局" and warning.data["document_number"] == "通工信警〔2026〕3号"
+    )
     assert warning.data["uscc"] == approved.subject.code
     assert AuditEvent.objects.filter(action="declaration.found_false").exists()
     assert AuditEvent.objects.filter(action="record.revoke", object_id=str(declared_record.pk)).exists()
@@ -297,8 +333,9 @@ def test_found_false_revokes_the_record_and_enters_a_warning(client, reviewer, a
 
 def test_found_false_is_all_or_nothing(reviewer, approved):
     with pytest.raises(DeclarationError) as refused:
-        find_declaration_false(declaration=approved, actor=reviewer, reason="伪造",
-                               warning_data=warning_data(impact=""))
+        find_declaration_false(
+            declaration=approved, actor=reviewer, reason="伪造", warning_data=warning_data(impact="")
+        )
     assert refused.value.errors == {"impact": ["必填项“造成的不良影响”未填写"]}
     approved.refresh_from_db()
     assert approved.status == Status.APPROVED
@@ -343,8 +380,12 @@ def test_staff_without_the_reviewer_role_get_403(client, declared, provider_staf
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, declared):
-    for url in (reverse("account:declarations"), reverse("account:declaration_detail", args=[declared.pk]),
-                reverse("collection_office:declarations"), office("declaration_detail", declared)):
+    for url in (
+        reverse("account:declarations"),
+        reverse("account:declaration_detail", args=[declared.pk]),
+        reverse("collection_office:declarations"),
+        office("declaration_detail", declared),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 

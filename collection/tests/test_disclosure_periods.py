@@ -34,14 +34,24 @@ def subject() -> dict:
 
 
 def submit(provider, key="通市监罚〔2026〕12号", **extra):
-    return submit_record(provider=provider, item_code="admin_penalty", source_key=key, subject=subject(),
-                         data=data(**extra), channel=Channel.API)
+    return submit_record(
+        provider=provider,
+        item_code="admin_penalty",
+        source_key=key,
+        subject=subject(),
+        data=data(**extra),
+        channel=Channel.API,
+    )
 
 
 def submit_batch(provider, rows: list[dict]):
     items = PublishedItems()
-    checked = [check_submission(provider=provider, item_code="admin_penalty", source_key=f"K-{n}",
-                                subject=subject(), data=row, items=items) for n, row in enumerate(rows)]
+    checked = [
+        check_submission(
+            provider=provider, item_code="admin_penalty", source_key=f"K-{n}", subject=subject(), data=row, items=items
+        )
+        for n, row in enumerate(rows)
+    ]
     return submit_checked_batch(provider=provider, rows=checked, actor=None, channel=Channel.FILE)
 
 
@@ -78,13 +88,23 @@ def test_a_statement_without_its_reason_is_refused_on_the_reason_field(scjgj):
 
 @freeze_time("2026-12-07 10:00")
 def test_the_batch_path_stores_the_same_columns_as_the_single_path(scjgj):
-    rows = [data(), data(**NECESSARY), data(penalty_type="罚款", decision_date="2026-11-30"),
-            data(penalty_type="罚款", decision_date="2025-08-31")]
+    rows = [
+        data(),
+        data(**NECESSARY),
+        data(penalty_type="罚款", decision_date="2026-11-30"),
+        data(penalty_type="罚款", decision_date="2025-08-31"),
+    ]
     submit_batch(scjgj, rows)
     columns = ("severity", "disclosure_ends_on", "repairable_from", "publication_withheld", "status")
     for n, row in enumerate(rows):
-        single = submit_record(provider=scjgj, item_code="admin_penalty", source_key=f"S-{n}", subject=subject(),
-                               data=row, channel=Channel.API).record
+        single = submit_record(
+            provider=scjgj,
+            item_code="admin_penalty",
+            source_key=f"S-{n}",
+            subject=subject(),
+            data=row,
+            channel=Channel.API,
+        ).record
         batch = CreditRecord.objects.get(source_key=f"K-{n}")
         assert [getattr(batch, c) for c in columns] == [getattr(single, c) for c in columns], n
         assert batch.revisions.get().status == batch.status
@@ -106,9 +126,14 @@ def test_the_expiry_sweep_marks_records_after_their_last_day_once_with_its_audit
     with freeze_time("2026-12-07 10:00"):
         general = submit(scjgj, key="A", penalty_type="罚款", decision_date="2026-10-20").record
         withheld = submit(scjgj, key="B").record
-        long_term = submit_record(provider=scjgj, item_code="admin_license", source_key="L", subject=subject(),
-                                  data={"license_no": "L1", "license_type": "普通", "decision_date": "2020-01-01"},
-                                  channel=Channel.API).record
+        long_term = submit_record(
+            provider=scjgj,
+            item_code="admin_license",
+            source_key="L",
+            subject=subject(),
+            data={"license_no": "L1", "license_type": "普通", "decision_date": "2020-01-01"},
+            channel=Channel.API,
+        ).record
     with freeze_time("2027-01-20 23:00"):  # Shanghai 2027-01-21 07:00: 轻微's three months ended 01-20
         assert sweep_record_expiry() == 1
         assert sweep_record_expiry() == 0

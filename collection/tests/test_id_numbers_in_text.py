@@ -28,20 +28,30 @@ def _may_2026():
 
 def body(key: str = "通市监罚〔2026〕12号", **overrides) -> dict:
     row = penalty(12, **overrides)
-    return {"item": "admin_penalty", "source_key": key, "subject": company(name=row["subject_name"],
-                                                                            identifier=row["uscc"]), "data": row}
+    return {
+        "item": "admin_penalty",
+        "source_key": key,
+        "subject": company(name=row["subject_name"], identifier=row["uscc"]),
+        "data": row,
+    }
 
 
 def nothing_stored() -> bool:
-    return not (CreditRecord.objects.exists() or RecordRevision.objects.exists()
-                or AuditEvent.objects.filter(action__startswith="record.").exists())
+    return not (
+        CreditRecord.objects.exists()
+        or RecordRevision.objects.exists()
+        or AuditEvent.objects.filter(action__startswith="record.").exists()
+    )
 
 
-@pytest.mark.parametrize("text", [
-    FACTS,
-    f"身份证号：{ID_NUMBER.lower()}",
-    "号码" + "".join(chr(ord(c) + 0xFEE0) for c in ID_NUMBER),  # full-width digits
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        FACTS,
+        f"身份证号：{ID_NUMBER.lower()}",
+        "号码" + "".join(chr(ord(c) + 0xFEE0) for c in ID_NUMBER),  # full-width digits
+    ],
+)
 def test_the_api_refuses_an_id_number_in_a_free_text_field_naming_it(client, scjgj, text):
     response = Api(client, new_key(scjgj)).submit(body(violation_facts=text))
     assert response.status_code == 400
@@ -63,19 +73,25 @@ def test_remarks_subject_details_and_reasons_are_free_text_too(client, scjgj):
     assert nothing_stored()
 
 
-@pytest.mark.parametrize("text", [
-    f"订单号{wrong_check(ID_NUMBER)}",  # the check digit is wrong: not an ID number
-    "账号6222021001123456789",  # 19 digits
-    "罚没款缴款书编号123456789012345678",  # 18 digits, no birth date in them
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"订单号{wrong_check(ID_NUMBER)}",  # the check digit is wrong: not an ID number
+        "账号6222021001123456789",  # 19 digits
+        "罚没款缴款书编号123456789012345678",  # 18 digits, no birth date in them
+    ],
+)
 def test_other_long_numbers_are_accepted(client, scjgj, text):
     assert Api(client, new_key(scjgj)).submit(body(violation_facts=text)).status_code == 201
 
 
 def test_the_web_form_refuses_it_at_the_field(client, scjgj, scjgj_staff):
     client.force_login(scjgj_staff)
-    data = {"source_key": "", "subject_kind": "legal_person", **{f"data__{k}": v for k, v in penalty(
-        12, violation_facts=FACTS).items()}}
+    data = {
+        "source_key": "",
+        "subject_kind": "legal_person",
+        **{f"data__{k}": v for k, v in penalty(12, violation_facts=FACTS).items()},
+    }
     data.update(subject_name=data["data__subject_name"], subject_identifier=data["data__uscc"])
     data["data__penalty_types"] = ["警告", "罚款"]
     response = client.post(reverse("collection_office:record_new", args=["admin_penalty"]), data)

@@ -4,8 +4,13 @@ import pytest
 from freezegun import freeze_time
 
 from collection.identifiers import (
-    FLAG_IRREGULAR_CODE, FLAG_UNKNOWN_DIVISION, IdentifierError, diagnose_code, mask_identifier,
-    normalise_any_identifier, normalise_identifier,
+    FLAG_IRREGULAR_CODE,
+    FLAG_UNKNOWN_DIVISION,
+    IdentifierError,
+    diagnose_code,
+    mask_identifier,
+    normalise_any_identifier,
+    normalise_identifier,
 )
 
 from .factories import make_ric, make_uscc, wrong_check
@@ -21,13 +26,20 @@ def test_it_accepts_a_valid_code_unchanged():
     assert (result.value, result.flag, result.warning) == ("91110000600037341L", "", "")
 
 
-@pytest.mark.parametrize("typed", [
-    COMPANY.lower(),
-    f" {COMPANY[:8]} {COMPANY[8:]} ",
-    f"{COMPANY[:2]}-{COMPANY[2:8]}-{COMPANY[8:]}",
-    COMPANY.translate(str.maketrans("0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ")),
-    "\u3000" + COMPANY.lower().replace("m", "ｍ") + "\u3000",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        COMPANY.lower(),
+        f" {COMPANY[:8]} {COMPANY[8:]} ",
+        f"{COMPANY[:2]}-{COMPANY[2:8]}-{COMPANY[8:]}",
+        COMPANY.translate(
+            str.maketrans(
+                "0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"
+            )
+        ),
+        "\u3000" + COMPANY.lower().replace("m", "ｍ") + "\u3000",
+    ],
+)
 def test_it_normalises_what_people_type(typed):
     assert normalise_identifier(LEGAL, typed).value == COMPANY
 
@@ -187,7 +199,7 @@ def test_a_data_field_takes_either_kind_of_identifier():
 
 def test_birth_date_limits_use_the_shanghai_calendar_day():
     # 2026-06-01 00:30 in Nantong is still 2026-05-31 in UTC.
-    with freeze_time(dt.datetime(2026, 5, 31, 16, 30, tzinfo=dt.timezone.utc)):
+    with freeze_time(dt.datetime(2026, 5, 31, 16, 30, tzinfo=dt.UTC)):
         assert normalise_identifier(PERSON, make_ric("32060220260601123")).value
 
 
@@ -222,8 +234,10 @@ def test_the_remembered_verdicts_agree_with_the_library():
     rng = random.Random(3)
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabz-"
     letters = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    samples = [make_uscc(f"9132{rng.randrange(10**4):04d}" + "".join(rng.choice(letters) for _ in range(9)))
-               for _ in range(300)]
+    samples = [
+        make_uscc(f"9132{rng.randrange(10**4):04d}" + "".join(rng.choice(letters) for _ in range(9)))
+        for _ in range(300)
+    ]
     samples += [value[:-1] + rng.choice(alphabet) for value in samples]
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.choice([17, 18, 19]))) for _ in range(400)]
     for value in samples:

@@ -28,12 +28,21 @@ def test_the_memo_gives_every_window_the_catalog_gives():
     item = PublishedItems().get("admin_penalty")
     memo = CheckMemo()
     # Month ends, leap days and both sides of the 2026-04-01 rule change.
-    days = [dt.date(2021, 6, 30), dt.date(2024, 1, 31), dt.date(2024, 2, 29), dt.date(2025, 8, 31),
-            dt.date(2026, 3, 31), dt.date(2026, 4, 1), dt.date(2026, 5, 30), dt.date(2015, 1, 1)]
+    days = [
+        dt.date(2021, 6, 30),
+        dt.date(2024, 1, 31),
+        dt.date(2024, 2, 29),
+        dt.date(2025, 8, 31),
+        dt.date(2026, 3, 31),
+        dt.date(2026, 4, 1),
+        dt.date(2026, 5, 30),
+        dt.date(2015, 1, 1),
+    ]
     for day, types, severity in itertools.product(days, PENALTY_TYPE_SETS, ["", "轻微", "严重"]):
         data = {"penalty_types": types, **({"severity": severity} if severity else {})}
         assert memo.disclosure_window(item=item, data=data, decision_date=day) == disclosure_window(
-            item=item, data=data, decision_date=day), (day, types, severity)
+            item=item, data=data, decision_date=day
+        ), (day, types, severity)
 
 
 def test_the_memo_repeats_the_catalogs_errors():
@@ -41,8 +50,9 @@ def test_the_memo_repeats_the_catalogs_errors():
     memo = CheckMemo()
     for _attempt in range(2):
         with pytest.raises(DisclosureError) as caught:
-            memo.disclosure_window(item=item, data={"penalty_types": ["警告"], "severity": "很重"},
-                                   decision_date=dt.date(2026, 5, 6))
+            memo.disclosure_window(
+                item=item, data={"penalty_types": ["警告"], "severity": "很重"}, decision_date=dt.date(2026, 5, 6)
+            )
         assert "不是有效的失信程度" in str(caught.value)
 
 
@@ -50,9 +60,14 @@ def test_the_memo_checks_field_values_as_validate_data_does():
     fields = PublishedItems().get("admin_penalty").fields.all()
     memo = CheckMemo()
     samples = [
-        penalty(1), penalty(2, fine_amount="两万", decision_date="2026/5/6"), penalty(3, kind="person"),
-        {"unknown": "x", "fine_amount": " 2.50 "}, penalty(1), penalty(4, penalty_types="警告；罚款；警告"),
-        penalty(5, authority_uscc=AUTHORITY_USCC.lower()), penalty(6, authority_uscc="123"),
+        penalty(1),
+        penalty(2, fine_amount="两万", decision_date="2026/5/6"),
+        penalty(3, kind="person"),
+        {"unknown": "x", "fine_amount": " 2.50 "},
+        penalty(1),
+        penalty(4, penalty_types="警告；罚款；警告"),
+        penalty(5, authority_uscc=AUTHORITY_USCC.lower()),
+        penalty(6, authority_uscc="123"),
     ]
     for data in samples * 2:
         assert memo.validate_data(fields[0].item, data) == validate_data(fields, data)
@@ -62,8 +77,14 @@ def test_a_batch_refuses_to_name_a_record_twice(scjgj):
     items = PublishedItems()
     layout = layout_for(items.get("admin_penalty"))
     row = row_to_submission(layout, penalty(1))
-    checked = check_submission(provider=scjgj, item_code="admin_penalty", source_key=row.source_key,
-                               subject=row.subject, data=row.data, items=items)
+    checked = check_submission(
+        provider=scjgj,
+        item_code="admin_penalty",
+        source_key=row.source_key,
+        subject=row.subject,
+        data=row.data,
+        items=items,
+    )
 
     with pytest.raises(ValueError):
         submit_checked_batch(provider=scjgj, rows=[checked, checked], actor=None, channel=Channel.FILE)
@@ -74,19 +95,28 @@ def test_check_submission_reports_what_submit_record_reports(scjgj):
     bad = {"penalty_document_number": "", "fine_amount": "x"}
 
     with pytest.raises(SubmissionInvalid) as by_check:
-        check_submission(provider=scjgj, item_code="admin_penalty", source_key="", subject={}, data=bad, items=items,
-                         memo=CheckMemo())
+        check_submission(
+            provider=scjgj,
+            item_code="admin_penalty",
+            source_key="",
+            subject={},
+            data=bad,
+            items=items,
+            memo=CheckMemo(),
+        )
     with pytest.raises(SubmissionInvalid) as by_submit:
-        submit_record(provider=scjgj, item_code="admin_penalty", source_key="", subject={}, data=bad,
-                      channel=Channel.API)
+        submit_record(
+            provider=scjgj, item_code="admin_penalty", source_key="", subject={}, data=bad, channel=Channel.API
+        )
 
     assert by_check.value.errors == by_submit.value.errors
 
 
 def test_values_with_tabs_line_breaks_and_backslashes_are_stored_unchanged(scjgj, scjgj_staff):
     facts = "第一段\t制表\\反斜杠\\N\r\n第二段 \"引号\" 'x' \\t"
-    bulk_import = import_file(scjgj, scjgj_staff, csv_bytes([penalty(1, violation_facts=facts,
-                                                                    subject_name="南通\\甲\t公司")]))
+    bulk_import = import_file(
+        scjgj, scjgj_staff, csv_bytes([penalty(1, violation_facts=facts, subject_name="南通\\甲\t公司")])
+    )
 
     assert bulk_import.status == BulkImport.Status.SUCCEEDED
     record = CreditRecord.objects.select_related("subject").get()
@@ -96,8 +126,10 @@ def test_values_with_tabs_line_breaks_and_backslashes_are_stored_unchanged(scjgj
 
 
 def test_insert_many_gives_instances_their_keys(scjgj):
-    subjects = [Subject(kind="legal_person", name=f"甲{n}", code=None, identifier_hash=f"{n:064d}",
-                        identifier_masked="x") for n in range(3)]
+    subjects = [
+        Subject(kind="legal_person", name=f"甲{n}", code=None, identifier_hash=f"{n:064d}", identifier_masked="x")
+        for n in range(3)
+    ]
 
     insert_many(Subject, subjects)
 
@@ -119,8 +151,9 @@ def test_the_content_hash_is_the_canonical_json_of_subject_and_data():
         {"facts": 'quote " back\\slash \t tab \n line \u2028 sep', "z": {"nested": ["x", 1.5]}},
         {},
     ]
-    for subject in ("ab" * 32, "not hex: \"quoted\""):
+    for subject in ("ab" * 32, 'not hex: "quoted"'):
         for data in samples:
-            expected = json.dumps({"subject": subject, "data": data}, sort_keys=True, ensure_ascii=False,
-                                  separators=(",", ":"))
+            expected = json.dumps(
+                {"subject": subject, "data": data}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            )
             assert content_hash(subject, data) == hashlib.sha256(expected.encode()).hexdigest()

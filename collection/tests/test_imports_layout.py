@@ -32,9 +32,19 @@ def test_a_shuanggongshi_file_has_exactly_the_catalog_columns(real_items):
     layout = layout_for(PublishedItems().get("admin_penalty"))
 
     assert [c.label for c in layout.columns] == [f.label for f in layout.item.fields.all()]
-    assert labels("admin_license")[:6] == ["行政相对人名称", "行政相对人类别", "统一社会信用代码", "法定代表人", "证件类型", "证件号码"]
+    assert labels("admin_license")[:6] == [
+        "行政相对人名称",
+        "行政相对人类别",
+        "统一社会信用代码",
+        "法定代表人",
+        "证件类型",
+        "证件号码",
+    ]
     assert (layout.key_field, layout.name_field, layout.category_field) == (
-        "penalty_document_number", "subject_name", "subject_category")
+        "penalty_document_number",
+        "subject_name",
+        "subject_category",
+    )
     assert layout_for(PublishedItems().get("admin_license")).key_field == "document_number"
 
 
@@ -48,11 +58,26 @@ def test_the_key_of_other_items(real_items):
 def test_a_row_becomes_the_submission_submit_record_takes(real_items):
     layout = layout_for(PublishedItems().get("admin_penalty"))
 
-    company = row_to_submission(layout, {"penalty_document_number": " 通市监罚〔2026〕1号", "subject_name": "甲公司",
-                                         "subject_category": "法人及非法人组织", "uscc": company_code(1),
-                                         "penalty_types": "警告、罚款"})
-    person = row_to_submission(layout, {"subject_name": "张三", "subject_category": "自然人", "id_type": "身份证",
-                                        "id_number": person_id(3), "uscc": ""})
+    company = row_to_submission(
+        layout,
+        {
+            "penalty_document_number": " 通市监罚〔2026〕1号",
+            "subject_name": "甲公司",
+            "subject_category": "法人及非法人组织",
+            "uscc": company_code(1),
+            "penalty_types": "警告、罚款",
+        },
+    )
+    person = row_to_submission(
+        layout,
+        {
+            "subject_name": "张三",
+            "subject_category": "自然人",
+            "id_type": "身份证",
+            "id_number": person_id(3),
+            "uscc": "",
+        },
+    )
 
     assert company.subject == {"kind": "legal_person", "name": "甲公司", "identifier": company_code(1)}
     assert company.data["penalty_types"] == "警告；罚款"  # the enumeration comma separates choices too
@@ -72,12 +97,16 @@ def test_without_a_category_the_kind_follows_the_code(real_items):
 def test_a_natural_person_item_reads_the_persons_name_and_id_number(real_items):
     layout = layout_for(PublishedItems().get("professional_qualification"))
 
-    row = row_to_submission(layout, {"person_name": "李四", "id_type": "身份证", "id_number": person_id(4),
-                                     "certificate_number": "ZG-2026-1"})
+    row = row_to_submission(
+        layout,
+        {"person_name": "李四", "id_type": "身份证", "id_number": person_id(4), "certificate_number": "ZG-2026-1"},
+    )
 
     assert layout.name_field == "person_name" and not any(c.key.startswith("_") for c in layout.columns)
-    assert (row.source_key, row.subject) == ("ZG-2026-1", {"kind": "natural_person", "name": "李四",
-                                                            "identifier": person_id(4)})
+    assert (row.source_key, row.subject) == (
+        "ZG-2026-1",
+        {"kind": "natural_person", "name": "李四", "identifier": person_id(4)},
+    )
 
 
 def test_registrations_are_keyed_by_the_subjects_code(real_items):
@@ -94,28 +123,56 @@ def test_an_item_without_subject_fields_gets_leading_columns_and_imports_like_th
     layout = layout_for(PublishedItems().get("admin_penalty"))
     assert [c.label for c in layout.columns[:4]] == ["业务编号", "主体类别", "主体名称", "信用唯一识别码"]
     rows = [
-        {"_source_key": "罚-1", "_subject_kind": "法人及非法人组织", "_subject_name": "甲公司",
-         "_subject_identifier": company_code(1), "decision_no": "罚-1", "penalty_type": "罚款", "decision_date": "2026-05-06"},
-        {"_source_key": "罚-2", "_subject_kind": "自然人", "_subject_name": "张三", "_subject_identifier": person_id(2),
-         "decision_no": "罚-2", "penalty_type": "警告", "decision_date": "2026-05-07"},
+        {
+            "_source_key": "罚-1",
+            "_subject_kind": "法人及非法人组织",
+            "_subject_name": "甲公司",
+            "_subject_identifier": company_code(1),
+            "decision_no": "罚-1",
+            "penalty_type": "罚款",
+            "decision_date": "2026-05-06",
+        },
+        {
+            "_source_key": "罚-2",
+            "_subject_kind": "自然人",
+            "_subject_name": "张三",
+            "_subject_identifier": person_id(2),
+            "decision_no": "罚-2",
+            "penalty_type": "警告",
+            "decision_date": "2026-05-07",
+        },
     ]
 
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
 
     assert bulk_import.status == BulkImport.Status.SUCCEEDED, list(bulk_import.row_errors.values_list("message"))
-    stored = {r.source_key: (r.subject.kind, r.subject.name, r.data) for r in CreditRecord.objects.select_related("subject")}
+    stored = {
+        r.source_key: (r.subject.kind, r.subject.name, r.data) for r in CreditRecord.objects.select_related("subject")
+    }
     assert stored["罚-2"][0] == "natural_person" and stored["罚-1"][2]["penalty_type"] == ["罚款"]
-    again = submit_record(provider=scjgj, item_code="admin_penalty", source_key="罚-1",
-                          subject={"kind": "legal_person", "name": "甲公司", "identifier": company_code(1)},
-                          data={"decision_no": "罚-1", "penalty_type": "罚款", "decision_date": "2026-05-06"},
-                          channel=Channel.API)
+    again = submit_record(
+        provider=scjgj,
+        item_code="admin_penalty",
+        source_key="罚-1",
+        subject={"kind": "legal_person", "name": "甲公司", "identifier": company_code(1)},
+        data={"decision_no": "罚-1", "penalty_type": "罚款", "decision_date": "2026-05-06"},
+        channel=Channel.API,
+    )
     assert again.outcome == "unchanged"
 
 
 def test_an_unknown_kind_in_the_leading_column_is_reported(catalog, scjgj, scjgj_staff):
-    rows = [{"_source_key": "罚-1", "_subject_kind": "企业", "_subject_name": "甲公司",
-             "_subject_identifier": company_code(1), "decision_no": "罚-1", "penalty_type": "罚款",
-             "decision_date": "2026-05-06"}]
+    rows = [
+        {
+            "_source_key": "罚-1",
+            "_subject_kind": "企业",
+            "_subject_name": "甲公司",
+            "_subject_identifier": company_code(1),
+            "decision_no": "罚-1",
+            "penalty_type": "罚款",
+            "decision_date": "2026-05-06",
+        }
+    ]
 
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
 
@@ -153,11 +210,20 @@ def test_a_template_filled_in_imports(real_items, scjgj, scjgj_staff):
     sheet = workbook["数据"]
     header = [cell.value.rstrip("*") for cell in sheet[1]]
     values = {
-        "行政相对人名称": "南通示例贸易有限公司", "行政相对人类别": "法人及非法人组织", "统一社会信用代码": make_uscc("91320602MA1XYW0A1"),
-        "行政许可决定文书名称": "准予行政许可决定书", "行政许可决定文书号": "通市监许〔2026〕8号", "许可类别": "普通",
-        "许可内容": "食品经营许可", "许可决定日期": "2026-05-06", "有效期自": "2026-05-06", "有效期至": "2031-05-05",
-        "许可机关": "南通市市场监督管理局", "许可机关统一社会信用代码": make_uscc("11320600014129171"),
-        "数据来源单位": "南通市市场监督管理局", "数据来源单位统一社会信用代码": make_uscc("11320600014129171"),
+        "行政相对人名称": "南通示例贸易有限公司",
+        "行政相对人类别": "法人及非法人组织",
+        "统一社会信用代码": make_uscc("91320602MA1XYW0A1"),
+        "行政许可决定文书名称": "准予行政许可决定书",
+        "行政许可决定文书号": "通市监许〔2026〕8号",
+        "许可类别": "普通",
+        "许可内容": "食品经营许可",
+        "许可决定日期": "2026-05-06",
+        "有效期自": "2026-05-06",
+        "有效期至": "2031-05-05",
+        "许可机关": "南通市市场监督管理局",
+        "许可机关统一社会信用代码": make_uscc("11320600014129171"),
+        "数据来源单位": "南通市市场监督管理局",
+        "数据来源单位统一社会信用代码": make_uscc("11320600014129171"),
     }
     for label, value in values.items():
         sheet.cell(row=2, column=header.index(label) + 1, value=value)

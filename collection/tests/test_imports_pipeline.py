@@ -20,7 +20,15 @@ from collection.services.records import submit_record
 
 from .factories import SubjectFactory
 from .import_support import (  # noqa: F401 (fixture)
-    AUTHORITY_USCC, company_code, csv_bytes, demo_catalog, import_file, penalty, person_id, upload, xlsx_bytes,
+    AUTHORITY_USCC,
+    company_code,
+    csv_bytes,
+    demo_catalog,
+    import_file,
+    penalty,
+    person_id,
+    upload,
+    xlsx_bytes,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
@@ -38,7 +46,11 @@ def test_it_imports_a_good_csv(scjgj, scjgj_staff):
     records = {r.source_key: r for r in CreditRecord.objects.select_related("subject")}
     assert set(records) == {f"通市监罚〔2026〕{n}号" for n in (1, 2, 3, 4)}
     first = records["通市监罚〔2026〕1号"]
-    assert (first.subject.kind, first.subject.code, first.subject.name) == ("legal_person", company_code(1), "南通示例1号贸易有限公司")
+    assert (first.subject.kind, first.subject.code, first.subject.name) == (
+        "legal_person",
+        company_code(1),
+        "南通示例1号贸易有限公司",
+    )
     assert first.channel == Channel.FILE and first.revision == 1
     assert first.data["penalty_types"] == ["警告", "罚款"] and first.data["fine_amount"] == "2"
     assert (first.decision_date, first.severity) == (dt.date(2026, 5, 6), "general")
@@ -74,9 +86,16 @@ def test_a_file_gives_the_same_records_as_submitting_each_row(scjgj, scjgj_staff
     # The same rows through submit_record, one by one, for another provider.
     for row in rows:
         submission = bulk_layout.row_to_submission(layout, {k: v for k, v in row.items()})
-        submit_record(provider=other_provider, item_code="admin_penalty", source_key=submission.source_key,
-                      subject=submission.subject, data=submission.data, actor=scjgj_staff, channel=Channel.FILE,
-                      received_at=received)
+        submit_record(
+            provider=other_provider,
+            item_code="admin_penalty",
+            source_key=submission.source_key,
+            subject=submission.subject,
+            data=submission.data,
+            actor=scjgj_staff,
+            channel=Channel.FILE,
+            received_at=received,
+        )
     by_api = _state(other_provider)
     CreditRecord.objects.filter(provider=other_provider).delete()
     NameMismatch.objects.all().delete()
@@ -93,10 +112,28 @@ def _state(provider) -> dict:
     records = CreditRecord.objects.filter(provider=provider).select_related("subject")
     return {
         r.source_key: (
-            r.subject.kind, r.subject.name, r.subject.code, r.subject.identifier_masked, r.subject.identifier_flag,
-            r.item_code, r.catalog_item_id, r.category, r.is_public, r.is_dishonesty, r.severity, r.status,
-            r.decision_date, r.disclosure_ends_on, r.repairable_from, r.data, r.content_hash, r.revision,
-            r.channel, r.received_at, r.due_on, r.is_late,
+            r.subject.kind,
+            r.subject.name,
+            r.subject.code,
+            r.subject.identifier_masked,
+            r.subject.identifier_flag,
+            r.item_code,
+            r.catalog_item_id,
+            r.category,
+            r.is_public,
+            r.is_dishonesty,
+            r.severity,
+            r.status,
+            r.decision_date,
+            r.disclosure_ends_on,
+            r.repairable_from,
+            r.data,
+            r.content_hash,
+            r.revision,
+            r.channel,
+            r.received_at,
+            r.due_on,
+            r.is_late,
             [(v.number, v.status, v.data, v.content_hash, v.created_by_id) for v in r.revisions.order_by("number")],
         )
         for r in records
@@ -111,15 +148,22 @@ def test_one_bad_row_imports_nothing_and_reports_the_row(scjgj, scjgj_staff):
     assert bulk_import.status == Status.REJECTED and bulk_import.last_error == ""
     assert CreditRecord.objects.count() == 0 and Subject.objects.count() == 0
     errors = list(bulk_import.row_errors.values_list("row_number", "column", "message", "value"))
-    assert (3, "统一社会信用代码", "“统一社会信用代码”：统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）",
-            rows[1]["uscc"]) in errors
+    assert (
+        3,
+        "统一社会信用代码",
+        "“统一社会信用代码”：统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）",
+        rows[1]["uscc"],
+    ) in errors
     assert (3, "罚款金额（万元）", "“罚款金额（万元）”应为数字，收到“两万”", "两万") in errors
     assert len(errors) == 2 and bulk_import.error_count == 2  # the invalid code is reported once
     assert not AuditEvent.objects.filter(action="bulkimport.import").exists()
 
 
 def test_the_error_report_lists_every_error_with_neutralised_cells(scjgj, scjgj_staff):
-    rows = [penalty(1, subject_name="=HYPERLINK(\"http://evil\")", fine_amount="=1+1"), penalty(2, decision_date="2026-13-01")]
+    rows = [
+        penalty(1, subject_name='=HYPERLINK("http://evil")', fine_amount="=1+1"),
+        penalty(2, decision_date="2026-13-01"),
+    ]
 
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
 
@@ -166,8 +210,15 @@ def test_a_changed_row_becomes_a_new_revision(scjgj, scjgj_staff):
 
 def test_a_revoked_record_imported_again_is_active_again(scjgj, scjgj_staff):
     import_file(scjgj, scjgj_staff, csv_bytes(ROWS[:1]))
-    submit_record(provider=scjgj, item_code="admin_penalty", source_key="通市监罚〔2026〕1号", actor=scjgj_staff,
-                  channel=Channel.API, revoke=True, reason="复议撤销")
+    submit_record(
+        provider=scjgj,
+        item_code="admin_penalty",
+        source_key="通市监罚〔2026〕1号",
+        actor=scjgj_staff,
+        channel=Channel.API,
+        revoke=True,
+        reason="复议撤销",
+    )
 
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(ROWS[:1]))
 
@@ -188,8 +239,9 @@ def test_it_refuses_the_same_key_twice_in_one_file(scjgj, scjgj_staff):
 
 
 def test_it_reports_a_code_already_registered_as_another_kind(scjgj, scjgj_staff):
-    SubjectFactory(kind="legal_person", name="南通示例1号贸易有限公司", identifier=company_code(1),
-                   allow_irregular=False)
+    SubjectFactory(
+        kind="legal_person", name="南通示例1号贸易有限公司", identifier=company_code(1), allow_irregular=False
+    )
     Subject.objects.filter(code=company_code(1)).update(kind="individual_business")
 
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes([penalty(1), penalty(2)]))
@@ -211,20 +263,28 @@ def test_subject_rules_of_the_file_are_reported_in_chinese_where_they_are(scjgj,
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
 
     errors = set(bulk_import.row_errors.values_list("row_number", "column", "message"))
-    assert (2, "统一社会信用代码",
-            "个体工商户的统一社会信用代码应以92开头（登记管理部门码9、机构类别码2），该代码以91开头") in errors
+    assert (
+        2,
+        "统一社会信用代码",
+        "个体工商户的统一社会信用代码应以92开头（登记管理部门码9、机构类别码2），该代码以91开头",
+    ) in errors
     assert (3, "证件类型", "自然人以公民身份号码作为信用唯一识别码，“证件类型”应为“身份证”") in errors
-    assert any(row == 4 and column == "行政相对人类别" and "不在可选范围内" in message for row, column, message in errors)
+    assert any(
+        row == 4 and column == "行政相对人类别" and "不在可选范围内" in message for row, column, message in errors
+    )
     assert (5, "行政相对人名称", "必填项“行政相对人名称”未填写") in errors
     assert (5, "统一社会信用代码", "未填写信用唯一识别码（统一社会信用代码或公民身份号码）") in errors
 
 
-@pytest.mark.parametrize(("data", "name", "code_message"), [
-    (b"", "a.csv", "文件是空的"),
-    (b"%PDF-1.7 not a table", "处罚.csv", "看起来是PDF 文档"),
-    ("行政相对人名称,行政处罚决定书文号\r\n".encode(), "a.csv", "缺少必填的列"),
-    ("甲,乙,丙\r\n1,2,3\r\n".encode(), "a.csv", "文件中有模板以外的列"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "code_message"),
+    [
+        (b"", "a.csv", "文件是空的"),
+        (b"%PDF-1.7 not a table", "处罚.csv", "看起来是PDF 文档"),
+        ("行政相对人名称,行政处罚决定书文号\r\n".encode(), "a.csv", "缺少必填的列"),
+        ("甲,乙,丙\r\n1,2,3\r\n".encode(), "a.csv", "文件中有模板以外的列"),
+    ],
+)
 def test_hostile_or_wrong_files_get_a_clear_message(scjgj, scjgj_staff, data, name, code_message):
     if not data:
         bulk_import = _stored_without_checks(scjgj, scjgj_staff, data, name)
@@ -240,8 +300,14 @@ def _stored_without_checks(provider, user, data: bytes, name: str) -> BulkImport
     """A batch whose file bypassed the upload checks (e.g. stored by an older version)."""
     from django.core.files.base import ContentFile
 
-    bulk_import = BulkImport(provider=provider, item_code="admin_penalty", uploaded_by=user, original_name=name,
-                             size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    bulk_import = BulkImport(
+        provider=provider,
+        item_code="admin_penalty",
+        uploaded_by=user,
+        original_name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     bulk_import.original_file.save(name, ContentFile(data), save=True)
     run_import(import_id=bulk_import.pk)
     bulk_import.refresh_from_db()
@@ -318,10 +384,12 @@ def test_an_unexpected_failure_ends_the_batch_as_failed_with_nothing_imported(sc
 
 
 def test_a_batch_left_running_by_a_dead_worker_is_taken_over_by_its_redelivered_message(scjgj, scjgj_staff):
-    bulk_import = create_import(provider=scjgj, item_code="admin_penalty", upload=upload(csv_bytes(ROWS[:1])),
-                                actor=scjgj_staff)
-    BulkImport.objects.filter(pk=bulk_import.pk).update(status=Status.IMPORTING, started_at=timezone.now(),
-                                                       task_id="message-1")  # that worker then died
+    bulk_import = create_import(
+        provider=scjgj, item_code="admin_penalty", upload=upload(csv_bytes(ROWS[:1])), actor=scjgj_staff
+    )
+    BulkImport.objects.filter(pk=bulk_import.pk).update(
+        status=Status.IMPORTING, started_at=timezone.now(), task_id="message-1"
+    )  # that worker then died
 
     assert run_import(import_id=bulk_import.pk) is None  # a direct call leaves it
     assert run_import(import_id=bulk_import.pk, task_id="message-2") is None  # so does another message
@@ -367,7 +435,9 @@ def test_the_authority_code_is_checked_in_every_row(scjgj, scjgj_staff):
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes(rows))
 
     assert list(bulk_import.row_errors.values_list("row_number", "column")) == [
-        (2, "处罚机关统一社会信用代码"), (3, "处罚机关统一社会信用代码"), (4, "处罚机关统一社会信用代码"),
+        (2, "处罚机关统一社会信用代码"),
+        (3, "处罚机关统一社会信用代码"),
+        (4, "处罚机关统一社会信用代码"),
     ]
 
 
@@ -419,9 +489,15 @@ def test_a_query_while_a_chunk_is_written_waits_for_it(postgres_only, scjgj, scj
 
     items = PublishedItems()
     checked = [
-        check_submission(provider=scjgj, item_code="admin_penalty", source_key=f"后台-{n}", subject={
-            "kind": "legal_person", "name": f"南通后台{n}号有限公司", "identifier": company_code(100 + n)},
-            data=penalty(100 + n, penalty_document_number=f"后台-{n}"), items=items, memo=CheckMemo())
+        check_submission(
+            provider=scjgj,
+            item_code="admin_penalty",
+            source_key=f"后台-{n}",
+            subject={"kind": "legal_person", "name": f"南通后台{n}号有限公司", "identifier": company_code(100 + n)},
+            data=penalty(100 + n, penalty_document_number=f"后台-{n}"),
+            items=items,
+            memo=CheckMemo(),
+        )
         for n in range(300)
     ]
     with transaction.atomic(), BatchWriter(provider=scjgj, actor=scjgj_staff, channel=Channel.FILE) as writer:

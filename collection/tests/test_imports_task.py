@@ -20,8 +20,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog", "ea
 
 @pytest.fixture
 def queued(scjgj, scjgj_staff):
-    return create_import(provider=scjgj, item_code="admin_penalty", upload=upload(csv_bytes([penalty(1)])),
-                         actor=scjgj_staff)
+    return create_import(
+        provider=scjgj, item_code="admin_penalty", upload=upload(csv_bytes([penalty(1)])), actor=scjgj_staff
+    )
 
 
 def test_the_task_imports_once_however_often_it_is_delivered(queued):
@@ -94,7 +95,8 @@ def abandon(bulk_import: BulkImport, **changes) -> dt.datetime:
     """As a worker leaves a batch when it dies half-way: running, rows partly checked."""
     dead_at = timezone.now()
     BulkImport.objects.filter(pk=bulk_import.pk).update(
-        status=BulkImport.Status.IMPORTING, started_at=dead_at, task_id="message-1", processed_rows=1, **changes)
+        status=BulkImport.Status.IMPORTING, started_at=dead_at, task_id="message-1", processed_rows=1, **changes
+    )
     return dead_at + IMPORT_JOB.stuck_after + dt.timedelta(seconds=1)
 
 
@@ -104,7 +106,8 @@ def sweep_at(when: dt.datetime, capture) -> dict:
 
 
 def test_a_batch_whose_worker_died_is_queued_again_by_the_sweep_and_imported_once(
-        queued, django_capture_on_commit_callbacks):
+    queued, django_capture_on_commit_callbacks
+):
     past_limit = abandon(queued)
 
     assert sweep_at(past_limit - dt.timedelta(minutes=1), django_capture_on_commit_callbacks)["requeued"] == 0
@@ -116,7 +119,8 @@ def test_a_batch_whose_worker_died_is_queued_again_by_the_sweep_and_imported_onc
 
 
 def test_a_batch_that_kills_its_worker_every_time_ends_failed_with_nothing_imported(
-        queued, django_capture_on_commit_callbacks):
+    queued, django_capture_on_commit_callbacks
+):
     past_limit = abandon(queued, restarts=MAX_RESTARTS)
 
     assert tasks.run_import(import_id=queued.pk, task_id="message-1") is None  # redelivered once too often

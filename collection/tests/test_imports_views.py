@@ -45,7 +45,7 @@ def test_staff_upload_a_file_and_see_the_result(staff_client, eager_celery, djan
 def test_the_upload_is_kept_with_its_hash_and_queued_after_commit(staff_client, django_capture_on_commit_callbacks):
     data = xlsx_bytes([penalty(1)])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        post_file(staff_client, data, name="..\\..\\2026年5月\"处罚\".xlsx")
+        post_file(staff_client, data, name='..\\..\\2026年5月"处罚".xlsx')
 
     bulk_import = BulkImport.objects.get()
     assert len(callbacks) == 1 and bulk_import.status == Status.QUEUED
@@ -66,8 +66,14 @@ def test_a_queued_import_shows_its_progress_and_the_endpoint_answers(staff_clien
     progress = staff_client.get(url("import_progress", bulk_import.pk))
 
     assert "处理进度" in page and "import_progress.js" in page and url("import_progress", bulk_import.pk) in page
-    assert progress.json() == {"status": "validating", "status_label": "校验中", "processed": 1200, "total": 5000,
-                               "percent": 24, "finished": False}
+    assert progress.json() == {
+        "status": "validating",
+        "status_label": "校验中",
+        "processed": 1200,
+        "total": 5000,
+        "percent": 24,
+        "finished": False,
+    }
     assert "no-store" in progress["Cache-Control"]
 
 
@@ -86,7 +92,9 @@ def test_a_rejected_batch_lists_every_error_on_the_page_and_as_xlsx(staff_client
     assert "第 6 行" in page and "“罚款金额（万元）”应为数字，收到“两万”" in page
     assert "第 1 / 2 页" in page and "第 61 行" not in page and "第 61 行" in second
     assert report.status_code == 200 and "attachment" in report["Content-Disposition"]
-    cells = list(openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active.iter_rows(values_only=True))
+    cells = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active.iter_rows(values_only=True)
+    )
     assert len(cells) == 52 and cells[1][:2] == (6, "罚款金额（万元）")
 
 
@@ -125,11 +133,15 @@ def test_the_original_file_is_downloaded_by_the_providers_staff(staff_client, sc
 
     assert response.status_code == 200 and b"".join(response.streaming_content) == data
     assert response["Content-Type"] == "application/octet-stream"
-    assert response["Content-Disposition"].startswith("attachment;") and "filename*=utf-8''%E4%BA%94%E6%9C%88.csv" in response["Content-Disposition"]
+    assert (
+        response["Content-Disposition"].startswith("attachment;")
+        and "filename*=utf-8''%E4%BA%94%E6%9C%88.csv" in response["Content-Disposition"]
+    )
 
 
-def test_the_list_shows_the_providers_imports_and_template_links(staff_client, scjgj, scjgj_staff, other_provider,
-                                                                 rsj_staff):
+def test_the_list_shows_the_providers_imports_and_template_links(
+    staff_client, scjgj, scjgj_staff, other_provider, rsj_staff
+):
     import_file(scjgj, scjgj_staff, csv_bytes([penalty(1)]), name="本局五月.csv")
     import_file(other_provider, rsj_staff, csv_bytes([penalty(2)]), name="人社局.csv")
 
@@ -184,7 +196,9 @@ def test_a_role_without_the_permission_is_forbidden(client, scjgj, user_with_rol
     client.force_login(clerk)
 
     for response in (
-        client.get(url("imports")), client.get(url("import_new")), client.get(url("template_xlsx", "admin_penalty")),
+        client.get(url("imports")),
+        client.get(url("import_new")),
+        client.get(url("template_xlsx", "admin_penalty")),
         client.post(url("import_new"), {"item": "admin_penalty", "file": upload(csv_bytes([penalty(1)]))}),
     ):
         assert response.status_code == 403
@@ -194,8 +208,13 @@ def test_a_role_without_the_permission_is_forbidden(client, scjgj, user_with_rol
 def test_anonymous_users_are_sent_to_log_in(client, scjgj, scjgj_staff):
     bulk_import = import_file(scjgj, scjgj_staff, csv_bytes([penalty(1)]))
 
-    for target in (url("imports"), url("import_new"), url("import_detail", bulk_import.pk),
-                   url("import_original", bulk_import.pk), url("template_csv", "admin_penalty")):
+    for target in (
+        url("imports"),
+        url("import_new"),
+        url("import_detail", bulk_import.pk),
+        url("import_original", bulk_import.pk),
+        url("template_csv", "admin_penalty"),
+    ):
         response = client.get(target)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), target
 

@@ -7,7 +7,11 @@ from django.db import IntegrityError
 from audit.models import AuditEvent
 from collection.models import Subject
 from collection.personal_data import (
-    DecryptionFailed, decrypt_identifier, encrypt_identifier, identifier_hash, rotate_identifier,
+    DecryptionFailed,
+    decrypt_identifier,
+    encrypt_identifier,
+    identifier_hash,
+    rotate_identifier,
 )
 from collection.selectors import subject_by_identifier
 from collection.services.errors import SubjectKindConflict
@@ -93,7 +97,9 @@ def test_the_database_refuses_a_natural_person_with_a_clear_code():
 @pytest.mark.django_db
 def test_an_organisation_keeps_its_public_code_in_clear():
     code = make_uscc("91320623MA1Q2W3E4")
-    subject, created, _warning = find_or_create_subject(kind="legal_person", name="如东县示例船舶有限公司", identifier=code.lower())
+    subject, created, _warning = find_or_create_subject(
+        kind="legal_person", name="如东县示例船舶有限公司", identifier=code.lower()
+    )
     assert created
     assert (subject.code, subject.identifier_masked, subject.identifier_encrypted) == (code, code, "")
     assert subject_by_identifier("legal_person", code) == subject

@@ -66,7 +66,6 @@ def test_a_token_lost_from_the_cache_is_replaced_not_reused(catalog):
     assert cache.get(PUBLISHED_CATALOG_TOKEN) not in (None, "", first)
 
 
-
 def test_a_submission_reads_the_disclosure_rules_kept_with_the_item(catalog, django_assert_num_queries):
     item = PublishedItems().get("admin_penalty")
 
@@ -93,8 +92,15 @@ def test_a_changed_disclosure_rule_renews_the_token_and_is_applied(catalog, djan
     after = disclosure_window(item=again, data={"severity": "一般"}, decision_date=decided)
     assert before.ends_on != after.ends_on == dt.date(2026, 7, 1)
 
+
 def published_elsewhere(current: CatalogVersion) -> CatalogVersion:
     """A newer version published by another process: the database changes, no signal here."""
-    return CatalogVersion.objects.bulk_create([CatalogVersion(
-        number=current.number + 1, status=CatalogVersion.Status.PUBLISHED, published_at=timezone.now(),
-    )])[0]
+    return CatalogVersion.objects.bulk_create(
+        [
+            CatalogVersion(
+                number=current.number + 1,
+                status=CatalogVersion.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+        ]
+    )[0]

@@ -22,15 +22,25 @@ LIST_URL = reverse("collection_office:records")
 
 
 def penalty_data(key: str, **extra) -> dict:
-    return {"decision_no": key, "penalty_type": "罚款", "penalty_amount": "2.5", "decision_date": "2026-04-28",
-            "basis": "《食品安全法》第一百二十四条", **extra}
+    return {
+        "decision_no": key,
+        "penalty_type": "罚款",
+        "penalty_amount": "2.5",
+        "decision_date": "2026-04-28",
+        "basis": "《食品安全法》第一百二十四条",
+        **extra,
+    }
 
 
 def submit(provider, key: str = "通市监罚〔2026〕12号", *, subject=None, received: str = "2026-05-08 10:00", **extra):
     subject = subject or {"kind": "legal_person", "name": "南通通达建设工程有限公司", "identifier": COMPANY}
     return submit_record(
-        provider=provider, item_code="admin_penalty", source_key=key, subject=subject,
-        data=penalty_data(key, **extra), channel=Channel.API,
+        provider=provider,
+        item_code="admin_penalty",
+        source_key=key,
+        subject=subject,
+        data=penalty_data(key, **extra),
+        channel=Channel.API,
         received_at=dt.datetime.fromisoformat(received).replace(tzinfo=SHANGHAI),
     ).record
 
@@ -61,8 +71,9 @@ def test_staff_see_their_providers_records_only(client, scjgj, scjgj_staff, rsj_
     assert reverse("collection_office:record_items") in page
 
 
-def test_staff_of_several_providers_see_both_and_filter_by_provider(client, scjgj, other_provider, rsj_record,
-                                                                     user_with_role):
+def test_staff_of_several_providers_see_both_and_filter_by_provider(
+    client, scjgj, other_provider, rsj_record, user_with_role
+):
     submit(scjgj)
     user = user_with_role("frank", "provider_staff")
     scjgj.staff.add(user)
@@ -82,10 +93,19 @@ def test_the_list_filters_by_item_status_lateness_and_date(client, scjgj, scjgj_
     on_time = submit(scjgj, "A-1", received="2026-05-08 10:00")
     late = submit(scjgj, "A-2", received="2026-05-13 09:00")  # due Mon 05-11 (Labour Day holiday)
     revoked = submit(scjgj, "A-3", received="2026-05-20 09:00", decision_date="2026-05-15")
-    submit_record(provider=scjgj, item_code="admin_penalty", source_key="A-3", revoke=True, channel=Channel.API,
-                  reason="决定已撤销")
+    submit_record(
+        provider=scjgj,
+        item_code="admin_penalty",
+        source_key="A-3",
+        revoke=True,
+        channel=Channel.API,
+        reason="决定已撤销",
+    )
     licence = submit_record(
-        provider=scjgj, item_code="admin_license", source_key="L-1", channel=Channel.API,
+        provider=scjgj,
+        item_code="admin_license",
+        source_key="L-1",
+        channel=Channel.API,
         subject={"kind": "legal_person", "name": "南通通达建设工程有限公司", "identifier": COMPANY},
         data={"license_no": "L-1", "license_type": "普通", "decision_date": "2026-05-06"},
         received_at=dt.datetime(2026, 5, 7, 9, tzinfo=SHANGHAI),
@@ -149,15 +169,21 @@ def test_an_edit_makes_a_new_revision_shown_in_the_history(client, scjgj, scjgj_
     assert form.initial["data__penalty_amount"] == "2.5" and form.initial["subject_identifier"] == COMPANY
     assert form.fields["source_key"].disabled
     post = {name: value for name, value in form.initial.items() if not name.startswith("irregular")}
-    post.update({"data__penalty_type": ["罚款", "警告"], "data__penalty_amount": "3.8", "reason": "更正罚款金额",
-                 "source_key": "改不了的编号"})
+    post.update(
+        {
+            "data__penalty_type": ["罚款", "警告"],
+            "data__penalty_amount": "3.8",
+            "reason": "更正罚款金额",
+            "source_key": "改不了的编号",
+        }
+    )
     response = client.post(url("record_edit", record), post, follow=True)
     record.refresh_from_db()
     assert (record.revision, record.data["penalty_amount"], record.source_key) == (2, "3.8", "通市监罚〔2026〕12号")
     assert record.revisions.get(number=2).created_by == scjgj_staff
     page = response.content.decode()
     assert "生成第2版" in page and "更正罚款金额" in page
-    assert "<th scope=\"row\">罚款金额（万元）</th><td class=\"diff-removed text-break\">2.5</td>" in page
+    assert '<th scope="row">罚款金额（万元）</th><td class="diff-removed text-break">2.5</td>' in page
     assert "罚款；警告" in page
 
 
@@ -184,7 +210,9 @@ def test_someone_elses_masked_number_must_be_typed_again(client, scjgj, scjgj_st
     form = client.get(url("record_edit", record)).context["form"]
     post = {k: v for k, v in form.initial.items() if not k.startswith("irregular")}
     response = client.post(url("record_edit", record), post)
-    assert response.context["form"].errors["data__legal_rep_id"] == ["该号码已脱敏保存，无法原样再次报送，请填写完整号码"]
+    assert response.context["form"].errors["data__legal_rep_id"] == [
+        "该号码已脱敏保存，无法原样再次报送，请填写完整号码"
+    ]
     post["data__legal_rep_id"] = PERSON_ID
     assert client.post(url("record_edit", record), post).status_code == 302
 
@@ -234,8 +262,11 @@ def test_a_catalog_admin_without_a_provider_is_refused(client, scjgj, catalog_ad
 
 def test_provider_staff_not_yet_assigned_to_a_provider_are_told_why(client, scjgj, provider_staff):
     client.force_login(provider_staff)
-    for target in (LIST_URL, reverse("collection_office:record_items"),
-                   reverse("collection_office:record_new", args=["admin_penalty"])):
+    for target in (
+        LIST_URL,
+        reverse("collection_office:record_items"),
+        reverse("collection_office:record_new", args=["admin_penalty"]),
+    ):
         response = client.get(target)
         assert response.status_code == 403 and "未关联任何信息提供单位" in response.content.decode(), target
 
@@ -245,16 +276,26 @@ def test_accounts_without_the_role_are_refused(client, scjgj, nobody):
     # Listed as staff but without the provider_staff role: the role's permissions decide.
     scjgj.staff.add(nobody)
     client.force_login(nobody)
-    for target in (LIST_URL, reverse("collection_office:record_items"), url("record_detail", record),
-                   url("record_edit", record), reverse("collection_office:record_new", args=["admin_penalty"])):
+    for target in (
+        LIST_URL,
+        reverse("collection_office:record_items"),
+        url("record_detail", record),
+        url("record_edit", record),
+        reverse("collection_office:record_new", args=["admin_penalty"]),
+    ):
         assert client.get(target).status_code == 403, target
     assert client.post(url("record_revoke", record), {"reason": "x"}).status_code == 403
 
 
 def test_anonymous_users_are_sent_to_login(client, scjgj):
     record = submit(scjgj)
-    for target in (LIST_URL, reverse("collection_office:record_items"), url("record_detail", record),
-                   url("record_edit", record), reverse("collection_office:record_new", args=["admin_penalty"])):
+    for target in (
+        LIST_URL,
+        reverse("collection_office:record_items"),
+        url("record_detail", record),
+        url("record_edit", record),
+        reverse("collection_office:record_new", args=["admin_penalty"]),
+    ):
         response = client.get(target)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), target
     response = client.post(url("record_revoke", record), {"reason": "x"})

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from catalog.models import SubjectKind
+from collection.identifiers import mask_identifier
 from collection.models import Subject, SubjectBinding
 from collection.personal_data import decrypt_identifier
-from collection.identifiers import mask_identifier
 from collection.registration import (
     IdentityAlreadyVerified,
     IdentityMethod,
@@ -34,8 +34,14 @@ REGISTER = reverse("account:register")
 
 def form(**overrides) -> dict:
     return {
-        "account_type": "person", "username": "lixm", "real_name": "李晓梅", "id_number": LI_ID,
-        "phone": "13912345678", "email": "lixm@example.com", "password1": PASSWORD, "password2": PASSWORD,
+        "account_type": "person",
+        "username": "lixm",
+        "real_name": "李晓梅",
+        "id_number": LI_ID,
+        "phone": "13912345678",
+        "email": "lixm@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
         **overrides,
     }
 
@@ -75,7 +81,9 @@ def test_an_agent_is_sent_to_the_binding_request(client):
 
 
 def test_it_accepts_the_id_number_as_people_type_it(client):
-    typed = " ".join([LI_ID[:6], LI_ID[6:14], LI_ID[14:]]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    typed = " ".join([LI_ID[:6], LI_ID[6:14], LI_ID[14:]]).translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
     client.post(REGISTER, form(id_number=typed.lower()))
     assert decrypt_identifier(User.objects.get(username="lixm").id_number_encrypted) == LI_ID
 
@@ -94,9 +102,14 @@ def registration_seen_by(client, id_number: str, username: str) -> list[tuple[in
         seen.append(response)
     seen.append(client.get(seen[-1]["Location"]))
     seen.append(client.get(reverse("inbox:list")))
-    return [(r.status_code, r.get("Location", ""),
-             re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode()).replace(username, "USERNAME"))
-            for r in seen]
+    return [
+        (
+            r.status_code,
+            r.get("Location", ""),
+            re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode()).replace(username, "USERNAME"),
+        )
+        for r in seen
+    ]
 
 
 def test_registering_a_number_that_has_an_account_looks_exactly_like_a_new_one(client):

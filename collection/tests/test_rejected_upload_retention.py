@@ -84,7 +84,10 @@ def test_the_page_of_an_old_upload_says_the_file_was_deleted(uploads, client, sc
     assert "原始文件已超过保留期限，于 2026-11-30 18:00 删除" in page and original not in page
     assert client.get(original).status_code == 404
     newer = client.get(reverse("collection_office:import_detail", args=["scjgj", uploads["new_rejected"].pk]))
-    assert reverse("collection_office:import_original", args=["scjgj", uploads["new_rejected"].pk]) in newer.content.decode()
+    assert (
+        reverse("collection_office:import_original", args=["scjgj", uploads["new_rejected"].pk])
+        in newer.content.decode()
+    )
 
 
 def test_beat_runs_the_sweep_daily():

@@ -37,23 +37,41 @@ def catalog(scjgj, other_provider):
 def registration(n: int, name: str) -> dict[str, str]:
     """A 工商登记 row by field key."""
     return {
-        "subject_name": name, "uscc": company_code(n), "entity_type": "有限责任公司", "legal_representative": "王五",
-        "established_on": "2015-03-02", "decision_date": "2026-05-06", "address": "南通市崇川区工农路1号",
-        "registration_status": "存续（在营、开业、在册）", "authority": AUTHORITY, "authority_uscc": AUTHORITY_USCC,
-        "source_unit": AUTHORITY, "source_unit_uscc": AUTHORITY_USCC,
+        "subject_name": name,
+        "uscc": company_code(n),
+        "entity_type": "有限责任公司",
+        "legal_representative": "王五",
+        "established_on": "2015-03-02",
+        "decision_date": "2026-05-06",
+        "address": "南通市崇川区工农路1号",
+        "registration_status": "存续（在营、开业、在册）",
+        "authority": AUTHORITY,
+        "authority_uscc": AUTHORITY_USCC,
+        "source_unit": AUTHORITY,
+        "source_unit_uscc": AUTHORITY_USCC,
     }
 
 
 def body(item_code: str, row: dict[str, str]) -> dict:
     submission = row_to_submission(layout_for(PublishedItems().get(item_code)), row)
-    return {"item": item_code, "source_key": submission.source_key, "subject": submission.subject,
-            "data": submission.data}
+    return {
+        "item": item_code,
+        "source_key": submission.source_key,
+        "subject": submission.subject,
+        "data": submission.data,
+    }
 
 
 def submit(provider, item_code: str, row: dict[str, str], channel: str = Channel.API):
     entry = body(item_code, row)
-    return submit_record(provider=provider, item_code=item_code, source_key=entry["source_key"],
-                         subject=entry["subject"], data=entry["data"], channel=channel)
+    return submit_record(
+        provider=provider,
+        item_code=item_code,
+        source_key=entry["source_key"],
+        subject=entry["subject"],
+        data=entry["data"],
+        channel=channel,
+    )
 
 
 def subject_name() -> str:
@@ -71,13 +89,15 @@ def test_the_first_submission_names_and_another_department_renames_nothing(clien
     submit(other_provider, "admin_penalty", penalty(1, subject_name=FIRST))
     before = AuditEvent.objects.filter(action="subject.update").count()
 
-    response = Api(client, new_key(scjgj)).post(RECORDS_URL, body("admin_penalty", penalty(2, subject_name=OTHER,
-                                                                                         uscc=CODE)))
+    response = Api(client, new_key(scjgj)).post(
+        RECORDS_URL, body("admin_penalty", penalty(2, subject_name=OTHER, uscc=CODE))
+    )
 
     assert response.status_code == 201
     assert response.json()["warnings"] == [
         f"信息主体名称“{OTHER}”与平台登记的名称“{FIRST}”不一致：记录已受理，主体名称不变（以登记类信息为准），"
-        "已列入市公共信用信息中心的名称核对清单"]
+        "已列入市公共信用信息中心的名称核对清单"
+    ]
     assert subject_name() == FIRST and CreditRecord.objects.count() == 2
     assert mismatches() == [("scjgj", OTHER, FIRST)]
     assert AuditEvent.objects.filter(action="subject.update").count() == before
@@ -109,10 +129,15 @@ def test_the_registration_record_renames_with_an_audit_event(catalog, scjgj, oth
 
 def test_the_batch_endpoint_warns_per_entry(client, catalog, scjgj, other_provider):
     submit(other_provider, "admin_penalty", penalty(1, subject_name=FIRST))
-    response = Api(client, new_key(scjgj)).post(BATCH_URL, {"records": [
-        body("admin_penalty", penalty(2, subject_name=FIRST, uscc=CODE)),
-        body("admin_penalty", penalty(3, subject_name=OTHER, uscc=CODE)),
-    ]})
+    response = Api(client, new_key(scjgj)).post(
+        BATCH_URL,
+        {
+            "records": [
+                body("admin_penalty", penalty(2, subject_name=FIRST, uscc=CODE)),
+                body("admin_penalty", penalty(3, subject_name=OTHER, uscc=CODE)),
+            ]
+        },
+    )
     assert response.status_code == 200
     assert [len(entry["warnings"]) for entry in response.json()["records"]] == [0, 1]
     assert OTHER in response.json()["records"][1]["warnings"][0]
@@ -126,8 +151,11 @@ def test_a_file_renames_nothing_and_lists_its_other_names(client, catalog, scjgj
     submit(other_provider, "admin_penalty", penalty(1, subject_name=FIRST))
     before = AuditEvent.objects.filter(action="subject.update").count()
 
-    bulk_import = import_file(scjgj, scjgj_staff, csv_bytes([
-        penalty(2, subject_name=OTHER, uscc=CODE), penalty(3, subject_name=OTHER, uscc=CODE), penalty(4)]))
+    bulk_import = import_file(
+        scjgj,
+        scjgj_staff,
+        csv_bytes([penalty(2, subject_name=OTHER, uscc=CODE), penalty(3, subject_name=OTHER, uscc=CODE), penalty(4)]),
+    )
 
     assert bulk_import.status == "succeeded", bulk_import.last_error
     assert bulk_import.name_mismatch_count == 2
@@ -142,8 +170,12 @@ def test_a_file_renames_nothing_and_lists_its_other_names(client, catalog, scjgj
 
 def test_a_registration_file_renames_each_subject_with_its_event(catalog, scjgj, scjgj_staff, other_provider):
     submit(other_provider, "admin_penalty", penalty(1, subject_name=FIRST))
-    bulk_import = import_file(scjgj, scjgj_staff, csv_bytes([registration(1, NEW)], item_code="business_registration"),
-                              item_code="business_registration")
+    bulk_import = import_file(
+        scjgj,
+        scjgj_staff,
+        csv_bytes([registration(1, NEW)], item_code="business_registration"),
+        item_code="business_registration",
+    )
     assert bulk_import.status == "succeeded", bulk_import.last_error
     assert subject_name() == NEW and bulk_import.name_mismatch_count == 0
     event = AuditEvent.objects.filter(action="subject.update").get()
@@ -151,8 +183,9 @@ def test_a_registration_file_renames_each_subject_with_its_event(catalog, scjgj,
 
 
 def test_within_one_file_the_first_row_names_a_new_subject(catalog, scjgj, scjgj_staff):
-    bulk_import = import_file(scjgj, scjgj_staff, csv_bytes([
-        penalty(1, subject_name=FIRST), penalty(2, subject_name=OTHER, uscc=CODE)]))
+    bulk_import = import_file(
+        scjgj, scjgj_staff, csv_bytes([penalty(1, subject_name=FIRST), penalty(2, subject_name=OTHER, uscc=CODE)])
+    )
     assert bulk_import.status == "succeeded", bulk_import.last_error
     assert subject_name() == FIRST and mismatches() == [("scjgj", OTHER, FIRST)]
 

@@ -29,13 +29,25 @@ def company(**extra) -> dict:
 
 
 def penalty(**extra) -> dict:
-    return {"decision_no": "通市监罚〔2026〕12号", "penalty_type": "罚款", "penalty_amount": "2.5",
-            "decision_date": "2026-05-06", **extra}
+    return {
+        "decision_no": "通市监罚〔2026〕12号",
+        "penalty_type": "罚款",
+        "penalty_amount": "2.5",
+        "decision_date": "2026-05-06",
+        **extra,
+    }
 
 
 def submit(provider, *, item="admin_penalty", key="通市监罚〔2026〕12号", subject=None, data=None, **kwargs):
-    return submit_record(provider=provider, item_code=item, source_key=key, subject=subject or company(),
-                         data=penalty() if data is None else data, channel=Channel.API, **kwargs)
+    return submit_record(
+        provider=provider,
+        item_code=item,
+        source_key=key,
+        subject=subject or company(),
+        data=penalty() if data is None else data,
+        channel=Channel.API,
+        **kwargs,
+    )
 
 
 @freeze_time("2026-05-08 10:00")
@@ -45,8 +57,12 @@ def test_it_creates_a_record_with_its_columns(scjgj):
     record = CreditRecord.objects.get()
     assert record == result.record
     assert record.subject.code == COMPANY
-    assert record.data == {"decision_no": "通市监罚〔2026〕12号", "penalty_type": ["罚款"],
-                           "penalty_amount": "2.5", "decision_date": "2026-05-06"}
+    assert record.data == {
+        "decision_no": "通市监罚〔2026〕12号",
+        "penalty_type": ["罚款"],
+        "penalty_amount": "2.5",
+        "decision_date": "2026-05-06",
+    }
     assert (record.decision_date, record.severity) == (dt.date(2026, 5, 6), "general")
     # 一般: published at least 3 months, at most 1 year.
     assert (record.repairable_from, record.disclosure_ends_on) == (dt.date(2026, 8, 7), dt.date(2027, 5, 6))
@@ -61,8 +77,11 @@ def test_it_creates_a_record_with_its_columns(scjgj):
 def test_the_same_content_again_changes_nothing(scjgj):
     first = submit(scjgj).record
     events = AuditEvent.objects.count()
-    again = submit(scjgj, data=penalty(penalty_amount="2.50", penalty_type="罚款；", decision_date="2026年5月6日"),
-                   subject=company(identifier=COMPANY.lower()))
+    again = submit(
+        scjgj,
+        data=penalty(penalty_amount="2.50", penalty_type="罚款；", decision_date="2026年5月6日"),
+        subject=company(identifier=COMPANY.lower()),
+    )
     assert again.outcome == "unchanged" and again.record.pk == first.pk
     assert CreditRecord.objects.count() == 1 and RecordRevision.objects.count() == 1
     assert AuditEvent.objects.count() == events
@@ -105,17 +124,38 @@ def test_revoking_an_unknown_key_is_an_error(scjgj):
 @freeze_time("2026-05-08 10:00")
 def test_it_collects_every_error_with_its_path(scjgj):
     with pytest.raises(SubmissionInvalid) as error:
-        submit(scjgj, key="  ", subject=company(identifier=wrong_check(COMPANY), name=""), data={
-            "decision_no": "x" * 31, "penalty_type": "罚款;拘役", "penalty_amount": "两万", "decision_date": "2026-02-30",
-            "first_offence": "也许", "person_count": "2.5", "colour": "red", "authority_uscc": wrong_check(COMPANY),
-        })
+        submit(
+            scjgj,
+            key="  ",
+            subject=company(identifier=wrong_check(COMPANY), name=""),
+            data={
+                "decision_no": "x" * 31,
+                "penalty_type": "罚款;拘役",
+                "penalty_amount": "两万",
+                "decision_date": "2026-02-30",
+                "first_offence": "也许",
+                "person_count": "2.5",
+                "colour": "red",
+                "authority_uscc": wrong_check(COMPANY),
+            },
+        )
     errors = error.value.errors
     assert set(errors) == {
-        "source_key", "subject.name", "subject.identifier", "data.decision_no", "data.penalty_type",
-        "data.penalty_amount", "data.decision_date", "data.first_offence", "data.person_count", "data.colour",
+        "source_key",
+        "subject.name",
+        "subject.identifier",
+        "data.decision_no",
+        "data.penalty_type",
+        "data.penalty_amount",
+        "data.decision_date",
+        "data.first_offence",
+        "data.person_count",
+        "data.colour",
         "data.authority_uscc",
     }
-    assert errors["subject.identifier"] == ["统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）"]
+    assert errors["subject.identifier"] == [
+        "统一社会信用代码校验位错误，请核对代码是否抄写有误（早期试点代码如确属不规范，请明确声明）"
+    ]
     assert "“行政处罚决定书文号”最多30个字，实际31个字" in errors["data.decision_no"]
     assert "“处罚类别”的取值“拘役”不在可选范围内" in errors["data.penalty_type"][0]
     assert "“罚款金额（万元）”应为数字，收到“两万”" in errors["data.penalty_amount"]
@@ -143,20 +183,40 @@ def test_office_spellings_of_nothing_are_empty(scjgj, empty):
 
 
 @freeze_time("2026-05-08 10:00")
-@pytest.mark.parametrize("typed", [
-    "2026-05-06", "2026/5/6", "2026.5.6", "2026年5月6日", "２０２６年５月６日", "20260506", "2026-05-06 00:00:00",
-    "2026-05-06T00:00:00", 46148, 46148.0, dt.date(2026, 5, 6), dt.datetime(2026, 5, 6, 0, 0),
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2026-05-06",
+        "2026/5/6",
+        "2026.5.6",
+        "2026年5月6日",
+        "２０２６年５月６日",
+        "20260506",
+        "2026-05-06 00:00:00",
+        "2026-05-06T00:00:00",
+        46148,
+        46148.0,
+        dt.date(2026, 5, 6),
+        dt.datetime(2026, 5, 6, 0, 0),
+    ],
+)
 def test_it_reads_the_dates_offices_write(scjgj, typed):
     assert submit(scjgj, data=penalty(decision_date=typed)).record.decision_date == dt.date(2026, 5, 6)
 
 
 @freeze_time("2026-05-08 10:00")
 def test_it_normalises_typed_values(scjgj):
-    record = submit(scjgj, data=penalty(
-        penalty_amount="１,２００.５０", person_count="３", first_offence="是", penalty_type=["警告", " 罚款 ", "警告"],
-        legal_rep_id=OTHER_PERSON_ID, authority_uscc=make_uscc("11320600014205001").lower(),
-    )).record
+    record = submit(
+        scjgj,
+        data=penalty(
+            penalty_amount="１,２００.５０",
+            person_count="３",
+            first_offence="是",
+            penalty_type=["警告", " 罚款 ", "警告"],
+            legal_rep_id=OTHER_PERSON_ID,
+            authority_uscc=make_uscc("11320600014205001").lower(),
+        ),
+    ).record
     assert record.data["penalty_amount"] == "1200.5"
     assert record.data["person_count"] == 3
     assert record.data["first_offence"] is True
@@ -169,8 +229,12 @@ def test_it_normalises_typed_values(scjgj):
 @freeze_time("2026-05-08 10:00")
 def test_a_single_choice_field_takes_one_value(scjgj):
     with pytest.raises(SubmissionInvalid) as error:
-        submit(scjgj, item="admin_license", key="许可-1", data={
-            "license_no": "许可-1", "license_type": "普通;特许", "decision_date": "2026-05-06"})
+        submit(
+            scjgj,
+            item="admin_license",
+            key="许可-1",
+            data={"license_no": "许可-1", "license_type": "普通;特许", "decision_date": "2026-05-06"},
+        )
     assert error.value.errors == {"data.license_type": ["“许可类别”只能填写一个值"]}
 
 
@@ -199,9 +263,16 @@ def test_an_unknown_item_is_an_error_with_the_others(scjgj):
 def test_a_kind_the_item_does_not_apply_to_is_refused(scjgj):
     person = {"kind": "natural_person", "name": "王建国", "identifier": PERSON_ID}
     with pytest.raises(SubmissionInvalid) as error:
-        submit(scjgj, item="admin_license", key="许可-2", subject=person, data={
-            "license_no": "许可-2", "license_type": "普通", "decision_date": "2026-05-06"})
-    assert error.value.errors == {"subject.kind": ["目录事项“行政许可”适用于法人和非法人组织、个体工商户，不适用于自然人"]}
+        submit(
+            scjgj,
+            item="admin_license",
+            key="许可-2",
+            subject=person,
+            data={"license_no": "许可-2", "license_type": "普通", "decision_date": "2026-05-06"},
+        )
+    assert error.value.errors == {
+        "subject.kind": ["目录事项“行政许可”适用于法人和非法人组织、个体工商户，不适用于自然人"]
+    }
 
 
 def test_a_natural_person_with_a_92_mismatch_is_refused(scjgj):
@@ -236,7 +307,9 @@ def test_no_clear_id_number_reaches_the_audit_trail_the_record_or_the_logs(scjgj
     submit(scjgj, subject=person, data=penalty(legal_rep_id=OTHER_PERSON_ID))
     submit(scjgj, subject=person, data=penalty(penalty_amount="3", legal_rep_id=OTHER_PERSON_ID))
     submit(scjgj, revoke=True)
-    texts = [json.dumps([e.summary, e.before, e.after], ensure_ascii=False, default=str) for e in AuditEvent.objects.all()]
+    texts = [
+        json.dumps([e.summary, e.before, e.after], ensure_ascii=False, default=str) for e in AuditEvent.objects.all()
+    ]
     texts += [json.dumps(r.data, ensure_ascii=False) for r in RecordRevision.objects.all()]
     texts += [json.dumps(list(CreditRecord.objects.values().get().values()), ensure_ascii=False, default=str)]
     texts += [caplog.text]
@@ -256,10 +329,13 @@ def test_an_id_number_that_also_passes_as_a_credit_code_is_still_masked(scjgj):
     assert "3206**********0265" in stored
 
 
-@pytest.mark.parametrize(("received", "late"), [
-    ("2026-10-13 23:30", False),   # 24:00 of the 7th working day has not yet passed
-    ("2026-10-14 00:10", True),
-])
+@pytest.mark.parametrize(
+    ("received", "late"),
+    [
+        ("2026-10-13 23:30", False),  # 24:00 of the 7th working day has not yet passed
+        ("2026-10-14 00:10", True),
+    ],
+)
 def test_lateness_counts_working_days_across_national_day(scjgj, received, late):
     # 7 working days after Mon 2026-09-28: 09-29, 09-30, 10-08, 10-09, Sat 10-10 (调休上班), 10-12, 10-13.
     with freeze_time(dt.datetime.fromisoformat(received + "+08:00")):
@@ -273,10 +349,22 @@ def test_lateness_counts_working_days_across_national_day(scjgj, received, late)
 def test_a_self_declared_record_has_no_submission_deadline(scjgj):
     # A subject declaring its own information (Art. 10) is bound by no provider's deadline (Art. 22).
     with freeze_time("2026-12-01 09:00+08:00"):
-        result = submit_record(provider=scjgj, item_code="admin_penalty", source_key="申报-1", subject=company(),
-                               data=penalty(decision_date="2026-09-28"), channel=Channel.SELF_DECLARATION)
-        again = submit_record(provider=scjgj, item_code="admin_penalty", source_key="申报-1", subject=company(),
-                              data=penalty(decision_date="2026-09-28", penalty_amount="3"), channel=Channel.API)
+        result = submit_record(
+            provider=scjgj,
+            item_code="admin_penalty",
+            source_key="申报-1",
+            subject=company(),
+            data=penalty(decision_date="2026-09-28"),
+            channel=Channel.SELF_DECLARATION,
+        )
+        again = submit_record(
+            provider=scjgj,
+            item_code="admin_penalty",
+            source_key="申报-1",
+            subject=company(),
+            data=penalty(decision_date="2026-09-28", penalty_amount="3"),
+            channel=Channel.API,
+        )
     assert result.record.self_declared and result.warnings == []
     assert (result.record.due_on, result.record.is_late) == (None, False)
     assert again.outcome == "updated" and (again.record.due_on, again.record.is_late) == (None, False)
@@ -285,8 +373,14 @@ def test_a_self_declared_record_has_no_submission_deadline(scjgj):
 def test_a_self_declared_row_of_a_batch_has_no_submission_deadline(scjgj):
     items = PublishedItems()
     with freeze_time("2026-12-01 09:00+08:00"):
-        checked = check_submission(provider=scjgj, item_code="admin_penalty", source_key="申报-1", subject=company(),
-                                   data=penalty(decision_date="2026-09-28"), items=items)
+        checked = check_submission(
+            provider=scjgj,
+            item_code="admin_penalty",
+            source_key="申报-1",
+            subject=company(),
+            data=penalty(decision_date="2026-09-28"),
+            items=items,
+        )
         submit_checked_batch(provider=scjgj, rows=[checked], actor=None, channel=Channel.SELF_DECLARATION)
     record = CreditRecord.objects.get()
     assert record.self_declared and (record.due_on, record.is_late) == (None, False)
@@ -302,8 +396,17 @@ def test_a_correction_later_does_not_make_a_record_late(scjgj):
 
 @freeze_time("2026-05-08 10:00")
 def test_a_registration_item_is_long_term(scjgj):
-    record = submit(scjgj, item="admin_license", key="许可-3", data={
-        "license_no": "许可-3", "license_type": "普通", "decision_date": "2026-05-06", "valid_until": "2099-12-31"}).record
+    record = submit(
+        scjgj,
+        item="admin_license",
+        key="许可-3",
+        data={
+            "license_no": "许可-3",
+            "license_type": "普通",
+            "decision_date": "2026-05-06",
+            "valid_until": "2099-12-31",
+        },
+    ).record
     assert (record.disclosure_ends_on, record.repairable_from, record.severity) == (None, None, "")
     assert (record.category, record.is_dishonesty) == ("qualification", False)
 
@@ -332,8 +435,12 @@ def test_a_factory_record_is_recognised_by_a_resubmission(scjgj, catalog):
 
     subject = SubjectFactory(identifier=COMPANY)
     item = catalog.items.get(code="admin_penalty")
-    data = {"decision_no": "通市监罚〔2026〕12号", "penalty_type": ["罚款"], "penalty_amount": "2.5",
-            "decision_date": "2026-05-06"}
+    data = {
+        "decision_no": "通市监罚〔2026〕12号",
+        "penalty_type": ["罚款"],
+        "penalty_amount": "2.5",
+        "decision_date": "2026-05-06",
+    }
     record = CreditRecordFactory(catalog_item=item, subject=subject, source_key="通市监罚〔2026〕12号", data=data)
     result = submit(scjgj)
     assert (result.outcome, result.record.pk) == ("unchanged", record.pk)
@@ -348,7 +455,9 @@ def test_registration_details_of_the_subject_are_checked_and_kept(scjgj):
         "subject.established_on": ["成立日期不是有效日期"],
         "subject.website": ["信息主体没有“website”这一项"],
     }
-    record = submit(scjgj, subject=company(legal_representative="周建华", district="崇川区", established_on="2019/2/1")).record
+    record = submit(
+        scjgj, subject=company(legal_representative="周建华", district="崇川区", established_on="2019/2/1")
+    ).record
     assert (record.subject.legal_representative, record.subject.district) == ("周建华", "崇川区")
     assert record.subject.established_on == dt.date(2019, 2, 1)
 
@@ -359,6 +468,8 @@ def test_an_identifier_registered_under_another_kind_is_a_subject_kind_error(scj
     submit(scjgj, subject={"kind": "individual_business", "name": "某某小吃店", "identifier": shop_code})
     Subject.objects.update(kind="legal_person")  # as an earlier, wrong import left it
     with pytest.raises(SubmissionInvalid) as error:
-        submit(scjgj, key="another", subject={"kind": "individual_business", "name": "某某小吃店", "identifier": shop_code})
+        submit(
+            scjgj, key="another", subject={"kind": "individual_business", "name": "某某小吃店", "identifier": shop_code}
+        )
     assert error.value.errors == {"subject.kind": ["该信用唯一识别码已登记为“法人和非法人组织”，与报送的主体类别不符"]}
     assert CreditRecord.objects.count() == 1

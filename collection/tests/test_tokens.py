@@ -24,7 +24,11 @@ def test_it_creates_a_token_and_stores_only_the_hash(scjgj, scjgj_staff):
     assert key not in json.dumps(row, default=str)
     assert token.created_by == scjgj_staff
     event = AuditEvent.objects.get(action="apitoken.create")
-    assert event.actor == scjgj_staff and event.after == {"provider": "scjgj", "name": "行政处罚办案系统", "prefix": key[:8]}
+    assert event.actor == scjgj_staff and event.after == {
+        "provider": "scjgj",
+        "name": "行政处罚办案系统",
+        "prefix": key[:8],
+    }
     assert key not in json.dumps([event.summary, event.after], ensure_ascii=False)
 
 
@@ -60,11 +64,11 @@ def test_last_use_is_written_at_most_once_a_minute(scjgj):
     with freeze_time("2026-05-08 10:00:50"):
         authenticate_api_key(key)
     token.refresh_from_db()
-    assert token.last_used_at == dt.datetime(2026, 5, 8, 10, 0, tzinfo=dt.timezone.utc)
+    assert token.last_used_at == dt.datetime(2026, 5, 8, 10, 0, tzinfo=dt.UTC)
     with freeze_time("2026-05-08 10:01:05"):
         authenticate_api_key(key)
     token.refresh_from_db()
-    assert token.last_used_at == dt.datetime(2026, 5, 8, 10, 1, 5, tzinfo=dt.timezone.utc)
+    assert token.last_used_at == dt.datetime(2026, 5, 8, 10, 1, 5, tzinfo=dt.UTC)
 
 
 def test_the_command_prints_a_working_key_alone(scjgj):

@@ -11,7 +11,11 @@ from nantong_credit.uploads import JPEG, PDF, PNG, UploadRejected, check_upload,
 from .account_support import image_bytes, pdf_bytes, upload
 
 # The start of a Windows executable ("MZ" header and DOS stub).
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode."
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + b"This program cannot be run in DOS mode."
+)
 
 
 def test_it_accepts_a_pdf_a_png_and_a_jpeg_by_their_content():

@@ -61,7 +61,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("inquiry", "0001_initial"),
         ("collection", "0005_creditrecord_suspended_since_and_more"),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inquiry', '0002_subject_search_index'),
+        ("inquiry", "0002_subject_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='batchcheckrow',
-            name='withheld_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='轻微·不公示'),
+            model_name="batchcheckrow",
+            name="withheld_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="轻微·不公示"),
         ),
     ]

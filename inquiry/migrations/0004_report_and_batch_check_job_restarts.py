@@ -5,50 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inquiry', '0003_batch_row_withheld_count'),
+        ("inquiry", "0003_batch_row_withheld_count"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='batchcheck',
-            name='queued_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='排队时间'),
+            model_name="batchcheck",
+            name="queued_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="排队时间"),
         ),
         migrations.AddField(
-            model_name='batchcheck',
-            name='restarts',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='中断后重新开始次数'),
+            model_name="batchcheck",
+            name="restarts",
+            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="中断后重新开始次数"),
         ),
         migrations.AddField(
-            model_name='batchcheck',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='开始时间'),
+            model_name="batchcheck",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="开始时间"),
         ),
         migrations.AddField(
-            model_name='batchcheck',
-            name='task_id',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='任务标识'),
+            model_name="batchcheck",
+            name="task_id",
+            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name="任务标识"),
         ),
         migrations.AddField(
-            model_name='creditreport',
-            name='queued_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='排队时间'),
+            model_name="creditreport",
+            name="queued_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="排队时间"),
         ),
         migrations.AddField(
-            model_name='creditreport',
-            name='restarts',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='中断后重新开始次数'),
+            model_name="creditreport",
+            name="restarts",
+            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="中断后重新开始次数"),
         ),
         migrations.AddField(
-            model_name='creditreport',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='开始时间'),
+            model_name="creditreport",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="开始时间"),
         ),
         migrations.AddField(
-            model_name='creditreport',
-            name='task_id',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='任务标识'),
+            model_name="creditreport",
+            name="task_id",
+            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name="任务标识"),
         ),
     ]

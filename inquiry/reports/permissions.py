@@ -47,15 +47,22 @@ def live_authorizations(user, today: dt.date | None = None) -> QuerySet[Authoriz
     if not getattr(user, "is_authenticated", False):
         return Authorization.objects.none()
     return Authorization.objects.filter(
-        requester=user, status=Authorization.Status.GRANTED, valid_until__gte=today or timezone.localdate(),
+        requester=user,
+        status=Authorization.Status.GRANTED,
+        valid_until__gte=today or timezone.localdate(),
     ).select_related("subject")
 
 
 def scope_for_subject(user, subject: Subject) -> ReportScope:
     if not user.has_perm(ORDER_PERM) or not acts_for(user, subject):
         raise ReportRefused(_("您的账号未绑定“%(name)s”，不能申请该主体的信用报告。") % {"name": subject.name})
-    return ReportScope(subject=subject, authorization=None, categories=list(Category.values),
-                       include_private=True, purpose=_("信息主体查询本主体信用报告"))
+    return ReportScope(
+        subject=subject,
+        authorization=None,
+        categories=list(Category.values),
+        include_private=True,
+        purpose=_("信息主体查询本主体信用报告"),
+    )
 
 
 def scope_for_authorization(user, authorization: Authorization, today: dt.date | None = None) -> ReportScope:
@@ -63,21 +70,30 @@ def scope_for_authorization(user, authorization: Authorization, today: dt.date |
         raise ReportRefused(_("该授权不属于您的账号。"))
     today = today or timezone.localdate()
     if authorization.status != Authorization.Status.GRANTED:
-        raise ReportRefused(_("该授权当前状态为“%(status)s”，不能据以申请信用报告。")
-                            % {"status": authorization.get_status_display()})
+        raise ReportRefused(
+            _("该授权当前状态为“%(status)s”，不能据以申请信用报告。") % {"status": authorization.get_status_display()}
+        )
     if authorization.valid_until is None or authorization.valid_until < today:
         raise ReportRefused(_("该授权已过有效期，不能据以申请信用报告，请重新申请授权。"))
     categories = [code for code in Category.values if code in (authorization.categories or [])]
     if not categories:
         raise ReportRefused(_("该授权未包含任何信息类别。"))
-    return ReportScope(subject=authorization.subject, authorization=authorization, categories=categories,
-                       include_private=True, purpose=authorization.purpose)
+    return ReportScope(
+        subject=authorization.subject,
+        authorization=authorization,
+        categories=categories,
+        include_private=True,
+        purpose=authorization.purpose,
+    )
 
 
 def get_own_authorization(user, pk) -> Authorization:
     """The requester's own authorization; another's is not found (404)."""
-    authorization = Authorization.objects.select_related("subject").filter(pk=pk, requester=user).first() \
-        if str(pk).isdigit() else None
+    authorization = (
+        Authorization.objects.select_related("subject").filter(pk=pk, requester=user).first()
+        if str(pk).isdigit()
+        else None
+    )
     if authorization is None:
         raise Http404
     return authorization
@@ -91,8 +107,11 @@ def get_subject(pk) -> Subject:
 
 
 def get_own_report(user, number: str) -> CreditReport:
-    report = (CreditReport.objects.select_related("subject", "authorization")
-              .filter(number=number, ordered_by=user).first()) if getattr(user, "is_authenticated", False) else None
+    report = (
+        (CreditReport.objects.select_related("subject", "authorization").filter(number=number, ordered_by=user).first())
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
     if report is None:
         raise Http404
     return report

@@ -56,16 +56,18 @@ def verify_url(code: str = "") -> str:
 
 def qr_data_uri(text: str) -> str:
     """A QR code of `text` as an inline SVG: vector, so it prints sharp at any size."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=1,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = qrcode.make(
+        text, image_factory=qrcode.image.svg.SvgPathImage, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
     svg = image.to_string(encoding="unicode")
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def report_records(report: CreditReport, today: dt.date):
     """The records the report may show: its categories, disclosed today, with their marks."""
-    records = authorized_records(report.categories, queryset=CreditRecord.objects.filter(subject=report.subject),
-                                 today=today)
+    records = authorized_records(
+        report.categories, queryset=CreditRecord.objects.filter(subject=report.subject), today=today
+    )
     return with_marks(records).select_related("provider", "catalog_item").prefetch_related("catalog_item__fields")
 
 
@@ -93,12 +95,15 @@ def subject_rows(report: CreditReport) -> list[tuple[str, str]]:
         rows = [(_("姓名"), subject.name), (_("公民身份号码"), subject.identifier_masked)]
     else:
         rows = [
-            (_("名称"), subject.name), (_("统一社会信用代码"), subject.code or subject.identifier_masked),
-            (_("主体类别"), subject.get_kind_display()), (_("主体类型"), subject.organisation_type),
+            (_("名称"), subject.name),
+            (_("统一社会信用代码"), subject.code or subject.identifier_masked),
+            (_("主体类别"), subject.get_kind_display()),
+            (_("主体类型"), subject.organisation_type),
             (_("法定代表人（负责人）"), subject.legal_representative),
             (_("登记机关"), subject.registration_authority),
             (_("成立日期"), _cn_date(subject.established_on) if subject.established_on else ""),
-            (_("登记状态"), subject.registration_status), (_("住所"), subject.address),
+            (_("登记状态"), subject.registration_status),
+            (_("住所"), subject.address),
         ]
     return [(label, str(value)) for label, value in rows if value]
 
@@ -151,12 +156,12 @@ def render_pdf(html: str) -> RenderedReport:
     return RenderedReport(content=document.write_pdf(), page_count=len(document.pages))
 
 
-def render_report(report: CreditReport, *, generated_at: dt.datetime,
-                  progress: Callable[[int], None] = lambda value: None) -> RenderedReport:
+def render_report(
+    report: CreditReport, *, generated_at: dt.datetime, progress: Callable[[int], None] = lambda value: None
+) -> RenderedReport:
     html = report_html(report, generated_at=generated_at)
     progress(50)
     return render_pdf(html)
-
 
 
 WARM_UP_HTML = """<style>@page { @bottom-right { content: counter(page) "/" counter(pages); } }

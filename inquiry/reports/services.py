@@ -29,7 +29,7 @@ from inquiry.querylog import log_query
 from nantong_credit import jobs
 
 from . import workflow
-from .permissions import ReportRefused, ReportScope, scope_for_authorization, scope_for_subject
+from .permissions import ReportScope, scope_for_authorization, scope_for_subject
 
 logger = logging.getLogger(__name__)
 Status = CreditReport.Status
@@ -63,7 +63,7 @@ def normalise_code(raw: str) -> str:
     size = CODE_GROUPS * CODE_GROUP_LENGTH
     if len(text) != size:
         return text[:40]
-    return "-".join(text[i:i + CODE_GROUP_LENGTH] for i in range(0, size, CODE_GROUP_LENGTH))
+    return "-".join(text[i : i + CODE_GROUP_LENGTH] for i in range(0, size, CODE_GROUP_LENGTH))
 
 
 def edition_for(subject: Subject) -> str:
@@ -94,32 +94,61 @@ def order_report(*, user, subject: Subject | None = None, authorization: Authori
         if pending is not None:
             return pending
         report = _create_report(user, scope)
-        log_query(kind=QueryLog.Kind.REPORT, actor=user, subject=scope.subject, authorization=scope.authorization,
-                  purpose=scope.purpose, terms=report.number)
+        log_query(
+            kind=QueryLog.Kind.REPORT,
+            actor=user,
+            subject=scope.subject,
+            authorization=scope.authorization,
+            purpose=scope.purpose,
+            terms=report.number,
+        )
         record_event(
-            action="report.order", actor=user, obj=report,
+            action="report.order",
+            actor=user,
+            obj=report,
             summary=f"{user.get_username()} 申请信用报告 {report.number}（{scope.subject.name}）",
-            after={"number": report.number, "subject": scope.subject.identifier_masked,
-                   "subject_name": scope.subject.name, "edition": report.edition, "categories": scope.categories,
-                   "authorization": scope.authorization.pk if scope.authorization else None,
-                   "status": report.status},
+            after={
+                "number": report.number,
+                "subject": scope.subject.identifier_masked,
+                "subject_name": scope.subject.name,
+                "edition": report.edition,
+                "categories": scope.categories,
+                "authorization": scope.authorization.pk if scope.authorization else None,
+                "status": report.status,
+            },
         )
         _enqueue(report.pk)
     return report
 
 
 def _pending_order(user, scope: ReportScope) -> CreditReport | None:
-    return CreditReport.objects.filter(
-        jobs.alive(REPORT_JOB), ordered_by=user, subject=scope.subject, authorization=scope.authorization,
-    ).order_by("-created_at").first()
+    return (
+        CreditReport.objects.filter(
+            jobs.alive(REPORT_JOB),
+            ordered_by=user,
+            subject=scope.subject,
+            authorization=scope.authorization,
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _create_report(user, scope: ReportScope) -> CreditReport:
-    return create_numbered(CreditReport, lambda number: CreditReport(
-        number=number, verification_code=new_verification_code(), subject=scope.subject,
-        edition=edition_for(scope.subject), ordered_by=user, authorization=scope.authorization,
-        categories=scope.categories,
-    ), prefix=report_prefix(timezone.localdate()), width=NUMBER_WIDTH)
+    return create_numbered(
+        CreditReport,
+        lambda number: CreditReport(
+            number=number,
+            verification_code=new_verification_code(),
+            subject=scope.subject,
+            edition=edition_for(scope.subject),
+            ordered_by=user,
+            authorization=scope.authorization,
+            categories=scope.categories,
+        ),
+        prefix=report_prefix(timezone.localdate()),
+        width=NUMBER_WIDTH,
+    )
 
 
 def _enqueue(report_id: int) -> None:
@@ -143,10 +172,14 @@ def generate_report(*, report_id: int, task_id: str = "") -> CreditReport | None
         return None
     try:
         generated_at = timezone.now()
-        rendered = render_report(report, generated_at=generated_at,
-                                 progress=lambda value: record_progress(report_id=report_id, progress=value))
-        return finish_report(report_id=report_id, pdf=rendered.content, page_count=rendered.page_count,
-                             generated_at=generated_at)
+        rendered = render_report(
+            report,
+            generated_at=generated_at,
+            progress=lambda value: record_progress(report_id=report_id, progress=value),
+        )
+        return finish_report(
+            report_id=report_id, pdf=rendered.content, page_count=rendered.page_count, generated_at=generated_at
+        )
     except TRANSIENT_ERRORS:
         release_report(report_id=report_id)
         raise
@@ -160,14 +193,22 @@ def failure_message(exc: BaseException | None = None) -> str:
     if isinstance(exc, SoftTimeLimitExceeded):
         return _("报告生成超时，未能完成。请重新申请；如仍失败，请联系南通市公共信用信息中心。")
     reason = f"（{type(exc).__name__}）" if exc is not None else ""
-    return _("报告生成失败：系统错误%(reason)s。请重新申请；如仍失败，请联系南通市公共信用信息中心。") % {"reason": reason}
+    return _("报告生成失败：系统错误%(reason)s。请重新申请；如仍失败，请联系南通市公共信用信息中心。") % {
+        "reason": reason
+    }
 
 
 def start_report(*, report_id: int, task_id: str = "") -> CreditReport | None:
     """Claim a queued report for this task, or take over one whose worker died while this very
     message had it; None if another has it, it is done, or it died too often."""
-    claimed = workflow.move(report_id, "claim", also=jobs.claimable(REPORT_JOB, task_id),
-                            **jobs.claim_changes(REPORT_JOB, task_id), progress=5, error="")
+    claimed = workflow.move(
+        report_id,
+        "claim",
+        also=jobs.claimable(REPORT_JOB, task_id),
+        **jobs.claim_changes(REPORT_JOB, task_id),
+        progress=5,
+        error="",
+    )
     if not claimed:
         return None
     return CreditReport.objects.select_related("subject", "authorization", "ordered_by").get(pk=report_id)
@@ -214,15 +255,24 @@ def _mark_ready(report: CreditReport, *, pdf: bytes, page_count: int, generated_
     report.save(update_fields=["file", "sha256", "size", "page_count", "generated_at", "status", "progress", "error"])
     subject = report.subject
     entry = register_archive_entry(
-        kind=ArchiveEntry.Kind.CREDIT_REPORT, obj=report, sha256=report.sha256, size=report.size,
+        kind=ArchiveEntry.Kind.CREDIT_REPORT,
+        obj=report,
+        sha256=report.sha256,
+        size=report.size,
         title=f"{subject.name}信用报告（{report.get_edition_display()}）{report.number}",
     )
     record_event(
-        action=workflow.WORKFLOW.event("finish"), obj=report,
+        action=workflow.WORKFLOW.event("finish"),
+        obj=report,
         summary=f"生成信用报告 {report.number}（{subject.name}），档案编号 {entry.number}",
         before={"status": Status.GENERATING},
-        after={"status": report.status, "sha256": report.sha256, "size": report.size, "pages": page_count,
-               "archive": entry.number},
+        after={
+            "status": report.status,
+            "sha256": report.sha256,
+            "size": report.size,
+            "pages": page_count,
+            "archive": entry.number,
+        },
     )
 
 
@@ -239,8 +289,8 @@ def record_failure(report_id: int) -> None:
     """The audit event of a report that ended failed, here or in the stuck-job sweep."""
     report = CreditReport.objects.select_related("subject").get(pk=report_id)
     record_event(
-        action=workflow.WORKFLOW.event("fail"), obj=report,
+        action=workflow.WORKFLOW.event("fail"),
+        obj=report,
         summary=f"信用报告 {report.number}（{report.subject.name}）生成失败",
         after={"status": Status.FAILED, "error": report.error[:300]},
     )
-

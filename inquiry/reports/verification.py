@@ -46,12 +46,16 @@ class VerificationResult:
         return {
             Outcome.GENUINE_FILE: _("核验通过：该文件是南通信用网出具的信用报告原件，内容未被篡改。"),
             Outcome.GENUINE_CODE: _("核验通过：验证码有效，南通信用网出具过下列信用报告。"),
-            Outcome.UNKNOWN_CODE: _("核验未通过：未找到验证码为“%(code)s”的信用报告。请核对验证码；"
-                                    "如确认无误，该报告不是南通信用网出具的。") % {"code": self.code},
-            Outcome.FILE_UNKNOWN: _("核验未通过：上传的文件与南通信用网出具的任何信用报告都不一致。"
-                                    "文件可能已被修改，或不是本平台出具的报告。"),
-            Outcome.FILE_MISMATCH: _("核验未通过：上传的文件与验证码“%(code)s”对应的信用报告不一致，"
-                                     "文件可能已被修改。") % {"code": self.code},
+            Outcome.UNKNOWN_CODE: _(
+                "核验未通过：未找到验证码为“%(code)s”的信用报告。请核对验证码；如确认无误，该报告不是南通信用网出具的。"
+            )
+            % {"code": self.code},
+            Outcome.FILE_UNKNOWN: _(
+                "核验未通过：上传的文件与南通信用网出具的任何信用报告都不一致。"
+                "文件可能已被修改，或不是本平台出具的报告。"
+            ),
+            Outcome.FILE_MISMATCH: _("核验未通过：上传的文件与验证码“%(code)s”对应的信用报告不一致，文件可能已被修改。")
+            % {"code": self.code},
         }[self.outcome]
 
 
@@ -93,9 +97,15 @@ def _record(result: VerificationResult, actor) -> None:
     report = result.report
     with transaction.atomic():
         record_event(
-            action="report.verify", actor=actor, obj=report,
+            action="report.verify",
+            actor=actor,
+            obj=report,
             object_type="" if report else CreditReport._meta.label_lower,
             summary=f"核验信用报告{' ' + report.number if report else ''}：{Outcome(result.outcome).label}",
-            after={"outcome": result.outcome, "method": "file" if result.uploaded_sha256 else "code",
-                   "code": result.code, "sha256": result.uploaded_sha256},
+            after={
+                "outcome": result.outcome,
+                "method": "file" if result.uploaded_sha256 else "code",
+                "code": result.code,
+                "sha256": result.uploaded_sha256,
+            },
         )

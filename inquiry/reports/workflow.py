@@ -35,6 +35,7 @@ PENDING = (Status.QUEUED, Status.GENERATING)
 
 WORKFLOW = CaseWorkflow(model=CreditReport, transitions=STEPS, event_prefix="report", record_event=record_event)
 
+
 def move(report_id: int, action: str, *, also: Q | None = None, **changes) -> bool:
     """Conditionally take `action` on a report: only from a status the table allows (and matching
     `also`), so that of two workers exactly one succeeds. True when this call moved it."""

@@ -40,14 +40,23 @@ ITEMS = [
 def publish_inquiry_catalog(provider):
     version = None
     for position, (code, name, category, openness, dishonesty, warning) in enumerate(ITEMS):
-        item = CatalogItemFactory(code=code, name=name, category=category, openness=openness,
-                                  is_dishonesty=dishonesty, is_warning=warning, subject_kinds=EVERYONE,
-                                  providers=[provider], position=position,
-                                  **({"version": version} if version else {}))
+        item = CatalogItemFactory(
+            code=code,
+            name=name,
+            category=category,
+            openness=openness,
+            is_dishonesty=dishonesty,
+            is_warning=warning,
+            subject_kinds=EVERYONE,
+            providers=[provider],
+            position=position,
+            **({"version": version} if version else {}),
+        )
         version = item.version
         CatalogFieldFactory(item=item, key="matter", label="事项", type=FieldType.TEXT, position=1)
-        CatalogFieldFactory(item=item, key="internal_note", label="内部备注", type=FieldType.TEXT, position=2,
-                            is_public=False)
+        CatalogFieldFactory(
+            item=item, key="internal_note", label="内部备注", type=FieldType.TEXT, position=2, is_public=False
+        )
     return publish(version)
 
 
@@ -80,8 +89,9 @@ def company_records(inquiry_catalog, company):
 @pytest.fixture
 def requester(user_with_role):
     """王一帆: a requester whose identity the center has verified."""
-    return user_with_role("wangyf", roles.REQUESTER, real_name="王一帆", email="wangyf@example.com",
-                          identity_verified_at=timezone.now())
+    return user_with_role(
+        "wangyf", roles.REQUESTER, real_name="王一帆", email="wangyf@example.com", identity_verified_at=timezone.now()
+    )
 
 
 @pytest.fixture

@@ -16,7 +16,14 @@ from freezegun import freeze_time
 from catalog.models import Category, Openness, SubjectKind
 from catalog.tests.factories import CatalogFieldFactory, CatalogItemFactory, ProviderFactory, penalty_scheme, publish
 from collection.models import Annotation, RecordStatus
-from collection.tests.factories import LICENSE_FIELDS, PENALTY_FIELDS, CreditRecordFactory, SubjectFactory, make_ric, make_uscc
+from collection.tests.factories import (
+    LICENSE_FIELDS,
+    PENALTY_FIELDS,
+    CreditRecordFactory,
+    SubjectFactory,
+    make_ric,
+    make_uscc,
+)
 
 TODAY = dt.date(2026, 6, 15)
 NOW = "2026-06-15 10:00:00+08:00"
@@ -46,28 +53,60 @@ def scjgj(db):
 def public_catalog(scjgj):
     """Items in the catalog's order: 工商登记, 行政许可, 行政处罚, 警示记录, 荣誉表彰, 社会评级, and the
     authorized-only 纳税信用等级."""
-    registration = CatalogItemFactory(code="business_registration", name="工商登记", category=Category.REGISTRATION,
-                                      subject_kinds=ORGANISATIONS, providers=[scjgj], position=1)
+    registration = CatalogItemFactory(
+        code="business_registration",
+        name="工商登记",
+        category=Category.REGISTRATION,
+        subject_kinds=ORGANISATIONS,
+        providers=[scjgj],
+        position=1,
+    )
     version = registration.version
     CatalogFieldFactory(item=registration, key="registration_status", label="登记状态", position=1)
-    license_item = CatalogItemFactory(version=version, code="admin_license", name="行政许可",
-                                      category=Category.QUALIFICATION, subject_kinds=ORGANISATIONS,
-                                      providers=[scjgj], position=2)
-    penalty = CatalogItemFactory(version=version, code="admin_penalty", name="行政处罚", category=Category.REGULATORY,
-                                 is_dishonesty=True, subject_kinds=EVERYONE, disclosure_scheme=penalty_scheme(),
-                                 providers=[scjgj], position=3)
+    license_item = CatalogItemFactory(
+        version=version,
+        code="admin_license",
+        name="行政许可",
+        category=Category.QUALIFICATION,
+        subject_kinds=ORGANISATIONS,
+        providers=[scjgj],
+        position=2,
+    )
+    penalty = CatalogItemFactory(
+        version=version,
+        code="admin_penalty",
+        name="行政处罚",
+        category=Category.REGULATORY,
+        is_dishonesty=True,
+        subject_kinds=EVERYONE,
+        disclosure_scheme=penalty_scheme(),
+        providers=[scjgj],
+        position=3,
+    )
     for item, fields in ((license_item, LICENSE_FIELDS), (penalty, PENALTY_FIELDS)):
         for position, attributes in enumerate(fields):
             CatalogFieldFactory(item=item, position=position, **attributes)
-    for position, (code, name, category, openness, dishonesty, warning) in enumerate([
-        ("warning_record", "警示记录", Category.REGULATORY, Openness.PUBLIC, True, True),
-        ("commendation", "荣誉表彰", Category.COMMENDATION, Openness.PUBLIC, False, False),
-        ("social_rating", "社会评级", Category.RATING, Openness.PUBLIC, False, False),
-        ("tax_credit_rating", "纳税信用等级", Category.RATING, Openness.AUTHORIZED, False, False),
-    ], start=4):
-        item = CatalogItemFactory(version=version, code=code, name=name, category=category, openness=openness,
-                                  is_dishonesty=dishonesty, is_warning=warning, subject_kinds=EVERYONE,
-                                  providers=[scjgj], position=position)
+    for position, (code, name, category, openness, dishonesty, warning) in enumerate(
+        [
+            ("warning_record", "警示记录", Category.REGULATORY, Openness.PUBLIC, True, True),
+            ("commendation", "荣誉表彰", Category.COMMENDATION, Openness.PUBLIC, False, False),
+            ("social_rating", "社会评级", Category.RATING, Openness.PUBLIC, False, False),
+            ("tax_credit_rating", "纳税信用等级", Category.RATING, Openness.AUTHORIZED, False, False),
+        ],
+        start=4,
+    ):
+        item = CatalogItemFactory(
+            version=version,
+            code=code,
+            name=name,
+            category=category,
+            openness=openness,
+            is_dishonesty=dishonesty,
+            is_warning=warning,
+            subject_kinds=EVERYONE,
+            providers=[scjgj],
+            position=position,
+        )
         CatalogFieldFactory(item=item, key="matter", label="事项", position=1)
     return publish(version)
 
@@ -88,8 +127,9 @@ def named_subjects(db):
         "sijian": SubjectFactory(name=SIJIAN_NAME, identifier=SIJIAN_CODE),
         "sijian_decoration": SubjectFactory(name="南通四建装饰工程有限公司", identifier=make_uscc("91320602MA1W8X7R1")),
         "haisheng": SubjectFactory(name="南通海晟建设工程有限公司", identifier=make_uscc("91320602MA1W8X7T2")),
-        "jinsha_shop": SubjectFactory(individual_business=True, name="通州区金沙镇李记小吃店",
-                                      identifier=make_uscc("92320612MA1W8X7U4")),
+        "jinsha_shop": SubjectFactory(
+            individual_business=True, name="通州区金沙镇李记小吃店", identifier=make_uscc("92320612MA1W8X7U4")
+        ),
         "qidong": SubjectFactory(name="启东吕四港水产有限公司", identifier=make_uscc("91320681MA1W8X7W6")),
         "person": SubjectFactory(natural_person=True, name="四建", identifier=make_ric("32060219850314002")),
     }
@@ -98,52 +138,132 @@ def named_subjects(db):
 def add_record(catalog, subject, code: str, *, decided=dt.date(2026, 5, 6), data=None, **extra):
     data = dict(data or {})
     data.setdefault("decision_date", decided.isoformat())
-    return CreditRecordFactory(subject=subject, catalog_item=item(catalog, code), decision_date=decided, data=data,
-                               **extra)
+    return CreditRecordFactory(
+        subject=subject, catalog_item=item(catalog, code), decision_date=decided, data=data, **extra
+    )
 
 
-def penalty(catalog, subject, number: str, *, decided=dt.date(2026, 5, 6), ends=dt.date(2027, 5, 5),
-            repairable=dt.date(2026, 8, 7), severity="general", **extra):
-    data = {"decision_no": number, "penalty_type": ["罚款"], "penalty_amount": "2.5", "basis": "《食品安全法》第一百二十六条",
-            "legal_rep_id": PRIVATE_VALUE, "first_offence": True}
-    return add_record(catalog, subject, "admin_penalty", decided=decided, data=data, source_key=number,
-                      severity=severity, disclosure_ends_on=ends, repairable_from=repairable, **extra)
+def penalty(
+    catalog,
+    subject,
+    number: str,
+    *,
+    decided=dt.date(2026, 5, 6),
+    ends=dt.date(2027, 5, 5),
+    repairable=dt.date(2026, 8, 7),
+    severity="general",
+    **extra,
+):
+    data = {
+        "decision_no": number,
+        "penalty_type": ["罚款"],
+        "penalty_amount": "2.5",
+        "basis": "《食品安全法》第一百二十六条",
+        "legal_rep_id": PRIVATE_VALUE,
+        "first_offence": True,
+    }
+    return add_record(
+        catalog,
+        subject,
+        "admin_penalty",
+        decided=decided,
+        data=data,
+        source_key=number,
+        severity=severity,
+        disclosure_ends_on=ends,
+        repairable_from=repairable,
+        **extra,
+    )
 
 
 @pytest.fixture
 def disclosed(public_catalog, sijian, frozen_today):
     """Records about 南通四建 in every state: shown ones and ones the rule hides."""
     records = {
-        "registration": add_record(public_catalog, sijian, "business_registration", decided=dt.date(2003, 3, 1),
-                                   data={"registration_status": "存续（在营、开业、在册）"}, source_key="登记-四建"),
-        "old_license": add_record(public_catalog, sijian, "admin_license", decided=dt.date(2012, 4, 9),
-                                  data={"license_no": "通建许〔2012〕88号", "license_type": "普通"}, source_key="通建许〔2012〕88号"),
+        "registration": add_record(
+            public_catalog,
+            sijian,
+            "business_registration",
+            decided=dt.date(2003, 3, 1),
+            data={"registration_status": "存续（在营、开业、在册）"},
+            source_key="登记-四建",
+        ),
+        "old_license": add_record(
+            public_catalog,
+            sijian,
+            "admin_license",
+            decided=dt.date(2012, 4, 9),
+            data={"license_no": "通建许〔2012〕88号", "license_type": "普通"},
+            source_key="通建许〔2012〕88号",
+        ),
         "penalty": penalty(public_catalog, sijian, "通市监罚〔2026〕12号"),
-        "objected": penalty(public_catalog, sijian, "通市监罚〔2026〕30号", decided=dt.date(2026, 4, 1),
-                            ends=dt.date(2027, 3, 31), repairable=dt.date(2026, 7, 1)),
-        "expired": penalty(public_catalog, sijian, "通市监罚〔2024〕7号", decided=dt.date(2024, 3, 1),
-                           ends=dt.date(2025, 2, 28), repairable=dt.date(2024, 6, 1)),
-        "expires_today": penalty(public_catalog, sijian, "通市监罚〔2025〕66号", decided=dt.date(2025, 6, 16),
-                                 ends=TODAY, repairable=dt.date(2025, 9, 16)),
+        "objected": penalty(
+            public_catalog,
+            sijian,
+            "通市监罚〔2026〕30号",
+            decided=dt.date(2026, 4, 1),
+            ends=dt.date(2027, 3, 31),
+            repairable=dt.date(2026, 7, 1),
+        ),
+        "expired": penalty(
+            public_catalog,
+            sijian,
+            "通市监罚〔2024〕7号",
+            decided=dt.date(2024, 3, 1),
+            ends=dt.date(2025, 2, 28),
+            repairable=dt.date(2024, 6, 1),
+        ),
+        "expires_today": penalty(
+            public_catalog,
+            sijian,
+            "通市监罚〔2025〕66号",
+            decided=dt.date(2025, 6, 16),
+            ends=TODAY,
+            repairable=dt.date(2025, 9, 16),
+        ),
         "suspended": penalty(public_catalog, sijian, "通市监罚〔2026〕41号", suspended_since=timezone.now()),
         "revoked": penalty(public_catalog, sijian, "通市监罚〔2026〕42号", status=RecordStatus.REVOKED),
         "repaired": penalty(public_catalog, sijian, "通市监罚〔2025〕9号", repaired_at=timezone.now()),
         # 轻微 not stated necessary, and a period whose maximum is 0 (2021 rule), even on its decision day.
-        "withheld": penalty(public_catalog, sijian, "通市监罚〔2026〕77号", severity="light", publication_withheld=True,
-                            decided=dt.date(2026, 5, 20), ends=dt.date(2026, 8, 20), repairable=None),
-        "max_zero": penalty(public_catalog, sijian, "通市监罚〔2025〕78号", severity="light", publication_withheld=True,
-                            decided=TODAY, ends=TODAY, repairable=None),
-        "authorized_only": add_record(public_catalog, sijian, "tax_credit_rating", data={"matter": "纳税信用A级"},
-                                      source_key="纳税评价2025"),
-        "commendation": add_record(public_catalog, sijian, "commendation", data={"matter": "南通市守合同重信用企业"},
-                                   disclosure_ends_on=dt.date(2028, 5, 5), source_key="通政发〔2026〕5号"),
+        "withheld": penalty(
+            public_catalog,
+            sijian,
+            "通市监罚〔2026〕77号",
+            severity="light",
+            publication_withheld=True,
+            decided=dt.date(2026, 5, 20),
+            ends=dt.date(2026, 8, 20),
+            repairable=None,
+        ),
+        "max_zero": penalty(
+            public_catalog,
+            sijian,
+            "通市监罚〔2025〕78号",
+            severity="light",
+            publication_withheld=True,
+            decided=TODAY,
+            ends=TODAY,
+            repairable=None,
+        ),
+        "authorized_only": add_record(
+            public_catalog, sijian, "tax_credit_rating", data={"matter": "纳税信用A级"}, source_key="纳税评价2025"
+        ),
+        "commendation": add_record(
+            public_catalog,
+            sijian,
+            "commendation",
+            data={"matter": "南通市守合同重信用企业"},
+            disclosure_ends_on=dt.date(2028, 5, 5),
+            source_key="通政发〔2026〕5号",
+        ),
     }
     objected = records["objected"]
     Annotation.objects.create(record=objected, kind=Annotation.Kind.UNDER_OBJECTION)
     Annotation.objects.create(record=objected, kind=Annotation.Kind.OBJECTOR_STATEMENT, text=OBJECTOR_STATEMENT)
     Annotation.objects.create(record=records["penalty"], kind=Annotation.Kind.APPENDED_NOTE, text=APPENDED_NOTE)
-    Annotation.objects.create(record=records["penalty"], kind=Annotation.Kind.OBJECTOR_STATEMENT,
-                              text="旧声明，已被撤回", is_active=False)
+    Annotation.objects.create(
+        record=records["penalty"], kind=Annotation.Kind.OBJECTOR_STATEMENT, text="旧声明，已被撤回", is_active=False
+    )
     return records
 
 

@@ -59,8 +59,9 @@ def pdf_fonts(content: bytes, tmp_path: Path) -> list[dict]:
     for line in lines[2:]:  # a header line and a rule
         parts = line.split()
         # name, then the type (one or more words), encoding, emb, sub, uni, object number, generation
-        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3],
-                     "type": " ".join(parts[1:-6])})
+        rows.append(
+            {"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3], "type": " ".join(parts[1:-6])}
+        )
     return rows
 
 
@@ -84,29 +85,54 @@ def publish_report_catalog(scjgj, swj):
     """行政许可 (资质类), 行政处罚 (监管类, with a non-public field), 纳税信用等级 (评级类, authorized
     query only) and 荣誉表彰 (良好信息类)."""
     license_item = CatalogItemFactory(
-        code="admin_license", name="行政许可", category=Category.QUALIFICATION,
-        subject_kinds=[SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS], providers=[scjgj], position=1,
+        code="admin_license",
+        name="行政许可",
+        category=Category.QUALIFICATION,
+        subject_kinds=[SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS],
+        providers=[scjgj],
+        position=1,
     )
     penalty = CatalogItemFactory(
-        version=license_item.version, code="admin_penalty", name="行政处罚", category=Category.REGULATORY,
-        is_dishonesty=True, subject_kinds=list(SubjectKind.values), disclosure_scheme=penalty_scheme(),
-        providers=[scjgj], position=2,
+        version=license_item.version,
+        code="admin_penalty",
+        name="行政处罚",
+        category=Category.REGULATORY,
+        is_dishonesty=True,
+        subject_kinds=list(SubjectKind.values),
+        disclosure_scheme=penalty_scheme(),
+        providers=[scjgj],
+        position=2,
     )
     rating = CatalogItemFactory(
-        version=license_item.version, code="tax_credit_rating", name="纳税信用等级", category=Category.RATING,
-        openness=Openness.AUTHORIZED, subject_kinds=[SubjectKind.LEGAL_PERSON], providers=[swj], position=3,
+        version=license_item.version,
+        code="tax_credit_rating",
+        name="纳税信用等级",
+        category=Category.RATING,
+        openness=Openness.AUTHORIZED,
+        subject_kinds=[SubjectKind.LEGAL_PERSON],
+        providers=[swj],
+        position=3,
     )
     honour = CatalogItemFactory(
-        version=license_item.version, code="commendation", name="荣誉表彰", category=Category.COMMENDATION,
-        subject_kinds=list(SubjectKind.values), providers=[scjgj], position=4,
+        version=license_item.version,
+        code="commendation",
+        name="荣誉表彰",
+        category=Category.COMMENDATION,
+        subject_kinds=list(SubjectKind.values),
+        providers=[scjgj],
+        position=4,
     )
     fields = {
         license_item: LICENSE_FIELDS,
         penalty: PENALTY_FIELDS,
-        rating: [dict(key="rating_year", label="评价年度", type=FieldType.INTEGER, required=True),
-                 dict(key="rating_level", label="纳税信用级别", type=FieldType.CHOICE, choices=["A", "B", "M", "C", "D"])],
-        honour: [dict(key="honor_name", label="荣誉名称", type=FieldType.TEXT, required=True),
-                 dict(key="decision_date", label="授予日期", type=FieldType.DATE)],
+        rating: [
+            dict(key="rating_year", label="评价年度", type=FieldType.INTEGER, required=True),
+            dict(key="rating_level", label="纳税信用级别", type=FieldType.CHOICE, choices=["A", "B", "M", "C", "D"]),
+        ],
+        honour: [
+            dict(key="honor_name", label="荣誉名称", type=FieldType.TEXT, required=True),
+            dict(key="decision_date", label="授予日期", type=FieldType.DATE),
+        ],
     }
     for item, specs in fields.items():
         for position, attributes in enumerate(specs):
@@ -124,53 +150,98 @@ def add_company_records(subject, catalog) -> dict:
     today = timezone.localdate()
     records = {
         "license": CreditRecordFactory(
-            subject=subject, catalog_item=items["admin_license"], source_key="通市监许〔2025〕88号",
+            subject=subject,
+            catalog_item=items["admin_license"],
+            source_key="通市监许〔2025〕88号",
             decision_date=dt.date(2025, 3, 2),
-            data={"license_no": "通市监许〔2025〕88号", "license_type": "核准", "decision_date": "2025-03-02",
-                  "valid_until": "2099-12-31"}),
+            data={
+                "license_no": "通市监许〔2025〕88号",
+                "license_type": "核准",
+                "decision_date": "2025-03-02",
+                "valid_until": "2099-12-31",
+            },
+        ),
         "penalty": CreditRecordFactory(
-            subject=subject, catalog_item=items["admin_penalty"], source_key="通市监罚〔2026〕17号",
-            decision_date=dt.date(2026, 5, 6), disclosure_ends_on=today + dt.timedelta(days=200),
+            subject=subject,
+            catalog_item=items["admin_penalty"],
+            source_key="通市监罚〔2026〕17号",
+            decision_date=dt.date(2026, 5, 6),
+            disclosure_ends_on=today + dt.timedelta(days=200),
             repairable_from=today + dt.timedelta(days=30),
-            data={"decision_no": "通市监罚〔2026〕17号", "penalty_type": ["罚款"], "penalty_amount": "3.5",
-                  "decision_date": "2026-05-06", "legal_rep_id": "3206**********123X",
-                  "basis": "《中华人民共和国产品质量法》第四十九条"}),
+            data={
+                "decision_no": "通市监罚〔2026〕17号",
+                "penalty_type": ["罚款"],
+                "penalty_amount": "3.5",
+                "decision_date": "2026-05-06",
+                "legal_rep_id": "3206**********123X",
+                "basis": "《中华人民共和国产品质量法》第四十九条",
+            },
+        ),
         "noted_penalty": CreditRecordFactory(
-            subject=subject, catalog_item=items["admin_penalty"], source_key="通市监罚〔2026〕23号",
-            decision_date=dt.date(2026, 6, 20), disclosure_ends_on=today + dt.timedelta(days=120),
-            data={"decision_no": "通市监罚〔2026〕23号", "penalty_type": ["警告"], "decision_date": "2026-06-20"}),
+            subject=subject,
+            catalog_item=items["admin_penalty"],
+            source_key="通市监罚〔2026〕23号",
+            decision_date=dt.date(2026, 6, 20),
+            disclosure_ends_on=today + dt.timedelta(days=120),
+            data={"decision_no": "通市监罚〔2026〕23号", "penalty_type": ["警告"], "decision_date": "2026-06-20"},
+        ),
         "rating": CreditRecordFactory(
-            subject=subject, catalog_item=items["tax_credit_rating"], source_key="2025-A-0001",
-            decision_date=dt.date(2026, 4, 1), data={"rating_year": 2025, "rating_level": "A"}),
+            subject=subject,
+            catalog_item=items["tax_credit_rating"],
+            source_key="2025-A-0001",
+            decision_date=dt.date(2026, 4, 1),
+            data={"rating_year": 2025, "rating_level": "A"},
+        ),
         "honour": CreditRecordFactory(
-            subject=subject, catalog_item=items["commendation"], source_key="通政发〔2025〕12号",
-            decision_date=dt.date(2025, 12, 10), data={"honor_name": "南通市守合同重信用企业", "decision_date": "2025-12-10"}),
+            subject=subject,
+            catalog_item=items["commendation"],
+            source_key="通政发〔2025〕12号",
+            decision_date=dt.date(2025, 12, 10),
+            data={"honor_name": "南通市守合同重信用企业", "decision_date": "2025-12-10"},
+        ),
         "expired": CreditRecordFactory(
-            subject=subject, catalog_item=items["admin_penalty"], source_key="通市监罚〔2023〕5号",
-            decision_date=dt.date(2023, 1, 5), disclosure_ends_on=dt.date(2024, 1, 5),
-            data={"decision_no": "通市监罚〔2023〕5号", "penalty_type": ["罚款"], "decision_date": "2023-01-05"}),
+            subject=subject,
+            catalog_item=items["admin_penalty"],
+            source_key="通市监罚〔2023〕5号",
+            decision_date=dt.date(2023, 1, 5),
+            disclosure_ends_on=dt.date(2024, 1, 5),
+            data={"decision_no": "通市监罚〔2023〕5号", "penalty_type": ["罚款"], "decision_date": "2023-01-05"},
+        ),
         "revoked": CreditRecordFactory(
-            subject=subject, catalog_item=items["admin_penalty"], source_key="通市监罚〔2026〕9号",
-            status=RecordStatus.REVOKED, decision_date=dt.date(2026, 3, 9),
-            data={"decision_no": "通市监罚〔2026〕9号", "penalty_type": ["罚款"], "decision_date": "2026-03-09"}),
+            subject=subject,
+            catalog_item=items["admin_penalty"],
+            source_key="通市监罚〔2026〕9号",
+            status=RecordStatus.REVOKED,
+            decision_date=dt.date(2026, 3, 9),
+            data={"decision_no": "通市监罚〔2026〕9号", "penalty_type": ["罚款"], "decision_date": "2026-03-09"},
+        ),
     }
     Annotation.objects.create(record=records["penalty"], kind=Annotation.Kind.UNDER_OBJECTION)
-    Annotation.objects.create(record=records["penalty"], kind=Annotation.Kind.OBJECTOR_STATEMENT, text=OBJECTOR_STATEMENT)
+    Annotation.objects.create(
+        record=records["penalty"], kind=Annotation.Kind.OBJECTOR_STATEMENT, text=OBJECTOR_STATEMENT
+    )
     Annotation.objects.create(record=records["noted_penalty"], kind=Annotation.Kind.APPENDED_NOTE, text=APPENDED_NOTE)
     return records
 
 
 def bind(user, subject) -> SubjectBinding:
-    return SubjectBinding.objects.create(user=user, subject=subject, status=SubjectBinding.Status.APPROVED,
-                                         reviewed_at=timezone.now())
+    return SubjectBinding.objects.create(
+        user=user, subject=subject, status=SubjectBinding.Status.APPROVED, reviewed_at=timezone.now()
+    )
 
 
-def grant(requester, subject, *, categories, valid_until=None, status=Authorization.Status.GRANTED,
-          purpose="办理银行授信审查") -> Authorization:
+def grant(
+    requester, subject, *, categories, valid_until=None, status=Authorization.Status.GRANTED, purpose="办理银行授信审查"
+) -> Authorization:
     return Authorization.objects.create(
-        requester=requester, subject=subject, method=Authorization.Method.ONLINE, purpose=purpose,
-        categories=list(categories), valid_until=valid_until or timezone.localdate() + dt.timedelta(days=30),
-        status=status, decided_at=timezone.now(),
+        requester=requester,
+        subject=subject,
+        method=Authorization.Method.ONLINE,
+        purpose=purpose,
+        categories=list(categories),
+        valid_until=valid_until or timezone.localdate() + dt.timedelta(days=30),
+        status=status,
+        decided_at=timezone.now(),
     )
 
 

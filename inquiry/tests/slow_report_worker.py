@@ -36,8 +36,23 @@ def main() -> None:
 
     rendering.render_report = slow_the_first_time  # before the pool forks its children
     # Reports are interactive work: production's report worker reads that queue alone.
-    app.worker_main(["worker", "--queues", settings.CELERY_QUEUE_INTERACTIVE, "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
-                     "--without-mingle", "--without-gossip", "--hostname", f"slow-report-{os.getpid()}@%h"])
+    app.worker_main(
+        [
+            "worker",
+            "--queues",
+            settings.CELERY_QUEUE_INTERACTIVE,
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"slow-report-{os.getpid()}@%h",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -41,9 +41,15 @@ Status = Authorization.Status
 
 
 def ask(client, **overrides):
-    data = {"kind": "organisation", "code": HAISHENG_USCC, "purpose": "签订面料采购合同前了解对方信用状况",
-            "categories": [Category.RATING, Category.REGULATORY], "valid_until": later(30).isoformat(),
-            "method": "online", **overrides}
+    data = {
+        "kind": "organisation",
+        "code": HAISHENG_USCC,
+        "purpose": "签订面料采购合同前了解对方信用状况",
+        "categories": [Category.RATING, Category.REGULATORY],
+        "valid_until": later(30).isoformat(),
+        "method": "online",
+        **overrides,
+    }
     return client.post(NEW, data, follow=True)
 
 
@@ -57,23 +63,30 @@ def answer_url(name: str, authorization) -> str:
 
 @pytest.fixture
 def pending(requester, company, agent):
-    return request_authorization(requester=requester, subject=company, purpose="采购合同签订前核实",
-                                 categories=[Category.RATING, Category.REGULATORY], valid_until=later(30))
+    return request_authorization(
+        requester=requester,
+        subject=company,
+        purpose="采购合同签订前核实",
+        categories=[Category.RATING, Category.REGULATORY],
+        valid_until=later(30),
+    )
 
 
 @pytest.fixture
 def granted(pending, agent):
     """Granted for 评级类 only, until 2026-06-30."""
     with freeze_time("2026-06-01 09:00:00+08:00"):
-        return grant_authorization(authorization=pending, actor=agent, categories=[Category.RATING],
-                                   valid_until=dt.date(2026, 6, 30))
+        return grant_authorization(
+            authorization=pending, actor=agent, categories=[Category.RATING], valid_until=dt.date(2026, 6, 30)
+        )
 
 
 # --- Asking -----------------------------------------------------------------------------------
 
 
 def test_a_verified_requester_asks_and_the_subjects_accounts_are_told(
-        client, requester, agent, company, mailoutbox, eager_celery, django_capture_on_commit_callbacks):
+    client, requester, agent, company, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+):
     client.force_login(requester)
     with django_capture_on_commit_callbacks(execute=True):
         page = ask(client).content.decode()
@@ -153,12 +166,19 @@ def test_a_wrong_name_for_an_id_number_finds_nobody(client, requester, resident)
 
 
 def test_the_subject_grants_a_scope_and_the_requester_sees_only_those_categories(
-        client, requester, agent, pending, company_records):
+    client, requester, agent, pending, company_records
+):
     client.force_login(agent)
     page = client.get(answer_url("authorization", pending)).content.decode()
     assert "采购合同签订前核实" in page and "同意授权" in page
-    response = client.post(answer_url("grant", pending), {
-        "grant-categories": [Category.RATING], "grant-valid_until": later(10).isoformat(), "grant-note": "仅限本次采购"})
+    response = client.post(
+        answer_url("grant", pending),
+        {
+            "grant-categories": [Category.RATING],
+            "grant-valid_until": later(10).isoformat(),
+            "grant-note": "仅限本次采购",
+        },
+    )
     assert response.status_code == 302
     pending.refresh_from_db()
     assert (pending.status, pending.categories, pending.valid_until) == (Status.GRANTED, [Category.RATING], later(10))
@@ -173,7 +193,8 @@ def test_the_subject_grants_a_scope_and_the_requester_sees_only_those_categories
 
 
 def test_a_regulatory_scope_shows_public_and_authorized_items_of_that_category(
-        client, requester, agent, pending, company_records):
+    client, requester, agent, pending, company_records
+):
     grant_authorization(authorization=pending, actor=agent, categories=[Category.REGULATORY], valid_until=later(5))
     client.force_login(requester)
     page = client.get(detail(pending)).content.decode()
@@ -183,7 +204,8 @@ def test_a_regulatory_scope_shows_public_and_authorized_items_of_that_category(
 
 
 def test_records_out_of_disclosure_are_not_shown_even_within_scope(
-        client, requester, agent, pending, inquiry_catalog, company):
+    client, requester, agent, pending, inquiry_catalog, company
+):
     add_record(inquiry_catalog, company, "tax_credit_rating", "已撤销的评级", status=RecordStatus.REVOKED)
     add_record(inquiry_catalog, company, "tax_credit_rating", "已过期的评级", disclosure_ends_on=dt.date(2020, 1, 1))
     add_record(inquiry_catalog, company, "tax_credit_rating", "现行评级")
@@ -194,7 +216,8 @@ def test_records_out_of_disclosure_are_not_shown_even_within_scope(
 
 
 def test_the_grant_is_live_through_its_last_day_and_shows_nothing_the_day_after(
-        client, requester, granted, company_records):
+    client, requester, granted, company_records
+):
     client.force_login(requester)
     with freeze_time("2026-06-30 23:59:00+08:00"):
         assert "纳税信用等级事项" in client.get(detail(granted)).content.decode()
@@ -212,8 +235,9 @@ def test_a_grant_with_bad_input_is_explained_and_nothing_changes(client, agent, 
     assert response.status_code == 400
     page = response.content.decode()
     assert "请至少选择一类授权查询的信息" in page
-    response = client.post(answer_url("grant", pending), {
-        "grant-categories": [Category.RATING], "grant-valid_until": "2020-01-01"})
+    response = client.post(
+        answer_url("grant", pending), {"grant-categories": [Category.RATING], "grant-valid_until": "2020-01-01"}
+    )
     assert "授权有效期不能早于今天" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == Status.REQUESTED
@@ -253,8 +277,11 @@ def test_the_subject_revokes_and_nothing_is_shown_from_then_on(client, requester
 def test_a_decided_request_cannot_be_decided_again(client, agent, pending):
     refuse_authorization(authorization=pending, actor=agent)
     client.force_login(agent)
-    response = client.post(answer_url("grant", pending), {
-        "grant-categories": [Category.RATING], "grant-valid_until": later(3).isoformat()}, follow=True)
+    response = client.post(
+        answer_url("grant", pending),
+        {"grant-categories": [Category.RATING], "grant-valid_until": later(3).isoformat()},
+        follow=True,
+    )
     assert "当前状态为“未获授权”，不能授权" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == Status.REFUSED
@@ -264,8 +291,11 @@ def test_a_decided_request_cannot_be_decided_again(client, agent, pending):
 
 def test_the_transitions_table_allows_only_what_it_lists():
     allowed = {(t.source, t.target) for t in TRANSITIONS.values()}
-    assert allowed == {(Status.REQUESTED, Status.GRANTED), (Status.REQUESTED, Status.REFUSED),
-                       (Status.GRANTED, Status.REVOKED)}
+    assert allowed == {
+        (Status.REQUESTED, Status.GRANTED),
+        (Status.REQUESTED, Status.REFUSED),
+        (Status.GRANTED, Status.REVOKED),
+    }
 
 
 # --- Who may see what -------------------------------------------------------------------------
@@ -279,8 +309,9 @@ def test_another_requester_cannot_open_someone_elses_authorization(client, other
 
 def test_the_requester_cannot_answer_its_own_request(client, requester, pending):
     client.force_login(requester)
-    response = client.post(answer_url("grant", pending), {
-        "grant-categories": [Category.RATING], "grant-valid_until": later(3).isoformat()})
+    response = client.post(
+        answer_url("grant", pending), {"grant-categories": [Category.RATING], "grant-valid_until": later(3).isoformat()}
+    )
     assert response.status_code == 403
     with pytest.raises(AuthorizationError):
         grant_authorization(authorization=pending, actor=requester, categories=[Category.RATING], valid_until=later(3))

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from catalog.models import Category
 from collection.tests.account_support import PASSWORD
-from nantong_credit.uploads import check_upload
 from inquiry.authorizations import request_authorization, submit_letter
 from inquiry.models import Authorization, CreditCommitment
+from nantong_credit.uploads import check_upload
 
 from .authorization_support import (  # noqa: F401  (fixtures)
     HAISHENG_USCC,
@@ -39,8 +39,13 @@ def test_the_requester_keeps_the_proposed_expiry(page, live_server, login_in_bro
 
 
 def test_the_subject_grants_until_the_requested_date(page, live_server, login_in_browser, requester, company, agent):
-    pending = request_authorization(requester=requester, subject=company, purpose="采购合同签订前核实",
-                                    categories=[Category.RATING], valid_until=later(20))
+    pending = request_authorization(
+        requester=requester,
+        subject=company,
+        purpose="采购合同签订前核实",
+        categories=[Category.RATING],
+        valid_until=later(20),
+    )
     login_in_browser(page, agent, PASSWORD)
     page.goto(live_server.url + reverse("my_credit:authorization", args=[company.pk, pending.pk]))
     expect(page.get_by_label("授权有效期至")).to_have_value(later(20).isoformat())
@@ -50,10 +55,17 @@ def test_the_subject_grants_until_the_requested_date(page, live_server, login_in
     assert (pending.status, pending.valid_until) == (Authorization.Status.GRANTED, later(20))
 
 
-def test_the_clerk_approves_a_letter_with_its_stated_date(page, live_server, login_in_browser, clerk, requester,
-                                                          company):
-    letter = submit_letter(requester=requester, subject=company, purpose="银行授信审查", categories=[Category.RATING],
-                           valid_until=later(60), letter=check_upload(pdf_upload("海晟授权书.pdf")))
+def test_the_clerk_approves_a_letter_with_its_stated_date(
+    page, live_server, login_in_browser, clerk, requester, company
+):
+    letter = submit_letter(
+        requester=requester,
+        subject=company,
+        purpose="银行授信审查",
+        categories=[Category.RATING],
+        valid_until=later(60),
+        letter=check_upload(pdf_upload("海晟授权书.pdf")),
+    )
     login_in_browser(page, clerk)
     page.goto(live_server.url + reverse("authorization_office:detail", args=[letter.pk]))
     expect(page.get_by_label("授权有效期至")).to_have_value(later(60).isoformat())

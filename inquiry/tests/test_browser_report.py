@@ -17,8 +17,9 @@ from .report_support import (  # noqa: F401  (fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_company_orders_its_report_and_verifies_it(page, live_server, login_in_browser, agent, company_records,
-                                                     eager_celery, tmp_path, screenshot):
+def test_a_company_orders_its_report_and_verifies_it(
+    page, live_server, login_in_browser, agent, company_records, eager_celery, tmp_path, screenshot
+):
     login_in_browser(page, agent)
     page.goto(f"{live_server.url}/reports/")
     expect(page.get_by_role("heading", name="信用报告", exact=True)).to_be_visible()
@@ -59,7 +60,7 @@ def test_a_company_orders_its_report_and_verifies_it(page, live_server, login_in
     content = saved.read_bytes()
     middle = len(content) // 2
     forged = tmp_path / "信用报告-修改.pdf"
-    forged.write_bytes(content[:middle] + bytes([content[middle] ^ 0x20]) + content[middle + 1:])
+    forged.write_bytes(content[:middle] + bytes([content[middle] ^ 0x20]) + content[middle + 1 :])
     page.get_by_label("报告PDF文件").set_input_files(str(forged))
     page.get_by_role("button", name="核验").click()
     expect(page.get_by_text("核验未通过：上传的文件与南通信用网出具的任何信用报告都不一致")).to_be_visible()

@@ -21,12 +21,24 @@ def cn(day: dt.date) -> str:
 
 def test_a_citizen_finds_a_company_and_reads_its_penalty(page, live_server, public_catalog, sijian, screenshot):
     today = dt.date.today()
-    decided, ends, repairable = today - dt.timedelta(days=30), today + dt.timedelta(days=335), today + dt.timedelta(days=60)
+    decided, ends, repairable = (
+        today - dt.timedelta(days=30),
+        today + dt.timedelta(days=335),
+        today + dt.timedelta(days=60),
+    )
     penalty(public_catalog, sijian, "通市监罚〔2026〕12号", decided=decided, ends=ends, repairable=repairable)
-    objected = penalty(public_catalog, sijian, "通市监罚〔2026〕30号", decided=decided, ends=ends, repairable=repairable)
+    objected = penalty(
+        public_catalog, sijian, "通市监罚〔2026〕30号", decided=decided, ends=ends, repairable=repairable
+    )
     Annotation.objects.create(record=objected, kind=Annotation.Kind.OBJECTOR_STATEMENT, text=OBJECTOR_STATEMENT)
-    penalty(public_catalog, sijian, "通市监罚〔2024〕7号", decided=today - dt.timedelta(days=400),
-            ends=today - dt.timedelta(days=1), repairable=today - dt.timedelta(days=300))
+    penalty(
+        public_catalog,
+        sijian,
+        "通市监罚〔2024〕7号",
+        decided=today - dt.timedelta(days=400),
+        ends=today - dt.timedelta(days=1),
+        repairable=today - dt.timedelta(days=300),
+    )
 
     page.goto(f"{live_server.url}/")
     page.get_by_label("名称或统一社会信用代码").fill("四建")
@@ -47,6 +59,8 @@ def test_a_citizen_finds_a_company_and_reads_its_penalty(page, live_server, publ
     expect(card.get_by_text(cn(ends), exact=True)).to_be_visible()
     expect(card.get_by_text(f"公示至{cn(ends)}，届满后自动停止公示")).to_be_visible()
     expect(card.get_by_text(f"自{cn(repairable)}起可申请信用修复")).to_be_visible()
-    expect(page.locator("article").filter(has_text="通市监罚〔2026〕30号").get_by_text(OBJECTOR_STATEMENT)).to_be_visible()
+    expect(
+        page.locator("article").filter(has_text="通市监罚〔2026〕30号").get_by_text(OBJECTOR_STATEMENT)
+    ).to_be_visible()
     expect(page.get_by_text("通市监罚〔2024〕7号")).to_have_count(0)
     screenshot(page, "public-subject")

@@ -25,9 +25,16 @@ def company(db):
 
 
 def commit(client, company, **overrides):
-    data = {"code": company.code.lower(), "kind": CreditCommitment.Kind.APPROVAL, "matter": "申请市级专项资金",
-            "text": "本单位承诺所报材料真实有效，如有不实，愿承担相应法律责任并记入信用记录。",
-            "made_on": "2026-03-01", "recipient": "南通市工业和信息化局", "is_public": "on", **overrides}
+    data = {
+        "code": company.code.lower(),
+        "kind": CreditCommitment.Kind.APPROVAL,
+        "matter": "申请市级专项资金",
+        "text": "本单位承诺所报材料真实有效，如有不实，愿承担相应法律责任并记入信用记录。",
+        "made_on": "2026-03-01",
+        "recipient": "南通市工业和信息化局",
+        "is_public": "on",
+        **overrides,
+    }
     return client.post(NEW, data, follow=True)
 
 
@@ -73,8 +80,16 @@ def test_bad_input_is_explained_and_nothing_recorded(client, government_user, co
 
 def test_an_unknown_subject_is_refused(client, government_user):
     client.force_login(government_user)
-    page = client.post(NEW, {"code": make_uscc("91320611888888888"), "kind": "voluntary", "matter": "x", "text": "y",
-                             "made_on": "2026-01-01"}).content.decode()
+    page = client.post(
+        NEW,
+        {
+            "code": make_uscc("91320611888888888"),
+            "kind": "voluntary",
+            "matter": "x",
+            "text": "y",
+            "made_on": "2026-01-01",
+        },
+    ).content.decode()
     assert "平台中没有统一社会信用代码为" in page
     assert not CreditCommitment.objects.exists()
 

@@ -21,7 +21,9 @@ def test_a_licence_without_end_is_long_term():
 
 
 def test_a_penalty_says_until_when_and_from_when_repair_may_be_asked():
-    notes = disclosure_notes(record(disclosure_ends_on=dt.date(2027, 5, 6), repairable_from=dt.date(2026, 12, 6)), TODAY)
+    notes = disclosure_notes(
+        record(disclosure_ends_on=dt.date(2027, 5, 6), repairable_from=dt.date(2026, 12, 6)), TODAY
+    )
     assert notes == ["公示至2027年5月6日，届满后自动停止公示", "自2026年12月6日起可申请信用修复"]
 
 
@@ -36,7 +38,9 @@ def test_an_expired_record_says_so():
 
 def test_a_repaired_record_says_its_disclosure_ended_with_the_repair():
     repaired = timezone.make_aware(dt.datetime(2026, 11, 20, 23, 30), timezone.get_fixed_timezone(0))
-    notes = disclosure_notes(record(disclosure_ends_on=dt.date(2026, 11, 19), repairable_from=dt.date(2026, 8, 1),
-                                    repaired_at=repaired), TODAY)
+    notes = disclosure_notes(
+        record(disclosure_ends_on=dt.date(2026, 11, 19), repairable_from=dt.date(2026, 8, 1), repaired_at=repaired),
+        TODAY,
+    )
     # 23:30 UTC is already the next day in Nantong.
     assert notes == ["已于2026年11月21日完成信用修复，终止公示"]

@@ -98,8 +98,10 @@ def test_generated_subjects_are_found_by_the_search(public_catalog):
 def test_postgres_loads_by_copy_keeps_every_index_and_fills_the_grams(public_catalog, postgres_only):
     def indexes() -> set[str]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN "
-                           "('collection_subject', 'collection_creditrecord', 'collection_annotation')")
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename IN "
+                "('collection_subject', 'collection_creditrecord', 'collection_annotation')"
+            )
             return {row[0] for row in cursor.fetchall()}
 
     before = indexes()
@@ -110,5 +112,9 @@ def test_postgres_loads_by_copy_keeps_every_index_and_fills_the_grams(public_cat
     assert company in search_subjects(company.name[2:4]).rows  # two characters: the grams column
     assert company in search_subjects(company.name[1:5]).rows  # four characters: the trigram index
     # the sequence moved past the generated ids
-    assert Subject.objects.create(kind="legal_person", name="之后新建", code="91320602MA1W8X7Q3N",
-                                  identifier_hash="x", identifier_masked="x").pk > company.pk
+    assert (
+        Subject.objects.create(
+            kind="legal_person", name="之后新建", code="91320602MA1W8X7Q3N", identifier_hash="x", identifier_masked="x"
+        ).pk
+        > company.pk
+    )

@@ -46,14 +46,27 @@ def subjects(inquiry_catalog, clerk):
     add_record(inquiry_catalog, good, "commendation", "市级文明单位")
     add_record(inquiry_catalog, clean, "admin_penalty", "已撤销", status=RecordStatus.REVOKED)
     add_record(inquiry_catalog, clean, "tax_credit_rating", "A级纳税人")
-    record_commitment(subject=good, kind=CreditCommitment.Kind.APPROVAL, matter="申请专项资金", text="所报材料真实。",
-                      made_on=dt.date(2026, 3, 1), actor=clerk)
+    record_commitment(
+        subject=good,
+        kind=CreditCommitment.Kind.APPROVAL,
+        matter="申请专项资金",
+        text="所报材料真实。",
+        made_on=dt.date(2026, 3, 1),
+        actor=clerk,
+    )
     return {"bad": bad, "good": good, "clean": clean}
 
 
 def listing(subjects) -> str:
-    return "\n".join([f"{subjects['bad'].code}\t南通失信示例有限公司", subjects["good"].code.lower(),
-                      f"{subjects['clean'].code},名称写错了公司", UNKNOWN, "9132061100000000"])
+    return "\n".join(
+        [
+            f"{subjects['bad'].code}\t南通失信示例有限公司",
+            subjects["good"].code.lower(),
+            f"{subjects['clean'].code},名称写错了公司",
+            UNKNOWN,
+            "9132061100000000",
+        ]
+    )
 
 
 def run(client, text: str):
@@ -70,8 +83,11 @@ def test_a_pasted_list_is_checked_subject_by_subject(client, government_user, su
     batch = BatchCheck.objects.get()
     assert (batch.status, batch.total, batch.requested_by) == (BatchCheck.Status.DONE, 5, government_user)
     rows = rows_by_line(batch)
-    counts = {line: (r.dishonesty_count, r.warning_count, r.commendation_count, r.commitment_count)
-              for line, r in rows.items() if r.subject_id}
+    counts = {
+        line: (r.dishonesty_count, r.warning_count, r.commendation_count, r.commitment_count)
+        for line, r in rows.items()
+        if r.subject_id
+    }
     assert counts == {1: (2, 1, 0, 0), 2: (0, 0, 1, 1), 3: (0, 0, 0, 0)}
     assert rows[3].name == "南通普通示例有限公司" and "名称写错了公司" in rows[3].message
     assert rows[4].subject is None and rows[4].message == "平台暂无该主体的信用信息"
@@ -81,14 +97,29 @@ def test_a_pasted_list_is_checked_subject_by_subject(client, government_user, su
     assert "有失信信息、有警示信息" in page and "未发现失信、警示或良好信息" in page
 
 
-def test_a_light_penalty_that_is_not_published_is_shown_marked_and_counted_apart(client, government_user, subjects,
-                                                                                 inquiry_catalog):
+def test_a_light_penalty_that_is_not_published_is_shown_marked_and_counted_apart(
+    client, government_user, subjects, inquiry_catalog
+):
     """SPEC §2: 轻微·不公示 is not public, but an agency checking a subject sees it, marked, within its period."""
     clean = subjects["clean"]
-    add_record(inquiry_catalog, clean, "admin_penalty", "轻微，不公示", severity="light",
-               publication_withheld=True, disclosure_ends_on=dt.date(2099, 1, 1))
-    add_record(inquiry_catalog, clean, "admin_penalty", "轻微，期限已过", severity="light",
-               publication_withheld=True, disclosure_ends_on=dt.date(2020, 1, 1))
+    add_record(
+        inquiry_catalog,
+        clean,
+        "admin_penalty",
+        "轻微，不公示",
+        severity="light",
+        publication_withheld=True,
+        disclosure_ends_on=dt.date(2099, 1, 1),
+    )
+    add_record(
+        inquiry_catalog,
+        clean,
+        "admin_penalty",
+        "轻微，期限已过",
+        severity="light",
+        publication_withheld=True,
+        disclosure_ends_on=dt.date(2020, 1, 1),
+    )
     client.force_login(government_user)
     page = run(client, clean.code).content.decode()
     row = BatchCheck.objects.get().rows.get()
@@ -96,7 +127,7 @@ def test_a_light_penalty_that_is_not_published_is_shown_marked_and_counted_apart
     assert "轻微·不公示 1" in page and "有轻微失信信息（不公示）" in page
     result = load_workbook(io.BytesIO(client.get(reverse("government:check_xlsx", args=[row.batch_id])).content)).active
     header, values = [list(r) for r in result.iter_rows(min_row=3, max_row=4, values_only=True)]
-    assert dict(zip(header, values))["轻微·不公示（条）"] == 1
+    assert dict(zip(header, values, strict=True))["轻微·不公示（条）"] == 1
     # The public page the result links to shows nothing of it.
     public = client.get(f"/subjects/{clean.code}/").content.decode()
     assert "轻微，不公示" not in public
@@ -106,15 +137,25 @@ def test_a_line_with_a_name_only_is_looked_up_by_its_exact_name(client, governme
     SubjectFactory(name="南通同名示例有限公司")
     SubjectFactory(name="南通同名示例有限公司")
     person = SubjectFactory(natural_person=True)
-    listing = "\n".join(["南通失信示例有限公司", "南通守信示例", "南通同名示例有限公司", person.name,
-                         "南通普通示例有限公司", subjects["clean"].code])
+    listing = "\n".join(
+        [
+            "南通失信示例有限公司",
+            "南通守信示例",
+            "南通同名示例有限公司",
+            person.name,
+            "南通普通示例有限公司",
+            subjects["clean"].code,
+        ]
+    )
     client.force_login(government_user)
     page = run(client, listing).content.decode()
     rows = rows_by_line(BatchCheck.objects.get())
     assert (rows[1].subject, rows[1].code, rows[1].dishonesty_count) == (subjects["bad"], subjects["bad"].code, 2)
     assert rows[1].message == "名单未填写代码，按名称查到"
     assert rows[2].subject is None and rows[2].message == "平台暂无该主体的信用信息"  # part of a name finds nothing
-    assert rows[3].subject is None and "有2个主体名称均为“南通同名示例有限公司”，请填写统一社会信用代码" in rows[3].message
+    assert (
+        rows[3].subject is None and "有2个主体名称均为“南通同名示例有限公司”，请填写统一社会信用代码" in rows[3].message
+    )
     assert rows[4].subject is None and rows[4].message == "平台暂无该主体的信用信息"  # never a natural person
     assert rows[5].subject is None and rows[5].message == "与第6行重复"
     assert rows[6].subject == subjects["clean"]
@@ -158,7 +199,7 @@ def test_an_xlsx_list_gives_an_xlsx_result_without_formulas(client, government_u
     values = [list(row) for row in result.iter_rows(values_only=True)]
     assert values[0][:2] == ["核查用途", "政府采购资格审查"]
     header = values[2]
-    rows = {row[1]: dict(zip(header, row)) for row in values[3:]}
+    rows = {row[1]: dict(zip(header, row, strict=True)) for row in values[3:]}
     bad = rows[subjects["bad"].code]
     assert (bad["主体名称"], bad["失信信息（条）"], bad["警示信息（条）"]) == ("南通失信示例有限公司", 2, 1)
     assert bad["信用信息页面"].endswith(f"/subjects/{subjects['bad'].code}/")
@@ -182,8 +223,9 @@ def test_an_unreadable_list_is_explained_and_nothing_stored(client, government_u
     assert not BatchCheck.objects.exists()
 
 
-def test_a_long_list_runs_as_a_task_after_commit(client, government_user, subjects, monkeypatch, eager_celery,
-                                                 django_capture_on_commit_callbacks):
+def test_a_long_list_runs_as_a_task_after_commit(
+    client, government_user, subjects, monkeypatch, eager_celery, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(government, "INLINE_LIMIT", 2)
     client.force_login(government_user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

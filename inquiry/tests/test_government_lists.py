@@ -40,8 +40,14 @@ def bad(lines):
 
 
 def test_pasted_codes_are_normalised_as_people_type_them():
-    full_width = A.translate(str.maketrans("0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"))
-    text = f"统一社会信用代码\t名称\n{A.lower()}\t南通海晟纺织有限公司\n\n {B[:6]} {B[6:]} ,通州区金沙小吃店\n{full_width}"
+    full_width = A.translate(
+        str.maketrans(
+            "0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"
+        )
+    )
+    text = (
+        f"统一社会信用代码\t名称\n{A.lower()}\t南通海晟纺织有限公司\n\n {B[:6]} {B[6:]} ,通州区金沙小吃店\n{full_width}"
+    )
     lines = parse_pasted(text)
     assert good(lines) == [(2, A, "南通海晟纺织有限公司"), (4, B, "通州区金沙小吃店")]
     assert bad(lines) == {5: "与第2行重复"}
@@ -96,8 +102,15 @@ def test_a_list_longer_than_the_limit_is_refused():
 
 
 def test_an_xlsx_with_a_header_uses_the_code_and_name_columns():
-    upload = xlsx([["序号", "单位名称", "统一社会信用代码"], [1, "南通海晟纺织有限公司", A], [2, "小吃店", B.lower()],
-                   [], [4, "", "913206"]])
+    upload = xlsx(
+        [
+            ["序号", "单位名称", "统一社会信用代码"],
+            [1, "南通海晟纺织有限公司", A],
+            [2, "小吃店", B.lower()],
+            [],
+            [4, "", "913206"],
+        ]
+    )
     lines = parse_xlsx(upload)
     assert good(lines) == [(2, A, "南通海晟纺织有限公司"), (3, B, "小吃店")]
     assert list(bad(lines)) == [5]  # Excel's row number, blank row 4 skipped
@@ -109,17 +122,20 @@ def test_an_xlsx_without_header_reads_column_a():
 
 def test_codes_excel_turned_into_numbers_or_formulas_are_reported():
     digits = "913206020000000004"
-    upload = xlsx([[float(digits)], ["=HYPERLINK(\"http://evil\",\"x\")"], [A]])
+    upload = xlsx([[float(digits)], ['=HYPERLINK("http://evil","x")'], [A]])
     lines = parse_xlsx(upload)
     assert good(lines) == [(3, A, "")]
     assert "存成了数字" in bad(lines)[1] and "公式" in bad(lines)[2]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 .xls"),
-    (b"%PDF-1.4 not a sheet", "不是 Excel（.xlsx）文件"),
-    (b"", "文件是空的"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 .xls"),
+        (b"%PDF-1.4 not a sheet", "不是 Excel（.xlsx）文件"),
+        (b"", "文件是空的"),
+    ],
+)
 def test_files_that_are_not_workbooks_are_refused(content, message):
     with pytest.raises(ListRejected, match=message.replace("(", r"\(").replace(".", r"\.")):
         parse_xlsx(SimpleUploadedFile("名单.xlsx", content))

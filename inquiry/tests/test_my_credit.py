@@ -39,8 +39,13 @@ def test_an_account_with_one_subject_goes_straight_to_it(client, resident):
 
 
 def test_an_agent_chooses_among_its_subjects_and_sees_pending_requests(client, agent, company, requester):
-    request_authorization(requester=requester, subject=company, purpose="供应商资格审查",
-                          categories=[Category.RATING], valid_until=later(20))
+    request_authorization(
+        requester=requester,
+        subject=company,
+        purpose="供应商资格审查",
+        categories=[Category.RATING],
+        valid_until=later(20),
+    )
     client.force_login(agent)
     page = client.get(reverse("my_credit:home")).content.decode()
     assert subject_url(company) in page and "王建国" in page  # the company and the agent itself
@@ -52,8 +57,9 @@ def test_an_account_without_subjects_is_told_how_to_bind(client, nobody):
     assert "申请绑定单位" in client.get(reverse("my_credit:home")).content.decode()
 
 
-def test_the_subject_sees_all_its_records_with_every_field_and_marks(client, agent, company, company_records,
-                                                                     inquiry_catalog):
+def test_the_subject_sees_all_its_records_with_every_field_and_marks(
+    client, agent, company, company_records, inquiry_catalog
+):
     add_record(inquiry_catalog, company, "admin_penalty", "已撤销的处罚", status=RecordStatus.REVOKED)
     add_record(inquiry_catalog, company, "admin_penalty", "期满的处罚", disclosure_ends_on=dt.date(2020, 1, 1))
     Annotation.objects.create(record=company_records["admin_penalty"], kind=Annotation.Kind.UNDER_OBJECTION)
@@ -65,8 +71,15 @@ def test_the_subject_sees_all_its_records_with_every_field_and_marks(client, age
 
 
 def test_the_subject_sees_its_light_penalty_marked_as_not_published(client, agent, company, inquiry_catalog):
-    add_record(inquiry_catalog, company, "admin_penalty", "轻微的处罚", severity="light", publication_withheld=True,
-               disclosure_ends_on=dt.date(2099, 1, 1))
+    add_record(
+        inquiry_catalog,
+        company,
+        "admin_penalty",
+        "轻微的处罚",
+        severity="light",
+        publication_withheld=True,
+        disclosure_ends_on=dt.date(2099, 1, 1),
+    )
     client.force_login(agent)
     page = client.get(subject_url(company)).content.decode()
     assert "轻微的处罚" in page and "轻微·不公示" in page
@@ -80,8 +93,13 @@ def test_the_page_links_to_ordering_the_subjects_credit_report(client, agent, co
 
 
 def test_pending_requests_and_consents_are_listed_with_their_actions(client, agent, company, requester):
-    asked = request_authorization(requester=requester, subject=company, purpose="供应商资格审查",
-                                  categories=[Category.RATING], valid_until=later(20))
+    asked = request_authorization(
+        requester=requester,
+        subject=company,
+        purpose="供应商资格审查",
+        categories=[Category.RATING],
+        valid_until=later(20),
+    )
     client.force_login(agent)
     page = client.get(subject_url(company)).content.decode()
     assert "供应商资格审查" in page and reverse("my_credit:authorization", args=[company.pk, asked.pk]) in page
@@ -91,10 +109,23 @@ def test_pending_requests_and_consents_are_listed_with_their_actions(client, age
 
 
 def test_its_public_commitments_are_shown(client, agent, company, clerk):
-    record_commitment(subject=company, kind=CreditCommitment.Kind.APPROVAL, matter="申请市级专项资金",
-                      text="所报材料真实有效，如有不实愿承担相应责任。", made_on=dt.date(2026, 3, 1), actor=clerk)
-    record_commitment(subject=company, kind=CreditCommitment.Kind.VOLUNTARY, matter="内部承诺",
-                      text="不公开的承诺。", made_on=dt.date(2026, 3, 2), actor=clerk, is_public=False)
+    record_commitment(
+        subject=company,
+        kind=CreditCommitment.Kind.APPROVAL,
+        matter="申请市级专项资金",
+        text="所报材料真实有效，如有不实愿承担相应责任。",
+        made_on=dt.date(2026, 3, 1),
+        actor=clerk,
+    )
+    record_commitment(
+        subject=company,
+        kind=CreditCommitment.Kind.VOLUNTARY,
+        matter="内部承诺",
+        text="不公开的承诺。",
+        made_on=dt.date(2026, 3, 2),
+        actor=clerk,
+        is_public=False,
+    )
     client.force_login(agent)
     page = client.get(subject_url(company)).content.decode()
     assert "申请市级专项资金" in page and "所报材料真实有效" in page and "内部承诺" not in page

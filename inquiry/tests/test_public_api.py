@@ -51,7 +51,12 @@ def test_the_subject_and_its_published_records(client, disclosed):
     assert not shown & {disclosed[key].pk for key in HIDDEN}
     assert (body["record_count"], body["dishonesty_count"]) == (len(SHOWN), 3)
     assert [record["item"] for record in body["records"]] == [
-        "business_registration", "admin_license", "admin_penalty", "admin_penalty", "admin_penalty", "commendation",
+        "business_registration",
+        "admin_license",
+        "admin_penalty",
+        "admin_penalty",
+        "admin_penalty",
+        "commendation",
     ]
 
 
@@ -60,7 +65,10 @@ def test_a_penalty_with_its_public_fields_dates_notes_and_marks(client, disclose
     penalty = records[disclosed["penalty"].pk]
     assert penalty["provider"] == {"code": "scjgj", "name": "南通市市场监督管理局"}
     assert (penalty["decision_date"], penalty["disclosure_ends_on"], penalty["repairable_from"]) == (
-        "2026-05-06", "2027-05-05", "2026-08-07")
+        "2026-05-06",
+        "2027-05-05",
+        "2026-08-07",
+    )
     fields = {field["label"]: field["value"] for field in penalty["fields"]}
     assert fields["处罚类别"] == "罚款" and fields["初次违法"] == "是" and fields["罚款金额（万元）"] == "2.5"
     assert PRIVATE_LABEL not in fields and PRIVATE_VALUE not in json.dumps(penalty, ensure_ascii=False)
@@ -68,7 +76,9 @@ def test_a_penalty_with_its_public_fields_dates_notes_and_marks(client, disclose
     assert [(mark["kind"], mark["text"]) for mark in penalty["marks"]] == [("appended_note", APPENDED_NOTE)]
     objected = records[disclosed["objected"].pk]
     assert {(mark["kind"], mark["text"]) for mark in objected["marks"]} == {
-        ("under_objection", ""), ("objector_statement", OBJECTOR_STATEMENT)}
+        ("under_objection", ""),
+        ("objector_statement", OBJECTOR_STATEMENT),
+    }
     registration = records[disclosed["registration"].pk]
     assert registration["disclosure_ends_on"] is None and registration["notes"] == ["长期公示"]
 

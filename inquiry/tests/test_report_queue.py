@@ -26,13 +26,31 @@ from .report_support import (  # noqa: F401  (fixtures)
 from .worker_support import running_worker, wait_for, worker_env  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-INTERACTIVE_WORKER = [sys.executable, "-m", "celery", "-A", "nantong_credit", "worker",
-                      "--queues", "interactive", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
-                      "--without-mingle", "--without-gossip", "--hostname", "interactive-test@%h"]
+INTERACTIVE_WORKER = [
+    sys.executable,
+    "-m",
+    "celery",
+    "-A",
+    "nantong_credit",
+    "worker",
+    "--queues",
+    "interactive",
+    "--pool",
+    "prefork",
+    "--concurrency",
+    "1",
+    "--loglevel",
+    "INFO",
+    "--without-mingle",
+    "--without-gossip",
+    "--hostname",
+    "interactive-test@%h",
+]
 
 
-def test_a_report_is_made_while_an_import_waits_on_the_bulk_queue(agent, company, company_records, worker_env,
-                                                                 tmp_path):
+def test_a_report_is_made_while_an_import_waits_on_the_bulk_queue(
+    agent, company, company_records, worker_env, tmp_path
+):
     broker = redis.Redis.from_url(django_settings.REDIS_URL)
     log = tmp_path / "worker.log"
     import_task = process_bulk_import.delay(987654)  # sent first: on one queue it would be taken first
@@ -40,6 +58,7 @@ def test_a_report_is_made_while_an_import_waits_on_the_bulk_queue(agent, company
     assert broker.llen("bulk") == 1 and broker.llen("interactive") == 1
 
     with running_worker(INTERACTIVE_WORKER, worker_env, log):
+
         def made():
             report.refresh_from_db()
             return report.status in (CreditReport.Status.READY, CreditReport.Status.FAILED)

@@ -32,7 +32,7 @@ def pdf_upload(content: bytes, name: str = "信用报告.pdf") -> SimpleUploaded
 def altered(content: bytes) -> bytes:
     """The same PDF with one byte in the middle changed."""
     middle = len(content) // 2
-    return content[:middle] + bytes([content[middle] ^ 0x01]) + content[middle + 1:]
+    return content[:middle] + bytes([content[middle] ^ 0x01]) + content[middle + 1 :]
 
 
 def shown_time(report: CreditReport) -> str:
@@ -52,8 +52,12 @@ def test_the_genuine_pdf_passes(client, company_report):
     response = client.post(VERIFY, {"file": pdf_upload(report_bytes(company_report))})
     content = response.content.decode()
     assert "核验通过：该文件是南通信用网出具的信用报告原件，内容未被篡改。" in content
-    for expected in (company_report.number, "南通海晟建设工程有限公司", shown_time(company_report),
-                     company_report.sha256):
+    for expected in (
+        company_report.number,
+        "南通海晟建设工程有限公司",
+        shown_time(company_report),
+        company_report.sha256,
+    ):
         assert expected in content, expected
 
 
@@ -66,16 +70,24 @@ def test_a_pdf_with_one_byte_changed_fails(client, company_report):
 
 
 def test_code_and_an_altered_file_together_fail(client, company_report):
-    response = client.post(VERIFY, {
-        "code": company_report.verification_code, "file": pdf_upload(altered(report_bytes(company_report))),
-    }).content.decode()
+    response = client.post(
+        VERIFY,
+        {
+            "code": company_report.verification_code,
+            "file": pdf_upload(altered(report_bytes(company_report))),
+        },
+    ).content.decode()
     assert f"上传的文件与验证码“{company_report.verification_code}”对应的信用报告不一致" in response
 
 
 def test_code_and_the_genuine_file_together_pass(client, company_report):
-    response = client.post(VERIFY, {
-        "code": company_report.verification_code.lower(), "file": pdf_upload(report_bytes(company_report)),
-    }).content.decode()
+    response = client.post(
+        VERIFY,
+        {
+            "code": company_report.verification_code.lower(),
+            "file": pdf_upload(report_bytes(company_report)),
+        },
+    ).content.decode()
     assert "内容未被篡改" in response
 
 
@@ -105,12 +117,15 @@ def test_the_code_of_a_report_not_generated_is_unknown(client, agent, company, c
     assert "未找到验证码" in response
 
 
-@pytest.mark.parametrize("data, message", [
-    ({}, "请输入验证码，或上传报告PDF文件"),
-    ({"code": "   "}, "请输入验证码，或上传报告PDF文件"),
-    ({"code": "NTXY-20261127-000001"}, "验证码格式不正确"),
-    ({"code": "ABC"}, "验证码格式不正确"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "请输入验证码，或上传报告PDF文件"),
+        ({"code": "   "}, "请输入验证码，或上传报告PDF文件"),
+        ({"code": "NTXY-20261127-000001"}, "验证码格式不正确"),
+        ({"code": "ABC"}, "验证码格式不正确"),
+    ],
+)
 def test_input_that_is_no_verification_gets_a_clear_error(client, data, message):
     response = client.post(VERIFY, data).content.decode()
     assert message in response

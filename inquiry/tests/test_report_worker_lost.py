@@ -57,8 +57,9 @@ def assert_made_once(report: CreditReport, log: Path) -> None:
     assert report_bytes(report).startswith(b"%PDF-")
 
 
-def test_a_report_is_made_when_the_process_rendering_it_is_killed(agent, company, company_records, worker_env,
-                                                                 tmp_path):
+def test_a_report_is_made_when_the_process_rendering_it_is_killed(
+    agent, company, company_records, worker_env, tmp_path
+):
     log = tmp_path / "worker.log"
     report = order_report(user=agent, subject=company)  # committed: its message is in Redis
 

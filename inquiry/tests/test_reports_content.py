@@ -51,13 +51,34 @@ def test_company_report_shows_cover_sections_and_marks(company_report, company_r
 
     generated_at = timezone.localtime(report.generated_at)
     for expected in (
-        "公共信用信息报告", "（法人版）", "南通海晟建设工程有限公司", HAISHENG_USCC, report.number,
-        report.verification_code, f"{generated_at:%Y}年{generated_at.month}月{generated_at.day}日{generated_at:%H:%M:%S}",
-        "报告说明", "一、主体基本信息", "法定代表人（负责人）顾海军", "二、信用信息概要", "三、信用信息明细",
-        "（一）登记类信息", "报告范围内无登记类信息。", "行政许可（1条）", "行政处罚（2条）", "纳税信用等级（1条）", "荣誉表彰（1条）",
-        "通市监许〔2025〕88号", "通市监罚〔2026〕17号", "南通市守合同重信用企业", "国家税务总局南通市税务局",
-        "【异议处理中】", f"【异议人声明】{OBJECTOR_STATEMENT}", f"【附注声明】{APPENDED_NOTE}",
-        "届满后自动停止公示", "长期公示", "起可申请信用修复",
+        "公共信用信息报告",
+        "（法人版）",
+        "南通海晟建设工程有限公司",
+        HAISHENG_USCC,
+        report.number,
+        report.verification_code,
+        f"{generated_at:%Y}年{generated_at.month}月{generated_at.day}日{generated_at:%H:%M:%S}",
+        "报告说明",
+        "一、主体基本信息",
+        "法定代表人（负责人）顾海军",
+        "二、信用信息概要",
+        "三、信用信息明细",
+        "（一）登记类信息",
+        "报告范围内无登记类信息。",
+        "行政许可（1条）",
+        "行政处罚（2条）",
+        "纳税信用等级（1条）",
+        "荣誉表彰（1条）",
+        "通市监许〔2025〕88号",
+        "通市监罚〔2026〕17号",
+        "南通市守合同重信用企业",
+        "国家税务总局南通市税务局",
+        "【异议处理中】",
+        f"【异议人声明】{OBJECTOR_STATEMENT}",
+        f"【附注声明】{APPENDED_NOTE}",
+        "届满后自动停止公示",
+        "长期公示",
+        "起可申请信用修复",
     ):
         assert flat(expected) in text, expected
     # The subject sees its own non-public fields.
@@ -68,12 +89,22 @@ def test_company_report_shows_cover_sections_and_marks(company_report, company_r
 
 
 def test_summary_counts_every_category_of_the_scope(company_report, tmp_path):
-    lines = [" ".join(line.split()) for line in pdf_text(report_bytes(company_report), tmp_path, layout=True).splitlines()]
-    summary = {line.split()[0]: line.split()[1:] for line in lines
-               if line.split() and line.split()[0] in ("登记类", "资质类", "监管类", "良好信息类", "评级类", "合计")
-               and len(line.split()) == 3}
+    lines = [
+        " ".join(line.split()) for line in pdf_text(report_bytes(company_report), tmp_path, layout=True).splitlines()
+    ]
+    summary = {
+        line.split()[0]: line.split()[1:]
+        for line in lines
+        if line.split()
+        and line.split()[0] in ("登记类", "资质类", "监管类", "良好信息类", "评级类", "合计")
+        and len(line.split()) == 3
+    }
     assert summary == {
-        "登记类": ["0", "0"], "资质类": ["1", "0"], "监管类": ["2", "2"], "良好信息类": ["1", "0"], "评级类": ["1", "0"],
+        "登记类": ["0", "0"],
+        "资质类": ["1", "0"],
+        "监管类": ["2", "2"],
+        "良好信息类": ["1", "0"],
+        "评级类": ["1", "0"],
         "合计": ["5", "2"],
     }
 
@@ -120,8 +151,9 @@ def test_personal_edition_masks_the_id_number(resident, person, report_catalog, 
     assert PERSON_ID not in report_html(report, generated_at=report.generated_at)
 
 
-def test_authorized_report_covers_exactly_the_authorized_categories(requester, live_authorization, company_records,
-                                                                   tmp_path):
+def test_authorized_report_covers_exactly_the_authorized_categories(
+    requester, live_authorization, company_records, tmp_path
+):
     report = generated(order_report(user=requester, authorization=live_authorization))
     assert report.categories == ["qualification", "regulatory"]
     text = flat(pdf_text(report_bytes(report), tmp_path))

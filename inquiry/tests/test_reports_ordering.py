@@ -40,7 +40,8 @@ def new_url(**params) -> str:
 
 
 def test_agent_orders_the_company_report_and_follows_it_to_the_download(
-        client, agent, company, company_records, eager_celery, django_capture_on_commit_callbacks):
+    client, agent, company, company_records, eager_celery, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
     page = client.get(new_url(subject=company.pk))
     assert page.status_code == 200
@@ -78,8 +79,9 @@ def test_a_queued_report_page_shows_progress_and_refreshes(client, agent, compan
     assert download.status_code == 404
 
 
-def test_order_is_logged_audited_and_queued_after_commit(agent, company, company_records, eager_celery,
-                                                          django_capture_on_commit_callbacks):
+def test_order_is_logged_audited_and_queued_after_commit(
+    agent, company, company_records, eager_celery, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         report = order_report(user=agent, subject=company)
     assert report.status == CreditReport.Status.QUEUED
@@ -107,8 +109,9 @@ def test_a_second_order_while_the_first_is_pending_returns_the_first(agent, comp
     assert third.pk != first.pk  # once ready, a new order is a new report
 
 
-def test_requester_with_live_authorization_orders_within_its_scope(client, requester, live_authorization,
-                                                                   company_records):
+def test_requester_with_live_authorization_orders_within_its_scope(
+    client, requester, live_authorization, company_records
+):
     client.force_login(requester)
     page = client.get(new_url(authorization=live_authorization.pk))
     assert page.status_code == 200
@@ -118,17 +121,23 @@ def test_requester_with_live_authorization_orders_within_its_scope(client, reque
     report = CreditReport.objects.get()
     assert response.status_code == 302
     assert (report.ordered_by, report.authorization, report.categories) == (
-        requester, live_authorization, ["qualification", "regulatory"])
+        requester,
+        live_authorization,
+        ["qualification", "regulatory"],
+    )
     log = QueryLog.objects.get()
     assert (log.authorization, log.purpose) == (live_authorization, "办理银行授信审查")
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"valid_until": dt.date(2026, 1, 1)}, "该授权已过有效期"),
-    ({"status": Authorization.Status.REVOKED}, "该授权当前状态为“已撤回”"),
-    ({"status": Authorization.Status.REQUESTED}, "该授权当前状态为“待授权”"),
-    ({"status": Authorization.Status.REFUSED}, "该授权当前状态为“未获授权”"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"valid_until": dt.date(2026, 1, 1)}, "该授权已过有效期"),
+        ({"status": Authorization.Status.REVOKED}, "该授权当前状态为“已撤回”"),
+        ({"status": Authorization.Status.REQUESTED}, "该授权当前状态为“待授权”"),
+        ({"status": Authorization.Status.REFUSED}, "该授权当前状态为“未获授权”"),
+    ],
+)
 def test_requester_without_live_authorization_gets_403(client, requester, company, company_records, change, message):
     attributes = {"categories": [Category.REGULATORY], **change}
     authorization = grant(requester, company, **attributes)
@@ -205,8 +214,9 @@ def test_anonymous_visitors_are_sent_to_login(client, company_report):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_my_reports_page_lists_what_may_be_ordered_and_what_was(client, agent, company_report, requester,
-                                                                 live_authorization):
+def test_my_reports_page_lists_what_may_be_ordered_and_what_was(
+    client, agent, company_report, requester, live_authorization
+):
     client.force_login(agent)
     content = client.get(reverse("reports:mine")).content.decode()
     assert f'href="{new_url(subject=company_report.subject_id)}"' in content
@@ -229,7 +239,10 @@ def test_report_numbers_run_per_day(agent, company, company_records, requester, 
         generated(first)
         third = order_report(user=agent, subject=company)
     assert [first.number, second.number, third.number] == [
-        "NTXY-20261127-000001", "NTXY-20261127-000002", "NTXY-20261128-000001"]
+        "NTXY-20261127-000001",
+        "NTXY-20261127-000002",
+        "NTXY-20261128-000001",
+    ]
 
 
 def test_verification_codes_are_random_and_typed_back_in_any_form():

@@ -12,8 +12,8 @@ from audit.models import ArchiveEntry, AuditEvent
 from inquiry.models import CreditReport
 from inquiry.reports import rendering, services
 from inquiry.reports.services import finish_report, generate_report, order_report, start_report
-from nantong_credit.celery import app as celery_app
 from inquiry.tasks import REPORT_RETRY_DELAYS, generate_credit_report
+from nantong_credit.celery import app as celery_app
 
 from .report_support import (  # noqa: F401  (fixtures)
     agent,

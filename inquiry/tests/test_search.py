@@ -46,12 +46,19 @@ def laid_out(response) -> str:
 # --- By code ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", [
-    SIJIAN_CODE,
-    SIJIAN_CODE.lower(),
-    f" {SIJIAN_CODE[:6]} {SIJIAN_CODE[6:12]}  {SIJIAN_CODE[12:]} ",
-    SIJIAN_CODE.translate(str.maketrans("0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ")),
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        SIJIAN_CODE,
+        SIJIAN_CODE.lower(),
+        f" {SIJIAN_CODE[:6]} {SIJIAN_CODE[6:12]}  {SIJIAN_CODE[12:]} ",
+        SIJIAN_CODE.translate(
+            str.maketrans(
+                "0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"
+            )
+        ),
+    ],
+)
 def test_a_code_finds_its_subject_in_any_case_or_spacing(client, named_subjects, typed):
     response = find(client, typed)
     assert names(response) == [SIJIAN_NAME]
@@ -99,15 +106,18 @@ def test_an_id_number_finds_nobody_and_is_logged_only_masked(client, named_subje
 # --- By part of the name ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("term, expected", [
-    ("建", ["南通四建集团有限公司", "南通四建装饰工程有限公司", "南通海晟建设工程有限公司"]),
-    ("金", ["通州区金沙镇李记小吃店"]),
-    ("四建", ["南通四建集团有限公司", "南通四建装饰工程有限公司"]),
-    ("水产", ["启东吕四港水产有限公司"]),
-    ("吕四港", ["启东吕四港水产有限公司"]),
-    ("四建集团", ["南通四建集团有限公司"]),
-    ("建设工程", ["南通海晟建设工程有限公司"]),
-])
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("建", ["南通四建集团有限公司", "南通四建装饰工程有限公司", "南通海晟建设工程有限公司"]),
+        ("金", ["通州区金沙镇李记小吃店"]),
+        ("四建", ["南通四建集团有限公司", "南通四建装饰工程有限公司"]),
+        ("水产", ["启东吕四港水产有限公司"]),
+        ("吕四港", ["启东吕四港水产有限公司"]),
+        ("四建集团", ["南通四建集团有限公司"]),
+        ("建设工程", ["南通海晟建设工程有限公司"]),
+    ],
+)
 def test_one_two_three_and_four_character_terms(client, named_subjects, term, expected):
     assert sorted(names(find(client, term))) == sorted(expected)
 
@@ -143,29 +153,43 @@ def test_natural_persons_are_never_listed(client, named_subjects):
 
 
 def test_the_best_match_comes_first(client, db):
-    for index, name in enumerate(["江苏南通四建工程有限公司", "南通四建科技发展有限公司", "南通四建", "南通四建集团有限公司"]):
+    for index, name in enumerate(
+        ["江苏南通四建工程有限公司", "南通四建科技发展有限公司", "南通四建", "南通四建集团有限公司"]
+    ):
         SubjectFactory(name=name, identifier=make_uscc(f"91320602MA1W8X8{index}A"))
     assert names(find(client, "南通四建")) == [
-        "南通四建", "南通四建集团有限公司", "南通四建科技发展有限公司", "江苏南通四建工程有限公司",
+        "南通四建",
+        "南通四建集团有限公司",
+        "南通四建科技发展有限公司",
+        "江苏南通四建工程有限公司",
     ]
-
 
 
 def test_a_result_row_shows_the_subject_with_its_markup_escaped(client, db):
     subject = SubjectFactory(
-        name='南通<b>"甲&乙"</b>贸易有限公司', identifier=make_uscc("91320602MA1W8X8Q9"),
-        legal_representative="<i>张三</i>", district="崇川区", established_on=dt.date(2016, 3, 9),
+        name='南通<b>"甲&乙"</b>贸易有限公司',
+        identifier=make_uscc("91320602MA1W8X8Q9"),
+        legal_representative="<i>张三</i>",
+        district="崇川区",
+        established_on=dt.date(2016, 3, 9),
     )
     page = find(client, "贸易").content.decode()
-    assert f'href="{reverse("subjects:detail", args=[subject.code])}">南通&lt;b&gt;&quot;甲&amp;乙&quot;&lt;/b&gt;贸易有限公司</a>' in page
+    assert (
+        f'href="{reverse("subjects:detail", args=[subject.code])}">南通&lt;b&gt;&quot;甲&amp;乙&quot;&lt;/b&gt;贸易有限公司</a>'
+        in page
+    )
     assert "法定代表人：&lt;i&gt;张三&lt;/i&gt;　崇川区　成立于2016年3月9日" in page
     assert "<b>" not in page and "<i>张三" not in page
 
 
 def test_a_result_row_is_one_list_item_with_its_badges_and_details(client, db):
     subject = SubjectFactory(
-        name="南通濠河贸易有限公司", identifier=make_uscc("91320602MA1W9X0A1"), legal_representative="王五",
-        district="崇川区", registration_status="吊销", established_on=dt.date(2009, 11, 30),
+        name="南通濠河贸易有限公司",
+        identifier=make_uscc("91320602MA1W9X0A1"),
+        legal_representative="王五",
+        district="崇川区",
+        registration_status="吊销",
+        established_on=dt.date(2009, 11, 30),
     )
     assert (
         '<ol class="list-group mb-3"><li class="list-group-item py-3">'
@@ -174,21 +198,29 @@ def test_a_result_row_is_one_list_item_with_its_badges_and_details(client, db):
         '<span class="badge text-bg-light border">法人和非法人组织</span>'
         '<span class="badge text-bg-light border">吊销</span></div>'
         f'<div class="small text-secondary mt-1">统一社会信用代码：<span class="font-monospace">{subject.code}</span>'
-        '　法定代表人：王五　崇川区　成立于2009年11月30日</div></li></ol>'
+        "　法定代表人：王五　崇川区　成立于2009年11月30日</div></li></ol>"
     ) in laid_out(find(client, "濠河"))
 
 
 def test_a_shop_row_names_its_operator_and_leaves_out_what_is_unknown(client, db):
-    shop = SubjectFactory(individual_business=True, name="通州区金沙镇王记五金店", identifier=make_uscc("92320612MA1W9X0B2"),
-                          legal_representative="王六")
+    shop = SubjectFactory(
+        individual_business=True,
+        name="通州区金沙镇王记五金店",
+        identifier=make_uscc("92320612MA1W9X0B2"),
+        legal_representative="王六",
+    )
     page = laid_out(find(client, "王记"))
     assert '<span class="badge text-bg-light border">个体工商户</span></div>' in page  # no status, no dishonesty
     assert f'<span class="font-monospace">{shop.code}</span>　经营者：王六</div>' in page
 
 
 def test_a_hostile_status_and_district_are_escaped_in_the_row(client, db):
-    SubjectFactory(name="南通狼山贸易有限公司", identifier=make_uscc("91320602MA1W9X0C3"),
-                   registration_status='<script>"&</script>', district="<b>崇川&区</b>")
+    SubjectFactory(
+        name="南通狼山贸易有限公司",
+        identifier=make_uscc("91320602MA1W9X0C3"),
+        registration_status='<script>"&</script>',
+        district="<b>崇川&区</b>",
+    )
     page = find(client, "狼山").content.decode()
     assert '<span class="badge text-bg-light border">&lt;script&gt;&quot;&amp;&lt;/script&gt;</span>' in page
     assert "　&lt;b&gt;崇川&amp;区&lt;/b&gt;</div>" in page
@@ -198,9 +230,11 @@ def test_a_hostile_status_and_district_are_escaped_in_the_row(client, db):
 def test_the_empty_form_offers_every_filter_with_any_selected(client, db):
     page = laid_out(client.get(URL))
     for name, label in (("kind", "主体类别"), ("district", "所属地区"), ("status", "登记状态")):
-        assert (f'<label for="id_{name}" class="form-label small mb-1">{label}</label>'
-                f'<select id="id_{name}" name="{name}" class="form-select form-select-sm">'
-                '<option value="" selected>全部</option>') in page
+        assert (
+            f'<label for="id_{name}" class="form-label small mb-1">{label}</label>'
+            f'<select id="id_{name}" name="{name}" class="form-select form-select-sm">'
+            '<option value="" selected>全部</option>'
+        ) in page
     assert '<option value="individual_business">个体工商户</option>' in page
     assert '<option value="南通经济技术开发区">南通经济技术开发区</option></select>' in page
     assert "invalid-feedback" not in page
@@ -222,6 +256,7 @@ def test_an_unknown_filter_value_is_marked_with_a_chinese_error_and_the_term_kep
     assert 'value="四建"' in page
     assert '<label for="id_district" class="form-label small mb-1">所属地区</label>' in page
 
+
 def test_each_search_shows_its_own_chosen_filters_and_only_its_own_errors(client, named_subjects):
     # The filters' markup is rendered once per choice of values and reused (`filter_selects`).
     for district in ("通州区", "崇川区", "通州区"):
@@ -237,12 +272,25 @@ def test_each_search_shows_its_own_chosen_filters_and_only_its_own_errors(client
 
 
 def test_kind_district_and_status_filters(client, db):
-    SubjectFactory(name="南通金沙纺织有限公司", identifier=make_uscc("91320612MA1W8X9A1"), district="通州区",
-                   registration_status="存续（在营、开业、在册）")
-    SubjectFactory(individual_business=True, name="通州区金沙镇金记五金店", identifier=make_uscc("92320612MA1W8X9B2"),
-                   district="通州区", registration_status="注销")
-    SubjectFactory(name="如皋金沙物流有限公司", identifier=make_uscc("91320682MA1W8X9C3"), district="如皋市",
-                   registration_status="吊销")
+    SubjectFactory(
+        name="南通金沙纺织有限公司",
+        identifier=make_uscc("91320612MA1W8X9A1"),
+        district="通州区",
+        registration_status="存续（在营、开业、在册）",
+    )
+    SubjectFactory(
+        individual_business=True,
+        name="通州区金沙镇金记五金店",
+        identifier=make_uscc("92320612MA1W8X9B2"),
+        district="通州区",
+        registration_status="注销",
+    )
+    SubjectFactory(
+        name="如皋金沙物流有限公司",
+        identifier=make_uscc("91320682MA1W8X9C3"),
+        district="如皋市",
+        registration_status="吊销",
+    )
     assert len(names(find(client, "金沙"))) == 3
     assert names(find(client, "金沙", kind="individual_business")) == ["通州区金沙镇金记五金店"]
     assert sorted(names(find(client, "金沙", district="通州区"))) == ["南通金沙纺织有限公司", "通州区金沙镇金记五金店"]
@@ -316,7 +364,9 @@ def test_an_anonymous_search_leaves_no_row(client, named_subjects):
 # --- PostgreSQL: the indexes are what serves the terms -------------------------------------------
 
 
-def test_postgres_short_terms_use_the_grams_column_and_long_terms_the_trigram_index(client, named_subjects, postgres_only):
+def test_postgres_short_terms_use_the_grams_column_and_long_terms_the_trigram_index(
+    client, named_subjects, postgres_only
+):
     for term, expected in (("建", "name_grams"), ("四建", "name_grams"), ("吕四港", '"name" LIKE'), ("abc", "ILIKE")):
         with CaptureQueriesContext(connection) as queries:
             find(client, term)
@@ -357,7 +407,11 @@ def fresh_statistics():
 
 
 def test_postgres_a_common_short_term_is_read_in_table_order_with_the_same_matches(
-    client, named_subjects, postgres_only, fresh_statistics, monkeypatch,
+    client,
+    named_subjects,
+    postgres_only,
+    fresh_statistics,
+    monkeypatch,
 ):
     by_index = sorted(names(find(client, "四建")))
     # As if ANALYZE said so.
@@ -371,14 +425,15 @@ def test_postgres_a_common_short_term_is_read_in_table_order_with_the_same_match
 
 def test_postgres_common_terms_come_from_the_statistics_of_analyze(db, postgres_only, fresh_statistics):
     for index in range(60):
-        SubjectFactory(name=f"南通{'锦华' if index == 0 else '华'}建设工程{index}有限公司",
-                       identifier=make_uscc(f"91320602MA1W{index:05d}"))
+        SubjectFactory(
+            name=f"南通{'锦华' if index == 0 else '华'}建设工程{index}有限公司",
+            identifier=make_uscc(f"91320602MA1W{index:05d}"),
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE collection_subject")
 
     assert common_terms.is_common("建") and common_terms.is_common("有限")
     assert not common_terms.is_common("锦") and not common_terms.is_common("锦华")
-
 
 
 # --- PostgreSQL: a term narrowed by the form's filters --------------------------------------------
@@ -411,16 +466,26 @@ def filter_world(db):
     made = []
     for index, (kind, name, district, status) in enumerate(FILTER_WORLD):
         prefix = "92" if kind == "individual_business" else "91"
-        made.append(SubjectFactory(individual_business=kind == "individual_business", name=name, district=district,
-                                   registration_status=status, identifier=make_uscc(f"{prefix}320602MA1X{index:05d}")))
+        made.append(
+            SubjectFactory(
+                individual_business=kind == "individual_business",
+                name=name,
+                district=district,
+                registration_status=status,
+                identifier=make_uscc(f"{prefix}320602MA1X{index:05d}"),
+            )
+        )
     return made
 
 
 def expected_names(term: str, filters: dict) -> list[str]:
     fields = {"kind": 0, "district": 2, "status": 3}
-    return sorted(row[1] for row in FILTER_WORLD
-                  if all(word in row[1] for word in term.split())
-                  and all(row[fields[key]] == value for key, value in filters.items()))
+    return sorted(
+        row[1]
+        for row in FILTER_WORLD
+        if all(word in row[1] for word in term.split())
+        and all(row[fields[key]] == value for key, value in filters.items())
+    )
 
 
 def shares(grams: dict, filter_keys: dict):
@@ -430,7 +495,14 @@ def shares(grams: dict, filter_keys: dict):
 @pytest.mark.parametrize(("term", "filters"), FILTER_SEARCHES)
 @pytest.mark.parametrize("statistics", ["none", "all_common", "terms_common_combinations_rare"])
 def test_postgres_a_filtered_term_finds_exactly_its_matches_whichever_way_is_chosen(
-    client, filter_world, postgres_only, fresh_statistics, monkeypatch, term, filters, statistics,
+    client,
+    filter_world,
+    postgres_only,
+    fresh_statistics,
+    monkeypatch,
+    term,
+    filters,
+    statistics,
 ):
     if statistics == "all_common":  # every term and combination read in table order
         monkeypatch.setattr(search, "_estimated_share", lambda term, prefixes: 1.0)
@@ -441,7 +513,11 @@ def test_postgres_a_filtered_term_finds_exactly_its_matches_whichever_way_is_cho
 
 
 def test_postgres_a_rare_combination_of_common_terms_is_looked_up_by_its_filter_keys(
-    client, filter_world, postgres_only, fresh_statistics, monkeypatch,
+    client,
+    filter_world,
+    postgres_only,
+    fresh_statistics,
+    monkeypatch,
 ):
     # 有限 in two names of three, but in no 个体工商户's: the combination is rare, whatever the term.
     monkeypatch.setattr(common_terms, "_kept", shares({"有限": 0.6}, {"k:legal_person|有限": 0.55}))
@@ -459,7 +535,11 @@ def test_postgres_a_rare_combination_of_common_terms_is_looked_up_by_its_filter_
 
 
 def test_postgres_a_common_long_fragment_is_read_in_table_order_not_left_to_the_planner(
-    client, filter_world, postgres_only, fresh_statistics, monkeypatch,
+    client,
+    filter_world,
+    postgres_only,
+    fresh_statistics,
+    monkeypatch,
 ):
     monkeypatch.setattr(common_terms, "_kept", shares({"工程": 0.2, "程有": 0.06}, {}))
     with CaptureQueriesContext(connection) as queries:
@@ -475,7 +555,10 @@ def test_postgres_a_common_long_fragment_is_read_in_table_order_not_left_to_the_
 
 
 def test_postgres_the_filter_keys_follow_a_change_of_status_and_their_shares_come_from_analyze(
-    client, filter_world, postgres_only, fresh_statistics,
+    client,
+    filter_world,
+    postgres_only,
+    fresh_statistics,
 ):
     shop = filter_world[5]  # 通州区金沙镇金记五金店, 吊销
     assert names(find(client, "五金", status="注销")) == []

@@ -76,7 +76,8 @@ def test_a_running_report_within_its_limit_is_left_alone(abandoned, sweep):
 
 
 def test_a_report_that_kills_its_worker_every_time_ends_failed_and_can_be_ordered_again(
-        abandoned, sweep, client, agent, company):
+    abandoned, sweep, client, agent, company
+):
     for _restart in range(MAX_RESTARTS):  # each time the same message comes back, and dies again
         assert start_report(report_id=abandoned.pk, task_id="message-1") is not None
     assert start_report(report_id=abandoned.pk, task_id="message-1") is None  # no more
@@ -147,8 +148,9 @@ def test_a_batch_check_dying_every_time_ends_failed(government_user, inquiry_cat
     company = organisation("南通中断示例有限公司", 8)
     batch = start_batch_check(actor=government_user, purpose="评优评先", lines=[ListLine(1, company.code)])
     dead_at = timezone.now()
-    BatchCheck.objects.filter(pk=batch.pk).update(status=BatchCheck.Status.RUNNING, started_at=dead_at,
-                                                  restarts=MAX_RESTARTS)
+    BatchCheck.objects.filter(pk=batch.pk).update(
+        status=BatchCheck.Status.RUNNING, started_at=dead_at, restarts=MAX_RESTARTS
+    )
 
     sweep(dead_at + BATCH_CHECK_JOB.stuck_after + dt.timedelta(seconds=1))
 

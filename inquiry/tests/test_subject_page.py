@@ -51,11 +51,25 @@ def record_html(html: str, record) -> str:
 def test_the_page_shows_registration_data(client, db):
     from collection.tests.factories import SubjectFactory
 
-    SubjectFactory(name=SIJIAN_NAME, identifier=SIJIAN_CODE, legal_representative="耿裕华",
-                   registration_authority="南通市行政审批局", district="崇川区", established_on="1958-05-01",
-                   address="南通市崇川区跃龙路")
+    SubjectFactory(
+        name=SIJIAN_NAME,
+        identifier=SIJIAN_CODE,
+        legal_representative="耿裕华",
+        registration_authority="南通市行政审批局",
+        district="崇川区",
+        established_on="1958-05-01",
+        address="南通市崇川区跃龙路",
+    )
     html = page(client)
-    for text in (SIJIAN_NAME, SIJIAN_CODE, "耿裕华", "南通市行政审批局", "崇川区", "1958年5月1日", "南通市崇川区跃龙路"):
+    for text in (
+        SIJIAN_NAME,
+        SIJIAN_CODE,
+        "耿裕华",
+        "南通市行政审批局",
+        "崇川区",
+        "1958年5月1日",
+        "南通市崇川区跃龙路",
+    ):
         assert text in html
     assert "暂无公示中的公共信用信息" in html
 
@@ -100,8 +114,22 @@ def test_sections_follow_the_catalog_order(client, disclosed):
 
 def test_a_penalty_shows_its_public_fields_provider_and_dates(client, disclosed):
     card = record_html(page(client), disclosed["penalty"])
-    for text in ("通市监罚〔2026〕12号", "南通市市场监督管理局", "决定日期", "2026年5月6日", "公示截止期", "2027年5月5日",
-                 "罚款金额（万元）", "2.5", "处罚类别", "罚款", "初次违法", "是", "失信信息", "失信程度：一般"):
+    for text in (
+        "通市监罚〔2026〕12号",
+        "南通市市场监督管理局",
+        "决定日期",
+        "2026年5月6日",
+        "公示截止期",
+        "2027年5月5日",
+        "罚款金额（万元）",
+        "2.5",
+        "处罚类别",
+        "罚款",
+        "初次违法",
+        "是",
+        "失信信息",
+        "失信程度：一般",
+    ):
         assert text in card, text
     assert PRIVATE_LABEL not in card and PRIVATE_VALUE not in card
 
@@ -125,10 +153,24 @@ def test_marks_are_shown_with_the_objectors_statement(client, disclosed):
 
 
 def test_public_credit_commitments_are_shown(client, sijian, frozen_today, nobody):
-    record_commitment(subject=sijian, kind="approval", matter="建筑工程施工许可告知承诺", text="本单位承诺所报材料真实有效。",
-                      made_on=dt.date(2026, 3, 2), actor=nobody, recipient="南通市行政审批局")
-    record_commitment(subject=sijian, kind="voluntary", matter="内部承诺", text="不公开的承诺", made_on=dt.date(2026, 3, 3),
-                      actor=nobody, is_public=False)
+    record_commitment(
+        subject=sijian,
+        kind="approval",
+        matter="建筑工程施工许可告知承诺",
+        text="本单位承诺所报材料真实有效。",
+        made_on=dt.date(2026, 3, 2),
+        actor=nobody,
+        recipient="南通市行政审批局",
+    )
+    record_commitment(
+        subject=sijian,
+        kind="voluntary",
+        matter="内部承诺",
+        text="不公开的承诺",
+        made_on=dt.date(2026, 3, 3),
+        actor=nobody,
+        is_public=False,
+    )
     html = page(client)
     assert "信用承诺" in html and "建筑工程施工许可告知承诺" in html and "2026年3月2日" in html
     assert "南通市行政审批局" in html and "不公开的承诺" not in html
@@ -158,4 +200,9 @@ def test_a_logged_in_view_is_logged_and_an_anonymous_one_is_not(client, disclose
     client.force_login(nobody)
     page(client)
     log = QueryLog.objects.get()
-    assert (log.kind, log.actor, log.subject, log.terms) == (QueryLog.Kind.PUBLIC_PAGE, nobody, disclosed["penalty"].subject, SIJIAN_CODE)
+    assert (log.kind, log.actor, log.subject, log.terms) == (
+        QueryLog.Kind.PUBLIC_PAGE,
+        nobody,
+        disclosed["penalty"].subject,
+        SIJIAN_CODE,
+    )

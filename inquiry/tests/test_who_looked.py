@@ -28,10 +28,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def granted(requester, company, agent):
-    authorization = request_authorization(requester=requester, subject=company, purpose="合同签订前信用核实",
-                                          categories=[Category.RATING], valid_until=later(30))
-    return grant_authorization(authorization=authorization, actor=agent, categories=[Category.RATING],
-                               valid_until=later(30))
+    authorization = request_authorization(
+        requester=requester,
+        subject=company,
+        purpose="合同签订前信用核实",
+        categories=[Category.RATING],
+        valid_until=later(30),
+    )
+    return grant_authorization(
+        authorization=authorization, actor=agent, categories=[Category.RATING], valid_until=later(30)
+    )
 
 
 def test_every_authorized_view_is_logged_with_who_when_and_why(client, requester, granted, company_records):
@@ -42,7 +48,8 @@ def test_every_authorized_view_is_logged_with_who_when_and_why(client, requester
     client.get(url)
     entries = QueryLog.objects.filter(kind=QueryLog.Kind.AUTHORIZED).order_by("occurred_at")
     assert [(e.actor, e.subject, e.authorization, e.purpose) for e in entries] == [
-        (requester, granted.subject, granted, "合同签订前信用核实")] * 2
+        (requester, granted.subject, granted, "合同签订前信用核实")
+    ] * 2
     assert entries[0].occurred_at.isoformat().startswith("2026-06-02T02:15")
     assert AuditEvent.objects.filter(action="authorization.query", actor=requester).count() == 2
 

@@ -28,9 +28,12 @@ def worker_env(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = False  # this process sends to Redis, as the web does
     was_eager, app.conf.task_always_eager = app.conf.task_always_eager, False
     yield {
-        **os.environ, "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "SLOW_RENDER_MARKER": str(tmp_path / "rendering.pid"), "CELERY_TASK_ALWAYS_EAGER": "False",
+        **os.environ,
+        "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SLOW_RENDER_MARKER": str(tmp_path / "rendering.pid"),
+        "CELERY_TASK_ALWAYS_EAGER": "False",
     }
     app.conf.task_always_eager = was_eager
     app.control.purge()  # nor may this test's leftovers reach the next
@@ -39,8 +42,9 @@ def worker_env(settings, tmp_path):
 @contextmanager
 def running_worker(command: list[str], env: dict, log: Path):
     with log.open("ab") as out:
-        worker = subprocess.Popen(command, env=env, cwd=django_settings.BASE_DIR, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        worker = subprocess.Popen(
+            command, env=env, cwd=django_settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         yield worker
     finally:
@@ -59,5 +63,3 @@ def wait_for(what: str, probe, log: Path):
             return found
         time.sleep(0.2)
     pytest.fail(f"gave up waiting for {what}; the worker's log:\n{log.read_text(errors='replace')[-6000:]}")
-
-

@@ -18,7 +18,7 @@ def _stream(seed: str):
     """An endless, reproducible sequence of bytes for `seed`."""
     counter = 0
     while True:
-        yield from hashlib.sha256(f"{seed}#{counter}".encode("utf-8")).digest()
+        yield from hashlib.sha256(f"{seed}#{counter}".encode()).digest()
         counter += 1
 
 

@@ -34,7 +34,6 @@ class EvidenceSpec:
     lines: list[str]
 
 
-
 def scan(spec: EvidenceSpec) -> CheckedUpload:
     return evidence_file(spec.name, spec.title, spec.lines)
 

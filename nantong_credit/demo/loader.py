@@ -102,6 +102,7 @@ def load_demo() -> SeedReport:
 
 # --- The kernel's steps: the demo accounts --------------------------------------------------------
 
+
 class _DemoPassword:
     """The demo password is public, so one hash serves every new account; hashing is slow on
     purpose (PBKDF2), and a run that creates no account should not pay for it at all."""
@@ -124,8 +125,13 @@ def ensure_admin(run: DemoRun) -> None:
 def ensure_accounts(run: DemoRun) -> None:
     """The other accounts, after the departments some of them work for (`providers`)."""
     for spec in accounts.ACCOUNTS[1:]:
-        _ensure_account(spec, actor=run.actor, password=run.shared["password"], report=run.report,
-                        providers=run.shared.get("providers"))
+        _ensure_account(
+            spec,
+            actor=run.actor,
+            password=run.shared["password"],
+            report=run.report,
+            providers=run.shared.get("providers"),
+        )
 
 
 def register_kernel_demo() -> None:
@@ -142,8 +148,11 @@ def _ensure_account(
         report.count("accounts", False)
         return user
     user = User.objects.create(
-        username=spec.username, real_name=spec.real_name, password=password.encoded(),
-        is_staff=spec.is_superuser, is_superuser=spec.is_superuser,
+        username=spec.username,
+        real_name=spec.real_name,
+        password=password.encoded(),
+        is_staff=spec.is_superuser,
+        is_superuser=spec.is_superuser,
         identity_verified_at=timezone.now() if spec.identity_verified else None,
     )
     user.groups.add(*Group.objects.filter(name__in=spec.roles))
@@ -151,10 +160,17 @@ def _ensure_account(
     for provider in staff_of:
         provider.staff.add(user)
     record_event(
-        action="user.create", actor=actor or user, obj=user,
+        action="user.create",
+        actor=actor or user,
+        obj=user,
         summary=f"初始化演示账号 {user.username}（{user.real_name}）",
-        after={"username": user.username, "real_name": user.real_name, "roles": spec.roles,
-               "is_superuser": spec.is_superuser, "providers": [p.code for p in staff_of]},
+        after={
+            "username": user.username,
+            "real_name": user.real_name,
+            "roles": spec.roles,
+            "is_superuser": spec.is_superuser,
+            "providers": [p.code for p in staff_of],
+        },
     )
     report.count("accounts", True)
     return user

@@ -4,34 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_roles'),
+        ("core", "0002_roles"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='user',
-            options={'permissions': [('verify_identity', '核验实名身份')], 'verbose_name': '用户', 'verbose_name_plural': '用户'},
+            name="user",
+            options={
+                "permissions": [("verify_identity", "核验实名身份")],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+            },
         ),
         migrations.AddField(
-            model_name='user',
-            name='id_number_encrypted',
+            model_name="user",
+            name="id_number_encrypted",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='user',
-            name='id_number_hash',
+            model_name="user",
+            name="id_number_hash",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='user',
-            name='id_number_masked',
-            field=models.CharField(blank=True, max_length=18, verbose_name='身份证号码'),
+            model_name="user",
+            name="id_number_masked",
+            field=models.CharField(blank=True, max_length=18, verbose_name="身份证号码"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='identity_verified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='实名核验时间'),
+            model_name="user",
+            name="identity_verified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="实名核验时间"),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('core', '0003_issue3_models'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("core", "0003_issue3_models"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('id_number_hash', ''), _negated=True), fields=('id_number_hash',), name='one_account_per_id_number'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("id_number_hash", ""), _negated=True),
+                fields=("id_number_hash",),
+                name="one_account_per_id_number",
+            ),
         ),
     ]

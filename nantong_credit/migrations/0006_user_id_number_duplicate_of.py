@@ -6,15 +6,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_notification'),
+        ("core", "0005_notification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='id_number_duplicate_of',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='公民身份号码已由该账号注册'),
+            model_name="user",
+            name="id_number_duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="公民身份号码已由该账号注册",
+            ),
         ),
     ]

@@ -29,24 +29,38 @@ from collection.models import BindingEvidence
 from collection.registration import IdentityMethod, verify_identity
 from collection.services.tokens import create_api_token
 from collection.tests.account_support import (
-    LI_ID, WANG_ID, pdf_upload, png_upload, register, request_company_binding,
+    LI_ID,
+    WANG_ID,
+    pdf_upload,
+    png_upload,
+    register,
+    request_company_binding,
 )
 from collection.tests.factories import SubjectFactory, make_ric, make_uscc
 from collection.tests.import_support import csv_bytes, import_file, penalty, publish_demo_items
-from nantong_credit.uploads import check_upload
 from inquiry import authorizations
 from inquiry.government import parse_pasted, start_batch_check
 from inquiry.reports.services import finish_report, order_report, start_report
 from nantong_credit import roles
 from nantong_credit.models import HolidayNotice, WorkdayOverride
 from nantong_credit.notifications import notify
+from nantong_credit.uploads import check_upload
 from objections.tests.support import record_paper_case, referred_case
 from repair.tests.support import apply, penalty_record
 
 PASSWORD = "Nt-test-password-1"
 PERSONAS = (
-    "anonymous", "subject_user", "other_subject_user", "requester", "provider_staff", "other_provider_staff",
-    "center_clerk", "catalog_admin", "government_user", "auditor", "superuser",
+    "anonymous",
+    "subject_user",
+    "other_subject_user",
+    "requester",
+    "provider_staff",
+    "other_provider_staff",
+    "center_clerk",
+    "catalog_admin",
+    "government_user",
+    "auditor",
+    "superuser",
 )
 
 
@@ -111,19 +125,21 @@ def _people_and_providers(world: World) -> None:
     from django.contrib.auth import get_user_model
 
     world.users["superuser"] = get_user_model().objects.create_superuser("root", password=PASSWORD)
-    for persona, user in world.users.items():
+    for user in world.users.values():
         TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
 
 
 def _catalog(world: World) -> None:
     o = world.objects
     admin = world.users["catalog_admin"]
-    publish_demo_items([o["provider"], o["other_provider"], o["gxj"]],
-                       codes=("admin_penalty", "admin_license", "commendation"))
+    publish_demo_items(
+        [o["provider"], o["other_provider"], o["gxj"]], codes=("admin_penalty", "admin_license", "commendation")
+    )
     # Version 2 opens 荣誉表彰 to self-declaration (Art. 10), as the real catalog does.
     draft = catalog_services.create_draft(actor=admin)
-    catalog_services.update_draft_item(item=draft.items.get(code="commendation"), actor=admin,
-                                       accepts_self_declaration=True)
+    catalog_services.update_draft_item(
+        item=draft.items.get(code="commendation"), actor=admin, accepts_self_declaration=True
+    )
     o["published"] = catalog_services.publish_version(version=draft, actor=admin)
     o["penalty_item"] = o["published"].items.get(code="admin_penalty")
     draft = catalog_services.create_draft(actor=admin)
@@ -139,7 +155,8 @@ def _subjects_and_accounts(world: World) -> None:
     o["company"] = SubjectFactory(name="南通海晟建设工程有限公司", identifier=make_uscc("91320602MA1XY712A"))
     o["other_company"] = SubjectFactory(name="南通通达物流有限公司", identifier=make_uscc("91320602MA1ABC34B"))
     for persona, username, id_number, subject in (
-        ("subject_user", "sam", WANG_ID, o["company"]), ("other_subject_user", "olga", LI_ID, o["other_company"])
+        ("subject_user", "sam", WANG_ID, o["company"]),
+        ("other_subject_user", "olga", LI_ID, o["other_company"]),
     ):
         user = register(username, id_number, username)
         verify_identity(user=user, actor=clerk, method=IdentityMethod.PAPERS)
@@ -157,8 +174,9 @@ def _subjects_and_accounts(world: World) -> None:
 def _collection(world: World) -> None:
     o, staff = world.objects, world.users["provider_staff"]
     for key, number in (("record", 101), ("repair_record", 102), ("repairable_record", 103), ("paper_record", 104)):
-        o[key] = penalty_record(o["penalty_item"], o["company"], provider=o["provider"],
-                                source_key=f"通市监罚〔2026〕{number}号")
+        o[key] = penalty_record(
+            o["penalty_item"], o["company"], provider=o["provider"], source_key=f"通市监罚〔2026〕{number}号"
+        )
     o["token"], _key = create_api_token(provider=o["provider"], name="业务系统", actor=staff)
     # A rejected batch: it has every page an import has, its error file too.
     o["bulk_import"] = import_file(o["provider"], staff, csv_bytes([penalty(1, decision_date="2026-13-01")]))
@@ -171,28 +189,54 @@ def _declaration(world: World):
     item = world.objects["published"].items.get(code="commendation")
     data = {}
     for f in item.fields.filter(required=True):
-        data[f.key] = {"date": "2026-03-02", "choice": (f.choices or [""])[0], "identifier": world.objects["company"].code,
-                       "integer": 1, "decimal": "1", "boolean": False}.get(f.type, "南通市人民政府")
-    return submit_declaration(declarant=world.users["subject_user"], subject=world.objects["company"],
-                              item_code="commendation", data=data, attachments=[check_upload(pdf_upload())])
+        data[f.key] = {
+            "date": "2026-03-02",
+            "choice": (f.choices or [""])[0],
+            "identifier": world.objects["company"].code,
+            "integer": 1,
+            "decimal": "1",
+            "boolean": False,
+        }.get(f.type, "南通市人民政府")
+    return submit_declaration(
+        declarant=world.users["subject_user"],
+        subject=world.objects["company"],
+        item_code="commendation",
+        data=data,
+        attachments=[check_upload(pdf_upload())],
+    )
 
 
 def _inquiry(world: World) -> None:
     o, u = world.objects, world.users
     until = timezone.localdate() + dt.timedelta(days=30)
-    online = authorizations.request_authorization(requester=u["requester"], subject=o["company"],
-                                                  purpose="办理银行授信审查", categories=[Category.REGULATORY],
-                                                  valid_until=until)
-    o["authorization"] = authorizations.grant_authorization(authorization=online, actor=u["subject_user"],
-                                                            categories=[Category.REGULATORY], valid_until=until)
-    o["letter"] = authorizations.submit_letter(requester=u["requester"], subject=o["other_company"],
-                                               purpose="招标资格审查", categories=[Category.REGULATORY],
-                                               valid_until=until, letter=check_upload(png_upload()))
+    online = authorizations.request_authorization(
+        requester=u["requester"],
+        subject=o["company"],
+        purpose="办理银行授信审查",
+        categories=[Category.REGULATORY],
+        valid_until=until,
+    )
+    o["authorization"] = authorizations.grant_authorization(
+        authorization=online, actor=u["subject_user"], categories=[Category.REGULATORY], valid_until=until
+    )
+    o["letter"] = authorizations.submit_letter(
+        requester=u["requester"],
+        subject=o["other_company"],
+        purpose="招标资格审查",
+        categories=[Category.REGULATORY],
+        valid_until=until,
+        letter=check_upload(png_upload()),
+    )
     report = order_report(user=u["subject_user"], subject=o["company"])
     start_report(report_id=report.pk)
-    o["report"] = finish_report(report_id=report.pk, pdf=b"%PDF-1.4\n%%EOF\n", page_count=1, generated_at=timezone.now())
-    o["batch_check"] = start_batch_check(actor=u["government_user"], purpose="2026年度专项资金审核",
-                                         lines=parse_pasted(f"{o['company'].code} {o['company'].name}"))
+    o["report"] = finish_report(
+        report_id=report.pk, pdf=b"%PDF-1.4\n%%EOF\n", page_count=1, generated_at=timezone.now()
+    )
+    o["batch_check"] = start_batch_check(
+        actor=u["government_user"],
+        purpose="2026年度专项资金审核",
+        lines=parse_pasted(f"{o['company'].code} {o['company'].name}"),
+    )
 
 
 def _cases(world: World) -> None:
@@ -215,12 +259,25 @@ def _audit_and_admin(world: World) -> None:
     o["audit_event"] = AuditEvent.objects.latest("id")
     o["holiday_notice"] = HolidayNotice.objects.create(year=2027, title="国务院办公厅关于2027年部分节假日安排的通知")
     o["workday_override"] = WorkdayOverride.objects.create(date=dt.date(2027, 2, 14), is_workday=True, note="春节调休")
-    o["access_attempt"] = AccessAttempt.objects.create(username="bob", ip_address="127.0.0.1", user_agent="t",
-                                                       http_accept="*/*", path_info="/accounts/login/",
-                                                       get_data="", post_data="", failures_since_start=1)
-    o["access_log"] = AccessLog.objects.create(username="bob", ip_address="127.0.0.1", user_agent="t",
-                                               http_accept="*/*", path_info="/accounts/login/")
-    o["access_failure_log"] = AccessFailureLog.objects.create(username="bob", ip_address="127.0.0.1", user_agent="t",
-                                                              http_accept="*/*", path_info="/accounts/login/",
-                                                              locked_out=False)
+    o["access_attempt"] = AccessAttempt.objects.create(
+        username="bob",
+        ip_address="127.0.0.1",
+        user_agent="t",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=1,
+    )
+    o["access_log"] = AccessLog.objects.create(
+        username="bob", ip_address="127.0.0.1", user_agent="t", http_accept="*/*", path_info="/accounts/login/"
+    )
+    o["access_failure_log"] = AccessFailureLog.objects.create(
+        username="bob",
+        ip_address="127.0.0.1",
+        user_agent="t",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        locked_out=False,
+    )
     o["content_type"] = ContentType.objects.get_for_model(o["company"])

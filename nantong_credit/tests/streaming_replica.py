@@ -22,8 +22,13 @@ import pytest
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 # A standby refuses to start with less of these than its primary has.
-PRIMARY_LIMITS = ("max_connections", "max_worker_processes", "max_wal_senders",
-                  "max_prepared_transactions", "max_locks_per_transaction")
+PRIMARY_LIMITS = (
+    "max_connections",
+    "max_worker_processes",
+    "max_wal_senders",
+    "max_prepared_transactions",
+    "max_locks_per_transaction",
+)
 SLOT_PREFIX = "nt_test_replica_"
 
 
@@ -80,8 +85,9 @@ class StreamingReplica:
             raise
 
     def start(self) -> None:
-        as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"),
-                    "-w", "-t", "120", "start")
+        as_postgres(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "120", "start"
+        )
         self._wait_for_connections()
 
     def stop(self) -> None:
@@ -92,16 +98,18 @@ class StreamingReplica:
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
         # Never leave the slot behind: the primary would keep every WAL segment from now on.
-        self._primary_query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                            f"WHERE slot_name = '{self.slot}'")
+        self._primary_query(
+            f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{self.slot}'"
+        )
 
     # --- what tests do with it --------------------------------------------------------------
     def url(self) -> str:
         return f"postgres://{self.primary['USER']}@127.0.0.1:{self.port}/{self.primary['NAME']}"
 
     def execute(self, sql: str):
-        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres",
-                                      dbname=self.primary["NAME"], connect_timeout=5)
+        connection = psycopg2.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname=self.primary["NAME"], connect_timeout=5
+        )
         connection.autocommit = True
         try:
             with connection.cursor() as cursor:
@@ -133,12 +141,29 @@ class StreamingReplica:
             address += ["-h", host.strip()]
         if self.primary["PORT"]:
             address += ["-p", str(self.primary["PORT"])]
-        return as_postgres(str(PG_BIN / "pg_basebackup"), "-R", "-X", "stream", "-c", "fast",
-                           "-C", "-S", self.slot, "-D", str(self.data), *address, check=False)
+        return as_postgres(
+            str(PG_BIN / "pg_basebackup"),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "-C",
+            "-S",
+            self.slot,
+            "-D",
+            str(self.data),
+            *address,
+            check=False,
+        )
 
     def _primary_connection(self):
-        connection = psycopg2.connect(host=self.primary["HOST"] or None, port=self.primary["PORT"] or None,
-                                      user=self.primary["USER"], dbname=self.primary["NAME"])
+        connection = psycopg2.connect(
+            host=self.primary["HOST"] or None,
+            port=self.primary["PORT"] or None,
+            user=self.primary["USER"],
+            dbname=self.primary["NAME"],
+        )
         connection.autocommit = True
         return connection
 
@@ -156,8 +181,10 @@ class StreamingReplica:
         connection = self._primary_connection()
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT slot_name FROM pg_replication_slots WHERE NOT active AND slot_name LIKE %s",
-                               [SLOT_PREFIX + "%"])
+                cursor.execute(
+                    "SELECT slot_name FROM pg_replication_slots WHERE NOT active AND slot_name LIKE %s",
+                    [SLOT_PREFIX + "%"],
+                )
                 for (slot,) in cursor.fetchall():
                     if not Path(f"/proc/{slot.removeprefix(SLOT_PREFIX)}").exists():
                         cursor.execute("SELECT pg_drop_replication_slot(%s)", [slot])
@@ -168,12 +195,20 @@ class StreamingReplica:
         """The standby's own configuration: the copied one (if any) names the primary's port,
         sockets and certificates. pg_basebackup -R wrote primary_conninfo to postgresql.auto.conf."""
         limits = {name: self._primary_query(f"SHOW {name}")[0] for name in PRIMARY_LIMITS}
-        lines = [f"port = {self.port}", "listen_addresses = '127.0.0.1'",
-                 f"unix_socket_directories = '{self.root}'", "hot_standby = on", "shared_buffers = 32MB",
-                 "fsync = off", *(f"{name} = {value}" for name, value in limits.items())]
-        for name, text in (("postgresql.conf", "\n".join(lines)),
-                           ("pg_hba.conf", "local all all trust\nhost all all 127.0.0.1/32 trust"),
-                           ("pg_ident.conf", "")):
+        lines = [
+            f"port = {self.port}",
+            "listen_addresses = '127.0.0.1'",
+            f"unix_socket_directories = '{self.root}'",
+            "hot_standby = on",
+            "shared_buffers = 32MB",
+            "fsync = off",
+            *(f"{name} = {value}" for name, value in limits.items()),
+        ]
+        for name, text in (
+            ("postgresql.conf", "\n".join(lines)),
+            ("pg_hba.conf", "local all all trust\nhost all all 127.0.0.1/32 trust"),
+            ("pg_ident.conf", ""),
+        ):
             path = self.data / name
             path.write_text(text + "\n", encoding="utf-8")
             shutil.chown(path, "postgres", "postgres")
@@ -209,6 +244,7 @@ def unavailable_reason() -> str | None:
 
 def binaries_major() -> int:
     """15 for `pg_basebackup (PostgreSQL) 15.20`: the standby's server must be the primary's."""
-    version = subprocess.run([str(PG_BIN / "pg_basebackup"), "--version"], capture_output=True, text=True,
-                             check=True).stdout.split()[-1]
+    version = subprocess.run(
+        [str(PG_BIN / "pg_basebackup"), "--version"], capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
     return int(version.split(".")[0])

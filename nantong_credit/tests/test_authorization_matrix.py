@@ -96,7 +96,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "repair/new/": (GET_POST, only("subject_user")),
     "repair/<int:pk>/": (GET_POST, only("subject_user")),
     "repair/<int:pk>/withdraw/": ((POST,), only("subject_user")),
-    "repair/<int:pk>/evidence/<int:evidence_pk>/": (GET_POST, only("center_clerk", "provider_staff", "subject_user", "superuser")),
+    "repair/<int:pk>/evidence/<int:evidence_pk>/": (
+        GET_POST,
+        only("center_clerk", "provider_staff", "subject_user", "superuser"),
+    ),
     "repair/follow-up/": (GET_POST, EVERYONE),
     "repair/follow-up/<str:number>/": (GET_POST, EVERYONE),
     # One's own messages.
@@ -113,16 +116,37 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/catalog/versions/<int:number>/diff/": ((GET,), only("catalog_admin", "center_clerk", "superuser")),
     "office/catalog/versions/<int:number>/publish/": (GET_POST, only("catalog_admin", "superuser")),
     "office/catalog/versions/<int:number>/items/add/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/catalog/versions/<int:number>/items/<int:item_id>/": ((GET,), only("catalog_admin", "center_clerk", "superuser")),
+    "office/catalog/versions/<int:number>/items/<int:item_id>/": (
+        (GET,),
+        only("catalog_admin", "center_clerk", "superuser"),
+    ),
     "office/catalog/versions/<int:number>/items/<int:item_id>/edit/": (GET_POST, only("catalog_admin", "superuser")),
     "office/catalog/versions/<int:number>/items/<int:item_id>/remove/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/add/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/<int:field_id>/edit/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/<int:field_id>/remove/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/<int:field_id>/move/": ((POST,), only("catalog_admin", "superuser")),
+    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/add/": (
+        GET_POST,
+        only("catalog_admin", "superuser"),
+    ),
+    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/<int:field_id>/edit/": (
+        GET_POST,
+        only("catalog_admin", "superuser"),
+    ),
+    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/<int:field_id>/remove/": (
+        GET_POST,
+        only("catalog_admin", "superuser"),
+    ),
+    "office/catalog/versions/<int:number>/items/<int:item_id>/fields/<int:field_id>/move/": (
+        (POST,),
+        only("catalog_admin", "superuser"),
+    ),
     "office/catalog/versions/<int:number>/documents/add/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/catalog/versions/<int:number>/documents/<int:document_id>/edit/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/catalog/versions/<int:number>/documents/<int:document_id>/remove/": (GET_POST, only("catalog_admin", "superuser")),
+    "office/catalog/versions/<int:number>/documents/<int:document_id>/edit/": (
+        GET_POST,
+        only("catalog_admin", "superuser"),
+    ),
+    "office/catalog/versions/<int:number>/documents/<int:document_id>/remove/": (
+        GET_POST,
+        only("catalog_admin", "superuser"),
+    ),
     # The working-day calendar: kept by the 经信委, read by the center.
     "office/calendar/": (GET_POST, only("catalog_admin", "center_clerk", "superuser")),
     "office/calendar/notice/": ((POST,), only("catalog_admin", "superuser")),
@@ -156,7 +180,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/collection/review/bindings/<int:pk>/approve/": ((POST,), only("center_clerk", "superuser")),
     "office/collection/review/bindings/<int:pk>/reject/": ((POST,), only("center_clerk", "superuser")),
     "office/collection/review/bindings/<int:pk>/revoke/": ((POST,), only("center_clerk", "superuser")),
-    "office/collection/review/bindings/<int:pk>/evidence/<int:evidence_pk>/": (GET_POST, only("center_clerk", "superuser")),
+    "office/collection/review/bindings/<int:pk>/evidence/<int:evidence_pk>/": (
+        GET_POST,
+        only("center_clerk", "superuser"),
+    ),
     "office/collection/review/identities/": (GET_POST, only("center_clerk", "superuser")),
     "office/collection/review/identities/<int:pk>/": (GET_POST, only("center_clerk", "superuser")),
     "office/collection/review/declarations/": (GET_POST, only("catalog_admin", "superuser")),
@@ -165,7 +192,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/collection/review/declarations/<int:pk>/approve/": ((POST,), only("catalog_admin", "superuser")),
     "office/collection/review/declarations/<int:pk>/reject/": ((POST,), only("catalog_admin", "superuser")),
     "office/collection/review/declarations/<int:pk>/found-false/": (GET_POST, only("catalog_admin", "superuser")),
-    "office/collection/review/declarations/<int:pk>/attachments/<int:attachment_pk>/": (GET_POST, only("catalog_admin", "superuser")),
+    "office/collection/review/declarations/<int:pk>/attachments/<int:attachment_pk>/": (
+        GET_POST,
+        only("catalog_admin", "superuser"),
+    ),
     # Audit trail for the auditor; the archive register (Art. 20) for the auditor and the center.
     "office/audit/": (GET_POST, only("auditor", "superuser")),
     "office/audit/events/<int:pk>/": (GET_POST, only("auditor", "superuser")),
@@ -198,7 +228,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/objections/<int:pk>/answer/confirmed/": ((POST,), only("provider_staff")),
     "office/objections/<int:pk>/answer/unverifiable/": ((POST,), only("provider_staff")),
     "office/objections/<int:pk>/answer/corrected/": (GET_POST, only("provider_staff")),
-    "office/objections/<int:pk>/evidence/<int:evidence_pk>/": (GET_POST, only("center_clerk", "provider_staff", "superuser")),
+    "office/objections/<int:pk>/evidence/<int:evidence_pk>/": (
+        GET_POST,
+        only("center_clerk", "provider_staff", "superuser"),
+    ),
     # Written objections received at the counter or by post: recorded, receipted and followed by the center.
     "office/objections/paper/": (GET_POST, only("center_clerk", "superuser")),
     "office/objections/<int:pk>/receipt/": (GET_POST, only("center_clerk", "superuser")),
@@ -267,9 +300,17 @@ ADMIN = {
     "admin/(?P<url>.*)$": ((), NOBODY),
 }
 ADMIN_VIEW_ONLY = {
-    "core/holidaynotice", "core/workdayoverride", "audit/auditevent", "audit/chainverification",
-    "catalog/catalogversion", "catalog/catalogitem", "collection/subject", "collection/creditrecord",
-    "collection/apitoken", "objections/objection", "repair/repairapplication",
+    "core/holidaynotice",
+    "core/workdayoverride",
+    "audit/auditevent",
+    "audit/chainverification",
+    "catalog/catalogversion",
+    "catalog/catalogitem",
+    "collection/subject",
+    "collection/creditrecord",
+    "collection/apitoken",
+    "objections/objection",
+    "repair/repairapplication",
 }
 ADMIN_NO_ADD = ADMIN_VIEW_ONLY | {"axes/accessattempt", "axes/accesslog", "axes/accessfailurelog"}
 SUPERUSER = only("superuser")
@@ -314,16 +355,27 @@ def arguments(route: str, w) -> dict:
         ("reports/", {"number": o["report"].number}),
         ("authorizations/", {"pk": o["authorization"].pk}),
         ("authorizations/<int:pk>/letter/", {"pk": o["letter"].pk}),
-        ("objections/", {"pk": o["objection"].pk, "evidence_pk": o["objection_evidence"].pk,
-                         "number": o["objection"].number}),
+        (
+            "objections/",
+            {"pk": o["objection"].pk, "evidence_pk": o["objection_evidence"].pk, "number": o["objection"].number},
+        ),
         ("repair/", {"pk": o["repair"].pk, "evidence_pk": o["repair_evidence"].pk, "number": o["repair"].number}),
         ("inbox/", {"pk": o["notification"].pk}),
-        ("office/catalog/", {"number": o["draft"].number, "item_id": o["draft_item"].pk,
-                             "field_id": o["draft_field"].pk, "document_id": o["draft_document"].pk}),
+        (
+            "office/catalog/",
+            {
+                "number": o["draft"].number,
+                "item_id": o["draft_item"].pk,
+                "field_id": o["draft_field"].pk,
+                "document_id": o["draft_document"].pk,
+            },
+        ),
         ("office/collection/tokens/", {"code": o["provider"].code, "pk": o["token"].pk}),
         ("office/collection/records/", {"pk": o["record"].pk, "code": o["penalty_item"].code}),
-        ("office/collection/imports/", {"code": o["provider"].code, "pk": o["bulk_import"].pk,
-                                        "item_code": o["penalty_item"].code}),
+        (
+            "office/collection/imports/",
+            {"code": o["provider"].code, "pk": o["bulk_import"].pk, "item_code": o["penalty_item"].code},
+        ),
         ("office/collection/review/bindings/", {"pk": o["binding"].pk, "evidence_pk": o["binding_evidence"].pk}),
         ("office/collection/review/identities/", {"pk": o["unverified_user"].pk}),
         ("office/collection/review/declarations/", {"pk": o["declaration"].pk, "attachment_pk": o["attachment"].pk}),
@@ -340,8 +392,15 @@ def arguments(route: str, w) -> dict:
         ("account/credit/", {"pk": o["company"].pk, "subject_pk": o["company"].pk}),
         ("account/credit/<int:subject_pk>/authorizations/", {"pk": o["authorization"].pk}),
         ("account/bindings/", {"pk": o["binding"].pk, "evidence_pk": o["binding_evidence"].pk}),
-        ("account/declarations/", {"pk": o["declaration"].pk, "attachment_pk": o["attachment"].pk,
-                                   "subject_pk": o["company"].pk, "item_code": "commendation"}),
+        (
+            "account/declarations/",
+            {
+                "pk": o["declaration"].pk,
+                "attachment_pk": o["attachment"].pk,
+                "subject_pk": o["company"].pk,
+                "item_code": "commendation",
+            },
+        ),
         ("admin/r/", {"content_type_id": o["content_type"].pk, "object_id": o["company"].pk}),
         ("admin/core/user/", {"id": w.users["subject_user"].pk, "object_id": w.users["subject_user"].pk}),
         ("admin/otp_totp/", {"pk": w.users["superuser"].totpdevice_set.first().pk}),
@@ -354,12 +413,23 @@ def arguments(route: str, w) -> dict:
 
 
 ADMIN_MODELS = {
-    "auth/group": "group", "axes/accessattempt": "access_attempt", "axes/accesslog": "access_log",
-    "axes/accessfailurelog": "access_failure_log", "otp_totp/totpdevice": "totp_device",
-    "core/holidaynotice": "holiday_notice", "core/workdayoverride": "workday_override", "audit/auditevent": "audit_event",
-    "audit/chainverification": "chain_verification", "catalog/provider": "provider", "catalog/disclosurescheme": "scheme",
-    "catalog/catalogversion": "published", "catalog/catalogitem": "penalty_item", "collection/subject": "company",
-    "collection/creditrecord": "record", "collection/apitoken": "token", "objections/objection": "objection",
+    "auth/group": "group",
+    "axes/accessattempt": "access_attempt",
+    "axes/accesslog": "access_log",
+    "axes/accessfailurelog": "access_failure_log",
+    "otp_totp/totpdevice": "totp_device",
+    "core/holidaynotice": "holiday_notice",
+    "core/workdayoverride": "workday_override",
+    "audit/auditevent": "audit_event",
+    "audit/chainverification": "chain_verification",
+    "catalog/provider": "provider",
+    "catalog/disclosurescheme": "scheme",
+    "catalog/catalogversion": "published",
+    "catalog/catalogitem": "penalty_item",
+    "collection/subject": "company",
+    "collection/creditrecord": "record",
+    "collection/apitoken": "token",
+    "objections/objection": "objection",
     "repair/repairapplication": "repair",
 }
 # Regex patterns of the admin site, given one concrete address each.
@@ -388,9 +458,9 @@ def concrete_path(route: str, w) -> str:
     path = route
     while "<" in path:
         start, end = path.index("<"), path.index(">")
-        name = path[start + 1:end].split(":")[-1]
+        name = path[start + 1 : end].split(":")[-1]
         assert name in values, f"no value for <{name}> of {route}: add it to arguments()"
-        path = path[:start] + str(values[name]) + path[end + 1:]
+        path = path[:start] + str(values[name]) + path[end + 1 :]
     return "/" + path
 
 

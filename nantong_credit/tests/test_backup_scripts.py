@@ -57,8 +57,17 @@ def test_restore_refuses_a_port_in_use(tmp_path):
         listening.bind(("127.0.0.1", 0))
         listening.listen()
         port = listening.getsockname()[1]
-        result = run("restore", "--root", backup_root(tmp_path), "--data", tmp_path / "data", "--port", port,
-                     "--files-to", tmp_path / "f")
+        result = run(
+            "restore",
+            "--root",
+            backup_root(tmp_path),
+            "--data",
+            tmp_path / "data",
+            "--port",
+            port,
+            "--files-to",
+            tmp_path / "f",
+        )
 
     assert result.returncode == 1
     assert f"port {port} is in use" in result.stderr
@@ -66,8 +75,19 @@ def test_restore_refuses_a_port_in_use(tmp_path):
 
 
 def test_restore_needs_a_base_backup_from_before_the_time(tmp_path):
-    result = run("restore", "--root", backup_root(tmp_path), "--data", tmp_path / "data", "--port", 1,
-                 "--files-to", tmp_path / "f", "--to", "2026-12-07 11:00:00+08")
+    result = run(
+        "restore",
+        "--root",
+        backup_root(tmp_path),
+        "--data",
+        tmp_path / "data",
+        "--port",
+        1,
+        "--files-to",
+        tmp_path / "f",
+        "--to",
+        "2026-12-07 11:00:00+08",
+    )
 
     assert result.returncode == 1
     assert "no base backup finished at or before 2026-12-07 11:00:00+08" in result.stderr
@@ -75,8 +95,7 @@ def test_restore_needs_a_base_backup_from_before_the_time(tmp_path):
 
 
 def test_backup_needs_the_files_it_is_to_keep(tmp_path):
-    result = run("backup", "--root", tmp_path / "backups", "--media", tmp_path / "missing",
-                 "--checkpoints", tmp_path)
+    result = run("backup", "--root", tmp_path / "backups", "--media", tmp_path / "missing", "--checkpoints", tmp_path)
 
     assert result.returncode == 1
     assert "no media directory" in result.stderr

@@ -36,8 +36,9 @@ def probe_app(settings, broker):
 
 
 def make_beat(app, tmp_path, name) -> LockedScheduler:
-    return LockedScheduler(app=app, schedule_filename=str(tmp_path / name), lock_seconds=LOCK_SECONDS,
-                           lock_key=LOCK_KEY)
+    return LockedScheduler(
+        app=app, schedule_filename=str(tmp_path / name), lock_seconds=LOCK_SECONDS, lock_key=LOCK_KEY
+    )
 
 
 def sent(beat: LockedScheduler) -> int:

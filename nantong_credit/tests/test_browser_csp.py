@@ -23,8 +23,11 @@ def company(transactional_db):
     bureau = ProviderFactory(code="scjgj", name="南通市市场监督管理局")
     catalog = publish_test_catalog(bureau)
     subject = SubjectFactory(name="南通海晟建设工程有限公司")
-    CreditRecordFactory(subject=subject, catalog_item=catalog.items.get(code="admin_license"),
-                        data={"license_no": "通行审许〔2026〕88号", "license_type": "普通", "decision_date": "2026-05-06"})
+    CreditRecordFactory(
+        subject=subject,
+        catalog_item=catalog.items.get(code="admin_license"),
+        data={"license_no": "通行审许〔2026〕88号", "license_type": "普通", "decision_date": "2026-05-06"},
+    )
     return subject
 
 

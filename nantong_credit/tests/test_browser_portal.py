@@ -19,11 +19,22 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def published_catalog(transactional_db):
     bureau = ProviderFactory(code="scjgj", name="南通市市场监督管理局", short_name="市市场监管局")
-    registration = CatalogItemFactory(code="business_registration", name="工商登记信息", category=Category.REGISTRATION,
-                                      providers=[bureau], position=1)
+    registration = CatalogItemFactory(
+        code="business_registration",
+        name="工商登记信息",
+        category=Category.REGISTRATION,
+        providers=[bureau],
+        position=1,
+    )
     CatalogFieldFactory(item=registration, key="reg_authority", label="登记机关", required=True)
-    qualification = CatalogItemFactory(code="qualification", name="资质认定", category=Category.QUALIFICATION,
-                                       openness=Openness.AUTHORIZED, providers=[bureau], position=2)
+    qualification = CatalogItemFactory(
+        code="qualification",
+        name="资质认定",
+        category=Category.QUALIFICATION,
+        openness=Openness.AUTHORIZED,
+        providers=[bureau],
+        position=2,
+    )
     CatalogFieldFactory(item=qualification, key="certificate_no", label="证书编号", required=True)
     penalty_item(providers=[bureau], position=3)
     return publish(registration.version)

@@ -22,7 +22,14 @@ def has_no_horizontal_scroll(page) -> bool:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_clerk_enrols_at_the_first_login_and_then_logs_in_with_the_code(
-    page, live_server, transactional_db, settings, user_with_role, login_in_browser, viewport, screenshot,
+    page,
+    live_server,
+    transactional_db,
+    settings,
+    user_with_role,
+    login_in_browser,
+    viewport,
+    screenshot,
 ):
     settings.TWO_FACTOR_REQUIRED_ROLES = list(roles.TWO_FACTOR_ROLES)
     clerk = user_with_role("carol", roles.CENTER_CLERK, real_name="顾晓雯")

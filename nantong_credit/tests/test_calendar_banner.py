@@ -31,12 +31,13 @@ def test_it_shows_the_banner_to_those_who_can_act_on_it(client, user_with_role, 
     page = office_home(client, user_with_role("staff", role))
     assert BANNER in page
     start = page.index('aria-label="工作日日历提醒"')
-    banner = page[page.rindex("<section", 0, start):page.index("</section>", start)]
+    banner = page[page.rindex("<section", 0, start) : page.index("</section>", start)]
     assert 'role="alert"' not in banner and BANNER in banner
 
 
-@pytest.mark.parametrize("role", [roles.SUBJECT_USER, roles.PROVIDER_STAFF, roles.GOVERNMENT_USER, roles.REQUESTER,
-                                  roles.AUDITOR])
+@pytest.mark.parametrize(
+    "role", [roles.SUBJECT_USER, roles.PROVIDER_STAFF, roles.GOVERNMENT_USER, roles.REQUESTER, roles.AUDITOR]
+)
 def test_it_hides_the_banner_from_everybody_else(client, user_with_role, role):
     assert BANNER not in office_home(client, user_with_role("someone", role))
 

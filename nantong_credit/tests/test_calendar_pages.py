@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -38,8 +37,12 @@ def reader(clerk):
 
 def notice_data(**extra) -> dict:
     return {
-        "year": "2027", "title": "国务院办公厅关于2027年部分节假日安排的通知（测试）", "document_number": "",
-        "published_on": "", "text": NOTICE_TEXT, **extra,
+        "year": "2027",
+        "title": "国务院办公厅关于2027年部分节假日安排的通知（测试）",
+        "document_number": "",
+        "published_on": "",
+        "text": NOTICE_TEXT,
+        **extra,
     }
 
 
@@ -138,7 +141,9 @@ def test_it_previews_every_day_before_saving(client, catalog_admin):
     assert not HolidayNotice.objects.exists()
 
 
-def test_it_saves_the_previewed_notice_and_the_warning_disappears(client, catalog_admin, django_capture_on_commit_callbacks):
+def test_it_saves_the_previewed_notice_and_the_warning_disappears(
+    client, catalog_admin, django_capture_on_commit_callbacks
+):
     client.force_login(catalog_admin)
     assert BANNER in client.get(OVERVIEW).content.decode()
     response = preview_then_save(client, notice_data(), django_capture_on_commit_callbacks)
@@ -171,7 +176,9 @@ def test_it_does_not_save_without_a_preview_of_that_very_text(client, catalog_ad
 
 def test_it_names_the_line_it_cannot_read(client, catalog_admin):
     client.force_login(catalog_admin)
-    response = client.post(NOTICE, {**notice_data(text="元旦：1月1日至3日放假\n春节：2.6 至 2.12 放假"), "action": "preview"})
+    response = client.post(
+        NOTICE, {**notice_data(text="元旦：1月1日至3日放假\n春节：2.6 至 2.12 放假"), "action": "preview"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "第2行“春节：2.6 至 2.12 放假”" in page
@@ -199,7 +206,9 @@ def test_it_adds_and_removes_a_single_override(client, catalog_admin, django_cap
     assert actions == ["calendar.override_set", "calendar.override_removed"]
 
 
-def test_it_explains_why_a_notice_day_cannot_be_removed_alone(client, catalog_admin, django_capture_on_commit_callbacks):
+def test_it_explains_why_a_notice_day_cannot_be_removed_alone(
+    client, catalog_admin, django_capture_on_commit_callbacks
+):
     client.force_login(catalog_admin)
     preview_then_save(client, notice_data(), django_capture_on_commit_callbacks)
     response = client.post(REMOVE, {"date": "2027-01-01"}, follow=True)
@@ -237,7 +246,9 @@ def test_it_lists_accounts_with_real_name_phone_and_roles_in_the_admin(client, s
     assert client.get(reverse("admin:core_user_add")).status_code == 200
 
 
-def test_it_keeps_calendar_changes_out_of_the_admin(client, superuser, catalog_admin, django_capture_on_commit_callbacks):
+def test_it_keeps_calendar_changes_out_of_the_admin(
+    client, superuser, catalog_admin, django_capture_on_commit_callbacks
+):
     client.force_login(superuser)
     preview_then_save(client, notice_data(), django_capture_on_commit_callbacks)
     override = WorkdayOverride.objects.get(date="2027-01-01")
@@ -246,5 +257,8 @@ def test_it_keeps_calendar_changes_out_of_the_admin(client, superuser, catalog_a
     assert client.get(reverse("admin:core_workdayoverride_add")).status_code == 403
     page = client.get(reverse("admin:core_workdayoverride_change", args=[override.pk])).content.decode()
     assert 'name="is_workday"' not in page  # shown, not editable
-    assert client.post(reverse("admin:core_workdayoverride_delete", args=[override.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:core_workdayoverride_delete", args=[override.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert WorkdayOverride.objects.filter(pk=override.pk).exists()

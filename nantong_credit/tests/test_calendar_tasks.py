@@ -61,8 +61,12 @@ def test_it_runs_through_celery(people, mailoutbox, eager_celery):
 def test_it_stops_once_the_notice_is_entered(people, mailoutbox, caplog, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         enter_holiday_notice(
-            year=2027, title="测试通知", document_number="", published_on=None,
-            text="元旦：1月1日至3日放假", actor=people["manager"],
+            year=2027,
+            title="测试通知",
+            document_number="",
+            published_on=None,
+            text="元旦：1月1日至3日放假",
+            actor=people["manager"],
         )
     caplog.set_level(logging.WARNING)
     with freeze_time("2026-11-27 00:00:00"):

@@ -11,8 +11,17 @@ from nantong_credit.workdays import SHANGHAI, workdays_left
 pytestmark = pytest.mark.django_db
 
 # Around 国庆 and its make-up Saturday, 春节, and the turn of a year the calendar library does not know.
-MOMENTS = ["2026-09-28 10:00", "2026-09-30 23:00", "2026-10-03 12:00", "2026-10-09 08:00", "2026-10-10 15:00",
-           "2026-02-13 09:00", "2026-02-20 09:00", "2026-12-30 09:00", "2026-12-31 23:59"]
+MOMENTS = [
+    "2026-09-28 10:00",
+    "2026-09-30 23:00",
+    "2026-10-03 12:00",
+    "2026-10-09 08:00",
+    "2026-10-10 15:00",
+    "2026-02-13 09:00",
+    "2026-02-20 09:00",
+    "2026-12-30 09:00",
+    "2026-12-31 23:59",
+]
 
 
 @pytest.mark.parametrize("left", [1, 2, 3])

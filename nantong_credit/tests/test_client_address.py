@@ -74,8 +74,12 @@ def test_what_is_not_an_address_is_recorded_as_none_and_still_counted(behind_pro
 
 
 def login_via_proxy(client, forwarded_for: str, password: str):
-    return client.post(reverse("login"), {"username": "alice", "password": password},
-                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client.post(
+        reverse("login"),
+        {"username": "alice", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
 
 
 @pytest.mark.django_db
@@ -101,8 +105,19 @@ def test_audit_events_record_the_client_not_the_proxy(client, behind_proxy, audi
 
 @pytest.mark.django_db
 def test_an_event_written_inside_a_service_records_the_client(client, behind_proxy, django_user_model):
-    client.post(reverse("account:register"), {
-        "account_type": "person", "username": "lixm", "real_name": "李晓梅", "id_number": LI_ID,
-        "phone": "13912345678", "email": "", "password1": "Correct-horse-2026", "password2": "Correct-horse-2026",
-    }, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    client.post(
+        reverse("account:register"),
+        {
+            "account_type": "person",
+            "username": "lixm",
+            "real_name": "李晓梅",
+            "id_number": LI_ID,
+            "phone": "13912345678",
+            "email": "",
+            "password1": "Correct-horse-2026",
+            "password2": "Correct-horse-2026",
+        },
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
     assert AuditEvent.objects.get(action="account.register").ip_address == "203.0.113.7"

@@ -11,9 +11,11 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-LOST = [OperationalError("server closed the connection unexpectedly"),
-        OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused'),
-        InterfaceError("connection already closed")]
+LOST = [
+    OperationalError("server closed the connection unexpectedly"),
+    OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused'),
+    InterfaceError("connection already closed"),
+]
 
 
 @pytest.fixture

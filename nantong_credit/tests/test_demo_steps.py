@@ -11,8 +11,22 @@ from nantong_credit.demo import loader
 def test_the_apps_steps_run_after_what_they_need():
     names = [step.name for step in loader.ordered_steps()]
 
-    assert names == ["admin", "providers", "accounts", "schemes", "catalog", "subjects", "records", "binding",
-                     "cast", "commitments", "authorizations", "objections", "paper objection", "repair"]
+    assert names == [
+        "admin",
+        "providers",
+        "accounts",
+        "schemes",
+        "catalog",
+        "subjects",
+        "records",
+        "binding",
+        "cast",
+        "commitments",
+        "authorizations",
+        "objections",
+        "paper objection",
+        "repair",
+    ]
     for step in loader.ordered_steps():
         assert all(names.index(before) < names.index(step.name) for before in step.after)
         assert callable(import_string(step.ensure))
@@ -27,10 +41,13 @@ def test_a_step_registered_before_what_it_needs_still_runs_after_it(monkeypatch)
     assert [step.name for step in loader.ordered_steps()] == ["accounts", "records", "cases"]
 
 
-@pytest.mark.parametrize(("steps", "message"), [
-    ({"a": ("b",), "b": ("a",)}, "wait for each other"),
-    ({"a": ("missing",)}, "nobody registered"),
-])
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        ({"a": ("b",), "b": ("a",)}, "wait for each other"),
+        ({"a": ("missing",)}, "nobody registered"),
+    ],
+)
 def test_steps_that_can_never_run_stop_the_seed(monkeypatch, steps, message):
     monkeypatch.setattr(loader, "_STEPS", {})
     for name, after in steps.items():

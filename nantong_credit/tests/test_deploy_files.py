@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from django.conf import settings
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
@@ -26,10 +25,14 @@ def _render_module():
 
 def _site_values(tmp_path: Path) -> dict[str, str]:
     return {
-        "NT_SERVER_NAME": "credit.nantong.gov.cn", "NT_PUBLIC_ORIGIN": "https://credit.nantong.gov.cn",
-        "NT_LISTEN_HTTP": "127.0.0.1:18080", "NT_LISTEN_HTTPS": "127.0.0.1:18443",
-        "NT_SSL_CERTIFICATE": str(tmp_path / "cert.pem"), "NT_SSL_CERTIFICATE_KEY": str(tmp_path / "key.pem"),
-        "NT_WEB_NODES": "10.0.1.11:8000,10.0.1.12:8000", "NT_ACCESS_LOG": str(tmp_path / "access.log"),
+        "NT_SERVER_NAME": "credit.nantong.gov.cn",
+        "NT_PUBLIC_ORIGIN": "https://credit.nantong.gov.cn",
+        "NT_LISTEN_HTTP": "127.0.0.1:18080",
+        "NT_LISTEN_HTTPS": "127.0.0.1:18443",
+        "NT_SSL_CERTIFICATE": str(tmp_path / "cert.pem"),
+        "NT_SSL_CERTIFICATE_KEY": str(tmp_path / "key.pem"),
+        "NT_WEB_NODES": "10.0.1.11:8000,10.0.1.12:8000",
+        "NT_ACCESS_LOG": str(tmp_path / "access.log"),
     }
 
 
@@ -56,14 +59,36 @@ def test_render_repeats_a_line_per_node_and_refuses_a_missing_or_unused_value(tm
 
 @pytest.mark.skipif(shutil.which("nginx") is None or shutil.which("openssl") is None, reason="needs nginx and openssl")
 def test_rendered_site_passes_nginx_t(tmp_path):
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test",
-                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
-    (tmp_path / "site.conf").write_text(_render_module().render(SITE.read_text(encoding="utf-8"), _site_values(tmp_path)))
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=test",
+            "-keyout",
+            str(tmp_path / "key.pem"),
+            "-out",
+            str(tmp_path / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (tmp_path / "site.conf").write_text(
+        _render_module().render(SITE.read_text(encoding="utf-8"), _site_values(tmp_path))
+    )
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{ client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy; "
         f"fastcgi_temp_path {tmp_path}/f; uwsgi_temp_path {tmp_path}/u; scgi_temp_path {tmp_path}/s; "
-        f"include {tmp_path}/site.conf; }}\n")
-    done = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-                          capture_output=True, text=True)
+        f"include {tmp_path}/site.conf; }}\n"
+    )
+    done = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr

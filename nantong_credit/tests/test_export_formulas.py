@@ -31,8 +31,10 @@ HOSTILE = '=HYPERLINK("http://evil.example/","点此核查")'
 SPREADSHEET_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml", "text/csv")
 # The exports there are today; the walk must find at least these.
 KNOWN_EXPORTS = {
-    "office/objections/dashboard.xlsx", "office/repair/dashboard.xlsx",
-    "office/collection/compliance/export.xlsx", "office/government/checks/<int:pk>/result.xlsx",
+    "office/objections/dashboard.xlsx",
+    "office/repair/dashboard.xlsx",
+    "office/collection/compliance/export.xlsx",
+    "office/government/checks/<int:pk>/result.xlsx",
     "office/collection/imports/<slug:code>/<int:pk>/errors.xlsx",
     "office/collection/imports/<slug:code>/templates/<slug:item_code>.xlsx",
     "office/collection/imports/<slug:code>/templates/<slug:item_code>.csv",
@@ -69,7 +71,9 @@ def exported_texts(response) -> list[tuple[str, str]]:
         assert live == [], f"CSV cells that a spreadsheet would run: {live}"
         return texts
     workbook = load_workbook(io.BytesIO(body))
-    cells = [(f"{sheet.title}!{cell.coordinate}", cell) for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    cells = [
+        (f"{sheet.title}!{cell.coordinate}", cell) for sheet in workbook for row in sheet.iter_rows() for cell in row
+    ]
     formulas = [where for where, cell in cells if cell.data_type == "f"]
     assert formulas == [], f"formula cells: {formulas}"
     return [(where, cell.value) for where, cell in cells if isinstance(cell.value, str)]

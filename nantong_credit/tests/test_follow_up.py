@@ -20,22 +20,25 @@ NEW_KEY = "the-key-after-rotation"
 
 def objections_hash_before_folding(number: str, code: str) -> str:
     """`objections.followup.code_hash` as it was written before the rule was shared."""
+
     def normalise(text):
         return "".join(ch for ch in unicodedata.normalize("NFKC", str(text or "")).upper() if ch.isalnum())
-    return salted_hmac("objections.follow-up-code", f"{normalise(number)}:{normalise(code)}",
-                       algorithm="sha256").hexdigest()
+
+    return salted_hmac(
+        "objections.follow-up-code", f"{normalise(number)}:{normalise(code)}", algorithm="sha256"
+    ).hexdigest()
 
 
 def repair_hash_before_folding(number: str, code: str, secret: str | None = None) -> str:
     """`repair.services.follow_up_code_hash` as it was written before the rule was shared."""
     normalised = "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if ch.isalnum())
-    return salted_hmac("repair.follow_up_code", f"{number}:{normalised}", secret=secret,
-                       algorithm="sha256").hexdigest()
+    return salted_hmac("repair.follow_up_code", f"{number}:{normalised}", secret=secret, algorithm="sha256").hexdigest()
 
 
 def test_an_objection_code_issued_before_still_opens_its_case():
-    case = Objection(number="YY2026092900042", follow_up_code_hash=objections_hash_before_folding(
-        "YY2026092900042", "K7M2Q9XPZ4"))
+    case = Objection(
+        number="YY2026092900042", follow_up_code_hash=objections_hash_before_folding("YY2026092900042", "K7M2Q9XPZ4")
+    )
     assert objection_codes.code_matches(case, "K7M2Q9XPZ4")
     assert objection_codes.code_matches(case, "k7m2q-9xpz4")  # as people type it
     assert objection_codes.code_hash(case.number, "K7M2Q9XPZ4") == case.follow_up_code_hash
@@ -43,8 +46,9 @@ def test_an_objection_code_issued_before_still_opens_its_case():
 
 
 def test_a_repair_code_issued_before_still_opens_its_application():
-    application = RepairApplication(number="XF20260929123456", follow_up_code_hash=repair_hash_before_folding(
-        "XF20260929123456", "H3KD-9QWE"))
+    application = RepairApplication(
+        number="XF20260929123456", follow_up_code_hash=repair_hash_before_folding("XF20260929123456", "H3KD-9QWE")
+    )
     assert repair_services.code_matches(application, "H3KD-9QWE")
     assert repair_services.code_matches(application, " h3kd 9qwe ")
     assert repair_services.follow_up_code_hash(application.number, "H3KD-9QWE") == application.follow_up_code_hash
@@ -58,7 +62,8 @@ def test_new_codes_match_what_the_apps_issued_before():
     code = repair_services.new_follow_up_code()
     assert len(code) == 9 and code[4] == "-" and set(code.replace("-", "")) <= set(follow_up.ALPHABET)
     assert repair_services.follow_up_code_hash("XF20260929123456", code) == repair_hash_before_folding(
-        "XF20260929123456", code)
+        "XF20260929123456", code
+    )
 
 
 def test_look_alike_characters_are_never_issued():
@@ -68,8 +73,9 @@ def test_look_alike_characters_are_never_issued():
 
 def test_a_code_of_one_app_does_not_open_a_case_of_the_other():
     stored = follow_up.code_hash("repair.follow_up_code", "YY2026092900042", "K7M2Q9XPZ4")
-    assert not objection_codes.code_matches(Objection(number="YY2026092900042", follow_up_code_hash=stored),
-                                            "K7M2Q9XPZ4")
+    assert not objection_codes.code_matches(
+        Objection(number="YY2026092900042", follow_up_code_hash=stored), "K7M2Q9XPZ4"
+    )
 
 
 @pytest.mark.parametrize("salt", ["objections.follow-up-code", "repair.follow_up_code"])

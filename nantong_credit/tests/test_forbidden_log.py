@@ -31,7 +31,9 @@ def test_a_page_refused_to_a_signed_in_user_is_one_line(client, user_with_role, 
 
 def test_a_refused_form_without_csrf_token_is_one_line(db, caplog):
     with caplog.at_level(logging.WARNING):
-        response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"}, REMOTE_ADDR="198.51.100.4")
+        response = Client(enforce_csrf_checks=True).post(
+            "/accounts/login/", {"username": "x"}, REMOTE_ADDR="198.51.100.4"
+        )
     assert response.status_code == 403
     assert lines_of(caplog, "django.security.csrf") == [
         "WARNING django.security.csrf Forbidden (CSRF cookie not set.): /accounts/login/ [POST user=- client=198.51.100.4]"

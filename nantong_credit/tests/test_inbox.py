@@ -16,8 +16,9 @@ def alice_and_bob(django_user_model):
 
 
 @pytest.mark.django_db
-def test_a_message_is_in_the_inbox_and_emailed_once(alice_and_bob, eager_celery, mailoutbox,
-                                                    django_capture_on_commit_callbacks):
+def test_a_message_is_in_the_inbox_and_emailed_once(
+    alice_and_bob, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
     alice, _bob = alice_and_bob
     with django_capture_on_commit_callbacks(execute=True):
         [message] = notify([alice, alice], title="异议已转办", body="请在7个工作日内答复。", link="/objections/1/")
@@ -28,8 +29,9 @@ def test_a_message_is_in_the_inbox_and_emailed_once(alice_and_bob, eager_celery,
 
 
 @pytest.mark.django_db
-def test_nothing_is_told_when_the_step_rolls_back(alice_and_bob, eager_celery, mailoutbox,
-                                                 django_capture_on_commit_callbacks):
+def test_nothing_is_told_when_the_step_rolls_back(
+    alice_and_bob, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
     alice, _bob = alice_and_bob
     with django_capture_on_commit_callbacks(execute=False):
         notify([alice], title="不会发出")

@@ -25,8 +25,9 @@ SET_BY_TESTS = {"DATABASE_URL", "REDIS_URL", "LOG_FORMAT", "REQUEST_ID_HEADER", 
 def log_of_a_request(**environment: str) -> list[str]:
     env = {key: value for key, value in os.environ.items() if key not in SET_BY_TESTS}
     env.update(environment, REQUEST_ID_HEADER="HTTP_X_REQUEST_ID", ALLOWED_HOSTS="testserver")
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
     return [line for line in result.stderr.splitlines() if "no-such-page" in line]
 
 

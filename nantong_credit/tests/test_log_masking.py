@@ -43,9 +43,21 @@ def gunicorn(tmp_path):
     access_log, error_log = tmp_path / "access.log", tmp_path / "error.log"
     with open(error_log, "wb") as errors:
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "nantong_credit.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--access-logfile", str(access_log), "--no-control-socket"],
-            cwd=ROOT, env=env, stdout=errors, stderr=subprocess.STDOUT,
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "nantong_credit.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--access-logfile",
+                str(access_log),
+                "--no-control-socket",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=errors,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -91,13 +103,16 @@ def _wait_for_lines(path: Path, count: int) -> str:
     return text
 
 
-@pytest.mark.parametrize("text, masked", [
-    (f"GET /subjects/?q={ID_NUMBER} HTTP/1.1", f"GET /subjects/?q={MASKED} HTTP/1.1"),
-    (f"q=%20{ID_NUMBER}", "q=%2032************1235"),
-    ("3206021980010112X", "3206021980010112X"),  # 17 characters: not an ID number
-    ("32060219800101123X", "3206**********123X"),
-    ("page=2&size=20", "page=2&size=20"),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        (f"GET /subjects/?q={ID_NUMBER} HTTP/1.1", f"GET /subjects/?q={MASKED} HTTP/1.1"),
+        (f"q=%20{ID_NUMBER}", "q=%2032************1235"),
+        ("3206021980010112X", "3206021980010112X"),  # 17 characters: not an ID number
+        ("32060219800101123X", "3206**********123X"),
+        ("page=2&size=20", "page=2&size=20"),
+    ],
+)
 def test_mask_id_numbers(text, masked):
     assert mask_id_numbers(text) == masked
 
@@ -118,8 +133,9 @@ def test_a_celery_workers_handlers_mask_id_numbers_too():
     handler.setFormatter(logging.Formatter("%(request_id)s %(message)s"))
     logger = logging.getLogger("celery.task.test_masking")
     logger.handlers, logger.propagate = [handler], False
-    after_setup_task_logger.send(sender=None, logger=logger, loglevel=logging.INFO, logfile=None,
-                                 format="", colorize=False)
+    after_setup_task_logger.send(
+        sender=None, logger=logger, loglevel=logging.INFO, logfile=None, format="", colorize=False
+    )
     logger.error("row 3: %s is not a company's code", number)
     line = stream.getvalue()
     assert number not in line and mask_id_numbers(number) in line and line.startswith("- ")

@@ -87,6 +87,7 @@ def value(text: str, name: str, **labels) -> float | None:
 
 # --- Who may read it --------------------------------------------------------------------------
 
+
 def test_a_public_address_gets_the_404_of_any_missing_page(probe):
     outsider = {"REMOTE_ADDR": PUBLIC_ADDRESS}
     response = probe.get("/metrics", **outsider)
@@ -146,6 +147,7 @@ def test_no_token_configured_means_no_empty_token_opens_it(probe, settings):
 
 # --- Requests ---------------------------------------------------------------------------------
 
+
 def test_requests_are_counted_and_timed_by_url_name_without_identifiers(probe):
     before = scrape(probe)
     for code in (CREDIT_CODE, ID_NUMBER):
@@ -156,14 +158,23 @@ def test_requests_are_counted_and_timed_by_url_name_without_identifiers(probe):
 
     counted = "nantong_credit_http_requests_total"
     grew = value(after, counted, view="subjects:detail", method="GET", status="4xx") - (
-        value(before, counted, view="subjects:detail", method="GET", status="4xx") or 0)
+        value(before, counted, view="subjects:detail", method="GET", status="4xx") or 0
+    )
     assert grew == 2
     unmatched = value(after, counted, view="unmatched", method="GET", status="4xx")
     assert unmatched >= 1
     timed = value(after, "nantong_credit_http_request_duration_seconds_count", view="subjects:detail", method="GET")
     assert timed >= 2
-    assert value(after, "nantong_credit_http_request_duration_seconds_bucket",
-                 view="subjects:detail", method="GET", le="10.0") == timed
+    assert (
+        value(
+            after,
+            "nantong_credit_http_request_duration_seconds_bucket",
+            view="subjects:detail",
+            method="GET",
+            le="10.0",
+        )
+        == timed
+    )
     assert CREDIT_CODE not in after and ID_NUMBER not in after
 
 
@@ -189,6 +200,7 @@ def test_a_request_whose_error_page_failed_too_is_counted_as_the_500_the_server_
 
 
 # --- Database and Redis -------------------------------------------------------------------------
+
 
 def test_database_and_redis_read_1_while_they_answer(probe, redis_broker):
     text = scrape(probe)
@@ -236,6 +248,7 @@ def test_redis_reads_0_while_unreachable_and_queues_are_not_reported_as_empty(pr
 
 # --- Queues -------------------------------------------------------------------------------------
 
+
 def test_queue_depth_and_the_age_of_the_oldest_waiting_task(probe, redis_broker):
     sweep_stuck_jobs.apply_async()  # sweeps queue, nobody reads it in the test
     time.sleep(1.5)
@@ -264,18 +277,24 @@ def test_every_message_carries_its_send_time(redis_broker):
 
 # --- Sweeps -------------------------------------------------------------------------------------
 
+
 def test_a_sweep_s_success_is_recorded_through_celery_s_signal(probe, redis_broker):
     never = scrape(probe)
-    assert value(never, "nantong_credit_sweep_last_success_timestamp_seconds",
-                 sweep="nantong_credit.tasks.sweep_stuck_jobs") == 0
+    assert (
+        value(
+            never, "nantong_credit_sweep_last_success_timestamp_seconds", sweep="nantong_credit.tasks.sweep_stuck_jobs"
+        )
+        == 0
+    )
 
     before = time.time()
     result = sweep_stuck_jobs.apply()  # Celery's tracer: task_prerun, task_success, task_postrun
     assert result.successful()
 
     text = scrape(probe)
-    last = value(text, "nantong_credit_sweep_last_success_timestamp_seconds",
-                 sweep="nantong_credit.tasks.sweep_stuck_jobs")
+    last = value(
+        text, "nantong_credit_sweep_last_success_timestamp_seconds", sweep="nantong_credit.tasks.sweep_stuck_jobs"
+    )
     assert before <= last <= time.time()
     # Every sweep of the schedule is listed, including those that have not run.
     listed = {dict(labels)["sweep"] for labels in samples(text, "nantong_credit_sweep_last_success_timestamp_seconds")}
@@ -296,11 +315,18 @@ def test_a_failed_sweep_is_not_a_success(probe, redis_broker, monkeypatch):
     finally:
         app.conf.task_eager_propagates = propagates
 
-    assert value(scrape(probe), "nantong_credit_sweep_last_success_timestamp_seconds",
-                 sweep="nantong_credit.tasks.sweep_stuck_jobs") == 0
+    assert (
+        value(
+            scrape(probe),
+            "nantong_credit_sweep_last_success_timestamp_seconds",
+            sweep="nantong_credit.tasks.sweep_stuck_jobs",
+        )
+        == 0
+    )
 
 
 # --- Several gunicorn workers ---------------------------------------------------------------------
+
 
 def _get(url: str) -> int:
     # Long enough for the second worker to finish booting on a busy machine.
@@ -318,9 +344,19 @@ def test_a_scrape_sums_every_gunicorn_worker(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}", PROMETHEUS_MULTIPROC_DIR=str(multiproc))
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "nantong_credit.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--no-control-socket"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "nantong_credit.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

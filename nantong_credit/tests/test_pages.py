@@ -19,20 +19,40 @@ def published_catalog(catalog_admin):
     provider = Provider.objects.create(code="scjgj", name="南通市市场监督管理局")
     draft = catalog_services.create_draft(actor=catalog_admin)
     penalty = catalog_services.add_item(
-        version=draft, actor=catalog_admin, providers=[provider],
-        code="admin_penalty", name="行政处罚", category=Category.REGULATORY, openness=Openness.PUBLIC,
-        is_dishonesty=True, subject_kinds=[SubjectKind.LEGAL_PERSON], disclosure_scheme=scheme,
+        version=draft,
+        actor=catalog_admin,
+        providers=[provider],
+        code="admin_penalty",
+        name="行政处罚",
+        category=Category.REGULATORY,
+        openness=Openness.PUBLIC,
+        is_dishonesty=True,
+        subject_kinds=[SubjectKind.LEGAL_PERSON],
+        disclosure_scheme=scheme,
         legal_basis="《南通市公共信用信息归集和使用暂行办法》第八条",
     )
-    catalog_services.add_field(item=penalty, actor=catalog_admin, key="decision_number", label="行政处罚决定书文号",
-                               type=FieldType.TEXT, required=True)
-    qualification = catalog_services.add_item(
-        version=draft, actor=catalog_admin, providers=[provider],
-        code="qualification", name="资质认定", category=Category.QUALIFICATION, openness=Openness.AUTHORIZED,
-        subject_kinds=[SubjectKind.LEGAL_PERSON], disclosure_scheme=scheme,
+    catalog_services.add_field(
+        item=penalty,
+        actor=catalog_admin,
+        key="decision_number",
+        label="行政处罚决定书文号",
+        type=FieldType.TEXT,
+        required=True,
     )
-    catalog_services.add_field(item=qualification, actor=catalog_admin, key="certificate", label="证书编号",
-                               type=FieldType.TEXT)
+    qualification = catalog_services.add_item(
+        version=draft,
+        actor=catalog_admin,
+        providers=[provider],
+        code="qualification",
+        name="资质认定",
+        category=Category.QUALIFICATION,
+        openness=Openness.AUTHORIZED,
+        subject_kinds=[SubjectKind.LEGAL_PERSON],
+        disclosure_scheme=scheme,
+    )
+    catalog_services.add_field(
+        item=qualification, actor=catalog_admin, key="certificate", label="证书编号", type=FieldType.TEXT
+    )
     return catalog_services.publish_version(version=draft, actor=catalog_admin)
 
 

@@ -17,14 +17,17 @@ def test_every_task_of_the_project_is_routed_to_a_declared_queue():
     assert tasks_routed_to_declared_queues(None) == []
 
 
-@pytest.mark.parametrize(("task", "queue"), [
-    ("inquiry.tasks.generate_credit_report", "interactive"),
-    ("inquiry.tasks.run_batch_check_task", "interactive"),
-    ("collection.tasks.process_bulk_import", "bulk"),
-    ("audit.tasks.run_chain_verification", "bulk"),
-    ("objections.tasks.sweep_objection_deadlines", "sweeps"),
-    ("nantong_credit.tasks.sweep_stuck_jobs", "sweeps"),
-])
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("inquiry.tasks.generate_credit_report", "interactive"),
+        ("inquiry.tasks.run_batch_check_task", "interactive"),
+        ("collection.tasks.process_bulk_import", "bulk"),
+        ("audit.tasks.run_chain_verification", "bulk"),
+        ("objections.tasks.sweep_objection_deadlines", "sweeps"),
+        ("nantong_credit.tasks.sweep_stuck_jobs", "sweeps"),
+    ],
+)
 def test_celery_sends_each_kind_of_work_to_its_queue(task, queue):
     assert app.amqp.router.route({}, task)["queue"].name == queue
 
@@ -41,8 +44,10 @@ def test_a_task_without_a_route_fails_the_check(settings):
 
 
 def test_a_route_to_a_queue_no_worker_reads_fails_the_check(settings):
-    settings.CELERY_TASK_ROUTES = {**settings.CELERY_TASK_ROUTES,
-                                   "inquiry.tasks.generate_credit_report": {"queue": "reports"}}
+    settings.CELERY_TASK_ROUTES = {
+        **settings.CELERY_TASK_ROUTES,
+        "inquiry.tasks.generate_credit_report": {"queue": "reports"},
+    }
 
     errors = tasks_routed_to_declared_queues(None)
 

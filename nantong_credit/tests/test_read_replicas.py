@@ -53,7 +53,8 @@ def standby(django_db_setup, django_db_blocker):
     replica.create()
     default = dict(connection.settings_dict)
     django_settings.DATABASES[ALIAS] = connections.configure_settings(  # with Django's defaults
-        {"default": default, ALIAS: replica_database(replica.url(), default)})[ALIAS]
+        {"default": default, ALIAS: replica_database(replica.url(), default)}
+    )[ALIAS]
     yield replica
     connections[ALIAS].close()
     del connections[ALIAS]
@@ -105,8 +106,15 @@ def served_from_replica(client: Client, url: str) -> tuple[int, bool]:
 def test_public_pages_are_read_from_the_replica(department, replica):
     department.submit(penalty_body())
     replica.wait_until_caught_up()
-    for url in (SUBJECT_PAGE, f"/subjects/?q={COMPANY}", f"/api/v1/subjects/{COMPANY}/", "/catalog/",
-                "/api/v1/catalog/", "/reports/verify/?code=7KQ2-M9XD-4HTB", "/"):
+    for url in (
+        SUBJECT_PAGE,
+        f"/subjects/?q={COMPANY}",
+        f"/api/v1/subjects/{COMPANY}/",
+        "/catalog/",
+        "/api/v1/catalog/",
+        "/reports/verify/?code=7KQ2-M9XD-4HTB",
+        "/",
+    ):
         assert served_from_replica(visitor(), url) == (200, True), url
 
 
@@ -175,7 +183,8 @@ def test_a_lagging_replica_is_passed_over_until_it_catches_up(department, replic
         ready = Client().get("/readyz")
     assert ready.status_code == 200 and ready.json()["replicas"] == {ALIAS: "lagging"}
     assert [r.getMessage() for r in caplog.records] == [
-        f"read replica {ALIAS} is lagging: public reads go to the primary"]
+        f"read replica {ALIAS} is lagging: public reads go to the primary"
+    ]
 
     replica.resume_replay()
     replica.wait_until_caught_up()
@@ -201,7 +210,8 @@ def test_a_stopped_replica_is_passed_over_without_an_error_and_used_again(depart
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
     assert ready.json()["replicas"] == {ALIAS: "unavailable"}
     assert [r.getMessage() for r in caplog.records] == [
-        f"read replica {ALIAS} is unavailable: public reads go to the primary"]
+        f"read replica {ALIAS} is unavailable: public reads go to the primary"
+    ]
 
     caplog.clear()
     replica.start()

@@ -44,8 +44,10 @@ def test_ready_when_everything_answers(probe, settings):
 
     assert response.status_code == 200
     expected_redis = "ok" if settings.REDIS_URL else "skipped"
-    assert response.json() == {"status": "ready",
-                               "checks": {"database": "ok", "redis": expected_redis, "migrations": "ok"}}
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "redis": expected_redis, "migrations": "ok"},
+    }
     assert "no-store" in response["Cache-Control"]
 
 

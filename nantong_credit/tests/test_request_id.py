@@ -133,8 +133,10 @@ def test_a_task_sent_during_a_request_carries_its_id_to_the_worker(settings, log
         published.append(log_a_line.apply_async(args=["written in the worker"], queue=TEST_QUEUE))
 
     # The worker configures logging as it starts: its console handler is read once it runs.
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[TEST_QUEUE],
-                      shutdown_timeout=10), console_output() as output:
+    with (
+        start_worker(app, pool="solo", perform_ping_check=False, queues=[TEST_QUEUE], shutdown_timeout=10),
+        console_output() as output,
+    ):
         response = send_during_a_request("req-from-the-proxy-1", send)
         _wait_for(output, "written in the worker")
         # Sent outside any request (as beat does), run by the same worker thread after the first.

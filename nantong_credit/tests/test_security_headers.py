@@ -70,8 +70,11 @@ def pages(db):
     subject = SubjectFactory(name="南通海晟建设工程有限公司")
     event = AuditEvent.objects.latest("id")
     with_arguments = [
-        f"/subjects/{subject.code}/", f"/api/v1/subjects/{subject.code}/", f"/office/audit/events/{event.pk}/",
-        f"/admin/collection/subject/{subject.pk}/change/", "/objections/follow-up/YY20260101000001/",
+        f"/subjects/{subject.code}/",
+        f"/api/v1/subjects/{subject.code}/",
+        f"/office/audit/events/{event.pk}/",
+        f"/admin/collection/subject/{subject.pk}/change/",
+        "/objections/follow-up/YY20260101000001/",
     ]
     return ["/" + route.route for route in all_routes() if not route.takes_arguments] + with_arguments
 
@@ -114,8 +117,11 @@ def project_templates() -> list[Path]:
     base = Path(settings.BASE_DIR)
     folders = [Path(folder) for folder in settings.TEMPLATES[0]["DIRS"]]
     # The project's apps only: a virtualenv inside the checkout (.venv) holds third parties' templates.
-    folders += [Path(app.path) / "templates" for app in apps.get_app_configs()
-                if Path(app.path).is_relative_to(base) and "site-packages" not in Path(app.path).parts]
+    folders += [
+        Path(app.path) / "templates"
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(base) and "site-packages" not in Path(app.path).parts
+    ]
     return sorted(path for folder in folders if folder.is_dir() for path in folder.rglob("*.html"))
 
 

@@ -18,21 +18,21 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 from catalog import services as catalog_services
 from catalog.models import CatalogVersion, Category, Provider
-from collection.identifiers import normalise_identifier
-from collection.models import Annotation, CreditRecord, RecordRevision, Subject, SubjectBinding
-from collection.personal_data import decrypt_identifier
-from inquiry.authorizations import is_live, refuse_authorization
-from inquiry.models import Authorization, CreditCommitment, QueryLog
-from nantong_credit import roles
 from collection.demo import subjects as demo_subjects
-from inquiry import demo as demo_cases
-from nantong_credit.demo.accounts import DEMO_PASSWORD
 from collection.demo.records import (
     HAISHENG_OBJECTED,
     HAISHENG_REFERRED,
     HAISHENG_REPAIRED,
     HAOHE_OBJECTED_ON_PAPER,
 )
+from collection.identifiers import normalise_identifier
+from collection.models import Annotation, CreditRecord, RecordRevision, Subject, SubjectBinding
+from collection.personal_data import decrypt_identifier
+from inquiry import demo as demo_cases
+from inquiry.authorizations import is_live, refuse_authorization
+from inquiry.models import Authorization, CreditCommitment, QueryLog
+from nantong_credit import roles
+from nantong_credit.demo.accounts import DEMO_PASSWORD
 from nantong_credit.models import Notification
 from objections.models import Objection, ObjectionEvidence, ObjectionStep
 from objections.services import refer_objection
@@ -122,7 +122,8 @@ class TestSeededDemo:
         seed()
 
         assert list(CatalogVersion.objects.order_by("number").values_list("number", "status")) == [
-            (1, "published"), (2, "published"),
+            (1, "published"),
+            (2, "published"),
         ]
         assert CreditRecord.objects.count() == records
 
@@ -131,8 +132,14 @@ class TestSeededDemo:
         call_command("verify_audit_chain", stdout=out)
         assert "审计链完整" in out.getvalue()
         actions = set(AuditEvent.objects.values_list("action", flat=True))
-        assert {"catalog.version_published", "catalog.field_added", "subject.create", "record.create",
-                "provider.create", "user.create"} <= actions
+        assert {
+            "catalog.version_published",
+            "catalog.field_added",
+            "subject.create",
+            "record.create",
+            "provider.create",
+            "user.create",
+        } <= actions
 
     def test_every_subject_has_a_valid_nantong_identifier(self):
         subjects = list(Subject.objects.all())
@@ -146,8 +153,10 @@ class TestSeededDemo:
         assert {s.district for s in subjects} >= NANTONG_DISTRICTS
 
     def test_it_has_the_three_kinds_of_subjects(self):
-        kinds = {kind: Subject.objects.filter(kind=kind).count() for kind in
-                 ("legal_person", "individual_business", "natural_person")}
+        kinds = {
+            kind: Subject.objects.filter(kind=kind).count()
+            for kind in ("legal_person", "individual_business", "natural_person")
+        }
         assert kinds["legal_person"] >= 40
         assert kinds["individual_business"] >= 10
         assert kinds["natural_person"] >= 5
@@ -158,8 +167,10 @@ class TestSeededDemo:
         texts = [
             *(json.dumps(data, ensure_ascii=False) for data in CreditRecord.objects.values_list("data", flat=True)),
             *(json.dumps(data, ensure_ascii=False) for data in RecordRevision.objects.values_list("data", flat=True)),
-            *(json.dumps([e.summary, e.before, e.after, e.object_id], ensure_ascii=False)
-              for e in AuditEvent.objects.all()),
+            *(
+                json.dumps([e.summary, e.before, e.after, e.object_id], ensure_ascii=False)
+                for e in AuditEvent.objects.all()
+            ),
             *Subject.objects.values_list("identifier_masked", flat=True),
         ]
         assert not [n for n in id_numbers for text in texts if n in text]
@@ -187,8 +198,17 @@ class TestSeededDemo:
         assert licence["decision_date"]["type"] == penalty["decision_date"]["type"] == "date"
         assert licence["license_category"]["choices"] == ["普通", "特许", "认可", "核准", "登记", "其他"]
         assert {"吊销许可证件", "责令关闭", "限制从业", "通报批评"} <= set(penalty["penalty_types"]["choices"])
-        for key in ("subject_name", "uscc", "legal_representative", "valid_until", "authority", "authority_uscc",
-                    "source_unit", "source_unit_uscc", "remarks"):
+        for key in (
+            "subject_name",
+            "uscc",
+            "legal_representative",
+            "valid_until",
+            "authority",
+            "authority_uscc",
+            "source_unit",
+            "source_unit_uscc",
+            "remarks",
+        ):
             assert key in licence and key in penalty, key
         assert {"penalty_document_number", "penalty_basis", "fine_amount", "disclosure_until"} <= set(penalty)
         assert len(items["admin_penalty"]["providers"]) >= 10
@@ -256,11 +276,23 @@ class TestSeededDemo:
         assert binding.subject.name == "南通海晟建设工程有限公司"
         assert binding.user.identity_verified_at is not None
 
+
 # --- The demo cases of the workflows ------------------------------------------------------------
 
 HAISHENG = "南通海晟建设工程有限公司"
-CASE_MODELS = [AuditEvent, Notification, CreditCommitment, Authorization, QueryLog, Objection, ObjectionStep,
-               ObjectionEvidence, RepairApplication, RepairStep, RepairEvidence]
+CASE_MODELS = [
+    AuditEvent,
+    Notification,
+    CreditCommitment,
+    Authorization,
+    QueryLog,
+    Objection,
+    ObjectionStep,
+    ObjectionEvidence,
+    RepairApplication,
+    RepairStep,
+    RepairEvidence,
+]
 
 
 def user(username: str):
@@ -282,11 +314,17 @@ def case_counts() -> dict[str, int]:
 @pytest.mark.django_db
 class TestDemoCases:
     def test_it_says_which_cases_it_made_and_their_follow_up_codes(self, seeded):
-        for label in ("信用承诺 commitments: 新建 created 4", "查询授权 authorizations: 新建 created 2",
-                      "异议 objections: 新建 created 3", "信用修复申请 repair applications: 新建 created 1"):
+        for label in (
+            "信用承诺 commitments: 新建 created 4",
+            "查询授权 authorizations: 新建 created 2",
+            "异议 objections: 新建 created 3",
+            "信用修复申请 repair applications: 新建 created 1",
+        ):
             assert label in seeded
-        for number in [*Objection.objects.values_list("number", flat=True),
-                       *RepairApplication.objects.values_list("number", flat=True)]:
+        for number in [
+            *Objection.objects.values_list("number", flat=True),
+            *RepairApplication.objects.values_list("number", flat=True),
+        ]:
             assert f"{number}" in seeded
         assert seeded.count("查询码") == 4
 
@@ -319,8 +357,11 @@ class TestDemoCases:
         submitted = Objection.objects.get(records__source_key=HAISHENG_OBJECTED)
         now = timezone.now()
 
-        assert (referred.status, referred.provider.code, referred.applicant.username) == ("referred", "scjgj",
-                                                                                          "subject_user")
+        assert (referred.status, referred.provider.code, referred.applicant.username) == (
+            "referred",
+            "scjgj",
+            "subject_user",
+        )
         assert referred.provider_due_at > now and submitted.center_due_at > now
         assert submitted.status == "submitted" and submitted.subject.name == HAISHENG
         assert [case.evidence_files.count() for case in (referred, submitted)] == [2, 2]
@@ -351,7 +392,10 @@ class TestDemoCases:
         record = application.record
 
         assert (application.status, application.provider.code, application.applicant.username) == (
-            "submitted", "scjgj", "subject_user")
+            "submitted",
+            "scjgj",
+            "subject_user",
+        )
         assert record.is_dishonesty and record.subject.name == HAISHENG
         assert record.repairable_from <= timezone.localdate() < record.disclosure_ends_on
         assert application.due_at > timezone.now()
@@ -366,8 +410,12 @@ class TestDemoCases:
         output = seed()
 
         assert case_counts() == before
-        for label in ("信用承诺 commitments: 新建 created 0", "查询授权 authorizations: 新建 created 0",
-                      "异议 objections: 新建 created 0", "信用修复申请 repair applications: 新建 created 0"):
+        for label in (
+            "信用承诺 commitments: 新建 created 0",
+            "查询授权 authorizations: 新建 created 0",
+            "异议 objections: 新建 created 0",
+            "信用修复申请 repair applications: 新建 created 0",
+        ):
             assert label in output
         assert "查询码" not in output
 

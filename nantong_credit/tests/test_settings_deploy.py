@@ -19,8 +19,16 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
         for key, value in os.environ.items()
         # The deploy check must not depend on what the developer's shell or CI has set, nor on
         # DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set for Playwright.
-        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE",
-                       "TWO_FACTOR_REQUIRED_ROLES"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "TWO_FACTOR_REQUIRED_ROLES",
+        }
         and not key.startswith(("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY", "SECRET_KEY_", "AUDIT_CHAIN_KEY"))
         and key != "AUDIT_CHECKPOINT_DIR"
         and not key.startswith(("STORAGE_BACKEND", "S3_", "AUDIT_CHECKPOINT_BUCKET", "AUDIT_CHECKPOINT_PREFIX"))
@@ -46,7 +54,11 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
 def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -148,18 +160,29 @@ def test_it_refuses_a_broker_that_would_hand_out_a_running_job_twice(tmp_path):
 
 
 OBJECT_STORE = {
-    "STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": "https://oss.nantong.example", "S3_BUCKET": "credit-files",
-    "S3_ACCESS_KEY_ID": "credit-app", "S3_SECRET_ACCESS_KEY": secrets.token_urlsafe(30),
+    "STORAGE_BACKEND": "s3",
+    "S3_ENDPOINT_URL": "https://oss.nantong.example",
+    "S3_BUCKET": "credit-files",
+    "S3_ACCESS_KEY_ID": "credit-app",
+    "S3_SECRET_ACCESS_KEY": secrets.token_urlsafe(30),
 }
 
 
 def test_a_complete_object_store_passes_and_may_hold_the_audit_checkpoints(tmp_path):
     secret_file = tmp_path / "s3-secret"
     secret_file.write_text(secrets.token_urlsafe(30) + "\n", encoding="utf-8")
-    result = deploy_check(production_env(tmp_path, **{
-        **OBJECT_STORE, "S3_SECRET_ACCESS_KEY": None, "S3_SECRET_ACCESS_KEY_FILE": str(secret_file),
-        "AUDIT_CHECKPOINT_DIR": None, "AUDIT_CHECKPOINT_BUCKET": "credit-audit-checkpoints",
-    }))
+    result = deploy_check(
+        production_env(
+            tmp_path,
+            **{
+                **OBJECT_STORE,
+                "S3_SECRET_ACCESS_KEY": None,
+                "S3_SECRET_ACCESS_KEY_FILE": str(secret_file),
+                "AUDIT_CHECKPOINT_DIR": None,
+                "AUDIT_CHECKPOINT_BUCKET": "credit-audit-checkpoints",
+            },
+        )
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -168,8 +191,9 @@ def test_a_complete_object_store_passes_and_may_hold_the_audit_checkpoints(tmp_p
 def test_it_refuses_to_start_with_an_incomplete_object_store(tmp_path):
     """Not only in production: every upload would fail, or go to Amazon's endpoint."""
     env = production_env(tmp_path, **{**OBJECT_STORE, "S3_ENDPOINT_URL": None, "S3_SECRET_ACCESS_KEY": None})
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
 
     output = result.stdout + result.stderr
     assert result.returncode != 0

@@ -14,25 +14,52 @@ from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Whatever the developer's shell or CI has set must not decide these tests.
-SET_BY_TESTS = {"DEBUG", "DATABASE_URL", "REDIS_URL", "HOST", "PORT", "SITE_URL", "HTTPS_ONLY", "ALLOWED_HOSTS",
-                "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE"}
-READ = ["DEBUG", "SITE_URL", "ALLOWED_HOSTS", "EMBEDDED", "HTTPS_ONLY", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE",
-        "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"]
-SCRIPT = ("import json; from nantong_credit import settings as s; "
-          f"print(json.dumps({{name: getattr(s, name, None) for name in {READ!r}}}))")
+SET_BY_TESTS = {
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "HOST",
+    "PORT",
+    "SITE_URL",
+    "HTTPS_ONLY",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_SETTINGS_MODULE",
+}
+READ = [
+    "DEBUG",
+    "SITE_URL",
+    "ALLOWED_HOSTS",
+    "EMBEDDED",
+    "HTTPS_ONLY",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+]
+SCRIPT = (
+    "import json; from nantong_credit import settings as s; "
+    f"print(json.dumps({{name: getattr(s, name, None) for name in {READ!r}}}))"
+)
 
 
 def settings_for(**environment: str) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in SET_BY_TESTS}
     env.update(environment)
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
     return json.loads(result.stdout.splitlines()[-1])
 
 
 def transport(values: dict) -> tuple:
-    return (values["SECURE_SSL_REDIRECT"], values["SESSION_COOKIE_SECURE"], values["CSRF_COOKIE_SECURE"],
-            values["SECURE_HSTS_SECONDS"])
+    return (
+        values["SECURE_SSL_REDIRECT"],
+        values["SESSION_COOKIE_SECURE"],
+        values["CSRF_COOKIE_SECURE"],
+        values["SECURE_HSTS_SECONDS"],
+    )
 
 
 PLAIN_HTTP = (None, None, None, None)
@@ -51,11 +78,14 @@ def test_a_sqlite_file_elsewhere_is_still_the_embedded_mode(tmp_path):
     assert values["EMBEDDED"] is True and transport(values) == PLAIN_HTTP
 
 
-@pytest.mark.parametrize("environment", [
-    {"DATABASE_URL": "postgres://credit@db:5432/nantong_credit"},
-    {"REDIS_URL": "redis://127.0.0.1:6379/0"},
-    {"HTTPS_ONLY": "True"},
-])
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"DATABASE_URL": "postgres://credit@db:5432/nantong_credit"},
+        {"REDIS_URL": "redis://127.0.0.1:6379/0"},
+        {"HTTPS_ONLY": "True"},
+    ],
+)
 def test_a_deployment_is_https_only(environment):
     values = settings_for(**environment)
     assert values["DEBUG"] is False

@@ -77,8 +77,11 @@ def s3_endpoint(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with log.open("wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_port(port, server)
         yield f"http://127.0.0.1:{port}"
@@ -88,8 +91,9 @@ def s3_endpoint(tmp_path_factory):
 
 
 def s3_client(endpoint: str):
-    return boto3.client("s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY,
-                        aws_secret_access_key=SECRET_KEY)
+    return boto3.client(
+        "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY
+    )
 
 
 class Bucket:
@@ -113,9 +117,16 @@ class Bucket:
 
     def env(self) -> dict[str, str]:
         """The settings a node is started with to use this bucket."""
-        return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": self.endpoint, "S3_BUCKET": self.name,
-                "S3_PREFIX": PREFIX, "S3_REGION": REGION, "S3_ACCESS_KEY_ID": ACCESS_KEY,
-                "S3_SECRET_ACCESS_KEY": SECRET_KEY, "S3_ADDRESSING_STYLE": "path"}
+        return {
+            "STORAGE_BACKEND": "s3",
+            "S3_ENDPOINT_URL": self.endpoint,
+            "S3_BUCKET": self.name,
+            "S3_PREFIX": PREFIX,
+            "S3_REGION": REGION,
+            "S3_ACCESS_KEY_ID": ACCESS_KEY,
+            "S3_SECRET_ACCESS_KEY": SECRET_KEY,
+            "S3_ADDRESSING_STYLE": "path",
+        }
 
 
 def project_s3_storage(monkeypatch, bucket: Bucket, *, prefix: str = PREFIX) -> dict:
@@ -161,8 +172,10 @@ def test_objection_evidence_goes_to_the_bucket_and_comes_back_through_the_view(c
     record = submit_penalty(scjgj, company)
 
     client.force_login(agent)
-    filed = client.post(f"{reverse('objections:new')}?record={record.pk}",
-                        {"records": [record.pk], "statement": STATEMENT, "evidence": [pdf_file()]})
+    filed = client.post(
+        f"{reverse('objections:new')}?record={record.pk}",
+        {"records": [record.pk], "statement": STATEMENT, "evidence": [pdf_file()]},
+    )
     assert filed.status_code == 302
     evidence = Objection.objects.get().evidence_files.get()
 
@@ -200,9 +213,11 @@ def post_import(client, data: bytes, name: str, capture) -> BulkImport:
 
 
 def test_a_bulk_file_is_read_from_the_bucket_and_its_error_report_downloaded(
-        provider_staff, bucket, eager_celery, django_capture_on_commit_callbacks):
-    good = post_import(provider_staff, xlsx_bytes([penalty(1), penalty(2)]), "处罚.xlsx",
-                       django_capture_on_commit_callbacks)
+    provider_staff, bucket, eager_celery, django_capture_on_commit_callbacks
+):
+    good = post_import(
+        provider_staff, xlsx_bytes([penalty(1), penalty(2)]), "处罚.xlsx", django_capture_on_commit_callbacks
+    )
     assert good.status == BulkImport.Status.SUCCEEDED and good.created_count == 2
 
     rows = [penalty(3), penalty(4, decision_date="2026-13-01")]
@@ -219,9 +234,11 @@ def test_a_bulk_file_is_read_from_the_bucket_and_its_error_report_downloaded(
 
 
 def test_the_purge_deletes_the_rejected_upload_from_the_bucket(
-        provider_staff, bucket, eager_celery, django_capture_on_commit_callbacks):
-    rejected = post_import(provider_staff, xlsx_bytes([penalty(1, decision_date="明天")]), "处罚.xlsx",
-                           django_capture_on_commit_callbacks)
+    provider_staff, bucket, eager_celery, django_capture_on_commit_callbacks
+):
+    rejected = post_import(
+        provider_staff, xlsx_bytes([penalty(1, decision_date="明天")]), "处罚.xlsx", django_capture_on_commit_callbacks
+    )
     original, errors = f"{PREFIX}/{rejected.original_file.name}", f"{PREFIX}/{rejected.errors_file.name}"
     assert bucket.keys() == sorted([original, errors])
 
@@ -236,9 +253,12 @@ def test_the_purge_deletes_the_rejected_upload_from_the_bucket(
 
 
 def test_a_generated_report_is_stored_in_the_bucket_and_downloaded(
-        client, bucket, user_with_role, eager_celery, django_capture_on_commit_callbacks):
-    catalog = publish_report_catalog(ProviderFactory(code="scjgj", name="南通市市场监督管理局"),
-                                     ProviderFactory(code="swj", name="国家税务总局南通市税务局"))
+    client, bucket, user_with_role, eager_celery, django_capture_on_commit_callbacks
+):
+    catalog = publish_report_catalog(
+        ProviderFactory(code="scjgj", name="南通市市场监督管理局"),
+        ProviderFactory(code="swj", name="国家税务总局南通市税务局"),
+    )
     company = SubjectFactory(name="南通海晟建设工程有限公司", identifier=make_uscc("91320602MA1W8X7Q3"))
     add_company_records(company, catalog)
     agent = user_with_role("guhj", roles.SUBJECT_USER, real_name="顾海军")
@@ -263,8 +283,14 @@ def test_a_generated_report_is_stored_in_the_bucket_and_downloaded(
 def node(bucket: Bucket, code: str, stdin: bytes = b"") -> str:
     """Run `code` in another process started with the bucket's settings (another node)."""
     env = {**os.environ, **bucket.env(), "DJANGO_SETTINGS_MODULE": "nantong_credit.settings"}
-    result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=BASE_DIR, env=env,
-                            input=stdin, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr.decode()
     return result.stdout.decode().strip()
 
@@ -272,10 +298,13 @@ def node(bucket: Bucket, code: str, stdin: bytes = b"") -> str:
 def test_what_one_node_writes_another_reads(s3_endpoint, monkeypatch):
     bucket = Bucket(s3_endpoint)
     content = os.urandom(3 * 1024 * 1024)  # over the in-memory limit: read back through a file on disk
-    name_a = node(bucket, "import sys; from django.core.files.base import ContentFile; "
-                          "from django.core.files.storage import default_storage as s; "
-                          "print(s.save('reports/2026/12/shared.pdf', ContentFile(sys.stdin.buffer.read())))",
-                  stdin=content)
+    name_a = node(
+        bucket,
+        "import sys; from django.core.files.base import ContentFile; "
+        "from django.core.files.storage import default_storage as s; "
+        "print(s.save('reports/2026/12/shared.pdf', ContentFile(sys.stdin.buffer.read())))",
+        stdin=content,
+    )
 
     node_b = storages.create_storage(project_s3_storage(monkeypatch, bucket))  # this process, its own client
     assert name_a == "reports/2026/12/shared.pdf" and node_b.exists(name_a) and node_b.size(name_a) == len(content)
@@ -284,12 +313,17 @@ def test_what_one_node_writes_another_reads(s3_endpoint, monkeypatch):
     name_b = node_b.save("reports/2026/12/shared.pdf", ContentFile(b"second"))
     assert name_b != name_a  # a second file of that name never replaces the first
 
-    seen_by_a = node(bucket, "from django.core.files.storage import default_storage as s; import hashlib; "
-                             f"print(hashlib.sha256(s.open({name_b!r}).read()).hexdigest(), s.exists({name_a!r}))")
+    seen_by_a = node(
+        bucket,
+        "from django.core.files.storage import default_storage as s; import hashlib; "
+        f"print(hashlib.sha256(s.open({name_b!r}).read()).hexdigest(), s.exists({name_a!r}))",
+    )
     assert seen_by_a == f"{hashlib.sha256(b'second').hexdigest()} True"
     node_b.delete(name_a)
-    assert node(bucket, f"from django.core.files.storage import default_storage as s; print(s.exists({name_a!r}))") \
+    assert (
+        node(bucket, f"from django.core.files.storage import default_storage as s; print(s.exists({name_a!r}))")
         == "False"
+    )
     assert bucket.keys() == [f"{PREFIX}/{name_b}"]
 
 
@@ -298,8 +332,10 @@ def test_what_one_node_writes_another_reads(s3_endpoint, monkeypatch):
 
 def test_audit_checkpoints_may_live_in_their_own_bucket(s3_endpoint, bucket, settings, monkeypatch):
     checkpoints = Bucket(s3_endpoint)
-    settings.STORAGES = {**settings.STORAGES,
-                         "audit_checkpoints": project_s3_storage(monkeypatch, checkpoints, prefix="checkpoints")}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "audit_checkpoints": project_s3_storage(monkeypatch, checkpoints, prefix="checkpoints"),
+    }
     with transaction.atomic():
         record_event(action="test.event", summary="一个事件")
 

@@ -7,8 +7,17 @@ from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script
 
 pytestmark = pytest.mark.django_db
 
-NAV = ["portal:home", "subjects:search", "catalog:public", "reports:verify", "account:register", "login",
-       "objections:follow_up", "repair:follow_up", "catalog_api:catalog"]
+NAV = [
+    "portal:home",
+    "subjects:search",
+    "catalog:public",
+    "reports:verify",
+    "account:register",
+    "login",
+    "objections:follow_up",
+    "repair:follow_up",
+    "catalog_api:catalog",
+]
 
 
 def render(name: str) -> str:

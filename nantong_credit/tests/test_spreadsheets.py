@@ -70,13 +70,19 @@ def test_a_csv_opens_in_excel_in_china_and_runs_nothing():
 
     assert data.startswith(codecs.BOM_UTF8)
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
-        ["名称", "件数"], ["'" + HOSTILE, "3"], ["'-1+1", ""]
+        ["名称", "件数"],
+        ["'" + HOSTILE, "3"],
+        ["'-1+1", ""],
     ]
 
 
 # What only nantong_credit/spreadsheets.py may use: building a workbook, a cell by hand, or a CSV writer.
-WRITING_NAMES = {("openpyxl", "Workbook"), ("openpyxl.cell", "WriteOnlyCell"), ("openpyxl.cell", "Cell"),
-                 ("openpyxl.cell.cell", "Cell")}
+WRITING_NAMES = {
+    ("openpyxl", "Workbook"),
+    ("openpyxl.cell", "WriteOnlyCell"),
+    ("openpyxl.cell", "Cell"),
+    ("openpyxl.cell.cell", "Cell"),
+}
 
 
 def _writers_in(path: Path) -> list[str]:
@@ -84,9 +90,11 @@ def _writers_in(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and any((node.module, alias.name) in WRITING_NAMES for alias in node.names):
             found.append(f"from {node.module} import …")
-        if isinstance(node, ast.Attribute) and node.attr in ("writer", "DictWriter") and getattr(
-            node.value, "id", None
-        ) == "csv":
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("writer", "DictWriter")
+            and getattr(node.value, "id", None) == "csv"
+        ):
             found.append(f"csv.{node.attr}")
     return found
 
@@ -94,11 +102,14 @@ def _writers_in(path: Path) -> list[str]:
 def test_no_other_module_writes_spreadsheets_or_csv_files():
     root = Path(settings.BASE_DIR)
     sources = [
-        path for app in ("nantong_credit", "audit", "catalog", "collection", "inquiry", "objections", "repair")
-        for path in (root / app).rglob("*.py") if "tests" not in path.parts and "migrations" not in path.parts
+        path
+        for app in ("nantong_credit", "audit", "catalog", "collection", "inquiry", "objections", "repair")
+        for path in (root / app).rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
     ]
     offenders = {
         str(path.relative_to(root)): found
-        for path in sources if (found := _writers_in(path)) and path.name != "spreadsheets.py"
+        for path in sources
+        if (found := _writers_in(path)) and path.name != "spreadsheets.py"
     }
     assert offenders == {}, "write spreadsheets and CSV files through nantong_credit.spreadsheets"

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 
 PASSWORD = "Correct-horse-2026"
-START = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 
 
 def code_for(device: TOTPDevice) -> str:

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 
-from .two_factor_support import code_for, enrol
 from nantong_credit import roles
 from nantong_credit.models import Notification
 
+from .two_factor_support import code_for, enrol
+
 PASSWORD = "Nt-test-password-1"  # what the root conftest's user factory sets
-START = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 BACK_OFFICE = ["/office/", "/office/audit/", "/admin/"]
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,7 @@ def reaches(client, url: str) -> bool:
 
 def test_the_admin_login_form_does_not_let_a_password_alone_in(client, alice):
     """The attack: POST username and password to /admin/login/, then open the back office."""
-    response = client.post("/admin/login/?next=/admin/", {"username": "alice", "password": PASSWORD,
-                                                          "next": "/admin/"})
+    response = client.post("/admin/login/?next=/admin/", {"username": "alice", "password": PASSWORD, "next": "/admin/"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     for url in BACK_OFFICE:
         assert not reaches(client, url), url
@@ -99,8 +99,7 @@ def test_a_password_session_ends_once_the_account_enrols_elsewhere(client, clerk
 # --- Staff who see personal data must have a device ----------------------------------------------
 
 
-@pytest.fixture(params=["center_clerk", "catalog_admin", "auditor", "provider_staff", "government_user",
-                        "superuser"])
+@pytest.fixture(params=["center_clerk", "catalog_admin", "auditor", "provider_staff", "government_user", "superuser"])
 def staff_member(request, user_with_role, django_user_model):
     if request.param == "superuser":
         return django_user_model.objects.create_superuser("root", password=PASSWORD)

@@ -51,8 +51,12 @@ def enter_2027(catalog_admin, django_capture_on_commit_callbacks):
     def enter(text: str = NOTICE_2027_TEST_TEXT) -> HolidayNotice:
         with django_capture_on_commit_callbacks(execute=True):
             return enter_holiday_notice(
-                year=2027, title="国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
-                document_number="", published_on=None, text=text, actor=catalog_admin,
+                year=2027,
+                title="国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
+                document_number="",
+                published_on=None,
+                text=text,
+                actor=catalog_admin,
             )
 
     return enter
@@ -61,20 +65,47 @@ def enter_2027(catalog_admin, django_capture_on_commit_callbacks):
 # --- Library years: 2025 and 2026 ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    # Spring Festival 2025: 1/28-2/4 off, Sunday 1/26 and Saturday 2/8 worked.
-    (D(2025, 1, 26), True), (D(2025, 1, 27), True), (D(2025, 1, 28), False), (D(2025, 2, 1), False),
-    (D(2025, 2, 4), False), (D(2025, 2, 5), True), (D(2025, 2, 8), True), (D(2025, 2, 9), False),
-    # National Day 2025: 10/1-10/8 off, Sunday 9/28 and Saturday 10/11 worked.
-    (D(2025, 9, 27), False), (D(2025, 9, 28), True), (D(2025, 10, 1), False), (D(2025, 10, 6), False),
-    (D(2025, 10, 8), False), (D(2025, 10, 9), True), (D(2025, 10, 11), True), (D(2025, 10, 12), False),
-    # Spring Festival 2026: 2/15-2/23 off, Saturdays 2/14 and 2/28 worked.
-    (D(2026, 2, 13), True), (D(2026, 2, 14), True), (D(2026, 2, 15), False), (D(2026, 2, 20), False),
-    (D(2026, 2, 23), False), (D(2026, 2, 24), True), (D(2026, 2, 28), True), (D(2026, 3, 1), False),
-    # Mid-autumn 9/25-9/27 and National Day 10/1-10/7 2026, Sunday 9/20 and Saturday 10/10 worked.
-    (D(2026, 9, 20), True), (D(2026, 9, 25), False), (D(2026, 9, 28), True), (D(2026, 10, 1), False),
-    (D(2026, 10, 7), False), (D(2026, 10, 8), True), (D(2026, 10, 10), True), (D(2026, 10, 11), False),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # Spring Festival 2025: 1/28-2/4 off, Sunday 1/26 and Saturday 2/8 worked.
+        (D(2025, 1, 26), True),
+        (D(2025, 1, 27), True),
+        (D(2025, 1, 28), False),
+        (D(2025, 2, 1), False),
+        (D(2025, 2, 4), False),
+        (D(2025, 2, 5), True),
+        (D(2025, 2, 8), True),
+        (D(2025, 2, 9), False),
+        # National Day 2025: 10/1-10/8 off, Sunday 9/28 and Saturday 10/11 worked.
+        (D(2025, 9, 27), False),
+        (D(2025, 9, 28), True),
+        (D(2025, 10, 1), False),
+        (D(2025, 10, 6), False),
+        (D(2025, 10, 8), False),
+        (D(2025, 10, 9), True),
+        (D(2025, 10, 11), True),
+        (D(2025, 10, 12), False),
+        # Spring Festival 2026: 2/15-2/23 off, Saturdays 2/14 and 2/28 worked.
+        (D(2026, 2, 13), True),
+        (D(2026, 2, 14), True),
+        (D(2026, 2, 15), False),
+        (D(2026, 2, 20), False),
+        (D(2026, 2, 23), False),
+        (D(2026, 2, 24), True),
+        (D(2026, 2, 28), True),
+        (D(2026, 3, 1), False),
+        # Mid-autumn 9/25-9/27 and National Day 10/1-10/7 2026, Sunday 9/20 and Saturday 10/10 worked.
+        (D(2026, 9, 20), True),
+        (D(2026, 9, 25), False),
+        (D(2026, 9, 28), True),
+        (D(2026, 10, 1), False),
+        (D(2026, 10, 7), False),
+        (D(2026, 10, 8), True),
+        (D(2026, 10, 10), True),
+        (D(2026, 10, 11), False),
+    ],
+)
 def test_it_knows_the_statutory_holidays_and_makeup_days(day, expected):
     assert is_workday(day) is expected
 
@@ -86,15 +117,18 @@ def test_it_agrees_with_the_library_on_every_day_it_knows():
         day += dt.timedelta(days=1)
 
 
-@pytest.mark.parametrize(("start", "n", "expected"), [
-    (D(2025, 1, 24), 5, D(2025, 2, 7)),     # Fri; Sun 1/26 worked, 1/28-2/4 off
-    (D(2025, 1, 27), 2, D(2025, 2, 6)),     # the festival does not count
-    (D(2025, 9, 26), 7, D(2025, 10, 13)),   # Sun 9/28 and Sat 10/11 are working days
-    (D(2026, 2, 12), 5, D(2026, 2, 26)),    # Sat 2/14 worked, 2/15-2/23 off
-    (D(2026, 2, 23), 5, D(2026, 2, 28)),    # Sat 2/28 worked: the period ends on it
-    (D(2026, 9, 28), 7, D(2026, 10, 13)),   # 10/1-10/7 off, Sat 10/10 worked
-    (D(2026, 9, 18), 3, D(2026, 9, 22)),    # Sun 9/20 worked, Sat 9/19 not
-])
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        (D(2025, 1, 24), 5, D(2025, 2, 7)),  # Fri; Sun 1/26 worked, 1/28-2/4 off
+        (D(2025, 1, 27), 2, D(2025, 2, 6)),  # the festival does not count
+        (D(2025, 9, 26), 7, D(2025, 10, 13)),  # Sun 9/28 and Sat 10/11 are working days
+        (D(2026, 2, 12), 5, D(2026, 2, 26)),  # Sat 2/14 worked, 2/15-2/23 off
+        (D(2026, 2, 23), 5, D(2026, 2, 28)),  # Sat 2/28 worked: the period ends on it
+        (D(2026, 9, 28), 7, D(2026, 10, 13)),  # 10/1-10/7 off, Sat 10/10 worked
+        (D(2026, 9, 18), 3, D(2026, 9, 22)),  # Sun 9/20 worked, Sat 9/19 not
+    ],
+)
 def test_it_adds_working_days_across_holidays(start, n, expected):
     assert add_workdays(start, n) == expected
 
@@ -120,14 +154,17 @@ def test_it_counts_from_the_shanghai_day_of_an_aware_event_time():
     assert deadline_end(event, 7) == dt.datetime(2026, 10, 14, tzinfo=SHANGHAI)
 
 
-@pytest.mark.parametrize(("now", "left"), [
-    (dt.datetime(2026, 9, 29, 9, 0, tzinfo=SHANGHAI), 7),    # 9/29, 9/30, 10/8, 10/9, 10/10, 10/12, 10/13
-    (dt.datetime(2026, 10, 3, 9, 0, tzinfo=SHANGHAI), 5),    # during the holiday
-    (dt.datetime(2026, 10, 12, 9, 0, tzinfo=SHANGHAI), 2),
-    (dt.datetime(2026, 10, 13, 23, 59, tzinfo=SHANGHAI), 1),  # the last day runs to 24:00
-    (dt.datetime(2026, 10, 14, 0, 0, tzinfo=SHANGHAI), 0),
-    (dt.datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI), 0),
-])
+@pytest.mark.parametrize(
+    ("now", "left"),
+    [
+        (dt.datetime(2026, 9, 29, 9, 0, tzinfo=SHANGHAI), 7),  # 9/29, 9/30, 10/8, 10/9, 10/10, 10/12, 10/13
+        (dt.datetime(2026, 10, 3, 9, 0, tzinfo=SHANGHAI), 5),  # during the holiday
+        (dt.datetime(2026, 10, 12, 9, 0, tzinfo=SHANGHAI), 2),
+        (dt.datetime(2026, 10, 13, 23, 59, tzinfo=SHANGHAI), 1),  # the last day runs to 24:00
+        (dt.datetime(2026, 10, 14, 0, 0, tzinfo=SHANGHAI), 0),
+        (dt.datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI), 0),
+    ],
+)
 def test_it_counts_down_the_working_days_left(now, left):
     assert workdays_left(now, D(2026, 10, 13)) == left
     assert workdays_left(now, deadline_end(D(2026, 9, 28), 7)) == left
@@ -156,14 +193,24 @@ def test_it_falls_back_to_weekends_and_the_statutory_holidays_for_an_unknown_yea
 # on a weekend: 春节 is 除夕 (Fri 5 Feb) to 初三 (Mon 8 Feb), Saturday and Sunday made up on 9-10 Feb.
 STATUTORY_2027 = {
     D(2027, 1, 1): "元旦",
-    D(2027, 2, 5): "农历除夕", D(2027, 2, 6): "春节", D(2027, 2, 7): "春节", D(2027, 2, 8): "春节",
-    D(2027, 2, 9): "春节（补假）", D(2027, 2, 10): "春节（补假）",
+    D(2027, 2, 5): "农历除夕",
+    D(2027, 2, 6): "春节",
+    D(2027, 2, 7): "春节",
+    D(2027, 2, 8): "春节",
+    D(2027, 2, 9): "春节（补假）",
+    D(2027, 2, 10): "春节（补假）",
     D(2027, 4, 5): "清明节",
-    D(2027, 5, 1): "劳动节", D(2027, 5, 2): "劳动节", D(2027, 5, 3): "劳动节（补假）", D(2027, 5, 4): "劳动节（补假）",
+    D(2027, 5, 1): "劳动节",
+    D(2027, 5, 2): "劳动节",
+    D(2027, 5, 3): "劳动节（补假）",
+    D(2027, 5, 4): "劳动节（补假）",
     D(2027, 6, 9): "端午节",
     D(2027, 9, 15): "中秋节",
-    D(2027, 10, 1): "国庆节", D(2027, 10, 2): "国庆节", D(2027, 10, 3): "国庆节",
-    D(2027, 10, 4): "国庆节（补假）", D(2027, 10, 5): "国庆节（补假）",
+    D(2027, 10, 1): "国庆节",
+    D(2027, 10, 2): "国庆节",
+    D(2027, 10, 3): "国庆节",
+    D(2027, 10, 4): "国庆节（补假）",
+    D(2027, 10, 5): "国庆节（补假）",
 }
 
 
@@ -175,8 +222,9 @@ def test_it_knows_every_statutory_holiday_of_2027_and_nothing_more():
         day += dt.timedelta(days=1)
 
 
-@pytest.mark.parametrize(("day", "note"), [(D(2027, 1, 1), "元旦"), (D(2027, 2, 10), "春节（补假）"),
-                                           (D(2027, 10, 2), "国庆节")])
+@pytest.mark.parametrize(
+    ("day", "note"), [(D(2027, 1, 1), "元旦"), (D(2027, 2, 10), "春节（补假）"), (D(2027, 10, 2), "国庆节")]
+)
 def test_it_names_a_presumed_holiday_and_where_it_comes_from(day, note):
     info = workdays.describe_day(day)
     assert (info.is_workday, info.source, info.note) == (False, "statutory", note)
@@ -424,42 +472,62 @@ def test_it_reads_the_official_2026_notice_exactly_as_the_library_has_it():
     assert days == library
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("元旦：1月1日至3日放假", [("2027-01-01", "休", "元旦"), ("2027-01-02", "休", "元旦"), ("2027-01-03", "休", "元旦")]),
-    ("2027-01-01 至 2027-01-03 休 元旦", [("2027-01-01", "休", "元旦"), ("2027-01-02", "休", "元旦"), ("2027-01-03", "休", "元旦")]),
-    ("2027-02-14 班 春节调休", [("2027-02-14", "班", "春节调休")]),
-    ("2月14日（星期日）上班", [("2027-02-14", "班", "调休上班")]),
-    ("1月1日到1月2日 休", [("2027-01-01", "休", "放假"), ("2027-01-02", "休", "放假")]),
-    ("1月1日-3日 放假 元旦", [("2027-01-01", "休", "元旦"), ("2027-01-02", "休", "元旦"), ("2027-01-03", "休", "元旦")]),
-    ("2027/1/1~2027/1/2 休", [("2027-01-01", "休", "放假"), ("2027-01-02", "休", "放假")]),
-    ("１月３１日～２月１日　放假　春节", [("2027-01-31", "休", "春节"), ("2027-02-01", "休", "春节")]),
-    ("上班：2月20日（周六）、2月27日（周六）", [("2027-02-20", "班", "调休上班"), ("2027-02-27", "班", "调休上班")]),
-    ("元旦：1月1日放假，1月4日上班", [("2027-01-01", "休", "元旦"), ("2027-01-04", "班", "元旦调休上班")]),
-    ("2026年12月31日（星期四）上班", [("2026-12-31", "班", "调休上班")]),
-    ("# 注释行\n\n国务院办公厅通知\n1月1日放假", [("2027-01-01", "休", "放假")]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "元旦：1月1日至3日放假",
+            [("2027-01-01", "休", "元旦"), ("2027-01-02", "休", "元旦"), ("2027-01-03", "休", "元旦")],
+        ),
+        (
+            "2027-01-01 至 2027-01-03 休 元旦",
+            [("2027-01-01", "休", "元旦"), ("2027-01-02", "休", "元旦"), ("2027-01-03", "休", "元旦")],
+        ),
+        ("2027-02-14 班 春节调休", [("2027-02-14", "班", "春节调休")]),
+        ("2月14日（星期日）上班", [("2027-02-14", "班", "调休上班")]),
+        ("1月1日到1月2日 休", [("2027-01-01", "休", "放假"), ("2027-01-02", "休", "放假")]),
+        (
+            "1月1日-3日 放假 元旦",
+            [("2027-01-01", "休", "元旦"), ("2027-01-02", "休", "元旦"), ("2027-01-03", "休", "元旦")],
+        ),
+        ("2027/1/1~2027/1/2 休", [("2027-01-01", "休", "放假"), ("2027-01-02", "休", "放假")]),
+        ("１月３１日～２月１日　放假　春节", [("2027-01-31", "休", "春节"), ("2027-02-01", "休", "春节")]),
+        (
+            "上班：2月20日（周六）、2月27日（周六）",
+            [("2027-02-20", "班", "调休上班"), ("2027-02-27", "班", "调休上班")],
+        ),
+        ("元旦：1月1日放假，1月4日上班", [("2027-01-01", "休", "元旦"), ("2027-01-04", "班", "元旦调休上班")]),
+        ("2026年12月31日（星期四）上班", [("2026-12-31", "班", "调休上班")]),
+        ("# 注释行\n\n国务院办公厅通知\n1月1日放假", [("2027-01-01", "休", "放假")]),
+    ],
+)
 def test_it_reads_each_accepted_form(text, expected):
     assert parsed(text) == expected
 
 
 def test_it_accepts_a_day_named_twice_with_the_same_status():
     assert parsed("中秋节：9月15日放假\n国庆节：9月15日至16日放假") == [
-        ("2027-09-15", "休", "中秋节"), ("2027-09-16", "休", "国庆节")]
+        ("2027-09-15", "休", "中秋节"),
+        ("2027-09-16", "休", "国庆节"),
+    ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("元旦：1月1日至3日放假\n春节 2.6 放假", "第2行“春节 2.6 放假”：没有找到日期"),
-    ("1月1日放假\n2027-01-01~01-03 休", "第2行“2027-01-01~01-03 休”：看不懂“~01-03”"),
-    ("2月14日（星期六）上班", "第1行“2月14日（星期六）上班”：2027年2月14日是星期日，但这里写的是“星期六”"),
-    ("元旦\n1月1日", "第2行“1月1日”：没有说明是放假还是上班"),
-    ("2月30日放假", "第1行“2月30日放假”：“2月30日”不是有效的日期"),
-    ("1月3日至1月1日放假", "结束早于开始"),
-    ("1月1日至2月28日放假", "超过20天"),
-    ("2030-01-01 休", "2030年1月1日不属于2027年的安排"),
-    ("1月1日放假\n\n1月1日上班", "第3行：2027年1月1日在第1行标为“休”，这里又标为“班”"),
-    ("经国务院批准，现将放假调休日期的具体安排通知如下", "第1行"),
-    ("节假日期间要安排好值班", "没有读到任何放假或上班日期"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("元旦：1月1日至3日放假\n春节 2.6 放假", "第2行“春节 2.6 放假”：没有找到日期"),
+        ("1月1日放假\n2027-01-01~01-03 休", "第2行“2027-01-01~01-03 休”：看不懂“~01-03”"),
+        ("2月14日（星期六）上班", "第1行“2月14日（星期六）上班”：2027年2月14日是星期日，但这里写的是“星期六”"),
+        ("元旦\n1月1日", "第2行“1月1日”：没有说明是放假还是上班"),
+        ("2月30日放假", "第1行“2月30日放假”：“2月30日”不是有效的日期"),
+        ("1月3日至1月1日放假", "结束早于开始"),
+        ("1月1日至2月28日放假", "超过20天"),
+        ("2030-01-01 休", "2030年1月1日不属于2027年的安排"),
+        ("1月1日放假\n\n1月1日上班", "第3行：2027年1月1日在第1行标为“休”，这里又标为“班”"),
+        ("经国务院批准，现将放假调休日期的具体安排通知如下", "第1行"),
+        ("节假日期间要安排好值班", "没有读到任何放假或上班日期"),
+    ],
+)
 def test_it_names_the_line_it_cannot_read(text, message):
     with pytest.raises(NoticeTextError) as excinfo:
         parse_notice_text(text, year=2027)

@@ -6,122 +6,214 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('collection', '0005_creditrecord_suspended_since_and_more'),
+        ("catalog", "0002_initial"),
+        ("collection", "0005_creditrecord_suspended_since_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='案件编号')),
-                ('follow_up_code_hash', models.CharField(help_text='查询码的哈希，查询码只在受理时显示一次', max_length=64)),
-                ('statement', models.TextField(verbose_name='异议内容及理由')),
-                ('status', models.CharField(choices=[('submitted', '待中心审核'), ('referred', '待信息提供单位核查'), ('answered', '提供单位已答复'), ('closed', '已办结'), ('withdrawn', '已撤回')], default='submitted', max_length=12, verbose_name='状态')),
-                ('outcome', models.CharField(blank=True, choices=[('platform_corrected', '平台技术差错，已更正'), ('corrected', '信息有误，已更正（第十四条第一项）'), ('confirmed', '信息无误，予以维持（第十四条第二项）'), ('unverifiable', '无法核实，附注声明（第十四条第三项）'), ('rejected', '不予受理')], max_length=20, verbose_name='处理结果')),
-                ('received_at', models.DateTimeField(verbose_name='受理时间')),
-                ('center_due_at', models.DateTimeField(verbose_name='中心办理期限')),
-                ('center_reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('referred_at', models.DateTimeField(blank=True, null=True, verbose_name='转办时间')),
-                ('provider_due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='提供单位答复期限')),
-                ('provider_reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('provider_overdue_at', models.DateTimeField(blank=True, null=True, verbose_name='提供单位逾期时间')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
-                ('provider_reply', models.TextField(blank=True, verbose_name='核查意见')),
-                ('correction', models.JSONField(blank=True, null=True, verbose_name='更正内容')),
-                ('applicant_keeps_objection', models.BooleanField(default=False, verbose_name='申请人坚持异议')),
-                ('applicant_final_statement', models.TextField(blank=True, verbose_name='申请人声明')),
-                ('clerk_note', models.TextField(blank=True, verbose_name='中心意见')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='catalog.provider')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='collection.subject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=30, unique=True, verbose_name="案件编号")),
+                (
+                    "follow_up_code_hash",
+                    models.CharField(help_text="查询码的哈希，查询码只在受理时显示一次", max_length=64),
+                ),
+                ("statement", models.TextField(verbose_name="异议内容及理由")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待中心审核"),
+                            ("referred", "待信息提供单位核查"),
+                            ("answered", "提供单位已答复"),
+                            ("closed", "已办结"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("platform_corrected", "平台技术差错，已更正"),
+                            ("corrected", "信息有误，已更正（第十四条第一项）"),
+                            ("confirmed", "信息无误，予以维持（第十四条第二项）"),
+                            ("unverifiable", "无法核实，附注声明（第十四条第三项）"),
+                            ("rejected", "不予受理"),
+                        ],
+                        max_length=20,
+                        verbose_name="处理结果",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="受理时间")),
+                ("center_due_at", models.DateTimeField(verbose_name="中心办理期限")),
+                ("center_reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("referred_at", models.DateTimeField(blank=True, null=True, verbose_name="转办时间")),
+                (
+                    "provider_due_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="提供单位答复期限"),
+                ),
+                ("provider_reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("provider_overdue_at", models.DateTimeField(blank=True, null=True, verbose_name="提供单位逾期时间")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="答复时间")),
+                ("provider_reply", models.TextField(blank=True, verbose_name="核查意见")),
+                ("correction", models.JSONField(blank=True, null=True, verbose_name="更正内容")),
+                ("applicant_keeps_objection", models.BooleanField(default=False, verbose_name="申请人坚持异议")),
+                ("applicant_final_statement", models.TextField(blank=True, verbose_name="申请人声明")),
+                ("clerk_note", models.TextField(blank=True, verbose_name="中心意见")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="objections", to="catalog.provider"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="objections", to="collection.subject"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '异议申请',
-                'verbose_name_plural': '异议申请',
-                'ordering': ['-received_at', '-id'],
-                'permissions': [('review_objection', '审核异议申请'), ('answer_objection', '答复转办的异议')],
+                "verbose_name": "异议申请",
+                "verbose_name_plural": "异议申请",
+                "ordering": ["-received_at", "-id"],
+                "permissions": [("review_objection", "审核异议申请"), ("answer_objection", "答复转办的异议")],
             },
         ),
         migrations.CreateModel(
-            name='ObjectionEvidence',
+            name="ObjectionEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='objections/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=255, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('objection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='objections.objection')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="objections/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=255, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "objection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_files",
+                        to="objections.objection",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '异议证明材料',
-                'verbose_name_plural': '异议证明材料',
-                'ordering': ['objection', 'uploaded_at'],
+                "verbose_name": "异议证明材料",
+                "verbose_name_plural": "异议证明材料",
+                "ordering": ["objection", "uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ObjectionRecord',
+            name="ObjectionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('objection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objection_records', to='objections.objection')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objection_links', to='collection.creditrecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "objection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objection_records",
+                        to="objections.objection",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objection_links",
+                        to="collection.creditrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '异议所涉记录',
-                'verbose_name_plural': '异议所涉记录',
+                "verbose_name": "异议所涉记录",
+                "verbose_name_plural": "异议所涉记录",
             },
         ),
         migrations.AddField(
-            model_name='objection',
-            name='records',
-            field=models.ManyToManyField(related_name='objections', through='objections.ObjectionRecord', to='collection.creditrecord'),
+            model_name="objection",
+            name="records",
+            field=models.ManyToManyField(
+                related_name="objections", through="objections.ObjectionRecord", to="collection.creditrecord"
+            ),
         ),
         migrations.CreateModel(
-            name='ObjectionStep',
+            name="ObjectionStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='环节')),
-                ('actor_label', models.CharField(blank=True, max_length=100, verbose_name='办理人')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('occurred_at', models.DateTimeField(verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('objection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='objections.objection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=40, verbose_name="环节")),
+                ("actor_label", models.CharField(blank=True, max_length=100, verbose_name="办理人")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("occurred_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "objection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="objections.objection"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理环节',
-                'verbose_name_plural': '办理环节',
-                'ordering': ['objection', 'occurred_at', 'id'],
+                "verbose_name": "办理环节",
+                "verbose_name_plural": "办理环节",
+                "ordering": ["objection", "occurred_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='objectionrecord',
-            constraint=models.UniqueConstraint(fields=('objection', 'record'), name='objection_record_once'),
+            model_name="objectionrecord",
+            constraint=models.UniqueConstraint(fields=("objection", "record"), name="objection_record_once"),
         ),
         migrations.AddIndex(
-            model_name='objection',
-            index=models.Index(fields=['status', 'center_due_at'], name='objections__status_a8dfcb_idx'),
+            model_name="objection",
+            index=models.Index(fields=["status", "center_due_at"], name="objections__status_a8dfcb_idx"),
         ),
         migrations.AddIndex(
-            model_name='objection',
-            index=models.Index(fields=['status', 'provider_due_at'], name='objections__status_6656bf_idx'),
+            model_name="objection",
+            index=models.Index(fields=["status", "provider_due_at"], name="objections__status_6656bf_idx"),
         ),
         migrations.AddIndex(
-            model_name='objection',
-            index=models.Index(fields=['provider', 'status'], name='objections__provide_abe79f_idx'),
+            model_name="objection",
+            index=models.Index(fields=["provider", "status"], name="objections__provide_abe79f_idx"),
         ),
         migrations.AddIndex(
-            model_name='objection',
-            index=models.Index(fields=['subject', '-received_at'], name='objections__subject_6fd90b_idx'),
+            model_name="objection",
+            index=models.Index(fields=["subject", "-received_at"], name="objections__subject_6fd90b_idx"),
         ),
     ]

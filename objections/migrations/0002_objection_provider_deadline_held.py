@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('objections', '0001_initial'),
+        ("objections", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='objection',
-            name='provider_deadline_held_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='期限待确认时间'),
+            model_name="objection",
+            name="provider_deadline_held_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="期限待确认时间"),
         ),
     ]

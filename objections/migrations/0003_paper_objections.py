@@ -6,80 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('objections', '0002_objection_provider_deadline_held'),
+        ("objections", "0002_objection_provider_deadline_held"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='objection',
-            name='applicant_address',
-            field=models.CharField(blank=True, max_length=200, verbose_name='联系地址'),
+            model_name="objection",
+            name="applicant_address",
+            field=models.CharField(blank=True, max_length=200, verbose_name="联系地址"),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='applicant_id_encrypted',
+            model_name="objection",
+            name="applicant_id_encrypted",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='applicant_id_hash',
+            model_name="objection",
+            name="applicant_id_hash",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='applicant_id_kind',
-            field=models.CharField(blank=True, choices=[('resident_id', '居民身份证'), ('hk_macao_permit', '港澳居民来往内地通行证'), ('taiwan_permit', '台湾居民来往大陆通行证'), ('passport', '护照')], max_length=20, verbose_name='证件类型'),
+            model_name="objection",
+            name="applicant_id_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("resident_id", "居民身份证"),
+                    ("hk_macao_permit", "港澳居民来往内地通行证"),
+                    ("taiwan_permit", "台湾居民来往大陆通行证"),
+                    ("passport", "护照"),
+                ],
+                max_length=20,
+                verbose_name="证件类型",
+            ),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='applicant_id_masked',
-            field=models.CharField(blank=True, max_length=30, verbose_name='证件号码'),
+            model_name="objection",
+            name="applicant_id_masked",
+            field=models.CharField(blank=True, max_length=30, verbose_name="证件号码"),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='applicant_name',
-            field=models.CharField(blank=True, max_length=100, verbose_name='申请人'),
+            model_name="objection",
+            name="applicant_name",
+            field=models.CharField(blank=True, max_length=100, verbose_name="申请人"),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='applicant_phone',
-            field=models.CharField(blank=True, max_length=30, verbose_name='联系电话'),
+            model_name="objection",
+            name="applicant_phone",
+            field=models.CharField(blank=True, max_length=30, verbose_name="联系电话"),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='applicant_role',
-            field=models.CharField(blank=True, choices=[('self', '本人'), ('agent', '委托代理人')], max_length=10, verbose_name='申请人身份'),
+            model_name="objection",
+            name="applicant_role",
+            field=models.CharField(
+                blank=True,
+                choices=[("self", "本人"), ("agent", "委托代理人")],
+                max_length=10,
+                verbose_name="申请人身份",
+            ),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='channel',
-            field=models.CharField(choices=[('online', '网上申请'), ('counter', '窗口受理'), ('post', '邮寄')], default='online', max_length=10, verbose_name='受理方式'),
+            model_name="objection",
+            name="channel",
+            field=models.CharField(
+                choices=[("online", "网上申请"), ("counter", "窗口受理"), ("post", "邮寄")],
+                default="online",
+                max_length=10,
+                verbose_name="受理方式",
+            ),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='received_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='受理人'),
+            model_name="objection",
+            name="received_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="受理人",
+            ),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='received_on',
-            field=models.DateField(blank=True, null=True, verbose_name='收件日期'),
+            model_name="objection",
+            name="received_on",
+            field=models.DateField(blank=True, null=True, verbose_name="收件日期"),
         ),
         migrations.AddField(
-            model_name='objectionevidence',
-            name='kind',
-            field=models.CharField(choices=[('application', '书面异议申请'), ('authorization', '授权委托书'), ('evidence', '证明材料')], default='evidence', max_length=15, verbose_name='材料类型'),
+            model_name="objectionevidence",
+            name="kind",
+            field=models.CharField(
+                choices=[("application", "书面异议申请"), ("authorization", "授权委托书"), ("evidence", "证明材料")],
+                default="evidence",
+                max_length=15,
+                verbose_name="材料类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='objection',
-            name='applicant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objections', to=settings.AUTH_USER_MODEL),
+            model_name="objection",
+            name="applicant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="objections",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('applicant__isnull', False), ('channel', 'online')), models.Q(('channel__in', ['counter', 'post']), ('received_by__isnull', False), ('received_on__isnull', False), models.Q(('applicant_name', ''), _negated=True), models.Q(('applicant_id_hash', ''), _negated=True)), _connector='OR'), name='objection_applicant_by_channel'),
+            model_name="objection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("applicant__isnull", False), ("channel", "online")),
+                    models.Q(
+                        ("channel__in", ["counter", "post"]),
+                        ("received_by__isnull", False),
+                        ("received_on__isnull", False),
+                        models.Q(("applicant_name", ""), _negated=True),
+                        models.Q(("applicant_id_hash", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="objection_applicant_by_channel",
+            ),
         ),
     ]

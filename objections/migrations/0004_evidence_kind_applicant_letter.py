@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('objections', '0003_paper_objections'),
+        ("objections", "0003_paper_objections"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='objectionevidence',
-            name='kind',
-            field=models.CharField(choices=[('application', '书面异议申请'), ('authorization', '授权委托书'), ('evidence', '证明材料'), ('letter', '申请人书面意见')], default='evidence', max_length=15, verbose_name='材料类型'),
+            model_name="objectionevidence",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("application", "书面异议申请"),
+                    ("authorization", "授权委托书"),
+                    ("evidence", "证明材料"),
+                    ("letter", "申请人书面意见"),
+                ],
+                default="evidence",
+                max_length=15,
+                verbose_name="材料类型",
+            ),
         ),
     ]

@@ -116,4 +116,3 @@ def license_record(scjgj, company):
 @pytest.fixture
 def rsj_penalty(rsj, company):
     return submit_penalty(rsj, company, "通人社罚〔2026〕7号")
-

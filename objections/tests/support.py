@@ -30,8 +30,14 @@ def midnight_after(day: str) -> dt.datetime:
 
 
 def penalty_data(number: str = "通市监罚〔2026〕101号", **extra) -> dict:
-    return {"decision_no": number, "penalty_type": "罚款", "penalty_amount": "2.5",
-            "decision_date": "2026-09-01", "basis": "《中华人民共和国广告法》第五十五条", **extra}
+    return {
+        "decision_no": number,
+        "penalty_type": "罚款",
+        "penalty_amount": "2.5",
+        "decision_date": "2026-09-01",
+        "basis": "《中华人民共和国广告法》第五十五条",
+        **extra,
+    }
 
 
 def license_data(number: str = "通行审许〔2026〕88号", **extra) -> dict:
@@ -43,14 +49,25 @@ def subject_payload(subject) -> dict:
 
 
 def submit_penalty(provider, subject, number: str = "通市监罚〔2026〕101号", **extra) -> CreditRecord:
-    return submit_record(provider=provider, item_code="admin_penalty", source_key=number,
-                         subject=subject_payload(subject), data=penalty_data(number, **extra),
-                         channel=Channel.API).record
+    return submit_record(
+        provider=provider,
+        item_code="admin_penalty",
+        source_key=number,
+        subject=subject_payload(subject),
+        data=penalty_data(number, **extra),
+        channel=Channel.API,
+    ).record
 
 
 def submit_license(provider, subject, number: str = "通行审许〔2026〕88号") -> CreditRecord:
-    return submit_record(provider=provider, item_code="admin_license", source_key=number,
-                         subject=subject_payload(subject), data=license_data(number), channel=Channel.API).record
+    return submit_record(
+        provider=provider,
+        item_code="admin_license",
+        source_key=number,
+        subject=subject_payload(subject),
+        data=license_data(number),
+        channel=Channel.API,
+    ).record
 
 
 def pdf_file(name: str = "缴款凭证.pdf") -> SimpleUploadedFile:
@@ -69,8 +86,9 @@ STATEMENT = "该处罚决定已于2026年9月10日被南通市人民政府行政
 
 
 def file_case(agent, subject, records, statement: str = STATEMENT):
-    return services.file_objection(applicant=agent, subject=subject, records=list(records), statement=statement,
-                                   evidence=evidence())
+    return services.file_objection(
+        applicant=agent, subject=subject, records=list(records), statement=statement, evidence=evidence()
+    )
 
 
 def referred_case(agent, subject, records, clerk):
@@ -86,19 +104,39 @@ PHONE = "13962800123"
 
 
 def paper_applicant(**overrides) -> PaperApplicant:
-    values = {"name": "周明华", "role": "agent", "id_kind": "resident_id", "id_number": ZHOU_ID, "phone": PHONE,
-              "address": "南通市崇川区工农路1号"}
+    values = {
+        "name": "周明华",
+        "role": "agent",
+        "id_kind": "resident_id",
+        "id_number": ZHOU_ID,
+        "phone": PHONE,
+        "address": "南通市崇川区工农路1号",
+    }
     return PaperApplicant(**{**values, **overrides})
 
 
-def record_paper_case(clerk, subject, records, *, channel: str = "counter", received_on=None, applicant=None,
-                      authorization=True, **overrides):
+def record_paper_case(
+    clerk,
+    subject,
+    records,
+    *,
+    channel: str = "counter",
+    received_on=None,
+    applicant=None,
+    authorization=True,
+    **overrides,
+):
     arguments = {
-        "clerk": clerk, "subject": subject, "records": list(records), "statement": STATEMENT,
-        "applicant": applicant or paper_applicant(), "channel": channel,
+        "clerk": clerk,
+        "subject": subject,
+        "records": list(records),
+        "statement": STATEMENT,
+        "applicant": applicant or paper_applicant(),
+        "channel": channel,
         "received_on": received_on or timezone.localdate(),
         "application": check_upload(pdf_file("书面异议申请.pdf")),
         "authorization": check_upload(pdf_file("授权委托书.pdf")) if authorization else None,
-        "evidence": evidence(), **overrides,
+        "evidence": evidence(),
+        **overrides,
     }
     return services.record_paper_objection(**arguments)

@@ -35,7 +35,8 @@ def public_page_url(code: str) -> str | None:
 
 
 def test_a_company_objects_the_provider_confirms_and_the_statement_is_published(
-        page, live_server, agent, company, penalty, clerk, scjgj_staff, tmp_path, screenshot):
+    page, live_server, agent, company, penalty, clerk, scjgj_staff, tmp_path, screenshot
+):
     if public_page_url(company.code) is None:
         pytest.skip("the public subject page /subjects/<code>/ (inquiry issue) is not there yet")
     ruling = tmp_path / "行政复议决定书.pdf"
@@ -84,7 +85,8 @@ def test_a_company_objects_the_provider_confirms_and_the_statement_is_published(
     page.get_by_role("link", name=objection.number).click()
     expect(page.get_by_text("信息提供单位核查答复期限（7个工作日）")).to_be_visible()
     page.locator("form", has=page.get_by_role("button", name="答复：信息无误")).get_by_label("核查意见").fill(
-        "经核实，复议机关维持原处罚决定，信息无误。")
+        "经核实，复议机关维持原处罚决定，信息无误。"
+    )
     page.get_by_role("button", name="答复：信息无误").click()
     expect(page.get_by_text("已答复（信息无误）")).to_be_visible()
     screenshot(page, "objection-answered")
@@ -99,7 +101,11 @@ def test_a_company_objects_the_provider_confirms_and_the_statement_is_published(
 
     # Its statement is shown with the record on its public page.
     page.goto(f"{live_server.url}{public_page_url(company.code)}")
-    record = page.locator("article, li, div.card, section").filter(has_text=penalty.source_key).filter(
-        has_text="异议人声明").last
+    record = (
+        page.locator("article, li, div.card, section")
+        .filter(has_text=penalty.source_key)
+        .filter(has_text="异议人声明")
+        .last
+    )
     expect(record).to_contain_text(KEPT)
     screenshot(page, "objection-statement-public")

@@ -38,8 +38,9 @@ def pdf_text(path) -> tuple[str, int]:
     return "".join(text.split()), pages
 
 
-def test_a_clerk_records_a_letter_and_prints_the_receipt(page, live_server, login_in_browser, clerk, company, penalty,
-                                                         tmp_path, screenshot):
+def test_a_clerk_records_a_letter_and_prints_the_receipt(
+    page, live_server, login_in_browser, clerk, company, penalty, tmp_path, screenshot
+):
     received = timezone.localdate() - dt.timedelta(days=3)
     due_text = workflow.deadline_text(workflow.center_due(received))
     login_in_browser(page, clerk)
@@ -61,7 +62,11 @@ def test_a_clerk_records_a_letter_and_prints_the_receipt(page, live_server, logi
     page.get_by_label("联系电话").fill(PHONE)
     page.get_by_label("行政处罚 通市监罚〔2026〕101号（南通市市场监督管理局，2026-09-01）").check()
     page.get_by_label("异议内容及理由").fill(STATEMENT)
-    files = {"书面异议申请扫描件": "书面异议申请.pdf", "授权委托书扫描件": "授权委托书.pdf", "证明材料": "行政复议决定书.pdf"}
+    files = {
+        "书面异议申请扫描件": "书面异议申请.pdf",
+        "授权委托书扫描件": "授权委托书.pdf",
+        "证明材料": "行政复议决定书.pdf",
+    }
     for label, name in files.items():
         page.get_by_label(label).set_input_files(scan(tmp_path, name))
     page.get_by_role("button", name="登记并生成回执").click()
@@ -127,9 +132,9 @@ def test_a_clerk_records_a_letter_and_prints_the_receipt(page, live_server, logi
     screenshot(page, "paper-follow-up")
 
 
-def test_a_clerk_records_that_a_paper_applicant_keeps_its_objection(page, live_server, login_in_browser, clerk,
-                                                                     scjgj_staff, company, penalty, tmp_path,
-                                                                     screenshot):
+def test_a_clerk_records_that_a_paper_applicant_keeps_its_objection(
+    page, live_server, login_in_browser, clerk, scjgj_staff, company, penalty, tmp_path, screenshot
+):
     """The provider found its record correct; the applicant, who has no account, writes that it
     still disagrees. The clerk records the letter; the date of receipt is left as pre-filled."""
     case, _code = record_paper_case(clerk, company, [penalty])
@@ -159,7 +164,8 @@ def test_a_clerk_records_that_a_paper_applicant_keeps_its_objection(page, live_s
     expect(page.get_by_role("heading", name="登记申请人的书面意见")).to_have_count(0)
     today = timezone.localdate().isoformat()
     expect(page.locator("#timeline-heading + ol")).to_contain_text(
-        f"南通海运建设工程有限公司（书面提出：邮寄，收件日期{today}；经办：顾晓雯）")
+        f"南通海运建设工程有限公司（书面提出：邮寄，收件日期{today}；经办：顾晓雯）"
+    )
     expect(page.locator("#evidence-heading + ul")).to_contain_text("仍持异议的书面意见.pdf")
     case.refresh_from_db()
     assert (case.status, case.applicant_final_statement) == ("closed", KEPT)

@@ -61,7 +61,8 @@ def test_24_00_of_the_last_day_is_still_in_time():
 
 
 def test_a_deadline_in_2027_counts_the_statutory_holidays_until_the_notice_is_entered(
-        agent, company, penalty, clerk, catalog_admin, caplog, django_capture_on_commit_callbacks):
+    agent, company, penalty, clerk, catalog_admin, caplog, django_capture_on_commit_callbacks
+):
     # Referred Thursday 24 December 2026: the library knows nothing of 2027, so its statutory
     # holidays are presumed (元旦, Friday 1 January), never crashing, and the fallback is logged loudly.
     with freeze_time(at("2026-12-24 10:00")), caplog.at_level(logging.WARNING, logger="nantong_credit.workdays"):
@@ -72,8 +73,14 @@ def test_a_deadline_in_2027_counts_the_statutory_holidays_until_the_notice_is_en
         assert sweep_objection_deadlines()["deadlines_adjusted"] == 0  # nothing known yet: nothing moves
         with django_capture_on_commit_callbacks(execute=True):  # the calendar changes on commit
             # Test data, not the official 2027 arrangement: Monday 4 January as a bridging day off.
-            enter_holiday_notice(year=2027, title="国务院办公厅关于2027年部分节假日安排的通知", document_number="",
-                                 published_on=None, text="元旦：1月1日至3日放假\n1月4日（周一）放假", actor=catalog_admin)
+            enter_holiday_notice(
+                year=2027,
+                title="国务院办公厅关于2027年部分节假日安排的通知",
+                document_number="",
+                published_on=None,
+                text="元旦：1月1日至3日放假\n1月4日（周一）放假",
+                actor=catalog_admin,
+            )
     with freeze_time(at("2026-12-28 09:05")):
         assert sweep_objection_deadlines()["deadlines_adjusted"] == 1
         assert sweep_objection_deadlines()["deadlines_adjusted"] == 0  # once
@@ -89,10 +96,20 @@ def test_a_center_deadline_in_2027(agent, company, penalty):
     assert objection.center_due_at == midnight_after("2027-01-05")  # 29, 30, 31 Dec, 4 and 5 Jan (1 Jan: 元旦)
 
 
-@pytest.mark.parametrize("now", [
-    "2026-09-28 10:00", "2026-09-30 23:00", "2026-10-03 12:00", "2026-10-09 08:00", "2026-10-10 15:00",
-    "2026-10-11 09:00", "2026-02-13 09:00", "2026-02-20 09:00", "2026-12-30 09:00",
-])
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2026-09-28 10:00",
+        "2026-09-30 23:00",
+        "2026-10-03 12:00",
+        "2026-10-09 08:00",
+        "2026-10-10 15:00",
+        "2026-10-11 09:00",
+        "2026-02-13 09:00",
+        "2026-02-20 09:00",
+        "2026-12-30 09:00",
+    ],
+)
 def test_the_reminder_cutoff_agrees_with_the_countdown(now):
     moment = at(now)
     cutoff = workflow.reminder_cutoff(moment)

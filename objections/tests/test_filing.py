@@ -22,21 +22,32 @@ NEW = reverse("objections:new")
 
 
 def post_new(client, record_ids, *, files=None, statement=STATEMENT, query=""):
-    return client.post(f"{NEW}{query}", {"records": record_ids, "statement": statement,
-                                         "evidence": files if files is not None else [pdf_file()]})
+    return client.post(
+        f"{NEW}{query}",
+        {"records": record_ids, "statement": statement, "evidence": files if files is not None else [pdf_file()]},
+    )
 
 
 @freeze_time(at("2026-09-28 10:00"))
-def test_it_files_a_case_with_a_number_a_code_and_a_deadline(agent, company, penalty, clerk, second_clerk,
-                                                             django_capture_on_commit_callbacks, mailoutbox):
+def test_it_files_a_case_with_a_number_a_code_and_a_deadline(
+    agent, company, penalty, clerk, second_clerk, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
-        objection, code = services.file_objection(applicant=agent, subject=company, records=[penalty],
-                                                  statement=STATEMENT, evidence=evidence(pdf_file(), png_file()))
+        objection, code = services.file_objection(
+            applicant=agent,
+            subject=company,
+            records=[penalty],
+            statement=STATEMENT,
+            evidence=evidence(pdf_file(), png_file()),
+        )
     assert objection.number.startswith("YY20260928") and len(objection.number) == 15
     assert followup.find_case(objection.number, code) == objection
     assert code not in objection.follow_up_code_hash
-    assert (objection.status, objection.provider, list(objection.records.all())) == ("submitted", penalty.provider,
-                                                                                    [penalty])
+    assert (objection.status, objection.provider, list(objection.records.all())) == (
+        "submitted",
+        penalty.provider,
+        [penalty],
+    )
     assert objection.center_due_at == midnight_after("2026-10-10")
     assert [e.original_name for e in objection.evidence_files.all()] == ["缴款凭证.pdf", "现场照片.png"]
     assert objection.steps.get().action == "file"
@@ -101,8 +112,9 @@ def test_the_form_from_a_record_files_and_shows_the_code_once(client, agent, pen
     page = client.get(f"{NEW}?record={penalty.pk}")
     assert page.status_code == 200
     assert "提出异议：南通海运建设工程有限公司" in page.content.decode()
-    checkbox = re.search(rf'<input type="checkbox"[^>]*name="records" value="{penalty.pk}"[^>]*>',
-                         page.content.decode())
+    checkbox = re.search(
+        rf'<input type="checkbox"[^>]*name="records" value="{penalty.pk}"[^>]*>', page.content.decode()
+    )
     assert checkbox and "checked" in checkbox.group(0)  # the record it came from is chosen
     response = post_new(client, [penalty.pk], query=f"?record={penalty.pk}")
     objection = Objection.objects.get()
@@ -144,14 +156,21 @@ def test_department_staff_may_not_file(client, scjgj_staff, penalty):
     assert client.get(NEW).status_code == 403
 
 
-@pytest.mark.parametrize("upload, message", [
-    (SimpleUploadedFile("判决书.pdf", b"MZ\x90\x00 this is a program", content_type="application/pdf"),
-     "不是PDF、JPEG或PNG文件"),
-    (SimpleUploadedFile("空白.pdf", b"", content_type="application/pdf"), "是空文件"),
-    (SimpleUploadedFile("截断.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", content_type="application/pdf"),
-     "不是完整的PDF文件"),
-    (SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, content_type="image/png"), "已损坏"),
-])
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (
+            SimpleUploadedFile("判决书.pdf", b"MZ\x90\x00 this is a program", content_type="application/pdf"),
+            "不是PDF、JPEG或PNG文件",
+        ),
+        (SimpleUploadedFile("空白.pdf", b"", content_type="application/pdf"), "是空文件"),
+        (
+            SimpleUploadedFile("截断.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", content_type="application/pdf"),
+            "不是完整的PDF文件",
+        ),
+        (SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, content_type="image/png"), "已损坏"),
+    ],
+)
 def test_bad_uploads_are_refused_and_nothing_is_kept(client, agent, penalty, settings, upload, message):
     client.force_login(agent)
     response = post_new(client, [penalty.pk], files=[pdf_file(), upload], query=f"?record={penalty.pk}")

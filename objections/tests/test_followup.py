@@ -69,8 +69,9 @@ def test_behind_the_proxy_one_guesser_does_not_block_everyone(client, case_and_c
     case, code = case_and_code
 
     def via_proxy(forwarded_for: str, code: str):
-        return client.post(FOLLOW_UP, {"number": case.number, "code": code},
-                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+        return client.post(
+            FOLLOW_UP, {"number": case.number, "code": code}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
+        )
 
     for _attempt in range(followup.FAILURES_PER_ADDRESS):
         via_proxy("203.0.113.7", "WRONGCODE2")

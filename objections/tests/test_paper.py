@@ -56,10 +56,19 @@ def subject_link(client, identifier: str) -> str:
 
 def intake_data(record_ids, **overrides) -> dict:
     data = {
-        "channel": "post", "received_on": "2026-09-30", "applicant_role": "agent", "applicant_name": "周明华",
-        "id_kind": "resident_id", "id_number": ZHOU_ID, "applicant_phone": PHONE,
-        "applicant_address": "南通市崇川区工农路1号", "records": record_ids, "statement": STATEMENT,
-        "application": pdf_file("书面异议申请.pdf"), "authorization": pdf_file("授权委托书.pdf"), "evidence": [pdf_file()],
+        "channel": "post",
+        "received_on": "2026-09-30",
+        "applicant_role": "agent",
+        "applicant_name": "周明华",
+        "id_kind": "resident_id",
+        "id_number": ZHOU_ID,
+        "applicant_phone": PHONE,
+        "applicant_address": "南通市崇川区工农路1号",
+        "records": record_ids,
+        "statement": STATEMENT,
+        "application": pdf_file("书面异议申请.pdf"),
+        "authorization": pdf_file("授权委托书.pdf"),
+        "evidence": [pdf_file()],
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -71,9 +80,14 @@ def code_on(page: str) -> str:
 
 def natural_person_with_penalty(scjgj):
     person = SubjectFactory(natural_person=True, name="周明华", identifier=ZHOU_ID)
-    record = submit_record(provider=scjgj, item_code="admin_penalty", source_key="通市监罚〔2026〕205号",
-                           subject={"kind": SubjectKind.NATURAL_PERSON, "name": "周明华", "identifier": ZHOU_ID},
-                           data=penalty_data("通市监罚〔2026〕205号"), channel=Channel.API).record
+    record = submit_record(
+        provider=scjgj,
+        item_code="admin_penalty",
+        source_key="通市监罚〔2026〕205号",
+        subject={"kind": SubjectKind.NATURAL_PERSON, "name": "周明华", "identifier": ZHOU_ID},
+        data=penalty_data("通市监罚〔2026〕205号"),
+        channel=Channel.API,
+    ).record
     return person, record
 
 
@@ -85,8 +99,12 @@ def test_only_center_clerks_record_paper_objections(client, request, who, clerk,
     case, code = record_paper_case(clerk, company, [penalty])
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
-    responses = [client.get(INTAKE), client.post(INTAKE, {"identifier": company.code}),
-                 client.get(receipt_url(case)), client.post(reverse("objection_office:reissue_code", args=[case.pk]))]
+    responses = [
+        client.get(INTAKE),
+        client.post(INTAKE, {"identifier": company.code}),
+        client.get(receipt_url(case)),
+        client.post(reverse("objection_office:reissue_code", args=[case.pk])),
+    ]
     for response in responses:
         if who == "anonymous":
             assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
@@ -102,7 +120,8 @@ def test_only_center_clerks_record_paper_objections(client, request, who, clerk,
 
 @freeze_time(at(TODAY))
 def test_a_letter_is_a_case_whose_center_period_runs_from_its_arrival(
-        clerk, second_clerk, agent, company, penalty, django_capture_on_commit_callbacks):
+    clerk, second_clerk, agent, company, penalty, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case, code = record_paper_case(clerk, company, [penalty], channel="post", received_on=dt.date(2026, 9, 30))
     assert (case.channel, case.status, case.applicant, case.received_by) == ("post", "submitted", None, clerk)
@@ -113,7 +132,10 @@ def test_a_letter_is_a_case_whose_center_period_runs_from_its_arrival(
     assert list(case.records.all()) == [penalty]
     files = list(case.evidence_files.order_by("pk"))
     assert [(f.kind, f.original_name) for f in files] == [
-        ("application", "书面异议申请.pdf"), ("authorization", "授权委托书.pdf"), ("evidence", "缴款凭证.pdf")]
+        ("application", "书面异议申请.pdf"),
+        ("authorization", "授权委托书.pdf"),
+        ("evidence", "缴款凭证.pdf"),
+    ]
     assert all(f.file.storage.exists(f.file.name) and f.uploaded_by == clerk for f in files)
     assert Annotation.objects.get(record=penalty).kind == "under_objection"
     step = case.steps.get()
@@ -121,10 +143,15 @@ def test_a_letter_is_a_case_whose_center_period_runs_from_its_arrival(
     assert step.note == "邮寄，收件日期2026-09-30；申请人：周明华（委托代理人）"
     event = AuditEvent.objects.get(action="objection.file_on_paper")
     assert event.object_id == str(case.pk) and event.actor == clerk
-    assert {key: event.after[key] for key in ("channel", "received_on", "applicant_name", "applicant_id_masked",
-                                              "records")} == {
-        "channel": "post", "received_on": "2026-09-30", "applicant_name": "周明华",
-        "applicant_id_masked": ZHOU_MASKED, "records": [penalty.pk]}
+    assert {
+        key: event.after[key] for key in ("channel", "received_on", "applicant_name", "applicant_id_masked", "records")
+    } == {
+        "channel": "post",
+        "received_on": "2026-09-30",
+        "applicant_name": "周明华",
+        "applicant_id_masked": ZHOU_MASKED,
+        "records": [penalty.pk],
+    }
     # The subject's bound account hears of it in its inbox, as for a case filed online; so does every clerk.
     assert Notification.objects.filter(recipient=agent, title=f"异议申请已受理：{case.number}").exists()
     assert "书面申请，邮寄，收件日期2026-09-30" in Notification.objects.get(recipient=second_clerk).body
@@ -152,10 +179,18 @@ def test_the_clerk_records_it_on_the_intake_page_and_prints_the_receipt(client, 
     code = code_on(receipt)
     assert followup.find_case(case.number, code) == case
     for text in (
-        "信用信息异议申请受理回执", case.number, "周明华（委托代理人）", f"居民身份证 <span class=\"font-monospace\">{ZHOU_MASKED}",
-        "书面申请，邮寄", "本中心已于2026年9月30日收到", "行政处罚 通市监罚〔2026〕101号（南通市市场监督管理局，2026年9月1日）",
-        "书面异议申请1份、授权委托书1份、证明材料1份", "2026年10月13日24:00前（收件之日起5个工作日，第十四条第一款）",
-        "该单位应在接到通知后7个工作日内处理", f"{settings.SITE_URL}/objections/follow-up/", "受理人：顾晓雯",
+        "信用信息异议申请受理回执",
+        case.number,
+        "周明华（委托代理人）",
+        f'居民身份证 <span class="font-monospace">{ZHOU_MASKED}',
+        "书面申请，邮寄",
+        "本中心已于2026年9月30日收到",
+        "行政处罚 通市监罚〔2026〕101号（南通市市场监督管理局，2026年9月1日）",
+        "书面异议申请1份、授权委托书1份、证明材料1份",
+        "2026年10月13日24:00前（收件之日起5个工作日，第十四条第一款）",
+        "该单位应在接到通知后7个工作日内处理",
+        f"{settings.SITE_URL}/objections/follow-up/",
+        "受理人：顾晓雯",
         "objections/receipt.css",
     ):
         assert text in receipt, text
@@ -176,7 +211,10 @@ def test_the_lookup_says_what_is_wrong_with_the_code(client, clerk, company):
     wrong = client.post(INTAKE, {"identifier": wrong_check(company.code, "0123456789ABCDEFGHJKLMNPQRTUWXY")})
     assert wrong.status_code == 400 and "校验位错误" in wrong.content.decode()
     unknown = client.post(INTAKE, {"identifier": make_uscc("91320602MA1Q7R2K9")})
-    assert unknown.status_code == 400 and "平台中没有该统一社会信用代码或公民身份号码的信息主体" in unknown.content.decode()
+    assert (
+        unknown.status_code == 400
+        and "平台中没有该统一社会信用代码或公民身份号码的信息主体" in unknown.content.decode()
+    )
     forged = client.get(f"{INTAKE}?subject={company.pk}")
     assert forged.status_code == 302 and forged["Location"] == INTAKE  # only a link the lookup signed
 
@@ -194,20 +232,29 @@ def test_a_natural_person_is_found_by_id_number_which_stays_out_of_the_address(c
 
 
 @freeze_time(at(TODAY))
-@pytest.mark.parametrize("overrides, message", [
-    ({"application": None}, "请上传书面异议申请的扫描件（第十三条：书面申请）"),
-    ({"evidence": []}, "请上传证明材料"),
-    ({"authorization": None}, "委托代理人提出的，请上传信息主体签署的授权委托书扫描件"),
-    ({"received_on": "2026-10-10"}, "收件日期2026-10-10晚于今天，请核对"),
-    ({"received_on": "2026-09-08"}, "收件日期2026-09-08距今已超过30天，请核对收件日期（邮寄的，填写信件送达中心的日期）"),
-    ({"id_number": wrong_check(ZHOU_ID)}, "公民身份号码校验位错误，请核对号码是否抄写有误"),
-    ({"id_number": "3206021978"}, "公民身份号码应为18位，实际为10位"),
-    ({"id_kind": "passport", "id_number": "护照E123"}, "护照号码应为5至20位字母或数字"),
-    ({"evidence": [SimpleUploadedFile("判决书.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")]},
-     "不是PDF、JPEG或PNG文件"),
-])
-def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_kept(client, settings, clerk, company, penalty,
-                                                                        overrides, message):
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"application": None}, "请上传书面异议申请的扫描件（第十三条：书面申请）"),
+        ({"evidence": []}, "请上传证明材料"),
+        ({"authorization": None}, "委托代理人提出的，请上传信息主体签署的授权委托书扫描件"),
+        ({"received_on": "2026-10-10"}, "收件日期2026-10-10晚于今天，请核对"),
+        (
+            {"received_on": "2026-09-08"},
+            "收件日期2026-09-08距今已超过30天，请核对收件日期（邮寄的，填写信件送达中心的日期）",
+        ),
+        ({"id_number": wrong_check(ZHOU_ID)}, "公民身份号码校验位错误，请核对号码是否抄写有误"),
+        ({"id_number": "3206021978"}, "公民身份号码应为18位，实际为10位"),
+        ({"id_kind": "passport", "id_number": "护照E123"}, "护照号码应为5至20位字母或数字"),
+        (
+            {"evidence": [SimpleUploadedFile("判决书.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")]},
+            "不是PDF、JPEG或PNG文件",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_kept(
+    client, settings, clerk, company, penalty, overrides, message
+):
     client.force_login(clerk)
     response = client.post(subject_link(client, company.code), intake_data([penalty.pk], **overrides))
     page = response.content.decode()
@@ -247,11 +294,13 @@ def test_a_failure_after_the_files_are_stored_removes_them(clerk, company, penal
 def test_a_natural_person_applying_in_person_must_show_its_own_id_card(clerk, scjgj, catalog):
     person, record = natural_person_with_penalty(scjgj)
     with pytest.raises(services.ObjectionError) as refused:
-        record_paper_case(clerk, person, [record], applicant=paper_applicant(role="self", id_number=LI_ID),
-                          authorization=False)
+        record_paper_case(
+            clerk, person, [record], applicant=paper_applicant(role="self", id_number=LI_ID), authorization=False
+        )
     assert refused.value.field == "id_number" and "应与信息主体的公民身份号码一致" in refused.value.message
-    case, _code = record_paper_case(clerk, person, [record], applicant=paper_applicant(role="self"),
-                                    authorization=False)
+    case, _code = record_paper_case(
+        clerk, person, [record], applicant=paper_applicant(role="self"), authorization=False
+    )
     assert case.applicant_role == "self" and not case.evidence_files.filter(kind="authorization").exists()
 
 
@@ -290,8 +339,9 @@ def test_the_id_number_is_never_kept_or_shown_in_clear(client, clerk, company, p
 
 
 def test_a_passport_number_is_kept_like_an_id_number(clerk, company, penalty):
-    case, _code = record_paper_case(clerk, company, [penalty],
-                                    applicant=paper_applicant(id_kind="passport", id_number="e 1234 5678"))
+    case, _code = record_paper_case(
+        clerk, company, [penalty], applicant=paper_applicant(id_kind="passport", id_number="e 1234 5678")
+    )
     assert (case.applicant_id_kind, case.applicant_id_masked) == ("passport", "E1*****78")
     assert decrypt_identifier(case.applicant_id_encrypted) == "E12345678"
     assert case.applicant_id_hash == identifier_hash("passport", "E12345678")

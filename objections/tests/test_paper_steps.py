@@ -13,8 +13,8 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from collection.models import Annotation
-from nantong_credit.uploads import check_upload
 from nantong_credit.models import Notification
+from nantong_credit.uploads import check_upload
 from objections import paper, services, workflow
 from objections.models import Objection, ObjectionEvidence, ObjectionStep
 
@@ -64,7 +64,9 @@ def referred(clerk, company, penalty):
 def answered(referred, scjgj_staff):
     """The provider found its record correct (二): the applicant may keep its objection or accept."""
     with freeze_time(at("2026-10-12 15:00")):
-        return services.answer_confirmed(objection=referred, actor=scjgj_staff, reply="经核实，该处罚决定未被撤销，信息无误。")
+        return services.answer_confirmed(
+            objection=referred, actor=scjgj_staff, reply="经核实，该处罚决定未被撤销，信息无误。"
+        )
 
 
 # --- Who may record a letter ---------------------------------------------------------------------
@@ -83,8 +85,9 @@ def test_only_center_clerks_record_an_applicants_letter(client, request, who, an
     if who == "scjgj_staff":  # the provider sees the case, not the clerk's forms
         assert "登记申请人的书面意见" not in client.get(case_url(answered)).content.decode()
         with pytest.raises(services.ObjectionError) as refused:
-            services.keep_objection(objection=answered, actor=request.getfixturevalue(who), statement=KEPT,
-                                    letter=a_letter())
+            services.keep_objection(
+                objection=answered, actor=request.getfixturevalue(who), statement=KEPT, letter=a_letter()
+            )
         assert refused.value.message == "只有市公共信用信息中心的工作人员可以登记申请人的书面意见"
     assert Objection.objects.get().status == "answered"
     assert not ObjectionEvidence.objects.filter(kind="letter").exists()
@@ -122,8 +125,9 @@ def test_an_unknown_step_is_not_found(client, clerk, answered):
 
 
 @freeze_time(at(TODAY))
-def test_the_clerk_records_that_the_applicant_keeps_its_objection(client, settings, clerk, answered, penalty,
-                                                                   company, scjgj_staff):
+def test_the_clerk_records_that_the_applicant_keeps_its_objection(
+    client, settings, clerk, answered, penalty, company, scjgj_staff
+):
     client.force_login(clerk)
     page = client.get(case_url(answered)).content.decode()
     assert "登记申请人的书面意见" in page and "登记：仍持异议" in page and "登记：接受核查结果" in page
@@ -161,24 +165,30 @@ def test_the_clerk_records_that_the_applicant_keeps_its_objection(client, settin
 @freeze_time(at(TODAY))
 def test_the_clerk_records_that_the_applicant_accepts_the_answer(client, clerk, answered, scjgj_staff):
     client.force_login(clerk)
-    response = client.post(letter_url(answered, "accept_answer"), letter_data("accept_answer", channel="counter",
-                                                                              received_on="2026-10-14"))
+    response = client.post(
+        letter_url(answered, "accept_answer"), letter_data("accept_answer", channel="counter", received_on="2026-10-14")
+    )
     assert response.status_code == 302
     case = Objection.objects.get()
     assert (case.status, case.outcome, case.applicant_keeps_objection, case.closed_at) == (
-        "closed", "confirmed", False, at(TODAY))
+        "closed",
+        "confirmed",
+        False,
+        at(TODAY),
+    )
     assert not Annotation.objects.filter(kind="objector_statement").exists()
     step = case.steps.get(action="accept_answer")
     assert (step.actor, step.actor_label) == (
-        clerk, "南通海运建设工程有限公司（书面提出：窗口受理，收件日期2026-10-14；经办：顾晓雯）")
+        clerk,
+        "南通海运建设工程有限公司（书面提出：窗口受理，收件日期2026-10-14；经办：顾晓雯）",
+    )
     assert AuditEvent.objects.get(action="objection.accept_answer").actor == clerk
     assert case.evidence_files.get(kind="letter").uploaded_by == clerk
     assert Notification.objects.filter(recipient=scjgj_staff, title=f"异议已办结：{case.number}").exists()
 
 
 @freeze_time(at(TODAY))
-def test_the_clerk_records_that_the_applicant_withdraws(
-        client, clerk, referred, penalty, scjgj_staff):
+def test_the_clerk_records_that_the_applicant_withdraws(client, clerk, referred, penalty, scjgj_staff):
     client.force_login(clerk)
     page = client.get(case_url(referred)).content.decode()
     assert "登记：撤回异议" in page and "登记：仍持异议" not in page and "确定登记申请人撤回异议？" in page
@@ -213,19 +223,28 @@ def test_a_withdrawal_lifts_the_suspension_of_a_late_providers_records(clerk, re
 
 
 @freeze_time(at(TODAY))
-@pytest.mark.parametrize("overrides, message", [
-    ({"letter": None}, "请上传申请人书面意见的扫描件（须申请人签字，单位加盖公章）"),
-    ({"statement": "  "}, "请填写异议及理由，该声明将随记录一并披露"),
-    ({"statement": "字" * 1001}, "不超过 1000 字符"),
-    ({"received_on": "2026-10-15"}, "收件日期2026-10-15晚于今天，请核对"),
-    ({"received_on": "2026-10-11"}, "收件日期2026-10-11早于提供单位答复之日（2026-10-12），请核对"),
-    ({"received_on": "2026-09-01"}, "收件日期2026-09-01距今已超过30天，请核对收件日期（邮寄的，填写信件送达中心的日期）"),
-    ({"channel": "online"}, "选择一个有效的选项"),
-    ({"letter": SimpleUploadedFile("意见.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")},
-     "不是PDF、JPEG或PNG文件"),
-])
-def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_kept(client, settings, clerk, answered,
-                                                                        overrides, message):
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"letter": None}, "请上传申请人书面意见的扫描件（须申请人签字，单位加盖公章）"),
+        ({"statement": "  "}, "请填写异议及理由，该声明将随记录一并披露"),
+        ({"statement": "字" * 1001}, "不超过 1000 字符"),
+        ({"received_on": "2026-10-15"}, "收件日期2026-10-15晚于今天，请核对"),
+        ({"received_on": "2026-10-11"}, "收件日期2026-10-11早于提供单位答复之日（2026-10-12），请核对"),
+        (
+            {"received_on": "2026-09-01"},
+            "收件日期2026-09-01距今已超过30天，请核对收件日期（邮寄的，填写信件送达中心的日期）",
+        ),
+        ({"channel": "online"}, "选择一个有效的选项"),
+        (
+            {"letter": SimpleUploadedFile("意见.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")},
+            "不是PDF、JPEG或PNG文件",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_kept(
+    client, settings, clerk, answered, overrides, message
+):
     files_before, events_before = stored_files(settings), AuditEvent.objects.count()
     client.force_login(clerk)
     response = client.post(letter_url(answered, "keep_objection"), letter_data("keep_objection", **overrides))
@@ -281,7 +300,8 @@ def test_a_step_the_status_does_not_allow_is_refused(client, clerk, referred, sc
     assert "登记申请人的书面意见" not in page  # nothing left for the applicant to do
     assert Objection.objects.get().status == "closed"
     assert list(ObjectionStep.objects.filter(action__in=workflow.APPLICANT_STEPS).values_list("action", flat=True)) == [
-        "accept_answer"]
+        "accept_answer"
+    ]
     assert ObjectionEvidence.objects.filter(kind="letter").count() == 1
 
 
@@ -293,8 +313,9 @@ def follow(client, case, code) -> str:
     return client.get(reverse("objections:follow_up_case", args=[case.number])).content.decode()
 
 
-def test_the_follow_up_page_says_which_steps_are_taken_in_writing_and_where(client, settings, clerk, company,
-                                                                              penalty, scjgj_staff):
+def test_the_follow_up_page_says_which_steps_are_taken_in_writing_and_where(
+    client, settings, clerk, company, penalty, scjgj_staff
+):
     case, code = record_paper_case(clerk, company, [penalty])
     page = follow(client, case, code)
     assert "书面办理后续事项" in page and "撤回异议" in page and "仍有异议" not in page

@@ -53,8 +53,14 @@ def sweep(moment: str, capture) -> dict:
 
 def enter_2027(text: str, actor, moment: str, capture) -> None:
     with freeze_time(at(moment)), capture(execute=True):
-        enter_holiday_notice(year=2027, title="国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
-                             document_number="", published_on=None, text=text, actor=actor)
+        enter_holiday_notice(
+            year=2027,
+            title="国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
+            document_number="",
+            published_on=None,
+            text=text,
+            actor=actor,
+        )
 
 
 def titles(user) -> list[str]:
@@ -67,8 +73,16 @@ def test_a_provider_referred_on_28_december_has_until_7_january(referred):
 
 
 def test_a_provisional_deadline_that_passes_holds_the_case_and_suspends_nothing(
-        referred, penalty, clerk, second_clerk, calendar_manager, scjgj_staff, agent, mailoutbox,
-        django_capture_on_commit_callbacks):
+    referred,
+    penalty,
+    clerk,
+    second_clerk,
+    calendar_manager,
+    scjgj_staff,
+    agent,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
     capture = django_capture_on_commit_callbacks
     assert sweep("2027-01-07 23:59", capture)["provider_deadlines_held"] == 0  # 24:00 is still in time
     counts = sweep("2027-01-08 00:05", capture)
@@ -108,7 +122,8 @@ def test_the_provider_service_itself_never_suspends_on_a_provisional_deadline(re
 
 
 def test_a_notice_with_a_bridging_day_moves_the_deadline_and_the_case_runs_on(
-        referred, penalty, clerk, calendar_manager, scjgj_staff, agent, django_capture_on_commit_callbacks):
+    referred, penalty, clerk, calendar_manager, scjgj_staff, agent, django_capture_on_commit_callbacks
+):
     capture = django_capture_on_commit_callbacks
     sweep("2027-01-08 00:05", capture)
     enter_2027(WITH_BRIDGING_DAY, calendar_manager, "2027-01-08 09:00", capture)
@@ -131,7 +146,8 @@ def test_a_notice_with_a_bridging_day_moves_the_deadline_and_the_case_runs_on(
 
 
 def test_a_notice_that_keeps_the_deadline_passed_leads_to_suspension_on_the_next_sweep(
-        referred, penalty, scjgj_staff, calendar_manager, django_capture_on_commit_callbacks):
+    referred, penalty, scjgj_staff, calendar_manager, django_capture_on_commit_callbacks
+):
     capture = django_capture_on_commit_callbacks
     sweep("2027-01-08 00:05", capture)
     enter_2027(WITHOUT_BRIDGING_DAY, calendar_manager, "2027-01-11 09:00", capture)
@@ -147,7 +163,8 @@ def test_a_notice_that_keeps_the_deadline_passed_leads_to_suspension_on_the_next
 
 
 def test_a_recomputed_deadline_that_passed_too_is_moved_and_then_applied(
-        referred, penalty, calendar_manager, django_capture_on_commit_callbacks):
+    referred, penalty, calendar_manager, django_capture_on_commit_callbacks
+):
     capture = django_capture_on_commit_callbacks
     sweep("2027-01-08 00:05", capture)
     enter_2027(WITH_BRIDGING_DAY, calendar_manager, "2027-01-12 09:00", capture)
@@ -171,7 +188,8 @@ def test_spring_festival_2027_is_counted_by_law_until_the_notice(agent, company,
 
 
 def test_the_applicant_and_the_follow_up_page_say_the_deadline_may_move_until_the_notice(
-        client, case_and_code, agent, calendar_manager, django_capture_on_commit_callbacks):
+    client, case_and_code, agent, calendar_manager, django_capture_on_commit_callbacks
+):
     referred, code = case_and_code
     detail = reverse("objections:detail", args=[referred.pk])
     with freeze_time(at("2026-12-29 09:00")):
@@ -201,13 +219,16 @@ def test_the_clerk_sees_the_held_case(client, referred, clerk, django_capture_on
     assert Objection.objects.get(pk=referred.pk).provider_overdue_at is None
 
 
-def test_many_held_cases_make_one_message_per_person(agent, company, scjgj, clerk, calendar_manager,
-                                                     django_capture_on_commit_callbacks):
+def test_many_held_cases_make_one_message_per_person(
+    agent, company, scjgj, clerk, calendar_manager, django_capture_on_commit_callbacks
+):
     from .support import referred_case, submit_penalty
 
     with freeze_time(at("2026-12-28 10:00")):
-        cases = [referred_case(agent, company, [submit_penalty(scjgj, company, f"通市监罚〔2026〕{n}号")], clerk)
-                 for n in (501, 502, 503)]
+        cases = [
+            referred_case(agent, company, [submit_penalty(scjgj, company, f"通市监罚〔2026〕{n}号")], clerk)
+            for n in (501, 502, 503)
+        ]
     assert sweep("2027-01-08 00:05", django_capture_on_commit_callbacks)["provider_deadlines_held"] == 3
     digest = Notification.objects.get(recipient=clerk, title="3件异议答复期限待确认")
     assert all(case.number in digest.body for case in cases)

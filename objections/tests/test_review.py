@@ -30,15 +30,19 @@ def detail(case) -> str:
 
 
 @freeze_time(at("2026-09-30 09:00"))
-def test_referring_notifies_the_provider_at_once(client, case, clerk, scjgj_staff, rsj_staff, agent,
-                                                 django_capture_on_commit_callbacks, mailoutbox):
+def test_referring_notifies_the_provider_at_once(
+    client, case, clerk, scjgj_staff, rsj_staff, agent, django_capture_on_commit_callbacks, mailoutbox
+):
     client.force_login(clerk)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("objection_office:refer", args=[case.pk]), {"note": "系报送单位数据"})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert (case.status, case.referred_at, case.provider_due_at) == ("referred", at("2026-09-30 09:00"),
-                                                                      midnight_after("2026-10-15"))
+    assert (case.status, case.referred_at, case.provider_due_at) == (
+        "referred",
+        at("2026-09-30 09:00"),
+        midnight_after("2026-10-15"),
+    )
     to_provider = [m for m in mailoutbox if m.to == [scjgj_staff.email]]
     assert len(to_provider) == 1 and "2026年10月15日24:00" in to_provider[0].subject
     assert "7个工作日" in to_provider[0].body and f"/office/objections/{case.pk}/" in to_provider[0].body
@@ -92,11 +96,19 @@ def test_a_platform_error_is_corrected_at_once(client, case, clerk, penalty, age
     page = client.get(reverse("objection_office:correct", args=[case.pk]))
     assert page.status_code == 200 and 'value="2.5"' in page.content.decode()
     prefix = f"r{penalty.pk}"
-    form = {f"{prefix}-{key}": value for key, value in {
-        "decision_no": "通市监罚〔2026〕101号", "penalty_type": "罚款", "penalty_amount": "0.25",
-        "decision_date": "2026-09-01", "basis": "《中华人民共和国广告法》第五十五条"}.items()}
-    response = client.post(reverse("objection_office:correct", args=[case.pk]),
-                           {**form, "note": "数据交换时金额单位由元误转为万元"})
+    form = {
+        f"{prefix}-{key}": value
+        for key, value in {
+            "decision_no": "通市监罚〔2026〕101号",
+            "penalty_type": "罚款",
+            "penalty_amount": "0.25",
+            "decision_date": "2026-09-01",
+            "basis": "《中华人民共和国广告法》第五十五条",
+        }.items()
+    }
+    response = client.post(
+        reverse("objection_office:correct", args=[case.pk]), {**form, "note": "数据交换时金额单位由元误转为万元"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     penalty.refresh_from_db()
@@ -113,10 +125,16 @@ def test_a_platform_error_is_corrected_at_once(client, case, clerk, penalty, age
 def test_a_correction_the_catalog_refuses_is_shown_and_changes_nothing(client, case, clerk, penalty):
     client.force_login(clerk)
     prefix = f"r{penalty.pk}"
-    response = client.post(reverse("objection_office:correct", args=[case.pk]), {
-        f"{prefix}-decision_no": "通市监罚〔2026〕101号", f"{prefix}-penalty_type": "罚款",
-        f"{prefix}-penalty_amount": "两千五", f"{prefix}-decision_date": "2026-09-01", "note": "金额有误",
-    })
+    response = client.post(
+        reverse("objection_office:correct", args=[case.pk]),
+        {
+            f"{prefix}-decision_no": "通市监罚〔2026〕101号",
+            f"{prefix}-penalty_type": "罚款",
+            f"{prefix}-penalty_amount": "两千五",
+            f"{prefix}-decision_date": "2026-09-01",
+            "note": "金额有误",
+        },
+    )
     assert response.status_code == 400 and "应为数字" in response.content.decode()
     case.refresh_from_db()
     penalty.refresh_from_db()
@@ -139,7 +157,9 @@ def test_rejecting_needs_a_reason_and_tells_the_applicant(client, case, clerk, a
     client.post(reverse("objection_office:reject", args=[case.pk]), {"reason": "所提事项不属于信用信息错误"})
     case.refresh_from_db()
     assert (case.status, case.outcome) == ("closed", "rejected")
-    assert Notification.objects.get(recipient=agent, title__contains="不予受理").body == "理由：所提事项不属于信用信息错误"
+    assert (
+        Notification.objects.get(recipient=agent, title__contains="不予受理").body == "理由：所提事项不属于信用信息错误"
+    )
 
 
 def test_only_clerks_decide(client, case, scjgj_staff, agent):

@@ -6,92 +6,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('collection', '0005_creditrecord_suspended_since_and_more'),
-        ('inquiry', '0001_initial'),
+        ("catalog", "0002_initial"),
+        ("collection", "0005_creditrecord_suspended_since_and_more"),
+        ("inquiry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RepairApplication',
+            name="RepairApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='申请编号')),
-                ('follow_up_code_hash', models.CharField(max_length=64)),
-                ('rectification', models.TextField(verbose_name='整改及履行义务情况')),
-                ('not_intentional', models.BooleanField(default=False, help_text='第十六条', verbose_name='非主观故意')),
-                ('status', models.CharField(choices=[('submitted', '待认定单位审核'), ('approved', '准予修复'), ('rejected', '不予修复'), ('withdrawn', '已撤回')], default='submitted', max_length=12, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(verbose_name='申请时间')),
-                ('due_at', models.DateTimeField(db_index=True, verbose_name='办理期限')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('overdue_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='决定时间')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='决定理由')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='repair_applications', to=settings.AUTH_USER_MODEL)),
-                ('commitment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inquiry.creditcommitment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='repair_applications', to='catalog.provider')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='repair_applications', to='collection.creditrecord')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='repair_applications', to='collection.subject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=30, unique=True, verbose_name="申请编号")),
+                ("follow_up_code_hash", models.CharField(max_length=64)),
+                ("rectification", models.TextField(verbose_name="整改及履行义务情况")),
+                (
+                    "not_intentional",
+                    models.BooleanField(default=False, help_text="第十六条", verbose_name="非主观故意"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待认定单位审核"),
+                            ("approved", "准予修复"),
+                            ("rejected", "不予修复"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="申请时间")),
+                ("due_at", models.DateTimeField(db_index=True, verbose_name="办理期限")),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("overdue_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="决定时间")),
+                ("decision_reason", models.TextField(blank=True, verbose_name="决定理由")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repair_applications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inquiry.creditcommitment",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repair_applications",
+                        to="catalog.provider",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repair_applications",
+                        to="collection.creditrecord",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repair_applications",
+                        to="collection.subject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信用修复申请',
-                'verbose_name_plural': '信用修复申请',
-                'ordering': ['-submitted_at', '-id'],
-                'permissions': [('decide_repair', '审核信用修复申请')],
+                "verbose_name": "信用修复申请",
+                "verbose_name_plural": "信用修复申请",
+                "ordering": ["-submitted_at", "-id"],
+                "permissions": [("decide_repair", "审核信用修复申请")],
             },
         ),
         migrations.CreateModel(
-            name='RepairEvidence',
+            name="RepairEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='repair/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=255, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='repair.repairapplication')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="repair/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=255, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_files",
+                        to="repair.repairapplication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '修复证明材料',
-                'verbose_name_plural': '修复证明材料',
-                'ordering': ['application', 'uploaded_at'],
+                "verbose_name": "修复证明材料",
+                "verbose_name_plural": "修复证明材料",
+                "ordering": ["application", "uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='RepairStep',
+            name="RepairStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='环节')),
-                ('actor_label', models.CharField(blank=True, max_length=100, verbose_name='办理人')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('occurred_at', models.DateTimeField(verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='repair.repairapplication')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=40, verbose_name="环节")),
+                ("actor_label", models.CharField(blank=True, max_length=100, verbose_name="办理人")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("occurred_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="repair.repairapplication"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理环节',
-                'verbose_name_plural': '办理环节',
-                'ordering': ['application', 'occurred_at', 'id'],
+                "verbose_name": "办理环节",
+                "verbose_name_plural": "办理环节",
+                "ordering": ["application", "occurred_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='repairapplication',
-            index=models.Index(fields=['status', 'due_at'], name='repair_repa_status_51e13e_idx'),
+            model_name="repairapplication",
+            index=models.Index(fields=["status", "due_at"], name="repair_repa_status_51e13e_idx"),
         ),
         migrations.AddIndex(
-            model_name='repairapplication',
-            index=models.Index(fields=['provider', 'status'], name='repair_repa_provide_ed7c47_idx'),
+            model_name="repairapplication",
+            index=models.Index(fields=["provider", "status"], name="repair_repa_provide_ed7c47_idx"),
         ),
         migrations.AddIndex(
-            model_name='repairapplication',
-            index=models.Index(fields=['record', 'status'], name='repair_repa_record__3220b0_idx'),
+            model_name="repairapplication",
+            index=models.Index(fields=["record", "status"], name="repair_repa_record__3220b0_idx"),
         ),
     ]

@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('repair', '0001_initial'),
+        ("repair", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='repairapplication',
-            options={'ordering': ['-submitted_at', '-id'], 'permissions': [('decide_repair', '审核信用修复申请'), ('oversee_repair', '督办全部信用修复申请')], 'verbose_name': '信用修复申请', 'verbose_name_plural': '信用修复申请'},
+            name="repairapplication",
+            options={
+                "ordering": ["-submitted_at", "-id"],
+                "permissions": [("decide_repair", "审核信用修复申请"), ("oversee_repair", "督办全部信用修复申请")],
+                "verbose_name": "信用修复申请",
+                "verbose_name_plural": "信用修复申请",
+            },
         ),
     ]

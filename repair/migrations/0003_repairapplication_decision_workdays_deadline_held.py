@@ -10,7 +10,6 @@ def period_in_force(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("repair", "0002_repair_oversee_permission"),
     ]

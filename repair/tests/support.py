@@ -15,6 +15,7 @@ from nantong_credit.uploads import check_upload
 from repair.services import apply_for_repair
 
 D = dt.date
+MAY_6 = D(2026, 5, 6)
 PASSWORD = "Nt-test-password-1"
 
 
@@ -37,9 +38,17 @@ def bind(user, subject) -> SubjectBinding:
     return SubjectBinding.objects.create(user=user, subject=subject, status=SubjectBinding.Status.APPROVED)
 
 
-def penalty_record(item, subject, *, severity: str = Severity.GENERAL, decided: dt.date = D(2026, 5, 6),
-                   repairable_from: dt.date | None = None, ends_on: dt.date | None = None,
-                   stated_necessary: bool = False, **extra) -> CreditRecord:
+def penalty_record(
+    item,
+    subject,
+    *,
+    severity: str = Severity.GENERAL,
+    decided: dt.date = MAY_6,
+    repairable_from: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    stated_necessary: bool = False,
+    **extra,
+) -> CreditRecord:
     """A 行政处罚 record with the disclosure window the 2026 rule gives its grade: a 轻微 one is
     withheld unless the provider `stated_necessary` to publish it."""
     minimum, maximum = {Severity.LIGHT: (0, 3), Severity.GENERAL: (3, 12), Severity.SERIOUS: (12, 36)}[severity]
@@ -49,9 +58,15 @@ def penalty_record(item, subject, *, severity: str = Severity.GENERAL, decided: 
     if stated_necessary:
         data.update(publication_necessary=True, publication_reason="一年内多次违法，确需公示")
     return CreditRecordFactory(
-        catalog_item=item, subject=subject, severity=severity, decision_date=decided, data=data,
-        repairable_from=repairable_from or window.repairable_from, publication_withheld=window.withheld,
-        disclosure_ends_on=ends_on or window.ends_on, **extra,
+        catalog_item=item,
+        subject=subject,
+        severity=severity,
+        decision_date=decided,
+        data=data,
+        repairable_from=repairable_from or window.repairable_from,
+        publication_withheld=window.withheld,
+        disclosure_ends_on=ends_on or window.ends_on,
+        **extra,
     )
 
 

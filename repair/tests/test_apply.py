@@ -29,7 +29,9 @@ def post_new(client, record, **overrides):
 @freeze_time(NOW)
 def test_it_files_an_application_with_evidence_and_a_public_commitment(client, agent, record, scjgj_staff):
     client.force_login(agent)
-    response = post_new(client, record, evidence=[upload("整改报告.pdf"), upload("缴款凭证.png", png_bytes(), "image/png")])
+    response = post_new(
+        client, record, evidence=[upload("整改报告.pdf"), upload("缴款凭证.png", png_bytes(), "image/png")]
+    )
 
     application = RepairApplication.objects.get()
     assert response.status_code == 302 and response.url == reverse("repair:detail", args=[application.pk])
@@ -62,8 +64,9 @@ def test_it_shows_the_follow_up_code_once_and_keeps_only_its_hash(client, agent,
 
 
 @freeze_time(NOW)
-def test_it_tells_the_applicant_and_the_provider(agent, record, scjgj_staff, rsj_staff, mailoutbox, eager_celery,
-                                                 django_capture_on_commit_callbacks):
+def test_it_tells_the_applicant_and_the_provider(
+    agent, record, scjgj_staff, rsj_staff, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         application = apply(agent, record).application
     applicant_msg = Notification.objects.get(recipient=agent)
@@ -119,15 +122,21 @@ def test_it_says_from_when_a_record_may_be_repaired(client, agent, penalty, comp
     assert not RepairApplication.objects.exists() and not CreditCommitment.objects.exists()
 
 
-@pytest.mark.parametrize("decided, last_refused, first_accepted", [
-    (D(2026, 10, 20), D(2027, 1, 20), D(2027, 1, 21)),  # SPEC §2's example
-    (D(2026, 11, 30), D(2027, 2, 28), D(2027, 3, 1)),  # the minimum ends on the month's last day
-])
+@pytest.mark.parametrize(
+    "decided, last_refused, first_accepted",
+    [
+        (D(2026, 10, 20), D(2027, 1, 20), D(2027, 1, 21)),  # SPEC §2's example
+        (D(2026, 11, 30), D(2027, 2, 28), D(2027, 3, 1)),  # the minimum ends on the month's last day
+    ],
+)
 def test_it_accepts_an_application_from_the_day_after_the_minimum_ends(
-        agent, penalty, company, decided, last_refused, first_accepted):
+    agent, penalty, company, decided, last_refused, first_accepted
+):
     general = penalty_record(penalty, company, decided=decided)
     with freeze_time(dt.datetime.combine(last_refused, dt.time(23, 59), tzinfo=SHANGHAI)):
-        with pytest.raises(RepairError, match=f"自{first_accepted.year}年{first_accepted.month}月{first_accepted.day}日起"):
+        with pytest.raises(
+            RepairError, match=f"自{first_accepted.year}年{first_accepted.month}月{first_accepted.day}日起"
+        ):
             apply(agent, general)
     with freeze_time(dt.datetime.combine(first_accepted, dt.time(0, 1), tzinfo=SHANGHAI)):
         assert apply(agent, general).application.status == RepairApplication.Status.SUBMITTED
@@ -144,12 +153,15 @@ def test_a_withheld_light_penalty_needs_no_repair(client, agent, penalty, compan
 
 
 @freeze_time(NOW)
-@pytest.mark.parametrize("change, message", [
-    ({"is_dishonesty": False}, "不是失信信息"),
-    ({"status": RecordStatus.REVOKED}, "已被撤销"),
-    ({"disclosure_ends_on": D(2026, 9, 28)}, "公示期满"),
-    ({"repaired_at": NOW - dt.timedelta(days=3)}, "已于2026年9月26日完成信用修复"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"is_dishonesty": False}, "不是失信信息"),
+        ({"status": RecordStatus.REVOKED}, "已被撤销"),
+        ({"disclosure_ends_on": D(2026, 9, 28)}, "公示期满"),
+        ({"repaired_at": NOW - dt.timedelta(days=3)}, "已于2026年9月26日完成信用修复"),
+    ],
+)
 def test_it_refuses_records_that_need_no_repair(agent, record, change, message):
     for name, value in change.items():
         setattr(record, name, value)
@@ -161,7 +173,8 @@ def test_it_refuses_records_that_need_no_repair(agent, record, change, message):
 
 @freeze_time(NOW)
 def test_it_keeps_one_open_application_per_record_and_allows_a_new_one_after_rejection(
-        client, agent, record, scjgj_staff):
+    client, agent, record, scjgj_staff
+):
     first = apply(agent, record).application
     with pytest.raises(RepairError, match=first.number):
         apply(agent, record)
@@ -189,14 +202,18 @@ def test_it_requires_the_article_16_statement_the_rectification_and_the_commitme
 
 
 @freeze_time(NOW)
-@pytest.mark.parametrize("name, content, content_type, message", [
-    ("整改报告.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf", "不是PDF、JPEG或PNG文件"),
-    ("空文件.pdf", b"", "application/pdf", "是空文件"),
-    ("截断.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "application/pdf", "不是完整的PDF文件"),
-    ("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image/png", "已损坏"),
-])
-def test_it_refuses_bad_uploads_and_stores_nothing(client, agent, record, settings, name, content, content_type,
-                                                  message):
+@pytest.mark.parametrize(
+    "name, content, content_type, message",
+    [
+        ("整改报告.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf", "不是PDF、JPEG或PNG文件"),
+        ("空文件.pdf", b"", "application/pdf", "是空文件"),
+        ("截断.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "application/pdf", "不是完整的PDF文件"),
+        ("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image/png", "已损坏"),
+    ],
+)
+def test_it_refuses_bad_uploads_and_stores_nothing(
+    client, agent, record, settings, name, content, content_type, message
+):
     client.force_login(agent)
     response = post_new(client, record, evidence=[upload(name, content, content_type)])
     assert response.status_code == 400 and message in response.content.decode()

@@ -25,10 +25,17 @@ def _url_or_none(name: str, *args) -> str | None:
         return None
 
 
-def test_apply_approve_and_the_record_leaves_publication(page, live_server, login_in_browser, agent, scjgj_staff, center_clerk,
-                                                         penalty, company, tmp_path, screenshot):
-    record = penalty_record(penalty, company, severity=Severity.LIGHT, stated_necessary=True,
-                            decided=timezone.localdate() - dt.timedelta(days=10), source_key="通市监罚〔2026〕501号")
+def test_apply_approve_and_the_record_leaves_publication(
+    page, live_server, login_in_browser, agent, scjgj_staff, center_clerk, penalty, company, tmp_path, screenshot
+):
+    record = penalty_record(
+        penalty,
+        company,
+        severity=Severity.LIGHT,
+        stated_necessary=True,
+        decided=timezone.localdate() - dt.timedelta(days=10),
+        source_key="通市监罚〔2026〕501号",
+    )
     public_page = _url_or_none("subjects:detail", company.code)
     if public_page:
         page.goto(f"{live_server.url}{public_page}")
@@ -50,7 +57,9 @@ def test_apply_approve_and_the_record_leaves_publication(page, live_server, logi
     # Without the Art. 16 statement nothing is filed, and the typed text is kept.
     expect(page.get_by_text("信用修复适用于非因主观故意发生的失信行为")).to_be_visible()
     expect(page.get_by_text("证明材料文件需要重新选择")).to_be_visible()
-    expect(page.get_by_label("整改及履行法定义务情况")).to_have_value("已于当日缴清罚款，对从业人员进行了食品安全培训。")
+    expect(page.get_by_label("整改及履行法定义务情况")).to_have_value(
+        "已于当日缴清罚款，对从业人员进行了食品安全培训。"
+    )
     screenshot(page, "repair-form-error")
     page.get_by_label("非因主观故意").check()
     page.get_by_label("证明材料").set_input_files(str(scan))
@@ -104,8 +113,9 @@ def test_apply_approve_and_the_record_leaves_publication(page, live_server, logi
     screenshot(page, "repair-own-page")
 
 
-def test_withdrawing_asks_first_and_nothing_happens_on_cancel(page, live_server, login_in_browser, agent, penalty,
-                                                               company, csp_violations, screenshot):
+def test_withdrawing_asks_first_and_nothing_happens_on_cancel(
+    page, live_server, login_in_browser, agent, penalty, company, csp_violations, screenshot
+):
     """The confirm dialog lives in static/js/site.js (data-confirm): the page has no inline script."""
     application = apply(agent, penalty_record(penalty, company, source_key="通市监罚〔2026〕502号")).application
     login_in_browser(page, agent)

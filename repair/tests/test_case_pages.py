@@ -62,8 +62,9 @@ def test_another_subject_cannot_see_the_case_or_its_documents(client, applicatio
 
 
 @freeze_time(LATER)
-def test_the_documents_open_for_the_three_parties_only(client, application, agent, scjgj_staff, center_clerk,
-                                                      rsj_staff, nobody):
+def test_the_documents_open_for_the_three_parties_only(
+    client, application, agent, scjgj_staff, center_clerk, rsj_staff, nobody
+):
     document = application.evidence_files.get()
     url = reverse("repair:evidence", args=[application.pk, document.pk])
     for user in (agent, scjgj_staff, center_clerk):
@@ -105,8 +106,10 @@ def test_the_center_overview_lists_every_provider(client, application, center_cl
 def test_anyone_with_the_number_and_code_follows_the_case(client, submitted, scjgj_staff):
     application = submitted.application
     approve_repair(application=application, actor=scjgj_staff, reason="整改到位")
-    response = client.post(reverse("repair:follow_up"), {"number": application.number.lower(),
-                                                          "code": submitted.follow_up_code.replace("-", "")})
+    response = client.post(
+        reverse("repair:follow_up"),
+        {"number": application.number.lower(), "code": submitted.follow_up_code.replace("-", "")},
+    )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "准予信用修复" in page and "提交信用修复申请" in page and "南通市市场监督管理局" in page
@@ -159,8 +162,12 @@ def test_record_actions_show_what_the_subject_can_do(rf, agent, penalty, company
 
 
 def test_pages_need_a_login(client, application):
-    for url in (reverse("repair:index"), reverse("repair:detail", args=[application.pk]),
-                reverse("repair_office:queue"), reverse("repair_office:dashboard")):
+    for url in (
+        reverse("repair:index"),
+        reverse("repair:detail", args=[application.pk]),
+        reverse("repair_office:queue"),
+        reverse("repair_office:dashboard"),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert client.get(reverse("repair:follow_up")).status_code == 200

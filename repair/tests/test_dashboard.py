@@ -26,6 +26,7 @@ def at(*args) -> dt.datetime:
 def cases(agent, penalty, company, scjgj_staff, center_clerk):
     """市场监管局: one approved after 2 working days, one rejected after 7 (late), one open and
     overdue, one open within its period."""
+
     def filed(when):
         with freeze_time(when):
             return apply(agent, penalty_record(penalty, company)).application
@@ -45,12 +46,22 @@ def test_it_shows_stages_overdue_cases_and_handling_time(client, cases, center_c
     client.force_login(center_clerk)
     response = client.get(reverse("repair_office:dashboard"))
     board = response.context["board"]
-    assert dict(board.stages) == {"待认定单位办理（期限内）": 1, "临近期限（已提醒）": 0, "已逾期（已督办）": 1,
-                                  "期限待确认（节假日安排未公布）": 0}
+    assert dict(board.stages) == {
+        "待认定单位办理（期限内）": 1,
+        "临近期限（已提醒）": 0,
+        "已逾期（已督办）": 1,
+        "期限待确认（节假日安排未公布）": 0,
+    }
     assert [a.number for a in board.overdue] == [cases["overdue"].number]
     (row,) = board.providers
-    assert (row.provider.code, row.open, row.overdue, row.decided, row.approved, row.rejected) == \
-        ("scjgj", 2, 1, 2, 1, 1)
+    assert (row.provider.code, row.open, row.overdue, row.decided, row.approved, row.rejected) == (
+        "scjgj",
+        2,
+        1,
+        2,
+        1,
+        1,
+    )
     assert row.decided_late == 1
     assert row.average_workdays == 4.5 and row.average_days == 9.5
     page = response.content.decode()
@@ -77,8 +88,9 @@ def test_it_exports_the_same_numbers_as_xlsx(client, cases, center_clerk):
 @freeze_time(at(2026, 10, 14, 9, 0))
 def test_the_period_filters_decided_cases_and_bad_dates_are_refused(client, cases, center_clerk):
     client.force_login(center_clerk)
-    board = client.get(reverse("repair_office:dashboard"), {"date_from": "2026-10-01", "date_to": "2026-10-14"}
-                       ).context["board"]
+    board = client.get(
+        reverse("repair_office:dashboard"), {"date_from": "2026-10-01", "date_to": "2026-10-14"}
+    ).context["board"]
     assert board.providers[0].decided == 1 and board.providers[0].rejected == 1
     bad = client.get(reverse("repair_office:dashboard"), {"date_from": "2026-10-14", "date_to": "2026-10-01"})
     assert bad.status_code == 400 and "结束日期不能早于开始日期" in bad.content.decode()

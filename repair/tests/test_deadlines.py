@@ -25,20 +25,24 @@ def at(*args) -> dt.datetime:
 def file_at(when: dt.datetime, agent, penalty, company):
     """An application filed at `when` for a published 轻微 record decided the day before (repairable from `when`)."""
     with freeze_time(when):
-        record = penalty_record(penalty, company, severity=Severity.LIGHT, decided=when.date() - dt.timedelta(days=1),
-                                stated_necessary=True)
+        record = penalty_record(
+            penalty, company, severity=Severity.LIGHT, decided=when.date() - dt.timedelta(days=1), stated_necessary=True
+        )
         return apply(agent, record).application
 
 
-@pytest.mark.parametrize("filed, last_day", [
-    # National Day 2026: 10-01..10-07 off, Saturday 10-10 worked (调休) and counted.
-    (at(2026, 9, 29, 10, 0), D(2026, 10, 12)),
-    # Late in the evening of 09-30 is still 09-30 in Nantong: that day is not counted.
-    (at(2026, 9, 30, 23, 30), D(2026, 10, 13)),
-    # Spring Festival 2026: 02-15..02-23 off, Saturday 02-14 worked.
-    (at(2026, 2, 12, 9, 0), D(2026, 2, 26)),
-    (at(2026, 2, 14, 9, 0), D(2026, 2, 28)),  # filed on the make-up Saturday; Saturday 02-28 is worked too
-])
+@pytest.mark.parametrize(
+    "filed, last_day",
+    [
+        # National Day 2026: 10-01..10-07 off, Saturday 10-10 worked (调休) and counted.
+        (at(2026, 9, 29, 10, 0), D(2026, 10, 12)),
+        # Late in the evening of 09-30 is still 09-30 in Nantong: that day is not counted.
+        (at(2026, 9, 30, 23, 30), D(2026, 10, 13)),
+        # Spring Festival 2026: 02-15..02-23 off, Saturday 02-14 worked.
+        (at(2026, 2, 12, 9, 0), D(2026, 2, 26)),
+        (at(2026, 2, 14, 9, 0), D(2026, 2, 28)),  # filed on the make-up Saturday; Saturday 02-28 is worked too
+    ],
+)
 def test_the_deadline_follows_the_statutory_calendar(filed, last_day, agent, penalty, company):
     application = file_at(filed, agent, penalty, company)
     assert application.due_at == dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI)
@@ -69,8 +73,9 @@ def test_an_entered_day_off_in_the_unknown_year_moves_the_deadline(agent, penalt
     assert application.due_at == at(2027, 1, 7, 0, 0)
 
 
-def test_the_case_page_counts_down_in_working_days_and_names_the_legal_basis(client, agent, penalty, company,
-                                                                          scjgj_staff):
+def test_the_case_page_counts_down_in_working_days_and_names_the_legal_basis(
+    client, agent, penalty, company, scjgj_staff
+):
     application = file_at(at(2026, 9, 29, 10, 0), agent, penalty, company)
     client.force_login(agent)
     url = reverse("repair:detail", args=[application.pk])
@@ -101,4 +106,7 @@ def test_the_case_page_warns_while_the_deadline_year_is_unknown(client, agent, p
     with freeze_time(at(2026, 12, 29, 9, 0)):
         client.force_login(agent)  # sessions last 8 hours: log in at the frozen time
         page = client.get(reverse("repair:detail", args=[application.pk])).content.decode()
-    assert "2027年1月5日 24:00" in page and "该期限所在年份的国务院节假日安排尚未公布，期限可能顺延，以最终公布为准。" in page
+    assert (
+        "2027年1月5日 24:00" in page
+        and "该期限所在年份的国务院节假日安排尚未公布，期限可能顺延，以最终公布为准。" in page
+    )

@@ -32,8 +32,10 @@ def application(agent, record):
 
 def approve_in_office(client, user, application, **data):
     client.force_login(user)
-    return client.post(reverse("repair_office:approve", args=[application.pk]),
-                       {"evidence_checked": "on", "reason": "整改到位", **data})
+    return client.post(
+        reverse("repair_office:approve", args=[application.pk]),
+        {"evidence_checked": "on", "reason": "整改到位", **data},
+    )
 
 
 @freeze_time(DECIDED)
@@ -158,8 +160,10 @@ def test_two_deciders_at_the_same_moment_one_wins(postgres_only, application, sc
         finally:
             connection.close()
 
-    deciders = [lambda a: approve_repair(application=a, actor=scjgj_staff),
-                lambda a: reject_repair(application=a, actor=colleague, reason="材料不全")]
+    deciders = [
+        lambda a: approve_repair(application=a, actor=scjgj_staff),
+        lambda a: reject_repair(application=a, actor=colleague, reason="材料不全"),
+    ]
     threads = [threading.Thread(target=act, args=(decide,)) for decide in deciders]
     for thread in threads:
         thread.start()

@@ -13,16 +13,19 @@ from .support import D, penalty_record
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("other, first", [
-    (None, True),
-    (dict(decided=D(2026, 1, 10)), False),                                # earlier, within a year
-    (dict(decided=D(2025, 5, 6)), False),                                 # exactly a year before
-    (dict(decided=D(2025, 5, 5)), True),                                  # more than a year before
-    (dict(decided=D(2026, 5, 6)), True),                                  # the same day
-    (dict(decided=D(2026, 6, 1)), True),                                  # later
-    (dict(decided=D(2026, 1, 10), status=RecordStatus.REVOKED), True),   # withdrawn as wrong
-    (dict(decided=D(2026, 1, 10), status=RecordStatus.EXPIRED), False),  # publication over, conduct happened
-])
+@pytest.mark.parametrize(
+    "other, first",
+    [
+        (None, True),
+        (dict(decided=D(2026, 1, 10)), False),  # earlier, within a year
+        (dict(decided=D(2025, 5, 6)), False),  # exactly a year before
+        (dict(decided=D(2025, 5, 5)), True),  # more than a year before
+        (dict(decided=D(2026, 5, 6)), True),  # the same day
+        (dict(decided=D(2026, 6, 1)), True),  # later
+        (dict(decided=D(2026, 1, 10), status=RecordStatus.REVOKED), True),  # withdrawn as wrong
+        (dict(decided=D(2026, 1, 10), status=RecordStatus.EXPIRED), False),  # publication over, conduct happened
+    ],
+)
 def test_first_offence_looks_back_one_year(penalty, company, other, first):
     if other:
         penalty_record(penalty, company, **other)

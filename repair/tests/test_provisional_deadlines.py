@@ -59,8 +59,14 @@ def run(when: dt.datetime, capture) -> dict:
 
 def enter_2027(text: str, actor, when: dt.datetime, capture) -> None:
     with freeze_time(when), capture(execute=True):
-        enter_holiday_notice(year=2027, title="国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
-                             document_number="", published_on=None, text=text, actor=actor)
+        enter_holiday_notice(
+            year=2027,
+            title="国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
+            document_number="",
+            published_on=None,
+            text=text,
+            actor=actor,
+        )
 
 
 def titles(user) -> list[str]:
@@ -68,8 +74,15 @@ def titles(user) -> list[str]:
 
 
 def test_a_provisional_deadline_that_passes_is_held_not_escalated(
-        application, scjgj_staff, agent, center_clerk, calendar_manager, mailoutbox, eager_celery,
-        django_capture_on_commit_callbacks):
+    application,
+    scjgj_staff,
+    agent,
+    center_clerk,
+    calendar_manager,
+    mailoutbox,
+    eager_celery,
+    django_capture_on_commit_callbacks,
+):
     capture = django_capture_on_commit_callbacks
     assert application.due_at == at(2027, 1, 6, 0, 0)  # 12-29, 12-30, 12-31, 01-04, 01-05
     assert run(at(2027, 1, 6, 0, 5), capture) == {"adjusted": 0, "reminded": 0, "held": 1, "escalated": 0}
@@ -80,8 +93,9 @@ def test_a_provisional_deadline_that_passes_is_held_not_escalated(
     assert titles(center_clerk)[-1] == f"信用修复申请期限待确认：{application.number}"
     assert titles(calendar_manager) == ["1件信用修复申请期限待确认，请录入2027年节假日安排"]
     assert not [t for t in titles(scjgj_staff) + titles(agent) if "逾期" in t or HELD in t]
-    assert sorted(m.to[0] for m in mailoutbox if HELD in m.subject) == sorted([center_clerk.email,
-                                                                              calendar_manager.email])
+    assert sorted(m.to[0] for m in mailoutbox if HELD in m.subject) == sorted(
+        [center_clerk.email, calendar_manager.email]
+    )
     # Twice, or a week later: nothing more.
     state = (Notification.objects.count(), AuditEvent.objects.count(), len(mailoutbox))
     assert run(at(2027, 1, 6, 0, 10), capture) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
@@ -97,7 +111,8 @@ def test_the_escalation_service_itself_never_acts_on_a_provisional_deadline(appl
 
 
 def test_a_notice_with_a_bridging_day_moves_the_deadline_and_the_application_runs_on(
-        application, scjgj_staff, agent, center_clerk, calendar_manager, django_capture_on_commit_callbacks):
+    application, scjgj_staff, agent, center_clerk, calendar_manager, django_capture_on_commit_callbacks
+):
     capture = django_capture_on_commit_callbacks
     run(at(2027, 1, 6, 0, 5), capture)
     enter_2027(WITH_BRIDGING_DAY, calendar_manager, at(2027, 1, 6, 9, 0), capture)
@@ -118,7 +133,8 @@ def test_a_notice_with_a_bridging_day_moves_the_deadline_and_the_application_run
 
 
 def test_a_notice_that_keeps_the_deadline_passed_escalates_on_the_next_sweep(
-        application, center_clerk, calendar_manager, django_capture_on_commit_callbacks):
+    application, center_clerk, calendar_manager, django_capture_on_commit_callbacks
+):
     capture = django_capture_on_commit_callbacks
     run(at(2027, 1, 6, 0, 5), capture)
     enter_2027(WITHOUT_BRIDGING_DAY, calendar_manager, at(2027, 1, 8, 9, 0), capture)
@@ -129,8 +145,9 @@ def test_a_notice_that_keeps_the_deadline_passed_escalates_on_the_next_sweep(
     assert run(at(2027, 1, 8, 9, 10), capture) == {"adjusted": 0, "reminded": 0, "held": 0, "escalated": 0}
 
 
-def test_a_changed_setting_does_not_move_an_application_filed_before(settings, application,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_changed_setting_does_not_move_an_application_filed_before(
+    settings, application, django_capture_on_commit_callbacks
+):
     settings.REPAIR_DECISION_WORKDAYS = 10
     assert run(at(2026, 12, 30, 9, 0), django_capture_on_commit_callbacks)["adjusted"] == 0
     assert RepairApplication.objects.get(pk=application.pk).due_at == at(2027, 1, 6, 0, 0)
@@ -148,8 +165,9 @@ def test_the_citizen_pages_say_the_deadline_may_move(client, submitted, agent):
         assert CITIZEN_NOTE in page
 
 
-def test_the_office_sees_the_held_application(client, application, center_clerk, scjgj_staff,
-                                              django_capture_on_commit_callbacks):
+def test_the_office_sees_the_held_application(
+    client, application, center_clerk, scjgj_staff, django_capture_on_commit_callbacks
+):
     run(at(2027, 1, 6, 0, 5), django_capture_on_commit_callbacks)
     with freeze_time(at(2027, 1, 6, 9, 0)):
         client.force_login(center_clerk)

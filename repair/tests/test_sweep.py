@@ -58,8 +58,9 @@ def test_it_reminds_the_provider_once_two_working_days_before(application, scjgj
     assert RepairStep.objects.filter(application=application, action="reminded").count() == 1
 
 
-def test_it_emails_the_reminder_once(application, scjgj_staff, mailoutbox, eager_celery,
-                                     django_capture_on_commit_callbacks):
+def test_it_emails_the_reminder_once(
+    application, scjgj_staff, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+):
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         run(at(2026, 10, 10, 8, 0))
@@ -69,7 +70,8 @@ def test_it_emails_the_reminder_once(application, scjgj_staff, mailoutbox, eager
 
 
 def test_after_the_deadline_it_escalates_once_and_the_case_stays_decidable(
-        application, record, scjgj_staff, agent, center_clerk, rsj_staff):
+    application, record, scjgj_staff, agent, center_clerk, rsj_staff
+):
     assert run(at(2026, 10, 12, 23, 59))["escalated"] == 0
     assert run(at(2026, 10, 13, 0, 0))["escalated"] == 1
     assert run(at(2026, 10, 13, 0, 5))["escalated"] == 0
@@ -133,14 +135,16 @@ def test_it_handles_many_cases_in_batches(agent, penalty, company, monkeypatch, 
         digests = Notification.objects.filter(recipient=user, title__startswith="信用修复申请已逾期")
         last = RepairApplication.objects.order_by("-pk").first().number  # the fifth, alone in its batch
         assert sorted(digests.values_list("title", flat=True)) == sorted(
-            ["信用修复申请已逾期（2件）", "信用修复申请已逾期（2件）", f"信用修复申请已逾期：{last}"])
+            ["信用修复申请已逾期（2件）", "信用修复申请已逾期（2件）", f"信用修复申请已逾期：{last}"]
+        )
         text = "".join(digests.values_list("body", flat=True))
         assert digests.count() == 3 and all(text.count(number) == 1 for number in numbers)
     assert Notification.objects.filter(recipient=agent, title__startswith="信用修复申请已逾期").count() == 5
 
 
-def test_it_reminds_into_a_year_the_calendar_does_not_know_but_holds_the_escalation(agent, penalty, company,
-                                                                                    scjgj_staff):
+def test_it_reminds_into_a_year_the_calendar_does_not_know_but_holds_the_escalation(
+    agent, penalty, company, scjgj_staff
+):
     with freeze_time(at(2026, 12, 28, 9, 0)):
         light = penalty_record(penalty, company, severity=Severity.LIGHT, decided=D(2026, 12, 1), stated_necessary=True)
         application = apply(agent, light).application

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         if checkpoint is None:
             self.stdout.write("审计链尚无事件，无需写入外部锚点。")
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"外部锚点 {checkpoint.name}：{checkpoint.count} 个事件，末端事件 #{checkpoint.last_event_id}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"外部锚点 {checkpoint.name}：{checkpoint.count} 个事件，末端事件 #{checkpoint.last_event_id}"
+            )
+        )

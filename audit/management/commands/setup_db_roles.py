@@ -29,14 +29,18 @@ class Command(BaseCommand):
                 check_roles(cursor, app_role=app_role, owner_role=owner_role)
             except RoleSetupError as error:
                 raise CommandError(str(error)) from None
-            statements = role_statements(cursor, app_role=app_role, owner_role=owner_role, quote=connection.ops.quote_name)
+            statements = role_statements(
+                cursor, app_role=app_role, owner_role=owner_role, quote=connection.ops.quote_name
+            )
             for statement in statements:
                 if sql:
                     self.stdout.write(f"{statement};")
                 else:
                     cursor.execute(statement)
         if not sql:
-            self.stdout.write(self.style.SUCCESS(
-                f"{owner_role} owns the database and its {sum(s.startswith('ALTER TABLE') for s in statements)} tables; "
-                f"{app_role} may only SELECT and INSERT the audit trail."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{owner_role} owns the database and its {sum(s.startswith('ALTER TABLE') for s in statements)} tables; "
+                    f"{app_role} may only SELECT and INSERT the audit trail."
+                )
+            )

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
+            "--chunk-size",
+            type=int,
+            default=DEFAULT_CHUNK_SIZE,
             help="每批读取的事件数（内存占用与此成正比，与事件总数无关）",
         )
 

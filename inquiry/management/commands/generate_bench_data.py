@@ -37,8 +37,16 @@ from inquiry.models import CreditCommitment
 
 CHUNK = 50_000
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-DIVISIONS = {"崇川区": "320602", "通州区": "320612", "海门区": "320614", "如东县": "320623", "启东市": "320681",
-             "如皋市": "320682", "海安市": "320685", "南通经济技术开发区": "320691"}
+DIVISIONS = {
+    "崇川区": "320602",
+    "通州区": "320612",
+    "海门区": "320614",
+    "如东县": "320623",
+    "启东市": "320681",
+    "如皋市": "320682",
+    "海安市": "320685",
+    "南通经济技术开发区": "320691",
+}
 DISTRICT_WEIGHTS = [26, 16, 13, 9, 10, 12, 9, 5]
 TOWNS = {
     "崇川区": ["和平桥", "任港", "观音山", "狼山", "唐闸", "天生港", "钟秀", "虹桥", "新城桥", "幸福"],
@@ -58,30 +66,143 @@ BRAND_CHARS = (
     "平稳固坚韧勤俭朴实纯真善诺承启迪才艺术文化体育宏图伟业新创盈享誉奥特斯达尔普朗迈赛维思"
 )
 TRADES = [
-    "建筑工程", "建设工程", "装饰工程", "市政工程", "钢结构工程", "纺织科技", "家纺用品", "纺织品", "服饰",
-    "印染", "机械制造", "机电设备", "船舶重工", "船舶配件", "海洋工程", "化工", "新材料", "电子科技",
-    "信息技术", "软件科技", "网络科技", "物流", "供应链管理", "国际贸易", "商贸", "贸易", "餐饮管理",
-    "食品", "农业发展", "水产", "生物科技", "医药", "医疗器械", "环保科技", "新能源科技", "电力工程",
-    "房地产开发", "物业管理", "置业", "人力资源", "企业管理咨询", "广告传媒", "文化传播", "教育科技",
-    "旅游发展", "汽车销售服务", "汽车零部件", "五金制品", "塑料制品", "包装材料", "家具", "灯饰",
+    "建筑工程",
+    "建设工程",
+    "装饰工程",
+    "市政工程",
+    "钢结构工程",
+    "纺织科技",
+    "家纺用品",
+    "纺织品",
+    "服饰",
+    "印染",
+    "机械制造",
+    "机电设备",
+    "船舶重工",
+    "船舶配件",
+    "海洋工程",
+    "化工",
+    "新材料",
+    "电子科技",
+    "信息技术",
+    "软件科技",
+    "网络科技",
+    "物流",
+    "供应链管理",
+    "国际贸易",
+    "商贸",
+    "贸易",
+    "餐饮管理",
+    "食品",
+    "农业发展",
+    "水产",
+    "生物科技",
+    "医药",
+    "医疗器械",
+    "环保科技",
+    "新能源科技",
+    "电力工程",
+    "房地产开发",
+    "物业管理",
+    "置业",
+    "人力资源",
+    "企业管理咨询",
+    "广告传媒",
+    "文化传播",
+    "教育科技",
+    "旅游发展",
+    "汽车销售服务",
+    "汽车零部件",
+    "五金制品",
+    "塑料制品",
+    "包装材料",
+    "家具",
+    "灯饰",
 ]
-FORMS = [("有限公司", 70), ("有限责任公司", 8), ("股份有限公司", 7), ("集团有限公司", 4), ("科技有限公司", 6),
-         ("专业合作社", 3), ("行业协会", 1), ("服务中心", 1)]
-SHOP_TRADES = ["小吃店", "饭店", "面馆", "烧烤店", "超市", "便利店", "五金店", "服装店", "家纺店", "水果店",
-               "理发店", "美容美发店", "维修部", "电动车行", "建材商行", "日用品商行", "茶叶店", "烟酒店",
-               "药店", "副食品店", "早餐店", "干洗店", "打印部", "手机店", "花店", "眼镜店"]
+FORMS = [
+    ("有限公司", 70),
+    ("有限责任公司", 8),
+    ("股份有限公司", 7),
+    ("集团有限公司", 4),
+    ("科技有限公司", 6),
+    ("专业合作社", 3),
+    ("行业协会", 1),
+    ("服务中心", 1),
+]
+SHOP_TRADES = [
+    "小吃店",
+    "饭店",
+    "面馆",
+    "烧烤店",
+    "超市",
+    "便利店",
+    "五金店",
+    "服装店",
+    "家纺店",
+    "水果店",
+    "理发店",
+    "美容美发店",
+    "维修部",
+    "电动车行",
+    "建材商行",
+    "日用品商行",
+    "茶叶店",
+    "烟酒店",
+    "药店",
+    "副食品店",
+    "早餐店",
+    "干洗店",
+    "打印部",
+    "手机店",
+    "花店",
+    "眼镜店",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国海燕志强红梅晓东玉兰文斌丹萍健鹏飞宇浩然子涵欣怡雨轩梓萱一诺俊杰"
-ROADS = ["人民路", "工农路", "青年路", "南大街", "濠河路", "崇川路", "世纪大道", "通富路", "星湖大道", "长江路",
-         "新华路", "建设路", "解放路", "园林路", "江海大道", "通京大道", "永兴大道", "钟秀路", "城港路", "虹桥路"]
+ROADS = [
+    "人民路",
+    "工农路",
+    "青年路",
+    "南大街",
+    "濠河路",
+    "崇川路",
+    "世纪大道",
+    "通富路",
+    "星湖大道",
+    "长江路",
+    "新华路",
+    "建设路",
+    "解放路",
+    "园林路",
+    "江海大道",
+    "通京大道",
+    "永兴大道",
+    "钟秀路",
+    "城港路",
+    "虹桥路",
+]
 STATUSES = [("存续（在营、开业、在册）", 88), ("注销", 6), ("吊销", 3), ("停业", 2), ("迁出", 1)]
-ORG_TYPES = ["有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）", "股份有限公司（非上市、自然人投资或控股）",
-             "有限责任公司（非自然人投资或控股的法人独资）", "农民专业合作社", "社会团体"]
+ORG_TYPES = [
+    "有限责任公司（自然人投资或控股）",
+    "有限责任公司（自然人独资）",
+    "股份有限公司（非上市、自然人投资或控股）",
+    "有限责任公司（非自然人投资或控股的法人独资）",
+    "农民专业合作社",
+    "社会团体",
+]
 # Share of records per catalog item; items absent from the published catalog are skipped.
 ITEM_WEIGHTS = {
-    "business_registration": 17, "admin_license": 30, "admin_penalty": 20, "enterprise_qualification": 6,
-    "certification_trademark": 4, "professional_qualification": 3, "commendation": 6, "social_rating": 2,
-    "tax_credit_rating": 9, "bank_credit_rating": 2, "warning_record": 1,
+    "business_registration": 17,
+    "admin_license": 30,
+    "admin_penalty": 20,
+    "enterprise_qualification": 6,
+    "certification_trademark": 4,
+    "professional_qualification": 3,
+    "commendation": 6,
+    "social_rating": 2,
+    "tax_credit_rating": 9,
+    "bank_credit_rating": 2,
+    "warning_record": 1,
 }
 DECISION_FROM, DECISION_TO = dt.date(2019, 1, 1), dt.date(2026, 10, 31)
 SEVERITY_LABELS = {"light": "轻微", "general": "一般", "serious": "严重"}
@@ -109,8 +230,11 @@ class Command(BaseCommand):
         parser.add_argument("--subjects", type=int, required=True, help="number of subjects to add")
         parser.add_argument("--records", type=int, required=True, help="number of credit records to add")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
-        parser.add_argument("--no-revisions", action="store_true",
-                            help="skip the first revision of each record (half the rows; pages never read them)")
+        parser.add_argument(
+            "--no-revisions",
+            action="store_true",
+            help="skip the first revision of each record (half the rows; pages never read them)",
+        )
 
     def handle(self, *args, subjects: int, records: int, seed: int, no_revisions: bool, **options):
         if subjects < 1 or records < 0:
@@ -168,37 +292,71 @@ class Generator:
         roll = self.rng.random()
         district = self.rng.choices(list(DIVISIONS), DISTRICT_WEIGHTS)[0]
         if roll < 0.7:
-            kind, name, code = SubjectKind.LEGAL_PERSON, self.company_name(district), self.uscc("91", district, subject_id)
+            kind, name, code = (
+                SubjectKind.LEGAL_PERSON,
+                self.company_name(district),
+                self.uscc("91", district, subject_id),
+            )
         elif roll < 0.9:
-            kind, name, code = SubjectKind.INDIVIDUAL_BUSINESS, self.shop_name(district), self.uscc("92", district, subject_id)
+            kind, name, code = (
+                SubjectKind.INDIVIDUAL_BUSINESS,
+                self.shop_name(district),
+                self.uscc("92", district, subject_id),
+            )
         else:
             return self.person(subject_id, district)
         established = self.day(dt.date(1995, 1, 1), dt.date(2026, 6, 30))
         return {
-            "id": subject_id, "kind": kind.value, "name": name, "code": code,
-            "identifier_hash": identifier_hash("uscc", code), "identifier_encrypted": "", "identifier_masked": code,
-            "identifier_flag": "", "legal_representative": self.person_name(),
-            "organisation_type": "个体工商户" if kind == SubjectKind.INDIVIDUAL_BUSINESS else self.rng.choice(ORG_TYPES),
-            "district": district, "address": self.address(district),
-            "registration_authority": f"南通市{district}行政审批局" if district.endswith("区") else f"{district}行政审批局",
-            "established_on": established, "registration_status": self.weighted(STATUSES),
-            "created_at": self.now, "updated_at": self.now,
+            "id": subject_id,
+            "kind": kind.value,
+            "name": name,
+            "code": code,
+            "identifier_hash": identifier_hash("uscc", code),
+            "identifier_encrypted": "",
+            "identifier_masked": code,
+            "identifier_flag": "",
+            "legal_representative": self.person_name(),
+            "organisation_type": "个体工商户"
+            if kind == SubjectKind.INDIVIDUAL_BUSINESS
+            else self.rng.choice(ORG_TYPES),
+            "district": district,
+            "address": self.address(district),
+            "registration_authority": f"南通市{district}行政审批局"
+            if district.endswith("区")
+            else f"{district}行政审批局",
+            "established_on": established,
+            "registration_status": self.weighted(STATUSES),
+            "created_at": self.now,
+            "updated_at": self.now,
         }
 
     def person(self, subject_id: int, district: str) -> dict:
         number = self.ric(subject_id, district)
         return {
-            "id": subject_id, "kind": SubjectKind.NATURAL_PERSON.value, "name": self.person_name(), "code": None,
-            "identifier_hash": identifier_hash("ric", number), "identifier_encrypted": encrypt_identifier(number),
-            "identifier_masked": mask_identifier(number), "identifier_flag": "", "legal_representative": "",
-            "organisation_type": "", "district": district, "address": self.address(district),
-            "registration_authority": "", "established_on": None, "registration_status": "",
-            "created_at": self.now, "updated_at": self.now,
+            "id": subject_id,
+            "kind": SubjectKind.NATURAL_PERSON.value,
+            "name": self.person_name(),
+            "code": None,
+            "identifier_hash": identifier_hash("ric", number),
+            "identifier_encrypted": encrypt_identifier(number),
+            "identifier_masked": mask_identifier(number),
+            "identifier_flag": "",
+            "legal_representative": "",
+            "organisation_type": "",
+            "district": district,
+            "address": self.address(district),
+            "registration_authority": "",
+            "established_on": None,
+            "registration_status": "",
+            "created_at": self.now,
+            "updated_at": self.now,
         }
 
     def company_name(self, district: str) -> str:
         brand = "".join(self.rng.choices(BRAND_CHARS, self.brand_weights, k=2))
-        place = self.rng.choices(["南通", "南通市", "江苏", district[:2], f"南通{district}", ""], [45, 10, 10, 20, 5, 10])[0]
+        place = self.rng.choices(
+            ["南通", "南通市", "江苏", district[:2], f"南通{district}", ""], [45, 10, 10, 20, 5, 10]
+        )[0]
         form = self.weighted(FORMS)
         if form in ("专业合作社", "行业协会", "服务中心"):
             return f"{place or '南通'}{self.rng.choice(TOWNS[district])}{brand}{form}"
@@ -206,7 +364,9 @@ class Generator:
 
     def shop_name(self, district: str) -> str:
         town = self.rng.choice(TOWNS[district])
-        owner = self.rng.choice([self.rng.choice(SURNAMES) + "记", self.person_name(), "".join(self.rng.choices(BRAND_CHARS, k=2))])
+        owner = self.rng.choice(
+            [self.rng.choice(SURNAMES) + "记", self.person_name(), "".join(self.rng.choices(BRAND_CHARS, k=2))]
+        )
         return f"{district}{town}镇{owner}{self.rng.choice(SHOP_TRADES)}"
 
     def person_name(self) -> str:
@@ -278,18 +438,37 @@ class Generator:
         status = "revoked" if roll < 0.01 else "corrected" if roll < 0.03 else "active"
         if status != "revoked" and ends is not None and ends < self.today:
             status = "expired"  # as the expiry sweep leaves it
-        received = timezone.make_aware(dt.datetime.combine(decided + dt.timedelta(days=self.rng.randint(1, 9)), dt.time(10)))
+        received = timezone.make_aware(
+            dt.datetime.combine(decided + dt.timedelta(days=self.rng.randint(1, 9)), dt.time(10))
+        )
         return {
-            "id": record_id, "subject_id": subject.id, "provider_id": self.rng.choice(self.providers(item)).pk,
-            "item_code": item.code, "catalog_item_id": item.pk, "source_key": f"BENCH-{item.code}-{record_id}",
-            "category": item.category, "is_public": item.openness == Openness.PUBLIC,
-            "is_dishonesty": item.is_dishonesty, "severity": severity, "status": status, "decision_date": decided,
-            "disclosure_ends_on": ends, "repairable_from": repairable, "publication_withheld": severity == "light",
+            "id": record_id,
+            "subject_id": subject.id,
+            "provider_id": self.rng.choice(self.providers(item)).pk,
+            "item_code": item.code,
+            "catalog_item_id": item.pk,
+            "source_key": f"BENCH-{item.code}-{record_id}",
+            "category": item.category,
+            "is_public": item.openness == Openness.PUBLIC,
+            "is_dishonesty": item.is_dishonesty,
+            "severity": severity,
+            "status": status,
+            "decision_date": decided,
+            "disclosure_ends_on": ends,
+            "repairable_from": repairable,
+            "publication_withheld": severity == "light",
             "data": data,
-            "content_hash": content_hash(f"bench:{subject.id}", data.text), "revision": 1,
-            "channel": self.rng.choice(["api", "api", "file", "form"]), "self_declared": False,
-            "received_at": received, "due_on": None, "is_late": False, "repaired_at": None,
-            "suspended_since": self.now if roll > 0.998 else None, "created_at": received, "updated_at": received,
+            "content_hash": content_hash(f"bench:{subject.id}", data.text),
+            "revision": 1,
+            "channel": self.rng.choice(["api", "api", "file", "form"]),
+            "self_declared": False,
+            "received_at": received,
+            "due_on": None,
+            "is_late": False,
+            "repaired_at": None,
+            "suspended_since": self.now if roll > 0.998 else None,
+            "created_at": received,
+            "updated_at": received,
         }
 
     def providers(self, item: CatalogItem) -> list:
@@ -318,8 +497,11 @@ class Generator:
         subject and dates put in (building each record's JSON from scratch is the slow part)."""
         template, holes = self.rng.choice(self.templates(item))
         values = {
-            HOLES["name"]: subject.name, HOLES["code"]: subject.code or "", HOLES["rep"]: subject.legal_representative,
-            HOLES["date"]: decided.isoformat(), HOLES["severity"]: SEVERITY_LABELS.get(severity, ""),
+            HOLES["name"]: subject.name,
+            HOLES["code"]: subject.code or "",
+            HOLES["rep"]: subject.legal_representative,
+            HOLES["date"]: decided.isoformat(),
+            HOLES["severity"]: SEVERITY_LABELS.get(severity, ""),
             HOLES["until"]: (decided + YEAR * self.rng.choice((1, 3, 5))).isoformat(),
         }
         for hole in holes:
@@ -374,28 +556,56 @@ class Generator:
 
     def revision(self, record: dict) -> dict:
         return {
-            "record_id": record["id"], "number": 1, "status": record["status"], "decision_date": record["decision_date"],
-            "data": record["data"], "content_hash": record["content_hash"], "channel": record["channel"], "reason": "",
-            "created_at": record["received_at"], "created_by_id": None,
+            "record_id": record["id"],
+            "number": 1,
+            "status": record["status"],
+            "decision_date": record["decision_date"],
+            "data": record["data"],
+            "content_hash": record["content_hash"],
+            "channel": record["channel"],
+            "reason": "",
+            "created_at": record["received_at"],
+            "created_by_id": None,
         }
 
     def marks(self, record: dict) -> list[dict]:
         if not record["is_dishonesty"] or record["id"] % 50:
             return []
         objected = record["received_at"] + dt.timedelta(days=20)
-        marks = [{"record_id": record["id"], "kind": "objector_statement", "is_active": True, "created_at": objected,
-                  "ended_at": None, "text": "本单位已按要求整改完毕，对处罚认定的违法事实仍有异议，特此声明。"}]
+        marks = [
+            {
+                "record_id": record["id"],
+                "kind": "objector_statement",
+                "is_active": True,
+                "created_at": objected,
+                "ended_at": None,
+                "text": "本单位已按要求整改完毕，对处罚认定的违法事实仍有异议，特此声明。",
+            }
+        ]
         if record["id"] % 200 == 0:
-            marks.append({"record_id": record["id"], "kind": "under_objection", "is_active": True, "text": "",
-                          "created_at": self.now, "ended_at": None})
+            marks.append(
+                {
+                    "record_id": record["id"],
+                    "kind": "under_objection",
+                    "is_active": True,
+                    "text": "",
+                    "created_at": self.now,
+                    "ended_at": None,
+                }
+            )
         return marks
 
     def commitment(self, subject: SubjectRow) -> dict:
         return {
-            "subject_id": subject.id, "kind": "approval", "matter": "食品经营许可告知承诺",
+            "subject_id": subject.id,
+            "kind": "approval",
+            "matter": "食品经营许可告知承诺",
             "text": "本单位承诺所提交材料真实有效，遵守相关法律法规，如有违反，愿意承担相应法律责任并接受信用惩戒。",
-            "made_on": self.day(dt.date(2023, 1, 1), dt.date(2026, 10, 31)), "recipient": "南通市行政审批局",
-            "is_public": True, "recorded_by_id": None, "recorded_at": self.now,
+            "made_on": self.day(dt.date(2023, 1, 1), dt.date(2026, 10, 31)),
+            "recipient": "南通市行政审批局",
+            "is_public": True,
+            "recorded_by_id": None,
+            "recorded_at": self.now,
         }
 
     # --- Helpers ----------------------------------------------------------------------------
@@ -444,8 +654,9 @@ class Writer:
             for name, definition in indexes:
                 cursor.execute(f"DROP INDEX {name}")
                 self.dropped.append(definition)
-            self.dropped += [f"ALTER INDEX {name} ALTER COLUMN {column} SET STATISTICS {target}"
-                             for name, column, target in targets]
+            self.dropped += [
+                f"ALTER INDEX {name} ALTER COLUMN {column} SET STATISTICS {target}" for name, column, target in targets
+            ]
             cursor.execute("LOCK TABLE " + ", ".join(tables) + " IN SHARE ROW EXCLUSIVE MODE")
         self.log(f"dropped {len(indexes)} secondary indexes for the load")
 
@@ -481,8 +692,10 @@ class Writer:
             return
         table = model._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, (SELECT max(id) FROM " + table + ")))",
-                           [table, last_id])
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, (SELECT max(id) FROM " + table + ")))",
+                [table, last_id],
+            )
 
     def write(self, model, rows: list[dict]) -> None:
         if not rows:

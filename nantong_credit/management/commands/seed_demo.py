@@ -25,7 +25,9 @@ LABELS = {
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（目录、信息提供单位、演示账号、信息主体、信用记录和各业务流程的演示案例）；重复运行不作任何改动。"
+    help = (
+        "载入演示数据（目录、信息提供单位、演示账号、信息主体、信用记录和各业务流程的演示案例）；重复运行不作任何改动。"
+    )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -62,7 +64,11 @@ class Command(BaseCommand):
         if report.created["accounts"]:
             names = "、".join(spec.username for spec in ACCOUNTS)
             write(f"  演示账号 demo accounts: {names}（初始密码 password {DEMO_PASSWORD}）")
-            write(self.style.WARNING("  演示账号仅供演示，生产环境请勿载入 / demo accounts are for demos only, never in production."))
+            write(
+                self.style.WARNING(
+                    "  演示账号仅供演示，生产环境请勿载入 / demo accounts are for demos only, never in production."
+                )
+            )
 
 
 def _count(model: str) -> int:
