@@ -186,7 +186,7 @@ def _word(rng: random.Random) -> str:
 def write_files(rows: list[dict[str, str]]) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
-    from collection.bulk_layout import layout_for
+    from collection.bulk.layout import layout_for
     from collection.selectors import PublishedItems
 
     columns = layout_for(PublishedItems().get(ITEM)).columns
@@ -335,7 +335,7 @@ def measure_api(count: int, profile: str = "") -> dict:
     from django.contrib.auth import get_user_model
 
     from catalog.models import Provider
-    from collection.bulk_layout import layout_for, row_to_submission
+    from collection.bulk.layout import layout_for, row_to_submission
     from collection.models import Channel
     from collection.selectors import PublishedItems
     from collection.services.records import submit_record
@@ -373,7 +373,7 @@ def measure_api(count: int, profile: str = "") -> dict:
 
 def _api_bodies(count: int, seed: int, label: str) -> list[bytes]:
     """JSON bodies of `count` new single records, as a department's system would POST them."""
-    from collection.bulk_layout import layout_for, row_to_submission
+    from collection.bulk.layout import layout_for, row_to_submission
     from collection.selectors import PublishedItems
 
     layout = layout_for(PublishedItems().get(ITEM))

@@ -16,7 +16,7 @@ from catalog.models import CatalogField, CatalogItem, FieldType, SubjectKind
 from nantong_credit.forms import DateInput, MultipleFileInput
 from nantong_credit.uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_upload
 
-from .identifiers import IdentifierError
+from ..identifiers import IdentifierError
 from .registration import MOBILE_PATTERN, id_number_lookup, id_number_matches
 
 User = get_user_model()

@@ -33,8 +33,8 @@ from nantong_credit import roles
 from nantong_credit.models import Notification
 from nantong_credit.notifications import notify
 
-from .identifiers import IdentifierError, identifier_family, mask_identifier, normalise_identifier
-from .personal_data import decrypt_identifier, encrypt_identifier, identifier_hash
+from ..identifiers import IdentifierError, identifier_family, mask_identifier, normalise_identifier
+from ..personal_data import decrypt_identifier, encrypt_identifier, identifier_hash
 
 User = get_user_model()
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
@@ -124,7 +124,7 @@ def _create_in_savepoint(details: dict, value: str, lookup: str, holder):
 
 
 def _tell_holder(user_id: int) -> None:
-    from .tasks import tell_holder_of_duplicate_registration
+    from ..tasks import tell_holder_of_duplicate_registration
 
     tell_holder_of_duplicate_registration.delay(user_id)
 
@@ -236,7 +236,7 @@ def verify_identity(*, user, actor, method: str) -> "User":
     `actor` is the clerk, or a label such as "江苏政务服务网统一身份认证" for a connector.
     Raises `IdentityAlreadyVerified`, or `RegistrationError` for an account without ID number.
     """
-    from .bindings import bind_own_subject  # bindings uses this module's helpers
+    from ..bindings import bind_own_subject  # bindings uses this module's helpers
 
     if method not in IdentityMethod.values:
         raise ValueError(f"unknown identity method {method!r}")

@@ -16,9 +16,8 @@ from nantong_credit import rate_windows
 from nantong_credit.client_address import client_network
 from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 
-from .account_forms import AttachmentsForm, BindingRequestForm, ItemDataForm, RegistrationForm, apply_errors
-from .bindings import BindingError, bindings_of, bound_subjects, evidence_of, request_binding
-from .declarations import (
+from ..bindings import BindingError, bindings_of, bound_subjects, evidence_of, request_binding
+from ..declarations.services import (
     MAX_ATTACHMENTS,
     DeclarationError,
     data_rows,
@@ -29,8 +28,7 @@ from .declarations import (
     locked_values,
     submit_declaration,
 )
-from .registration import RegistrationError, register_account
-from .review_permissions import (
+from ..review.permissions import (
     DECLARE,
     REQUEST_BINDING,
     get_own_attachment,
@@ -38,6 +36,8 @@ from .review_permissions import (
     get_own_declaration,
     get_own_evidence,
 )
+from .forms import AttachmentsForm, BindingRequestForm, ItemDataForm, RegistrationForm, apply_errors
+from .registration import RegistrationError, register_account
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 FORM_OVERHEAD = 1024 * 1024  # the other fields and the multipart boundaries

@@ -16,8 +16,8 @@ from rest_framework.request import Request
 
 from nantong_credit.rate_windows import Rate, count_request, parse_rate
 
-from .models import ApiToken
-from .services.tokens import authenticate_api_key
+from ..models import ApiToken
+from ..services.tokens import authenticate_api_key
 
 KEYWORD = "Token"
 # A key from `create_api_token` has 43 characters; anything much longer is not one of ours.

@@ -11,8 +11,8 @@ from rest_framework import serializers
 
 from catalog.models import SubjectKind
 
-from .api_services import BATCH_MAX
-from .models import CreditRecord, RecordRevision, RecordStatus, Severity, Subject
+from ..models import CreditRecord, RecordRevision, RecordStatus, Severity, Subject
+from .services import BATCH_MAX
 
 OUTCOMES = [
     ("created", "新增"),

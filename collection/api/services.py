@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from nantong_credit.json_body import BODY_PATH
 
-from .api_auth import actor_label
-from .models import ApiToken, Channel, CreditRecord
-from .selectors import PublishedItems, record_of_provider
-from .services.errors import ProviderNotResponsible, SubmissionInvalid
-from .services.records import SubmissionResult, submit_record
-from .validation import json_type_name
+from ..models import ApiToken, Channel, CreditRecord
+from ..selectors import PublishedItems, record_of_provider
+from ..services.errors import ProviderNotResponsible, SubmissionInvalid
+from ..services.records import SubmissionResult, submit_record
+from ..validation import json_type_name
+from .auth import actor_label
 
 RECORD_KEYS = ("item", "source_key", "subject", "data", "reason")
 REVOKE_KEYS = ("item", "source_key", "reason")

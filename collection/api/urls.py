@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api_views
+from . import views as api_views
 
 app_name = "records_api"
 

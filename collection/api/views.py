@@ -1,6 +1,6 @@
 """The provider API (Art. 9 实时联网提供), mounted at /api/v1/records/ (SPEC §6).
 
-Thin views: parse the JSON, call `collection.api_services` (which calls the one submission
+Thin views: parse the JSON, call `collection.api.services` (which calls the one submission
 pipeline), and turn the outcome into a status code: 201 created, 200 unchanged/updated/revoked,
 400 `{"errors": {path: [messages]}}`, 401 without a valid token, 403 for an item the provider is
 not responsible for, 404 for a record that is not the provider's, 429 over the rate limit.
@@ -18,17 +18,17 @@ from rest_framework.views import APIView
 
 from nantong_credit.json_body import JSONParser
 
-from . import api_serializers as s
-from .api_auth import BatchRateThrottle, HasProviderToken, ProviderTokenAuthentication, TokenRateThrottle, rate_limited
-from .api_services import (
+from ..models import ApiToken
+from ..services.errors import ProviderNotResponsible, SubmissionInvalid
+from . import serializers as s
+from .auth import BatchRateThrottle, HasProviderToken, ProviderTokenAuthentication, TokenRateThrottle, rate_limited
+from .services import (
     RecordNotFound,
     record_for_token,
     revoke_api_record,
     submit_api_batch,
     submit_api_record,
 )
-from .models import ApiToken
-from .services.errors import ProviderNotResponsible, SubmissionInvalid
 
 TAG = "报送"
 

@@ -1,6 +1,6 @@
 """Processing a bulk import (批量导入, SPEC §3): an uploaded XLSX/CSV file of one catalog item, all
-or nothing. The file's columns are read as `collection.bulk_layout` lays them out; the upload is
-received by `collection.bulk_uploads`.
+or nothing. The file's columns are read as `collection.bulk.layout` lays them out; the upload is
+received by `collection.bulk.uploads`.
 
 Processing (`run_import`) reads the file once, checking each chunk of rows with the submission
 pipeline's own `check_submission` and storing it (`BatchWriter`, what `submit_checked_batch`
@@ -28,15 +28,15 @@ from catalog.models import CatalogItem
 from nantong_credit import jobs
 from nantong_credit.workdays import pinned_calendar
 
-from .bulk import BulkFileError, RowError, build_error_report_xlsx, open_table
-from .bulk_layout import KIND, ItemLayout, import_limits, layout_for, locate_errors, row_to_submission
-from .bulk_uploads import responsible_item
-from .jobs import IMPORT_JOB
-from .models import BulkImport, BulkRowError, Channel
-from .selectors import PublishedItems
-from .services.batch import BatchConflict, BatchResult, BatchWriter, kind_conflicts
-from .services.checks import CheckedSubmission, CheckMemo, check_submission
-from .services.errors import ProviderNotResponsible, SubmissionInvalid
+from ..jobs import IMPORT_JOB
+from ..models import BulkImport, BulkRowError, Channel
+from ..selectors import PublishedItems
+from ..services.batch import BatchConflict, BatchResult, BatchWriter, kind_conflicts
+from ..services.checks import CheckedSubmission, CheckMemo, check_submission
+from ..services.errors import ProviderNotResponsible, SubmissionInvalid
+from . import BulkFileError, RowError, build_error_report_xlsx, open_table
+from .layout import KIND, ItemLayout, import_limits, layout_for, locate_errors, row_to_submission
+from .uploads import responsible_item
 
 logger = logging.getLogger(__name__)
 

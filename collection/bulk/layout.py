@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CatalogField, CatalogItem, Category, FieldType, SubjectKind
 
-from .bulk import DEFAULT_LIMITS, Column, Limits, RowError, build_csv_template, build_xlsx_template
-from .bulk.columns import MULTIPLE_SEPARATOR
-from .identifiers import INDIVIDUAL_BUSINESS_PREFIX, mask_id_numbers_in_text, tidy
-from .services.checks import SOURCE_KEY_MAX
+from ..identifiers import INDIVIDUAL_BUSINESS_PREFIX, mask_id_numbers_in_text, tidy
+from ..services.checks import SOURCE_KEY_MAX
+from . import DEFAULT_LIMITS, Column, Limits, RowError, build_csv_template, build_xlsx_template
+from .columns import MULTIPLE_SEPARATOR
 
 LEGAL, BUSINESS, PERSON = (
     SubjectKind.LEGAL_PERSON.value,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 
-from .models import BulkImport
+from ..models import BulkImport
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Receiving a bulk-import file (批量导入, SPEC §3): which items a provider may upload, the checks
 an upload passes before it is stored, and the stored batch queued for processing
-(`collection.bulk_imports.run_import`).
+(`collection.bulk.imports.run_import`).
 """
 
 import hashlib
@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from catalog.models import CatalogItem, Provider
 
-from .bulk import Limits
-from .bulk.limits import MIB
-from .bulk_layout import import_limits
-from .models import BulkImport
-from .selectors import PublishedItems
-from .services.errors import ProviderNotResponsible
+from ..models import BulkImport
+from ..selectors import PublishedItems
+from ..services.errors import ProviderNotResponsible
+from . import Limits
+from .layout import import_limits
+from .limits import MIB
 
 EXTENSIONS = (".xlsx", ".csv", ".txt")
 
@@ -54,7 +54,7 @@ def responsible_item(provider: Provider, item_code: str, items: PublishedItems |
 
 def create_import(*, provider: Provider, item_code: str, upload: UploadedFile, actor) -> BulkImport:
     """Keep the uploaded file with a new batch and queue it for processing (after commit)."""
-    from .tasks import process_bulk_import
+    from ..tasks import process_bulk_import
 
     item = responsible_item(provider, item_code)
     name = safe_filename(upload.name or "")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import imports_views
+from . import views as imports_views
 
 urlpatterns = [
     path("<slug:code>/", imports_views.imports, name="imports"),

@@ -20,24 +20,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog.models import CatalogItem, Provider
 
-from .bulk_imports import progress_of
-from .bulk_layout import (
+from ..models import BulkImport
+from ..permissions import get_provider_for_staff
+from ..selectors import PublishedItems
+from ..services.errors import ProviderNotResponsible
+from .imports import progress_of
+from .layout import (
     import_limits,
     item_notes,
     layout_for,
     template_filename,
 )
-from .bulk_layout import (
+from .layout import (
     template_csv as build_template_csv,
 )
-from .bulk_layout import (
+from .layout import (
     template_xlsx as build_template_xlsx,
 )
-from .bulk_uploads import ImportRefused, create_import, responsible_item, responsible_items, too_large_message
-from .models import BulkImport
-from .permissions import get_provider_for_staff
-from .selectors import PublishedItems
-from .services.errors import ProviderNotResponsible
+from .uploads import ImportRefused, create_import, responsible_item, responsible_items, too_large_message
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTS_PER_PAGE = 20

@@ -26,7 +26,7 @@ from catalog.selectors import published_version
 from nantong_credit.spreadsheets import BOLD, CellStyle, SpreadsheetWriter
 from nantong_credit.workdays import workdays_between
 
-from .models import BulkRowError, CreditRecord
+from ..models import BulkRowError, CreditRecord
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import compliance_views
+from . import views as compliance_views
 
 urlpatterns = [
     path("", compliance_views.compliance, name="compliance"),

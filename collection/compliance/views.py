@@ -14,8 +14,8 @@ from catalog.models import Provider
 from catalog.selectors import published_version
 from nantong_credit.forms import DateInput
 
-from .compliance import ComplianceReport, build_chart, build_compliance_xlsx, compliance_report
-from .record_forms import style_filter_widgets
+from ..records.forms import style_filter_widgets
+from .report import ComplianceReport, build_chart, build_compliance_xlsx, compliance_report
 
 PERMISSION = "collection.view_compliance_report"
 MAX_MONTHS = 36

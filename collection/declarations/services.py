@@ -31,14 +31,14 @@ from catalog.models import CatalogItem, FieldType, Provider, SubjectKind
 from catalog.selectors import published_version
 from nantong_credit.uploads import CheckedUpload
 
-from .bindings import bound_subjects
-from .models import Channel, DeclarationAttachment, SelfDeclaration, Subject
-from .personal_data import decrypt_identifier
-from .selectors import PublishedItems
-from .services.checks import DECISION_DATE_KEY
-from .services.errors import ProviderNotResponsible, SubmissionInvalid
-from .services.records import submit_record
-from .validation import validate_data
+from ..bindings import bound_subjects
+from ..models import Channel, DeclarationAttachment, SelfDeclaration, Subject
+from ..personal_data import decrypt_identifier
+from ..selectors import PublishedItems
+from ..services.checks import DECISION_DATE_KEY
+from ..services.errors import ProviderNotResponsible, SubmissionInvalid
+from ..services.records import submit_record
+from ..validation import validate_data
 
 Status = SelfDeclaration.Status
 

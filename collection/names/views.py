@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from catalog.models import Provider
 
-from .selectors import open_name_mismatches
+from ..selectors import open_name_mismatches
 
 VIEW_NAME_MISMATCHES = "collection.view_namemismatch"
 PAGE_SIZE = 50

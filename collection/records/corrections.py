@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from catalog.models import FieldType
 
-from .declarations import subject_payload
-from .models import Channel, CreditRecord, RecordRevision, RecordStatus
-from .personal_data import DecryptionFailed, decrypt_identifier
-from .selectors import PublishedItems
-from .services.checks import REASON_MAX
-from .services.errors import ProviderNotResponsible, SubmissionInvalid
-from .services.records import snapshot, submit_record
+from ..declarations.services import subject_payload
+from ..models import Channel, CreditRecord, RecordRevision, RecordStatus
+from ..personal_data import DecryptionFailed, decrypt_identifier
+from ..selectors import PublishedItems
+from ..services.checks import REASON_MAX
+from ..services.errors import ProviderNotResponsible, SubmissionInvalid
+from ..services.records import snapshot, submit_record
 
 NON_FIELD = "__all__"
 

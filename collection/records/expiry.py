@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 
-from .models import CreditRecord, RecordStatus
+from ..models import CreditRecord, RecordStatus
 
 BATCH = 5_000
 LIVE_STATUSES = (RecordStatus.ACTIVE, RecordStatus.CORRECTED)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import CatalogField, CatalogItem, FieldType, Provider, SubjectKind
 from nantong_credit.forms import DateInput
 
-from .identifiers import ORGANISATION_KINDS
-from .models import CreditRecord, RecordRevision, RecordStatus, Subject
+from ..identifiers import ORGANISATION_KINDS
+from ..models import CreditRecord, RecordRevision, RecordStatus, Subject
 
 DATA_PREFIX = "data__"
 # The 双公示 standard and the seeded catalog name the decision document number with these keys;

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CatalogItem, Provider
 from catalog.selectors import providers_of
 
-from .models import CreditRecord
+from ..models import CreditRecord
 
 
 class NoProvider(PermissionDenied):

@@ -14,7 +14,7 @@ from catalog.models import CatalogItem, Provider
 from catalog.selectors import published_version
 from nantong_credit.workdays import workdays_between
 
-from .models import CreditRecord, RecordRevision
+from ..models import CreditRecord, RecordRevision
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 50

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import records_views
+from . import views as records_views
 
 urlpatterns = [
     path("", records_views.records, name="records"),

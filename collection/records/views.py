@@ -17,11 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import Channel, CreditRecord
-from .personal_data import DecryptionFailed, decrypt_identifier
-from .record_forms import RecordFilterForm, RecordForm, RevokeForm
-from .record_permissions import NoProvider, get_record_for_staff, providers_for_item, staff_providers
-from .record_selectors import (
+from ..models import Channel, CreditRecord
+from ..personal_data import DecryptionFailed, decrypt_identifier
+from ..selectors import PublishedItems
+from ..services.errors import ProviderNotResponsible, SubmissionInvalid
+from ..services.records import SubmissionResult, submit_record
+from .forms import RecordFilterForm, RecordForm, RevokeForm
+from .permissions import NoProvider, get_record_for_staff, providers_for_item, staff_providers
+from .selectors import (
     RecordFilters,
     field_rows,
     filter_records,
@@ -30,9 +33,6 @@ from .record_selectors import (
     revision_history,
     submittable_items,
 )
-from .selectors import PublishedItems
-from .services.errors import ProviderNotResponsible, SubmissionInvalid
-from .services.records import SubmissionResult, submit_record
 
 OUTCOME_MESSAGES = {
     "created": gettext_lazy("已报送“%(item)s”记录 %(key)s（%(subject)s）。"),

@@ -10,8 +10,8 @@ catalog_admin role holds.
 
 from django.shortcuts import get_object_or_404
 
-from .bindings import requested_bindings
-from .models import BindingEvidence, DeclarationAttachment, SelfDeclaration, SubjectBinding
+from ..bindings import requested_bindings
+from ..models import BindingEvidence, DeclarationAttachment, SelfDeclaration, SubjectBinding
 
 VIEW_BINDINGS = "collection.view_subjectbinding"
 REVIEW_BINDINGS = "collection.change_subjectbinding"

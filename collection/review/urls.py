@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import review_views as views
+from . import views
 
 urlpatterns = [
     path("bindings/", views.bindings, name="bindings"),

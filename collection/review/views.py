@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nantong_credit.uploads import private_file_response
 
-from .account_forms import (
+from ..accounts.forms import (
     ApproveBindingForm,
     ApproveDeclarationForm,
     FoundFalseForm,
@@ -23,7 +23,15 @@ from .account_forms import (
     VerifyIdentityForm,
     apply_errors,
 )
-from .bindings import (
+from ..accounts.registration import (
+    IdentityAlreadyVerified,
+    IdentityMethod,
+    accounts_awaiting_verification,
+    duplicate_account_message,
+    registered_accounts,
+    verify_identity,
+)
+from ..bindings import (
     BindingError,
     approve_binding,
     bindings_for_review,
@@ -31,7 +39,7 @@ from .bindings import (
     reject_binding,
     revoke_binding,
 )
-from .declarations import (
+from ..declarations.services import (
     DeclarationError,
     approve_declaration,
     data_rows,
@@ -46,16 +54,8 @@ from .declarations import (
     warning_item,
     warning_prefill,
 )
-from .models import SelfDeclaration, SubjectBinding
-from .registration import (
-    IdentityAlreadyVerified,
-    IdentityMethod,
-    accounts_awaiting_verification,
-    duplicate_account_message,
-    registered_accounts,
-    verify_identity,
-)
-from .review_permissions import (
+from ..models import SelfDeclaration, SubjectBinding
+from .permissions import (
     REVIEW_BINDINGS,
     REVIEW_DECLARATIONS,
     VERIFY_IDENTITY,

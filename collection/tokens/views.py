@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..models import ApiToken
+from ..permissions import get_provider_for_staff
+from ..selectors import tokens_of
+from ..services.tokens import TokenAlreadyRevoked, create_api_token, revoke_api_token
 from .forms import ApiTokenForm
-from .models import ApiToken
-from .permissions import get_provider_for_staff
-from .selectors import tokens_of
-from .services.tokens import TokenAlreadyRevoked, create_api_token, revoke_api_token
 
 
 @login_required
