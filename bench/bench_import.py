@@ -236,7 +236,10 @@ def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from catalog.models import Provider
-    from collection import bulk_imports, bulk_store, bulk_uploads, tasks
+    from collection import tasks
+    from collection.bulk import imports as bulk_imports
+    from collection.bulk import store as bulk_store
+    from collection.bulk import uploads as bulk_uploads
 
     if clean:
         clean_previous_run()

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import views as api_views
+from . import views
 
 app_name = "records_api"
 
 urlpatterns = [
-    path("", api_views.RecordSubmitView.as_view(), name="submit"),
-    path("batch/", api_views.RecordBatchView.as_view(), name="batch"),
-    path("revoke/", api_views.RecordRevokeView.as_view(), name="revoke"),
-    path("<int:pk>/", api_views.RecordDetailView.as_view(), name="detail"),
+    path("", views.RecordSubmitView.as_view(), name="submit"),
+    path("batch/", views.RecordBatchView.as_view(), name="batch"),
+    path("revoke/", views.RecordRevokeView.as_view(), name="revoke"),
+    path("<int:pk>/", views.RecordDetailView.as_view(), name="detail"),
 ]

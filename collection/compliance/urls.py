@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import views as compliance_views
+from . import views
 
 urlpatterns = [
-    path("", compliance_views.compliance, name="compliance"),
-    path("export.xlsx", compliance_views.compliance_xlsx, name="compliance_xlsx"),
+    path("", views.compliance, name="compliance"),
+    path("export.xlsx", views.compliance_xlsx, name="compliance_xlsx"),
 ]

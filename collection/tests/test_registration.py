@@ -166,7 +166,7 @@ def test_a_new_number_tells_nobody(client, mailoutbox, eager_celery, django_capt
 def test_a_registration_that_slips_past_the_lookup_is_still_a_duplicate(client, monkeypatch):
     """Another registration with the number commits between the lookup and the insert: the
     unique constraint refuses the insert, and the account is made as a duplicate, not a 500."""
-    from collection import registration
+    from collection.accounts import registration
 
     holder = register(username="first")
     real_holder_of = registration.holder_of
