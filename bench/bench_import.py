@@ -186,7 +186,7 @@ def _word(rng: random.Random) -> str:
 def write_files(rows: list[dict[str, str]]) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
-    from collection.bulk_layout import layout_for
+    from collection.bulk.layout import layout_for
     from collection.selectors import PublishedItems
 
     columns = layout_for(PublishedItems().get(ITEM)).columns
@@ -236,7 +236,10 @@ def measure_import(path: Path, *, clean: bool, profile: str = "") -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from catalog.models import Provider
-    from collection import bulk_imports, bulk_store, bulk_uploads, tasks
+    from collection import tasks
+    from collection.bulk import imports as bulk_imports
+    from collection.bulk import store as bulk_store
+    from collection.bulk import uploads as bulk_uploads
 
     if clean:
         clean_previous_run()
@@ -335,7 +338,7 @@ def measure_api(count: int, profile: str = "") -> dict:
     from django.contrib.auth import get_user_model
 
     from catalog.models import Provider
-    from collection.bulk_layout import layout_for, row_to_submission
+    from collection.bulk.layout import layout_for, row_to_submission
     from collection.models import Channel
     from collection.selectors import PublishedItems
     from collection.services.records import submit_record
@@ -373,7 +376,7 @@ def measure_api(count: int, profile: str = "") -> dict:
 
 def _api_bodies(count: int, seed: int, label: str) -> list[bytes]:
     """JSON bodies of `count` new single records, as a department's system would POST them."""
-    from collection.bulk_layout import layout_for, row_to_submission
+    from collection.bulk.layout import layout_for, row_to_submission
     from collection.selectors import PublishedItems
 
     layout = layout_for(PublishedItems().get(ITEM))

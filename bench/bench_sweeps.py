@@ -97,7 +97,7 @@ def remove_previous() -> None:
 def create_cases(count: int, due_reminders: int, due_overdue: int, now: dt.datetime, seed: int = 5) -> dict:
     from django.db import transaction
 
-    from collection.bulk_store import insert_many
+    from collection.bulk.store import insert_many
     from collection.models import Annotation, Channel, CreditRecord, Subject
     from nantong_credit.models import User
     from objections import workflow

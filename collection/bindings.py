@@ -19,11 +19,11 @@ from audit.services import record_event
 from catalog.models import SubjectKind
 from nantong_credit.uploads import CheckedUpload
 
+from .accounts.registration import account_id_number
 from .identifiers import ORGANISATION_KINDS, IdentifierError, identifier_family, normalise_identifier
 from .models import BindingEvidence, Subject, SubjectBinding
-from .names import same_name
+from .names.matching import same_name
 from .personal_data import identifier_hash
-from .registration import account_id_number
 from .services.errors import SubmissionInvalid
 from .services.subjects import find_or_create_subject
 

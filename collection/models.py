@@ -292,7 +292,7 @@ class BulkImport(LongJobFields):
     original_file = models.FileField(_("原始文件"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=255)
     # A rejected or failed batch's file is deleted after REJECTED_UPLOAD_RETENTION_DAYS
-    # (`collection.retention`); the batch, its row errors and its report stay.
+    # (`collection.bulk.retention`); the batch, its row errors and its report stay.
     original_deleted_at = models.DateTimeField(_("原始文件删除时间"), null=True, blank=True)
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
     sha256 = models.CharField(max_length=64)

@@ -1,17 +1,15 @@
-"""The collection back office, mounted at /office/collection/. Each area has its own module."""
+"""The collection back office, mounted at /office/collection/ (namespace `collection_office`).
+Each area is a package with its own urls module, included here without an app_name of its own."""
 
 from django.urls import include, path
-
-from . import name_views, office_views
 
 app_name = "collection_office"
 
 urlpatterns = [
-    path("tokens/<slug:code>/", office_views.tokens, name="tokens"),
-    path("tokens/<slug:code>/<int:pk>/revoke/", office_views.revoke_token, name="revoke_token"),
-    path("records/", include("collection.records_urls")),
-    path("imports/", include("collection.imports_urls")),
-    path("compliance/", include("collection.compliance_urls")),
-    path("review/", include("collection.review_urls")),
-    path("names/", name_views.mismatches, name="name_mismatches"),
+    path("tokens/", include("collection.tokens.urls")),
+    path("records/", include("collection.records.urls")),
+    path("imports/", include("collection.bulk.urls")),
+    path("compliance/", include("collection.compliance.urls")),
+    path("review/", include("collection.review.urls")),
+    path("names/", include("collection.names.urls")),
 ]

@@ -2,18 +2,18 @@
 
 from celery import shared_task
 
-from .bulk_imports import TRANSIENT_ERRORS, fail_import, run_import
-from .expiry import expire_records
+from .accounts.registration import tell_holder_of_duplicate
+from .bulk.imports import TRANSIENT_ERRORS, fail_import, run_import
+from .bulk.retention import purge_rejected_uploads as purge_rejected_upload_files
 from .jobs import IMPORT_JOB
-from .registration import tell_holder_of_duplicate
-from .retention import purge_rejected_uploads as purge_rejected_upload_files
+from .records.expiry import expire_records
 
 RETRY_DELAYS = (5, 30, 120)  # seconds; a database restart or failover is over within minutes
 
 
 @shared_task(bind=True, max_retries=len(RETRY_DELAYS), **IMPORT_JOB.task_options())
 def process_bulk_import(self, import_id: int) -> None:
-    """Check and import an uploaded batch (`collection.bulk_imports.run_import`).
+    """Check and import an uploaded batch (`collection.bulk.imports.run_import`).
 
     Idempotent: a batch already finished or being processed is left alone, so a redelivered
     message does nothing. Only transient database errors are retried (with backoff); any other
@@ -30,13 +30,13 @@ def process_bulk_import(self, import_id: int) -> None:
 
 @shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
 def sweep_record_expiry() -> int:
-    """Mark the records whose period has ended 已到期 (`collection.expiry`); safe to run again."""
+    """Mark the records whose period has ended 已到期 (`collection.records.expiry`); safe to run again."""
     return expire_records()
 
 
 @shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
 def purge_rejected_uploads() -> int:
-    """Delete the files of rejected uploads past their retention period (`collection.retention`);
+    """Delete the files of rejected uploads past their retention period (`collection.bulk.retention`);
     safe to run again."""
     return purge_rejected_upload_files()
 
@@ -44,5 +44,5 @@ def purge_rejected_uploads() -> int:
 @shared_task(acks_late=True)
 def tell_holder_of_duplicate_registration(user_id: int) -> None:
     """Queued after every registration: tells the holder of the ID number when the new account
-    repeats it (`collection.registration`); nothing otherwise, and nothing the second time."""
+    repeats it (`collection.accounts.registration`); nothing otherwise, and nothing the second time."""
     tell_holder_of_duplicate(user_id)

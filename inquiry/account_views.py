@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from collection.account_forms import apply_errors
+from collection.accounts.forms import apply_errors
 from collection.bindings import bound_subjects
 
 from .account_selectors import anonymous_view_count, as_looks, own_sections, who_looked

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from collection.api_serializers import DetailSerializer
+from collection.api.serializers import DetailSerializer
 from collection.identifiers import tidy
 
 from . import api_serializers as s

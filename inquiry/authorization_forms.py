@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, SubjectKind
-from collection.account_forms import EvidenceField
+from collection.accounts.forms import EvidenceField
 from nantong_credit.forms import DateInput
 
 from .models import Authorization

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from collection.account_forms import ReasonForm, apply_errors
+from collection.accounts.forms import ReasonForm, apply_errors
 from nantong_credit.uploads import private_file_response
 
 from .authorization_forms import LetterApproveForm

@@ -32,7 +32,7 @@ from collection.bulk.limits import Limits
 from collection.bulk.xlsx_table import open_workbook
 from collection.identifiers import diagnose_code, mask_identifier, tidy
 from collection.models import CreditRecord, Subject
-from collection.names import comparable_name, same_name
+from collection.names.matching import comparable_name, same_name
 from collection.visibility import public_filter, withheld_public_filter
 from nantong_credit import jobs
 from nantong_credit.notifications import absolute_url

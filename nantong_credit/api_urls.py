@@ -4,6 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("catalog/", include("catalog.api_urls")),
-    path("records/", include("collection.api_urls")),
+    path("records/", include("collection.api.urls")),
     path("subjects/", include("inquiry.api_urls")),
 ]

@@ -51,7 +51,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", csp_override(REDOC_CSP)(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
     path("account/credit/", include("inquiry.account_urls")),
-    path("account/", include("collection.account_urls")),
+    path("account/", include("collection.accounts.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/login/verify/", two_factor_views.verify, name="login_verify"),
     path("accounts/two-factor/", two_factor_views.settings_page, name="two_factor"),

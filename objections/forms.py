@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogItem, FieldType
-from collection.account_forms import EvidenceField, ItemDataForm
-from collection.declarations import locked_keys
+from collection.accounts.forms import EvidenceField, ItemDataForm
+from collection.declarations.services import locked_keys
 from collection.models import CreditRecord
 from collection.selectors import PublishedItems
 from nantong_credit.case_evidence import EvidenceFilesField

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.selectors import providers_of
-from collection.record_permissions import staff_providers
+from collection.records.permissions import staff_providers
 from nantong_credit.uploads import private_file_response
 
 from . import reports, selectors, services

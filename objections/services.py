@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from collection.bindings import acts_for
-from collection.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.models import Annotation, CreditRecord, RecordStatus, Subject
+from collection.records.corrections import CorrectionError, NothingToCorrect, correct_record
 from nantong_credit.case_evidence import store_evidence
 from nantong_credit.follow_up import new_number
 from nantong_credit.uploads import CheckedUpload

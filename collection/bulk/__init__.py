@@ -1,6 +1,12 @@
-"""Bulk files (批量文件) for provider submissions: templates, streaming readers, error reports.
+"""Bulk imports (批量导入, SPEC §3): the files, and the feature built on them.
 
-This package knows nothing of the database. The caller describes the columns (from a catalog
+The file modules (columns, csv_table, detect, encoding, errors, headers, limits, readers, table,
+templates, writers, xlsx_guard, xlsx_table), re-exported here, know nothing of the database. The
+feature stands on them: `layout` (an item's fields as columns and templates), `uploads` (receiving
+a file), `imports` (running it all or nothing), `store` (COPY), `retention`, `views` and `urls`.
+None of these is imported here, so reading a file pulls in no model.
+
+The file modules: the caller describes the columns (from a catalog
 item's fields plus the subject columns) as `Column` objects; the package turns them into an
 XLSX/CSV template, reads an uploaded XLSX/CSV back as a stream of rows of plain strings, and
 writes the rejected rows as an XLSX/CSV error report. Validation of the values themselves is the

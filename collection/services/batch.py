@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from catalog.models import CatalogItem, Provider
 
-from ..bulk_store import CopyPipe, JsonText, RowSink
+from ..bulk.store import CopyPipe, JsonText, RowSink
 from ..identifiers import identifier_family
 from ..models import CreditRecord, RecordRevision, Subject
-from ..names import same_name
+from ..names.matching import same_name
 from ..personal_data import identifier_hash
 from .checks import REGISTRATION_FIELDS, CheckedSubmission
 from .subjects import (

@@ -15,7 +15,7 @@ from audit.services import record_event
 from catalog.models import Provider
 
 from ..models import CreditRecord, RecordRevision, RecordStatus, Subject
-from ..names import same_name
+from ..names.matching import same_name
 from ..selectors import PublishedItems
 from ..validation import id_number_in_text_message
 from .checks import REASON_MAX, CheckedSubmission, _check_source_key, check_submission

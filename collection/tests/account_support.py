@@ -20,9 +20,9 @@ from catalog.tests.factories import (
     ProviderFactory,
     publish,
 )
+from collection.accounts.registration import IdentityMethod, register_account, verify_identity
 from collection.bindings import approve_binding, request_binding
 from collection.models import BindingEvidence
-from collection.registration import IdentityMethod, register_account, verify_identity
 from nantong_credit import roles
 from nantong_credit.uploads import check_upload
 

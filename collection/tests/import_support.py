@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from catalog import services as catalog_services
 from catalog.demo import items as demo
 from catalog.models import CatalogVersion, DisclosureRule, DisclosureScheme, Provider
-from collection.bulk_imports import run_import
-from collection.bulk_layout import layout_for
-from collection.bulk_uploads import create_import
+from collection.bulk.imports import run_import
+from collection.bulk.layout import layout_for
+from collection.bulk.uploads import create_import
 from collection.models import BulkImport
 from collection.selectors import PublishedItems
 

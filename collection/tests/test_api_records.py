@@ -14,7 +14,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection.api_serializers import RecordResultSerializer, record_result
+from collection.api.serializers import RecordResultSerializer, record_result
 from collection.models import ApiToken, Channel, CreditRecord, RecordRevision, RecordStatus, Subject
 from collection.services.records import SubmissionResult
 from collection.services.tokens import revoke_api_token

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from collection.api_services import submit_api_record
+from collection.api.services import submit_api_record
 from collection.services.tokens import create_api_token
 
 from .import_support import demo_catalog  # noqa: F401 (fixture)

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from catalog.models import SubjectKind
+from collection.accounts.registration import IdentityMethod, verify_identity
 from collection.bindings import BINDING_TRANSITIONS, BindingError, approve_binding, reject_binding
 from collection.models import BindingEvidence, Subject, SubjectBinding
-from collection.registration import IdentityMethod, verify_identity
 from nantong_credit import roles
 
 from .account_support import (  # noqa: F401  (fixtures)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from catalog.tests.factories import ProviderFactory
-from collection.bulk_imports import run_import
+from collection.bulk.imports import run_import
 from collection.models import BulkImport, CreditRecord
 from nantong_credit import roles
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from collection.compliance import compliance_report
+from collection.compliance.report import compliance_report
 from collection.models import BulkImport, BulkRowError, Channel
 from collection.services.records import submit_record
 from nantong_credit import roles

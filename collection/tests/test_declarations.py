@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from collection.declarations import (
+from collection.declarations.services import (
     DECLARATION_TRANSITIONS,
     DeclarationError,
     approve_declaration,

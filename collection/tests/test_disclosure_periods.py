@@ -7,8 +7,8 @@ import pytest
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection.expiry import expire_records
 from collection.models import Channel, CreditRecord, RecordStatus
+from collection.records.expiry import expire_records
 from collection.selectors import PublishedItems
 from collection.services.batch import submit_checked_batch
 from collection.services.checks import check_submission

@@ -7,8 +7,8 @@ import pytest
 
 from catalog.disclosure import disclosure_window
 from catalog.errors import DisclosureError
-from collection.bulk_layout import layout_for, row_to_submission
-from collection.bulk_store import insert_many
+from collection.bulk.layout import layout_for, row_to_submission
+from collection.bulk.store import insert_many
 from collection.models import BulkImport, Channel, CreditRecord, RecordRevision, Subject
 from collection.selectors import PublishedItems
 from collection.services.batch import submit_checked_batch

@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from collection.bulk_layout import layout_for, row_to_submission, template_csv, template_xlsx
+from collection.bulk.layout import layout_for, row_to_submission, template_csv, template_xlsx
 from collection.models import BulkImport, Channel, CreditRecord
 from collection.selectors import PublishedItems
 from collection.services.records import submit_record

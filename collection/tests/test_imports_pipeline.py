@@ -11,9 +11,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection import bulk_imports, bulk_layout
-from collection.bulk_imports import run_import
-from collection.bulk_uploads import create_import
+from collection.bulk import imports as bulk_imports
+from collection.bulk import layout as bulk_layout
+from collection.bulk.imports import run_import
+from collection.bulk.uploads import create_import
 from collection.models import BulkImport, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Subject
 from collection.selectors import PublishedItems
 from collection.services.records import submit_record

@@ -8,7 +8,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from collection import tasks
-from collection.bulk_uploads import create_import
+from collection.bulk.uploads import create_import
 from collection.jobs import IMPORT_JOB
 from collection.models import BulkImport, CreditRecord
 from nantong_credit.jobs import MAX_RESTARTS, sweep_stuck_jobs

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from audit.models import AuditEvent
 from catalog.models import Category, FieldType, SubjectKind
 from collection.models import Channel, CreditRecord, NameMismatch, Subject
-from collection.record_forms import RecordForm
+from collection.records.forms import RecordForm
 from collection.selectors import PublishedItems
 from nantong_credit import roles
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import CatalogItem
-from collection import record_selectors
 from collection.models import Channel, CreditRecord, RecordStatus
+from collection.records import selectors as record_selectors
 from collection.services.records import submit_record
 
 from .factories import CreditRecordFactory, make_ric, make_uscc

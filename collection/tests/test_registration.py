@@ -11,16 +11,16 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from catalog.models import SubjectKind
-from collection.identifiers import mask_identifier
-from collection.models import Subject, SubjectBinding
-from collection.personal_data import decrypt_identifier
-from collection.registration import (
+from collection.accounts.registration import (
     IdentityAlreadyVerified,
     IdentityMethod,
     RegistrationError,
     tell_holder_of_duplicate,
     verify_identity,
 )
+from collection.identifiers import mask_identifier
+from collection.models import Subject, SubjectBinding
+from collection.personal_data import decrypt_identifier
 from nantong_credit import roles
 from nantong_credit.models import Notification
 
@@ -166,7 +166,7 @@ def test_a_new_number_tells_nobody(client, mailoutbox, eager_celery, django_capt
 def test_a_registration_that_slips_past_the_lookup_is_still_a_duplicate(client, monkeypatch):
     """Another registration with the number commits between the lookup and the insert: the
     unique constraint refuses the insert, and the account is made as a duplicate, not a 500."""
-    from collection import registration
+    from collection.accounts import registration
 
     holder = register(username="first")
     real_holder_of = registration.holder_of
@@ -197,7 +197,7 @@ def test_registration_is_rate_limited_per_address(client, settings):
 
 def test_a_username_taken_in_the_same_moment_is_still_a_username_error():
     """The service has no username pre-check (the form has): the insert's violation says which."""
-    from collection.registration import RegistrationError
+    from collection.accounts.registration import RegistrationError
 
     register(username="lixm", id_number=WANG_ID, real_name="王建国")
     with pytest.raises(RegistrationError) as refused:
@@ -331,7 +331,7 @@ def test_an_identity_is_verified_once(clerk):
 
 
 def test_a_connector_can_verify_with_its_own_label():
-    from collection.registration import account_by_id_number
+    from collection.accounts.registration import account_by_id_number
 
     register()
     user = account_by_id_number(LI_ID)
@@ -367,7 +367,7 @@ def test_two_simultaneous_registrations_with_one_number_make_one_holder(postgres
 
     from django.db import connections
 
-    from collection.registration import RegistrationError
+    from collection.accounts.registration import RegistrationError
 
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

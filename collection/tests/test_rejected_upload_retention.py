@@ -9,8 +9,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
+from collection.bulk.retention import purge_rejected_uploads
 from collection.models import BulkImport
-from collection.retention import purge_rejected_uploads
 from collection.tasks import purge_rejected_uploads as purge_task
 from nantong_credit.celery import app
 

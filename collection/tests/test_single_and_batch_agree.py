@@ -13,10 +13,10 @@ from django.db import transaction
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection.bulk_layout import layout_for, row_to_submission
-from collection.corrections import correct_record
+from collection.bulk.layout import layout_for, row_to_submission
 from collection.models import BulkImport, Channel, CreditRecord, NameMismatch, RecordRevision, RecordStatus, Subject
 from collection.personal_data import decrypt_identifier
+from collection.records.corrections import correct_record
 from collection.selectors import PublishedItems
 from collection.services.records import submit_record
 

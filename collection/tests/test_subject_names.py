@@ -8,7 +8,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection.bulk_layout import layout_for, row_to_submission
+from collection.bulk.layout import layout_for, row_to_submission
 from collection.models import Channel, CreditRecord, NameMismatch, Subject
 from collection.selectors import PublishedItems, open_name_mismatches
 from collection.services.records import submit_record

@@ -23,10 +23,10 @@ from audit.services import request_chain_verification
 from catalog import services as catalog_services
 from catalog.models import Category, DisclosureScheme
 from catalog.tests.factories import ProviderFactory
+from collection.accounts.registration import IdentityMethod, verify_identity
 from collection.bindings import approve_binding
-from collection.declarations import submit_declaration
+from collection.declarations.services import submit_declaration
 from collection.models import BindingEvidence
-from collection.registration import IdentityMethod, verify_identity
 from collection.services.tokens import create_api_token
 from collection.tests.account_support import (
     LI_ID,

@@ -27,10 +27,10 @@ from django.utils import timezone
 
 from audit.checkpoints import newest_checkpoints, write_checkpoint
 from audit.services import record_event
+from collection.accounts.registration import IdentityMethod, verify_identity
 from collection.bindings import approve_binding
+from collection.bulk.retention import purge_rejected_uploads
 from collection.models import BulkImport
-from collection.registration import IdentityMethod, verify_identity
-from collection.retention import purge_rejected_uploads
 from collection.selectors import clear_published_items_cache
 from collection.tests.account_support import WANG_ID, pdf_bytes, register, request_company_binding
 from collection.tests.factories import ProviderFactory, SubjectFactory, make_uscc, publish_test_catalog

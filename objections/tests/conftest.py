@@ -1,7 +1,7 @@
 import pytest
 
+from collection.accounts.registration import IdentityMethod, verify_identity
 from collection.bindings import approve_binding
-from collection.registration import IdentityMethod, verify_identity
 from collection.selectors import clear_published_items_cache
 from collection.tests.account_support import register, request_company_binding
 from collection.tests.factories import ProviderFactory, SubjectFactory, make_uscc, publish_test_catalog

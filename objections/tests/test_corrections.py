@@ -1,4 +1,4 @@
-"""`collection.corrections.correct_record`: a correction goes through the collection pipeline —
+"""`collection.records.corrections.correct_record`: a correction goes through the collection pipeline —
 the catalog's validation, a new revision with the old one kept — and marks the record 已更正."""
 
 import datetime as dt
@@ -7,8 +7,8 @@ import pytest
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from collection.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.models import Channel, RecordStatus
+from collection.records.corrections import CorrectionError, NothingToCorrect, correct_record
 from collection.services.records import submit_record
 from collection.tests.factories import SubjectFactory, make_ric
 

@@ -1,0 +1,1 @@
+"""Back-office review queues (/office/collection/review/): bindings, identities, self-declarations."""

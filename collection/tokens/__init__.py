@@ -1,0 +1,1 @@
+"""A provider's API tokens in the back office (/office/collection/tokens/)."""
