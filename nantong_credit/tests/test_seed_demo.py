@@ -19,7 +19,7 @@ from audit.models import AuditEvent
 from catalog import services as catalog_services
 from catalog.models import CatalogVersion, Category, Provider
 from collection.demo import subjects as demo_subjects
-from collection.demo.records import (
+from collection.demo.penalties import (
     HAISHENG_OBJECTED,
     HAISHENG_REFERRED,
     HAISHENG_REPAIRED,
