@@ -14,13 +14,14 @@ from catalog.demo.providers import BY_CODE as PROVIDERS
 from catalog.demo.providers import organ_uscc
 from catalog.models import SubjectKind
 
-from . import subjects as subject_data
 from .honours import CERTIFICATIONS, COMMENDATIONS, RATINGS
+from .individuals import INDIVIDUAL_BUSINESSES
 from .licences import LICENCES, PROFESSIONAL_QUALIFICATIONS, QUALIFICATIONS
+from .organisations import LEGAL_PERSONS
 from .penalties import PENALTIES, WARNINGS
 from .record_spec import RecordSpec, iso
+from .subject_spec import PUBLIC_INSTITUTION, SOCIAL_GROUP, SOCIAL_ORGANISATIONS, OrganisationSpec, PersonSpec
 from .subjects import BY_KEY as SUBJECTS
-from .subjects import OrganisationSpec, PersonSpec
 
 SEED_CHANNEL = "seed"
 SUBJECT_CATEGORY = {
@@ -50,7 +51,7 @@ def _registration(spec: OrganisationSpec) -> RecordSpec:
 
 
 def _social_registration(spec: OrganisationSpec) -> RecordSpec:
-    kind = "社会团体" if spec.kind_code == subject_data.SOCIAL_GROUP else "民办非企业单位"
+    kind = "社会团体" if spec.kind_code == SOCIAL_GROUP else "民办非企业单位"
     data = {
         "organisation_kind": kind,
         "legal_representative": spec.legal_representative,
@@ -67,10 +68,10 @@ def _social_registration(spec: OrganisationSpec) -> RecordSpec:
 
 def registration_records() -> list[RecordSpec]:
     records = []
-    for spec in [*subject_data.LEGAL_PERSONS, *subject_data.INDIVIDUAL_BUSINESSES]:
-        if spec.kind_code in subject_data.SOCIAL_ORGANISATIONS:
+    for spec in [*LEGAL_PERSONS, *INDIVIDUAL_BUSINESSES]:
+        if spec.kind_code in SOCIAL_ORGANISATIONS:
             records.append(_social_registration(spec))
-        elif spec.kind_code != subject_data.PUBLIC_INSTITUTION:
+        elif spec.kind_code != PUBLIC_INSTITUTION:
             records.append(_registration(spec))
     return records
 
