@@ -31,19 +31,18 @@ import csv
 import datetime as dt
 import json
 import os
-import random
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from process_memory import peak_rss_mb, rss_mb  # bench/, the folder of the script
+from http_load import free_port, load, reachable_redis, wait_for  # bench/, the folder of the script
+from import_rows import KEY_PREFIX, NAME_PREFIX, generate_rows
+from process_memory import peak_rss_mb, rss_mb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BASE_DIR / "bench" / "out"
 PROVIDER, USER, ITEM = "scjgj", "provider_staff", "admin_penalty"
-KEY_PREFIX = "通市监罚〔基准"  # every benchmark record's key starts so; removed before each run
-NAME_PREFIX = "基准"  # and every subject's name: subjects left without records are removed too
 
 GOALS = {"csv_rows_per_s": 5_000, "peak_rss_mb": 300, "api_records_per_s": 500}
 
@@ -63,126 +62,7 @@ def setup_django() -> None:
         sys.exit("bench_import needs PostgreSQL: set DATABASE_URL (see bench/README.md)")
 
 
-# --- Data ---------------------------------------------------------------------------------------
-
-AUTHORITIES = [
-    ("南通市市场监督管理局", "320600"),
-    ("南通市崇川区市场监督管理局", "320602"),
-    ("南通市通州区市场监督管理局", "320612"),
-    ("南通市海门区市场监督管理局", "320614"),
-    ("如东县市场监督管理局", "320623"),
-    ("启东市市场监督管理局", "320681"),
-    ("如皋市市场监督管理局", "320682"),
-    ("海安市市场监督管理局", "320685"),
-]
-VIOLATIONS = [
-    ("虚假宣传", "《中华人民共和国反不正当竞争法》第二十条第一款", "对其商品的性能、销售状况作虚假的商业宣传"),
-    ("销售不符合食品安全标准的食品", "《中华人民共和国食品安全法》第一百二十四条第一款", "经营超过保质期的预包装食品"),
-    ("未按规定公示年度报告", "《企业信息公示暂行条例》第十八条", "未按规定期限公示年度报告"),
-    ("价格违法", "《中华人民共和国价格法》第四十二条", "未按规定明码标价"),
-    ("无照经营", "《无证无照经营查处办法》第十三条", "未依法取得营业执照从事经营活动"),
-    ("计量违法", "《中华人民共和国计量法》第二十六条", "使用未经检定的计量器具"),
-    ("商标侵权", "《中华人民共和国商标法》第六十条第二款", "销售侵犯注册商标专用权的商品"),
-    ("特种设备违法", "《中华人民共和国特种设备安全法》第八十四条", "使用未经定期检验的特种设备"),
-]
-PENALTY_TYPES = [
-    ["警告"],
-    ["罚款"],
-    ["警告", "罚款"],
-    ["罚款", "没收违法所得"],
-    ["没收违法所得", "没收非法财物", "罚款"],
-    ["责令停产停业", "罚款"],
-    ["通报批评"],
-]
-SURNAMES, GIVEN = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡",
-    ["伟", "芳", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"],
-)
-TRADES = ["贸易", "食品", "建材", "电子科技", "服饰", "餐饮管理", "物流", "机械制造", "医药", "装饰工程"]
-# Divisions of the 公民身份号码 (Nantong's districts and counties).
-PERSON_DIVISIONS = ["320602", "320611", "320612", "320614", "320623", "320681", "320682", "320685"]
-
-
-def generate_rows(count: int, seed: int = 20260401) -> list[dict[str, str]]:
-    from stdnum.cn import ric, uscc
-
-    rng = random.Random(seed)
-    stems = {name: f"11{division}MB{rng.randrange(10**7):07d}" for name, division in AUTHORITIES}
-    organs = {name: stem + uscc.calc_check_digit(stem) for name, stem in stems.items()}
-    rows = []
-    start = dt.date(2024, 1, 2)
-    for n in range(count):
-        authority = rng.choice(AUTHORITIES)[0]
-        violation, basis, fact = rng.choice(VIOLATIONS)
-        types = rng.choice(PENALTY_TYPES)
-        decided = start + dt.timedelta(days=rng.randrange(0, 900))
-        fine = f"{rng.randrange(1, 500) / 10:g}" if "罚款" in types else ""
-        row = {
-            "penalty_document_number": f"{KEY_PREFIX}{decided.year}〕{n + 1}号",
-            "violation_type": violation,
-            "violation_facts": f"经查，当事人{fact}，违法经营额{rng.randrange(1000, 200000)}元。",
-            "penalty_basis": basis,
-            "penalty_types": "；".join(types),
-            "penalty_content": f"{'、'.join(types)}" + (f"，罚款{fine}万元" if fine else "") + "。",
-            "fine_amount": fine,
-            "decision_date": decided.isoformat(),
-            "valid_until": (decided + dt.timedelta(days=365)).isoformat(),
-            "authority": authority,
-            "authority_uscc": organs[authority],
-            "source_unit": "南通市市场监督管理局",
-            "source_unit_uscc": organs["南通市市场监督管理局"],
-        }
-        row.update(_subject(rng, n, ric, uscc))
-        rows.append(row)
-    return rows
-
-
-def _subject(rng: random.Random, n: int, ric, uscc) -> dict[str, str]:
-    share = rng.random()
-    district = rng.choice(PERSON_DIVISIONS)
-    if share < 0.10:
-        born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
-        stem = f"{district}{born:%Y%m%d}{n % 1000:03d}"
-        return {
-            "subject_name": NAME_PREFIX + rng.choice(SURNAMES) + rng.choice(GIVEN),
-            "subject_category": "自然人",
-            "id_type": "身份证",
-            "id_number": stem + ric.calc_check_digit(stem + "0"),
-        }
-    if share < 0.30:
-        stem = f"92{district}MA{n:07d}"
-        return {
-            "subject_name": f"{NAME_PREFIX}{_district_name(district)}{rng.choice(SURNAMES)}记{rng.choice(TRADES)}店",
-            "subject_category": "个体工商户",
-            "uscc": stem + uscc.calc_check_digit(stem),
-            "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
-        }
-    stem = f"91{district}MA{n:07d}"
-    return {
-        "subject_name": f"{NAME_PREFIX}南通{_word(rng)}{rng.choice(TRADES)}有限公司",
-        "subject_category": "法人及非法人组织",
-        "uscc": stem + uscc.calc_check_digit(stem),
-        "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
-    }
-
-
-def _district_name(code: str) -> str:
-    return {
-        "320602": "崇川区",
-        "320611": "港闸区",
-        "320612": "通州区",
-        "320614": "海门区",
-        "320623": "如东县",
-        "320681": "启东市",
-        "320682": "如皋市",
-        "320685": "海安市",
-    }[code]
-
-
-def _word(rng: random.Random) -> str:
-    return "".join(rng.choice("通海江恒瑞华鑫泰源盛达宏信诚博远") for _ in range(2))
-
-
+# --- Files ---------------------------------------------------------------------------------------
 def write_files(rows: list[dict[str, str]]) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
@@ -410,7 +290,7 @@ def measure_http(count: int, *, workers: int, clients: int) -> dict:
     token, key = create_api_token(provider=Provider.objects.get(code=PROVIDER), name="基准测试（bench_import）")
     warm_up = _api_bodies(4 * workers, seed=5, label="HTTP预热")
     bodies = _api_bodies(count, seed=9, label="HTTP")
-    port, redis_url = _free_port(), _reachable_redis()
+    port, redis_url = free_port(), reachable_redis()
     env = {
         **os.environ,
         "DEBUG": "False",
@@ -440,11 +320,11 @@ def measure_http(count: int, *, workers: int, clients: int) -> dict:
     api_headers = {**headers, "Authorization": f"Token {key}", "Content-Type": "application/json"}
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 — our own venv's gunicorn
     try:
-        _wait_for(port, headers)
-        _load(port, [("GET", "/healthz", None, headers)] * (20 * workers), clients)
-        _load(port, [("POST", "/api/v1/records/", body, api_headers) for body in warm_up], clients)
-        trivial = _load(port, [("GET", "/healthz", None, headers)] * count, clients)
-        api = _load(port, [("POST", "/api/v1/records/", body, api_headers) for body in bodies], clients)
+        wait_for(port, headers)
+        load(port, [("GET", "/healthz", None, headers)] * (20 * workers), clients)
+        load(port, [("POST", "/api/v1/records/", body, api_headers) for body in warm_up], clients)
+        trivial = load(port, [("GET", "/healthz", None, headers)] * count, clients)
+        api = load(port, [("POST", "/api/v1/records/", body, api_headers) for body in bodies], clients)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -457,82 +337,6 @@ def measure_http(count: int, *, workers: int, clients: int) -> dict:
         "records": api,
         "records_per_s": api["per_s"],
         "ratio_to_healthz": round(trivial["per_s"] / max(api["per_s"], 1), 1),
-    }
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _reachable_redis() -> str:
-    """A Redis on this machine if one answers (as in production), else "" (local memory)."""
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return "redis://127.0.0.1:6379/14"
-    except OSError:
-        return ""
-
-
-def _wait_for(port: int, headers: dict, seconds: float = 60) -> None:
-    import http.client
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz", headers=headers)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit("gunicorn did not come up")
-
-
-def _load(port: int, requests: list[tuple], clients: int, seconds: float = 600) -> dict:
-    """Send `requests` over `clients` keep-alive connections, as fast as they are answered;
-    bounded in count and in time (it stops by itself after `seconds`)."""
-    import http.client
-    import threading
-
-    pending = iter(requests)
-    lock = threading.Lock()
-    statuses: dict[int, int] = {}
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while time.monotonic() < deadline:
-            with lock:
-                request = next(pending, None)
-            if request is None:
-                break
-            method, path, body, headers = request
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            with lock:
-                statuses[response.status] = statuses.get(response.status, 0) + 1
-        connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    wall = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - wall
-    done = sum(statuses.values())
-    return {
-        "requests": done,
-        "seconds": round(wall, 2),
-        "per_s": round(done / wall),
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
     }
 
 

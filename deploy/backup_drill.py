@@ -34,13 +34,13 @@ from audit.checkpoints import checkpoint_storage, write_checkpoint  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
 from audit.verification import verify_chain  # noqa: E402
 from catalog.models import Provider  # noqa: E402
-from collection.demo import records, subjects  # noqa: E402
+from collection.demo import penalties, records, subjects  # noqa: E402
 from collection.models import CreditRecord, Subject  # noqa: E402
 from collection.services.records import submit_record  # noqa: E402
 
 DRILL_DIR = "reports/backup-drill"
 # A demo penalty whose values the drill's records reuse under new document numbers.
-TEMPLATE = next(spec for spec in records.PENALTIES if spec.subject == "zhongxiu_pharmacy")
+TEMPLATE = next(spec for spec in penalties.PENALTIES if spec.subject == "zhongxiu_pharmacy")
 
 
 def submit_penalty(number: str, *, new_subject: int | None = None) -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from kombu import Queue
+
+from nantong_credit import celery_schedule
+from nantong_credit.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -225,88 +226,18 @@ CREDIT_REPORT_TIME_LIMIT = env.int("CREDIT_REPORT_TIME_LIMIT", default=5 * 60)
 # seconds, more on a busy machine. Past Celery's default of 4 s the pool kills it and tries again, forever.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
 CELERY_TIMEZONE = "Asia/Shanghai"
-# Queues: each kind of work has its own, and production runs a worker per queue (README,
-# "Queues"), so that a 100,000-row import or a long sweep never stands in front of a citizen's
-# report. Every task of the project is routed by name below; a system check
-# (nantong_credit.E013) stops the start when one is not, and a route to a queue not declared
-# here fails when the task is sent instead of waiting on a queue no worker reads.
-CELERY_QUEUE_INTERACTIVE = "interactive"  # a person waits for it: reports, batch checks, e-mails
-CELERY_QUEUE_BULK = "bulk"  # long jobs someone started and checks on later: imports, chain verification
-CELERY_QUEUE_SWEEPS = "sweeps"  # beat's schedule: deadlines, expiry, stuck jobs, checkpoints
-CELERY_TASK_QUEUES = [Queue(name) for name in (CELERY_QUEUE_INTERACTIVE, CELERY_QUEUE_BULK, CELERY_QUEUE_SWEEPS)]
+# Queues, routes and beat schedule: nantong_credit/celery_schedule.py (README, "Queues").
+CELERY_QUEUE_INTERACTIVE = celery_schedule.QUEUE_INTERACTIVE
+CELERY_QUEUE_BULK = celery_schedule.QUEUE_BULK
+CELERY_QUEUE_SWEEPS = celery_schedule.QUEUE_SWEEPS
+CELERY_TASK_QUEUES = celery_schedule.TASK_QUEUES
 CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_INTERACTIVE
 CELERY_TASK_CREATE_MISSING_QUEUES = False
-CELERY_TASK_ROUTES = {
-    **{
-        task: {"queue": CELERY_QUEUE_INTERACTIVE}
-        for task in (
-            "inquiry.tasks.generate_credit_report",
-            "inquiry.tasks.run_batch_check_task",
-            "nantong_credit.tasks.email_notification",
-            "collection.tasks.tell_holder_of_duplicate_registration",
-        )
-    },
-    **{
-        task: {"queue": CELERY_QUEUE_BULK}
-        for task in (
-            "collection.tasks.process_bulk_import",
-            "audit.tasks.run_chain_verification",
-        )
-    },
-    **{
-        task: {"queue": CELERY_QUEUE_SWEEPS}
-        for task in (
-            "nantong_credit.tasks.warn_about_unknown_holiday_years",
-            "nantong_credit.tasks.sweep_stuck_jobs",
-            "objections.tasks.sweep_objection_deadlines",
-            "repair.tasks.sweep_repair_deadlines",
-            "collection.tasks.sweep_record_expiry",
-            "collection.tasks.purge_rejected_uploads",
-            "audit.tasks.write_chain_checkpoint",
-        )
-    },
-}
+CELERY_TASK_ROUTES = celery_schedule.TASK_ROUTES
 # Only the beat holding a lock in Redis sends (`nantong_credit.beat`): a second beat started by
 # mistake waits, and takes over within a minute if the first dies.
 CELERY_BEAT_SCHEDULER = "nantong_credit.beat:LockedScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "warn-unknown-holiday-years": {
-        "task": "nantong_credit.tasks.warn_about_unknown_holiday_years",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    # Deadlines of objections and repair applications: reminders before, consequences after.
-    # Each sweep reads the database and is safe to run twice; every 5 minutes keeps a missed
-    # 24:00 deadline from being acted on more than a few minutes late.
-    "sweep-objection-deadlines": {
-        "task": "objections.tasks.sweep_objection_deadlines",
-        "schedule": crontab(minute="*/5"),
-    },
-    "sweep-repair-deadlines": {
-        "task": "repair.tasks.sweep_repair_deadlines",
-        "schedule": crontab(minute="*/5"),
-    },
-    # Long jobs (reports, imports, batch checks, chain verification) whose worker died.
-    "sweep-stuck-jobs": {
-        "task": "nantong_credit.tasks.sweep_stuck_jobs",
-        "schedule": crontab(minute="*/5"),
-    },
-    # Periods end at midnight; the 06:05 run catches up on a night the 00:05 one was missed.
-    "sweep-record-expiry": {
-        "task": "collection.tasks.sweep_record_expiry",
-        "schedule": crontab(hour="0,6", minute=5),
-    },
-    # Files of rejected uploads are kept for REJECTED_UPLOAD_RETENTION_DAYS, then deleted.
-    "purge-rejected-uploads": {
-        "task": "collection.tasks.purge_rejected_uploads",
-        "schedule": crontab(hour=3, minute=15),
-    },
-    # Anchors the audit chain's head outside the database; rows deleted after the newest
-    # checkpoint are what an owner of the tables could remove unseen, so keep this short.
-    "audit-chain-checkpoint": {
-        "task": "audit.tasks.write_chain_checkpoint",
-        "schedule": crontab(minute="*/10"),
-    },
-}
+CELERY_BEAT_SCHEDULE = celery_schedule.BEAT_SCHEDULE
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -556,47 +487,8 @@ if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 # JSON logs: a worker keeps the console handler of LOGGING instead of installing Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
-            "json_ensure_ascii": False,  # Chinese messages stay readable
-        },
-    },
-    "filters": {
-        "request_id": {"()": "nantong_credit.request_id.RequestIdFilter"},
-        "forbidden_one_line": {"()": "nantong_credit.log_filters.ForbiddenOneLine"},
-        "mask_id_numbers": {"()": "nantong_credit.log_filters.MaskIdNumbers"},
-    },
-    # ID numbers are masked in whatever reaches the handler (gunicorn's access log: gunicorn.conf.py).
-    # Every line carries the id of the request (or of the request that sent the task) it belongs to.
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id", "mask_id_numbers"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Request lines carry query strings; ID numbers must never reach a log (SPEC §2).
-        "django.server": {"level": "WARNING"},
-        # A 403 is one line (method, path, user id, client address), not a traceback.
-        "django.request": {"filters": ["forbidden_one_line"]},
-        "django.security.csrf": {"filters": ["forbidden_one_line"]},
-        "axes": {"level": "WARNING"},
-        # Embedded mode runs tasks in-process: one INFO line per task, and kombu's warning that
-        # the in-memory broker has no host name, are noise there (workers log through Celery).
-        "celery.app.trace": {"level": "WARNING"},
-        "kombu.connection": {"level": "ERROR"},
-        # WeasyPrint logs every layout step of every report at INFO.
-        "weasyprint": {"level": "WARNING"},
-    },
-}
+# Formatters, filters and levels: nantong_credit/logging_config.py.
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
 
 # Public search, subject pages and report verification, per client address (SPEC §5: rate
 # limited against scraping and guessing).

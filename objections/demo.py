@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from collection.demo.cast import PENALTY_ITEM, STAFF, Cast, demo_subject
-from collection.demo.records import HAISHENG_OBJECTED, HAISHENG_REFERRED, HAOHE_OBJECTED_ON_PAPER
+from collection.demo.penalties import HAISHENG_OBJECTED, HAISHENG_REFERRED, HAOHE_OBJECTED_ON_PAPER
 from collection.selectors import record_of_provider
 from nantong_credit.demo.codes import make_ric
 from nantong_credit.demo.evidence import EvidenceSpec, scan
@@ -29,7 +29,7 @@ from .paper import PaperApplicant
 D = dt.date
 
 
-# --- 南通海晟's penalties from the 市场监管局 (collection/demo/records.py) ---------------------
+# --- 南通海晟's penalties from the 市场监管局 (collection/demo/penalties.py) ---------------------
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from collection.demo.cast import PENALTY_ITEM, Cast
-from collection.demo.records import HAISHENG_REPAIRED
+from collection.demo.penalties import HAISHENG_REPAIRED
 from collection.selectors import record_of_provider
 from nantong_credit.demo.evidence import EvidenceSpec, scan
 from nantong_credit.demo.loader import DemoRun

@@ -3,7 +3,7 @@
 
 It reads everything from the database: which open applications are close to their deadline and
 not yet reminded, which are past it and not yet escalated. They are handed in batches to the
-services (`remind_providers`, `escalate_overdue`), which lock the rows still due, stamp them and
+steps in `repair.deadlines` (`remind_providers`, `escalate_overdue`), which lock the rows still due, stamp them and
 tell the parties in one transaction; so running the sweep twice, in two workers at once, or
 again after a crash sends each reminder and escalation exactly once.
 
@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from nantong_credit.workdays import deadline_end, library_knows, pinned_calendar
 
+from .deadlines import adjust_deadlines, escalate_overdue, hold_provisional_overdue, remind_providers
 from .models import RepairApplication
-from .services import adjust_deadlines, escalate_overdue, hold_provisional_overdue, remind_providers
 from .workflow import OPEN_STATUSES, reminder_cutoff
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,6 @@
 """The catalog's demo data (`python manage.py seed_demo`): the departments that provide
-information (`providers`), the disclosure rules and the first published catalog (`items`).
+information (`providers`), the disclosure rules and the first published catalog (`items`, its
+fields' shape in `item_fields`, its published standards in `documents`).
 
 The catalog is built and published through `catalog.services`; providers and disclosure rules
 have no service yet, so these steps create them and record the audit event themselves, in the
@@ -11,7 +12,8 @@ from catalog import services as catalog_services
 from catalog.models import CatalogVersion, DisclosureRule, DisclosureScheme, Provider
 from nantong_credit.demo.loader import DemoRun, SeedError
 
-from . import items, providers
+from . import documents, items, providers
+from .item_fields import ItemSpec
 
 CATALOG_TITLE = "南通市公共信用信息目录（2026年版）"
 CATALOG_NOTES = (
@@ -113,14 +115,14 @@ def ensure_catalog(run: DemoRun) -> None:
             providers=run.shared["providers"],
             schemes=run.shared["schemes"],
         )
-    for position, spec in enumerate(items.DOCUMENTS, start=1):
+    for position, spec in enumerate(documents.DOCUMENTS, start=1):
         catalog_services.add_document(version=draft, actor=actor, title=spec.title, body=spec.body, position=position)
     catalog_services.publish_version(version=draft, actor=actor)
     report.count("catalog versions", True)
     report.created["catalog items"] += len(items.ITEMS)
 
 
-def _add_item(draft, spec: items.ItemSpec, *, position: int, actor, providers, schemes) -> None:
+def _add_item(draft, spec: ItemSpec, *, position: int, actor, providers, schemes) -> None:
     item = catalog_services.add_item(
         version=draft,
         actor=actor,

@@ -2,13 +2,30 @@
 
 The 行政许可 and 行政处罚 items carry the fields of the national 双公示 data standard, in its
 order and with its labels; the other items cover every kind of matter Art. 8 lists, the
-self-declarable matters of Art. 10 and the warning record of Art. 23.
+self-declarable matters of Art. 10 and the warning record of Art. 23. The published standards
+and working rules that come with the catalog are in `documents`.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from catalog.models import Category, FieldType, Openness, SubjectKind
+from catalog.models import Category, Openness, SubjectKind
+
+from .item_fields import (
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    DECIMAL,
+    ID_TYPES,
+    IDENTIFIER,
+    INTEGER,
+    LICENSE_CATEGORIES,
+    FieldSpec,
+    ItemSpec,
+    counterpart_fields,
+    organisation_fields,
+    source_fields,
+)
 
 LEGAL = SubjectKind.LEGAL_PERSON.value
 BUSINESS = SubjectKind.INDIVIDUAL_BUSINESS.value
@@ -161,92 +178,7 @@ SCHEMES: list[SchemeSpec] = [
 ]
 
 
-# --- Items and their fields -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    key: str
-    label: str
-    type: str = FieldType.TEXT.value
-    required: bool = False
-    max_length: int | None = None
-    choices: list[str] = field(default_factory=list)
-    multiple: bool = False
-    is_public: bool = True
-    help_text: str = ""
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    code: str
-    name: str
-    category: str
-    scheme: str
-    subject_kinds: list[str]
-    providers: list[str]
-    fields: list[FieldSpec]
-    legal_basis: str
-    description: str = ""
-    openness: str = Openness.PUBLIC.value
-    is_dishonesty: bool = False
-    is_warning: bool = False
-    accepts_self_declaration: bool = False
-    submission_deadline_workdays: int | None = 7
-
-
-TEXT, DATE, DECIMAL, INTEGER, CHOICE, IDENTIFIER, BOOLEAN = (
-    FieldType.TEXT.value,
-    FieldType.DATE.value,
-    FieldType.DECIMAL.value,
-    FieldType.INTEGER.value,
-    FieldType.CHOICE.value,
-    FieldType.IDENTIFIER.value,
-    FieldType.BOOLEAN.value,
-)
-SUBJECT_CATEGORIES = ["法人及非法人组织", "自然人", "个体工商户"]
-ID_TYPES = ["身份证", "护照号", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
-LICENSE_CATEGORIES = ["普通", "特许", "认可", "核准", "登记", "其他"]
-
-
-def counterpart_fields() -> list[FieldSpec]:
-    """行政相对人 block of the 双公示 standard. Personal identifiers are never public."""
-    return [
-        FieldSpec("subject_name", "行政相对人名称", required=True, max_length=200),
-        FieldSpec("subject_category", "行政相对人类别", CHOICE, required=True, choices=SUBJECT_CATEGORIES),
-        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER, help_text="法人及非法人组织、个体工商户必填"),
-        FieldSpec(
-            "legal_representative",
-            "法定代表人",
-            max_length=50,
-            help_text="法人及非法人组织、个体工商户填写；个体工商户填经营者姓名",
-        ),
-        FieldSpec(
-            "id_type", "证件类型", CHOICE, choices=ID_TYPES, is_public=False, help_text="行政相对人为自然人时必填"
-        ),
-        FieldSpec(
-            "id_number", "证件号码", IDENTIFIER, is_public=False, help_text="行政相对人为自然人时必填；不对外公开"
-        ),
-    ]
-
-
-def source_fields(authority_label: str) -> list[FieldSpec]:
-    """The deciding authority and the data source, each with its 统一社会信用代码, and 备注."""
-    return [
-        FieldSpec("authority", authority_label, required=True, max_length=200),
-        FieldSpec("authority_uscc", f"{authority_label}统一社会信用代码", IDENTIFIER, required=True),
-        FieldSpec("source_unit", "数据来源单位", required=True, max_length=200),
-        FieldSpec("source_unit_uscc", "数据来源单位统一社会信用代码", IDENTIFIER, required=True),
-        FieldSpec("remarks", "备注", max_length=512),
-    ]
-
-
-def organisation_fields() -> list[FieldSpec]:
-    return [
-        FieldSpec("subject_name", "主体名称", required=True, max_length=200),
-        FieldSpec("uscc", "统一社会信用代码", IDENTIFIER, required=True),
-    ]
-
+# --- Items (their shape and shared field blocks in `item_fields`) -----------------------------
 
 ADMIN_LICENSE = ItemSpec(
     code="admin_license",
@@ -629,47 +561,3 @@ ITEMS: list[ItemSpec] = [
     BANK_RATING,
 ]
 ITEMS_BY_CODE: dict[str, ItemSpec] = {item.code: item for item in ITEMS}
-
-
-# --- Published standards and working rules (Art. 7) -------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocumentSpec:
-    title: str
-    body: str
-
-
-DOCUMENTS: list[DocumentSpec] = [
-    DocumentSpec(
-        "《南通市公共信用信息归集和使用暂行办法》要点",
-        "南通市人民政府办公室2015年12月14日印发，自发布之日起实施。\n"
-        "一、目录管理（第七、八条）：公共信用信息实行目录管理，目录及记录、提供、使用的标准和工作规范由市经济和信息化部门"
-        "编制并公布。目录事项包括登记类、资质类、监管类、良好信息类和评级类五类，以统一社会信用代码、公民身份号码作为"
-        "信用唯一识别码，分为公开信息和授权查询信息。\n"
-        "二、归集（第九、十条）：信息提供主体按目录在规定时间内、按规范要求向市公共信用信息平台提供信息；信息主体可自主申报"
-        "资质等级、所获荣誉、产品及管理体系认证、商标注册及认定、银行资信等级等信息，须先在南通信用网注册并提供原始证明材料。\n"
-        "三、查询（第十一、十二条）：查询须提供有效身份证明；授权查询信息须提供信息主体的书面授权。登记类、资质类信息长期提供"
-        "查询，其他类别信息的查询时限按国家、省和市有关规定执行。\n"
-        "四、异议（第十三、十四条）：市信用信息中心5个工作日内核查；属信息提供主体造成的，信息提供主体7个工作日内处理。"
-        "异议处理期间予以标注，但不影响失信行为记录的公示；逾期未处理的，停止对外提供该信息的查询。\n"
-        "五、信用修复（第十五至十七条）：对轻微或初次失信行为以教育引导为主；非因主观故意发生失信行为的，可向作出处理的"
-        "信息提供主体申请信用修复，修复后在数据库内予以注明。\n"
-        "六、安全与档案（第十九至二十一条）：各类查询报告、统计分析报告和公文材料实行档案登记管理；不得篡改、虚构或违规披露"
-        "公共信用信息。申报信用信息弄虚作假、造成不良影响的，记入警示记录（第二十三条）。",
-    ),
-    DocumentSpec(
-        "南通市公共信用信息数据报送规范",
-        "一、报送方式：信息提供主体可通过在线填报、按目录模板批量导入（XLSX，或UTF-8、GBK编码的CSV）以及接口实时报送"
-        "（POST /api/v1/records/，令牌认证）三种方式报送，三种方式执行同一校验规则。\n"
-        "二、报送时限：行政许可、行政处罚信息自决定作出之日起7个工作日内报送；其他事项按目录载明的时限报送。"
-        "工作日按国务院办公厅每年公布的节假日安排计算，决定作出当日不计入。\n"
-        "三、唯一识别码：法人及非法人组织、个体工商户填写18位统一社会信用代码（GB 32100-2015）；自然人填写18位公民身份号码"
-        "（GB 11643-1999）。校验位错误的代码不予受理；确属早期试点不规范代码的，应在报送时明确声明，平台标记待复核。\n"
-        "四、数据项：按目录事项的数据项填写，必填项不得为空；日期格式为YYYY-MM-DD；金额以万元为单位；处罚类别可多选，"
-        "以分号分隔；长期有效的有效期至填2099-12-31。\n"
-        "五、更新与撤销：以报送单位业务编号（如决定文书号）标识一条记录，同一编号再次报送即为更新，平台保留历次版本；"
-        "决定被撤销的，应报送撤销信息。\n"
-        "六、个人信息保护：自然人证件号码等非公开数据项仅用于识别信息主体，平台加密存储，对外展示时予以遮蔽。",
-    ),
-]

@@ -21,6 +21,7 @@ from ..services.errors import SubmissionInvalid
 from ..services.records import submit_record
 from ..services.subjects import find_or_create_subject
 from . import records, subjects
+from .record_spec import RecordSpec
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RECEIVED_AFTER_WORKDAYS = 3
@@ -108,7 +109,7 @@ def ensure_records(run: DemoRun) -> None:
         report.count("records", True)
 
 
-def _submit(spec: records.RecordSpec, *, provider: Provider, actor, items: PublishedItems) -> None:
+def _submit(spec: RecordSpec, *, provider: Provider, actor, items: PublishedItems) -> None:
     data = records.build_data(spec)
     try:
         submit_record(

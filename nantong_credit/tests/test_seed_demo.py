@@ -19,7 +19,8 @@ from audit.models import AuditEvent
 from catalog import services as catalog_services
 from catalog.models import CatalogVersion, Category, Provider
 from collection.demo import subjects as demo_subjects
-from collection.demo.records import (
+from collection.demo.individuals import NATURAL_PERSONS
+from collection.demo.penalties import (
     HAISHENG_OBJECTED,
     HAISHENG_REFERRED,
     HAISHENG_REPAIRED,
@@ -163,7 +164,7 @@ class TestSeededDemo:
         assert all(s.code.startswith("92") for s in Subject.objects.filter(kind="individual_business"))
 
     def test_no_id_number_is_stored_or_logged_in_clear(self):
-        id_numbers = [spec.identifier for spec in demo_subjects.NATURAL_PERSONS]
+        id_numbers = [spec.identifier for spec in NATURAL_PERSONS]
         texts = [
             *(json.dumps(data, ensure_ascii=False) for data in CreditRecord.objects.values_list("data", flat=True)),
             *(json.dumps(data, ensure_ascii=False) for data in RecordRevision.objects.values_list("data", flat=True)),

@@ -15,8 +15,8 @@ from nantong_credit import roles
 from nantong_credit.calendar_services import enter_holiday_notice
 from nantong_credit.models import Notification
 from nantong_credit.workdays import SHANGHAI
+from repair.deadlines import escalate_overdue
 from repair.models import RepairApplication
-from repair.services import escalate_overdue
 from repair.tasks import sweep_repair_deadlines
 
 from .support import D, apply, penalty_record

@@ -11,8 +11,9 @@ from audit.models import AuditEvent
 from collection.models import Severity
 from nantong_credit.models import Notification
 from nantong_credit.workdays import SHANGHAI
+from repair.deadlines import mark_overdue, remind_provider
 from repair.models import RepairApplication, RepairStep
-from repair.services import approve_repair, mark_overdue, reject_repair, remind_provider
+from repair.services import approve_repair, reject_repair
 from repair.tasks import sweep, sweep_repair_deadlines
 
 from .support import D, apply, penalty_record

@@ -1,0 +1,85 @@
+"""The Celery queues, task routes and beat schedule: plain data, read by settings.py.
+
+No environment is read here (settings.py is the one module that does).
+"""
+
+from celery.schedules import crontab
+from kombu import Queue
+
+# Queues: each kind of work has its own, and production runs a worker per queue (README,
+# "Queues"), so that a 100,000-row import or a long sweep never stands in front of a citizen's
+# report. Every task of the project is routed by name below; a system check
+# (nantong_credit.E013) stops the start when one is not, and a route to a queue not declared
+# here fails when the task is sent instead of waiting on a queue no worker reads.
+QUEUE_INTERACTIVE = "interactive"  # a person waits for it: reports, batch checks, e-mails
+QUEUE_BULK = "bulk"  # long jobs someone started and checks on later: imports, chain verification
+QUEUE_SWEEPS = "sweeps"  # beat's schedule: deadlines, expiry, stuck jobs, checkpoints
+TASK_QUEUES = [Queue(name) for name in (QUEUE_INTERACTIVE, QUEUE_BULK, QUEUE_SWEEPS)]
+TASK_ROUTES = {
+    **{
+        task: {"queue": QUEUE_INTERACTIVE}
+        for task in (
+            "inquiry.tasks.generate_credit_report",
+            "inquiry.tasks.run_batch_check_task",
+            "nantong_credit.tasks.email_notification",
+            "collection.tasks.tell_holder_of_duplicate_registration",
+        )
+    },
+    **{
+        task: {"queue": QUEUE_BULK}
+        for task in (
+            "collection.tasks.process_bulk_import",
+            "audit.tasks.run_chain_verification",
+        )
+    },
+    **{
+        task: {"queue": QUEUE_SWEEPS}
+        for task in (
+            "nantong_credit.tasks.warn_about_unknown_holiday_years",
+            "nantong_credit.tasks.sweep_stuck_jobs",
+            "objections.tasks.sweep_objection_deadlines",
+            "repair.tasks.sweep_repair_deadlines",
+            "collection.tasks.sweep_record_expiry",
+            "collection.tasks.purge_rejected_uploads",
+            "audit.tasks.write_chain_checkpoint",
+        )
+    },
+}
+BEAT_SCHEDULE = {
+    "warn-unknown-holiday-years": {
+        "task": "nantong_credit.tasks.warn_about_unknown_holiday_years",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Deadlines of objections and repair applications: reminders before, consequences after.
+    # Each sweep reads the database and is safe to run twice; every 5 minutes keeps a missed
+    # 24:00 deadline from being acted on more than a few minutes late.
+    "sweep-objection-deadlines": {
+        "task": "objections.tasks.sweep_objection_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
+    "sweep-repair-deadlines": {
+        "task": "repair.tasks.sweep_repair_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Long jobs (reports, imports, batch checks, chain verification) whose worker died.
+    "sweep-stuck-jobs": {
+        "task": "nantong_credit.tasks.sweep_stuck_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Periods end at midnight; the 06:05 run catches up on a night the 00:05 one was missed.
+    "sweep-record-expiry": {
+        "task": "collection.tasks.sweep_record_expiry",
+        "schedule": crontab(hour="0,6", minute=5),
+    },
+    # Files of rejected uploads are kept for REJECTED_UPLOAD_RETENTION_DAYS, then deleted.
+    "purge-rejected-uploads": {
+        "task": "collection.tasks.purge_rejected_uploads",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Anchors the audit chain's head outside the database; rows deleted after the newest
+    # checkpoint are what an owner of the tables could remove unseen, so keep this short.
+    "audit-chain-checkpoint": {
+        "task": "audit.tasks.write_chain_checkpoint",
+        "schedule": crontab(minute="*/10"),
+    },
+}
