@@ -1,6 +1,6 @@
 """Forms of authorized queries: the requester's request, the subject's consent, the clerk's check
 of a letter. Forms only collect input; the rules are in `inquiry.authorizations`, whose errors the
-views put back on the form with `collection.account_forms.apply_errors`."""
+views put back on the form with `collection.accounts.forms.apply_errors`."""
 
 import datetime as dt
 

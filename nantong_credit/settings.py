@@ -523,7 +523,7 @@ SITE_NAME = "南通信用网"
 # 信用修复管理办法 lets each authority set it within its own rules).
 REPAIR_DECISION_WORKDAYS = env.int("REPAIR_DECISION_WORKDAYS", default=5)
 # Days the file of a refused or failed bulk import is kept (for the uploader to look at what was
-# wrong) before `collection.retention` deletes it; the batch and its errors stay.
+# wrong) before `collection.bulk.retention` deletes it; the batch and its errors stay.
 REJECTED_UPLOAD_RETENTION_DAYS = env.int("REJECTED_UPLOAD_RETENTION_DAYS", default=30)
 # Where links in emails and QR codes on credit reports point: by default where `make run` serves
 # (a wildcard HOST is reached as 127.0.0.1 on this machine; set SITE_URL for other machines).
