@@ -9,7 +9,7 @@ process by each upload path that parses a spreadsheet:
 
 - `import`: a provider's bulk import, `collection.bulk.open_table` and every row, as
   `run_import` reads it;
-- `batch`: a government batch check's list, `inquiry.government.read_xlsx_lines`.
+- `batch`: a government batch check's list, `inquiry.government.services.read_xlsx_lines`.
 
 The child reports its peak RSS (`ru_maxrss`), what the reader answered (the refusal's message or
 the rows read) and the seconds it took. Children run under an address-space limit
@@ -108,7 +108,7 @@ def _read_import(path: Path) -> str:
 def _read_batch(path: Path) -> str:
     from django.core.files import File
 
-    from inquiry.government import ListRejected, read_xlsx_lines
+    from inquiry.government.services import ListRejected, read_xlsx_lines
 
     try:
         with path.open("rb") as stream:

@@ -3,7 +3,7 @@
     createdb -h 127.0.0.1 -U postgres nantong_bench_inquiry
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/nantong_bench_inquiry
     .venv/bin/python manage.py migrate && .venv/bin/python manage.py seed_demo
-    .venv/bin/python manage.py generate_bench_data --subjects 1000000 --records 5000000 --no-revisions
+    .venv/bin/python bench/generate_bench_data.py --subjects 1000000 --records 5000000 --no-revisions
     .venv/bin/python bench/bench_inquiry.py
 
 Not a test and not part of the suite. What it measures:

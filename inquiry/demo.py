@@ -16,7 +16,7 @@ from catalog.models import Category
 from collection.demo.cast import Cast, demo_subject
 from nantong_credit.demo.loader import DemoRun
 
-from . import authorizations as authorization_services
+from .authorizations import services as authorization_services
 from .commitments import record_commitment
 from .models import Authorization, CreditCommitment
 

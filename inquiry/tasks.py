@@ -14,10 +14,10 @@ BATCH_CHECK_RETRY_DELAYS = (5, 30, 120)  # seconds: a database restart or failov
 
 @_shared_task(bind=True, max_retries=len(BATCH_CHECK_RETRY_DELAYS), **BATCH_CHECK_JOB.task_options())
 def run_batch_check_task(self, batch_id: int) -> None:
-    """Check a long list (`inquiry.government.run_batch_check`). Idempotent: a finished batch, or
+    """Check a long list (`inquiry.government.services.run_batch_check`). Idempotent: a finished batch, or
     one another worker is checking, is left alone; an interrupted one resumes. Only transient
     database errors are retried; after the last retry the batch ends as failed."""
-    from .government import TRANSIENT_ERRORS, fail_batch_check, run_batch_check
+    from .government.services import TRANSIENT_ERRORS, fail_batch_check, run_batch_check
 
     try:
         run_batch_check(batch_id=batch_id, task_id=self.request.id or "")

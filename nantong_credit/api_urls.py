@@ -5,5 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("catalog/", include("catalog.api_urls")),
     path("records/", include("collection.api.urls")),
-    path("subjects/", include("inquiry.api_urls")),
+    path("subjects/", include("inquiry.api.urls")),
 ]

@@ -42,7 +42,7 @@ class ReportScope:
 
 
 def live_authorizations(user, today: dt.date | None = None) -> QuerySet[Authorization]:
-    """The requester's authorizations in force today. `inquiry.authorizations` (written alongside)
+    """The requester's authorizations in force today. `inquiry.authorizations.services` (written alongside)
     states the same condition for authorized queries; a report follows the same rule."""
     if not getattr(user, "is_authenticated", False):
         return Authorization.objects.none()

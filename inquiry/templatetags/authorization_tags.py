@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..authorizations import category_labels as _category_labels
+from ..authorizations.services import category_labels as _category_labels
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from ..public_forms import filter_menus
+from ..public.forms import filter_menus
 
 register = template.Library()
 

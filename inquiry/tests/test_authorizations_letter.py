@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from catalog.models import Category
-from inquiry.authorizations import AuthorizationError, grant_authorization, submit_letter
+from inquiry.authorizations.services import AuthorizationError, grant_authorization, submit_letter
 from inquiry.models import Authorization
 from nantong_credit.models import Notification
 from nantong_credit.uploads import check_upload

@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from catalog.models import Category
 from collection.models import RecordStatus
 from collection.tests.account_support import LI_ID, resident  # noqa: F401  (fixture)
-from inquiry.authorizations import (
+from inquiry.authorizations.services import (
     TRANSITIONS,
     AuthorizationError,
     grant_authorization,

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from catalog.models import Category
 from collection.tests.account_support import PASSWORD
-from inquiry.authorizations import request_authorization, submit_letter
+from inquiry.authorizations.services import request_authorization, submit_letter
 from inquiry.models import Authorization, CreditCommitment
 from nantong_credit.uploads import check_upload
 

@@ -1,12 +1,12 @@
-"""`manage.py generate_bench_data`: valid, realistic subjects and records, fast."""
+"""`bench/generate_bench_data.py`: valid, realistic subjects and records, fast."""
 
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 from stdnum.cn import ric, uscc
 
+from bench import generate_bench_data
 from catalog.models import SubjectKind
 from collection.models import Annotation, CreditRecord, RecordRevision, Subject
 from collection.personal_data import decrypt_identifier, identifier_hash
@@ -20,12 +20,19 @@ pytestmark = pytest.mark.django_db
 
 def generate(*args) -> str:
     out = StringIO()
-    call_command("generate_bench_data", *args, stdout=out)
+    options = generate_bench_data.parser().parse_args(args)
+    generate_bench_data.generate(
+        subjects=options.subjects,
+        records=options.records,
+        seed=options.seed,
+        no_revisions=options.no_revisions,
+        stdout=out,
+    )
     return out.getvalue()
 
 
 def test_it_needs_a_published_catalog(db):
-    with pytest.raises(CommandError, match="seed_demo"):
+    with pytest.raises(generate_bench_data.GenerationError, match="seed_demo"):
         generate("--subjects", "10", "--records", "10")
 
 

@@ -12,9 +12,9 @@ from openpyxl import Workbook, load_workbook
 from audit.models import AuditEvent
 from collection.models import RecordStatus
 from collection.tests.factories import SubjectFactory, make_uscc
-from inquiry import government
 from inquiry.commitments import record_commitment
-from inquiry.government import ListLine, parse_pasted, run_batch_check, start_batch_check
+from inquiry.government import services as government
+from inquiry.government.services import ListLine, parse_pasted, run_batch_check, start_batch_check
 from inquiry.models import BatchCheck, CreditCommitment, QueryLog
 from nantong_credit import roles
 

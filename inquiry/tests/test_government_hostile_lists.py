@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from collection.tests.hostile_xlsx import MB, huge_cell, huge_shared_string, junk_elements, wide_row
-from inquiry.government import ListRejected, parse_xlsx
+from inquiry.government.services import ListRejected, parse_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from collection.tests.factories import make_ric, make_uscc, wrong_check
-from inquiry.government import MAX_SUBJECTS, ListRejected, parse_pasted, parse_xlsx
+from inquiry.government.services import MAX_SUBJECTS, ListRejected, parse_pasted, parse_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from catalog.models import Category
 from collection.models import Annotation, RecordStatus
 from collection.tests.account_support import resident  # noqa: F401  (fixture)
-from inquiry.authorizations import grant_authorization, request_authorization
+from inquiry.authorizations.services import grant_authorization, request_authorization
 from inquiry.commitments import record_commitment
 from inquiry.models import CreditCommitment
 

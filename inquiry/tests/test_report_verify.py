@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import ANONYMOUS_LABEL, AuditEvent
-from inquiry import report_forms
 from inquiry.models import CreditReport
+from inquiry.reports import forms as report_forms
 from inquiry.reports.services import order_report
 
 from .report_support import (  # noqa: F401  (fixtures)

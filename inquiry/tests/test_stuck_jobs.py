@@ -11,7 +11,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from audit.models import AuditEvent
-from inquiry.government import ListLine, start_batch_check
+from inquiry.government.services import ListLine, start_batch_check
 from inquiry.jobs import BATCH_CHECK_JOB, REPORT_JOB
 from inquiry.models import BatchCheck, CreditReport
 from inquiry.reports.services import generate_report, order_report, start_report

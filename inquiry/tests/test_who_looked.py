@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 from catalog.models import Category
-from inquiry.authorizations import grant_authorization, request_authorization
+from inquiry.authorizations.services import grant_authorization, request_authorization
 from inquiry.models import QueryLog
 from inquiry.querylog import log_query
 

@@ -38,8 +38,8 @@ from collection.tests.account_support import (
 )
 from collection.tests.factories import SubjectFactory, make_ric, make_uscc
 from collection.tests.import_support import csv_bytes, import_file, penalty, publish_demo_items
-from inquiry import authorizations
-from inquiry.government import parse_pasted, start_batch_check
+from inquiry.authorizations import services as authorizations
+from inquiry.government.services import parse_pasted, start_batch_check
 from inquiry.reports.services import finish_report, order_report, start_report
 from nantong_credit import roles
 from nantong_credit.models import HolidayNotice, WorkdayOverride

@@ -30,7 +30,7 @@ from collection.identifiers import normalise_identifier
 from collection.models import Annotation, CreditRecord, RecordRevision, Subject, SubjectBinding
 from collection.personal_data import decrypt_identifier
 from inquiry import demo as demo_cases
-from inquiry.authorizations import is_live, refuse_authorization
+from inquiry.authorizations.services import is_live, refuse_authorization
 from inquiry.models import Authorization, CreditCommitment, QueryLog
 from nantong_credit import roles
 from nantong_credit.demo.accounts import DEMO_PASSWORD

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import api_views
+from . import views
 
 app_name = "inquiry_api"
 
 urlpatterns = [
-    path("<str:code>/", api_views.PublicSubjectView.as_view(), name="subject"),
+    path("<str:code>/", views.PublicSubjectView.as_view(), name="subject"),
 ]

@@ -12,8 +12,8 @@ from collection.bindings import accounts_acting_for
 from collection.models import CreditRecord, Subject
 from collection.visibility import own_records, with_marks
 
-from .models import QueryLog
-from .selectors import Section, record_sections
+from ..models import QueryLog
+from ..selectors import Section, record_sections
 
 # Anonymous public views are counted over this window, not listed: nobody can be named.
 ANONYMOUS_WINDOW_DAYS = 365

@@ -14,8 +14,11 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import SubjectKind
 from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 
-from .authorization_forms import AuthorizationRequestForm
-from .authorizations import (
+from ..models import Authorization
+from ..permissions import REQUEST_AUTHORIZATION, VIEW_AUTHORIZATION, get_own_authorization
+from ..selectors import record_sections
+from .forms import AuthorizationRequestForm
+from .services import (
     AuthorizationError,
     authorizations_of,
     authorized_view,
@@ -26,9 +29,6 @@ from .authorizations import (
     request_authorization,
     submit_letter,
 )
-from .models import Authorization
-from .permissions import REQUEST_AUTHORIZATION, VIEW_AUTHORIZATION, get_own_authorization
-from .selectors import record_sections
 
 FORM_OVERHEAD = 1024 * 1024
 

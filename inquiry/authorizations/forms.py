@@ -1,5 +1,5 @@
 """Forms of authorized queries: the requester's request, the subject's consent, the clerk's check
-of a letter. Forms only collect input; the rules are in `inquiry.authorizations`, whose errors the
+of a letter. Forms only collect input; the rules are in `inquiry.authorizations.services`, whose errors the
 views put back on the form with `collection.accounts.forms.apply_errors`."""
 
 import datetime as dt
@@ -12,7 +12,7 @@ from catalog.models import Category, SubjectKind
 from collection.accounts.forms import EvidenceField
 from nantong_credit.forms import DateInput
 
-from .models import Authorization
+from ..models import Authorization
 
 ORGANISATION = "organisation"
 KIND_CHOICES = [

@@ -31,8 +31,8 @@ from collection.visibility import authorized_records, with_marks
 from nantong_credit.notifications import notify
 from nantong_credit.uploads import CheckedUpload
 
-from .models import Authorization, QueryLog
-from .querylog import log_query
+from ..models import Authorization, QueryLog
+from ..querylog import log_query
 
 Status = Authorization.Status
 Method = Authorization.Method

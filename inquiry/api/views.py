@@ -15,11 +15,11 @@ from rest_framework.views import APIView
 from collection.api.serializers import DetailSerializer
 from collection.identifiers import tidy
 
-from . import api_serializers as s
-from .models import QueryLog
-from .querylog import log_query
-from .ratelimit import SUBJECT, wait_seconds
-from .search import public_subject, subject_disclosure
+from ..models import QueryLog
+from ..querylog import log_query
+from ..ratelimit import SUBJECT, wait_seconds
+from ..search import public_subject, subject_disclosure
+from . import serializers as s
 
 TAG = "公开查询"
 

@@ -38,10 +38,10 @@ from nantong_credit import jobs
 from nantong_credit.notifications import absolute_url
 from nantong_credit.spreadsheets import HEADER, SpreadsheetWriter
 
-from .jobs import BATCH_CHECK_JOB
-from .models import BatchCheck, BatchCheckRow, CreditCommitment, QueryLog
-from .querylog import log_query
-from .search import public_subjects
+from ..jobs import BATCH_CHECK_JOB
+from ..models import BatchCheck, BatchCheckRow, CreditCommitment, QueryLog
+from ..querylog import log_query
+from ..search import public_subjects
 
 logger = logging.getLogger(__name__)
 
@@ -267,7 +267,7 @@ def _clean_name(raw: str) -> str:
 
 def start_batch_check(*, actor, purpose: str, lines: list[ListLine], source_name: str = "") -> BatchCheck:
     """Store the list and run it: now if it is short, in a task after commit if it is long."""
-    from .tasks import run_batch_check_task
+    from ..tasks import run_batch_check_task
 
     purpose = str(purpose or "").strip()
     if not purpose:

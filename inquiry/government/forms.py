@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from collection.identifiers import IdentifierError, normalise_uscc
 from nantong_credit.forms import DateInput
 
-from .models import CreditCommitment
+from ..models import CreditCommitment
 
 MAX_PASTED_CHARS = 200_000
 

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from collection.accounts.forms import ReasonForm, apply_errors
 from nantong_credit.uploads import private_file_response
 
-from .authorization_forms import LetterApproveForm
-from .authorizations import AuthorizationError, approve_letter, letters_for_review, reject_letter
-from .models import Authorization
-from .permissions import REVIEW_LETTER, get_letter_for_review
+from ..models import Authorization
+from ..permissions import REVIEW_LETTER, get_letter_for_review
+from .forms import LetterApproveForm
+from .services import AuthorizationError, approve_letter, letters_for_review, reject_letter
 
 PAGE_SIZE = 100
 

@@ -5,7 +5,7 @@ from typing import TypedDict
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .search import DISTRICTS, MAX_TERM_LENGTH, PUBLIC_KINDS, REGISTRATION_STATUSES, Filters
+from ..search import DISTRICTS, MAX_TERM_LENGTH, PUBLIC_KINDS, REGISTRATION_STATUSES, Filters
 
 ANY = [("", _("全部"))]
 FILTERS = ("kind", "district", "status")

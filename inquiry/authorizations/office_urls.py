@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authorization_office_views as views
+from . import office_views as views
 
 app_name = "authorization_office"
 

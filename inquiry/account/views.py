@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from collection.accounts.forms import apply_errors
 from collection.bindings import bound_subjects
 
-from .account_selectors import anonymous_view_count, as_looks, own_sections, who_looked
-from .authorization_forms import GrantForm, OptionalReasonForm
-from .authorizations import (
+from ..authorizations.forms import GrantForm, OptionalReasonForm
+from ..authorizations.services import (
     AuthorizationError,
     authorizations_of_subject,
     grant_authorization,
@@ -25,9 +24,10 @@ from .authorizations import (
     requests_to_answer,
     revoke_authorization,
 )
-from .commitments import public_commitments
-from .models import Authorization
-from .permissions import ANSWER_AUTHORIZATION, get_own_subject, get_subject_authorization
+from ..commitments import public_commitments
+from ..models import Authorization
+from ..permissions import ANSWER_AUTHORIZATION, get_own_subject, get_subject_authorization
+from .selectors import anonymous_view_count, as_looks, own_sections, who_looked
 
 RECENT_LOOKS = 10
 LOOKS_PER_PAGE = 50

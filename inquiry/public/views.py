@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET
 
 from collection.identifiers import tidy
 
-from .models import QueryLog
-from .public_forms import SearchForm
-from .querylog import log_query
-from .ratelimit import SEARCH, SUBJECT, limit_per_address, rate_limited_response, wait_seconds
-from .search import loggable_terms, public_subject, search_subjects, subject_disclosure
+from ..models import QueryLog
+from ..querylog import log_query
+from ..ratelimit import SEARCH, SUBJECT, limit_per_address, rate_limited_response, wait_seconds
+from ..search import loggable_terms, public_subject, search_subjects, subject_disclosure
+from .forms import SearchForm
 
 
 @require_GET

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import public_views
+from . import views
 
 app_name = "subjects"
 
 urlpatterns = [
-    path("", public_views.search, name="search"),
-    path("<str:code>/", public_views.subject_detail, name="detail"),
+    path("", views.search, name="search"),
+    path("<str:code>/", views.subject_detail, name="detail"),
 ]

@@ -15,8 +15,18 @@ from django.views.decorators.http import require_http_methods
 from collection.identifiers import IdentifierError, normalise_uscc
 from nantong_credit.uploads import limit_request_body
 
-from .commitments import CommitmentInvalid, record_commitment
-from .government import (
+from ..commitments import CommitmentInvalid, record_commitment
+from ..models import BatchCheck
+from ..permissions import (
+    RECORD_COMMITMENT,
+    RUN_BATCH_CHECK,
+    VIEW_BATCH_CHECK,
+    VIEW_COMMITMENTS,
+    get_own_batch_check,
+    require_any_perm,
+)
+from .forms import BatchCheckForm, CommitmentForm
+from .services import (
     MAX_FILE_BYTES,
     ListRejected,
     batch_summary,
@@ -30,16 +40,6 @@ from .government import (
     subject_by_code,
     subject_path,
     unchecked_rows,
-)
-from .government_forms import BatchCheckForm, CommitmentForm
-from .models import BatchCheck
-from .permissions import (
-    RECORD_COMMITMENT,
-    RUN_BATCH_CHECK,
-    VIEW_BATCH_CHECK,
-    VIEW_COMMITMENTS,
-    get_own_batch_check,
-    require_any_perm,
 )
 
 ROWS_PER_PAGE = 200

@@ -13,11 +13,11 @@ from catalog.models import Category
 from collection.bindings import bound_subjects
 from nantong_credit.uploads import limit_request_body
 
-from .models import CreditReport
-from .ratelimit import VERIFY, rate_limited_response, wait_seconds
-from .report_forms import VERIFY_MAX_BYTES, OrderForm, VerifyForm
-from .reports import workflow
-from .reports.permissions import (
+from ..models import CreditReport
+from ..ratelimit import VERIFY, rate_limited_response, wait_seconds
+from . import workflow
+from .forms import VERIFY_MAX_BYTES, OrderForm, VerifyForm
+from .permissions import (
     ORDER_PERM,
     ReportRefused,
     get_own_authorization,
@@ -28,8 +28,8 @@ from .reports.permissions import (
     scope_for_authorization,
     scope_for_subject,
 )
-from .reports.services import edition_for, order_report
-from .reports.verification import file_sha256, verify_report
+from .services import edition_for, order_report
+from .verification import file_sha256, verify_report
 
 FORM_OVERHEAD = 64 * 1024  # the code field and the multipart boundaries
 RECENT_REPORTS = 50

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nantong_credit.uploads import PDF, human_size, sniff_type
 
-from .reports.services import CODE_GROUP_LENGTH, CODE_GROUPS, normalise_code
+from .services import CODE_GROUP_LENGTH, CODE_GROUPS, normalise_code
 
 # A report of a subject with hundreds of records is a few MB; anything far larger is not ours.
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
