@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("collection", "0003_issue3_models"),
+        ("collection", "0003_bulk_imports_declarations_bindings"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0002_initial"),
-        ("collection", "0005_creditrecord_suspended_since_and_more"),
+        ("collection", "0005_record_suspended_since"),
     ]
 
     operations = [

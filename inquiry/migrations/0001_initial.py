@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("collection", "0005_creditrecord_suspended_since_and_more"),
+        ("collection", "0005_record_suspended_since"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -63,7 +63,7 @@ def _run(statements):
 class Migration(migrations.Migration):
     dependencies = [
         ("inquiry", "0001_initial"),
-        ("collection", "0005_creditrecord_suspended_since_and_more"),
+        ("collection", "0005_record_suspended_since"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_binding_evidence"),
+        ("core", "0004_one_account_per_id_number"),
     ]
 
     operations = [

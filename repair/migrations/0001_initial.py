@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("catalog", "0002_initial"),
-        ("collection", "0005_creditrecord_suspended_since_and_more"),
+        ("collection", "0005_record_suspended_since"),
         ("inquiry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,6 +6,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Renamed to say what it does; databases that applied it under its old name need nothing.
+    replaces = [("collection", "0003_issue3_models")]
+
     dependencies = [
         ("catalog", "0002_initial"),
         ("collection", "0002_initial"),

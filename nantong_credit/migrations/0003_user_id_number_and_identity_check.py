@@ -4,6 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Renamed to say what it does; databases that applied it under its old name need nothing.
+    replaces = [("core", "0003_issue3_models")]
+
     dependencies = [
         ("core", "0002_roles"),
     ]

@@ -4,9 +4,12 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Renamed to say what it does; databases that applied it under its old name need nothing.
+    replaces = [("core", "0004_binding_evidence")]
+
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("core", "0003_issue3_models"),
+        ("core", "0003_user_id_number_and_identity_check"),
     ]
 
     operations = [

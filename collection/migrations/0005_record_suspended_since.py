@@ -4,6 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Renamed to say what it does; databases that applied it under its old name need nothing.
+    replaces = [("collection", "0005_creditrecord_suspended_since_and_more")]
+
     dependencies = [
         ("collection", "0004_binding_evidence"),
     ]
