@@ -114,8 +114,9 @@ def record_for_token(*, token: ApiToken, pk: int) -> CreditRecord:
 def _submit(token: ApiToken, body: Mapping, *, items: PublishedItems | None = None) -> SubmissionResult:
     return submit_record(
         provider=token.provider,
-        item_code=body.get("item"),
-        source_key=body.get("source_key"),
+        # A missing key reaches check_submission as None and is refused there, field by field.
+        item_code=body.get("item"),  # type: ignore[arg-type]
+        source_key=body.get("source_key"),  # type: ignore[arg-type]
         subject=body.get("subject"),
         data=body.get("data"),
         reason=body.get("reason") or "",

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from catalog.models import CatalogItem, FieldType, Provider, SubjectKind
 from catalog.selectors import published_version
+from collection.subject_categories import SUBJECT_CATEGORY_LABELS
 from nantong_credit.uploads import CheckedUpload
 
 from ..bindings import bound_subjects
@@ -58,11 +59,6 @@ NON_FIELD = "__all__"
 # 双公示-standard keys the platform fills itself: who the record is about and who records it.
 # The declarant cannot type them (a declaration is always about the bound subject); an ID
 # number is never put into a record's data in clear.
-SUBJECT_CATEGORY_LABELS = {
-    SubjectKind.LEGAL_PERSON: "法人及非法人组织",
-    SubjectKind.INDIVIDUAL_BUSINESS: "个体工商户",
-    SubjectKind.NATURAL_PERSON: "自然人",
-}
 SUBJECT_KEYS = frozenset(
     {"subject_name", "person_name", "subject_category", "uscc", "legal_representative", "id_type", "id_number"}
 )

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogField, CatalogItem, FieldType, Provider, SubjectKind
+from collection.subject_categories import SUBJECT_CATEGORY_LABELS
 from nantong_credit.forms import DateInput
 
 from ..identifiers import ORGANISATION_KINDS
@@ -24,12 +25,6 @@ DATA_PREFIX = "data__"
 # the seed loader and the departments' exports use that number as the provider's key, so the
 # form does the same when the key is left empty (a required field of the first key found).
 DOCUMENT_NUMBER_KEYS = ("penalty_document_number", "document_number", "certificate_number")
-# How the 双公示 "行政相对人类别" spells each subject kind.
-SUBJECT_CATEGORY_LABELS = {
-    SubjectKind.LEGAL_PERSON: "法人及非法人组织",
-    SubjectKind.INDIVIDUAL_BUSINESS: "个体工商户",
-    SubjectKind.NATURAL_PERSON: "自然人",
-}
 # Data fields that repeat the subject block; left empty, they are filled from it.
 MIRRORED_KEYS = frozenset({"subject_name", "person_name", "uscc", "id_number", "subject_category", "id_type"})
 # Fields of the seeded catalog naming the deciding authority and the data source: a new form

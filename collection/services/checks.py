@@ -8,7 +8,6 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from catalog.disclosure import (
 )
 from catalog.errors import DisclosureError
 from catalog.models import CatalogField, CatalogItem, DisclosureRule, FieldType, Provider, SubjectKind
+from nantong_credit.model_fields import max_length
 
 from ..identifiers import IdentifierError, IdentifierResult, normalise_identifier
 from ..models import CreditRecord, RecordRevision, Subject
@@ -51,15 +51,9 @@ REGISTRATION_FIELDS = (
 SUBJECT_KEYS = frozenset({"kind", "name", "identifier", "irregular_code", *REGISTRATION_FIELDS})
 
 
-def _max_length(model: type[models.Model], name: str) -> int:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.max_length is not None, f"{name} has a max_length"
-    return field.max_length
-
-
-SOURCE_KEY_MAX = _max_length(CreditRecord, "source_key")
-NAME_MAX = _max_length(Subject, "name")
-REASON_MAX = _max_length(RecordRevision, "reason")
+SOURCE_KEY_MAX = max_length(CreditRecord, "source_key")
+NAME_MAX = max_length(Subject, "name")
+REASON_MAX = max_length(RecordRevision, "reason")
 SUBJECT_KINDS = frozenset(SubjectKind.values)  # Django builds the `values` list anew on each access
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,7 @@ from collection.models import CreditRecord, Subject
 from collection.personal_data import identifier_hash
 from collection.selectors import subject_by_identifier
 from collection.visibility import authorized_records, with_marks
+from nantong_credit.model_fields import max_length
 from nantong_credit.notifications import notify
 from nantong_credit.uploads import CheckedUpload
 
@@ -42,8 +44,8 @@ REQUEST_PERMISSION = "inquiry.add_authorization"
 REVIEW_PERMISSION = "inquiry.review_letter"
 # A consent to read someone's records should not be open-ended: a year at most, renewable.
 MAX_VALIDITY_DAYS = 366
-PURPOSE_MAX = Authorization._meta.get_field("purpose").max_length
-NOTE_MAX = Authorization._meta.get_field("decision_note").max_length
+PURPOSE_MAX = max_length(Authorization, "purpose")
+NOTE_MAX = max_length(Authorization, "decision_note")
 
 
 class AuthorizationError(Exception):
@@ -61,7 +63,7 @@ class Transition:
     target: str
     methods: frozenset[str]
     by: str  # "subject": an account acting for the subject; "clerk": a letter reviewer
-    verb: str
+    verb: str | Promise
 
 
 SUBJECT, CLERK = "subject", "clerk"
@@ -342,7 +344,7 @@ def _check_actor(step: Transition, authorization: Authorization, actor) -> None:
 
 def _tell_requester(authorization: Authorization, step: Transition) -> None:
     subject = authorization.subject.name
-    titles = {
+    titles: dict[str, str] = {
         Status.GRANTED: _("%(s)s已同意您的查询授权申请") % {"s": subject},
         Status.REFUSED: _("您对%(s)s的查询授权申请未获同意") % {"s": subject},
         Status.REVOKED: _("%(s)s已撤回对您的查询授权") % {"s": subject},

@@ -35,6 +35,7 @@ from collection.models import CreditRecord, Subject
 from collection.names.matching import comparable_name, same_name
 from collection.visibility import public_filter, withheld_public_filter
 from nantong_credit import jobs
+from nantong_credit.model_fields import max_length
 from nantong_credit.notifications import absolute_url
 from nantong_credit.spreadsheets import HEADER, SpreadsheetWriter
 
@@ -54,8 +55,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # that rows Excel writes for blank but formatted lines past MAX_SHEET_ROWS are not refused.
 LIST_LIMITS = Limits(max_bytes=MAX_FILE_BYTES, max_columns=50)
 CHUNK = 500
-CODE_MAX = BatchCheckRow._meta.get_field("code").max_length
-NAME_MAX = BatchCheckRow._meta.get_field("name").max_length
+CODE_MAX = max_length(BatchCheckRow, "code")
+NAME_MAX = max_length(BatchCheckRow, "name")
 MESSAGE_MAX = BatchCheckRow._meta.get_field("message").max_length
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 UNKNOWN_SUBJECT = gettext_lazy("平台暂无该主体的信用信息")
@@ -91,7 +92,7 @@ class ListLine:
 
 def parse_pasted(text: str) -> list[ListLine]:
     """One subject per line: a code, optionally followed by the name."""
-    entries = []
+    entries: list[tuple[int, str, str]] = []
     for number, raw in enumerate(str(text or "").splitlines(), start=1):
         if not raw.strip():
             continue
@@ -108,6 +109,7 @@ def _split_line(raw: str) -> tuple[str, str]:
     if len(parts) == 2:
         return parts[0], parts[1]
     match = _CODE_PART.match(raw)
+    assert match is not None  # the pattern matches any text: both parts may be empty
     return match.group(1), match.group(2)
 
 
@@ -169,7 +171,8 @@ def _checked_workbook_stream(upload):
 def _sheet_entries(sheet) -> list[tuple[int, str, str]]:
     sheet.reset_dimensions()  # the stored dimension is only a claim; rows are bounded below
     entries: list[tuple[int, str, str]] = []
-    code_col, name_col, seen_first = 0, 1, False
+    code_col, seen_first = 0, False
+    name_col: int | None = 1
     rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=LIST_LIMITS.max_columns)
     for number, row in enumerate(rows, start=1):  # read-only sheets yield blank rows too
         texts = [_cell_text(cell) for cell in row]
@@ -423,7 +426,7 @@ def _without_listed_codes(batch: BatchCheck, rows: list[BatchCheckRow], found: d
     return found
 
 
-def _record_counts(subject_ids: list[int], today: dt.date) -> dict[int, dict[str, int]]:
+def _record_counts(subject_ids: list[int], today: dt.date) -> dict[int, dict]:
     published = Q(publication_withheld=False)
     warning = published & Q(catalog_item__is_warning=True)
     rows = (
@@ -436,13 +439,13 @@ def _record_counts(subject_ids: list[int], today: dt.date) -> dict[int, dict[str
             commendation=Count("id", filter=published & Q(category=Category.COMMENDATION)),
         )
     )
-    return {row["subject_id"]: row for row in rows}
+    return {row["subject_id"]: dict(row) for row in rows}
 
 
 def _fill_row(row: BatchCheckRow, subject: Subject, counts: dict, commitments: int) -> None:
     listed_name, by_name = row.name, not row.code
     row.subject = subject
-    row.code = subject.code[:CODE_MAX]
+    row.code = (subject.code or "")[:CODE_MAX]
     row.name = subject.name[:NAME_MAX]
     row.dishonesty_count = counts.get("dishonesty", 0)
     row.withheld_count = counts.get("withheld", 0)
