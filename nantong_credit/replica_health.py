@@ -8,7 +8,9 @@ when it is usable again, never once per request.
 
 Lag: `now() - pg_last_xact_replay_timestamp()` grows on an idle primary although nothing is
 missing, so a standby that has replayed everything it received, while streaming, counts as
-caught up. Right after a quiet spell the first commit may make a healthy standby look behind
+caught up. "Replayed everything received" is `<=`, not `=`: after a restart the receiver reports
+the segment start it streams from, behind what the standby already replayed from its own WAL,
+until new WAL arrives — on an idle primary, for as long as it stays idle. Right after a quiet spell the first commit may make a healthy standby look behind
 for a moment; that only sends reads to the primary for one check.
 """
 
@@ -27,7 +29,7 @@ OK, LAGGING, UNAVAILABLE = "ok", "lagging", "unavailable"
 
 LAG_SQL = """
 SELECT pg_is_in_recovery(),
-       CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+       CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn()
                  AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
             THEN 0.0
             ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8,
