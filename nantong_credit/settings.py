@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "inquiry",
     "objections",
     "repair",
+    "supervision",
 ]
 
 MIDDLEWARE = [

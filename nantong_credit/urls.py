@@ -30,6 +30,7 @@ urlpatterns = [
     # Departments' systems call the API thousands of times an hour: resolved before the pages.
     path("api/v1/", include("nantong_credit.api_urls")),
     path("catalog/", include("catalog.urls")),
+    path("", include("supervision.public_urls")),
     path("subjects/", include("inquiry.public.urls")),
     path("reports/", include("inquiry.reports.urls")),
     path("authorizations/", include("inquiry.authorizations.urls")),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("office/government/", include("inquiry.government.urls")),
     path("office/objections/", include("objections.office_urls")),
     path("office/repair/", include("repair.office_urls")),
+    path("office/supervision/", include("supervision.office_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script from ?script, so the page needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,3 @@
+"""Public pages about the platform itself: /statistics/, /providers/."""
+
+urlpatterns: list = []
