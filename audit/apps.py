@@ -8,10 +8,10 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from nantong_credit import audit_trail, jobs
 
-        from .vocabulary import ACTION_LABELS
         from .jobs import CHAIN_VERIFICATION_JOB
         from .office_cards import register_office_cards
         from .services import record_event
+        from .vocabulary import ACTION_LABELS
 
         jobs.register(CHAIN_VERIFICATION_JOB)
         audit_trail.register_recorder(record_event)
