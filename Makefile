@@ -35,8 +35,14 @@ DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
 DEB_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
+# axe-core, the accessibility engine the browser tests inject into pages (npm registry; needs npm).
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run serve setup setup-dev test check lint typecheck worker beat deb-packages clean
+# `make axe` alone: the accessibility engine for the browser tests.
+axe: $(AXE)
+
+.PHONY: axe run serve setup setup-dev test check lint typecheck worker beat deb-packages clean
 
 run: $(RUN_STAMP)
 	$(MANAGE) migrate --noinput
@@ -67,6 +73,10 @@ $(DEV_STAMP): | $(PY)
 	rm -f $(VENV)/.installed-run-* $(VENV)/.installed-dev-*
 	touch $(RUN_STAMP) $@
 
+$(AXE): | $(PY)
+	@command -v npm >/dev/null || { echo "npm is needed for axe-core (apt-get install npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+
 deb-packages:
 	@missing=""; \
 	for pkg in $(DEB_PACKAGES); do \
@@ -82,7 +92,7 @@ deb-packages:
 	fi
 
 # The whole suite: SQLite by default, PostgreSQL when DATABASE_URL says so.
-test: $(DEV_STAMP) deb-packages
+test: $(DEV_STAMP) deb-packages $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Migrations match the models, the system checks pass, and production settings pass
@@ -101,6 +111,7 @@ check: $(RUN_STAMP)
 	AUDIT_CHAIN_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	AUDIT_CHECKPOINT_DIR=/var/lib/nantong-credit/audit-checkpoints \
 	TWO_FACTOR_REQUIRED_ROLES=provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator \
+	SITE_IDENTIFIER_CODE=3206000000 ICP_RECORD_NUMBER=苏ICP备00000000号 \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # ruff's rules and format ([tool.ruff] in pyproject.toml; `ruff format .` fixes the format), and

@@ -11,7 +11,9 @@ class AuditConfig(AppConfig):
         from .jobs import CHAIN_VERIFICATION_JOB
         from .office_cards import register_office_cards
         from .services import record_event
+        from .vocabulary import ACTION_LABELS
 
         jobs.register(CHAIN_VERIFICATION_JOB)
         audit_trail.register_recorder(record_event)
+        audit_trail.register_action_labels(ACTION_LABELS)
         register_office_cards()

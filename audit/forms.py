@@ -4,16 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from nantong_credit.forms import DateInput
 
 from .selectors import EventFilters
+from .vocabulary import action_choices, object_type_choices
 
 
 class EventFilterForm(forms.Form):
     """The auditor's filters over the event list (GET, so that a filtered page can be linked)."""
 
-    action = forms.CharField(
-        label=_("操作"), required=False, max_length=60, widget=forms.TextInput(attrs={"list": "audit-actions"})
+    # Chosen by name, not typed as a code; the choices are read when the form is made, after every
+    # app has registered its labels.
+    action = forms.ChoiceField(
+        label=_("操作"), required=False, choices=lambda: [("", _("全部操作")), *action_choices()]
     )
-    object_type = forms.CharField(
-        label=_("对象类型"), required=False, max_length=60, widget=forms.TextInput(attrs={"list": "audit-object-types"})
+    object_type = forms.ChoiceField(
+        label=_("对象类型"), required=False, choices=lambda: [("", _("全部对象")), *object_type_choices()]
     )
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     actor = forms.CharField(label=_("操作人用户名"), required=False, max_length=150)

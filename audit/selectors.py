@@ -14,8 +14,6 @@ from .checkpoints import COMPARED, Checkpoint, CheckpointForged, newest_checkpoi
 from .models import AuditEvent, ChainVerification
 
 PAGE_SIZE = 50
-# How far back the filter form looks for example actions and object types.
-SUGGESTION_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -84,13 +82,6 @@ def event_page(
         newer_cursor=page[0].pk if page and has_newer else None,
         older_cursor=page[-1].pk if page and has_older else None,
     )
-
-
-def recent_values(field: str) -> list[str]:
-    """Distinct values of `field` among the newest events: suggestions for the filter form
-    (a DISTINCT over the whole table would read millions of rows)."""
-    newest = AuditEvent.objects.order_by("-id").values_list(field, flat=True)[:SUGGESTION_WINDOW]
-    return sorted({value for value in newest if value})
 
 
 def recent_verifications(limit: int = 20) -> QuerySet[ChainVerification]:

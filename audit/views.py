@@ -13,7 +13,7 @@ from nantong_credit.client_address import client_address
 from .forms import EventFilterForm
 from .keys import UnknownKey
 from .models import AuditEvent, ChainVerification
-from .selectors import EventFilters, anchor_status, event_page, recent_values, recent_verifications
+from .selectors import EventFilters, anchor_status, event_page, recent_verifications
 from .services import event_hash, request_chain_verification
 
 VIEW_PERM = "audit.view_auditevent"
@@ -48,8 +48,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filter_query": query.urlencode(),
             "is_filtered": any(value for value in query.values()),
-            "actions": recent_values("action"),
-            "object_types": recent_values("object_type"),
         },
     )
 

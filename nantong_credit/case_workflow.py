@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from . import audit_trail
 from .workdays import SHANGHAI, add_workdays, as_local_date
 
 
@@ -79,6 +80,10 @@ class CaseWorkflow:
     audited: tuple[str, ...] | None = None
     system_actor: str | Promise = ""
     refusal: Callable[[Any, str, Transition], str] = _default_refusal
+
+    def __post_init__(self) -> None:
+        # The audit trail shows each step by its own label rather than its code.
+        audit_trail.register_action_labels({self.event(action): t.label for action, t in self.transitions.items()})
 
     def event(self, action: str) -> str:
         return self.transitions[action].event or f"{self.event_prefix}.{action}"

@@ -258,3 +258,19 @@ def sweeps_scheduled(app_configs, **kwargs) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def government_site_identity(app_configs, **kwargs) -> list[CheckWarning]:
+    """A government website shows its 网站标识码 and ICP 备案号 in every page's footer
+    (《政府网站发展指引》, 国办发〔2017〕47号); the embedded demo has neither."""
+    missing = [name for name in ("SITE_IDENTIFIER_CODE", "ICP_RECORD_NUMBER") if not getattr(settings, name)]
+    if not missing:
+        return []
+    return [
+        CheckWarning(
+            f"{' and '.join(missing)} not set: the footer of a government website must show them.",
+            hint="Set them to the codes the site was registered under (deploy/env.example).",
+            id="nantong_credit.W023",
+        )
+    ]

@@ -7,7 +7,14 @@ def portal(request: HttpRequest) -> dict:
 
     user = getattr(request, "user", None)
     unread = unread_count(user) if user is not None else 0
-    return {"SITE_NAME": settings.SITE_NAME, "CENTER_NAME": settings.CENTER_NAME, "inbox_unread": unread}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "CENTER_NAME": settings.CENTER_NAME,
+        "SITE_IDENTIFIER_CODE": settings.SITE_IDENTIFIER_CODE,
+        "ICP_RECORD_NUMBER": settings.ICP_RECORD_NUMBER,
+        "PUBLIC_SECURITY_RECORD_NUMBER": settings.PUBLIC_SECURITY_RECORD_NUMBER,
+        "inbox_unread": unread,
+    }
 
 
 # Who can act on a missing holiday notice: the calendar managers who enter it, and the center's

@@ -535,3 +535,11 @@ CENTER_NAME = "南通市公共信用信息中心"
 # page); empty: the page names the center only.
 CENTER_ADDRESS = env.str("CENTER_ADDRESS", default="")
 CENTER_PHONE = env.str("CENTER_PHONE", default="")
+CENTER_EMAIL = env.str("CENTER_EMAIL", default="")
+CENTER_HOURS = env.str("CENTER_HOURS", default="")
+# What every government website shows in its footer (国办发〔2017〕47号《政府网站发展指引》): the
+# 网站标识码 the State Council's registry assigned, the ICP 备案号 and the public-security 备案号.
+# Empty in the embedded demo; production sets them (deploy check nantong_credit.W023).
+SITE_IDENTIFIER_CODE = env.str("SITE_IDENTIFIER_CODE", default="")
+ICP_RECORD_NUMBER = env.str("ICP_RECORD_NUMBER", default="")
+PUBLIC_SECURITY_RECORD_NUMBER = env.str("PUBLIC_SECURITY_RECORD_NUMBER", default="")

@@ -30,6 +30,7 @@ urlpatterns = [
     # Departments' systems call the API thousands of times an hour: resolved before the pages.
     path("api/v1/", include("nantong_credit.api_urls")),
     path("catalog/", include("catalog.urls")),
+    path("", include("nantong_credit.info_urls")),
     path("", include("supervision.public_urls")),
     path("subjects/", include("inquiry.public.urls")),
     path("reports/", include("inquiry.reports.urls")),

@@ -25,11 +25,11 @@ Status = CreditReport.Status
 
 STEPS: dict[str, Transition] = {
     # generating → generating: the message of a run whose worker died, redelivered, takes it over.
-    "claim": Transition("claim", (Status.QUEUED, Status.GENERATING), Status.GENERATING),
-    "release": Transition("release", (Status.GENERATING,), Status.QUEUED),
+    "claim": Transition("开始生成信用报告", (Status.QUEUED, Status.GENERATING), Status.GENERATING),
+    "release": Transition("信用报告退回排队", (Status.GENERATING,), Status.QUEUED),
     # Registered in the archive with its number and hash (Art. 20).
-    "finish": Transition("finish", (Status.GENERATING,), Status.READY, basis="第二十条", event="report.generate"),
-    "fail": Transition("fail", (Status.QUEUED, Status.GENERATING), Status.FAILED, event="report.fail"),
+    "finish": Transition("生成信用报告", (Status.GENERATING,), Status.READY, basis="第二十条", event="report.generate"),
+    "fail": Transition("信用报告生成失败", (Status.QUEUED, Status.GENERATING), Status.FAILED, event="report.fail"),
 }
 PENDING = (Status.QUEUED, Status.GENERATING)
 

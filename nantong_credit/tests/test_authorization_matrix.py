@@ -68,6 +68,12 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "api/v1/records/<int:pk>/": TOKEN_ONLY,
     "api/v1/subjects/<str:code>/": ((GET,), EVERYONE),
     "catalog/": (GET_POST, EVERYONE),
+    # The site's own pages (issue 16 §5): read only.
+    "regulation/": ((GET,), EVERYONE),
+    "guide/": ((GET,), EVERYONE),
+    "guide/<slug:slug>/": ((GET,), EVERYONE),
+    "contact/": ((GET,), EVERYONE),
+    "sitemap/": ((GET,), EVERYONE),
     "subjects/": ((GET,), EVERYONE),
     "subjects/<str:code>/": ((GET,), EVERYONE),
     # Credit reports: one's own (the orderer), and a subject's own report for its agent.
@@ -350,6 +356,7 @@ def arguments(route: str, w) -> dict:
     o = w.objects
     rules = [
         ("api/v1/records/", {"pk": o["record"].pk}),
+        ("guide/", {"slug": "objection"}),
         ("api/v1/subjects/", {"code": o["company"].code}),
         ("subjects/", {"code": o["company"].code}),
         ("reports/", {"number": o["report"].number}),

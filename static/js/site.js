@@ -20,4 +20,23 @@
       window.history.back();
     }
   });
+  // A table wider than a phone scrolls sideways inside .table-responsive: a keyboard user must be
+  // able to reach and scroll it, so an overflowing wrapper becomes a focusable, named region.
+  function labelScrollableTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (wrapper) {
+      var overflows = wrapper.scrollWidth > wrapper.clientWidth;
+      if (overflows && !wrapper.hasAttribute("tabindex")) {
+        var caption = wrapper.querySelector("caption");
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", (caption && caption.textContent.trim()) || "表格（可左右滚动）");
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", labelScrollableTables);
+  } else {
+    labelScrollableTables();
+  }
+  window.addEventListener("resize", labelScrollableTables);
 }());
