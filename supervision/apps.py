@@ -18,6 +18,6 @@ class SupervisionConfig(AppConfig):
         register_office_cards()
         register_demo("accountability", "supervision.demo.ensure_accountability", after=("repair",))
         sweeps.register_sweep(
-            "supervision.tasks.sweep_accountability_deadlines", label="追责督办 accountability", position=40
+            "supervision.tasks.sweep_accountability_deadlines", label="追责督办 accountability", position=50
         )
-        sweeps.register_sweep("supervision.tasks.remind_missing_filings", label="制度备案 filings", position=41)
+        sweeps.register_sweep("supervision.tasks.remind_missing_filings", label="制度备案 filings", position=51)
