@@ -24,8 +24,8 @@ from .filings.uploads import check_document
 COMMISSION = "catalog_admin"
 STAFF = "provider_staff"
 FACTS = (
-    "经核查南通市公共信用信息平台数据，贵单位在核查期间内存在转办异议未及时核查答复、部分行政处罚信息"
-    "未在决定作出之日起7个工作日内报送的情况，影响了信用信息的及时性和准确性。"
+    "经核查南通市公共信用信息平台数据，贵单位负责的部分目录事项在核查期间内未报送任何信息，"
+    "另有转办异议答复不及时的情况，影响了信用信息的完整性和及时性。"
 )
 
 
@@ -47,7 +47,7 @@ def _case(run: DemoRun, commission, provider: Provider) -> None:
     case = accountability.open_case(
         actor=commission,
         provider=provider,
-        grounds=[Ground.LATE, Ground.WRONG],
+        grounds=[Ground.MISSING, Ground.LATE],
         period_from=today - dt.timedelta(days=365),
         period_to=today,
         facts=FACTS,

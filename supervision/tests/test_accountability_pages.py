@@ -133,3 +133,14 @@ def test_the_commission_closes_after_the_response(client, issued, scjgj_staff, c
     assert client.post(url("case_close", issued), {"outcome": "rectify", "conclusion": "责令整改。"}).status_code == 302
     issued.refresh_from_db()
     assert issued.status == "closed"
+
+
+def test_the_back_office_home_shows_the_cards(client, commission, scjgj_staff, clerk):
+    client.force_login(commission)
+    home = client.get("/office/").content.decode()
+    assert "追责督办" in home and "制度备案审核" in home
+    client.force_login(scjgj_staff)
+    home = client.get("/office/").content.decode()
+    assert "本单位督办函" in home and "制度备案" in home and "追责督办" not in home
+    client.force_login(clerk)
+    assert "督办函" not in client.get("/office/").content.decode()
