@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from audit.archive import create_numbered, register_archive_entry
 from audit.models import ArchiveEntry
 from catalog.models import Provider
+from collection.validation import id_number_in_text_message
 from nantong_credit.case_evidence import store_evidence
 from nantong_credit.uploads import CheckedUpload
 from nantong_credit.workdays import as_local_date, deadline_end
@@ -45,12 +46,18 @@ class AccountabilityError(Exception):
         self.field = field
 
 
+# Free text is printed in the letter, archived and audited: no ID number may be in it in clear.
+LABELS = {"facts": "事实与理由", "response": "书面答复", "conclusion": "结论意见", "reason": "撤销理由"}
+
+
 def _text(value: str, *, field: str, required_message: str = "") -> str:
     value = str(value or "").strip()
     if required_message and not value:
         raise AccountabilityError(required_message, field=field)
     if len(value) > TEXT_MAX:
         raise AccountabilityError(_("最多%(n)d个字") % {"n": TEXT_MAX}, field=field)
+    if message := id_number_in_text_message(LABELS.get(field, field), value):
+        raise AccountabilityError(message, field=field)
     return value
 
 

@@ -17,6 +17,7 @@ from audit.archive import register_archive_entry
 from audit.models import ArchiveEntry
 from catalog.models import Provider
 from catalog.selectors import providers_of
+from collection.validation import id_number_in_text_message
 
 from . import notices
 from .models import Filing, FilingKind
@@ -52,6 +53,8 @@ def submit_filing(
         raise FilingError(_("请填写文件名称"), field="title")
     if len(title) > TITLE_MAX:
         raise FilingError(_("最多%(n)d个字") % {"n": TITLE_MAX}, field="title")
+    if message := id_number_in_text_message(_("文件名称"), title):
+        raise FilingError(message, field="title")
     filing = None
     try:
         with transaction.atomic():
@@ -111,6 +114,8 @@ def _lock(filing: Filing, action: str) -> Filing:
 
 def accept_filing(*, filing: Filing, actor, note: str = "") -> Filing:
     note = str(note or "").strip()[:NOTE_MAX]
+    if message := id_number_in_text_message(_("备案意见"), note):
+        raise FilingError(message, field="note")
     with transaction.atomic():
         now = timezone.now()
         locked = _lock(filing, "accepted")
@@ -170,6 +175,8 @@ def return_filing(*, filing: Filing, actor, reason: str) -> Filing:
         raise FilingError(_("请写明退回理由，报送单位将看到该理由"), field="reason")
     if len(reason) > NOTE_MAX:
         raise FilingError(_("最多%(n)d个字") % {"n": NOTE_MAX}, field="reason")
+    if message := id_number_in_text_message(_("退回理由"), reason):
+        raise FilingError(message, field="reason")
     with transaction.atomic():
         now = timezone.now()
         locked = _lock(filing, "returned")

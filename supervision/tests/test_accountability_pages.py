@@ -144,3 +144,16 @@ def test_the_back_office_home_shows_the_cards(client, commission, scjgj_staff, c
     assert "本单位督办函" in home and "制度备案" in home and "追责督办" not in home
     client.force_login(clerk)
     assert "督办函" not in client.get("/office/").content.decode()
+
+
+def test_an_id_number_in_free_text_is_refused(client, issued, scjgj_staff):
+    from collection.tests.factories import make_ric
+
+    number = make_ric("32060219850101123")
+    client.force_login(scjgj_staff)
+    response = client.post(url("case_respond", issued), {"response": f"经办人身份证号{number}，已处理。"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "含有公民身份号码3206**********1231" in text
+    assert text.count(number) == 1  # only in the writer's own textarea, to correct it
+    issued.refresh_from_db()
+    assert issued.status == "issued"

@@ -167,3 +167,17 @@ def test_the_sweep_reminds_once_and_marks_overdue_once(case, commission, scjgj_s
         case = close_case(case=case, actor=commission, outcome="referred", conclusion="逾期未答复，提请追责。")
     assert case.status == Status.CLOSED
     assert "accountability.overdue" in AuditEvent.objects.values_list("action", flat=True)
+
+
+def test_a_provisional_deadline_is_not_marked_overdue(commission, scjgj, catalog):
+    """A response period reaching 2027, whose holiday notice is not entered, may still move later
+    (SPEC §4): when it seems to have passed, nothing is marked overdue and the commission waits."""
+    with freeze_time("2026-12-21 10:00:00+08:00"):
+        case = open_case(commission, scjgj, date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 11, 30))
+        case = issue_letter(case=case, actor=commission)
+    with freeze_time(case.response_due_at + dt.timedelta(days=2)):
+        assert deadlines.sweep()["overdue"] == 0
+        case.refresh_from_db()
+        assert case.overdue_at is None
+        with pytest.raises(AccountabilityError, match="答复期限届满前不能作出结论"):
+            close_case(case=case, actor=commission, outcome="referred", conclusion="结论")
