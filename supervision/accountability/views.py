@@ -29,6 +29,7 @@ from ..permissions import (
     is_commission,
     office_cases,
 )
+from .evidence import has_findings
 from .models import AccountabilityCase
 from .services import (
     MAX_ATTACHMENTS,
@@ -110,6 +111,7 @@ def _detail(request, case, *, status=200, **forms) -> HttpResponse:
         {
             "case": case,
             "evidence": case.evidence,
+            "has_findings": has_findings(case.evidence),
             "deadline": deadline(case),
             "letter": getattr(case, "letter", None) if case.issued_at else None,
             "attachments": case.attachments.order_by("uploaded_at", "pk"),

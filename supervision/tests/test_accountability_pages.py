@@ -157,3 +157,9 @@ def test_an_id_number_in_free_text_is_refused(client, issued, scjgj_staff):
     assert text.count(number) == 1  # only in the writer's own textarea, to correct it
     issued.refresh_from_db()
     assert issued.status == "issued"
+
+
+def test_a_case_without_findings_says_so(client, commission, rsj):
+    case = open_case(commission, rsj, date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 9, 30))
+    client.force_login(commission)
+    assert "平台在核查期间内未发现该单位" in client.get(url("case_detail", case)).content.decode()
