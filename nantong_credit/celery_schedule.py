@@ -39,6 +39,8 @@ TASK_ROUTES = {
             "nantong_credit.tasks.sweep_stuck_jobs",
             "objections.tasks.sweep_objection_deadlines",
             "repair.tasks.sweep_repair_deadlines",
+            "supervision.tasks.sweep_accountability_deadlines",
+            "supervision.tasks.remind_missing_filings",
             "collection.tasks.sweep_record_expiry",
             "collection.tasks.purge_rejected_uploads",
             "audit.tasks.write_chain_checkpoint",
@@ -60,6 +62,16 @@ BEAT_SCHEDULE = {
     "sweep-repair-deadlines": {
         "task": "repair.tasks.sweep_repair_deadlines",
         "schedule": crontab(minute="*/5"),
+    },
+    # Accountability letters' response deadlines (working days, like the cases above).
+    "sweep-accountability-deadlines": {
+        "task": "supervision.tasks.sweep_accountability_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Departments that have filed nothing under Art. 12/18: at most one reminder a month each.
+    "remind-missing-filings": {
+        "task": "supervision.tasks.remind_missing_filings",
+        "schedule": crontab(hour=9, minute=30),
     },
     # Long jobs (reports, imports, batch checks, chain verification) whose worker died.
     "sweep-stuck-jobs": {

@@ -79,6 +79,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "objections.answer_objection",
         "repair.view_repairapplication",
         "repair.decide_repair",
+        # Art. 22: answer the commission's 督办函; Art. 12, 18: file the department's rules.
+        "supervision.view_accountabilitycase",
+        "supervision.respond_accountability_case",
+        "supervision.view_filing",
+        "supervision.submit_filing",
     ],
     CENTER_CLERK: [
         "collection.view_subject",
@@ -125,6 +130,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.view_compliance_report",
         "collection.view_selfdeclaration",
         "collection.change_selfdeclaration",
+        # Art. 22: accountability cases against providers; Art. 12, 18: review departments' filings.
+        "supervision.view_accountabilitycase",
+        "supervision.open_accountability_case",
+        "supervision.view_filing",
+        "supervision.review_filing",
     ],
     GOVERNMENT_USER: [
         "collection.view_subject",
@@ -133,6 +143,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inquiry.view_batchcheck",
         "inquiry.add_creditcommitment",
         "inquiry.view_creditcommitment",
+        # Art. 12: an agency files its usage rules, for the department whose staff it is.
+        "supervision.view_filing",
+        "supervision.submit_filing",
     ],
     AUDITOR: [
         "audit.view_auditevent",

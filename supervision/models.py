@@ -1,0 +1,10 @@
+"""The models of supervision, kept with their features (pretix-style packages) and gathered here
+so that Django finds them under the app."""
+
+from .accountability.models import (  # noqa: F401
+    AccountabilityAttachment,
+    AccountabilityCase,
+    AccountabilityLetter,
+    AccountabilityStep,
+)
+from .filings.models import Filing, FilingReminder, FilingStep  # noqa: F401

@@ -1,3 +1,5 @@
-"""Public pages about the platform itself: /statistics/, /providers/."""
+"""Public pages about the platform itself: /statistics/, /providers/, /filings/."""
 
-urlpatterns: list = []
+from .filings import urls as filings_urls
+
+urlpatterns: list = [*filings_urls.public_urlpatterns]

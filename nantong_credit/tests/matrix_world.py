@@ -96,6 +96,7 @@ def build_world() -> World:
     _collection(world)
     _inquiry(world)
     _cases(world)
+    _supervision(world)
     _audit_and_admin(world)
     return world
 
@@ -248,6 +249,44 @@ def _cases(world: World) -> None:
     o["repair"] = apply(u["subject_user"], o["repair_record"]).application
     o["repair_evidence"] = o["repair"].evidence_files.first()
     o["notification"] = notify([u["subject_user"]], title="异议已转办")[0]
+
+
+def _supervision(world: World) -> None:
+    """An issued accountability case against 市场监管局 with a response file, and its accepted filing."""
+    from nantong_credit.case_evidence import store_evidence
+    from supervision.accountability import services as accountability
+    from supervision.accountability.models import AccountabilityAttachment
+    from supervision.filings import services as filings
+    from supervision.tests.support import pdf_upload
+
+    o, u = world.objects, world.users
+    case = accountability.open_case(
+        actor=u["catalog_admin"],
+        provider=o["provider"],
+        grounds=["late"],
+        period_from=dt.date(2026, 1, 1),
+        period_to=timezone.localdate(),
+        facts="逾期报送。",
+    )
+    o["accountability_case"] = accountability.issue_letter(case=case, actor=u["catalog_admin"])
+    o["accountability_attachment"] = store_evidence(
+        AccountabilityAttachment(case=case, uploaded_by=u["provider_staff"]), check_upload(pdf_upload())
+    )
+    filing = filings.submit_filing(
+        actor=u["provider_staff"],
+        provider=o["provider"],
+        kind="usage_rules",
+        title="使用实施办法",
+        effective_on=dt.date(2026, 3, 1),
+        document=_checked_document(pdf_upload()),
+    )
+    o["filing"] = filings.accept_filing(filing=filing, actor=u["catalog_admin"])
+
+
+def _checked_document(upload):
+    from supervision.filings.uploads import check_document
+
+    return check_document(upload)
 
 
 def _audit_and_admin(world: World) -> None:

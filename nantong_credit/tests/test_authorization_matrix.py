@@ -250,6 +250,39 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/repair/<int:pk>/reject/": ((POST,), only("provider_staff")),
     "office/repair/dashboard/": (GET_POST, only("center_clerk", "superuser")),
     "office/repair/dashboard.xlsx": (GET_POST, only("center_clerk", "superuser")),
+    # Accountability (Art. 22): the 经信委 (catalog_admin) opens, issues, concludes; the department's
+    # staff read their own issued cases and answer them.
+    "office/supervision/cases/": (
+        GET_POST,
+        only("catalog_admin", "other_provider_staff", "provider_staff", "superuser"),
+    ),
+    "office/supervision/cases/new/": (GET_POST, only("catalog_admin", "superuser")),
+    "office/supervision/cases/<int:pk>/": (GET_POST, only("catalog_admin", "provider_staff", "superuser")),
+    "office/supervision/cases/<int:pk>/issue/": ((POST,), only("catalog_admin", "superuser")),
+    "office/supervision/cases/<int:pk>/respond/": ((POST,), only("provider_staff")),
+    "office/supervision/cases/<int:pk>/close/": ((POST,), only("catalog_admin", "superuser")),
+    "office/supervision/cases/<int:pk>/withdraw/": ((POST,), only("catalog_admin", "superuser")),
+    "office/supervision/cases/<int:pk>/letter/": (GET_POST, only("catalog_admin", "provider_staff", "superuser")),
+    "office/supervision/cases/<int:pk>/attachments/<int:attachment_pk>/": (
+        GET_POST,
+        only("catalog_admin", "provider_staff", "superuser"),
+    ),
+    # Filings (Art. 12, 18): a department's staff file for it (a government user too, when it is
+    # staff of a department); the 经信委 reviews; accepted documents are public.
+    "office/supervision/filings/": (
+        GET_POST,
+        only("government_user", "other_provider_staff", "provider_staff", "superuser"),
+    ),
+    "office/supervision/filings/review/": (GET_POST, only("catalog_admin", "superuser")),
+    "office/supervision/filings/<int:pk>/": (GET_POST, only("catalog_admin", "provider_staff", "superuser")),
+    "office/supervision/filings/<int:pk>/accept/": ((POST,), only("catalog_admin", "superuser")),
+    "office/supervision/filings/<int:pk>/return/": ((POST,), only("catalog_admin", "superuser")),
+    "office/supervision/filings/<int:pk>/document/": (
+        GET_POST,
+        only("catalog_admin", "provider_staff", "superuser"),
+    ),
+    "filings/": (GET_POST, EVERYONE),
+    "filings/<int:pk>/document/": (GET_POST, EVERYONE),
     # The API's documentation is public.
     "api/schema/": ((GET,), EVERYONE),
     "api/docs/": ((GET,), EVERYONE),
@@ -396,6 +429,12 @@ def arguments(route: str, w) -> dict:
         ("office/objections/<int:pk>/reissue-code/", {"pk": o["paper_objection"].pk}),
         ("office/objections/<int:pk>/in-writing/", {"pk": o["paper_objection"].pk, "action": "withdraw"}),
         ("office/repair/", {"pk": o["repair"].pk}),
+        (
+            "office/supervision/cases/",
+            {"pk": o["accountability_case"].pk, "attachment_pk": o["accountability_attachment"].pk},
+        ),
+        ("office/supervision/filings/", {"pk": o["filing"].pk}),
+        ("filings/", {"pk": o["filing"].pk}),
         ("account/credit/", {"pk": o["company"].pk, "subject_pk": o["company"].pk}),
         ("account/credit/<int:subject_pk>/authorizations/", {"pk": o["authorization"].pk}),
         ("account/bindings/", {"pk": o["binding"].pk, "evidence_pk": o["binding_evidence"].pk}),

@@ -26,6 +26,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "objections",
         "paper objection",
         "repair",
+        "accountability",
     ]
     for step in loader.ordered_steps():
         assert all(names.index(before) < names.index(step.name) for before in step.after)
