@@ -30,6 +30,9 @@ TASK_ROUTES = {
         for task in (
             "collection.tasks.process_bulk_import",
             "audit.tasks.run_chain_verification",
+            # Case files (Art. 20) of closed cases: nobody waits for them.
+            "objections.tasks.make_objection_case_file",
+            "repair.tasks.make_repair_case_file",
         )
     },
     **{
