@@ -201,20 +201,20 @@ class CaseFiles:
     register: Callable[..., str]
     record_event: Callable[..., Any]
     event: str
+    closed_field: str  # when the case closed: the sweep leaves the newest to their own task
     related: tuple[str, ...] = ()
 
     def existing(self, case_id: int) -> Any | None:
         return self.file_model.objects.filter(**{f"{self.case_field}_id": case_id}).first()
 
-    def missing(self) -> models.QuerySet:
-        """The ids of closed cases without a case file (the backfill's work), oldest first."""
+    def missing(self, closed_before: dt.datetime | None = None) -> models.QuerySet:
+        """The ids of closed cases without a case file (the backfill's and the sweep's work),
+        oldest first; only those closed before `closed_before` when given."""
         have = self.file_model.objects.values(f"{self.case_field}_id")
-        return (
-            self.case_model.objects.filter(status__in=self.closed)
-            .exclude(pk__in=have)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        cases = self.case_model.objects.filter(status__in=self.closed).exclude(pk__in=have)
+        if closed_before is not None:
+            cases = cases.filter(**{f"{self.closed_field}__lt": closed_before})
+        return cases.order_by("pk").values_list("pk", flat=True)
 
     def make(self, case_id: int, *, actor=None) -> Any | None:
         """The case's case file, made now if it has none; None while the case is not closed
@@ -301,3 +301,40 @@ def registered() -> dict[str, CaseFiles]:
     from django.utils.module_loading import import_string
 
     return {label: import_string(path) for label, path in sorted(_REGISTERED.items())}
+
+
+@dataclass
+class Made:
+    missing: int = 0
+    made: int = 0
+    failed: int = 0
+
+
+def make_missing(*, closed_before: dt.datetime | None = None, limit: int | None = None) -> dict[str, Made]:
+    """The case files that closed cases lack, per app: every one (the backfill), or those closed
+    before `closed_before`, at most `limit` per app (the sweep). One broken case is logged and
+    left for the next run; it holds up nobody else."""
+    results = {}
+    for label, files in registered().items():
+        missing = files.missing(closed_before)
+        ids = list(missing[:limit] if limit is not None else missing)
+        result = results[label] = Made(missing=len(ids))
+        for case_id in ids:
+            try:
+                result.made += files.make(case_id) is not None
+            except Exception:
+                result.failed += 1
+                logger.exception("case file of %s case %s could not be made", label, case_id)
+    return results
+
+
+# A closing step queues its case file at once; the sweep makes those whose task was lost (a
+# broker down at the moment of closing, a worker gone), once the task had ample time.
+SWEEP_GRACE = dt.timedelta(minutes=15)
+SWEEP_LIMIT = 50
+
+
+def sweep_missing_case_files(now: dt.datetime | None = None) -> dict[str, dict[str, int]]:
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    made = make_missing(closed_before=cutoff, limit=SWEEP_LIMIT)
+    return {label: vars(result) for label, result in made.items()}

@@ -198,6 +198,7 @@ CASE_FILES = case_files.CaseFiles(
     register=_register,
     record_event=record_event,
     event="objection.case_file",
+    closed_field="closed_at",
     related=("subject", "provider", "applicant"),
 )
 

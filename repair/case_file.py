@@ -134,6 +134,7 @@ CASE_FILES = case_files.CaseFiles(
     register=_register,
     record_event=record_event,
     event="repair.case_file",
+    closed_field="decided_at",  # a withdrawal sets it too
     related=(
         "subject",
         "provider",

@@ -8,9 +8,10 @@ from .loader import DemoRun
 
 
 def ensure_case_files(run: DemoRun) -> None:
-    for label, files in case_files.registered().items():
-        made = [files.make(case_id) for case_id in list(files.missing())]
-        for case_file in made:
-            run.report.count("case files", case_file is not None)
-        if made:
-            run.report.info.append(f"{label} 案卷 {len(made)} 件已登记档案")
+    for label, result in case_files.make_missing().items():
+        for _made in range(result.made):
+            run.report.count("case files", True)
+        if result.made:
+            run.report.info.append(f"{label} 案卷 {result.made} 件已登记档案")
+        if result.failed:
+            run.report.notes.append(f"{label} 案卷 {result.failed} 件未能生成")

@@ -2,6 +2,7 @@
 timeline, deadlines, decisions, records and evidence list, registered in the archive."""
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 
 from audit.models import ArchiveEntry, AuditEvent
 from inquiry.tests.report_support import pdf_fonts, pdf_text
+from nantong_credit.case_files import sweep_missing_case_files
 from objections import case_file, services
 from objections.models import ObjectionCaseFile
 from objections.tasks import make_objection_case_file
@@ -187,4 +189,16 @@ def test_the_backfill_makes_the_missing_case_files_once(agent, company, penalty,
     assert "异议 objections: 缺少案卷 missing 1, 已生成 made 1, 失败 failed 0" in capsys.readouterr().out
     call_command("make_case_files")
     assert "异议 objections: 缺少案卷 missing 0, 已生成 made 0" in capsys.readouterr().out
+    assert ObjectionCaseFile.objects.count() == 1 and ArchiveEntry.objects.count() == 1
+
+
+def test_the_sweep_makes_a_case_file_whose_task_was_lost_once_its_task_had_time(agent, company, penalty, clerk):
+    case, _code = file_case(agent, company, [penalty])
+    case = services.reject_objection(objection=case, actor=clerk, reason=REASON)  # its task never ran
+    soon = sweep_missing_case_files(case.closed_at + dt.timedelta(minutes=5))
+    assert soon["异议 objections"] == {"missing": 0, "made": 0, "failed": 0}
+    assert not ObjectionCaseFile.objects.exists()
+    later = sweep_missing_case_files(case.closed_at + dt.timedelta(minutes=20))
+    assert later["异议 objections"] == {"missing": 1, "made": 1, "failed": 0}
+    assert sweep_missing_case_files(case.closed_at + dt.timedelta(hours=1))["异议 objections"]["missing"] == 0
     assert ObjectionCaseFile.objects.count() == 1 and ArchiveEntry.objects.count() == 1

@@ -3,15 +3,18 @@ exactly one PDF bundle, registered in the archive."""
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from freezegun import freeze_time
 
 from audit.models import ArchiveEntry, AuditEvent
 from inquiry.tests.report_support import pdf_fonts, pdf_text
 from nantong_credit.workdays import SHANGHAI
+from repair import case_file
 from repair.models import RepairCaseFile
 from repair.services import approve_repair, reject_repair, withdraw_repair
 from repair.tasks import make_repair_case_file
@@ -103,3 +106,27 @@ def test_the_case_page_links_the_case_file_for_the_center_only(client, applicati
     page = client.get(url).content.decode()
     assert number not in page
     assert client.get(reverse("archive:download", args=[number])).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_make_one_case_file(postgres_only, application, scjgj_staff, monkeypatch):
+    """Both render; the second waits for the first's lock on the application and finds its file."""
+    monkeypatch.setattr(case_file, "schedule", lambda application_id: None)  # the two workers below instead
+    reject_repair(application=application, actor=scjgj_staff, reason=REFUSED)
+    barrier, numbers = threading.Barrier(2), []
+
+    def work():
+        try:
+            barrier.wait()
+            numbers.append(make_repair_case_file(application.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(numbers) == 2 and numbers[0] == numbers[1] != ""
+    assert RepairCaseFile.objects.count() == 1 and ArchiveEntry.objects.count() == 1
+    assert AuditEvent.objects.filter(action="repair.case_file").count() == 1

@@ -11,13 +11,9 @@ class Command(BaseCommand):
     help = "为尚无案卷的已办结异议及信用修复案件生成案卷并登记档案 / make the missing case files of closed cases"
 
     def handle(self, *args, **options) -> None:
-        for label, files in case_files.registered().items():
-            missing = list(files.missing())
-            made = failed = 0
-            for case_id in missing:
-                try:
-                    made += files.make(case_id) is not None
-                except Exception as exc:  # one broken case must not stop the others
-                    failed += 1
-                    self.stderr.write(f"{label} #{case_id}: {exc}")
-            self.stdout.write(f"{label}: 缺少案卷 missing {len(missing)}, 已生成 made {made}, 失败 failed {failed}")
+        for label, result in case_files.make_missing().items():
+            self.stdout.write(
+                f"{label}: 缺少案卷 missing {result.missing}, 已生成 made {result.made}, 失败 failed {result.failed}"
+            )
+            if result.failed:
+                self.stderr.write(f"{label}: {result.failed} 件未能生成，原因见日志 / see the log for why")
