@@ -10,13 +10,24 @@ import pytest
 from django.core.management import call_command
 
 from audit.models import ArchiveEntry, AuditEvent
+from collection.models import Channel
+from collection.services.records import submit_record
+from collection.tests.factories import SubjectFactory, make_ric
 from inquiry.tests.report_support import pdf_fonts, pdf_text
 from nantong_credit.case_files import sweep_missing_case_files
 from objections import case_file, services
 from objections.models import ObjectionCaseFile
 from objections.tasks import make_objection_case_file
 
-from .support import ZHOU_ID, file_case, record_paper_case, referred_case, submit_penalty
+from .support import (
+    ZHOU_ID,
+    file_case,
+    paper_applicant,
+    penalty_data,
+    record_paper_case,
+    referred_case,
+    submit_penalty,
+)
 
 pytestmark = pytest.mark.django_db
 REASON = "所述事项不属于信用信息异议"
@@ -202,3 +213,23 @@ def test_the_sweep_makes_a_case_file_whose_task_was_lost_once_its_task_had_time(
     assert later["异议 objections"] == {"missing": 1, "made": 1, "failed": 0}
     assert sweep_missing_case_files(case.closed_at + dt.timedelta(hours=1))["异议 objections"]["missing"] == 0
     assert ObjectionCaseFile.objects.count() == 1 and ArchiveEntry.objects.count() == 1
+
+
+def test_a_natural_persons_id_number_appears_only_masked(
+    django_capture_on_commit_callbacks, clerk, scjgj, catalog, tmp_path
+):
+    person_id = make_ric("32060219900212051")
+    person = SubjectFactory(natural_person=True, name="陈建华", identifier=person_id)
+    record = submit_record(
+        provider=scjgj,
+        item_code="admin_penalty",
+        source_key="通市监罚〔2026〕205号",
+        subject={"kind": person.kind, "name": person.name, "identifier": person_id},
+        data=penalty_data("通市监罚〔2026〕205号"),
+        channel=Channel.API,
+    ).record
+    applicant = paper_applicant(name="陈建华", role="self", id_number=person_id)
+    case, _code = record_paper_case(clerk, person, [record], applicant=applicant, authorization=False)
+    on_commit(django_capture_on_commit_callbacks, lambda: _reject(case, clerk, None, None))
+    text = bundle_text(case, tmp_path)
+    assert person_id not in text and person.identifier_masked in text and "陈建华" in text

@@ -130,3 +130,11 @@ def test_two_workers_at_once_make_one_case_file(postgres_only, application, scjg
     assert len(numbers) == 2 and numbers[0] == numbers[1] != ""
     assert RepairCaseFile.objects.count() == 1 and ArchiveEntry.objects.count() == 1
     assert AuditEvent.objects.filter(action="repair.case_file").count() == 1
+
+
+def test_a_late_decision_is_marked_late(application, scjgj_staff, tmp_path):
+    with freeze_time(application.due_at + dt.timedelta(days=3)):
+        reject_repair(application=application, actor=scjgj_staff, reason=REFUSED)
+    make_repair_case_file(application.pk)
+    _content, text = bundle(application, tmp_path)
+    assert "逾期办理" in text and "按期办理" not in text
