@@ -17,10 +17,6 @@ class ObjectionsConfig(AppConfig):
         register_demo("objections", "objections.demo.ensure_objections", after=("authorizations",))
         register_demo("paper objection", "objections.demo.ensure_paper_objection", after=("objections",))
         register_demo("closed objection", "objections.demo.ensure_closed_objection", after=("paper objection",))
-        # Every closed demo case, repair's too, gets its case file once the cases are made.
-        register_demo(
-            "case files", "nantong_credit.demo.case_files.ensure_case_files", after=("closed objection", "repair")
-        )
         sweeps.register_sweep("objections.tasks.sweep_objection_deadlines", label="异议 objections", position=10)
         case_files.register_case_files("objections.case_file.CASE_FILES", label="异议 objections")
         register_document_source("objections.objectioncasefile", stored_document)

@@ -165,10 +165,9 @@ def _record_rows(record) -> list[tuple[str, str]]:
 def _changes(record, objection: Objection, changed: dict) -> list[tuple[str, str, str]]:
     """Each corrected field with its value before the correction (the revision before it)."""
     if not changed:
-        revision = None
-    else:
-        revision_number = (objection.correction or {}).get(str(record.pk), {}).get("revision", record.revision)
-        revision = RecordRevision.objects.filter(record=record, number=revision_number - 1).first()
+        return []
+    corrected_revision = (objection.correction or {}).get(str(record.pk), {}).get("revision", record.revision)
+    revision = RecordRevision.objects.filter(record=record, number=corrected_revision - 1).first()
     before = revision.data if revision is not None else {}
     labels = case_files.field_labels(record)
     return [

@@ -2,7 +2,8 @@
 objections (异议, Art. 13-14) against the 市场监管局's penalties and `center_clerk` refers one to
 the department; `center_clerk` also records a written objection that 南通濠河餐饮, which has no
 account, brought to the counter, which `provider_staff` has found correct, so the case waits for
-the applicant's letter. Made by the services the pages call; a case is looked up by its record
+the applicant's letter; and one from 钟秀大药房 that `provider_staff` could not verify, closed
+with its case file in the archive (Art. 20). Made by the services the pages call; a case is looked up by its record
 first and left as it is when found. Registered with the kernel's loader in
 `ObjectionsConfig.ready()`.
 """
@@ -23,8 +24,10 @@ from nantong_credit.demo.evidence import EvidenceSpec, scan
 from nantong_credit.demo.loader import DemoRun
 
 from . import services as objection_services
-from .models import Objection
+from .case_file import make_case_file
+from .models import Objection, ObjectionCaseFile
 from .paper import PaperApplicant
+from .workflow import FINISHED
 
 D = dt.date
 
@@ -276,8 +279,10 @@ def ensure_closed_objection(run: DemoRun) -> None:
     if subject is None or record is None or staff is None:
         run.report.notes.append(f"缺少演示主体、记录 {spec.record} 或 {STAFF}，跳过已办结异议演示案例")
         return
-    if Objection.objects.filter(subject=subject, records=record).exists():
+    existing = Objection.objects.filter(subject=subject, records=record).first()
+    if existing is not None:
         run.report.count("objections", False)
+        _ensure_case_file(run, existing)
         return
     try:
         objection, _code = objection_services.record_paper_objection(
@@ -300,4 +305,13 @@ def ensure_closed_objection(run: DemoRun) -> None:
         run.report.notes.append(f"未能创建对 {spec.record} 的已办结演示异议：{error.message}")
         return
     run.report.count("objections", True)
+    _ensure_case_file(run, objection)
     run.report.info.append(f"书面异议 {objection.number}（{objection.get_status_display()}，已生成案卷）")
+
+
+def _ensure_case_file(run: DemoRun, objection: Objection) -> None:
+    """Made here rather than left to the closing step's task: with a broker, that task would wait
+    for a worker, and the archive should show the case file as soon as the seed is done."""
+    if objection.status not in FINISHED or ObjectionCaseFile.objects.filter(objection=objection).exists():
+        return
+    run.report.count("case files", make_case_file(objection.pk) is not None)

@@ -35,5 +35,7 @@ def test_the_clerk_finds_and_downloads_the_case_file(
     assert response.body().startswith(b"%PDF")
 
     page.goto(f"{live_server.url}/office/objections/{case.pk}/")
+    assert page.get_by_role("heading", name="案卷").is_visible()
+    screenshot(page, "objection-case-file-card")
     page.get_by_role("link", name=entry.number, exact=True).click()
     assert page.get_by_role("heading", name=f"档案 {entry.number}").is_visible()
