@@ -9,4 +9,5 @@ app_name = "archive"
 urlpatterns = [
     path("", views.entry_list, name="list"),
     path("<str:number>/", views.entry_detail, name="detail"),
+    path("<str:number>/download/", views.entry_download, name="download"),
 ]

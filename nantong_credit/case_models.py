@@ -39,3 +39,21 @@ class CaseEvidence(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CaseFile(models.Model):
+    """The case file (案卷) of a closed case: its PDF bundle, stored with its hash and registered in
+    the archive (`nantong_credit.case_files`). One per case: a subclass declares the one-to-one
+    key to its case and `file` with its own upload folder."""
+
+    sha256 = models.CharField(_("内容哈希"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    page_count = models.PositiveSmallIntegerField(_("页数"))
+    made_at = models.DateTimeField(_("生成时间"))
+    archive_number = models.CharField(_("档案编号"), max_length=40, blank=True)
+    file: FieldFile  # for type checkers only: each subclass declares the field with its own upload_to
+
+    class Meta:
+        abstract = True
+        verbose_name = _("案卷")
+        verbose_name_plural = _("案卷")

@@ -30,6 +30,9 @@ TASK_ROUTES = {
         for task in (
             "collection.tasks.process_bulk_import",
             "audit.tasks.run_chain_verification",
+            # Case files (Art. 20) of closed cases: nobody waits for them.
+            "objections.tasks.make_objection_case_file",
+            "repair.tasks.make_repair_case_file",
         )
     },
     **{
@@ -44,6 +47,7 @@ TASK_ROUTES = {
             "collection.tasks.sweep_record_expiry",
             "collection.tasks.purge_rejected_uploads",
             "audit.tasks.write_chain_checkpoint",
+            "nantong_credit.tasks.sweep_missing_case_files",
         )
     },
 }
@@ -90,6 +94,11 @@ BEAT_SCHEDULE = {
     },
     # Anchors the audit chain's head outside the database; rows deleted after the newest
     # checkpoint are what an owner of the tables could remove unseen, so keep this short.
+    # Case files (Art. 20) whose task was lost when their case closed.
+    "sweep-missing-case-files": {
+        "task": "nantong_credit.tasks.sweep_missing_case_files",
+        "schedule": crontab(minute="7-59/15"),
+    },
     "audit-chain-checkpoint": {
         "task": "audit.tasks.write_chain_checkpoint",
         "schedule": crontab(minute="*/10"),

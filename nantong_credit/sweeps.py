@@ -52,3 +52,9 @@ def register_kernel_sweeps() -> None:
     register_sweep(
         "nantong_credit.tasks.sweep_stuck_jobs", label="中断的任务 stuck jobs", position=90, describe=_per_job_model
     )
+    register_sweep(
+        "nantong_credit.tasks.sweep_missing_case_files",
+        label="案卷 case files",
+        position=80,
+        describe=_per_job_model,
+    )

@@ -74,6 +74,14 @@ def sweep_stuck_jobs() -> dict:
     return jobs.sweep_stuck_jobs()
 
 
+@shared_task
+def sweep_missing_case_files() -> dict:
+    """Make the case files whose task was lost (`nantong_credit.case_files`); every 15 minutes."""
+    from . import case_files
+
+    return case_files.sweep_missing_case_files()
+
+
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def email_notification(self, notification_id: int) -> bool:
     """Email one inbox message to its recipient, once: a retry after a crash between sending and

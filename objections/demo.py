@@ -2,7 +2,8 @@
 objections (异议, Art. 13-14) against the 市场监管局's penalties and `center_clerk` refers one to
 the department; `center_clerk` also records a written objection that 南通濠河餐饮, which has no
 account, brought to the counter, which `provider_staff` has found correct, so the case waits for
-the applicant's letter. Made by the services the pages call; a case is looked up by its record
+the applicant's letter; and one from 钟秀大药房 that `provider_staff` could not verify, closed
+with its case file in the archive (Art. 20). Made by the services the pages call; a case is looked up by its record
 first and left as it is when found. Registered with the kernel's loader in
 `ObjectionsConfig.ready()`.
 """
@@ -23,8 +24,10 @@ from nantong_credit.demo.evidence import EvidenceSpec, scan
 from nantong_credit.demo.loader import DemoRun
 
 from . import services as objection_services
-from .models import Objection
+from .case_file import make_case_file
+from .models import Objection, ObjectionCaseFile
 from .paper import PaperApplicant
+from .workflow import FINISHED
 
 D = dt.date
 
@@ -228,3 +231,87 @@ def ensure_paper_objection(run: DemoRun) -> None:
     report.info.append(
         f"书面异议 {objection.number}（{objection.get_status_display()}，待申请人书面意见）查询码 {code}"
     )
+
+
+# --- A closed case, with its case file (Art. 20) ----------------------------------------------------
+
+# 钟秀大药房's quality manager brings a written objection to the counter; the center refers it and the
+# 市场监管局 cannot verify what it says, so the record carries an appended note and the case closes.
+CLOSED_OBJECTION = PaperObjectionSpec(
+    "zhongxiu_pharmacy",
+    "通市监处罚〔2023〕87号",
+    PaperApplicant(
+        name="吴海燕",
+        role=Objection.ApplicantRole.SELF,
+        id_kind=Objection.IdKind.RESIDENT_ID,
+        id_number=make_ric(division="320602", born=D(1979, 9, 3), sequence=128),
+        phone="13706280451",
+        address="南通市崇川区钟秀中路23号",
+    ),
+    "处罚信息记载“销售超过有效期的复方甘草片12盒”，实为门店退货区待销毁药品被误计入销售台账，并未对外销售，请核查。",
+    EvidenceSpec(
+        "书面异议申请（钟秀大药房）.pdf",
+        "信用信息异议申请书",
+        ["南通市公共信用信息中心：", "本单位对行政处罚信息（通市监处罚〔2023〕87号）有异议，理由见附页。"],
+    ),
+    [
+        EvidenceSpec(
+            "退货区药品销毁记录.pdf",
+            "不合格药品销毁记录",
+            ["品名：复方甘草片    数量：12盒", "处理方式：集中销毁    监销人：质量负责人"],
+        )
+    ],
+    "异议所涉为处罚决定认定的事实，转南通市市场监督管理局核查。",
+    "该处罚决定作出时间较早，现有案卷材料无法核实当事人所述的退货区药品情况。",
+)
+CLOSED_NOTE = "信息主体称所涉药品系退货区待销毁药品、未对外销售，信息提供单位无法核实，特此附注。"
+
+
+def ensure_closed_objection(run: DemoRun) -> None:
+    """Recorded at the counter, referred, answered (三) 无法核实: closed, so it has its case file."""
+    cast: Cast | None = run.shared["cast"]
+    if cast is None:
+        return
+    spec = CLOSED_OBJECTION
+    subject = demo_subject(spec.subject)
+    record = record_of_provider(provider=cast.provider, item_code=PENALTY_ITEM, source_key=spec.record)
+    staff = get_user_model().objects.filter(username=STAFF, providers=cast.provider).first()
+    if subject is None or record is None or staff is None:
+        run.report.notes.append(f"缺少演示主体、记录 {spec.record} 或 {STAFF}，跳过已办结异议演示案例")
+        return
+    existing = Objection.objects.filter(subject=subject, records=record).first()
+    if existing is not None:
+        run.report.count("objections", False)
+        _ensure_case_file(run, existing)
+        return
+    try:
+        objection, _code = objection_services.record_paper_objection(
+            clerk=cast.clerk,
+            subject=subject,
+            records=[record],
+            statement=spec.statement,
+            applicant=spec.applicant,
+            channel=Objection.Channel.COUNTER,
+            received_on=timezone.localdate(),
+            authorization=None,
+            application=scan(spec.application),
+            evidence=[scan(e) for e in spec.evidence],
+        )
+        objection_services.refer_objection(objection=objection, actor=cast.clerk, note=spec.referral_note)
+        objection = objection_services.answer_unverifiable(
+            objection=objection, actor=staff, reply=spec.reply, note=CLOSED_NOTE
+        )
+    except objection_services.ObjectionError as error:
+        run.report.notes.append(f"未能创建对 {spec.record} 的已办结演示异议：{error.message}")
+        return
+    run.report.count("objections", True)
+    _ensure_case_file(run, objection)
+    run.report.info.append(f"书面异议 {objection.number}（{objection.get_status_display()}，已生成案卷）")
+
+
+def _ensure_case_file(run: DemoRun, objection: Objection) -> None:
+    """Made here rather than left to the closing step's task: with a broker, that task would wait
+    for a worker, and the archive should show the case file as soon as the seed is done."""
+    if objection.status not in FINISHED or ObjectionCaseFile.objects.filter(objection=objection).exists():
+        return
+    run.report.count("case files", make_case_file(objection.pk) is not None)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Provider
 from collection.models import CreditRecord, Subject
-from nantong_credit.case_models import CaseEvidence, CaseStep
+from nantong_credit.case_models import CaseEvidence, CaseFile, CaseStep
 
 
 class Objection(models.Model):
@@ -167,3 +167,14 @@ class ObjectionStep(CaseStep):
 
     class Meta(CaseStep.Meta):
         ordering = ["objection", "occurred_at", "id"]
+
+
+class ObjectionCaseFile(CaseFile):
+    """The case file of a closed or withdrawn objection (Art. 20), made by `objections.case_file`."""
+
+    objection = models.OneToOneField(Objection, on_delete=models.PROTECT, related_name="case_file")
+    file = models.FileField(_("文件"), upload_to="case-files/objections/%Y/")
+
+    class Meta(CaseFile.Meta):
+        verbose_name = _("异议案卷")
+        verbose_name_plural = _("异议案卷")

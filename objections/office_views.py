@@ -30,10 +30,10 @@ from .forms import (
     changed_values,
     correction_forms,
 )
-from .models import Objection
+from .models import Objection, ObjectionCaseFile
 from .permissions import ANSWER, REVIEW, VIEW, get_case_for_answer, get_case_for_office, get_evidence, office_cases
 from .views import case_context
-from .workflow import APPLICANT_STEPS, TransitionNotAllowed, allows
+from .workflow import APPLICANT_STEPS, FINISHED, TransitionNotAllowed, allows
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,6 +118,8 @@ def case_page(request: HttpRequest, objection: Objection, status: int = 200, **f
         {
             **case_context(objection, include_private=True),
             "can_review": user.has_perm(REVIEW) and objection.status == Status.SUBMITTED,
+            "closed": objection.status in FINISHED,
+            "case_file": ObjectionCaseFile.objects.filter(objection=objection).first(),
             "can_answer": user.has_perm(ANSWER) and is_provider and objection.status == Status.REFERRED,
             "refer_form": forms.get("refer_form") or NoteForm(),
             "reject_form": forms.get("reject_form") or RejectForm(),

@@ -14,6 +14,7 @@ step exactly once.
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from nantong_credit.workdays import pinned_calendar
@@ -83,3 +84,13 @@ def _alone_adjust(pk: int, now) -> int:
     except Exception:
         logger.exception("objection sweep: adjusting the deadline of case %s failed", pk)
         return 0
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
+def make_objection_case_file(objection_id: int) -> str:
+    """The case file of a closed case (`objections.case_file`); a retry or a second message finds
+    the one already made. Returns its archive number ("" while the case is not closed)."""
+    from .case_file import make_case_file
+
+    case_file = make_case_file(objection_id)
+    return case_file.archive_number if case_file is not None else ""

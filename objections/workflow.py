@@ -210,7 +210,7 @@ def finish(
     audit event. In the caller's transaction, after `begin`. The timeline names the `party`
     and the person, unless `actor_label` says who took the step (a letter a clerk recorded)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return WORKFLOW.apply(
+    step = WORKFLOW.apply(
         objection,
         action,
         actor=actor,
@@ -221,6 +221,12 @@ def finish(
         after=after,
         at=at,
     )
+    if STEPS[action].target in FINISHED:
+        # Every step that ends a case ends here: its case file (Art. 20) follows the commit.
+        from .case_file import schedule
+
+        schedule(objection.pk)
+    return step
 
 
 def finish_many(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Provider
 from collection.models import CreditRecord, Subject
-from nantong_credit.case_models import CaseEvidence, CaseStep
+from nantong_credit.case_models import CaseEvidence, CaseFile, CaseStep
 
 
 class RepairApplication(models.Model):
@@ -83,3 +83,15 @@ class RepairStep(CaseStep):
 
     class Meta(CaseStep.Meta):
         ordering = ["application", "occurred_at", "id"]
+
+
+class RepairCaseFile(CaseFile):
+    """The case file of a decided or withdrawn repair application (Art. 20), made by
+    `repair.case_file`."""
+
+    application = models.OneToOneField(RepairApplication, on_delete=models.PROTECT, related_name="case_file")
+    file = models.FileField(_("文件"), upload_to="case-files/repair/%Y/")
+
+    class Meta(CaseFile.Meta):
+        verbose_name = _("信用修复案卷")
+        verbose_name_plural = _("信用修复案卷")

@@ -21,6 +21,7 @@ from nantong_credit.forms import DateInput
 
 from .exports import build_dashboard_xlsx
 from .forms import DecisionForm, RejectForm, apply_error
+from .models import RepairCaseFile
 from .permissions import (
     DECIDE,
     VIEW,
@@ -85,6 +86,8 @@ def _detail_page(request, application, *, approve_form=None, reject_form=None, s
             "flags": art15_flags(application.record),
             "evidence": application.evidence_files.order_by("uploaded_at", "pk"),
             "can_decide": can_decide(request.user, application) and application.status == application.Status.SUBMITTED,
+            "closed": application.status != application.Status.SUBMITTED,
+            "case_file": RepairCaseFile.objects.filter(application=application).first(),
             "approve_form": approve_form or DecisionForm(),
             "reject_form": reject_form or RejectForm(),
         },

@@ -279,10 +279,10 @@ def _take_step(
     entry under the person's name and the audit event (the kernel's `apply`)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = _actor_label(application, user) if user else str(actor or _("系统"))
-    return WORKFLOW.apply(
+    step = WORKFLOW.apply(
         application,
         action,
-        actor=actor,  # type: ignore[return-value]  # repair has steps
+        actor=actor,
         actor_label=label,
         summary=summary,
         note=note,
@@ -291,6 +291,12 @@ def _take_step(
         after=after,
         audited=audited,
     )
+    if application.status not in OPEN_STATUSES:
+        # Every step that ends an application ends here: its case file (Art. 20) follows the commit.
+        from .case_file import schedule
+
+        schedule(application.pk)
+    return step  # type: ignore[return-value]  # repair has steps
 
 
 def _actor_label(application: RepairApplication, user) -> str:

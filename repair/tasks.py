@@ -90,3 +90,13 @@ def _moved_deadlines(open_apps, now: dt.datetime) -> list[int]:
 def sweep_repair_deadlines() -> dict:
     """Remind providers before their deadline and escalate after it (see module docstring)."""
     return sweep()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
+def make_repair_case_file(application_id: int) -> str:
+    """The case file of a decided or withdrawn application (`repair.case_file`); a retry or a
+    second message finds the one already made. Returns its archive number ("" while open)."""
+    from .case_file import make_case_file
+
+    case_file = make_case_file(application_id)
+    return case_file.archive_number if case_file is not None else ""

@@ -318,7 +318,7 @@ class TestDemoCases:
         for label in (
             "信用承诺 commitments: 新建 created 4",
             "查询授权 authorizations: 新建 created 2",
-            "异议 objections: 新建 created 3",
+            "异议 objections: 新建 created 4",
             "信用修复申请 repair applications: 新建 created 1",
         ):
             assert label in seeded
@@ -405,6 +405,18 @@ class TestDemoCases:
         detail = page_as(client, "provider_staff", reverse("repair_office:detail", args=[application.pk]))
         assert reverse("repair_office:approve", args=[application.pk]) in detail
 
+    def test_the_closed_case_has_its_case_file_in_the_archive(self, client, seeded):
+        from audit.models import ArchiveEntry
+        from objections.models import ObjectionCaseFile
+
+        case = Objection.objects.get(status="closed")
+        case_file = ObjectionCaseFile.objects.get(objection=case)
+        entry = ArchiveEntry.objects.get(kind="case_file")
+        assert entry.number == case_file.archive_number and entry.sha256 == case_file.sha256
+        assert "案卷 case files: 新建 created 1" in seeded and f"{case.number}（已办结，已生成案卷）" in seeded
+        assert entry.number in page_as(client, "center_clerk", reverse("archive:list") + "?kind=case_file")
+        assert entry.number in page_as(client, "auditor", reverse("archive:detail", args=[entry.number]))
+
     def test_a_second_run_creates_no_case_event_message_or_commitment(self):
         before = case_counts()
 
@@ -448,5 +460,5 @@ def test_once_the_penalty_has_left_publication_the_seed_skips_its_repair_case():
         assert not RepairApplication.objects.exists()
         assert f"未能创建对 {HAISHENG_REPAIRED} 的演示信用修复申请" in output
         assert "公示期满" in output
-        assert Objection.objects.count() == 3
+        assert Objection.objects.count() == 4  # 3 open, and the closed one with its case file
         assert Authorization.objects.filter(valid_until__gt=dt.date(2028, 9, 1)).count() == 2

@@ -18,6 +18,7 @@ def test_the_apps_register_their_sweeps_each_a_task_of_the_project():
         "collection.tasks.purge_rejected_uploads",
         "supervision.tasks.sweep_accountability_deadlines",
         "supervision.tasks.remind_missing_filings",
+        "nantong_credit.tasks.sweep_missing_case_files",
         "nantong_credit.tasks.sweep_stuck_jobs",
     ]
     assert set(registered) <= set(app.tasks)

@@ -21,6 +21,7 @@ LABELS = {
     "authorizations": "查询授权 authorizations",
     "objections": "异议 objections",
     "repair applications": "信用修复申请 repair applications",
+    "case files": "案卷 case files",
 }
 
 
