@@ -55,8 +55,9 @@ def request_pull(*, source: PullSource, actor) -> None:
     """Pull now, by hand (even a disabled source, to try it), after this transaction commits."""
     from ..tasks import pull_source
 
-    record_event(action="pullsource.pull", actor=actor, obj=source, summary=f"手动拉取数据库对接“{source.name}”")
-    transaction.on_commit(lambda: pull_source.delay(source.pk, PullRun.Trigger.MANUAL, actor.pk))
+    with transaction.atomic():
+        record_event(action="pullsource.pull", actor=actor, obj=source, summary=f"手动拉取数据库对接“{source.name}”")
+        transaction.on_commit(partial(pull_source.delay, source.pk, PullRun.Trigger.MANUAL, actor.pk))
 
 
 def due_sources(now: dt.datetime) -> list[int]:
