@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..bulk.layout import layout_for
 from ..bulk.uploads import responsible_items
@@ -22,6 +22,7 @@ from .services import request_pull, save_pull_source
 
 @login_required
 @permission_required("collection.view_pullsource", raise_exception=True)
+@require_GET
 def providers(request: HttpRequest) -> HttpResponse:
     found = list(selectors.pull_providers(request.user))
     if len(found) == 1:
@@ -31,6 +32,7 @@ def providers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("collection.view_pullsource", raise_exception=True)
+@require_GET
 def sources(request: HttpRequest, code: str) -> HttpResponse:
     provider = selectors.get_provider_for_pull(request.user, code)
     found = list(selectors.sources_of(provider))
@@ -102,6 +104,7 @@ def _columns(item, mapping: dict) -> list[tuple[str, str, bool, str]]:
 @login_required
 @permission_required("collection.view_pullsource", raise_exception=True)
 @never_cache
+@require_GET
 def source_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     provider = selectors.get_provider_for_pull(request.user, code)
     source = selectors.get_source(provider, pk)
@@ -134,6 +137,7 @@ def pull_now(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("collection.view_pullsource", raise_exception=True)
+@require_GET
 def run_detail(request: HttpRequest, code: str, pk: int, run_pk: int) -> HttpResponse:
     provider = selectors.get_provider_for_pull(request.user, code)
     source = selectors.get_source(provider, pk)
