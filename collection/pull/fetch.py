@@ -69,8 +69,8 @@ def check_url(url: str) -> Target:
     return Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path)
 
 
-def resolve(target: Target) -> str:
-    """The address to connect to: the first the host resolves to, if every one is allowed."""
+def resolve(target: Target) -> list[str]:
+    """The addresses to connect to, in the resolver's order, if every one is allowed."""
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
@@ -85,7 +85,7 @@ def resolve(target: Target) -> str:
                     "forbidden_address",
                     _("接口地址解析到内网、本机或保留地址（%(address)s），平台不访问此类地址") % {"address": address},
                 )
-    return addresses[0]
+    return list(dict.fromkeys(addresses))
 
 
 def is_public(address: str) -> bool:
@@ -98,11 +98,11 @@ def is_public(address: str) -> bool:
 def get(url: str, *, params: dict[str, str], headers: dict[str, str]) -> Response:
     """GET `url` with `params` added to its query; the body whole, within the limits."""
     target = check_url(url)
-    address = resolve(target)
+    addresses = resolve(target)
     query = urlencode(params)
     path = target.path + (("&" if "?" in target.path else "?") + query if query else "")
     timeout = settings.PULL_TIMEOUT_SECONDS
-    connection = _connection(target, address, timeout)
+    connection = _connection(target, addresses, timeout)
     deadline = time.monotonic() + timeout
     try:
         connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*", **headers})
@@ -135,30 +135,43 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def _connection(target: Target, address: str, timeout: float) -> http.client.HTTPConnection:
+def _connection(target: Target, addresses: list[str], timeout: float) -> http.client.HTTPConnection:
     if target.scheme == "https":
-        return _PinnedHTTPSConnection(target.host, target.port, address=address, timeout=timeout)
-    return _PinnedHTTPConnection(target.host, target.port, address=address, timeout=timeout)
+        return _PinnedHTTPSConnection(target.host, target.port, addresses=addresses, timeout=timeout)
+    return _PinnedHTTPConnection(target.host, target.port, addresses=addresses, timeout=timeout)
+
+
+def _open_socket(addresses: list[str], port: int, timeout: float | None) -> socket.socket:
+    """A connection to the first checked address that answers (a dual-stack host's IPv6 may not)."""
+    failure: OSError | None = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except TimeoutError:
+            raise
+        except OSError as exc:
+            failure = exc
+    raise failure or OSError("no address")
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the checked address; the Host header still names the host."""
+    """Connects to the checked addresses only; the Host header still names the host."""
 
-    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+    def __init__(self, host: str, port: int, *, addresses: list[str], timeout: float):
         super().__init__(host, port, timeout=timeout)
-        self._address = address
+        self._addresses = addresses
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _open_socket(self._addresses, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """As above, with the certificate checked against the host's name (SNI too)."""
 
-    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+    def __init__(self, host: str, port: int, *, addresses: list[str], timeout: float):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+        self._addresses = addresses
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _open_socket(self._addresses, self.port, self.timeout)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]

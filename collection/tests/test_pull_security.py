@@ -66,7 +66,7 @@ def test_only_https_with_a_host_and_no_password(settings, url, code):
 
 def test_a_listed_host_may_use_http_and_loopback(settings):
     settings.PULL_ALLOWED_HOSTS = ["127.0.0.1"]
-    assert fetch.resolve(fetch.check_url("http://127.0.0.1:8080/x")) == "127.0.0.1"
+    assert fetch.resolve(fetch.check_url("http://127.0.0.1:8080/x")) == ["127.0.0.1"]
     assert refused("http://localhost:8080/x") == "not_https"  # another name is not listed
 
 
