@@ -51,6 +51,30 @@ def _described(source: PullSource) -> dict:
     return {name: getattr(source, name) for name in CONFIG_FIELDS} | {"provider": source.provider.code}
 
 
+class SourceBusy(Exception):
+    """A run holds the source: its cursor cannot be reset under it."""
+
+
+def reset_cursor(*, source: PullSource, actor) -> None:
+    """Read the source from its start again on the next pull (after fixing a mapping, or rows
+    the department corrected without touching them). Harmless to the records: they are keyed by
+    业务编号, so rows read again are left unchanged. Not while a run holds the source."""
+    with transaction.atomic():
+        locked = PullSource.objects.select_for_update().get(pk=source.pk)
+        if locked.lease_until is not None and locked.lease_until > timezone.now():
+            raise SourceBusy
+        before = locked.cursor
+        PullSource.objects.filter(pk=locked.pk).update(cursor="")
+        record_event(
+            action="pullsource.reset_cursor",
+            actor=actor,
+            obj=locked,
+            summary=f"数据库对接“{locked.name}”游标重置为起点，下次从头拉取",
+            before={"cursor": before},
+            after={"cursor": ""},
+        )
+
+
 def request_pull(*, source: PullSource, actor) -> None:
     """Pull now, by hand (even a disabled source, to try it), after this transaction commits."""
     from ..tasks import pull_source

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<slug:code>/<int:pk>/", views.source_detail, name="pull_source"),
     path("<slug:code>/<int:pk>/edit/", views.edit_source, name="pull_edit"),
     path("<slug:code>/<int:pk>/pull/", views.pull_now, name="pull_now"),
+    path("<slug:code>/<int:pk>/reset/", views.reset, name="pull_reset"),
     path("<slug:code>/<int:pk>/runs/<int:run_pk>/", views.run_detail, name="pull_run"),
 ]

@@ -17,7 +17,7 @@ from .forms import PullSourceForm, mapping_text
 from .pages import MAX_PAGE_ROWS
 from .rows import source_field
 from .runs import PAGE_SIZE
-from .services import request_pull, save_pull_source
+from .services import SourceBusy, request_pull, reset_cursor, save_pull_source
 
 
 @login_required
@@ -132,6 +132,21 @@ def pull_now(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     source = selectors.get_source(provider, pk)
     request_pull(source=source, actor=request.user)
     messages.success(request, _("已安排立即拉取，完成后结果显示在下方的拉取记录中。"))
+    return redirect("collection_office:pull_source", code=provider.code, pk=source.pk)
+
+
+@login_required
+@permission_required("collection.change_pullsource", raise_exception=True)
+@require_POST
+def reset(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    provider = selectors.get_provider_for_pull(request.user, code)
+    source = selectors.get_source(provider, pk)
+    try:
+        reset_cursor(source=source, actor=request.user)
+    except SourceBusy:
+        messages.warning(request, _("正在拉取中，请待本次拉取结束后再重置游标。"))
+    else:
+        messages.success(request, _("游标已重置为起点：下次拉取从头读取，已入库的记录不会重复。"))
     return redirect("collection_office:pull_source", code=provider.code, pk=source.pk)
 
 

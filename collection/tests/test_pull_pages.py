@@ -107,6 +107,33 @@ def test_pull_now_runs_the_source(
     assert (run.trigger, run.triggered_by, run.created_count) == ("manual", scjgj_staff, 1)
 
 
+def test_staff_reset_the_cursor_and_the_next_pull_reads_from_the_start(client, source, scjgj_staff, department):
+    department.pages[""] = json_page([row(1)], FIRST)
+    run_pull(source_id=source.pk)
+    client.force_login(scjgj_staff)
+    assert "重置为起点" in client.get(url("pull_source", "scjgj", source.pk)).content.decode()
+    response = client.post(url("pull_reset", "scjgj", source.pk), follow=True)
+    assert "游标已重置为起点" in response.content.decode()
+    source.refresh_from_db()
+    assert source.cursor == ""
+    assert AuditEvent.objects.get(action="pullsource.reset_cursor").before == {"cursor": FIRST}
+    again = run_pull(source_id=source.pk)
+    assert (again.cursor_before, again.unchanged_count, again.created_count) == ("", 1, 0)
+
+
+def test_the_cursor_is_not_reset_under_a_running_pull(client, source, scjgj_staff):
+    from django.utils import timezone
+
+    PullSource.objects.filter(pk=source.pk).update(
+        cursor=FIRST, lease_until=timezone.now() + timezone.timedelta(minutes=1)
+    )
+    client.force_login(scjgj_staff)
+    response = client.post(url("pull_reset", "scjgj", source.pk), follow=True)
+    assert "正在拉取中" in response.content.decode()
+    source.refresh_from_db()
+    assert source.cursor == FIRST
+
+
 def test_another_providers_staff_get_404(client, source, rsj_staff):
     client.force_login(rsj_staff)
     for name, args in [
@@ -118,6 +145,7 @@ def test_another_providers_staff_get_404(client, source, rsj_staff):
     ]:
         assert client.get(url(name, *args)).status_code == 404, name
     assert client.post(url("pull_now", "scjgj", source.pk)).status_code == 404
+    assert client.post(url("pull_reset", "scjgj", source.pk)).status_code == 404
     # Their own provider's address does not reach another provider's source either.
     assert client.get(url("pull_source", "rsj", source.pk)).status_code == 404
 
@@ -129,6 +157,7 @@ def test_other_roles_get_403(client, source, user_with_role, role):
     assert client.get(url("pull_sources", "scjgj")).status_code == 403
     assert client.get(url("pull_source", "scjgj", source.pk)).status_code == 403
     assert client.post(url("pull_now", "scjgj", source.pk)).status_code == 403
+    assert client.post(url("pull_reset", "scjgj", source.pk)).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, source):

@@ -181,6 +181,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
         only("center_clerk", "provider_staff", "superuser"),
     ),
     "office/collection/pull/<slug:code>/<int:pk>/pull/": ((POST,), only("center_clerk", "provider_staff", "superuser")),
+    "office/collection/pull/<slug:code>/<int:pk>/reset/": (
+        (POST,),
+        only("center_clerk", "provider_staff", "superuser"),
+    ),
     "office/collection/pull/<slug:code>/<int:pk>/runs/<int:run_pk>/": (
         (GET,),
         only("center_clerk", "provider_staff", "superuser"),
