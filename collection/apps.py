@@ -24,3 +24,7 @@ class CollectionConfig(AppConfig):
             position=40,
             label="删除过期的被拒上传文件 rejected upload files deleted",
         )
+        sweeps.register_sweep(
+            "collection.tasks.sweep_pull_sources", label="数据库对接到期拉取 pull sources queued", position=45
+        )
+        register_demo("pull", "collection.pull.demo.ensure_pull_source", after=("records",))

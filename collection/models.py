@@ -108,6 +108,7 @@ class Channel(models.TextChoices):
     SELF_DECLARATION = "self_declaration", _("自主申报")
     CENTER = "center", _("信用中心")
     SEED = "seed", _("初始数据")
+    PULL = "pull", _("数据库对接")
 
 
 class CreditRecord(models.Model):
@@ -438,3 +439,7 @@ class DeclarationAttachment(models.Model):
     class Meta:
         verbose_name = _("申报附件")
         verbose_name_plural = _("申报附件")
+
+
+# Department databases linked to the platform (Art. 9): their models live with their feature.
+from .pull.models import PullRowError, PullRun, PullSource  # noqa: E402, F401

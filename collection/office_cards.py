@@ -50,6 +50,7 @@ def provider_unit_cards(user) -> list[Card]:
             [
                 ("批量导入", reverse("collection_office:imports", args=[provider.code])),
                 ("接口令牌", reverse("collection_office:tokens", args=[provider.code])),
+                ("数据库对接", reverse("collection_office:pull_sources", args=[provider.code])),
                 ("接口文档", reverse("api-docs")),
             ],
         )
@@ -73,6 +74,12 @@ def clerk_cards(user) -> list[Card]:
             "其他单位报送的主体名称与登记名称不一致：记录已受理、名称未改，请与报送单位核实。",
             "type",
             [("名称不一致", reverse("collection_office:name_mismatches"))],
+        ),
+        Card(
+            "数据库对接",
+            "为具备条件的部门配置数据库对接：平台按游标定时拉取部门系统的数据，查看每次拉取记录（第九条）。",
+            "plug",
+            [("数据库对接", reverse("collection_office:pull_providers"))],
         ),
     ]
 

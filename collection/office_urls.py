@@ -12,4 +12,5 @@ urlpatterns = [
     path("compliance/", include("collection.compliance.urls")),
     path("review/", include("collection.review.urls")),
     path("names/", include("collection.names.urls")),
+    path("pull/", include("collection.pull.urls")),
 ]

@@ -46,3 +46,27 @@ def tell_holder_of_duplicate_registration(user_id: int) -> None:
     """Queued after every registration: tells the holder of the ID number when the new account
     repeats it (`collection.accounts.registration`); nothing otherwise, and nothing the second time."""
     tell_holder_of_duplicate(user_id)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
+def pull_source(source_id: int, trigger: str = "schedule", user_id: int | None = None) -> str:
+    """Pull a department database (`collection.pull.runs.run_pull`); idempotent: a source held
+    by another run, or gone, is left alone, and a page is committed with its cursor."""
+    from .pull.runs import run_pull
+
+    run = run_pull(source_id=source_id, trigger=trigger, user_id=user_id)
+    return run.status if run is not None else "skipped"
+
+
+@shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def sweep_pull_sources() -> int:
+    """Queue the department databases that are due (`collection.pull.services`); safe to run again."""
+    from .pull.services import sweep_pull_sources as sweep
+
+    return sweep()

@@ -29,6 +29,7 @@ TASK_ROUTES = {
         task: {"queue": QUEUE_BULK}
         for task in (
             "collection.tasks.process_bulk_import",
+            "collection.tasks.pull_source",
             "audit.tasks.run_chain_verification",
             # Case files (Art. 20) of closed cases: nobody waits for them.
             "objections.tasks.make_objection_case_file",
@@ -46,12 +47,18 @@ TASK_ROUTES = {
             "supervision.tasks.remind_missing_filings",
             "collection.tasks.sweep_record_expiry",
             "collection.tasks.purge_rejected_uploads",
+            "collection.tasks.sweep_pull_sources",
             "audit.tasks.write_chain_checkpoint",
             "nantong_credit.tasks.sweep_missing_case_files",
         )
     },
 }
 BEAT_SCHEDULE = {
+    # Department databases (数据库对接, Art. 9): the sweep queues each source whose interval is up.
+    "sweep-pull-sources": {
+        "task": "collection.tasks.sweep_pull_sources",
+        "schedule": crontab(minute="*"),
+    },
     "warn-unknown-holiday-years": {
         "task": "nantong_credit.tasks.warn_about_unknown_holiday_years",
         "schedule": crontab(hour=8, minute=0),

@@ -74,6 +74,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.change_apitoken",
         "collection.view_bulkimport",
         "collection.add_bulkimport",
+        # Art. 9: the department's databases the platform pulls from (数据库对接).
+        "collection.view_pullsource",
+        "collection.add_pullsource",
+        "collection.change_pullsource",
         # Art. 14: answer objections the center referred; Art. 16: decide repair applications.
         "objections.view_objection",
         "objections.answer_objection",
@@ -109,6 +113,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_archiveentry",
         # Organisations submitted under another name than their registered one (名称不一致).
         "collection.view_namemismatch",
+        # Art. 9: the center links a department's database for it (数据库对接).
+        "collection.view_pullsource",
+        "collection.add_pullsource",
+        "collection.change_pullsource",
+        "collection.pull_for_any_provider",
     ],
     CATALOG_ADMIN: [
         "catalog.view_catalogversion",

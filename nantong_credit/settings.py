@@ -281,6 +281,14 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=200_000)
 
+# Department databases the platform pulls from (数据库对接, Art. 9; `collection.pull`). Only https
+# to public addresses, unless the operator lists a host here (then http and any address: an
+# intranet exchange server, or the tests' loopback server).
+PULL_ALLOWED_HOSTS = env.list("PULL_ALLOWED_HOSTS", default=[])
+PULL_TIMEOUT_SECONDS = env.int("PULL_TIMEOUT_SECONDS", default=30)
+PULL_MAX_RESPONSE_BYTES = env.int("PULL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
+PULL_MAX_PAGES_PER_RUN = env.int("PULL_MAX_PAGES_PER_RUN", default=100)
+
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -27,6 +27,8 @@ from collection.accounts.registration import IdentityMethod, verify_identity
 from collection.bindings import approve_binding
 from collection.declarations.services import submit_declaration
 from collection.models import BindingEvidence
+from collection.pull.demo import DEMO_URL
+from collection.pull.models import PullRun
 from collection.services.tokens import create_api_token
 from collection.tests.account_support import (
     LI_ID,
@@ -38,6 +40,7 @@ from collection.tests.account_support import (
 )
 from collection.tests.factories import SubjectFactory, make_ric, make_uscc
 from collection.tests.import_support import csv_bytes, import_file, penalty, publish_demo_items
+from collection.tests.pull_support import make_source
 from inquiry.authorizations import services as authorizations
 from inquiry.government.services import parse_pasted, start_batch_check
 from inquiry.reports.services import finish_report, order_report, start_report
@@ -184,6 +187,8 @@ def _collection(world: World) -> None:
     assert o["bulk_import"].error_count, "the batch was meant to be rejected"
     o["declaration"] = _declaration(world)
     o["attachment"] = o["declaration"].attachments.first()
+    o["pull_source"] = make_source(o["provider"], DEMO_URL, actor=staff)
+    o["pull_run"] = PullRun.objects.create(source=o["pull_source"], started_at=timezone.now(), status="failed")
 
 
 def _declaration(world: World):

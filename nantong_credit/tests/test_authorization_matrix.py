@@ -177,6 +177,24 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/collection/imports/<slug:code>/<int:pk>/original/": ((GET,), only("provider_staff")),
     "office/collection/imports/<slug:code>/templates/<slug:item_code>.xlsx": ((GET,), only("provider_staff")),
     "office/collection/imports/<slug:code>/templates/<slug:item_code>.csv": ((GET,), only("provider_staff")),
+    # Department databases (数据库对接, Art. 9): a department's own sources; the center's for any.
+    "office/collection/pull/": ((GET,), only("center_clerk", "other_provider_staff", "provider_staff", "superuser")),
+    "office/collection/pull/<slug:code>/": ((GET,), only("center_clerk", "provider_staff", "superuser")),
+    "office/collection/pull/<slug:code>/new/": (GET_POST, only("center_clerk", "provider_staff", "superuser")),
+    "office/collection/pull/<slug:code>/<int:pk>/": ((GET,), only("center_clerk", "provider_staff", "superuser")),
+    "office/collection/pull/<slug:code>/<int:pk>/edit/": (
+        GET_POST,
+        only("center_clerk", "provider_staff", "superuser"),
+    ),
+    "office/collection/pull/<slug:code>/<int:pk>/pull/": ((POST,), only("center_clerk", "provider_staff", "superuser")),
+    "office/collection/pull/<slug:code>/<int:pk>/reset/": (
+        (POST,),
+        only("center_clerk", "provider_staff", "superuser"),
+    ),
+    "office/collection/pull/<slug:code>/<int:pk>/runs/<int:run_pk>/": (
+        (GET,),
+        only("center_clerk", "provider_staff", "superuser"),
+    ),
     # Timeliness report (Art. 22): the 经信委.
     "office/collection/compliance/": (GET_POST, only("catalog_admin", "superuser")),
     "office/collection/compliance/export.xlsx": (GET_POST, only("catalog_admin", "superuser")),
@@ -411,6 +429,10 @@ def arguments(route: str, w) -> dict:
             },
         ),
         ("office/collection/tokens/", {"code": o["provider"].code, "pk": o["token"].pk}),
+        (
+            "office/collection/pull/",
+            {"code": o["provider"].code, "pk": o["pull_source"].pk, "run_pk": o["pull_run"].pk},
+        ),
         ("office/collection/records/", {"pk": o["record"].pk, "code": o["penalty_item"].code}),
         (
             "office/collection/imports/",

@@ -21,6 +21,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "records",
         "binding",
         "cast",
+        "pull",
         "commitments",
         "authorizations",
         "objections",

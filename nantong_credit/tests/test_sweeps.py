@@ -16,6 +16,7 @@ def test_the_apps_register_their_sweeps_each_a_task_of_the_project():
         REPAIR_SWEEP,
         "collection.tasks.sweep_record_expiry",
         "collection.tasks.purge_rejected_uploads",
+        "collection.tasks.sweep_pull_sources",
         "supervision.tasks.sweep_accountability_deadlines",
         "supervision.tasks.remind_missing_filings",
         "nantong_credit.tasks.sweep_missing_case_files",
