@@ -42,6 +42,7 @@ TASK_ROUTES = {
             "collection.tasks.sweep_record_expiry",
             "collection.tasks.purge_rejected_uploads",
             "audit.tasks.write_chain_checkpoint",
+            "supervision.tasks.refresh_provider_scorecards",
         )
     },
 }
@@ -78,6 +79,18 @@ BEAT_SCHEDULE = {
     },
     # Anchors the audit chain's head outside the database; rows deleted after the newest
     # checkpoint are what an owner of the tables could remove unseen, so keep this short.
+    # The providers' public scorecard (/providers/) reads precomputed monthly figures: the whole
+    # 24-month window nightly (answers and updates land in past months too), this month and the
+    # last hourly so that the pages follow the day's submissions.
+    "refresh-provider-scorecards": {
+        "task": "supervision.tasks.refresh_provider_scorecards",
+        "schedule": crontab(hour=1, minute=40),
+    },
+    "refresh-provider-scorecards-recent": {
+        "task": "supervision.tasks.refresh_provider_scorecards",
+        "schedule": crontab(minute=20),
+        "kwargs": {"months": 2},
+    },
     "audit-chain-checkpoint": {
         "task": "audit.tasks.write_chain_checkpoint",
         "schedule": crontab(minute="*/10"),

@@ -1,6 +1,26 @@
+"""Supervision of the platform itself (Art. 12, 18, 20, 22): statistical reports, the public
+figures and providers' scorecard, accountability cases against providers and the rules that
+departments file. The top layer: it reads every other app and no app reads it."""
+
 from django.apps import AppConfig
 
 
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = "监督与统计"
+
+    def ready(self) -> None:
+        from nantong_credit import sweeps
+        from nantong_credit.demo.loader import register_demo
+
+        # Last: the figures count what every other step made.
+        register_demo(
+            "scorecards",
+            "supervision.demo.ensure_scorecards",
+            after=("objections", "paper objection", "repair", "record history"),
+        )
+        sweeps.register_sweep(
+            "supervision.tasks.refresh_provider_scorecards",
+            label="信息提供单位月度统计 provider scorecard rows",
+            position=80,
+        )
