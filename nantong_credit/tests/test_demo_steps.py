@@ -23,9 +23,11 @@ def test_the_apps_steps_run_after_what_they_need():
         "cast",
         "commitments",
         "authorizations",
+        "record history",
         "objections",
         "paper objection",
         "repair",
+        "scorecards",
     ]
     for step in loader.ordered_steps():
         assert all(names.index(before) < names.index(step.name) for before in step.after)
