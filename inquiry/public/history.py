@@ -49,10 +49,14 @@ class Change:
 
 @dataclass
 class HistoryEntry:
-    day: dt.date
+    moment: dt.datetime
     reason: str
     revision: int | None = None  # None for a mark
     changes: list[Change] = field(default_factory=list)
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localdate(self.moment)
 
 
 @dataclass
@@ -82,7 +86,7 @@ def record_history(record: CreditRecord, item: CatalogItem) -> list[HistoryEntry
     for revision in revisions:
         entries.append(
             HistoryEntry(
-                _revision_day(record, revision),
+                _revision_moment(record, revision),
                 revision_reason(revision, previous),
                 revision.number,
                 _changes(labels, previous, revision),
@@ -90,8 +94,8 @@ def record_history(record: CreditRecord, item: CatalogItem) -> list[HistoryEntry
         )
         previous = revision
     for mark in getattr(record, "marks", []):
-        entries.append(HistoryEntry(timezone.localdate(mark.created_at), str(MARK_REASONS.get(mark.kind, mark.kind))))
-    entries.sort(key=lambda e: (e.day, e.revision or 0, e.revision is None), reverse=True)
+        entries.append(HistoryEntry(mark.created_at, str(MARK_REASONS.get(mark.kind, mark.kind))))
+    entries.sort(key=lambda e: (e.moment, e.revision or 0), reverse=True)
     return entries
 
 
@@ -109,11 +113,10 @@ def revision_reason(revision: RecordRevision, previous: RecordRevision | None) -
     return _("更新")
 
 
-def _revision_day(record: CreditRecord, revision: RecordRevision) -> dt.date:
+def _revision_moment(record: CreditRecord, revision: RecordRevision) -> dt.datetime:
     # The first revision of data loaded from an earlier system is written when loaded; the
     # record's receipt is when the platform got it.
-    moment = record.received_at if revision.number == 1 else revision.created_at
-    return timezone.localdate(moment)
+    return record.received_at if revision.number == 1 else revision.created_at
 
 
 def _changes(labels: dict[str, str], previous: RecordRevision | None, revision: RecordRevision) -> list[Change]:

@@ -95,6 +95,7 @@ def test_marks_are_shown_with_their_reasons(client, scjgj_staff, agent, clerk, c
         case = referred_case(agent, company, [penalty], clerk)
     html = client.get(url(penalty)).content.decode()
     assert "异议处理中" in html and "信息主体提出异议，异议处理中（第十三条）" in html
+    assert html.index("异议处理中（第十三条）") < html.index("信息提供单位报送")  # newest first
     with freeze_time(at("2026-11-04 09:00")):
         objection_services.answer_unverifiable(
             objection=case, actor=scjgj_staff, reply="无法核实", note="处罚机关无法核实当事人所述情况，特此附注。"
