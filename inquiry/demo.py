@@ -160,3 +160,37 @@ def ensure_authorizations(run: DemoRun) -> None:
             report.notes.append(f"未能创建演示授权“{spec.purpose}”：{error.message}")
             continue
         report.count("authorizations", True)
+
+
+# --- A record with a history (its public page, `/subjects/<code>/records/<id>/`) --------------------
+
+# 市行政审批局 widened the scope of 濠河餐饮's food licence: the record's second revision, so
+# that its page shows a change of a public field and why.
+HISTORY_LICENCE = "通审批食许〔2024〕0312号"
+HISTORY_SCOPE = "；糕点类食品制售（含裱花蛋糕）"
+
+
+def ensure_record_history(run: DemoRun) -> None:
+    from collection.demo import records, subjects
+    from collection.demo.licences import LICENCES
+    from collection.selectors import record_of_provider
+    from collection.services.records import submit_record
+
+    spec = next(s for s in LICENCES if s.source_key == HISTORY_LICENCE)
+    provider = run.shared["providers"][spec.provider]
+    record = record_of_provider(provider=provider, item_code=spec.item, source_key=spec.source_key)
+    if record is None or record.revision > 1:
+        run.report.count("record updates", False)
+        return
+    data = {**record.data, "license_content": record.data["license_content"] + HISTORY_SCOPE}
+    submit_record(
+        provider=provider,
+        item_code=spec.item,
+        source_key=spec.source_key,
+        subject=records.subject_payload(subjects.BY_KEY[spec.subject]),
+        data=data,
+        actor=run.actor,
+        channel=records.SEED_CHANNEL,
+        reason="许可事项变更",
+    )
+    run.report.count("record updates", True)

@@ -50,6 +50,7 @@ TASK_ROUTES = {
             "collection.tasks.sweep_pull_sources",
             "audit.tasks.write_chain_checkpoint",
             "nantong_credit.tasks.sweep_missing_case_files",
+            "supervision.tasks.refresh_provider_scorecards",
         )
     },
 }
@@ -99,13 +100,25 @@ BEAT_SCHEDULE = {
         "task": "collection.tasks.purge_rejected_uploads",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Anchors the audit chain's head outside the database; rows deleted after the newest
-    # checkpoint are what an owner of the tables could remove unseen, so keep this short.
     # Case files (Art. 20) whose task was lost when their case closed.
     "sweep-missing-case-files": {
         "task": "nantong_credit.tasks.sweep_missing_case_files",
         "schedule": crontab(minute="7-59/15"),
     },
+    # The providers' public scorecard (/providers/) reads precomputed monthly figures: the whole
+    # 24-month window nightly (answers and updates land in past months too), this month and the
+    # last hourly so that the pages follow the day's submissions.
+    "refresh-provider-scorecards": {
+        "task": "supervision.tasks.refresh_provider_scorecards",
+        "schedule": crontab(hour=1, minute=40),
+    },
+    "refresh-provider-scorecards-recent": {
+        "task": "supervision.tasks.refresh_provider_scorecards",
+        "schedule": crontab(minute=20),
+        "kwargs": {"months": 2},
+    },
+    # Anchors the audit chain's head outside the database; rows deleted after the newest
+    # checkpoint are what an owner of the tables could remove unseen, so keep this short.
     "audit-chain-checkpoint": {
         "task": "audit.tasks.write_chain_checkpoint",
         "schedule": crontab(minute="*/10"),

@@ -20,13 +20,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from . import replica_health
 
 # The public pages that may be served from a replica, by URL name (the one place to opt in):
-# search, subject pages, the public subject API, the catalog and report verification. They
-# read what providers published; a few seconds' lag there harms nobody.
+# search, subject and record pages, the public subject API, the catalog, report verification
+# and the providers' scorecard. They read what providers published; a few seconds' lag there
+# harms nobody.
 REPLICA_READ_VIEWS = frozenset(
     {
         "portal:home",
         "subjects:search",
         "subjects:detail",
+        "subjects:record",
+        "providers:list",
+        "providers:detail",
         "inquiry_api:subject",
         "catalog:public",
         "catalog_api:catalog",

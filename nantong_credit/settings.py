@@ -452,6 +452,7 @@ PERMISSIONS_POLICY_DISABLED = [
 # Cache-Control: no-store. Prefixes, plus the home page "/".
 PUBLIC_CACHEABLE_PATHS = [
     "/subjects/",
+    "/providers/",
     "/catalog/",
     "/healthz",
     "/api/v1/catalog/",

@@ -21,3 +21,14 @@ class SupervisionConfig(AppConfig):
             "supervision.tasks.sweep_accountability_deadlines", label="追责督办 accountability", position=50
         )
         sweeps.register_sweep("supervision.tasks.remind_missing_filings", label="制度备案 filings", position=51)
+        # Last: the figures count what every other step made.
+        register_demo(
+            "scorecards",
+            "supervision.demo.ensure_scorecards",
+            after=("objections", "paper objection", "closed objection", "repair", "record history", "accountability"),
+        )
+        sweeps.register_sweep(
+            "supervision.tasks.refresh_provider_scorecards",
+            label="信息提供单位月度统计 provider scorecard rows",
+            position=60,
+        )

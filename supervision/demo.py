@@ -1,7 +1,12 @@
 """Supervision's demo (`seed_demo`): one accountability case against the 市场监管局 that
 `provider_staff` works for, its letter issued and waiting for the answer; and filings: the 市场
 监管局's usage rules accepted and its internal procedures waiting for review (the other departments
-have filed nothing, as the public list shows). Made by the services the pages call; left alone when they exist."""
+have filed nothing, as the public list shows). Made by the services the pages call; left alone when they exist.
+
+And the providers' scorecard computed from the demo's records and objections, so that
+`/providers/` shows figures right after `seed_demo` (the embedded mode has no beat;
+`run_deadline_sweeps` refreshes them later). Recomputing writes the same figures again, and no
+audit event: they are statistics, not credit information."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from .accountability.models import AccountabilityCase, Ground
 from .filings import services as filings
 from .filings.models import Filing, FilingKind
 from .filings.uploads import check_document
+from .providers.services import refresh_provider_scorecards
 
 COMMISSION = "catalog_admin"
 STAFF = "provider_staff"
@@ -92,3 +98,7 @@ def _filings(run: DemoRun, commission, staff, scjgj: Provider) -> None:
     )
     run.report.count("filings", True)
     run.report.info.append("制度备案：市场监管局使用实施办法已备案，内部工作规程待审核")
+
+
+def ensure_scorecards(run: DemoRun) -> None:
+    refresh_provider_scorecards()

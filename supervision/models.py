@@ -8,3 +8,4 @@ from .accountability.models import (  # noqa: F401
     AccountabilityStep,
 )
 from .filings.models import Filing, FilingReminder, FilingStep  # noqa: F401
+from .providers.models import ProviderItemMonth, ProviderMonth  # noqa: F401

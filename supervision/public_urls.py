@@ -1,5 +1,10 @@
 """Public pages about the platform itself: /statistics/, /providers/, /filings/."""
 
+from django.urls import include, path
+
 from .filings import urls as filings_urls
 
-urlpatterns: list = [*filings_urls.public_urlpatterns]
+urlpatterns: list = [
+    path("providers/", include("supervision.providers.urls")),
+    *filings_urls.public_urlpatterns,
+]

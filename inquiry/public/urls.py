@@ -1,4 +1,5 @@
-"""Public search and subject pages (SPEC §6): `/subjects/?q=…`, `/subjects/<统一社会信用代码>/`."""
+"""Public search, subject and record pages (SPEC §6): `/subjects/?q=…`, `/subjects/<统一社会信用代码>/`,
+`/subjects/<统一社会信用代码>/records/<id>/`."""
 
 from django.urls import path
 
@@ -9,4 +10,5 @@ app_name = "subjects"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<str:code>/", views.subject_detail, name="detail"),
+    path("<str:code>/records/<int:pk>/", views.record_detail, name="record"),
 ]

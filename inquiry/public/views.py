@@ -1,7 +1,8 @@
-"""The public portal's search and subject pages (no login; SPEC §6 `/subjects/`).
+"""The public portal's search, subject and record pages (no login; SPEC §6 `/subjects/`).
 
 Which records are shown is decided by `collection.visibility` when the page is served; how a
-record reads by `inquiry.selectors`. Both pages are rate limited per client address.
+record reads by `inquiry.selectors`. Subject and record pages share the public rate limit per
+client address (search has its own).
 
 The query log (Art. 11) gets a row for every search and subject page of a logged-in account:
 who, when, what. Anonymous visitors leave no row: an address is personal information and says
@@ -9,7 +10,7 @@ nothing of who asked, and a row per anonymous page view would make the log the l
 the platform while recording nobody.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -21,6 +22,7 @@ from ..querylog import log_query
 from ..ratelimit import SEARCH, SUBJECT, limit_per_address, rate_limited_response, wait_seconds
 from ..search import loggable_terms, public_subject, search_subjects, subject_disclosure
 from .forms import SearchForm
+from .history import public_record
 
 
 @require_GET
@@ -67,3 +69,19 @@ def subject_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "inquiry/public/subject.html", {"disclosure": disclosure, "subject": subject, "today": today}
     )
+
+
+@require_GET
+@limit_per_address(SUBJECT)
+def record_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One public record with its history; anything the subject page would not show is not found."""
+    canonical = tidy(code)
+    if canonical != code:
+        return redirect("subjects:record", code=canonical, pk=pk, permanent=True)
+    subject = public_subject(code)
+    found = public_record(subject, pk) if subject is not None else None
+    if found is None:
+        raise Http404("no such public record")
+    if request.user.is_authenticated:
+        log_query(kind=QueryLog.Kind.PUBLIC_PAGE, actor=request.user, subject=subject, terms=subject.code)
+    return render(request, "inquiry/public/record.html", {"found": found, "subject": subject})

@@ -76,6 +76,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "sitemap/": ((GET,), EVERYONE),
     "subjects/": ((GET,), EVERYONE),
     "subjects/<str:code>/": ((GET,), EVERYONE),
+    "subjects/<str:code>/records/<int:pk>/": ((GET,), EVERYONE),
+    # The providers' public scorecard (issue 15 §2).
+    "providers/": ((GET,), EVERYONE),
+    "providers/<slug:code>/": ((GET,), EVERYONE),
     # Credit reports: one's own (the orderer), and a subject's own report for its agent.
     "reports/": (GET_POST, SIGNED_IN),
     "reports/verify/": (GET_POST, EVERYONE),
@@ -409,7 +413,8 @@ def arguments(route: str, w) -> dict:
         ("api/v1/records/", {"pk": o["record"].pk}),
         ("guide/", {"slug": "objection"}),
         ("api/v1/subjects/", {"code": o["company"].code}),
-        ("subjects/", {"code": o["company"].code}),
+        ("subjects/", {"code": o["company"].code, "pk": o["record"].pk}),
+        ("providers/", {"code": o["provider"].code}),
         ("reports/", {"number": o["report"].number}),
         ("authorizations/", {"pk": o["authorization"].pk}),
         ("authorizations/<int:pk>/letter/", {"pk": o["letter"].pk}),

@@ -24,11 +24,13 @@ def test_the_apps_steps_run_after_what_they_need():
         "pull",
         "commitments",
         "authorizations",
+        "record history",
         "objections",
         "paper objection",
         "closed objection",
         "repair",
         "accountability",
+        "scorecards",
     ]
     for step in loader.ordered_steps():
         assert all(names.index(before) < names.index(step.name) for before in step.after)

@@ -19,6 +19,7 @@ def test_the_apps_register_their_sweeps_each_a_task_of_the_project():
         "collection.tasks.sweep_pull_sources",
         "supervision.tasks.sweep_accountability_deadlines",
         "supervision.tasks.remind_missing_filings",
+        "supervision.tasks.refresh_provider_scorecards",
         "nantong_credit.tasks.sweep_missing_case_files",
         "nantong_credit.tasks.sweep_stuck_jobs",
     ]
