@@ -60,6 +60,11 @@ ACTION_LABELS: dict[str, str] = {
     "bulkimport.create": "上传批量导入文件",
     "bulkimport.import": "批量导入",
     "bulk_import.file_deleted": "删除过期导入文件",
+    "pullsource.create": "新建数据库对接",
+    "pullsource.change": "修改数据库对接",
+    "pullsource.pull": "手动拉取数据库对接",
+    "pullsource.reset_cursor": "重置数据库对接游标",
+    "pull.page": "数据库对接拉取一页",
     "binding.request": "申请绑定信息主体",
     "binding.bind_own": "绑定本人",
     "binding.approve": "通过主体绑定",
@@ -87,9 +92,14 @@ ACTION_LABELS: dict[str, str] = {
     # Objections outside the case table (Art. 13–14)
     "objection.reissue_code": "重新生成查询码",
     "objection.provider_overdue": "提供单位逾期未答复",
+    "objection.case_file": "生成异议案卷",
+    "repair.case_file": "生成信用修复案卷",
+    # Supervision (Art. 12, 18, 22) outside its workflows
+    "filing.remind": "提醒部门制度备案",
     # Audit and archive (Art. 19–21)
     "audit.verify": "核验审计链",
     "archive.register": "档案登记",
+    "archive.mismatch": "档案文件核验不符",
 }
 
 
