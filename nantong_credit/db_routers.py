@@ -21,7 +21,7 @@ from . import replica_health
 
 # The public pages that may be served from a replica, by URL name (the one place to opt in):
 # search, subject and record pages, the public subject API, the catalog, report verification
-# and the providers' scorecard. They read what providers published; a few seconds' lag there
+# the providers' scorecard and the departments' filed rules. They read what providers published; a few seconds' lag there
 # harms nobody.
 REPLICA_READ_VIEWS = frozenset(
     {
@@ -31,6 +31,7 @@ REPLICA_READ_VIEWS = frozenset(
         "subjects:record",
         "providers:list",
         "providers:detail",
+        "filings_public",
         "inquiry_api:subject",
         "catalog:public",
         "catalog_api:catalog",

@@ -176,3 +176,9 @@ def test_a_returned_filing_not_filed_again_is_reminded(scjgj, scjgj_staff, commi
     return_filing(filing=waiting, actor=commission, reason="请补充")
     assert reminders.sweep() == {"reminded": 1}
     assert FilingReminder.objects.get().kinds == [FilingKind.USAGE_RULES]
+
+
+def test_the_public_list_may_be_read_from_a_replica():
+    from nantong_credit.db_routers import REPLICA_READ_VIEWS
+
+    assert "filings_public" in REPLICA_READ_VIEWS
