@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from collection.identifiers import tidy
-from nantong_credit.rate_windows import count_request, parse_rate
+from nantong_credit.rate_windows import parse_rate, wait_seconds
 
 from ..api.serializers import SUBJECT_EXAMPLES, PublicRecordSerializer, PublicSubjectSerializer
 from ..authorizations.services import category_labels
@@ -76,14 +76,15 @@ def too_many(code: str, message: str, seconds: float) -> exceptions.Throttled:
 
 
 def check_limits(key: AgencyApiKey) -> None:
-    """The per-minute limit first (it costs a cache round trip), then the day's quota."""
+    """The per-minute limit first (it costs a cache round trip; an unreachable cache limits
+    nothing, as everywhere else), then the day's quota."""
     rate = parse_rate(settings.AGENCY_API_RATE_PER_KEY)
-    wait = count_request(f"agency:{key.pk}", [rate]) if rate is not None else None
-    if wait is not None:
+    wait = wait_seconds(f"agency:{key.pk}", settings.AGENCY_API_RATE_PER_KEY) if rate is not None else None
+    if rate is not None and wait is not None:
         raise too_many(
             "rate_limited",
             _("请求过于频繁：该密钥每%(s)d秒最多调用%(n)d次，请%(w)d秒后重试。")
-            % {"s": rate.seconds, "n": rate.limit, "w": max(1, math.ceil(wait))},
+            % {"s": rate.seconds, "n": rate.limit, "w": wait},
             wait,
         )
     wait = take_call(key)

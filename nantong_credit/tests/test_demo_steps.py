@@ -23,6 +23,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "cast",
         "commitments",
         "authorizations",
+        "agencies",
         "objections",
         "paper objection",
         "repair",
