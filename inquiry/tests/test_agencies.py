@@ -255,3 +255,12 @@ def test_registration_through_the_service_refuses_a_requester_of_another_role(us
             contact_name="x",
             contact_phone="x",
         )
+
+
+def test_the_back_office_home_leads_requesters_and_clerks_to_the_agency_pages(client, requester, clerk):
+    client.force_login(requester)
+    home = client.get(reverse("office:home")).content.decode()
+    assert reverse("agencies:register") in home and reverse("agency_office:list") not in home
+    client.force_login(clerk)
+    home = client.get(reverse("office:home")).content.decode()
+    assert reverse("agency_office:list") in home and reverse("agencies:register") not in home
