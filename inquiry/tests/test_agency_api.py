@@ -261,3 +261,15 @@ def test_the_endpoint_is_in_the_schema_with_examples(client):
     assert len(operation["responses"]["200"]["content"]["application/json"]["examples"]) == 2
     assert len(operation["responses"]["429"]["content"]["application/json"]["examples"]) == 2
     assert "Token <密钥>" in schema["components"]["securitySchemes"]["agencyKey"]["description"]
+
+
+def test_an_unreachable_cache_limits_nothing_but_the_quota_still_holds(
+    client, agency_key, company, settings, monkeypatch
+):
+    def down(*_args, **_kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("nantong_credit.rate_windows.count_request", down)
+    settings.AGENCY_API_RATE_PER_KEY = "1/min"
+    settings.AGENCY_API_DAILY_QUOTA = 2
+    assert [api_get(client, agency_key[1], company.code).status_code for _ in range(3)] == [200, 200, 429]
