@@ -29,6 +29,16 @@ class Authorization(models.Model):
         REVOKED = "revoked", _("已撤回")
 
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authorizations")
+    # Set when the requester asked on behalf of a credit service agency: the consent is then the
+    # agency's, and its API keys read what it covers (`inquiry.agencies`).
+    agency = models.ForeignKey(
+        "inquiry.CreditAgency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorizations",
+        verbose_name=_("信用服务机构"),
+    )
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="authorizations")
     method = models.CharField(_("授权方式"), max_length=10, choices=Method.choices)
     purpose = models.CharField(_("查询目的"), max_length=300)
@@ -54,6 +64,7 @@ class Authorization(models.Model):
             models.Index(fields=["requester", "subject", "status"]),
             models.Index(fields=["subject", "status"]),
             models.Index(fields=["method", "status", "requested_at"]),
+            models.Index(fields=["agency", "subject", "status"]),
         ]
         permissions = [("review_letter", _("审核书面授权书"))]
         verbose_name = _("查询授权")
@@ -89,6 +100,24 @@ class QueryLog(models.Model):
     )
     authorization = models.ForeignKey(
         Authorization, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    # A call of the agency API: no user stands behind it, the agency and its key do.
+    agency = models.ForeignKey(
+        "inquiry.CreditAgency",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("信用服务机构"),
+    )
+    api_key = models.ForeignKey(
+        "inquiry.AgencyApiKey",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     purpose = models.CharField(_("查询目的"), max_length=300, blank=True)
     terms = models.CharField(_("检索词"), max_length=100, blank=True)
@@ -221,3 +250,20 @@ class BatchCheckRow(models.Model):
         ordering = ["batch", "line"]
         verbose_name = _("核查结果")
         verbose_name_plural = _("核查结果")
+
+
+# The agency API's models live with their feature; imported here so that Django registers them.
+from .agencies.models import AgencyApiKey, AgencyApiUsage, AgencyMember, CreditAgency  # noqa: E402
+
+__all__ = [
+    "AgencyApiKey",
+    "AgencyApiUsage",
+    "AgencyMember",
+    "Authorization",
+    "BatchCheck",
+    "BatchCheckRow",
+    "CreditAgency",
+    "CreditCommitment",
+    "CreditReport",
+    "QueryLog",
+]

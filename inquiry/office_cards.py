@@ -14,6 +14,12 @@ def clerk_cards(user) -> list[Card]:
             "file-earmark-check",
             [("授权书审核", reverse("authorization_office:letters")), ("信用承诺", reverse("government:commitments"))],
         ),
+        Card(
+            "信用服务机构",
+            "审核信用服务机构登记，设定接口密钥的每日调用限额，吊销密钥（第十二条第三款）。",
+            "building-check",
+            [("机构审核", reverse("agency_office:list"))],
+        ),
     ]
 
 
@@ -45,6 +51,12 @@ def requester_cards(user) -> list[Card]:
                 ("申请查询", reverse("authorizations:new")),
                 ("信用报告", reverse("reports:mine")),
             ],
+        ),
+        Card(
+            "信用服务机构",
+            "登记信用服务机构，经批准后创建接口密钥，经开放接口查询（第十二条第三款）。",
+            "building",
+            [("我的机构", reverse("agencies:list")), ("登记机构", reverse("agencies:register"))],
         ),
     ]
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from collection.bindings import bound_subjects
 from collection.models import Subject
 
-from .models import Authorization, BatchCheck
+from .models import AgencyApiKey, AgencyMember, Authorization, BatchCheck, CreditAgency
 
 # Requester: ask for and read its own authorizations (Art. 11).
 REQUEST_AUTHORIZATION = "inquiry.add_authorization"
@@ -72,3 +72,35 @@ def get_letter_for_review(pk: int) -> Authorization:
 def get_own_batch_check(user, pk: int) -> BatchCheck:
     """A batch check is the business of the official who ran it."""
     return get_object_or_404(BatchCheck, pk=pk, requested_by=user)
+
+
+# --- Credit service agencies (Art. 12 para. 3) ------------------------------------------------
+
+# Requester: register an agency, see the agencies it acts for, manage their keys if admin.
+REGISTER_AGENCY = "inquiry.add_creditagency"
+VIEW_AGENCY = "inquiry.view_creditagency"
+# Clerk of the 市公共信用信息中心: approve or refuse agencies; set key quotas and revoke keys.
+REVIEW_AGENCY = "inquiry.review_creditagency"
+MANAGE_AGENCY_KEYS = "inquiry.change_agencyapikey"
+
+
+def get_own_agency(user, pk: int) -> CreditAgency:
+    """An agency the account acts for; 404 for everyone else, other agencies' accounts included."""
+    return get_object_or_404(CreditAgency.objects.select_related("decided_by"), pk=pk, members__user=user)
+
+
+def get_own_agency_key(user, agency_pk: int, pk: int) -> AgencyApiKey:
+    """A key of an agency the account acts for (404 otherwise); only its admins may manage it (403)."""
+    agency = get_own_agency(user, agency_pk)
+    key = get_object_or_404(AgencyApiKey.objects.select_related("agency"), pk=pk, agency=agency)
+    if not AgencyMember.objects.filter(agency=agency, user=user, is_admin=True).exists():
+        raise PermissionDenied
+    return key
+
+
+def get_agency_for_review(pk: int) -> CreditAgency:
+    return get_object_or_404(CreditAgency.objects.select_related("registered_by", "decided_by"), pk=pk)
+
+
+def get_key_for_center(pk: int) -> AgencyApiKey:
+    return get_object_or_404(AgencyApiKey.objects.select_related("agency"), pk=pk)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("catalog/", include("catalog.api_urls")),
     path("records/", include("collection.api.urls")),
     path("subjects/", include("inquiry.api.urls")),
+    path("agency/", include("inquiry.agencies.api_urls")),
 ]

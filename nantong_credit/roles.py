@@ -64,6 +64,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inquiry.add_authorization",
         "inquiry.view_authorization",
         "inquiry.add_creditreport",
+        # Art. 12 para. 3: register a credit service agency, manage its API keys.
+        "inquiry.add_creditagency",
+        "inquiry.view_creditagency",
     ],
     PROVIDER_STAFF: [
         "collection.view_creditrecord",
@@ -109,6 +112,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inquiry.view_authorization",
         "inquiry.review_letter",
         "inquiry.add_creditcommitment",
+        # Art. 12 para. 3: approve credit service agencies, set their keys' quotas, revoke keys.
+        "inquiry.review_creditagency",
+        "inquiry.change_agencyapikey",
         # Art. 20: the archive register.
         "audit.view_archiveentry",
         # Organisations submitted under another name than their registered one (名称不一致).

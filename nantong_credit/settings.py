@@ -411,6 +411,11 @@ SPECTACULAR_SETTINGS = {
 API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="60000/min")
 API_BATCH_RATE_PER_TOKEN = env.str("API_BATCH_RATE_PER_TOKEN", default="600/min")
 
+# --- Agency API (Art. 12 para. 3) -----------------------------------------------------------
+# Calls a day per key unless the center sets the key's own quota; per-key limit per minute.
+AGENCY_API_DAILY_QUOTA = env.int("AGENCY_API_DAILY_QUOTA", default=1000)
+AGENCY_API_RATE_PER_KEY = env.str("AGENCY_API_RATE_PER_KEY", default="60/min")
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

@@ -11,6 +11,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -26,7 +27,10 @@ from schemathesis.specs.openapi.checks import (
 
 from collection.api.services import submit_api_record
 from collection.services.tokens import create_api_token
+from inquiry.agencies.services import approve_agency, create_agency_key, register_agency
+from nantong_credit import roles
 
+from .factories import make_uscc
 from .import_support import demo_catalog  # noqa: F401 (fixture)
 
 CHECKS = [
@@ -62,6 +66,23 @@ def token(db, demo_catalog, scjgj) -> str:  # noqa: F811
     record = documented_examples("POST", "/api/v1/records/")[0]
     assert submit_api_record(token=api_token, body=record).outcome == "created"
     return key
+
+
+@pytest.fixture
+def agency_secret(db, user_with_role) -> str:
+    """A key of an approved credit service agency, for the agency API (`/api/v1/agency/`)."""
+    requester = user_with_role("wangyf", roles.REQUESTER, identity_verified_at=timezone.now())
+    clerk = user_with_role("guxw", roles.CENTER_CLERK)
+    agency = register_agency(
+        registrant=requester,
+        name="南通诚信征信服务有限公司",
+        uscc=make_uscc("91320600MA2AGC0Y1"),
+        licence_number="苏企征备〔2024〕第0006号",
+        contact_name="王一帆",
+        contact_phone="0513-85110000",
+    )
+    approve_agency(agency=agency, actor=clerk)
+    return create_agency_key(agency=agency, actor=requester, name="schemathesis")[1]
 
 
 def documented_examples(method: str, path: str) -> list:
@@ -102,11 +123,12 @@ def test_the_schema_tested_is_the_one_served(client):
 @schema.parametrize()
 # Bounded for CI (about a minute in all); no example database written into the work tree.
 @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-def test_the_api_answers_as_its_schema_says(case, token, examples_sent):
+def test_the_api_answers_as_its_schema_says(case, token, agency_secret, examples_sent):
     documented = documented_examples(case.method, case.path)
     is_example = case.body in documented and case.meta.generation.mode == GenerationMode.POSITIVE
     examples_sent.setdefault((case.method, case.path), [])
-    response = case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    key = agency_secret if case.path.startswith("/api/v1/agency/") else token
+    response = case.call_and_validate(headers={"Authorization": f"Token {key}"}, checks=CHECKS)
     if is_example:
         # The success path: a department copying the example from the docs is served.
         assert response.status_code in (200, 201), response.text

@@ -4,7 +4,7 @@ at them (Art. 11: every query is logged; the subject may know who asked, when an
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,13 +35,14 @@ class Look:
 
 
 def who_looked(subject: Subject) -> QuerySet[QueryLog]:
-    """Queries of the subject by identified people, newest first. Its own accounts looking at
-    it are left out: the subject wants to know who else looked."""
+    """Queries of the subject by identified people and by credit service agencies' systems,
+    newest first. Its own accounts looking at it are left out: the subject wants to know who
+    else looked."""
     own = accounts_acting_for(subject).values("pk")
     return (
-        QueryLog.objects.filter(subject=subject, actor__isnull=False)
+        QueryLog.objects.filter(Q(actor__isnull=False) | Q(agency__isnull=False), subject=subject)
         .exclude(actor__in=own)
-        .select_related("actor")
+        .select_related("actor", "agency")
         .order_by("-occurred_at", "-id")
     )
 
@@ -53,6 +54,8 @@ def as_looks(entries) -> list[Look]:
 def who_label(entry: QueryLog) -> str:
     """A person's name; for a batch check by an agency (Art. 12) also that it was an agency."""
     user = entry.actor
+    if entry.agency_id is not None and user is None:
+        return _("信用服务机构 %(name)s（接口查询）") % {"name": entry.agency.name}
     if user is None:
         return entry.actor_label if entry.actor_label and entry.actor_label != ANONYMOUS else _("匿名公众")
     name = user.real_name or user.get_username()
@@ -63,4 +66,6 @@ def who_label(entry: QueryLog) -> str:
 
 def anonymous_view_count(subject: Subject, now: dt.datetime | None = None) -> int:
     since = (now or timezone.now()) - dt.timedelta(days=ANONYMOUS_WINDOW_DAYS)
-    return QueryLog.objects.filter(subject=subject, actor__isnull=True, occurred_at__gte=since).count()
+    return QueryLog.objects.filter(
+        subject=subject, actor__isnull=True, agency__isnull=True, occurred_at__gte=since
+    ).count()

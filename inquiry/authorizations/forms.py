@@ -12,7 +12,7 @@ from catalog.models import Category, SubjectKind
 from collection.accounts.forms import EvidenceField
 from nantong_credit.forms import DateInput
 
-from ..models import Authorization
+from ..models import Authorization, CreditAgency
 
 ORGANISATION = "organisation"
 KIND_CHOICES = [
@@ -81,10 +81,22 @@ class AuthorizationRequestForm(forms.Form):
     letter = EvidenceField(
         label=_("书面授权书"), required=False, help_text=_("选择书面授权时上传：PDF、JPEG或PNG，不超过10 MB")
     )
+    agency = forms.ModelChoiceField(
+        label=_("代表信用服务机构申请"),
+        queryset=CreditAgency.objects.none(),
+        required=False,
+        empty_label=_("不代表机构（本人申请）"),
+        help_text=_("选择机构的，授权授予该机构，机构可经接口在授权范围和有效期内查询；信息主体将看到机构名称"),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agencies=None, **kwargs):
         kwargs.setdefault("initial", {"valid_until": default_valid_until()})
         super().__init__(*args, **kwargs)
+        # Only the approved agencies the account acts for; none: the field is not offered.
+        if agencies is not None and agencies.exists():
+            self.fields["agency"].queryset = agencies
+        else:
+            del self.fields["agency"]
 
     def clean(self):
         data = super().clean()

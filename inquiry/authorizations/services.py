@@ -33,7 +33,7 @@ from nantong_credit.model_fields import max_length
 from nantong_credit.notifications import notify
 from nantong_credit.uploads import CheckedUpload
 
-from ..models import Authorization, QueryLog
+from ..models import AgencyMember, Authorization, CreditAgency, QueryLog
 from ..querylog import log_query
 
 Status = Authorization.Status
@@ -110,9 +110,16 @@ def _comparable(name: str) -> str:
 
 
 def request_authorization(
-    *, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date
+    *,
+    requester,
+    subject: Subject,
+    purpose: str,
+    categories: Iterable[str],
+    valid_until: dt.date,
+    agency: CreditAgency | None = None,
 ) -> Authorization:
-    """Ask the subject's own accounts to consent online."""
+    """Ask the subject's own accounts to consent online (to the requester, or to the agency the
+    requester acts for)."""
     with transaction.atomic():
         authorization = _new_request(
             requester=requester,
@@ -121,8 +128,9 @@ def request_authorization(
             categories=categories,
             valid_until=valid_until,
             method=Method.ONLINE,
+            agency=agency,
         )
-        _check_no_pending(requester, subject)
+        _check_no_pending(requester, subject, agency)
         if not accounts_acting_for(subject).exists():
             raise AuthorizationError(
                 _("该信息主体尚未在平台绑定账号，无法在线授权。请上传其签署的书面授权书。"), field="method"
@@ -131,7 +139,7 @@ def request_authorization(
         _record_request(authorization)
         notify(
             accounts_acting_for(subject),
-            title=_("%(name)s申请查询本主体的授权查询信息") % {"name": _who(requester)},
+            title=_("%(name)s申请查询本主体的授权查询信息") % {"name": _asker(authorization)},
             body=_request_text(authorization),
             link=_subject_link(authorization),
         )
@@ -139,7 +147,14 @@ def request_authorization(
 
 
 def submit_letter(
-    *, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date, letter: CheckedUpload
+    *,
+    requester,
+    subject: Subject,
+    purpose: str,
+    categories: Iterable[str],
+    valid_until: dt.date,
+    letter: CheckedUpload,
+    agency: CreditAgency | None = None,
 ) -> Authorization:
     """A request backed by the subject's signed letter, which a clerk checks. The scope and
     expiry are the ones the letter states; the clerk confirms or corrects them."""
@@ -150,6 +165,7 @@ def submit_letter(
         categories=categories,
         valid_until=valid_until,
         method=Method.LETTER,
+        agency=agency,
     )
     authorization.letter_name = letter.original_name
     authorization.letter_content_type = letter.content_type
@@ -159,13 +175,13 @@ def submit_letter(
     authorization.letter_file.save(letter.storage_name(), File(letter.file), save=False)
     try:
         with transaction.atomic():
-            _check_no_pending(requester, subject)
+            _check_no_pending(requester, subject, agency)
             authorization.save()
             _record_request(authorization)
             # The subject learns of a letter in its name at once: it may not have signed it.
             notify(
                 accounts_acting_for(subject),
-                title=_("%(name)s提交了以本主体名义签署的书面授权书") % {"name": _who(requester)},
+                title=_("%(name)s提交了以本主体名义签署的书面授权书") % {"name": _asker(authorization)},
                 body=_request_text(authorization) + "\n" + _("如本主体未签署该授权书，请立即联系市公共信用信息中心。"),
                 link=_subject_link(authorization),
             )
@@ -176,16 +192,31 @@ def submit_letter(
 
 
 def _new_request(
-    *, requester, subject: Subject, purpose: str, categories: Iterable[str], valid_until: dt.date, method: str
+    *,
+    requester,
+    subject: Subject,
+    purpose: str,
+    categories: Iterable[str],
+    valid_until: dt.date,
+    method: str,
+    agency: CreditAgency | None = None,
 ) -> Authorization:
     """An unsaved request, checked except for duplicates (the caller checks those under lock)."""
     check_requester(requester)
+    if (
+        agency is not None
+        and not AgencyMember.objects.filter(
+            agency=agency, user=requester, agency__status=CreditAgency.Status.APPROVED
+        ).exists()
+    ):
+        raise AuthorizationError(_("您不是该信用服务机构的经办账号，或该机构尚未获批准"), field="agency")
     if acts_for(requester, subject):
         raise AuthorizationError(_("您是该主体的经办账号，可在“我的信用”中直接查看本主体的全部信息，无需申请授权。"))
     purpose = _required_text(purpose, _("请填写查询目的"), "purpose", PURPOSE_MAX)
     scope, until = clean_scope(categories, valid_until)
     return Authorization(
         requester=requester,
+        agency=agency,
         subject=subject,
         method=method,
         purpose=purpose,
@@ -201,10 +232,13 @@ def check_requester(requester) -> None:
         raise AuthorizationError(_("查询授权查询信息须提供有效身份证明：请先到市公共信用信息中心完成实名核验。"))
 
 
-def _check_no_pending(requester, subject: Subject) -> None:
+def _check_no_pending(requester, subject: Subject, agency: CreditAgency | None = None) -> None:
     # Lock the subject row so that two clicks of the same requester cannot both pass the check.
+    # A request for an agency is another consent than one for the requester in person.
     Subject.objects.select_for_update().filter(pk=subject.pk).first()
-    if Authorization.objects.filter(requester=requester, subject=subject, status=Status.REQUESTED).exists():
+    if Authorization.objects.filter(
+        requester=requester, subject=subject, agency=agency, status=Status.REQUESTED
+    ).exists():
         raise AuthorizationError(_("您对该主体已有一项待处理的授权申请，请等待处理结果"))
 
 
@@ -374,6 +408,7 @@ def _snapshot(authorization: Authorization) -> dict:
         "subject": authorization.subject.identifier_masked,
         "categories": list(authorization.categories or []),
         "valid_until": authorization.valid_until,
+        "agency": authorization.agency.uscc if authorization.agency is not None else None,
     }
 
 
@@ -397,10 +432,18 @@ def _who(user) -> str:
     return user.real_name or user.get_username()
 
 
+def _asker(authorization: Authorization) -> str:
+    """Who the consent is for: the requester, or the agency it asks for."""
+    agency = authorization.agency
+    if agency is None:
+        return _who(authorization.requester)
+    return _("信用服务机构%(a)s（经办人%(w)s）") % {"a": agency.name, "w": _who(authorization.requester)}
+
+
 def _request_text(authorization: Authorization) -> str:
     return "\n".join(
         [
-            _("申请人：%(w)s（已实名核验）") % {"w": _who(authorization.requester)},
+            _("申请人：%(w)s（已实名核验）") % {"w": _asker(authorization)},
             _("查询目的：%(p)s") % {"p": authorization.purpose},
             _("申请范围：%(c)s；有效期至%(d)s")
             % {"c": category_labels(authorization.categories), "d": authorization.valid_until},
@@ -442,18 +485,20 @@ def requests_to_answer(subject: Subject) -> QuerySet[Authorization]:
     """Online requests the subject's accounts have to grant or refuse, oldest first."""
     return (
         Authorization.objects.filter(subject=subject, method=Method.ONLINE, status=Status.REQUESTED)
-        .select_related("requester")
+        .select_related("requester", "agency")
         .order_by("requested_at", "pk")
     )
 
 
 def authorizations_of_subject(subject: Subject) -> QuerySet[Authorization]:
     """Every consent the subject gave or that is pending, for its own overview."""
-    return Authorization.objects.filter(subject=subject).select_related("requester", "decided_by")
+    return Authorization.objects.filter(subject=subject).select_related("requester", "agency", "decided_by")
 
 
 def letters_for_review(status: str = Status.REQUESTED) -> QuerySet[Authorization]:
-    letters = Authorization.objects.filter(method=Method.LETTER).select_related("requester", "subject", "decided_by")
+    letters = Authorization.objects.filter(method=Method.LETTER).select_related(
+        "requester", "agency", "subject", "decided_by"
+    )
     if status:
         letters = letters.filter(status=status)
     return letters.order_by("requested_at", "pk")  # the oldest first: the queue is worked in order

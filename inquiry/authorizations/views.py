@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import SubjectKind
 from nantong_credit.uploads import limit_request_body, max_upload_bytes, private_file_response
 
+from ..agencies.services import approved_agencies_of
 from ..models import Authorization
 from ..permissions import REQUEST_AUTHORIZATION, VIEW_AUTHORIZATION, get_own_authorization
 from ..selectors import record_sections
@@ -60,7 +61,9 @@ def _request_body_limit() -> int:
 @never_cache
 @limit_request_body(_request_body_limit)
 def authorization_new(request: HttpRequest) -> HttpResponse:
-    form = AuthorizationRequestForm(request.POST or None, request.FILES or None)
+    form = AuthorizationRequestForm(
+        request.POST or None, request.FILES or None, agencies=approved_agencies_of(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             authorization = _submit(request.user, form.cleaned_data)
@@ -97,6 +100,7 @@ def _submit(user, data: dict) -> Authorization:
         "purpose": data["purpose"],
         "categories": data["categories"],
         "valid_until": data["valid_until"],
+        "agency": data.get("agency"),
     }
     if data["method"] == Authorization.Method.LETTER:
         return submit_letter(letter=data["letter"], **scope)

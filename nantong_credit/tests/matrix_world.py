@@ -41,6 +41,7 @@ from collection.tests.account_support import (
 from collection.tests.factories import SubjectFactory, make_ric, make_uscc
 from collection.tests.import_support import csv_bytes, import_file, penalty, publish_demo_items
 from collection.tests.pull_support import make_source
+from inquiry.agencies import services as agencies
 from inquiry.authorizations import services as authorizations
 from inquiry.government.services import parse_pasted, start_batch_check
 from inquiry.reports.services import finish_report, order_report, start_report
@@ -233,6 +234,16 @@ def _inquiry(world: World) -> None:
         valid_until=until,
         letter=check_upload(png_upload()),
     )
+    o["agency"] = agencies.register_agency(
+        registrant=u["requester"],
+        name="南通诚信征信服务有限公司",
+        uscc=make_uscc("91320600MA2AGC0Y1"),
+        licence_number="苏企征备〔2024〕第0006号",
+        contact_name="王一帆",
+        contact_phone="0513-85110000",
+    )
+    agencies.approve_agency(agency=o["agency"], actor=u["center_clerk"])
+    o["agency_key"], _secret = agencies.create_agency_key(agency=o["agency"], actor=u["requester"], name="评估系统")
     report = order_report(user=u["subject_user"], subject=o["company"])
     start_report(report_id=report.pk)
     o["report"] = finish_report(

@@ -67,6 +67,8 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "api/v1/records/revoke/": TOKEN_ONLY,
     "api/v1/records/<int:pk>/": TOKEN_ONLY,
     "api/v1/subjects/<str:code>/": ((GET,), EVERYONE),
+    # The agency API answers an approved agency's keys only (inquiry/tests/test_agency_api.py).
+    "api/v1/agency/subjects/<str:code>/": TOKEN_ONLY,
     "catalog/": (GET_POST, EVERYONE),
     # The site's own pages (issue 16 §5): read only.
     "regulation/": ((GET,), EVERYONE),
@@ -91,6 +93,12 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "authorizations/new/": (GET_POST, only("other_subject_user", "requester", "subject_user", "superuser")),
     "authorizations/<int:pk>/": (GET_POST, only("requester")),
     "authorizations/<int:pk>/letter/": (GET_POST, only("requester")),
+    # Credit service agencies (Art. 12): a requester (every registered account is one) registers
+    # one; its accounts see it, its admins manage its keys.
+    "agencies/": (GET_POST, only("other_subject_user", "requester", "subject_user", "superuser")),
+    "agencies/register/": (GET_POST, only("other_subject_user", "requester", "subject_user", "superuser")),
+    "agencies/<int:pk>/": (GET_POST, only("requester")),
+    "agencies/<int:pk>/keys/<int:key_pk>/revoke/": ((POST,), only("requester")),
     # Objections (Art. 13-14) and repair (Art. 15-17): the applicant's own cases. A follow-up page
     # shows a case only to a session that entered its code; anyone else is sent back to the form.
     "objections/": (GET_POST, SIGNED_IN),
@@ -237,6 +245,13 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/authorizations/<int:pk>/approve/": ((POST,), only("center_clerk", "superuser")),
     "office/authorizations/<int:pk>/reject/": ((POST,), only("center_clerk", "superuser")),
     "office/authorizations/<int:pk>/letter/": (GET_POST, only("center_clerk", "superuser")),
+    # Credit service agencies: approved or refused by the center, which also sets key quotas.
+    "office/agencies/": (GET_POST, only("center_clerk", "superuser")),
+    "office/agencies/<int:pk>/": (GET_POST, only("center_clerk", "superuser")),
+    "office/agencies/<int:pk>/approve/": ((POST,), only("center_clerk", "superuser")),
+    "office/agencies/<int:pk>/refuse/": ((POST,), only("center_clerk", "superuser")),
+    "office/agencies/keys/<int:key_pk>/quota/": ((POST,), only("center_clerk", "superuser")),
+    "office/agencies/keys/<int:key_pk>/revoke/": ((POST,), only("center_clerk", "superuser")),
     # Government users' batch checks (each its own) and credit commitments (also the center).
     "office/government/": (GET_POST, only("government_user", "superuser")),
     "office/government/checks/new/": (GET_POST, only("government_user", "superuser")),
@@ -413,6 +428,9 @@ def arguments(route: str, w) -> dict:
         ("api/v1/records/", {"pk": o["record"].pk}),
         ("guide/", {"slug": "objection"}),
         ("api/v1/subjects/", {"code": o["company"].code}),
+        ("api/v1/agency/", {"code": o["company"].code}),
+        ("agencies/", {"pk": o["agency"].pk, "key_pk": o["agency_key"].pk}),
+        ("office/agencies/", {"pk": o["agency"].pk, "key_pk": o["agency_key"].pk}),
         ("subjects/", {"code": o["company"].code, "pk": o["record"].pk}),
         ("providers/", {"code": o["provider"].code}),
         ("reports/", {"number": o["report"].number}),

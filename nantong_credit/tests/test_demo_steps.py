@@ -25,6 +25,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "commitments",
         "authorizations",
         "record history",
+        "agencies",
         "objections",
         "paper objection",
         "closed objection",

@@ -30,8 +30,9 @@ from collection.identifiers import normalise_identifier
 from collection.models import Annotation, CreditRecord, RecordRevision, Subject, SubjectBinding
 from collection.personal_data import decrypt_identifier
 from inquiry import demo as demo_cases
+from inquiry.agencies.services import create_agency_key
 from inquiry.authorizations.services import is_live, refuse_authorization
-from inquiry.models import Authorization, CreditCommitment, QueryLog
+from inquiry.models import Authorization, CreditAgency, CreditCommitment, QueryLog
 from nantong_credit import roles
 from nantong_credit.demo.accounts import DEMO_PASSWORD
 from nantong_credit.models import Notification
@@ -339,7 +340,9 @@ class TestDemoCases:
 
     def test_the_requester_has_one_request_granted_and_one_waiting_for_the_company(self, client):
         company = Subject.objects.get(name=HAISHENG)
-        asked = Authorization.objects.filter(subject=company, requester__username="requester", method="online")
+        asked = Authorization.objects.filter(
+            subject=company, requester__username="requester", method="online", agency__isnull=True
+        )
         granted, pending = asked.get(status="granted"), asked.get(status="requested")
 
         assert is_live(granted) and granted.valid_until > timezone.localdate()
@@ -352,6 +355,21 @@ class TestDemoCases:
         assert pending.purpose in page
         assert reverse("my_credit:grant", args=[company.pk, pending.pk]) in page
         assert Notification.objects.filter(recipient__username="subject_user", link=to_answer).exists()
+
+    def test_the_requester_administers_an_approved_agency_the_company_authorized(self, client):
+        agency = CreditAgency.objects.get()
+        assert (agency.status, agency.decided_by.username) == ("approved", "center_clerk")
+        assert agency.members.get().user.username == "requester" and agency.members.get().is_admin
+        company = Subject.objects.get(name=HAISHENG)
+        consent = Authorization.objects.get(agency=agency, subject=company)
+        assert is_live(consent) and consent.decided_by.username == "subject_user"
+        _key, secret = create_agency_key(agency=agency, actor=user("requester"), name="演示")
+        client.logout()
+        body = client.get(f"/api/v1/agency/subjects/{company.code}/", HTTP_AUTHORIZATION=f"Token {secret}").json()
+        assert body["authorization"]["id"] == consent.pk
+        assert "tax_credit_rating" in {record["item"] for record in body["authorized_records"]}
+        looks = page_as(client, "subject_user", reverse("my_credit:looks", args=[company.pk]))
+        assert f"信用服务机构 {agency.name}（接口查询）" in looks
 
     def test_one_objection_waits_for_the_provider_and_one_for_the_clerk(self, client):
         referred = Objection.objects.get(records__source_key=HAISHENG_REFERRED)
@@ -461,4 +479,4 @@ def test_once_the_penalty_has_left_publication_the_seed_skips_its_repair_case():
         assert f"未能创建对 {HAISHENG_REPAIRED} 的演示信用修复申请" in output
         assert "公示期满" in output
         assert Objection.objects.count() == 4  # 3 open, and the closed one with its case file
-        assert Authorization.objects.filter(valid_until__gt=dt.date(2028, 9, 1)).count() == 2
+        assert Authorization.objects.filter(valid_until__gt=dt.date(2028, 9, 1), agency__isnull=True).count() == 2

@@ -19,6 +19,8 @@ LABELS = {
     "records": "信用记录 records",
     "commitments": "信用承诺 commitments",
     "authorizations": "查询授权 authorizations",
+    "agencies": "信用服务机构 credit agencies",
+    "agency consents": "机构查询授权 agency consents",
     "objections": "异议 objections",
     "repair applications": "信用修复申请 repair applications",
     "case files": "案卷 case files",
