@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from . import domains
 from .domain_forms import DomainForm
 from .models import CreditDomain
+from .selectors import published_version
 
 VIEW_DOMAINS = "catalog.view_creditdomain"
 ADD_DOMAIN = "catalog.add_creditdomain"
@@ -21,12 +22,11 @@ CHANGE_DOMAIN = "catalog.change_creditdomain"
 @login_required
 @permission_required(VIEW_DOMAINS, raise_exception=True)
 def domain_list(request: HttpRequest) -> HttpResponse:
-    rows = CreditDomain.objects.prefetch_related("providers").order_by("position", "code")
     return render(
         request,
         "catalog/office/domains.html",
         {
-            "domains": rows,
+            "domains": domain_rows(),
             "can_add": request.user.has_perm(ADD_DOMAIN),
             "can_change": request.user.has_perm(CHANGE_DOMAIN),
         },
@@ -62,6 +62,20 @@ def domain_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "catalog/office/domain_form.html", {"form": form, "page_title": _("编辑领域：%s") % domain.name}
     )
+
+
+def domain_rows() -> list[dict]:
+    """Each domain with its providers' short names and its items' names (not their codes)."""
+    version = published_version()
+    names = dict(version.items.values_list("code", "name")) if version else {}
+    return [
+        {
+            "domain": domain,
+            "providers": [p.short_name or p.name for p in domain.providers.all()],
+            "items": [names.get(code, code) for code in domain.item_codes],
+        }
+        for domain in CreditDomain.objects.prefetch_related("providers").order_by("position", "code")
+    ]
 
 
 def _saved(form: DomainForm, save) -> bool:
