@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from catalog.disclosure import disclosure_window
 from catalog.errors import DisclosureError
-from catalog.models import SPECIAL_REPORT_ITEM_CODES, CreditDomain
+from catalog.models import SPECIAL_REPORT_ITEM_CODES, CreditDomain, Provider
 from collection.models import CreditRecord
 from collection.visibility import special_report_filter, with_marks
 from inquiry.models import CreditReport
@@ -140,8 +140,6 @@ def domain_blocks(report: CreditReport, today: dt.date) -> list[DomainBlock]:
 
 
 def _provider_names(report: CreditReport) -> dict[int, str]:
-    from catalog.models import Provider
-
     pks = {pk for domain in report.domains for pk in domain["providers"]}
     return dict(Provider.objects.filter(pk__in=pks).values_list("pk", "name"))
 
