@@ -40,6 +40,8 @@ ACTION_LABELS: dict[str, str] = {
     "catalog.publish": "发布目录",
     "catalog.version_published": "发布目录",
     "disclosure_scheme.create": "新建公示规则",
+    "catalog.domain_created": "新增信用代证领域",
+    "catalog.domain_changed": "修改信用代证领域",
     "provider.create": "新增信息提供单位",
     "calendar.notice_entered": "录入节假日安排通知",
     "calendar.override_set": "调整工作日",

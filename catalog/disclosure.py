@@ -54,6 +54,9 @@ _VALUE_SEPARATORS = re.compile(r"[;；]")
 # The fields by which a provider states that a 轻微 penalty must be published, and why.
 PUBLICATION_NECESSARY_KEY = "publication_necessary"
 PUBLICATION_REASON_KEY = "publication_reason"
+# A list entry (e.g. 严重失信主体名单) leaves the list on its 移出日期: it is published up to the
+# day before, whatever longer period its rule gives. The entry date is the item's decision date.
+REMOVAL_DATE_KEY = "removed_on"
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -81,6 +84,7 @@ class DisclosurePeriod:
     maximum: int | None
     grade: str
     withheld: bool = False
+    removed_on: dt.date | None = None  # a list entry's 移出日期 (`REMOVAL_DATE_KEY`)
 
 
 LONG_TERM = DisclosurePeriod(minimum=None, maximum=None, grade="")
@@ -121,7 +125,7 @@ def disclosure_window(
     period is needed but the decision date is missing, or when no grade can be determined.
     """
     period = disclosure_period(item=item, data=data, on_date=on_date or decision_date or timezone.localdate())
-    if period.maximum is not None and decision_date is None:
+    if (period.maximum is not None or period.removed_on is not None) and decision_date is None:
         raise DisclosureError(_("缺少决定日期，无法计算公示期限。"))
     return dated_window(period, decision_date)
 
@@ -129,15 +133,28 @@ def disclosure_window(
 def disclosure_period(*, item: CatalogItem, data: dict[str, Any], on_date: dt.date) -> DisclosurePeriod:
     """The period, in months, that the rule in force on `on_date` gives a record with `data`."""
     rule = _applicable_rule(item.disclosure_scheme, on_date)
+    removed_on = removal_date(data)
     if rule.mode == DisclosureRule.Mode.LONG_TERM:
-        return LONG_TERM
+        return DisclosurePeriod(None, None, "", removed_on=removed_on) if removed_on else LONG_TERM
     stated = publication_stated(data)
     if rule.mode == DisclosureRule.Mode.FIXED:
         minimum, maximum = _fixed_period(rule)
-        return DisclosurePeriod(minimum, maximum, "", withheld=maximum == 0)
+        return DisclosurePeriod(minimum, maximum, "", withheld=maximum == 0, removed_on=removed_on)
     grade = _grade(rule, item, data)
     minimum, maximum = _period(rule, grade)
-    return DisclosurePeriod(minimum, maximum, grade, withheld=maximum == 0 or (grade == "light" and not stated))
+    withheld = maximum == 0 or (grade == "light" and not stated)
+    return DisclosurePeriod(minimum, maximum, grade, withheld=withheld, removed_on=removed_on)
+
+
+def removal_date(data: dict[str, Any]) -> dt.date | None:
+    """A list entry's 移出日期, when the record has one (validated as a date field already)."""
+    value = data.get(REMOVAL_DATE_KEY)
+    if not value:
+        return None
+    try:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise DisclosureError(_("移出日期格式不正确。"), field=REMOVAL_DATE_KEY) from error
 
 
 def dated_window(period: DisclosurePeriod, decision_date: dt.date | None) -> DisclosureWindow:
@@ -147,10 +164,16 @@ def dated_window(period: DisclosurePeriod, decision_date: dt.date | None) -> Dis
     corresponding day of the Nth month, or that month's last day (which relativedelta gives).
     Repair is accepted from the day after the minimum ends. Never published, a withheld record
     has nothing to repair; its period still says until when government checks show it.
+    A list entry removed (移出) before its period ends is published up to the day before removal.
     """
+    if decision_date is not None and period.removed_on is not None and period.removed_on < decision_date:
+        raise DisclosureError(_("移出日期不能早于列入日期。"), field=REMOVAL_DATE_KEY)
     if period.maximum is None or decision_date is None:
-        return DisclosureWindow(ends_on=None, repairable_from=None, grade=period.grade)
+        last_listed = period.removed_on - _ONE_DAY if period.removed_on and decision_date else None
+        return DisclosureWindow(ends_on=last_listed, repairable_from=None, grade=period.grade)
     ends_on = decision_date + relativedelta(months=period.maximum)
+    if period.removed_on is not None:
+        ends_on = min(ends_on, period.removed_on - _ONE_DAY)
     if period.withheld:
         return DisclosureWindow(ends_on=ends_on, repairable_from=None, grade=period.grade, withheld=True)
     minimum_ends = decision_date + relativedelta(months=period.minimum)

@@ -445,3 +445,42 @@ def _refuse_provider_changes_on_published_items(sender, instance, action, revers
         items = CatalogItem.objects.filter(pk=instance.pk)
     if items.filter(version__status=PUBLISHED).exists():
         raise CatalogLocked()
+
+
+# The catalog items whose records a special credit report (专项信用报告) covers, in the order the
+# report lists them: the certificates of "有无违法违规记录" it replaces speak of these.
+SPECIAL_REPORT_ITEM_CODES = ("admin_penalty", "admin_coercion", "serious_dishonesty_list")
+
+
+class CreditDomain(models.Model):
+    """A field of administration (领域, e.g. 市场监管, 税务) for special credit reports (信用代证,
+    发改财金〔2025〕565号): the providers acting in it and the catalog items it covers.
+
+    Kept by the commission (catalog_admin) through `catalog.domains`, audited. It names items by
+    their code, which is stable across catalog versions, so a new catalog version needs no edit.
+    """
+
+    code = models.SlugField(_("领域代码"), max_length=40, unique=True)
+    name = models.CharField(_("领域名称"), max_length=50, unique=True)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    providers = models.ManyToManyField(
+        Provider, blank=True, related_name="credit_domains", verbose_name=_("主管部门（信息提供单位）")
+    )
+    item_codes = models.JSONField(_("目录事项"), default=list, help_text=_("目录事项代码列表"))
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True, help_text=_("停用的领域不能再选入新的专项信用报告"))
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("信用代证领域")
+        verbose_name_plural = _("信用代证领域")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        codes = self.item_codes if isinstance(self.item_codes, list) else None
+        if not codes or not all(isinstance(code, str) and CODE_PATTERN.match(code) for code in codes):
+            raise ValidationError({"item_codes": [_("请至少选择一个目录事项。")]})
+        if len(set(codes)) != len(codes):
+            raise ValidationError({"item_codes": [_("目录事项不能重复。")]})

@@ -14,6 +14,12 @@ def catalog_admin_cards(user) -> list[Card]:
             "journal-text",
             [("目录管理", reverse("catalog_office:versions")), ("公开目录", reverse("catalog:public"))],
         ),
+        Card(
+            "信用代证领域",
+            "专项信用报告的查询领域及其主管部门、目录事项（发改财金〔2025〕565号）。",
+            "diagram-3",
+            [("领域管理", reverse("catalog_office:domains"))],
+        ),
     ]
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import domain_views
 from . import office_views as views
 
 app_name = "catalog_office"
@@ -11,6 +12,9 @@ document = version + "documents/<int:document_id>/"
 
 urlpatterns = [
     path("", views.VersionListView.as_view(), name="versions"),
+    path("domains/", domain_views.domain_list, name="domains"),
+    path("domains/new/", domain_views.domain_add, name="domain_add"),
+    path("domains/<int:pk>/edit/", domain_views.domain_edit, name="domain_edit"),
     path("drafts/new/", views.CreateDraftView.as_view(), name="create_draft"),
     path(version, views.VersionDetailView.as_view(), name="version"),
     path(version + "edit/", views.VersionEditView.as_view(), name="version_edit"),

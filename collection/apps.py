@@ -15,7 +15,7 @@ class CollectionConfig(AppConfig):
         jobs.register(IMPORT_JOB)
         register_office_cards()
         register_demo("subjects", "collection.demo.ensure_subjects", after=("catalog",))
-        register_demo("records", "collection.demo.ensure_records", after=("subjects",))
+        register_demo("records", "collection.demo.ensure_records", after=("subjects", "catalog_special"))
         register_demo("binding", "collection.demo.ensure_demo_binding", after=("records", "accounts"))
         register_demo("cast", "collection.demo.cast.ensure_cast", after=("binding",))
         sweeps.register_sweep("collection.tasks.sweep_record_expiry", label="已到期 expired records", position=30)

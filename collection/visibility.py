@@ -63,6 +63,20 @@ def authorized_filter(categories: Iterable[str], today: dt.date | None = None) -
     return in_disclosure(today) & Q(category__in=list(categories))
 
 
+def special_report_filter(today: dt.date | None = None) -> Q:
+    """What a special credit report (专项信用报告, 信用代证) may list: what a credit report lists
+    today, and records repaired under Art. 17 (shown marked 已修复; the report keeps one only while
+    its rule's own period would still run, `inquiry.reports.special`). Never a revoked, suspended
+    or withheld (轻微·不公示) record, nor one whose period is over."""
+    repaired = Q(
+        repaired_at__isnull=False,
+        status__in=(*SHOWN_STATUSES, RecordStatus.EXPIRED),
+        suspended_since__isnull=True,
+        publication_withheld=False,
+    )
+    return in_disclosure(today) | repaired
+
+
 def public_records(queryset: QuerySet[CreditRecord] | None = None, today: dt.date | None = None):
     return _base(queryset).filter(public_filter(today))
 

@@ -131,7 +131,16 @@ class QueryLog(models.Model):
 
 
 class CreditReport(LongJobFields):
-    """A numbered PDF credit report, verifiable at /reports/verify/ by code or by its hash."""
+    """A numbered PDF credit report, verifiable at /reports/verify/ by code or by its hash.
+
+    A special credit report (专项信用报告, 信用代证: 发改财金〔2025〕565号) is one of these too, of
+    kind `special`: it covers the chosen 领域 (`domains`, as named when ordered) over a period
+    instead of categories, and is numbered, generated, archived and verified the same way.
+    """
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("公共信用信息报告")
+        SPECIAL = "special", _("专项信用报告")
 
     class Edition(models.TextChoices):
         LEGAL_PERSON = "legal_person", _("法人版")
@@ -144,6 +153,7 @@ class CreditReport(LongJobFields):
         FAILED = "failed", _("生成失败")
 
     number = models.CharField(_("报告编号"), max_length=40, unique=True)
+    kind = models.CharField(_("报告类型"), max_length=10, choices=Kind.choices, default=Kind.CREDIT)
     verification_code = models.CharField(_("验证码"), max_length=20, unique=True)
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="credit_reports")
     edition = models.CharField(_("版本"), max_length=20, choices=Edition.choices)
@@ -152,6 +162,10 @@ class CreditReport(LongJobFields):
         Authorization, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
     categories = models.JSONField(_("报告范围"), default=list)
+    # A special report's 领域 as they were named when it was ordered: [{"code": ..., "name": ...}].
+    domains = models.JSONField(_("报告领域"), default=list, blank=True)
+    period_start = models.DateField(_("报告期间起"), null=True, blank=True)
+    period_end = models.DateField(_("报告期间止"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     file = models.FileField(_("报告文件"), upload_to="reports/%Y/%m/", blank=True)
@@ -165,11 +179,20 @@ class CreditReport(LongJobFields):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["subject", "-created_at"]), models.Index(fields=["ordered_by", "-created_at"])]
+        permissions = [("verify_in_office", _("在工作台核验企业提交的信用报告"))]
         verbose_name = _("信用报告")
         verbose_name_plural = _("信用报告")
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_special(self) -> bool:
+        return self.kind == self.Kind.SPECIAL
+
+    @property
+    def domain_names(self) -> list[str]:
+        return [str(domain.get("name", "")) for domain in self.domains or []]
 
 
 class CreditCommitment(models.Model):

@@ -75,6 +75,12 @@ def government_cards(user) -> list[Card]:
             "pen",
             [("信用承诺", reverse("government:commitments"))],
         ),
+        Card(
+            "核验信用报告",
+            "企业以专项信用报告（信用代证）替代有无违法违规记录证明的，输入验证码或上传PDF核验真伪。",
+            "patch-check",
+            [("核验报告", reverse("government:verify_report"))],
+        ),
     ]
 
 

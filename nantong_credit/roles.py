@@ -139,6 +139,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "catalog.delete_catalogfield",
         "catalog.view_provider",
         "catalog.view_disclosurescheme",
+        # 信用代证: the 领域 special credit reports are ordered for.
+        "catalog.view_creditdomain",
+        "catalog.add_creditdomain",
+        "catalog.change_creditdomain",
         "collection.view_creditrecord",
         "core.manage_calendar",
         "core.view_workdayoverride",
@@ -161,6 +165,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Art. 12: an agency files its usage rules, for the department whose staff it is.
         "supervision.view_filing",
         "supervision.submit_filing",
+        # 信用代证: check a special (or ordinary) credit report a company hands in.
+        "inquiry.verify_in_office",
     ],
     AUDITOR: [
         "audit.view_auditevent",

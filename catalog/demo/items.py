@@ -139,6 +139,32 @@ SCHEMES: list[SchemeSpec] = [
         ],
     ),
     SchemeSpec(
+        "admin_coercion",
+        "行政强制信息公示期限",
+        [
+            RuleSpec(
+                MEASURES_DATE,
+                "fixed",
+                "《南通市公共信用信息归集和使用暂行办法》第十一条第三款；参照行政处罚信息一般失信的公示期限，"
+                "行政强制信息自决定作出之日起公示三年。",
+                periods={"fixed": [0, 36]},
+            ),
+        ],
+    ),
+    SchemeSpec(
+        "dishonesty_list",
+        "严重失信主体名单公示期限",
+        [
+            RuleSpec(
+                MEASURES_DATE,
+                "fixed",
+                "国办发〔2020〕49号：严重失信主体名单的列入期限一般为三年，列入满一年后可申请提前移出；"
+                "认定单位移出名单的，自移出日期起停止公示。公示期自列入日期起计算。",
+                periods={"fixed": [12, 36]},
+            ),
+        ],
+    ),
+    SchemeSpec(
         "commendation",
         "良好信息公示期限",
         [
@@ -230,6 +256,7 @@ ADMIN_PENALTY = ItemSpec(
         "wglyj",
         "gaj",
         "rmyh",
+        "xfjyzd",
     ],
     legal_basis=(
         "《中华人民共和国行政处罚法》第四十八条；《国务院办公厅关于运用大数据加强对市场主体服务和监管的若干意见》"
@@ -546,6 +573,99 @@ WARNING = ItemSpec(
     ],
 )
 
+COERCION_TYPES = [
+    "限制公民人身自由",
+    "查封场所、设施或者财物",
+    "扣押财物",
+    "冻结存款、汇款",
+    "加处罚款或者滞纳金",
+    "划拨存款、汇款",
+    "拍卖或者依法处理查封、扣押的场所、设施或者财物",
+    "排除妨碍、恢复原状",
+    "代履行",
+    "其他行政强制措施",
+    "其他强制执行方式",
+]
+
+ADMIN_COERCION = ItemSpec(
+    code="admin_coercion",
+    name="行政强制",
+    category=Category.REGULATORY.value,
+    scheme="admin_coercion",
+    subject_kinds=EVERYONE,
+    providers=["scjgj", "swj", "sthjj", "zjj", "rsj", "jtysj", "yjglj", "wjw", "zrzyj", "nyncj", "wglyj", "xfjyzd"],
+    legal_basis=(
+        "《中华人民共和国行政强制法》第二条、第九条、第十二条；《江苏省社会信用条例》；"
+        "《南通市公共信用信息归集和使用暂行办法》第八条第（三）项。行政强制决定自作出之日起7个工作日内报送。"
+    ),
+    description=(
+        "行政机关依法实施的行政强制措施和行政强制执行决定，参照国家“双公示”数据标准的结构报送。"
+        "信用代证（专项信用报告）按领域列示。"
+    ),
+    fields=[
+        *counterpart_fields(),
+        FieldSpec("coercion_document_number", "行政强制决定书文号", required=True, max_length=64),
+        FieldSpec("coercion_kind", "行政强制类别", CHOICE, required=True, choices=["行政强制措施", "行政强制执行"]),
+        FieldSpec("coercion_types", "行政强制方式", CHOICE, required=True, choices=COERCION_TYPES, multiple=True),
+        FieldSpec("violation_facts", "实施行政强制的事实和理由", required=True, max_length=5000),
+        FieldSpec("coercion_basis", "行政强制依据", required=True, max_length=2048),
+        FieldSpec("coercion_content", "行政强制内容", required=True, max_length=4000),
+        FieldSpec("property_amount", "涉及财物金额（万元）", DECIMAL),
+        FieldSpec("decision_date", "行政强制决定日期", DATE, required=True),
+        FieldSpec("term_from", "行政强制期限自", DATE),
+        FieldSpec("term_until", "行政强制期限至", DATE),
+        FieldSpec("lifted_on", "解除日期", DATE, help_text="解除行政强制措施的填写"),
+        *source_fields("实施机关"),
+    ],
+)
+
+LIST_TYPES = [
+    "严重违法失信名单（市场监管）",
+    "重大税收违法失信主体",
+    "拖欠农民工工资失信联合惩戒对象名单",
+    "安全生产严重失信主体名单",
+    "环境违法严重失信名单",
+    "建筑市场主体严重失信名单",
+    "交通运输严重失信主体名单",
+    "消防安全领域严重失信主体名单",
+    "其他严重失信主体名单",
+]
+
+SERIOUS_DISHONESTY_LIST = ItemSpec(
+    code="serious_dishonesty_list",
+    name="严重失信主体名单",
+    category=Category.REGULATORY.value,
+    scheme="dishonesty_list",
+    subject_kinds=EVERYONE,
+    is_dishonesty=True,
+    providers=["scjgj", "swj", "sthjj", "zjj", "rsj", "jtysj", "yjglj", "wjw", "xfjyzd", "fgw"],
+    legal_basis=(
+        "《国务院办公厅关于进一步完善失信约束制度构建诚信建设长效机制的指导意见》（国办发〔2020〕49号）；"
+        "《江苏省社会信用条例》；《南通市公共信用信息归集和使用暂行办法》第八条第（三）项。"
+        "认定单位依法列入、移出严重失信主体名单，并自列入、移出之日起7个工作日内报送。"
+    ),
+    description=(
+        "依照法律、法规和党中央、国务院政策文件认定的严重失信主体名单。“列入日期”即决定日期；"
+        "认定单位移出名单的，报送“移出日期”，该主体自移出日期起不再列入名单、不再公示。"
+    ),
+    fields=[
+        *counterpart_fields(),
+        FieldSpec("list_type", "名单类型", CHOICE, required=True, choices=LIST_TYPES),
+        FieldSpec("listing_document_number", "列入决定文书号", required=True, max_length=64),
+        FieldSpec("decision_date", "列入日期", DATE, required=True),
+        FieldSpec("listing_reason", "列入原因", required=True, max_length=2000),
+        FieldSpec("listing_basis", "列入依据", required=True, max_length=2048),
+        FieldSpec("punishments", "惩戒措施", max_length=2000),
+        FieldSpec("removed_on", "移出日期", DATE, help_text="移出名单的填写；自该日起不再公示"),
+        FieldSpec("removal_reason", "移出原因", max_length=1000),
+        *source_fields("认定单位"),
+    ],
+)
+
+# Items added for special credit reports (信用代证, 2025): in the first catalog of a new install,
+# and published as a new catalog version where an older catalog lacks them (`catalog.demo.special`).
+SPECIAL_ITEMS: list[ItemSpec] = [ADMIN_COERCION, SERIOUS_DISHONESTY_LIST]
+
 ITEMS: list[ItemSpec] = [
     BUSINESS_REGISTRATION,
     SOCIAL_ORG_REGISTRATION,
@@ -554,6 +674,7 @@ ITEMS: list[ItemSpec] = [
     PROFESSIONAL_QUALIFICATION,
     CERTIFICATION,
     ADMIN_PENALTY,
+    *SPECIAL_ITEMS,
     WARNING,
     COMMENDATION,
     SOCIAL_RATING,

@@ -43,6 +43,7 @@ PROVIDERS: list[ProviderSpec] = [
     ProviderSpec("wglyj", "南通市文化广电和旅游局", "市文广旅局", "MB1839045"),
     ProviderSpec("gaj", "南通市公安局", "市公安局", "014128697"),
     ProviderSpec("rmyh", "中国人民银行南通市分行", "人民银行南通市分行", "466731022"),
+    ProviderSpec("xfjyzd", "南通市消防救援支队", "市消防救援支队", "MB1846212"),
 ]
 
 BY_CODE: dict[str, ProviderSpec] = {spec.code: spec for spec in PROVIDERS}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from catalog.disclosure import (
     PUBLICATION_NECESSARY_KEY,
     PUBLICATION_REASON_KEY,
+    REMOVAL_DATE_KEY,
     DisclosurePeriod,
     DisclosureWindow,
     dated_window,
@@ -376,7 +377,9 @@ class CheckMemo:
             )
             choices = {f.key for f in item.fields.all() if f.type == FieldType.CHOICE}
             grade_fields = {grade_field for _start, grade_field in rules if grade_field}
-            inputs = tuple(sorted(choices | grade_fields | {PUBLICATION_NECESSARY_KEY, PUBLICATION_REASON_KEY}))
+            inputs = tuple(
+                sorted(choices | grade_fields | {PUBLICATION_NECESSARY_KEY, PUBLICATION_REASON_KEY, REMOVAL_DATE_KEY})
+            )
             found = self._window_keys[item.pk] = (tuple(start for start, _field in rules), inputs)
         return found
 

@@ -6,5 +6,8 @@ the archive (Art. 20).
 - `permissions`: who may order which report and see which one;
 - `services`: ordering and the generation steps (claim, progress, finish, fail);
 - `rendering`: the report's content, its HTML and the PDF;
-- `verification`: checking a verification code or an uploaded file.
+- `verification`: checking a verification code or an uploaded file (`office_views`: the same
+  check from a government user's back office);
+- `special`: special credit reports (专项信用报告, 信用代证), kind `special` of the same model: the
+  period's limits and what one lists per 领域.
 """

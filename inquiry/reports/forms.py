@@ -1,10 +1,16 @@
-"""Forms of the credit report pages: the order confirmation and the public verification."""
+"""Forms of the credit report pages: the order confirmation, the special report's order and the
+verification (public, and in the government back office)."""
+
+import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import CreditDomain
+from nantong_credit.forms import DateInput
 from nantong_credit.uploads import PDF, human_size, sniff_type
 
+from . import special
 from .services import CODE_GROUP_LENGTH, CODE_GROUPS, normalise_code
 
 # A report of a subject with hundreds of records is a few MB; anything far larger is not ours.
@@ -59,4 +65,42 @@ class VerifyForm(forms.Form):
         data = super().clean()
         if not self.errors and not data.get("code") and not data.get("file"):
             raise forms.ValidationError(_("请输入验证码，或上传报告PDF文件"))
+        return data
+
+
+class SpecialOrderForm(forms.Form):
+    """A special credit report (信用代证): the 领域 and the period, at most five years back."""
+
+    domains = forms.ModelMultipleChoiceField(
+        label=_("查询领域"),
+        queryset=CreditDomain.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("可多选；报告按领域分别列示查询结果"),
+        error_messages={"required": _("请至少选择一个领域")},
+    )
+    period_start = forms.DateField(label=_("查询期间自"), widget=DateInput())
+    period_end = forms.DateField(label=_("查询期间至"), widget=DateInput())
+    agree = forms.BooleanField(
+        label=_("我确认以本单位名义申请专项信用报告，并如实向使用单位提交"),
+        error_messages={"required": _("请先阅读说明并勾选确认")},
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["domains"].queryset = special.active_domains()
+        self.fields["period_start"].help_text = _("最早可查%(date)s（近%(years)s年）") % {
+            "date": f"{special.earliest_start(today):%Y-%m-%d}",
+            "years": special.MAX_YEARS,
+        }
+        self.fields["period_end"].help_text = _("最晚为今天")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end:
+            try:
+                special.check_period(start, end, self.today)
+            except special.PeriodError as error:
+                self.add_error("period_end" if end > self.today else "period_start", str(error))
         return data

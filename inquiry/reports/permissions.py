@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Category
+from catalog.models import Category, SubjectKind
 from collection.bindings import acts_for
 from collection.models import Subject
 from inquiry.models import Authorization, CreditReport
@@ -63,6 +63,31 @@ def scope_for_subject(user, subject: Subject) -> ReportScope:
         include_private=True,
         purpose=_("信息主体查询本主体信用报告"),
     )
+
+
+def scope_for_special(user, subject: Subject) -> ReportScope:
+    """A special credit report (信用代证) is ordered by the agent of an organisation for it: the
+    certificates it replaces were issued to companies and other organisations."""
+    if not user.has_perm(ORDER_PERM) or not acts_for(user, subject):
+        raise ReportRefused(_("您的账号未绑定“%(name)s”，不能申请该主体的专项信用报告。") % {"name": subject.name})
+    if subject.kind == SubjectKind.NATURAL_PERSON:
+        raise ReportRefused(_("专项信用报告（信用代证）面向企业等经营主体和其他组织，自然人请申请个人信用报告。"))
+    return ReportScope(
+        subject=subject,
+        authorization=None,
+        categories=[],
+        include_private=False,
+        purpose=_("信息主体申请专项信用报告（信用代证）"),
+    )
+
+
+def get_own_subject(user, pk) -> Subject:
+    """A subject the user acts for; any other is not found (404), so that an agent learns
+    nothing of other subjects by trying numbers."""
+    subject = get_subject(pk)
+    if not acts_for(user, subject):
+        raise Http404
+    return subject
 
 
 def scope_for_authorization(user, authorization: Authorization, today: dt.date | None = None) -> ReportScope:

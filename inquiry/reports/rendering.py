@@ -27,6 +27,7 @@ from inquiry.models import CreditReport
 from inquiry.selectors import Section, category_counts, record_sections
 
 TEMPLATE = "inquiry/reports/pdf/report.html"
+SPECIAL_TEMPLATE = "inquiry/reports/pdf/special.html"
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -139,8 +140,34 @@ def report_context(report: CreditReport, *, generated_at: dt.datetime) -> dict:
     }
 
 
+def special_context(report: CreditReport, *, generated_at: dt.datetime) -> dict:
+    """A special report (信用代证): per 领域, what `special` lists, or that nothing was found."""
+    from .special import domain_blocks  # kept apart: the credit report never needs it
+
+    today = timezone.localdate(generated_at)
+    blocks = domain_blocks(report, today)
+    url = verify_url(report.verification_code)
+    return {
+        "report": report,
+        "subject": report.subject,
+        "orderer": report.ordered_by,
+        "subject_rows": subject_rows(report),
+        "blocks": blocks,
+        "total": sum(block.count for block in blocks),
+        "domain_names": report.domain_names,
+        "generated_at": timezone.localtime(generated_at),
+        "verify_url": url,
+        "verify_page": verify_url(),
+        "qr_code": qr_data_uri(url),
+        "site_name": settings.SITE_NAME,
+        "center_name": settings.CENTER_NAME,
+    }
+
+
 def report_html(report: CreditReport, *, generated_at: dt.datetime) -> str:
     with translation.override("zh-hans"):
+        if report.is_special:
+            return render_to_string(SPECIAL_TEMPLATE, special_context(report, generated_at=generated_at))
         return render_to_string(TEMPLATE, report_context(report, generated_at=generated_at))
 
 

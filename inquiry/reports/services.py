@@ -21,20 +21,21 @@ from django.utils.translation import gettext as _
 from audit.archive import create_numbered, register_archive_entry
 from audit.models import ArchiveEntry
 from audit.services import record_event
-from catalog.models import SubjectKind
+from catalog.models import CreditDomain, SubjectKind
 from collection.models import Subject
 from inquiry.jobs import REPORT_JOB
 from inquiry.models import Authorization, CreditReport, QueryLog
 from inquiry.querylog import log_query
 from nantong_credit import jobs
 
-from . import workflow
-from .permissions import ReportScope, scope_for_authorization, scope_for_subject
+from . import special, workflow
+from .permissions import ReportScope, scope_for_authorization, scope_for_special, scope_for_subject
 
 logger = logging.getLogger(__name__)
 Status = CreditReport.Status
 
 NUMBER_PREFIX = "NTXY"
+SPECIAL_NUMBER_PREFIX = "NTZX"  # 专项信用报告 run their own series
 NUMBER_WIDTH = 6
 # No 0/O, 1/I/L: the code is read off paper and typed in by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -46,9 +47,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # --- Numbers and codes --------------------------------------------------------------------------
 
 
-def report_prefix(day: dt.date) -> str:
-    """Report numbers run per day: NTXY-20261127-000001."""
-    return f"{NUMBER_PREFIX}-{day:%Y%m%d}-"
+def report_prefix(day: dt.date, *, special: bool = False) -> str:
+    """Report numbers run per day: NTXY-20261127-000001 (special reports NTZX-20261127-000001)."""
+    return f"{SPECIAL_NUMBER_PREFIX if special else NUMBER_PREFIX}-{day:%Y%m%d}-"
 
 
 def new_verification_code() -> str:
@@ -148,6 +149,76 @@ def _create_report(user, scope: ReportScope) -> CreditReport:
         ),
         prefix=report_prefix(timezone.localdate()),
         width=NUMBER_WIDTH,
+    )
+
+
+def order_special_report(
+    *, user, subject: Subject, domains: list[CreditDomain], period_start: dt.date, period_end: dt.date
+) -> CreditReport:
+    """Order a special credit report (信用代证) of the subject for `domains` over the period.
+
+    Raises `ReportRefused` when the user may not order one for the subject, `special.PeriodError`
+    for a period beyond the rules, ValueError without any domain. A second identical order while
+    the first is still being made returns that one (a double click orders once).
+    """
+    scope = scope_for_special(user, subject)
+    special.check_period(period_start, period_end, timezone.localdate())
+    if not domains:
+        raise ValueError("a special report needs at least one domain")
+    snapshots = [special.domain_snapshot(domain) for domain in domains]
+    with transaction.atomic():
+        pending = _pending_special(user, subject, snapshots, period_start, period_end)
+        if pending is not None:
+            return pending
+        report = create_numbered(
+            CreditReport,
+            lambda number: CreditReport(
+                number=number,
+                kind=CreditReport.Kind.SPECIAL,
+                verification_code=new_verification_code(),
+                subject=subject,
+                edition=edition_for(subject),
+                ordered_by=user,
+                domains=snapshots,
+                period_start=period_start,
+                period_end=period_end,
+            ),
+            prefix=report_prefix(timezone.localdate(), special=True),
+            width=NUMBER_WIDTH,
+        )
+        log_query(kind=QueryLog.Kind.REPORT, actor=user, subject=subject, purpose=scope.purpose, terms=report.number)
+        record_event(
+            action="report.order",
+            actor=user,
+            obj=report,
+            summary=f"{user.get_username()} 申请专项信用报告 {report.number}（{subject.name}）",
+            after={
+                "number": report.number,
+                "kind": report.kind,
+                "subject": subject.identifier_masked,
+                "subject_name": subject.name,
+                "domains": [snapshot["name"] for snapshot in snapshots],
+                "period": [period_start, period_end],
+                "status": report.status,
+            },
+        )
+        _enqueue(report.pk)
+    return report
+
+
+def _pending_special(user, subject: Subject, snapshots: list[dict], start: dt.date, end: dt.date):
+    return (
+        CreditReport.objects.filter(
+            jobs.alive(REPORT_JOB),
+            kind=CreditReport.Kind.SPECIAL,
+            ordered_by=user,
+            subject=subject,
+            domains=snapshots,
+            period_start=start,
+            period_end=end,
+        )
+        .order_by("-created_at")
+        .first()
     )
 
 
@@ -259,12 +330,12 @@ def _mark_ready(report: CreditReport, *, pdf: bytes, page_count: int, generated_
         obj=report,
         sha256=report.sha256,
         size=report.size,
-        title=f"{subject.name}信用报告（{report.get_edition_display()}）{report.number}",
+        title=archive_title(report),
     )
     record_event(
         action=workflow.WORKFLOW.event("finish"),
         obj=report,
-        summary=f"生成信用报告 {report.number}（{subject.name}），档案编号 {entry.number}",
+        summary=f"生成{report.get_kind_display()} {report.number}（{subject.name}），档案编号 {entry.number}",
         before={"status": Status.GENERATING},
         after={
             "status": report.status,
@@ -274,6 +345,14 @@ def _mark_ready(report: CreditReport, *, pdf: bytes, page_count: int, generated_
             "archive": entry.number,
         },
     )
+
+
+def archive_title(report: CreditReport) -> str:
+    subject = report.subject
+    if report.is_special:
+        period = f"{report.period_start:%Y.%m.%d}—{report.period_end:%Y.%m.%d}"
+        return f"{subject.name}专项信用报告（{'、'.join(report.domain_names)}；{period}）{report.number}"[:200]
+    return f"{subject.name}信用报告（{report.get_edition_display()}）{report.number}"
 
 
 def fail_report(*, report_id: int, error: str) -> bool:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("verify/", views.verify, name="verify"),
     path("new/", views.new, name="new"),
+    path("special/new/", views.special_new, name="special_new"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/download/", views.download, name="download"),
 ]

@@ -42,10 +42,15 @@ class VerificationResult:
         return self.outcome in (Outcome.GENUINE_CODE, Outcome.GENUINE_FILE)
 
     @property
+    def kind_label(self) -> str:
+        return _("专项信用报告") if self.report is not None and self.report.is_special else _("信用报告")
+
+    @property
     def headline(self) -> str:
+        kind = self.kind_label
         return {
-            Outcome.GENUINE_FILE: _("核验通过：该文件是南通信用网出具的信用报告原件，内容未被篡改。"),
-            Outcome.GENUINE_CODE: _("核验通过：验证码有效，南通信用网出具过下列信用报告。"),
+            Outcome.GENUINE_FILE: _("核验通过：该文件是南通信用网出具的%(kind)s原件，内容未被篡改。") % {"kind": kind},
+            Outcome.GENUINE_CODE: _("核验通过：验证码有效，南通信用网出具过下列%(kind)s。") % {"kind": kind},
             Outcome.UNKNOWN_CODE: _(
                 "核验未通过：未找到验证码为“%(code)s”的信用报告。请核对验证码；如确认无误，该报告不是南通信用网出具的。"
             )
@@ -72,8 +77,9 @@ def _ready_reports():
     return CreditReport.objects.filter(status=CreditReport.Status.READY).select_related("subject")
 
 
-def verify_report(*, code: str = "", sha256: str = "", actor=None) -> VerificationResult:
-    """Check a code, a file's hash, or both (then the file must be that code's report)."""
+def verify_report(*, code: str = "", sha256: str = "", actor=None, channel: str = "portal") -> VerificationResult:
+    """Check a code, a file's hash, or both (then the file must be that code's report).
+    `channel` says where: the public page (`portal`) or a government user's back office (`office`)."""
     code = normalise_code(code)
     if not code and not sha256:
         raise ValueError("verify_report needs a code or a file hash")
@@ -89,11 +95,11 @@ def verify_report(*, code: str = "", sha256: str = "", actor=None) -> Verificati
         report = _ready_reports().filter(sha256=sha256).first()
         outcome = Outcome.GENUINE_FILE if report is not None else Outcome.FILE_UNKNOWN
         result = VerificationResult(outcome, report, uploaded_sha256=sha256)
-    _record(result, actor)
+    _record(result, actor, channel)
     return result
 
 
-def _record(result: VerificationResult, actor) -> None:
+def _record(result: VerificationResult, actor, channel: str) -> None:
     report = result.report
     with transaction.atomic():
         record_event(
@@ -101,11 +107,33 @@ def _record(result: VerificationResult, actor) -> None:
             actor=actor,
             obj=report,
             object_type="" if report else CreditReport._meta.label_lower,
-            summary=f"核验信用报告{' ' + report.number if report else ''}：{Outcome(result.outcome).label}",
+            summary=f"{'工作台' if channel == 'office' else ''}核验{result.kind_label}"
+            f"{' ' + report.number if report else ''}：{Outcome(result.outcome).label}",
             after={
                 "outcome": result.outcome,
+                "channel": channel,
                 "method": "file" if result.uploaded_sha256 else "code",
                 "code": result.code,
                 "sha256": result.uploaded_sha256,
             },
         )
+
+
+def verify_in_office(*, user, code: str = "", sha256: str = "") -> VerificationResult:
+    """A government user checks a report a company handed in (信用代证): audited like any check,
+    and, when the report is found, written to the query log, so that the subject sees which
+    agency looked at its report (Art. 11)."""
+    from inquiry.models import QueryLog
+    from inquiry.querylog import log_query
+
+    with transaction.atomic():
+        result = verify_report(code=code, sha256=sha256, actor=user, channel="office")
+        if result.report is not None:
+            log_query(
+                kind=QueryLog.Kind.GOVERNMENT,
+                actor=user,
+                subject=result.report.subject,
+                purpose=_("核验企业提交的%(kind)s") % {"kind": result.kind_label},
+                terms=result.report.number,
+            )
+    return result

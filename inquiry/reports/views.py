@@ -1,10 +1,13 @@
 """Credit report pages (/reports/): order, follow the generation, download; and the public
 verification page. Thin: rules live in `inquiry.reports`."""
 
+from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,19 +19,21 @@ from nantong_credit.uploads import limit_request_body
 from ..models import CreditReport
 from ..ratelimit import VERIFY, rate_limited_response, wait_seconds
 from . import workflow
-from .forms import VERIFY_MAX_BYTES, OrderForm, VerifyForm
+from .forms import VERIFY_MAX_BYTES, OrderForm, SpecialOrderForm, VerifyForm
 from .permissions import (
     ORDER_PERM,
     ReportRefused,
     get_own_authorization,
     get_own_report,
+    get_own_subject,
     get_subject,
     live_authorizations,
     reports_of,
     scope_for_authorization,
+    scope_for_special,
     scope_for_subject,
 )
-from .services import edition_for, order_report
+from .services import edition_for, order_report, order_special_report
 from .verification import file_sha256, verify_report
 
 FORM_OVERHEAD = 64 * 1024  # the code field and the multipart boundaries
@@ -39,12 +44,14 @@ RECENT_REPORTS = 50
 def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
     can_order = user.has_perm(ORDER_PERM)
+    subjects = list(bound_subjects(user)) if can_order else []
     return render(
         request,
         "inquiry/reports/mine.html",
         {
             "reports": reports_of(user)[:RECENT_REPORTS],
-            "subjects": bound_subjects(user) if can_order else [],
+            "subjects": subjects,
+            "organisations": [subject for subject in subjects if not subject.is_natural_person],
             "authorizations": live_authorizations(user) if can_order else [],
         },
     )
@@ -92,6 +99,40 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@permission_required(ORDER_PERM, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def special_new(request: HttpRequest) -> HttpResponse:
+    """Order a special credit report (信用代证) for a subject the account acts for (else 404)."""
+    subject = get_own_subject(request.user, request.GET.get("subject", ""))
+    try:
+        scope_for_special(request.user, subject)
+    except ReportRefused as exc:
+        return render(request, "inquiry/reports/refused.html", {"reason": exc.message}, status=403)
+    today = timezone.localdate()
+    form = SpecialOrderForm(request.POST if request.method == "POST" else None, today=today, initial=_period(today))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = order_special_report(
+                user=request.user,
+                subject=subject,
+                domains=list(data["domains"]),
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+            )
+        except ReportRefused as exc:  # the binding ended a moment ago
+            return render(request, "inquiry/reports/refused.html", {"reason": exc.message}, status=403)
+        messages.success(request, _("已受理专项信用报告申请，报告编号 %(number)s。") % {"number": report.number})
+        return redirect("reports:detail", number=report.number)
+    return render(request, "inquiry/reports/special_order.html", {"form": form, "subject": subject})
+
+
+def _period(today) -> dict:
+    """The period most certificates ask for: the last three years up to today."""
+    return {"period_start": today - relativedelta(years=3), "period_end": today}
+
+
 def _edition_label(subject) -> str:
     return str(CreditReport.Edition(edition_for(subject)).label)
 
@@ -106,11 +147,16 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "report": report,
             "pending": report.status in workflow.PENDING,
-            "order_query": f"authorization={report.authorization_id}"
-            if report.authorization_id
-            else f"subject={report.subject_id}",
+            "order_url": _order_again_url(report),
         },
     )
+
+
+def _order_again_url(report: CreditReport) -> str:
+    if report.is_special:
+        return f"{reverse('reports:special_new')}?subject={report.subject_id}"
+    query = f"authorization={report.authorization_id}" if report.authorization_id else f"subject={report.subject_id}"
+    return f"{reverse('reports:new')}?{query}"
 
 
 @login_required
@@ -122,7 +168,7 @@ def download(request: HttpRequest, number: str) -> FileResponse:
         report.file.open("rb"),
         as_attachment=True,
         content_type="application/pdf",
-        filename=f"信用报告-{report.number}.pdf",
+        filename=f"{'专项信用报告' if report.is_special else '信用报告'}-{report.number}.pdf",
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

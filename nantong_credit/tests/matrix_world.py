@@ -153,6 +153,11 @@ def _catalog(world: World) -> None:
     o["draft_field"] = o["draft_item"].fields.order_by("position").last()
     o["draft_document"] = catalog_services.add_document(version=draft, actor=admin, title="数据规范", body="第一条")
     o["scheme"] = DisclosureScheme.objects.first()
+    from catalog.domains import create_domain
+
+    o["domain"] = create_domain(
+        actor=admin, providers=[o["provider"]], code="market", name="市场监管", item_codes=["admin_penalty"]
+    )
 
 
 def _subjects_and_accounts(world: World) -> None:

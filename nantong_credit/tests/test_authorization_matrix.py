@@ -86,6 +86,8 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "reports/": (GET_POST, SIGNED_IN),
     "reports/verify/": (GET_POST, EVERYONE),
     "reports/new/": (GET_POST, only("subject_user")),
+    # 信用代证: a special report of a subject the account acts for (another's: 404).
+    "reports/special/new/": (GET_POST, only("subject_user")),
     "reports/<str:number>/": (GET_POST, only("subject_user")),
     "reports/<str:number>/download/": (GET_POST, only("subject_user")),
     # Authorized queries (Art. 11): a registered account is a requester too; each sees its own.
@@ -129,6 +131,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     # The catalog (Art. 7-8): the 经信委 edits and publishes; the center reads.
     "office/catalog/": ((GET,), only("catalog_admin", "center_clerk", "superuser")),
     "office/catalog/drafts/new/": ((POST,), only("catalog_admin", "superuser")),
+    # The 领域 of special credit reports (信用代证), kept by the commission.
+    "office/catalog/domains/": (GET_POST, only("catalog_admin", "superuser")),
+    "office/catalog/domains/new/": (GET_POST, only("catalog_admin", "superuser")),
+    "office/catalog/domains/<int:pk>/edit/": (GET_POST, only("catalog_admin", "superuser")),
     "office/catalog/versions/<int:number>/": ((GET,), only("catalog_admin", "center_clerk", "superuser")),
     "office/catalog/versions/<int:number>/edit/": (GET_POST, only("catalog_admin", "superuser")),
     "office/catalog/versions/<int:number>/diff/": ((GET,), only("catalog_admin", "center_clerk", "superuser")),
@@ -259,6 +265,8 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/government/checks/<int:pk>/result.xlsx": (GET_POST, only("government_user")),
     "office/government/commitments/": (GET_POST, only("center_clerk", "government_user", "superuser")),
     "office/government/commitments/new/": (GET_POST, only("center_clerk", "government_user", "superuser")),
+    # 信用代证: a report a company hands in, checked in the back office.
+    "office/government/reports/verify/": (GET_POST, only("government_user", "superuser")),
     # Objections: the center reviews; the department the case was referred to answers.
     "office/objections/": (GET_POST, only("center_clerk", "superuser")),
     "office/objections/referred/": (GET_POST, only("other_provider_staff", "provider_staff")),
@@ -451,6 +459,7 @@ def arguments(route: str, w) -> dict:
                 "document_id": o["draft_document"].pk,
             },
         ),
+        ("office/catalog/domains/", {"pk": o["domain"].pk}),
         ("office/collection/tokens/", {"code": o["provider"].code, "pk": o["token"].pk}),
         (
             "office/collection/pull/",
@@ -533,6 +542,7 @@ REGEX_ROUTES = {
 # Pages that take what they work on from the query string.
 QUERIES = {
     "reports/new/": lambda w: f"?subject={w.objects['company'].pk}",
+    "reports/special/new/": lambda w: f"?subject={w.objects['company'].pk}",
     "repair/new/": lambda w: f"?record={w.objects['repairable_record'].pk}",
 }
 

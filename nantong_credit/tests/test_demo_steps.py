@@ -17,6 +17,8 @@ def test_the_apps_steps_run_after_what_they_need():
         "accounts",
         "schemes",
         "catalog",
+        "catalog_special",
+        "credit_domains",
         "subjects",
         "records",
         "binding",

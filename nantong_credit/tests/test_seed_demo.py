@@ -278,6 +278,25 @@ class TestSeededDemo:
         assert binding.subject.name == "南通海晟建设工程有限公司"
         assert binding.user.identity_verified_at is not None
 
+    def test_the_demo_company_can_order_a_special_report(self, client):
+        from catalog.models import CreditDomain
+
+        published = CatalogVersion.objects.get(status="published")
+        assert {"admin_coercion", "serious_dishonesty_list"} <= set(published.items.values_list("code", flat=True))
+        assert set(CreditDomain.objects.values_list("name", flat=True)) >= {"市场监管", "税务", "消防救援", "安全生产"}
+        coercion = CreditRecord.objects.get(item_code="admin_coercion")
+        assert coercion.subject.name == "南通海晟建设工程有限公司"
+        listed = CreditRecord.objects.get(source_key="通应急失信〔2025〕3号")
+        assert listed.status == "active" and listed.disclosure_ends_on == dt.date(2028, 9, 22)
+        removed = CreditRecord.objects.get(source_key="通环失信〔2024〕2号")  # 移出 on 2025-06-30
+        assert removed.status == "expired" and removed.disclosure_ends_on == dt.date(2025, 6, 29)
+
+        client.force_login(get_user_model().objects.get(username="subject_user"))
+        page = client.get(reverse("reports:mine")).content.decode()
+        assert "申请专项信用报告" in page
+        order_page = client.get(f"{reverse('reports:special_new')}?subject={coercion.subject_id}")
+        assert order_page.status_code == 200 and "消防救援" in order_page.content.decode()
+
 
 # --- The demo cases of the workflows ------------------------------------------------------------
 

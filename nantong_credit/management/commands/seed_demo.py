@@ -15,6 +15,8 @@ LABELS = {
     "disclosure schemes": "公示期限规则 disclosure schemes",
     "catalog versions": "目录版本 catalog versions",
     "catalog items": "目录事项 catalog items",
+    "special report items": "信用代证事项 special report items",
+    "credit domains": "信用代证领域 credit domains",
     "subjects": "信息主体 subjects",
     "records": "信用记录 records",
     "commitments": "信用承诺 commitments",
