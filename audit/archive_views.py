@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from nantong_credit.uploads import private_file_response
 
@@ -60,6 +61,7 @@ def entry_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 @never_cache

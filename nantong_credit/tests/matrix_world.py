@@ -310,12 +310,45 @@ def _checked_document(upload):
     return check_document(upload)
 
 
+def _archived_case_file(world: World):
+    """An archive entry with a document the archive's readers may download: a case file (its
+    content stands in for the PDF; the download checks only that the hash still matches)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from audit.archive import register_archive_entry
+    from audit.models import ArchiveEntry
+    from objections.models import ObjectionCaseFile
+
+    content = b"%PDF-1.4 case file of the matrix world"
+    case_file = ObjectionCaseFile(
+        objection=world.objects["objection"],
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        page_count=1,
+        made_at=timezone.now(),
+    )
+    case_file.file.save("matrix-case-file.pdf", ContentFile(content), save=False)
+    with transaction.atomic():
+        case_file.save()
+        return register_archive_entry(
+            kind=ArchiveEntry.Kind.CASE_FILE,
+            title="异议案卷（授权矩阵）",
+            obj=case_file,
+            sha256=case_file.sha256,
+            size=case_file.size,
+        )
+
+
 def _audit_and_admin(world: World) -> None:
     from audit.models import ArchiveEntry
 
     o = world.objects
     o["chain_verification"] = request_chain_verification(user=world.users["auditor"], ip_address="127.0.0.1")
     o["archive_entry"] = ArchiveEntry.objects.first()
+    o["archived_case_file"] = _archived_case_file(world)
     o["audit_event"] = AuditEvent.objects.latest("id")
     o["holiday_notice"] = HolidayNotice.objects.create(year=2027, title="国务院办公厅关于2027年部分节假日安排的通知")
     o["workday_override"] = WorkdayOverride.objects.create(date=dt.date(2027, 2, 14), is_workday=True, note="春节调休")

@@ -245,6 +245,7 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/audit/verify/<int:pk>/": (GET_POST, only("auditor", "superuser")),
     "office/archive/": (GET_POST, only("auditor", "center_clerk", "superuser")),
     "office/archive/<str:number>/": (GET_POST, only("auditor", "center_clerk", "superuser")),
+    "office/archive/<str:number>/download/": ((GET,), only("auditor", "center_clerk", "superuser")),
     # Written authorization letters, checked by the center.
     "office/authorizations/": (GET_POST, only("center_clerk", "superuser")),
     "office/authorizations/<int:pk>/": (GET_POST, only("center_clerk", "superuser")),
@@ -476,6 +477,7 @@ def arguments(route: str, w) -> dict:
         ("office/audit/events/", {"pk": o["audit_event"].pk}),
         ("office/audit/verify/", {"pk": o["chain_verification"].pk}),
         ("office/archive/", {"number": o["archive_entry"].number}),
+        ("office/archive/<str:number>/download/", {"number": o["archived_case_file"].number}),
         ("office/authorizations/", {"pk": o["letter"].pk}),
         ("office/government/", {"pk": o["batch_check"].pk}),
         ("office/objections/", {"pk": o["objection"].pk, "evidence_pk": o["objection_evidence"].pk}),
