@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes of two-factor login: single-use static tokens, part of django-otp.
+    "django_otp.plugins.otp_static",
     "nantong_credit.apps.CoreConfig",
     "audit",
     "catalog",
@@ -499,6 +501,12 @@ PUBLIC_VERIFY_RATE = env.str("PUBLIC_VERIFY_RATE", default="20/m,200/h")
 # Registration (/account/register/), per client address: each try costs a password hash and
 # must not become a way to test many ID numbers.
 REGISTER_RATE = env.str("REGISTER_RATE", default="5/m,20/h")
+# 忘记密码 (/accounts/password/reset/): per client address (a 429 page), and per e-mail address
+# (the same answer as ever, but no further mail: nobody floods a mailbox through the platform).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/m,20/h")
+PASSWORD_RESET_EMAIL_RATE = env.str("PASSWORD_RESET_EMAIL_RATE", default="3/h,6/d")
+# A reset link holds for an hour (Django's default is three days): long enough to read the mail.
+PASSWORD_RESET_TIMEOUT = 3600
 # Behind a proxy every request comes from the proxy: name the header that carries the client
 # address (e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR, written by the proxy) and how many
 # trusted proxies append to it (`nantong_credit.client_address`). RATELIMIT_IP_META_KEY is the
