@@ -20,6 +20,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "subjects",
         "records",
         "binding",
+        "service_window",
         "cast",
         "commitments",
         "authorizations",
