@@ -57,9 +57,24 @@ def test_a_new_account_books_and_the_clerk_completes_it(page, live_server, clerk
     screenshot(page, "identity-appointments-day")
     assert has_no_horizontal_scroll(page)
     page.get_by_role("link", name="核验 李晓梅").click()
+    screenshot(page, "identity-appointment-check")
     page.get_by_label("证件上的公民身份号码").fill(LI_ID)
     page.get_by_label("已查验居民身份证原件").check()
     page.get_by_role("button", name="确认核验并办结").click()
     expect(page.get_by_role("cell", name="已核验")).to_be_visible()
     person.refresh_from_db()
     assert person.identity_verified_at is not None
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_center_edits_its_window(page, live_server, clerk, viewport, screenshot):
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server, clerk.username, "Nt-test-password-1")
+    page.goto(f"{live_server.url}/office/collection/review/window/")
+    page.get_by_label("地址").fill("南通市崇川区工农路")
+    page.get_by_label("每个时段可预约人数").fill("5")
+    assert has_no_horizontal_scroll(page)
+    screenshot(page, "service-window")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存服务窗口信息")).to_be_visible()
+    assert appointments.service_window().per_slot == 5

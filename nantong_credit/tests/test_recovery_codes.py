@@ -51,6 +51,7 @@ def test_enrolment_makes_ten_codes_shown_once(client, bob):
     codes = enrol_in_pages(client, bob)
     assert len(codes) == 10 and len(set(codes)) == 10
     assert recovery_codes.remaining(bob) == 10
+    assert reverse("two_factor_recovery") in client.get("/office/").content.decode()  # a reminder until saved
     page = client.get(reverse("two_factor_recovery")).content.decode()
     assert all(code in page for code in codes) and "只在此显示这一次" in page
     download = client.get(reverse("two_factor_recovery_download"))
@@ -61,6 +62,7 @@ def test_enrolment_makes_ten_codes_shown_once(client, bob):
     page = client.get(reverse("two_factor_recovery")).content.decode()
     assert not any(code in page for code in codes) and "剩余可用恢复码" in page
     assert client.get(reverse("two_factor_recovery_download")).status_code == 404
+    assert reverse("two_factor_recovery") not in client.get("/office/").content.decode()
     assert "剩余可用恢复码：<strong>10</strong>" in client.get(reverse("two_factor")).content.decode()
 
 
