@@ -37,4 +37,5 @@ WORKFLOW = CaseWorkflow(
     related=("user",),
     audited=("status", "closed_at"),
     refusal=_refusal,
+    system_actor=_("系统"),
 )

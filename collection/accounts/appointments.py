@@ -235,21 +235,14 @@ def cancel_appointment(*, user, pk: int) -> IdentityAppointment:
 
 def complete_appointment(*, clerk, pk: int) -> IdentityAppointment:
     """The clerk has checked the identity card at the counter (the view's form compared its
-    number with the account's): the identity is verified and the appointment done."""
+    number with the account's): the identity is verified, which completes the appointment."""
     with transaction.atomic():
         appointment = WORKFLOW.lock(pk, "complete")
         try:
             verify_identity(user=appointment.user, actor=clerk, method=IdentityMethod.PAPERS)
         except IdentityAlreadyVerified:
-            pass  # verified meanwhile by another way: the visit is still done
-        WORKFLOW.apply(
-            appointment,
-            "complete",
-            actor=clerk,
-            summary=_summary(appointment, "窗口完成实名核验"),
-            fields={"closed_at": timezone.now(), "closed_by": clerk},
-            after=_when(appointment),
-        )
+            close_open_appointment(user=appointment.user, actor=clerk)  # verified meanwhile
+        appointment.refresh_from_db()
         notify(
             [appointment.user],
             title=_("您已通过实名核验"),
@@ -257,6 +250,24 @@ def complete_appointment(*, clerk, pk: int) -> IdentityAppointment:
             % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
             link=reverse("account:home"),
         )
+    return appointment
+
+
+def close_open_appointment(*, user, actor) -> IdentityAppointment | None:
+    """The identity is verified — by appointment, as a walk-in or by a connector — so the
+    person's open appointment is done. In the caller's transaction (`verify_identity`'s)."""
+    found = open_appointment(user)
+    if found is None:
+        return None
+    appointment = WORKFLOW.lock(found.pk, "complete")
+    WORKFLOW.apply(
+        appointment,
+        "complete",
+        actor=actor,
+        summary=_summary(appointment, "完成实名核验"),
+        fields={"closed_at": timezone.now(), "closed_by": actor if getattr(actor, "is_authenticated", False) else None},
+        after=_when(appointment),
+    )
     return appointment
 
 

@@ -216,3 +216,15 @@ def test_the_center_edits_the_window_and_it_is_audited(client, clerk, window):
     assert "结束时间须晚于开始时间" in bad.content.decode()
     half = client.post(WINDOW, {**data, "break_starts_at": "12:00"})
     assert "午休开始和结束须同时填写" in half.content.decode()
+
+
+def test_a_walk_in_check_closes_the_open_appointment(client, clerk, li):
+    book(client, li)
+    client.force_login(clerk)
+    response = client.post(
+        reverse("collection_office:verify_identity", args=[li.pk]), {"id_number": LI_ID, "papers_seen": "on"}
+    )
+    assert response.status_code == 302
+    appointment = IdentityAppointment.objects.get(user=li)
+    assert appointment.status == "done" and appointment.closed_by == clerk
+    assert AuditEvent.objects.filter(action="identity_appointment.complete", object_id=str(appointment.pk)).exists()
