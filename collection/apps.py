@@ -17,6 +17,7 @@ class CollectionConfig(AppConfig):
         register_demo("subjects", "collection.demo.ensure_subjects", after=("catalog",))
         register_demo("records", "collection.demo.ensure_records", after=("subjects", "catalog_special"))
         register_demo("binding", "collection.demo.ensure_demo_binding", after=("records", "accounts"))
+        register_demo("service_window", "collection.demo.ensure_service_window", after=("accounts",))
         register_demo("cast", "collection.demo.cast.ensure_cast", after=("binding",))
         sweeps.register_sweep("collection.tasks.sweep_record_expiry", label="已到期 expired records", position=30)
         sweeps.register_sweep(

@@ -441,5 +441,76 @@ class DeclarationAttachment(models.Model):
         verbose_name_plural = _("申报附件")
 
 
+# --- 实名核验: the service window and appointments at it ----------------------------------------
+
+
+class ServiceWindow(models.Model):
+    """Where and when the center verifies identities at its counter (one row, `pk=1`), edited by
+    the center's clerks (`collection.change_servicewindow`); the slots people book come from it."""
+
+    name = models.CharField(_("窗口名称"), max_length=100, default="南通市公共信用信息中心服务窗口")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
+    opens_at = models.TimeField(_("上午开始"), default="09:00")
+    break_starts_at = models.TimeField(_("午休开始"), null=True, blank=True, default="12:00")
+    break_ends_at = models.TimeField(_("午休结束"), null=True, blank=True, default="13:30")
+    closes_at = models.TimeField(_("下午结束"), default="17:00")
+    slot_minutes = models.PositiveSmallIntegerField(_("每个时段（分钟）"), default=30)
+    per_slot = models.PositiveSmallIntegerField(_("每个时段可预约人数"), default=3)
+    booking_days = models.PositiveSmallIntegerField(_("可预约的工作日数"), default=10)
+    notes = models.TextField(_("办理须知"), blank=True, default="请携带本人居民身份证原件，按预约时段到窗口办理。")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("实名核验服务窗口")
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdentityAppointment(models.Model):
+    """A registered person's appointment at the service window to have its identity verified.
+    States and steps: `collection.accounts.appointment_workflow`."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("已预约")
+        CANCELLED = "cancelled", _("已取消")
+        DONE = "done", _("已核验")
+        NO_SHOW = "no_show", _("未到场")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="identity_appointments",
+        verbose_name=_("预约人"),
+    )
+    day = models.DateField(_("预约日期"))
+    starts_at = models.TimeField(_("时段开始"))
+    ends_at = models.TimeField(_("时段结束"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.BOOKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("实名核验预约")
+        verbose_name_plural = verbose_name
+        ordering = ["day", "starts_at", "pk"]
+        indexes = [models.Index(fields=["day", "starts_at"], name="identity_appt_day_slot")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="booked"), name="one_open_identity_appointment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.starts_at:%H:%M}"
+
+
 # Department databases linked to the platform (Art. 9): their models live with their feature.
 from .pull.models import PullRowError, PullRun, PullSource  # noqa: E402, F401

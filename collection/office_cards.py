@@ -62,11 +62,13 @@ def clerk_cards(user) -> list[Card]:
     return [
         Card(
             "主体绑定审核",
-            "核对营业执照和授权委托书，审核单位经办人的绑定申请；核验注册用户实名身份。",
+            "核对营业执照和授权委托书，审核单位经办人的绑定申请；核验注册用户实名身份，办理窗口预约。",
             "person-vcard",
             [
                 ("绑定审核", reverse("collection_office:bindings")),
                 ("实名核验", reverse("collection_office:identities")),
+                ("今日预约", reverse("collection_office:appointments")),
+                ("服务窗口", reverse("collection_office:service_window")),
             ],
         ),
         Card(

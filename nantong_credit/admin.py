@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from .models import HolidayNotice, User, WorkdayOverride
 from .roles import ROLE_LABELS
@@ -60,3 +61,9 @@ class WorkdayOverrideAdmin(ReadOnlyAdmin):
     list_display = ("date", "is_workday", "note", "notice")
     list_filter = ("is_workday", "notice")
     date_hierarchy = "date"
+
+
+# Recovery codes are shown to their holder once and to nobody else: django-otp's admin for them
+# would list every unused code in clear. A holder replaces them on the two-factor page.
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)

@@ -22,6 +22,7 @@ TASK_ROUTES = {
             "inquiry.tasks.generate_credit_report",
             "inquiry.tasks.run_batch_check_task",
             "nantong_credit.tasks.email_notification",
+            "nantong_credit.tasks.send_password_reset_mail",
             "collection.tasks.tell_holder_of_duplicate_registration",
         )
     },

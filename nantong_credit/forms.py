@@ -33,3 +33,27 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "修改密码", css_class="btn-nt"))
+
+
+class PasswordResetRequestForm(forms.Form):
+    """Only the address: who holds it is looked up by the task, never while the person waits."""
+
+    email = forms.EmailField(
+        label="注册时填写的电子邮箱",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "发送重置链接", css_class="btn-nt w-100"))
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password2"].label = "再次输入新密码"
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "设置新密码", css_class="btn-nt w-100"))

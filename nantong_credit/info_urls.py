@@ -8,6 +8,5 @@ urlpatterns = [
     path("regulation/", info_views.regulation_text, name="regulation"),
     path("guide/", info_views.guide_list, name="guides"),
     path("guide/<slug:slug>/", info_views.guide_detail, name="guide"),
-    path("contact/", info_views.contact, name="contact"),
     path("sitemap/", info_views.site_map, name="sitemap"),
 ]

@@ -1,8 +1,8 @@
-"""A government website's own pages: the regulation's full text, 办事指南, 联系我们, 网站地图.
+"""A government website's own pages: the regulation's full text, 办事指南, 网站地图 (联系我们 is
+`collection.accounts.contact`, which reads the service window).
 
 They read no database: the same for everyone and cached by browsers for a while."""
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
@@ -39,20 +39,6 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if guide is None:
         raise Http404("no such guide")
     return render(request, "info/guide.html", {"guide": guide, "guides": service_guides.guides()})
-
-
-@static_page
-def contact(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "info/contact.html",
-        {
-            "center_address": settings.CENTER_ADDRESS,
-            "center_phone": settings.CENTER_PHONE,
-            "center_email": settings.CENTER_EMAIL,
-            "center_hours": settings.CENTER_HOURS,
-        },
-    )
 
 
 @static_page

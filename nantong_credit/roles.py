@@ -103,6 +103,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.view_subjectbinding",
         "collection.change_subjectbinding",
         "core.verify_identity",
+        # 实名核验 at the counter: its address, hours and appointment slots.
+        "collection.change_servicewindow",
         # Art. 13-14: review objections within 5 working days, correct, refer.
         "objections.view_objection",
         "objections.review_objection",

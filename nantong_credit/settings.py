@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes of two-factor login: single-use static tokens, part of django-otp.
+    "django_otp.plugins.otp_static",
     "nantong_credit.apps.CoreConfig",
     "audit",
     "catalog",
@@ -513,6 +515,12 @@ PUBLIC_VERIFY_RATE = env.str("PUBLIC_VERIFY_RATE", default="20/m,200/h")
 # Registration (/account/register/), per client address: each try costs a password hash and
 # must not become a way to test many ID numbers.
 REGISTER_RATE = env.str("REGISTER_RATE", default="5/m,20/h")
+# 忘记密码 (/accounts/password/reset/): per client address (a 429 page), and per e-mail address
+# (the same answer as ever, but no further mail: nobody floods a mailbox through the platform).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/m,20/h")
+PASSWORD_RESET_EMAIL_RATE = env.str("PASSWORD_RESET_EMAIL_RATE", default="3/h,6/d")
+# A reset link holds for an hour (Django's default is three days): long enough to read the mail.
+PASSWORD_RESET_TIMEOUT = 3600
 # Behind a proxy every request comes from the proxy: name the header that carries the client
 # address (e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR, written by the proxy) and how many
 # trusted proxies append to it (`nantong_credit.client_address`). RATELIMIT_IP_META_KEY is the
@@ -550,7 +558,6 @@ CENTER_NAME = "南通市公共信用信息中心"
 CENTER_ADDRESS = env.str("CENTER_ADDRESS", default="")
 CENTER_PHONE = env.str("CENTER_PHONE", default="")
 CENTER_EMAIL = env.str("CENTER_EMAIL", default="")
-CENTER_HOURS = env.str("CENTER_HOURS", default="")
 # What every government website shows in its footer (国办发〔2017〕47号《政府网站发展指引》): the
 # 网站标识码 the State Council's registry assigned, the ICP 备案号 and the public-security 备案号.
 # Empty in the embedded demo; production sets them (deploy check nantong_credit.W023).

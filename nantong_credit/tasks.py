@@ -101,3 +101,12 @@ def email_notification(self, notification_id: int) -> bool:
     ).send()
     Notification.objects.filter(pk=message.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_password_reset_mail(email: str) -> int:
+    """忘记密码: mail a reset link to each account of `email` (none when nobody holds it: the
+    page answered the same). A retry after a mail server error may send a second link."""
+    from .password_reset import send_reset_mails
+
+    return send_reset_mails(email)

@@ -21,9 +21,10 @@ import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import roles
+from . import recovery_codes, roles
 from .audit_trail import record_event
 from .notifications import notify
 
@@ -117,12 +118,19 @@ def disable(*, user, token: str) -> None:
     if not _verified(device, token):
         raise TwoFactorError(_("动态验证码不正确或已过期"))
     TOTPDevice.objects.filter(user=user).delete()
+    recovery_codes.delete_all(user=user)
     record_event(action="account.two_factor_disable", actor=user, obj=user, summary=_("关闭两步验证"))
 
 
-def check_login_code(user, token: str) -> TOTPDevice:
-    """The confirmed device when `token` is right now; `TwoFactorError` otherwise. Each wrong
-    code doubles the wait before the next try (django-otp's throttling)."""
+def check_login_code(user, token: str) -> Device:
+    """The device that accepts `token` — the authenticator for a 6-digit code, the recovery
+    codes for a recovery code (used up by this) — or `TwoFactorError`. Each wrong code doubles
+    the wait before the next try (django-otp's throttling)."""
+    if recovery_codes.looks_like_code(token):
+        try:
+            return recovery_codes.use(user=user, code=token)
+        except recovery_codes.RecoveryCodeRefused as error:
+            raise TwoFactorError(str(error)) from None
     device = confirmed_device(user)
     if device is None:
         raise TwoFactorError(_("两步验证未启用"))

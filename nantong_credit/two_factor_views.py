@@ -1,13 +1,15 @@
-"""Pages of two-factor login: the second step of logging in, and turning it on or off."""
+"""Pages of two-factor login: the second step of logging in, turning it on or off, and the
+recovery codes."""
 
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from . import two_factor
+from . import recovery_codes, two_factor
 
 PENDING_KEY = "two_factor_pending"
 # The password step is good for five minutes; then the password must be given again.
@@ -28,6 +30,19 @@ class TokenForm(forms.Form):
         max_length=12,
         help_text=gettext_lazy("打开手机上的身份验证器应用，输入显示的6位数字"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class LoginTokenForm(TokenForm):
+    """The login's second step takes a recovery code too, in the same field."""
+
+    token = forms.CharField(
+        label=gettext_lazy("动态验证码或恢复码"),
+        max_length=20,
+        help_text=gettext_lazy(
+            "输入身份验证器应用显示的6位数字；手机不在身边时，可输入一个8位恢复码（每个只能用一次）"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
     )
 
 
@@ -53,7 +68,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, _("请重新输入用户名和密码"))
         return redirect("login")
-    form = TokenForm(request.POST or None)
+    form = LoginTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             device = two_factor.check_login_code(user, form.cleaned_data["token"])
@@ -101,6 +116,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "secret": two_factor.readable_secret(device) if device else "",
             "form": form,
             "required": two_factor.is_required(user),
+            "recovery_left": recovery_codes.remaining(user),
         },
     )
 
@@ -111,5 +127,57 @@ def _after_change(request: HttpRequest, device) -> HttpResponse:
         return redirect("two_factor")
     # The first code just given is a second factor: this session has passed it.
     otp_login(request, device)
-    messages.success(request, _("已启用两步验证"))
+    _show_once(request, recovery_codes.generate(user=request.user))
+    messages.success(request, _("已启用两步验证，并生成了恢复码：请立即查看并保存"))
     return redirect("office:home" if two_factor.is_required(request.user) else "two_factor")
+
+
+# --- Recovery codes ---------------------------------------------------------------------------
+
+
+def _show_once(request: HttpRequest, codes: list[str]) -> None:
+    """New codes wait in this session (stored server-side) until the holder says they are saved."""
+    request.session[recovery_codes.SESSION_KEY] = codes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not two_factor.is_enabled(user):
+        return redirect("two_factor")
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "generate":
+        _show_once(request, recovery_codes.generate(user=user))
+        messages.success(request, _("已生成新的恢复码，此前的恢复码已作废"))
+        return redirect("two_factor_recovery")
+    if action == "saved":
+        request.session.pop(recovery_codes.SESSION_KEY, None)
+        return redirect("two_factor")
+    return render(
+        request,
+        "registration/recovery_codes.html",
+        {
+            "codes": request.session.get(recovery_codes.SESSION_KEY) or [],
+            "remaining": recovery_codes.remaining(user),
+        },
+    )
+
+
+@login_required
+def recovery_codes_download(request: HttpRequest) -> HttpResponse:
+    codes = request.session.get(recovery_codes.SESSION_KEY)
+    if not codes:
+        raise Http404
+    lines = [
+        f"{settings.SITE_NAME} 两步验证恢复码",
+        f"用户名：{request.user.get_username()}",
+        "手机不在身边时，登录的第二步可输入以下任一恢复码；每个只能使用一次。请妥善保管。",
+        "",
+        *codes,
+        "",
+    ]
+    response = HttpResponse("\r\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="nantong-credit-recovery-codes.txt"'
+    response["Cache-Control"] = "no-store"
+    return response

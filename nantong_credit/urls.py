@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("nantong_credit.api_urls")),
     path("catalog/", include("catalog.urls")),
     path("", include("nantong_credit.info_urls")),
+    path("contact/", include("collection.accounts.contact")),
     path("", include("supervision.public_urls")),
     path("subjects/", include("inquiry.public.urls")),
     path("reports/", include("inquiry.reports.urls")),
@@ -60,12 +61,34 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/login/verify/", two_factor_views.verify, name="login_verify"),
     path("accounts/two-factor/", two_factor_views.settings_page, name="two_factor"),
+    path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes_page, name="two_factor_recovery"),
+    path(
+        "accounts/two-factor/recovery-codes/download/",
+        two_factor_views.recovery_codes_download,
+        name="two_factor_recovery_download",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
+    ),
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
+        name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
 ]

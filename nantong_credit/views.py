@@ -3,16 +3,17 @@ import sys
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from . import readiness, roles, two_factor, two_factor_views
-from .forms import LoginForm, PasswordChangeForm
+from . import password_reset, rate_windows, readiness, recovery_codes, roles, two_factor, two_factor_views
+from .client_address import client_network
+from .forms import LoginForm, PasswordChangeForm, PasswordResetRequestForm, SetPasswordForm
 from .office import office_cards
 
 
@@ -52,6 +53,7 @@ def office_home(request: HttpRequest) -> HttpResponse:
         {
             "cards": office_cards(user),
             "suggest_two_factor": bool(staff_roles) and not two_factor.is_enabled(user),
+            "recovery_codes_waiting": bool(request.session.get(recovery_codes.SESSION_KEY)),
         },
     )
 
@@ -72,6 +74,37 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """忘记密码: the same answer whether or not the address has an account (`password_reset`)."""
+
+    template_name = "registration/password_reset_form.html"
+    form_class = PasswordResetRequestForm  # type: ignore[assignment]  # sends nothing itself
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        wait = rate_windows.wait_seconds(f"password-reset:{client_network(request)}", settings.PASSWORD_RESET_RATE)
+        if wait is not None:
+            return rate_windows.rate_limited_response(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        password_reset.request_reset(form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+    post_reset_login = False  # the login asks for the second factor, if the account has one
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            password_reset.record_reset(user=form.user)
+        return response
 
 
 # The API documents JSON answers: an address under /api/ that no view answers (or that Django

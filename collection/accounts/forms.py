@@ -6,6 +6,8 @@ The form of a catalog item's data is generated from the item's fields and leaves
 of the values to `collection.validation`, exactly as the other channels do.
 """
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
@@ -17,6 +19,7 @@ from nantong_credit.forms import DateInput, MultipleFileInput
 from nantong_credit.uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_upload
 
 from ..identifiers import IdentifierError
+from ..models import ServiceWindow
 from .registration import MOBILE_PATTERN, id_number_lookup, id_number_matches
 
 User = get_user_model()
@@ -274,3 +277,79 @@ class FoundFalseForm(forms.Form):
         help_text=_("写入被撤销记录的变更原因，如“经核实，所附荣誉文件系伪造”"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --- 实名核验 appointments --------------------------------------------------------------------
+
+
+class AppointmentForm(forms.Form):
+    """A day among the bookable working days and a slot of the window's hours; whether the slot
+    still has room is decided by `book_appointment` under lock."""
+
+    day = forms.TypedChoiceField(
+        label=_("预约日期"),
+        coerce=lambda value: dt.date.fromisoformat(value),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("请在可预约的日期中选择"), "required": _("请在可预约的日期中选择")},
+    )
+    slot = forms.TypedChoiceField(
+        label=_("时段"),
+        coerce=lambda value: dt.time.fromisoformat(value),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("请在窗口办公时间内选择时段"), "required": _("请选择时段")},
+    )
+
+    def __init__(self, *args, days: list, slots: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(day.isoformat(), f"{day:%Y-%m-%d} {WEEKDAYS[day.weekday()]}") for day in days]
+        self.fields["slot"].choices = [
+            (slot.key, f"{slot.label}（余{slot.left}）" if slot.left else f"{slot.label}（已满）") for slot in slots
+        ]
+
+
+WEEKDAYS = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+
+
+class ServiceWindowForm(forms.ModelForm):
+    class Meta:
+        model = ServiceWindow
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "opens_at",
+            "break_starts_at",
+            "break_ends_at",
+            "closes_at",
+            "slot_minutes",
+            "per_slot",
+            "booking_days",
+            "notes",
+        ]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "break_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "break_ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "break_starts_at": _("不午休的，午休开始和结束都留空"),
+            "booking_days": _("从明天起的若干个工作日内可预约"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and opens >= closes:
+            self.add_error("closes_at", _("结束时间须晚于开始时间"))
+        start, end = data.get("break_starts_at"), data.get("break_ends_at")
+        if bool(start) != bool(end):
+            self.add_error("break_ends_at", _("午休开始和结束须同时填写或同时留空"))
+        elif start and end and not (opens and closes and opens < start < end < closes):
+            self.add_error("break_ends_at", _("午休须在办公时间之内，且结束晚于开始"))
+        for key, low, high in (("slot_minutes", 10, 240), ("per_slot", 1, 50), ("booking_days", 1, 30)):
+            value = data.get(key)
+            if value is not None and not low <= value <= high:
+                self.add_error(key, _("请填写%(low)d到%(high)d之间的数") % {"low": low, "high": high})
+        return data

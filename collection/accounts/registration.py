@@ -237,6 +237,7 @@ def verify_identity(*, user, actor, method: str) -> "User":
     Raises `IdentityAlreadyVerified`, or `RegistrationError` for an account without ID number.
     """
     from ..bindings import bind_own_subject  # bindings uses this module's helpers
+    from .appointments import close_open_appointment  # appointments complete through this
 
     if method not in IdentityMethod.values:
         raise ValueError(f"unknown identity method {method!r}")
@@ -258,6 +259,7 @@ def verify_identity(*, user, actor, method: str) -> "User":
             after={"identity_verified_at": now, "method": method, "id_number": user.id_number_masked},
         )
         bind_own_subject(user=user, actor=actor)
+        close_open_appointment(user=user, actor=actor)
     return user
 
 

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import appointment_views, views
 
 app_name = "account"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),
+    path("identity/", appointment_views.identity, name="identity"),
+    path("identity/appointments/<int:pk>/cancel/", appointment_views.cancel, name="identity_cancel"),
     path("bindings/new/", views.binding_new, name="binding_new"),
     path("bindings/<int:pk>/", views.binding_detail, name="binding_detail"),
     path("bindings/<int:pk>/evidence/<int:evidence_pk>/", views.binding_evidence, name="binding_evidence"),

@@ -71,7 +71,9 @@ def register(request: HttpRequest) -> HttpResponse:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(
                 request,
-                _("注册成功。请携带居民身份证到市公共信用信息中心窗口完成实名核验，核验后即可办理自主申报等业务。"),
+                _(
+                    "注册成功。请预约后携带居民身份证到市公共信用信息中心窗口完成实名核验，核验后即可办理自主申报等业务。"
+                ),
             )
             if warning:
                 messages.info(request, warning)

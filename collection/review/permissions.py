@@ -17,6 +17,7 @@ VIEW_BINDINGS = "collection.view_subjectbinding"
 REVIEW_BINDINGS = "collection.change_subjectbinding"
 REQUEST_BINDING = "collection.add_subjectbinding"
 VERIFY_IDENTITY = "core.verify_identity"
+EDIT_SERVICE_WINDOW = "collection.change_servicewindow"
 REVIEW_DECLARATIONS = "collection.change_selfdeclaration"
 DECLARE = "collection.add_selfdeclaration"
 

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views
+from . import appointment_views, views
 
 urlpatterns = [
     path("bindings/", views.bindings, name="bindings"),
@@ -14,6 +14,10 @@ urlpatterns = [
     path("bindings/<int:pk>/evidence/<int:evidence_pk>/", views.binding_evidence, name="binding_evidence"),
     path("identities/", views.identities, name="identities"),
     path("identities/<int:pk>/", views.verify_identity_view, name="verify_identity"),
+    path("appointments/", appointment_views.day_list, name="appointments"),
+    path("appointments/<int:pk>/", appointment_views.detail, name="appointment"),
+    path("appointments/<int:pk>/no-show/", appointment_views.no_show, name="appointment_no_show"),
+    path("window/", appointment_views.service_window, name="service_window"),
     path("declarations/", views.declarations, name="declarations"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
     path("declarations/<int:pk>/originals/", views.declaration_originals, name="declaration_originals"),

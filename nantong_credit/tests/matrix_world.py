@@ -26,7 +26,7 @@ from catalog.tests.factories import ProviderFactory
 from collection.accounts.registration import IdentityMethod, verify_identity
 from collection.bindings import approve_binding
 from collection.declarations.services import submit_declaration
-from collection.models import BindingEvidence
+from collection.models import BindingEvidence, IdentityAppointment
 from collection.pull.demo import DEMO_URL
 from collection.pull.models import PullRun
 from collection.services.tokens import create_api_token
@@ -179,6 +179,9 @@ def _subjects_and_accounts(world: World) -> None:
     o["binding"] = o["subject_user_binding"]
     o["binding_evidence"] = BindingEvidence.objects.filter(binding=o["binding"]).first()
     o["unverified_user"] = register("newbie", make_ric("32060219900101123"), "新用户")
+    o["appointment"] = IdentityAppointment.objects.create(
+        user=o["unverified_user"], day=timezone.localdate() + dt.timedelta(days=3), starts_at="09:00", ends_at="09:30"
+    )
 
 
 def _collection(world: World) -> None:

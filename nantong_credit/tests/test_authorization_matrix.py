@@ -218,6 +218,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/collection/compliance/export.xlsx": (GET_POST, only("catalog_admin", "superuser")),
     # The center checks bindings and identities; the 经信委 reviews self-declarations (Art. 10).
     "office/collection/review/bindings/": (GET_POST, only("center_clerk", "superuser")),
+    "office/collection/review/appointments/": (GET_POST, only("center_clerk", "superuser")),
+    "office/collection/review/appointments/<int:pk>/": (GET_POST, only("center_clerk", "superuser")),
+    "office/collection/review/appointments/<int:pk>/no-show/": ((POST,), only("center_clerk", "superuser")),
+    "office/collection/review/window/": (GET_POST, only("center_clerk", "superuser")),
     "office/collection/review/bindings/<int:pk>/": (GET_POST, only("center_clerk", "superuser")),
     "office/collection/review/bindings/<int:pk>/approve/": ((POST,), only("center_clerk", "superuser")),
     "office/collection/review/bindings/<int:pk>/reject/": ((POST,), only("center_clerk", "superuser")),
@@ -344,6 +348,10 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     # Registered accounts: bindings and self-declarations, each its own.
     "account/": (GET_POST, SIGNED_IN),
     "account/register/": (GET_POST, EVERYONE),
+    # 实名核验: where and when for everyone signed in; booking for an unverified registered
+    # person only (none of the personas), and each person cancels only its own appointment.
+    "account/identity/": {GET: SIGNED_IN, POST: NOBODY},
+    "account/identity/appointments/<int:pk>/cancel/": ((), NOBODY),
     "account/bindings/new/": (GET_POST, only("other_subject_user", "subject_user", "superuser")),
     "account/bindings/<int:pk>/": (GET_POST, only("subject_user")),
     "account/bindings/<int:pk>/evidence/<int:evidence_pk>/": (GET_POST, only("subject_user")),
@@ -360,6 +368,15 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "accounts/logout/": ((POST,), EVERYONE),
     "accounts/password/": (GET_POST, SIGNED_IN),
     "accounts/password/done/": ((GET,), SIGNED_IN),
+    # 忘记密码: open to everyone; a link that is not valid shows that it is not.
+    "accounts/password/reset/": (GET_POST, EVERYONE),
+    "accounts/password/reset/sent/": ((GET,), EVERYONE),
+    "accounts/password/reset/<uidb64>/<token>/": (GET_POST, EVERYONE),
+    "accounts/password/reset/done/": ((GET,), EVERYONE),
+    # Recovery codes: an account without two-factor login is sent to turn it on; the download
+    # only while new codes wait in the session that made them (test_recovery_codes.py).
+    "accounts/two-factor/recovery-codes/": (GET_POST, SIGNED_IN),
+    "accounts/two-factor/recovery-codes/download/": ((), NOBODY),
 }
 
 
@@ -473,6 +490,8 @@ def arguments(route: str, w) -> dict:
         ),
         ("office/collection/review/bindings/", {"pk": o["binding"].pk, "evidence_pk": o["binding_evidence"].pk}),
         ("office/collection/review/identities/", {"pk": o["unverified_user"].pk}),
+        ("office/collection/review/appointments/", {"pk": o["appointment"].pk}),
+        ("account/identity/", {"pk": o["appointment"].pk}),
         ("office/collection/review/declarations/", {"pk": o["declaration"].pk, "attachment_pk": o["attachment"].pk}),
         ("office/audit/events/", {"pk": o["audit_event"].pk}),
         ("office/audit/verify/", {"pk": o["chain_verification"].pk}),
@@ -503,6 +522,7 @@ def arguments(route: str, w) -> dict:
                 "item_code": "commendation",
             },
         ),
+        ("accounts/password/reset/", {"uidb64": "MQ", "token": "set-password"}),
         ("admin/r/", {"content_type_id": o["content_type"].pk, "object_id": o["company"].pk}),
         ("admin/core/user/", {"id": w.users["subject_user"].pk, "object_id": w.users["subject_user"].pk}),
         ("admin/otp_totp/", {"pk": w.users["superuser"].totpdevice_set.first().pk}),

@@ -22,6 +22,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "subjects",
         "records",
         "binding",
+        "service_window",
         "cast",
         "pull",
         "commitments",
