@@ -104,6 +104,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_archiveentry",
         # Organisations submitted under another name than their registered one (名称不一致).
         "collection.view_namemismatch",
+        # Art. 20: statistical analysis reports, read and issued on demand.
+        "supervision.view_statisticalreport",
+        "supervision.add_statisticalreport",
     ],
     CATALOG_ADMIN: [
         "catalog.view_catalogversion",
@@ -125,6 +128,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.view_compliance_report",
         "collection.view_selfdeclaration",
         "collection.change_selfdeclaration",
+        # Art. 20: statistical analysis reports, read and issued on demand.
+        "supervision.view_statisticalreport",
+        "supervision.add_statisticalreport",
     ],
     GOVERNMENT_USER: [
         "collection.view_subject",

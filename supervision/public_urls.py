@@ -1,3 +1,7 @@
 """Public pages about the platform itself: /statistics/, /providers/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("statistics/", include("supervision.statistics.public_urls")),
+]
