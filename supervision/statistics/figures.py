@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from catalog.models import Category, Provider, SubjectKind
@@ -98,7 +98,7 @@ def _record_conditions(period: Period) -> dict[str, Q]:
     }
 
 
-def record_groups(period: Period) -> list[dict]:
+def record_groups_query(period: Period) -> QuerySet:
     """One row per (item, category, provider, district, subject kind) with a count per figure
     and period (`new_cur`, `new_prev`, ...): the one read of the records table."""
     previous = period.previous
@@ -107,13 +107,16 @@ def record_groups(period: Period) -> list[dict]:
     for suffix, which in (("cur", period), ("prev", previous)):
         for name, condition in _record_conditions(which).items():
             counts[f"{name}_{suffix}"] = Count("pk", filter=condition)
-    groups = (
+    return (
         CreditRecord.objects.filter(_window(both, "received_at") | _window(both, "updated_at"))
         .values("item_code", "category", "provider_id", "subject__district", "subject__kind")
         .annotate(**counts)
         .order_by()
     )
-    return [dict(group) for group in groups]
+
+
+def record_groups(period: Period) -> list[dict]:
+    return [dict(group) for group in record_groups_query(period)]
 
 
 def _sum_by(groups: Iterable[dict], key: str, figure: str) -> dict[str, list[int]]:

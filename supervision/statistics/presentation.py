@@ -16,11 +16,11 @@ def signed(value, unit: str = "") -> str:
     if value is None:
         return "—"
     suffix = "个百分点" if unit == "%" else ""
-    return f"{value:+}{suffix}" if value else "0"
+    return f"{value:+,}{suffix}" if value else "0"
 
 
 def shown(value, unit: str = "") -> str:
-    return "—" if value is None else f"{value}{unit}"
+    return "—" if value is None else f"{value:,}{unit}"
 
 
 def display_sections(data: dict, *, with_svg: bool = False, with_echarts: bool = False) -> list[dict]:
