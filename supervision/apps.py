@@ -14,8 +14,8 @@ class SupervisionConfig(AppConfig):
         register_office_cards()
         register_demo("statistics", "supervision.statistics.demo.ensure_statistics", after=("repair", "objections"))
         sweeps.register_sweep(
-            "supervision.tasks.issue_due_statistical_reports", label="统计分析报告 statistical reports", position=60
+            "supervision.tasks.issue_due_statistical_reports", label="统计分析报告 statistical reports", position=70
         )
         sweeps.register_sweep(
-            "supervision.tasks.refresh_public_statistics", label="公开统计 public statistics (months)", position=61
+            "supervision.tasks.refresh_public_statistics", label="公开统计 public statistics (months)", position=71
         )

@@ -16,6 +16,8 @@ def test_the_apps_register_their_sweeps_each_a_task_of_the_project():
         REPAIR_SWEEP,
         "collection.tasks.sweep_record_expiry",
         "collection.tasks.purge_rejected_uploads",
+        "supervision.tasks.issue_due_statistical_reports",
+        "supervision.tasks.refresh_public_statistics",
         "nantong_credit.tasks.sweep_stuck_jobs",
     ]
     assert set(registered) <= set(app.tasks)

@@ -172,21 +172,22 @@ def record_tables(period: Period) -> list[Table]:
 # --- Timeliness (collection's report, not recomputed) -------------------------------------------
 
 
-def _timeliness_by_provider(period: Period) -> dict[str, tuple[int, int, int]]:
-    """(received, with a deadline, late) per provider name, summed from the compliance report's
-    rows (each already a GROUP BY of provider, item and month)."""
-    report = compliance_report(date_from=period.start, date_to=period.end, provider=None, item_code="")
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+def _timeliness_by_provider(period: Period) -> dict[str, dict[str, list[int]]]:
+    """{provider name: {"with_deadline": [cur, prev], "late": [cur, prev]}}, summed from the
+    compliance report's rows (each already a GROUP BY of provider, item and month). One report
+    over both periods: its rows carry their month, which says the period."""
+    previous = period.previous
+    report = compliance_report(date_from=previous.start, date_to=period.end, provider=None, item_code="")
+    sums: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"with_deadline": [0, 0], "late": [0, 0]})
     for row in report.rows:
-        totals = sums[row.provider_name]
-        totals[0] += row.received
-        totals[1] += row.with_deadline
-        totals[2] += row.late
-    return {name: (a, b, c) for name, (a, b, c) in sums.items()}
+        index = 0 if row.month is not None and row.month >= period.start else 1
+        sums[row.provider_name]["with_deadline"][index] += row.with_deadline
+        sums[row.provider_name]["late"][index] += row.late
+    return sums
 
 
 def timeliness_tables(period: Period) -> list[Table]:
-    current, previous = _timeliness_by_provider(period), _timeliness_by_provider(period.previous)
+    by_provider = _timeliness_by_provider(period)
     on_time = Table(
         "timeliness_rate",
         "按时报送率（按信息提供单位）",
@@ -196,10 +197,10 @@ def timeliness_tables(period: Period) -> list[Table]:
         note="有报送时限的记录中按时报送的比例；不含自主申报记录。",
     )
     late = Table("timeliness_late", "逾期报送记录（按信息提供单位）", "信息提供单位")
-    for name in sorted(set(current) | set(previous)):
-        cur, prev = current.get(name, (0, 0, 0)), previous.get(name, (0, 0, 0))
-        on_time.add(name, rate(cur[1] - cur[2], cur[1]), rate(prev[1] - prev[2], prev[1]))
-        late.add(name, cur[2], prev[2])
+    for name in sorted(by_provider):
+        counted, missed = by_provider[name]["with_deadline"], by_provider[name]["late"]
+        on_time.add(name, *(rate(counted[i] - missed[i], counted[i]) for i in (0, 1)))
+        late.add(name, *missed)
     return [on_time, late]
 
 
