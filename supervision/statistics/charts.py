@@ -89,11 +89,13 @@ def bar_svg(table: dict, *, current_label: str, previous_label: str, layout: Svg
 
 def _legend(current_label: str, previous_label: str, layout: SvgLayout) -> str:
     x = layout.label_width
+    # 11 px a character at this size (CJK glyphs are square), then a gap before the second key.
+    second = x + 14 + len(current_label) * 11 + 16
     return (
         f'<rect x="{x}" y="4" width="10" height="10" fill="{CURRENT_COLOR}"/>'
         f'<text x="{x + 14}" y="13">{escape(current_label)}</text>'
-        f'<rect x="{x + 120}" y="4" width="10" height="10" fill="{PREVIOUS_COLOR}"/>'
-        f'<text x="{x + 134}" y="13">{escape(previous_label)}</text>'
+        f'<rect x="{second}" y="4" width="10" height="10" fill="{PREVIOUS_COLOR}"/>'
+        f'<text x="{second + 14}" y="13">{escape(previous_label)}</text>'
     )
 
 
