@@ -288,7 +288,26 @@ def objection_tables(period: Period) -> list[Table]:
         rate(cur["provider_on_time"], cur["provider_answered"]),
         rate(prev["provider_on_time"], prev["provider_answered"]),
     )
-    return [cases, rates]
+    return [cases, rates, _provider_answer_rates(period)]
+
+
+def _answers_by_provider(period: Period) -> dict[str, tuple[int, int]]:
+    answered = _window(period, "answered_at")
+    rows = (
+        Objection.objects.filter(answered)
+        .values("provider__name")
+        .annotate(answered=Count("pk"), on_time=Count("pk", filter=Q(answered_at__lte=F("provider_due_at"))))
+        .order_by()
+    )
+    return {row["provider__name"]: (row["on_time"], row["answered"]) for row in rows}
+
+
+def _provider_answer_rates(period: Period) -> Table:
+    current, previous = _answers_by_provider(period), _answers_by_provider(period.previous)
+    table = Table("objection_provider_rates", "异议答复按时率（按信息提供单位）", "信息提供单位", unit="%", chart="bar")
+    for name in sorted(set(current) | set(previous)):
+        table.add(name, rate(*current.get(name, (0, 0))), rate(*previous.get(name, (0, 0))))
+    return table
 
 
 # --- Repairs (Art. 15-16), self-declarations and warnings (Art. 10, 23) -------------------------

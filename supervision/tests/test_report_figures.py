@@ -72,6 +72,7 @@ def test_objections_outcomes_on_time_rates_and_suspensions(world):
     assert objections["不予受理"] == [1, 0]
     assert objections["提供单位逾期、暂停查询"] == [1, 0]
     assert figures["objection_rates"] == {"信用信息中心": [50.0, 100.0], "信息提供单位": [0.0, 100.0]}
+    assert figures["objection_provider_rates"] == {"南通市甲局": [0.0, 100.0]}
 
 
 def test_repairs_declarations_and_warnings(world):
