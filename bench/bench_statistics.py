@@ -8,7 +8,8 @@ Needs a database filled by `bench/generate_bench_data.py` (1M subjects / 5M reco
 this branch's migrations applied. Each run computes every section of the report for one month
 and the month before it (what `issue_report` computes before it stores the JSON; storing and
 archiving are a few inserts), section by section, and `COUNT(*)` before and after. The first
-run warms the caches and is reported apart. `--explain` prints EXPLAIN ANALYZE of the one query
+run warms the caches and is reported apart. It also times what the nightly sweep of
+/statistics/ reads (24 months and the headline). `--explain` prints EXPLAIN ANALYZE of the one query
 that reads the records table. Results are printed and written to
 bench/out/bench_statistics-<time>.json. It writes nothing to the database.
 """
@@ -70,6 +71,16 @@ def explain(period) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def public_figures_seconds() -> float:
+    """What the nightly sweep reads for /statistics/ (it then writes 25 rows)."""
+    from django.utils import timezone
+
+    from supervision.statistics.public import headline, monthly_trends, trend_months
+
+    seconds, _figures = timed(lambda: (monthly_trends(trend_months(timezone.localdate())), headline(timezone.now())))
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--month", help="YYYY-MM (default: the last complete month)")
@@ -96,6 +107,7 @@ def main() -> None:
         runs.append(one_run(period))
         counts.append(timed(count_records)[0])
     count_p50 = statistics.median(counts)
+    nightly = public_figures_seconds()
     sections = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     result = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
@@ -105,6 +117,7 @@ def main() -> None:
         "cold_seconds": cold,
         "report_seconds_p50": sections,
         "ratio_to_count": sections["total"] / count_p50,
+        "public_figures_seconds": nightly,
         "runs": args.runs,
     }
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -115,7 +128,9 @@ def main() -> None:
     print(f"cold run: {cold['total']:.2f} s")
     for key, seconds in sections.items():
         print(f"  {key:<13} {seconds:7.3f} s")
-    print(f"report p50 {sections['total']:.2f} s = {result['ratio_to_count']:.1f} × COUNT(*); written to {out}")
+    print(f"report p50 {sections['total']:.2f} s = {result['ratio_to_count']:.1f} × COUNT(*)")
+    print(f"public figures (the nightly sweep's reads, 24 months and the headline): {nightly:.2f} s")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":
