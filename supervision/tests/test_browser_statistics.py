@@ -21,7 +21,10 @@ def test_a_report_page_draws_its_charts(
     report = issue_report(kind="monthly", start=OCTOBER, today=dt.date(2026, 11, 2))[0]
     page.set_viewport_size({"width": width, "height": 900})
     login_in_browser(page, clerk)
-    page.goto(f"{live_server.url}/office/supervision/statistics/{report.number}/")
+    page.goto(f"{live_server.url}/office/supervision/statistics/")
+    expect(page.get_by_role("link", name=report.number)).to_be_visible()
+    screenshot(page, "statistics-list")
+    page.get_by_role("link", name=report.number).click()
     expect(page.get_by_role("heading", name="南通市公共信用信息平台2026年10月月度统计分析报告")).to_be_visible()
     charts = page.locator("[data-chart-config]")
     expect(charts.first).to_have_attribute("data-chart-drawn", "true")
