@@ -51,22 +51,26 @@ def count_records() -> int:
 
 
 def one_run(period) -> dict[str, float]:
-    from supervision.statistics.figures import SECTIONS
+    """Each section timed apart, under the settings `report_figures` runs them with."""
+    from django.db import transaction
+
+    from supervision.statistics.figures import SECTIONS, _without_jit
 
     times = {}
-    for key, _title, build in SECTIONS:
-        times[key], _tables = timed(lambda build=build: build(period))
+    with transaction.atomic(), _without_jit():
+        for key, _title, build in SECTIONS:
+            times[key], _tables = timed(lambda build=build: build(period))
     times["total"] = sum(times.values())
     return times
 
 
 def explain(period) -> str:
-    from django.db import connection
+    from django.db import connection, transaction
 
-    from supervision.statistics.figures import record_groups_query
+    from supervision.statistics.figures import _without_jit, record_groups_query
 
     sql, params = record_groups_query(period).query.sql_with_params()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), _without_jit(), connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 

@@ -4,6 +4,7 @@ page with charts, its PDF and XLSX. Readable and issuable by the center and the 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
+from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,7 +25,8 @@ ISSUE = "supervision.add_statisticalreport"
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def report_list(request: HttpRequest, form: GenerateReportForm | None = None) -> HttpResponse:
-    reports = StatisticalReport.objects.only("number", "kind", "period_start", "period_end", "issued_at", "sha256")
+    # The period's label from the stored content, without loading every report's figures.
+    reports = StatisticalReport.objects.defer("data").annotate(period_label=KT("data__period__label"))
     return render(
         request,
         "supervision/statistics/list.html",
