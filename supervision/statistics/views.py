@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from nantong_credit.client_address import client_address
 from nantong_credit.spreadsheets import XLSX_CONTENT_TYPE
@@ -24,13 +24,18 @@ ISSUE = "supervision.add_statisticalreport"
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def report_list(request: HttpRequest, form: GenerateReportForm | None = None) -> HttpResponse:
+@require_safe
+def report_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, GenerateReportForm())
+
+
+def _list_page(request: HttpRequest, form: GenerateReportForm) -> HttpResponse:
     # The period's label from the stored content, without loading every report's figures.
     reports = StatisticalReport.objects.defer("data").annotate(period_label=KT("data__period__label"))
     return render(
         request,
         "supervision/statistics/list.html",
-        {"reports": reports[:200], "form": form or GenerateReportForm(), "can_issue": request.user.has_perm(ISSUE)},
+        {"reports": reports[:200], "form": form, "can_issue": request.user.has_perm(ISSUE)},
     )
 
 
@@ -42,7 +47,7 @@ def generate(request: HttpRequest) -> HttpResponse:
 
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
-        return report_list(request, form)
+        return _list_page(request, form)
     period = form.cleaned_data["period"]
     existing = StatisticalReport.objects.filter(kind=period.kind, period_start=period.start).first()
     if existing is not None:
@@ -56,6 +61,7 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
+@require_safe
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     report = get_object_or_404(StatisticalReport, number=number)
     return render(
@@ -67,6 +73,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
+@require_safe
 def download_pdf(request: HttpRequest, number: str) -> HttpResponse:
     report = get_object_or_404(StatisticalReport, number=number)
     content = report_pdf(report)
@@ -76,6 +83,7 @@ def download_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
+@require_safe
 def download_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     report = get_object_or_404(StatisticalReport, number=number)
     content = report_xlsx(report)
