@@ -107,7 +107,9 @@ ACTION_LABELS: dict[str, str] = {
     "objection.provider_overdue": "提供单位逾期未答复",
     "objection.case_file": "生成异议案卷",
     "repair.case_file": "生成信用修复案卷",
-    # Supervision (Art. 12, 18, 22) outside its workflows
+    # Supervision (Art. 12, 18, 20, 22) outside its workflows
+    "statistics.issue_report": "生成统计分析报告",
+    "statistics.download_report": "下载统计分析报告",
     "filing.remind": "提醒部门制度备案",
     # Audit and archive (Art. 19–21)
     "audit.verify": "核验审计链",

@@ -31,6 +31,7 @@ TASK_ROUTES = {
         for task in (
             "collection.tasks.process_bulk_import",
             "collection.tasks.pull_source",
+            "supervision.tasks.issue_statistical_report",
             "audit.tasks.run_chain_verification",
             # Case files (Art. 20) of closed cases: nobody waits for them.
             "objections.tasks.make_objection_case_file",
@@ -52,6 +53,8 @@ TASK_ROUTES = {
             "audit.tasks.write_chain_checkpoint",
             "nantong_credit.tasks.sweep_missing_case_files",
             "supervision.tasks.refresh_provider_scorecards",
+            "supervision.tasks.issue_due_statistical_reports",
+            "supervision.tasks.refresh_public_statistics",
         )
     },
 }
@@ -123,5 +126,17 @@ BEAT_SCHEDULE = {
     "audit-chain-checkpoint": {
         "task": "audit.tasks.write_chain_checkpoint",
         "schedule": crontab(minute="*/10"),
+    },
+    # Statistical reports (Art. 20): on the 1st the month before (and the quarter, the year when
+    # one ended), after the 00:05 expiry sweep has settled the last day. Daily rather than
+    # monthly: a day missed is made up the next, and an issued period is only looked up.
+    "issue-statistical-reports": {
+        "task": "supervision.tasks.issue_due_statistical_reports",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # The public figures of /statistics/, recomputed from the database each night.
+    "refresh-public-statistics": {
+        "task": "supervision.tasks.refresh_public_statistics",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -36,6 +36,8 @@ REPLICA_READ_VIEWS = frozenset(
         "catalog:public",
         "catalog_api:catalog",
         "reports:verify",
+        "statistics:public",
+        "statistics:csv",
     }
 )
 # Who is signed in (sessions, users), with which second factor, and lock-outs: read from the

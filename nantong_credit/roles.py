@@ -126,6 +126,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "collection.add_pullsource",
         "collection.change_pullsource",
         "collection.pull_for_any_provider",
+        # Art. 20: statistical analysis reports, read and issued on demand.
+        "supervision.view_statisticalreport",
+        "supervision.add_statisticalreport",
     ],
     CATALOG_ADMIN: [
         "catalog.view_catalogversion",
@@ -156,6 +159,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "supervision.open_accountability_case",
         "supervision.view_filing",
         "supervision.review_filing",
+        # Art. 20: statistical analysis reports, read and issued on demand.
+        "supervision.view_statisticalreport",
+        "supervision.add_statisticalreport",
     ],
     GOVERNMENT_USER: [
         "collection.view_subject",

@@ -32,3 +32,14 @@ class SupervisionConfig(AppConfig):
             label="信息提供单位月度统计 provider scorecard rows",
             position=60,
         )
+        register_demo(
+            "statistics",
+            "supervision.statistics.demo.ensure_statistics",
+            after=("objections", "paper objection", "closed objection", "repair", "record history", "accountability"),
+        )
+        sweeps.register_sweep(
+            "supervision.tasks.issue_due_statistical_reports", label="统计分析报告 statistical reports", position=70
+        )
+        sweeps.register_sweep(
+            "supervision.tasks.refresh_public_statistics", label="公开统计 public statistics (months)", position=71
+        )

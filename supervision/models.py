@@ -9,3 +9,4 @@ from .accountability.models import (  # noqa: F401
 )
 from .filings.models import Filing, FilingReminder, FilingStep  # noqa: F401
 from .providers.models import ProviderItemMonth, ProviderMonth  # noqa: F401
+from .statistics.models import HeadlineFigures, MonthlyFigures, StatisticalReport  # noqa: F401

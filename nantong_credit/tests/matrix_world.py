@@ -347,8 +347,10 @@ def _archived_case_file(world: World):
 
 def _audit_and_admin(world: World) -> None:
     from audit.models import ArchiveEntry
+    from supervision.statistics.services import issue_report
 
     o = world.objects
+    o["statistical_report"] = issue_report(kind="monthly", start=dt.date(2026, 10, 1), today=dt.date(2026, 11, 2))[0]
     o["chain_verification"] = request_chain_verification(user=world.users["auditor"], ip_address="127.0.0.1")
     o["archive_entry"] = ArchiveEntry.objects.first()
     o["archived_case_file"] = _archived_case_file(world)

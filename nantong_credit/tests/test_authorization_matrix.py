@@ -76,6 +76,8 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "guide/<slug:slug>/": ((GET,), EVERYONE),
     "contact/": ((GET,), EVERYONE),
     "sitemap/": ((GET,), EVERYONE),
+    "statistics/": ((GET,), EVERYONE),
+    "statistics/data.csv": ((GET,), EVERYONE),
     "subjects/": ((GET,), EVERYONE),
     "subjects/<str:code>/": ((GET,), EVERYONE),
     "subjects/<str:code>/records/<int:pk>/": ((GET,), EVERYONE),
@@ -250,6 +252,18 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "office/archive/": (GET_POST, only("auditor", "center_clerk", "superuser")),
     "office/archive/<str:number>/": (GET_POST, only("auditor", "center_clerk", "superuser")),
     "office/archive/<str:number>/download/": ((GET,), only("auditor", "center_clerk", "superuser")),
+    # Statistical reports (Art. 20): read and issued by the center and the commission.
+    "office/supervision/statistics/": ((GET,), only("catalog_admin", "center_clerk", "superuser")),
+    "office/supervision/statistics/generate/": ((POST,), only("catalog_admin", "center_clerk", "superuser")),
+    "office/supervision/statistics/<str:number>/": ((GET,), only("catalog_admin", "center_clerk", "superuser")),
+    "office/supervision/statistics/<str:number>/report.pdf": (
+        (GET,),
+        only("catalog_admin", "center_clerk", "superuser"),
+    ),
+    "office/supervision/statistics/<str:number>/report.xlsx": (
+        (GET,),
+        only("catalog_admin", "center_clerk", "superuser"),
+    ),
     # Written authorization letters, checked by the center.
     "office/authorizations/": (GET_POST, only("center_clerk", "superuser")),
     "office/authorizations/<int:pk>/": (GET_POST, only("center_clerk", "superuser")),
@@ -497,6 +511,7 @@ def arguments(route: str, w) -> dict:
         ("office/audit/verify/", {"pk": o["chain_verification"].pk}),
         ("office/archive/", {"number": o["archive_entry"].number}),
         ("office/archive/<str:number>/download/", {"number": o["archived_case_file"].number}),
+        ("office/supervision/statistics/", {"number": o["statistical_report"].number}),
         ("office/authorizations/", {"pk": o["letter"].pk}),
         ("office/government/", {"pk": o["batch_check"].pk}),
         ("office/objections/", {"pk": o["objection"].pk, "evidence_pk": o["objection_evidence"].pk}),

@@ -20,6 +20,8 @@ def test_the_apps_register_their_sweeps_each_a_task_of_the_project():
         "supervision.tasks.sweep_accountability_deadlines",
         "supervision.tasks.remind_missing_filings",
         "supervision.tasks.refresh_provider_scorecards",
+        "supervision.tasks.issue_due_statistical_reports",
+        "supervision.tasks.refresh_public_statistics",
         "nantong_credit.tasks.sweep_missing_case_files",
         "nantong_credit.tasks.sweep_stuck_jobs",
     ]

@@ -1,0 +1,1 @@
+"""Statistical analysis reports (Art. 20) and the public /statistics/ page."""
