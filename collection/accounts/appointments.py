@@ -69,7 +69,9 @@ class Slot:
 
 
 def service_window() -> ServiceWindow:
-    window, _created = ServiceWindow.objects.get_or_create(pk=1)
+    window, created = ServiceWindow.objects.get_or_create(pk=1)
+    if created:  # the times' defaults are strings ("09:00") until read back as times
+        window.refresh_from_db()
     return window
 
 

@@ -228,3 +228,12 @@ def test_a_walk_in_check_closes_the_open_appointment(client, clerk, li):
     appointment = IdentityAppointment.objects.get(user=li)
     assert appointment.status == "done" and appointment.closed_by == clerk
     assert AuditEvent.objects.filter(action="identity_appointment.complete", object_id=str(appointment.pk)).exists()
+
+
+def test_a_window_made_on_first_use_gives_its_hours(db):
+    """The first page to ask for the window creates it; its default times are then real times."""
+    from collection.accounts.appointments import opening_hours, service_window
+    from collection.models import ServiceWindow
+
+    ServiceWindow.objects.all().delete()
+    assert opening_hours(service_window()).endswith("09:00–12:00、13:30–17:00")
