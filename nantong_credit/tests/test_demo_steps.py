@@ -35,6 +35,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "repair",
         "accountability",
         "scorecards",
+        "statistics",
     ]
     for step in loader.ordered_steps():
         assert all(names.index(before) < names.index(step.name) for before in step.after)
