@@ -38,6 +38,11 @@ def public_pages(company_code: str) -> list[str]:
         "/guide/",
         "/guide/objection/",
         "/regulation/",
+        "/statistics/",
+        "/providers/",
+        "/providers/scjgj/",
+        "/filings/",
+        "/contact/",
     ]
 
 
