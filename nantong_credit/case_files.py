@@ -207,6 +207,16 @@ class CaseFiles:
     def existing(self, case_id: int) -> Any | None:
         return self.file_model.objects.filter(**{f"{self.case_field}_id": case_id}).first()
 
+    def stored(self, object_id: str) -> tuple[Any, str] | None:
+        """A case file's stored PDF and the name it downloads as, by the case file's id as the
+        archive registers it; None for an id that is no case file."""
+        if not object_id.isdigit():
+            return None
+        found = self.file_model.objects.select_related(self.case_field).filter(pk=object_id).first()
+        if found is None:
+            return None
+        return found.file, f"{getattr(found, self.case_field).number}-案卷.pdf"
+
     def missing(self, closed_before: dt.datetime | None = None) -> models.QuerySet:
         """The ids of closed cases without a case file (the backfill's and the sweep's work),
         oldest first; only those closed before `closed_before` when given."""

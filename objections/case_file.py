@@ -215,11 +215,5 @@ def schedule(objection_id: int) -> None:
 
 def stored_document(object_id: str) -> StoredDocument | None:
     """The archive's way to a case file (`audit.archive_documents`)."""
-    found = (
-        ObjectionCaseFile.objects.select_related("objection").filter(pk=object_id).first()
-        if object_id.isdigit()
-        else None
-    )
-    if found is None:
-        return None
-    return StoredDocument(file=found.file, name=f"{found.objection.number}-案卷.pdf")
+    found = CASE_FILES.stored(object_id)
+    return StoredDocument(file=found[0], name=found[1]) if found else None

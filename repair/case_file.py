@@ -160,11 +160,5 @@ def schedule(application_id: int) -> None:
 
 def stored_document(object_id: str) -> StoredDocument | None:
     """The archive's way to a case file (`audit.archive_documents`)."""
-    found = (
-        RepairCaseFile.objects.select_related("application").filter(pk=object_id).first()
-        if object_id.isdigit()
-        else None
-    )
-    if found is None:
-        return None
-    return StoredDocument(file=found.file, name=f"{found.application.number}-案卷.pdf")
+    found = CASE_FILES.stored(object_id)
+    return StoredDocument(file=found[0], name=found[1]) if found else None
