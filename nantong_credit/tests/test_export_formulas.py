@@ -9,9 +9,11 @@ A new export is checked the day its URL exists, whoever wrote it.
 """
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog import services as catalog_services
@@ -20,6 +22,7 @@ from collection.models import Subject
 from collection.tests.import_support import csv_bytes, import_file, penalty
 from inquiry.models import BatchCheck, BatchCheckRow
 from nantong_credit.spreadsheets import FORMULA_TRIGGERS
+from supervision.statistics.services import issue_report
 
 from .matrix_world import build_world, sign_in
 from .test_authorization_matrix import GET, allowed_to, concrete_path, is_admin
@@ -40,6 +43,10 @@ KNOWN_EXPORTS = {
     "office/collection/imports/<slug:code>/templates/<slug:item_code>.csv",
 }
 
+# Exports of figures alone (no department, company or field name in them): checked for formulas,
+# but they have no name to show.
+NAMELESS_EXPORTS = {"statistics/data.csv"}
+
 
 @pytest.fixture
 def hostile_world(settings):
@@ -58,6 +65,11 @@ def hostile_world(settings):
     rejected = import_file(o["provider"], world.users["provider_staff"], csv_bytes([penalty(1, decision_date=HOSTILE)]))
     assert rejected.errors_file, "the batch was meant to be rejected"
     o["bulk_import"] = rejected
+    # An issued statistical report never changes: one issued now, for this month, names the
+    # department as it is called now.
+    this_month = timezone.localdate().replace(day=1)
+    next_month = (this_month + dt.timedelta(days=32)).replace(day=1)
+    o["statistical_report"] = issue_report(kind="monthly", start=this_month, today=next_month)[0]
     return world
 
 
@@ -98,7 +110,8 @@ def test_no_export_runs_a_formula_from_the_data(hostile_world, client):
         if not is_export:
             continue
         texts = exported_texts(response)
-        assert any(HOSTILE in value for _where, value in texts), f"{route.route}: the name is not shown"
+        if route.route not in NAMELESS_EXPORTS:
+            assert any(HOSTILE in value for _where, value in texts), f"{route.route}: the name is not shown"
         assert all(value.startswith("'") for _where, value in texts if value.lstrip("'").startswith("=")), route.route
         checked.add(route.route)
     assert checked >= KNOWN_EXPORTS, KNOWN_EXPORTS - checked
