@@ -37,7 +37,7 @@ from .pdf import RenderedPdf, render_pdf
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE = "case_files/case_file.html"
+TEMPLATE = "case_files/pdf/case_file.html"
 
 
 # --- What a case file contains --------------------------------------------------------------------

@@ -15,6 +15,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class MonthInput(forms.DateInput):
+    """The browser's month picker, for a date that names a month (its first day): ISO "2026-11"
+    whatever the language, for the same reason as `DateInput`."""
+
+    input_type = "month"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -62,6 +62,8 @@ class Topology:
             "AUDIT_CHAIN_KEY": secrets.token_urlsafe(48),
             "AUDIT_CHECKPOINT_DIR": str(self.work / "audit-checkpoints"),
             "TWO_FACTOR_REQUIRED_ROLES": "provider_staff,center_clerk,catalog_admin,government_user,auditor,administrator",
+            "SITE_IDENTIFIER_CODE": "3206000000",
+            "ICP_RECORD_NUMBER": "苏ICP备00000000号",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": self.base,
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",

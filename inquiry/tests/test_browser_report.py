@@ -23,7 +23,7 @@ def test_a_company_orders_its_report_and_verifies_it(
     login_in_browser(page, agent)
     page.goto(f"{live_server.url}/reports/")
     expect(page.get_by_role("heading", name="信用报告", exact=True)).to_be_visible()
-    page.get_by_role("link", name="南通海晟建设工程有限公司").click()
+    page.get_by_role("link", name="南通海晟建设工程有限公司 本主体信用报告").click()
 
     expect(page.get_by_role("heading", name="申请信用报告：南通海晟建设工程有限公司")).to_be_visible()
     expect(page.get_by_text("法人版")).to_be_visible()

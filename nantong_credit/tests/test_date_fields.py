@@ -10,7 +10,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 
-from nantong_credit.forms import DateInput
+from nantong_credit.forms import DateInput, MonthInput
 
 SKIPPED_PARTS = {"tests", "migrations", "management", "admin"}  # admin: imported once by Django
 
@@ -46,7 +46,9 @@ def test_every_date_field_of_every_form_uses_the_iso_date_widget():
         forms_seen += 1
         for name, field in getattr(form, "base_fields", {}).items():
             # A hidden date renders str(date), which is ISO already.
-            if isinstance(field, forms.DateField) and not isinstance(field.widget, (DateInput, forms.HiddenInput)):
+            if isinstance(field, forms.DateField) and not isinstance(
+                field.widget, (DateInput, MonthInput, forms.HiddenInput)
+            ):
                 offenders.append(f"{form.__module__}.{form.__qualname__}.{name}")
     assert forms_seen > 30 and offenders == []
 
@@ -54,3 +56,8 @@ def test_every_date_field_of_every_form_uses_the_iso_date_widget():
 def test_the_widget_renders_an_iso_value_whatever_the_language():
     html = DateInput().render("d", dt.date(2027, 2, 5))
     assert 'type="date"' in html and 'value="2027-02-05"' in html
+
+
+def test_the_month_widget_renders_an_iso_month_whatever_the_language():
+    html = MonthInput().render("m", dt.date(2026, 11, 1))
+    assert 'type="month"' in html and 'value="2026-11"' in html

@@ -28,6 +28,8 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
             "ALLOWED_HOSTS",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
             "TWO_FACTOR_REQUIRED_ROLES",
+            "SITE_IDENTIFIER_CODE",
+            "ICP_RECORD_NUMBER",
         }
         and not key.startswith(("FIELD_ENCRYPTION_KEYS", "IDENTIFIER_HASH_KEY", "SECRET_KEY_", "AUDIT_CHAIN_KEY"))
         and key != "AUDIT_CHECKPOINT_DIR"
@@ -46,6 +48,9 @@ def production_env(tmp_path, **overrides: str) -> dict[str, str]:
         REDIS_URL="redis://127.0.0.1:6379/0",
         STATIC_ROOT=str(tmp_path / "static"),
         TWO_FACTOR_REQUIRED_ROLES=ALL_TWO_FACTOR_ROLES,
+        # A government website's footer identifiers (check W023).
+        SITE_IDENTIFIER_CODE="3206000000",
+        ICP_RECORD_NUMBER="苏ICP备00000000号",
     )
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -209,3 +214,8 @@ def test_a_misspelt_storage_setting_fails_the_system_check(settings, name, value
     settings.AUDIT_CHECKPOINT_BUCKET = ""
     errors = file_storage(None)
     assert [error.id for error in errors] == ["nantong_credit.E014"] and repr(value) in errors[0].msg
+
+
+def test_production_without_the_site_identifiers_is_refused(tmp_path):
+    result = deploy_check(production_env(tmp_path, SITE_IDENTIFIER_CODE=None, ICP_RECORD_NUMBER=None))
+    assert result.returncode != 0 and "nantong_credit.W023" in result.stderr

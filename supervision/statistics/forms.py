@@ -5,15 +5,10 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from nantong_credit.forms import MonthInput
+
 from ..models import StatisticalReport
 from .periods import Period
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m")
 
 
 class GenerateReportForm(forms.Form):
