@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.selectors import providers_of
 from collection.records.permissions import staff_providers
+from collection.work_search import ID_NUMBER_REFUSED, refuses, search_term, work_filter
 from nantong_credit.uploads import private_file_response
 
 from . import reports, selectors, services
@@ -36,6 +37,8 @@ from .views import case_context
 from .workflow import APPLICANT_STEPS, FINISHED, TransitionNotAllowed, allows
 
 PAGE_SIZE = 50
+# What a queue search may match besides the subject: the case number.
+NUMBERS = ("number",)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Status = Objection.Status
 CLERK_TABS = [
@@ -68,12 +71,17 @@ def _page(request: HttpRequest, cases):
 @login_required
 @permission_required(REVIEW, raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
-    status = _tab(request, CLERK_TABS, Status.SUBMITTED)
+    term = search_term(request.GET.get("q"))
+    # A search looks in every status: the clerk knows the case, not which tab it sits in.
+    status = "" if term else _tab(request, CLERK_TABS, Status.SUBMITTED)
     return render(
         request,
         "objections/office/queue.html",
         {
-            "page": _page(request, selectors.clerk_queue(status)),
+            "page": _page(request, selectors.clerk_queue(status).filter(work_filter(term, numbers=NUMBERS))),
+            "q": term,
+            "id_number_refused": refuses(term),
+            "ID_NUMBER_REFUSED": ID_NUMBER_REFUSED,
             "status": status,
             "tabs": CLERK_TABS,
             "title": _("异议核查"),
@@ -86,12 +94,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 @permission_required(ANSWER, raise_exception=True)
 def provider_queue(request: HttpRequest) -> HttpResponse:
     providers = staff_providers(request.user)
-    status = _tab(request, PROVIDER_TABS, Status.REFERRED)
+    term = search_term(request.GET.get("q"))
+    status = "" if term else _tab(request, PROVIDER_TABS, Status.REFERRED)
+    cases = selectors.provider_queue(providers, status).filter(work_filter(term, numbers=NUMBERS))
     return render(
         request,
         "objections/office/queue.html",
         {
-            "page": _page(request, selectors.provider_queue(providers, status)),
+            "page": _page(request, cases),
+            "q": term,
+            "id_number_refused": refuses(term),
+            "ID_NUMBER_REFUSED": ID_NUMBER_REFUSED,
             "status": status,
             "tabs": PROVIDER_TABS,
             "title": _("转办异议核查"),

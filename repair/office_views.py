@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.models import Provider
+from collection.work_search import ID_NUMBER_REFUSED, refuses, search_term, work_filter
 from nantong_credit.forms import DateInput
 
 from .exports import build_dashboard_xlsx
@@ -35,6 +36,8 @@ from .selectors import STAGES, art15_flags, dashboard, decision_deadline, filter
 from .services import RepairError, approve_repair, reject_repair
 
 PAGE_SIZE = 50
+# What a queue search may match besides the subject: the application number.
+NUMBERS = ("number",)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -42,9 +45,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @permission_required(VIEW, raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
     """The provider's queue, or for the center every provider's, open cases first by deadline."""
-    stage = request.GET.get("stage", "open")
+    term = search_term(request.GET.get("q"))
+    # A search looks in every stage unless one is chosen: the clerk knows the case, not its tab.
+    stage = request.GET.get("stage", "all" if term else "open")
     stage = stage if stage in dict(STAGES) else "open"
-    applications = office_applications(request.user)
+    applications = office_applications(request.user).filter(work_filter(term, numbers=NUMBERS))
     center = oversees_all(request.user)
     provider = None
     if center and request.GET.get("provider"):
@@ -58,6 +63,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": [(a, decision_deadline(a, now)) for a in page.object_list],
+            "q": term,
+            "id_number_refused": refuses(term),
+            "ID_NUMBER_REFUSED": ID_NUMBER_REFUSED,
             "stage": stage,
             "stages": STAGES,
             "center": center,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogField, CatalogItem, FieldType, Provider, SubjectKind
 from collection.subject_categories import SUBJECT_CATEGORY_LABELS
+from collection.work_search import ID_NUMBER_REFUSED, refuses, search_term
 from nantong_credit.forms import DateInput
 
 from ..identifiers import ORGANISATION_KINDS
@@ -351,6 +352,14 @@ class RecordFilterForm(forms.Form):
 
     LATE_CHOICES = [("", _("全部")), ("1", _("逾期报送")), ("0", _("按时或无时限"))]
 
+    q = forms.CharField(
+        label=_("主体或文号"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("名称、统一社会信用代码或决定文书号"), "data-no-id-number": ""}
+        ),
+    )
     provider = forms.ChoiceField(label=_("报送单位"), required=False)
     item = forms.ChoiceField(label=_("目录事项"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *RecordStatus.choices])
@@ -366,6 +375,16 @@ class RecordFilterForm(forms.Form):
             del self.fields["provider"]
         self.fields["item"].choices = [("", _("全部事项")), *items]
         style_filter_widgets(self)
+        # An ID number is no search term: refused, and not written back into the page.
+        self.id_number_refused = self.is_bound and refuses(search_term(self.data.get("q")))
+        if self.id_number_refused:
+            self.data = self.data.copy()
+            self.data["q"] = ""
+
+    def clean_q(self) -> str:
+        if self.id_number_refused:
+            raise forms.ValidationError(ID_NUMBER_REFUSED)
+        return search_term(self.cleaned_data.get("q"))
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CatalogItem, Provider
 from catalog.selectors import published_version
+from collection.work_search import work_filter
 from nantong_credit.workdays import workdays_between
 
 from ..models import CreditRecord, RecordRevision
@@ -50,6 +51,7 @@ def submittable_items(providers: Iterable[Provider]) -> list[CatalogItem]:
 
 @dataclass(frozen=True)
 class RecordFilters:
+    term: str = ""  # a subject's name, code or ID number, or the provider's own key (文号)
     provider_code: str = ""
     item_code: str = ""
     status: str = ""
@@ -63,6 +65,8 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def filter_records(records: QuerySet[CreditRecord], filters: RecordFilters) -> QuerySet[CreditRecord]:
+    if filters.term:
+        records = records.filter(work_filter(filters.term, numbers=("source_key",)))
     if filters.provider_code:
         records = records.filter(provider__code=filters.provider_code)
     if filters.item_code:

@@ -68,6 +68,7 @@ def records(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         cleaned = form.cleaned_data
         filters = RecordFilters(
+            term=cleaned["q"],
             provider_code=cleaned.get("provider", ""),
             item_code=cleaned["item"],
             status=cleaned["status"],

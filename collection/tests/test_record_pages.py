@@ -309,3 +309,29 @@ def test_the_item_page_lists_what_the_provider_is_responsible_for(client, scjgj_
     assert reverse("collection_office:record_new", args=["admin_license"]) in page
     assert "决定作出后7个工作日内报送" in page
     assert client.get(reverse("collection_office:record_new", args=["no_such_item"])).status_code == 404
+
+
+def test_staff_find_records_by_company_name_code_id_number_or_document_number(client, scjgj, scjgj_staff, rsj_record):
+    submit(scjgj)
+    submit(
+        scjgj,
+        "通市监罚〔2026〕34号",
+        subject={"kind": "natural_person", "name": "陆建国", "identifier": PERSON_ID},
+    )
+    client.force_login(scjgj_staff)
+    for term, found, hidden in (
+        ("通达建设", "通市监罚〔2026〕12号", "通市监罚〔2026〕34号"),
+        (COMPANY.lower(), "通市监罚〔2026〕12号", "通市监罚〔2026〕34号"),
+        ("通市监罚〔2026〕34号", "通市监罚〔2026〕34号", "通市监罚〔2026〕12号"),
+        # Another provider's record stays out, whatever matches it.
+        ("通人社罚〔2026〕3号", None, "通人社罚〔2026〕3号"),
+    ):
+        page = client.get(LIST_URL, {"q": term}).content.decode()
+        table = page[page.index("<table") :] if "<table" in page else ""
+        if found:
+            assert found in table, term
+        assert hidden not in table, term
+    # An ID number is no search term (the search is a GET: it would be in the address): refused
+    # with the reason, not echoed back.
+    page = client.get(LIST_URL, {"q": PERSON_ID}).content.decode()
+    assert "身份证号码不作为搜索词" in page and PERSON_ID not in page

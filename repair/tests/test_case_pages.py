@@ -172,3 +172,20 @@ def test_pages_need_a_login(client, application):
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert client.get(reverse("repair:follow_up")).status_code == 200
     assert RepairApplication.objects.count() == 1
+
+
+def test_the_queue_finds_an_application_by_number_name_or_code_in_any_stage(
+    client, application, scjgj_staff, rsj_staff
+):
+    reject_repair(application=application, actor=scjgj_staff, reason="缴款凭证不清晰")  # no longer "in progress"
+    client.force_login(scjgj_staff)
+    queue = reverse("repair_office:queue")
+    assert application.number not in client.get(queue).content.decode()  # the default stage is 在办
+    subject = application.subject
+    for term in (application.number, subject.name[2:6], subject.code):
+        page = client.get(queue, {"q": term}).content.decode()
+        assert f">{application.number}<" in page, term
+    assert "没有符合“不存在的公司”的申请" in client.get(queue, {"q": "不存在的公司"}).content.decode()
+    client.force_login(rsj_staff)
+    page = client.get(queue, {"q": application.number}).content.decode()
+    assert f">{application.number}<" not in page

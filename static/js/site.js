@@ -39,4 +39,31 @@
     labelScrollableTables();
   }
   window.addEventListener("resize", labelScrollableTables);
+  // <input data-no-id-number>: a search box whose form is a GET. A 公民身份号码 must never be in
+  // an address, so the browser does not send one: a value that is a valid ID number (17 digits
+  // and the ISO 7064 MOD 11-2 check character) stops the submit with a message.
+  var ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  function isIdNumber(raw) {
+    var value = raw.replace(/[\s-]/g, "").replace(/[\uff10-\uff19]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    }).toUpperCase();
+    if (!/^\d{17}[\dX]$/.test(value)) { return false; }
+    var sum = 0;
+    for (var i = 0; i < 17; i++) { sum += Number(value[i]) * ID_WEIGHTS[i]; }
+    return "10X98765432"[sum % 11] === value[17];
+  }
+  document.addEventListener("submit", function (event) {
+    var box = event.target.querySelector && event.target.querySelector("[data-no-id-number]");
+    if (!box) { return; }
+    box.setCustomValidity(isIdNumber(box.value) ? "为保护个人信息，身份证号码不作为搜索词；请按姓名、统一社会信用代码或编号搜索。" : "");
+    if (!box.checkValidity()) {
+      event.preventDefault();
+      box.reportValidity();
+    }
+  }, true);
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-no-id-number")) {
+      event.target.setCustomValidity("");
+    }
+  });
 }());
