@@ -74,4 +74,4 @@ def test_an_id_number_is_never_a_search_term(client, clerk, cases):
     client.force_login(clerk)
     page = client.get(reverse("objection_office:queue"), {"q": WANG_ID}).content.decode()
     assert "身份证号码不作为搜索词" in page and WANG_ID not in page
-    assert 'data-no-id-number' in page
+    assert "data-no-id-number" in page
