@@ -66,4 +66,38 @@
       event.target.setCustomValidity("");
     }
   });
+  // <form data-busy="正在生成报告，请稍候…">: a long request (a report rendered in-process in the
+  // embedded mode takes seconds). Once the submit is really going (nothing above stopped it),
+  // the buttons are disabled against a second click, the pressed one says what is happening,
+  // and a status line tells screen readers. The pressed button's name and value still go.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-busy");
+    if (!message || event.defaultPrevented) { return; }
+    var pressed = event.submitter;
+    if (pressed && pressed.name) {
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = pressed.name;
+      carried.value = pressed.value;
+      form.appendChild(carried);
+    }
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+      button.disabled = true;
+    });
+    if (pressed) {
+      pressed.textContent = "";
+      var spinner = document.createElement("span");
+      spinner.className = "spinner-border spinner-border-sm me-2";
+      spinner.setAttribute("aria-hidden", "true");
+      pressed.appendChild(spinner);
+      pressed.appendChild(document.createTextNode(message));
+    }
+    var status = document.createElement("p");
+    status.setAttribute("role", "status");
+    status.className = "visually-hidden";
+    status.textContent = message;
+    form.appendChild(status);
+  });
 }());
