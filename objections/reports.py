@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,6 +49,42 @@ class Dashboard:
     provider_overdue_count: int
     providers: list[ProviderRow] = field(default_factory=list)
     center_average_days: Decimal | None = None
+    months: list["MonthRow"] = field(default_factory=list)
+
+    def trend_chart(self) -> dict:
+        """The months as a line chart for `static/js/charts.js` (its table is on the page too)."""
+        labels = [row.label for row in self.months]
+        series = [
+            ("受理", [row.filed for row in self.months]),
+            ("办结", [row.closed for row in self.months]),
+            ("转信息提供单位", [row.referred for row in self.months]),
+            ("更正", [row.corrected for row in self.months]),
+        ]
+        return {
+            "height": 260,
+            "option": {
+                "animation": False,
+                "tooltip": {"trigger": "axis"},
+                "legend": {"top": 0},
+                "grid": {"left": 36, "right": 16, "top": 36, "bottom": 28},
+                "xAxis": {"type": "category", "data": labels},
+                "yAxis": {"type": "value", "minInterval": 1},
+                "series": [{"name": name, "type": "line", "data": data} for name, data in series],
+            },
+        }
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date
+    filed: int
+    closed: int
+    referred: int
+    corrected: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 STAGE_LABELS = {
@@ -86,7 +123,43 @@ def build_dashboard(now: dt.datetime | None = None) -> Dashboard:
                 avg=Avg(_elapsed("received_at", "referred_at"))
             )["avg"]
         ),
+        months=_months(now),
     )
+
+
+TREND_MONTHS = 12
+
+
+def _months(now: dt.datetime) -> list[MonthRow]:
+    """The last twelve months (Asia/Shanghai) of cases filed, closed, referred and corrected: one
+    grouped query per date column over a table of thousands, months without cases as zeros."""
+    today = timezone.localdate(now)
+    back = today.year * 12 + today.month - 1 - (TREND_MONTHS - 1)
+    first = dt.date(back // 12, back % 12 + 1, 1)
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+
+    def per_month(column: str, **only) -> dict[dt.date, int]:
+        rows = (
+            Objection.objects.filter(**{f"{column}__gte": since}, **only)
+            .annotate(month=TruncMonth(column))
+            .values("month")
+            .annotate(n=Count("pk"))
+        )
+        return {
+            timezone.localdate(row["month"]) if isinstance(row["month"], dt.datetime) else row["month"]: row["n"]
+            for row in rows
+        }
+
+    filed, closed = per_month("received_at"), per_month("closed_at")
+    referred = per_month("referred_at")
+    corrected = per_month("closed_at", outcome__in=(Objection.Outcome.CORRECTED, Objection.Outcome.PLATFORM_CORRECTED))
+    months, month = [], first
+    while month <= today:
+        months.append(
+            MonthRow(month, filed.get(month, 0), closed.get(month, 0), referred.get(month, 0), corrected.get(month, 0))
+        )
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
 
 
 def _provider_rows(now: dt.datetime) -> list[ProviderRow]:

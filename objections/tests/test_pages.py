@@ -158,3 +158,28 @@ def test_the_record_actions_lead_to_the_open_case(agent, company, penalty):
 def test_the_record_actions_show_nothing_to_others(other_agent, scjgj_staff, penalty):
     assert render_actions(other_agent, penalty).strip() == ""
     assert render_actions(scjgj_staff, penalty).strip() == ""
+
+
+def test_the_dashboard_shows_twelve_months_of_cases_as_a_chart_and_its_table(
+    client, agent, company, penalty, license_record, clerk, scjgj_staff
+):
+    from objections.reports import build_dashboard
+
+    with freeze_time(at("2026-08-12 09:00")):
+        old = referred_case(agent, company, [penalty], clerk)
+    with freeze_time(at("2026-08-14 09:00")):
+        # (三): cannot be verified, an appended note; the case closes in August.
+        services.answer_unverifiable(objection=old, actor=scjgj_staff, reply="无法核实", note="无法核实，特此附注。")
+    with freeze_time(at("2026-10-12 09:00")):
+        file_case(agent, company, [license_record])
+    months = build_dashboard(at("2026-10-20 10:00")).months
+    assert [row.label for row in months][0] == "2025-11" and months[-1].label == "2026-10" and len(months) == 12
+    by_month = {row.label: (row.filed, row.closed, row.referred, row.corrected) for row in months}
+    assert (
+        by_month["2026-08"] == (1, 1, 1, 0) and by_month["2026-10"] == (1, 0, 0, 0) and by_month["2026-09"] == (0,) * 4
+    )
+    with freeze_time(at("2026-10-20 10:00")):
+        client.force_login(clerk)
+        page = client.get(reverse("objection_office:dashboard")).content.decode()
+    assert 'data-chart-config="objection-trend"' in page and 'id="objection-trend"' in page
+    assert '<th scope="row">2026-08</th><td>1</td><td>1</td><td>1</td><td>0</td>' in page
