@@ -22,6 +22,13 @@ def search_term(raw) -> str:
     return str(raw or "").replace("\x00", "").strip()[:MAX_TERM]
 
 
+def queue_search(raw) -> dict:
+    """A queue view's search, for its template (`office/_queue_search.html`): the term, and the
+    refusal shown instead of results when it is an ID number."""
+    term = search_term(raw)
+    return {"q": term, "search_error": ID_NUMBER_REFUSED if refuses(term) else ""}
+
+
 def refuses(term: str) -> bool:
     """Whether `term` reads as a 公民身份号码, which no queue searches for."""
     return bool(term) and diagnose_code(term).id_number

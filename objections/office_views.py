@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.selectors import providers_of
 from collection.records.permissions import staff_providers
-from collection.work_search import ID_NUMBER_REFUSED, refuses, search_term, work_filter
+from collection.work_search import queue_search, work_filter
 from nantong_credit.uploads import private_file_response
 
 from . import reports, selectors, services
@@ -71,7 +71,8 @@ def _page(request: HttpRequest, cases):
 @login_required
 @permission_required(REVIEW, raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
-    term = search_term(request.GET.get("q"))
+    search = queue_search(request.GET.get("q"))
+    term = search["q"]
     # A search looks in every status: the clerk knows the case, not which tab it sits in.
     status = "" if term else _tab(request, CLERK_TABS, Status.SUBMITTED)
     return render(
@@ -79,9 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "objections/office/queue.html",
         {
             "page": _page(request, selectors.clerk_queue(status).filter(work_filter(term, numbers=NUMBERS))),
-            "q": term,
-            "id_number_refused": refuses(term),
-            "ID_NUMBER_REFUSED": ID_NUMBER_REFUSED,
+            **search,
             "status": status,
             "tabs": CLERK_TABS,
             "title": _("异议核查"),
@@ -94,7 +93,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 @permission_required(ANSWER, raise_exception=True)
 def provider_queue(request: HttpRequest) -> HttpResponse:
     providers = staff_providers(request.user)
-    term = search_term(request.GET.get("q"))
+    search = queue_search(request.GET.get("q"))
+    term = search["q"]
     status = "" if term else _tab(request, PROVIDER_TABS, Status.REFERRED)
     cases = selectors.provider_queue(providers, status).filter(work_filter(term, numbers=NUMBERS))
     return render(
@@ -102,9 +102,7 @@ def provider_queue(request: HttpRequest) -> HttpResponse:
         "objections/office/queue.html",
         {
             "page": _page(request, cases),
-            "q": term,
-            "id_number_refused": refuses(term),
-            "ID_NUMBER_REFUSED": ID_NUMBER_REFUSED,
+            **search,
             "status": status,
             "tabs": PROVIDER_TABS,
             "title": _("转办异议核查"),

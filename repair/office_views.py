@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.models import Provider
-from collection.work_search import ID_NUMBER_REFUSED, refuses, search_term, work_filter
+from collection.work_search import queue_search, work_filter
 from nantong_credit.forms import DateInput
 
 from .exports import build_dashboard_xlsx
@@ -45,7 +45,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @permission_required(VIEW, raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
     """The provider's queue, or for the center every provider's, open cases first by deadline."""
-    term = search_term(request.GET.get("q"))
+    search = queue_search(request.GET.get("q"))
+    term = search["q"]
     # A search looks in every stage unless one is chosen: the clerk knows the case, not its tab.
     stage = request.GET.get("stage", "all" if term else "open")
     stage = stage if stage in dict(STAGES) else "open"
@@ -63,9 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": [(a, decision_deadline(a, now)) for a in page.object_list],
-            "q": term,
-            "id_number_refused": refuses(term),
-            "ID_NUMBER_REFUSED": ID_NUMBER_REFUSED,
+            **search,
             "stage": stage,
             "stages": STAGES,
             "center": center,
