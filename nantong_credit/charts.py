@@ -12,11 +12,16 @@ ON_TIME_COLOR = "#2e7d32"
 LATE_COLOR = "#c62828"
 
 
-def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence]], *, height: int = 260) -> dict:
-    """One line per (name, values) over the category labels (months): counts, so whole ticks."""
+def line_chart(
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence]], *, height: int = 260, colors: Sequence[str] = ()
+) -> dict:
+    """One line per (name, values) over the category labels (months): counts, so whole ticks.
+    Without `colors`, ECharts' default palette."""
+    option: dict = {"color": list(colors)} if colors else {}
     return {
         "height": height,
         "option": {
+            **option,
             "animation": False,
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0},
