@@ -143,4 +143,4 @@ def test_it_draws_twelve_months_of_applications_as_a_chart_beside_its_table(
         "按期决定": [0, 1, 0],
     }
     assert 'data-chart-config="repair-trend"' in page and "vendor/echarts/echarts.common.min" in page
-    assert '<th scope="row">2026-10</th><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td>' in page
+    assert '<th scope="row" class="text-nowrap">2026-10</th><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td>' in page
