@@ -1,11 +1,16 @@
 """Read-side queries over the catalog."""
 
+import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import (
@@ -15,8 +20,11 @@ from .models import (
     CatalogVersion,
     Category,
     DisclosureRule,
+    Openness,
     Provider,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -51,9 +59,53 @@ def group_by_category(items) -> list[CategoryGroup]:
     return [group for group in groups if group.items]
 
 
-def published_categories() -> list[CategoryGroup]:
+# The home page's catalog: what it shows of the published items, as plain data kept in the shared
+# cache together with the publication token it was built under (`catalog.services`, renewed on
+# every publication and disclosure-rule change). One round trip fetches both, so the most
+# visited page reads no catalog row and builds no model instance while the catalog stands.
+HOME_CATALOG_KEY = "catalog:home"
+HOME_CATALOG_TIMEOUT = 24 * 3600
+
+
+def home_catalog() -> list[dict]:
+    """[{"label", "items": [{"name", "href", "authorized"}]}] of the published catalog, in the
+    order of Art. 8's categories and the items' positions."""
+    from .services import PUBLISHED_CATALOG_TOKEN
+
+    try:
+        found = cache.get_many([PUBLISHED_CATALOG_TOKEN, HOME_CATALOG_KEY])
+        token, kept = found.get(PUBLISHED_CATALOG_TOKEN), found.get(HOME_CATALOG_KEY)
+        if token is not None and kept is not None and kept[0] == token:
+            return kept[1]
+        if token is None:  # lost (evicted, flushed): a new one, never an old one taken for current
+            cache.add(PUBLISHED_CATALOG_TOKEN, uuid.uuid4().hex, timeout=None)
+            token = cache.get(PUBLISHED_CATALOG_TOKEN)
+        # Read after the token: a publication renews it only once committed, so what is kept
+        # under a token is never older than the catalog that token stands for.
+        categories = _home_catalog()
+        cache.set(HOME_CATALOG_KEY, (token, categories), timeout=HOME_CATALOG_TIMEOUT)
+        return categories
+    except Exception:  # noqa: BLE001 — a cache outage costs the query, never the page
+        logger.warning("catalog: shared cache unreachable, home catalog read from the database")
+        return _home_catalog()
+
+
+def _home_catalog() -> list[dict]:
     version = published_version()
-    return group_by_category(items_of(version)) if version else []
+    if version is None:
+        return []
+    base = reverse("catalog:public")
+    items = version.items.order_by("position", "code").values("code", "name", "category", "openness")
+    return [
+        {
+            "label": group.label,
+            "items": [
+                {"name": i.name, "href": f"{base}#item-{i.code}", "authorized": i.openness == Openness.AUTHORIZED}
+                for i in group.items
+            ],
+        }
+        for group in group_by_category(SimpleNamespace(**i) for i in items)
+    ]
 
 
 def providers_of(user) -> QuerySet[Provider]:

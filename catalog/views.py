@@ -8,7 +8,7 @@ from . import selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"categories": selectors.published_categories()})
+    return render(request, "portal/home.html", {"categories": selectors.home_catalog()})
 
 
 def public_catalog(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Provider
+from nantong_credit.charts import line_chart
 from nantong_credit.spreadsheets import BOLD, SpreadsheetWriter
 
 from . import workflow
@@ -53,25 +54,15 @@ class Dashboard:
 
     def trend_chart(self) -> dict:
         """The months as a line chart for `static/js/charts.js` (its table is on the page too)."""
-        labels = [row.label for row in self.months]
-        series = [
-            ("受理", [row.filed for row in self.months]),
-            ("办结", [row.closed for row in self.months]),
-            ("转信息提供单位", [row.referred for row in self.months]),
-            ("更正", [row.corrected for row in self.months]),
-        ]
-        return {
-            "height": 260,
-            "option": {
-                "animation": False,
-                "tooltip": {"trigger": "axis"},
-                "legend": {"top": 0},
-                "grid": {"left": 36, "right": 16, "top": 36, "bottom": 28},
-                "xAxis": {"type": "category", "data": labels},
-                "yAxis": {"type": "value", "minInterval": 1},
-                "series": [{"name": name, "type": "line", "data": data} for name, data in series],
-            },
-        }
+        return line_chart(
+            [row.label for row in self.months],
+            [
+                ("受理", [row.filed for row in self.months]),
+                ("办结", [row.closed for row in self.months]),
+                ("转信息提供单位", [row.referred for row in self.months]),
+                ("更正", [row.corrected for row in self.months]),
+            ],
+        )
 
 
 @dataclass(frozen=True)

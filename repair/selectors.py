@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from catalog.selectors import providers_of
 from collection.bindings import bound_subjects
 from collection.models import CreditRecord, RecordStatus, Severity
 from collection.visibility import own_records
+from nantong_credit.charts import line_chart
 from nantong_credit.workdays import (
     as_local_date,
     current_calendar,
@@ -287,6 +289,34 @@ class Dashboard:
     stages: list[tuple[str, int]]
     overdue: list[RepairApplication]
     providers: list[ProviderRow]
+    months: list[MonthRow] = field(default_factory=list)
+
+    def trend_chart(self) -> dict:
+        """The twelve months as lines for `static/js/charts.js`; the page shows the same table."""
+        return line_chart(
+            [row.label for row in self.months],
+            [
+                (_("申请"), [row.filed for row in self.months]),
+                (_("准予修复"), [row.approved for row in self.months]),
+                (_("不予修复"), [row.rejected for row in self.months]),
+                (_("撤回"), [row.withdrawn for row in self.months]),
+                (_("按期决定"), [row.on_time for row in self.months]),
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date
+    filed: int = 0
+    approved: int = 0
+    rejected: int = 0
+    withdrawn: int = 0
+    on_time: int = 0  # approved or refused by the deadline (the same rule as `decided_late`)
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 def dashboard(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> Dashboard:
@@ -323,7 +353,7 @@ def dashboard(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None =
     _add_decided(row, date_from, date_to)
     overdue_list = list(filter_by_stage(all_applications(), "overdue", now)[:200])
     providers = sorted(rows.values(), key=lambda r: (-r.overdue, -r.open, r.provider.code))
-    return Dashboard(date_from, date_to, stages, overdue_list, providers)
+    return Dashboard(date_from, date_to, stages, overdue_list, providers, trend_months(now))
 
 
 def _add_decided(row, date_from: dt.date, date_to: dt.date) -> None:
@@ -343,3 +373,50 @@ def _add_decided(row, date_from: dt.date, date_to: dt.date) -> None:
         target.decided_late += decided_at > due_at
         target._days.append((decided_at - submitted_at).total_seconds() / 86400)
         target._workdays.append(calendar.workdays_between(as_local_date(submitted_at), as_local_date(decided_at)))
+
+
+TREND_MONTHS = 12
+
+
+def trend_months(now: dt.datetime) -> list[MonthRow]:
+    """The last twelve months (Asia/Shanghai, this one included) whatever the period form says:
+    applications filed (by submission) and decided or withdrawn (by decision time), two grouped
+    queries; months without cases are zeros, a gap is information too."""
+    today = timezone.localdate(now)
+    first = today.replace(day=1) - relativedelta(months=TREND_MONTHS - 1)
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    applications = RepairApplication.objects.order_by()
+    filed = dict(
+        applications.filter(submitted_at__gte=since)
+        .annotate(month=TruncMonth("submitted_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+    decided = {
+        row["month"]: row
+        for row in applications.filter(decided_at__gte=since)
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(
+            approved=Count("id", filter=Q(status=Status.APPROVED)),
+            rejected=Count("id", filter=Q(status=Status.REJECTED)),
+            withdrawn=Count("id", filter=Q(status=Status.WITHDRAWN)),
+            on_time=Count("id", filter=Q(status__in=[Status.APPROVED, Status.REJECTED], decided_at__lte=F("due_at"))),
+        )
+    }
+    rows = []
+    for index in range(TREND_MONTHS):
+        month = first + relativedelta(months=index)
+        key = timezone.make_aware(dt.datetime.combine(month, dt.time.min))
+        counts = decided.get(key, {})
+        rows.append(
+            MonthRow(
+                month,
+                filed=filed.get(key, 0),
+                approved=counts.get("approved", 0),
+                rejected=counts.get("rejected", 0),
+                withdrawn=counts.get("withdrawn", 0),
+                on_time=counts.get("on_time", 0),
+            )
+        )
+    return rows

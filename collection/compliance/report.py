@@ -65,6 +65,12 @@ class ComplianceRow:
         return None if ratio is None else (ratio * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
+    def on_time_percent(self) -> Decimal | None:
+        """The complement of `late_percent`, so that the two always add up to 100 on the page."""
+        late = self.late_percent
+        return None if late is None else Decimal(100) - late
+
+    @property
     def average_delay(self) -> Decimal | None:
         """Average working days by which the late records missed their deadline."""
         if not self.late:
@@ -97,6 +103,16 @@ class ComplianceReport:
     rows: list[ComplianceRow]
     totals: ComplianceRow
     months: list[MonthTotal] = field(default_factory=list)
+
+    def by_provider(self) -> list[ComplianceRow]:
+        """The report's rows summed per provider (all items and months of the period)."""
+        totals: dict[str, ComplianceRow] = {}
+        for row in self.rows:
+            total = totals.setdefault(
+                row.provider_code, ComplianceRow(row.provider_code, row.provider_name, "", "", None)
+            )
+            total.add(row)
+        return list(totals.values())
 
 
 def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Provider
 from catalog.selectors import published_version
+from nantong_credit.charts import percent_bars
 from nantong_credit.forms import DateInput
 
 from ..records.forms import style_filter_widgets
-from .report import ComplianceReport, build_chart, build_compliance_xlsx, compliance_report
+from .report import ComplianceReport, ComplianceRow, build_chart, build_compliance_xlsx, compliance_report
 
 PERMISSION = "collection.view_compliance_report"
 MAX_MONTHS = 36
@@ -76,10 +77,18 @@ def _form_and_report(request: HttpRequest) -> tuple[ComplianceFilterForm, Compli
     return form, report
 
 
+def provider_chart(providers: list[ComplianceRow]) -> dict:
+    """Each provider's on-time share of its records with a deadline, as the table beside it says."""
+    return percent_bars(
+        [row.provider_name for row in providers], str(_("按时报送率")), [row.on_time_percent for row in providers]
+    )
+
+
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def compliance(request: HttpRequest) -> HttpResponse:
     form, report = _form_and_report(request)
+    providers = report.by_provider() if report else []
     return render(
         request,
         "collection/compliance/report.html",
@@ -87,6 +96,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "chart": build_chart(report.months) if report else None,
+            "providers": providers,
+            "provider_chart": provider_chart(providers) if providers else None,
             "query": request.GET.urlencode(),
         },
     )

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import io
+import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -167,6 +169,32 @@ def test_catalog_admins_see_the_report_with_chart_and_table(client, data_set, ca
     assert "50.0%" in page and "42.9%" in page and "<svg" in page and 'role="img"' in page
     assert "2026-05：按时 3，逾期 3，无时限 0" in page  # the chart's accessible text per bar
     assert reverse("collection_office:compliance_xlsx") in page
+
+
+def test_the_provider_chart_gives_each_providers_on_time_share_as_its_table_does(client, data_set, catalog_admin):
+    client.force_login(catalog_admin)
+    page = client.get(REPORT_URL, MAY_JUNE).content.decode()
+    config = json.loads(
+        re.search(r'<script id="compliance-providers" type="application/json">(.*?)</script>', page).group(1)
+    )
+    option = config["option"]
+    # 市场监管局: 3 of 6 with a deadline on time (the self-declared licence left out); 人社局: 1 of 1.
+    assert option["yAxis"]["data"] == ["南通市人力资源和社会保障局", "南通市市场监督管理局"]
+    assert option["series"][0]["data"] == [100.0, 50.0] and option["xAxis"]["max"] == 100
+    assert 'data-chart-config="compliance-providers"' in page and "echarts.common.min" in page
+    rows = re.findall(
+        r'<tr><th scope="row" class="fw-normal">([^<]+)</th>((?:<td class="text-end">[^<]*</td>){4})</tr>', page
+    )
+    assert [(name, re.findall(r">([^<]*)<", cells)[::2]) for name, cells in rows] == [
+        ("南通市人力资源和社会保障局", ["1", "1", "0", "100.0%"]),
+        ("南通市市场监督管理局", ["6", "3", "3", "50.0%"]),
+    ]
+
+
+def test_a_period_without_records_draws_no_provider_chart(client, catalog_admin):
+    client.force_login(catalog_admin)
+    response = client.get(REPORT_URL, MAY_JUNE)
+    assert response.context["provider_chart"] is None and "compliance-providers" not in response.content.decode()
 
 
 def test_the_report_defaults_to_the_last_twelve_months(client, catalog_admin):

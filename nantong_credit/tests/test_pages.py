@@ -161,7 +161,7 @@ def test_the_500_page_is_in_chinese(client, settings):
     settings.DEBUG = False
     client.raise_request_exception = False
 
-    with mock.patch("catalog.selectors.published_categories", side_effect=RuntimeError("boom")):
+    with mock.patch("catalog.selectors.home_catalog", side_effect=RuntimeError("boom")):
         response = client.get("/")
 
     assert response.status_code == 500

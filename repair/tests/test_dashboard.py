@@ -3,6 +3,8 @@ provider; exportable as XLSX; for the center only."""
 
 import datetime as dt
 import io
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -103,3 +105,42 @@ def test_the_dashboard_is_the_centers_only(client, cases, scjgj_staff, agent, ca
         client.force_login(user)
         assert client.get(reverse("repair_office:dashboard")).status_code == 403
         assert client.get(reverse("repair_office:dashboard_xlsx")).status_code == 403
+
+
+def test_it_draws_twelve_months_of_applications_as_a_chart_beside_its_table(
+    client, cases, agent, penalty, company, center_clerk
+):
+    from repair.services import withdraw_repair
+
+    with freeze_time(at(2026, 8, 10, 9, 0)):
+        old = apply(agent, penalty_record(penalty, company)).application
+    # Filed thirteen months back (its record could not be repaired then): outside the trend.
+    type(old).objects.filter(pk=old.pk).update(submitted_at=at(2025, 10, 31, 23, 59))
+    with freeze_time(at(2026, 8, 31, 23, 30)):  # late evening in Nantong, still August
+        withdrawn = apply(agent, penalty_record(penalty, company)).application
+    with freeze_time(at(2026, 10, 1, 0, 30)):  # just past midnight: October
+        withdraw_repair(application=withdrawn, actor=agent)
+    with freeze_time(at(2026, 10, 14, 9, 0)):
+        client.force_login(center_clerk)
+        response = client.get(reverse("repair_office:dashboard"), {"date_from": "2026-10-01", "date_to": "2026-10-14"})
+    months = {
+        row.label: (row.filed, row.approved, row.rejected, row.withdrawn, row.on_time)
+        for row in response.context["board"].months
+    }
+    assert list(months)[0] == "2025-11" and list(months)[-1] == "2026-10" and len(months) == 12
+    # September: three filed, one approved in two working days; October: one filed, the late refusal, the withdrawal.
+    assert months["2026-08"] == (1, 0, 0, 0, 0) and months["2026-09"] == (3, 1, 0, 0, 1)
+    assert months["2026-10"] == (1, 0, 1, 1, 0) and months["2026-07"] == (0, 0, 0, 0, 0)
+    page = response.content.decode()
+    config = json.loads(re.search(r'<script id="repair-trend" type="application/json">(.*?)</script>', page).group(1))
+    option = config["option"]
+    assert option["xAxis"]["data"][-2:] == ["2026-09", "2026-10"]
+    assert {s["name"]: s["data"][-3:] for s in option["series"]} == {
+        "申请": [1, 3, 1],
+        "准予修复": [0, 1, 0],
+        "不予修复": [0, 0, 1],
+        "撤回": [0, 0, 1],
+        "按期决定": [0, 1, 0],
+    }
+    assert 'data-chart-config="repair-trend"' in page and "vendor/echarts/echarts.common.min" in page
+    assert '<th scope="row" class="text-nowrap">2026-10</th><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td>' in page

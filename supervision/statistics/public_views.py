@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from nantong_credit.charts import line_chart
 from nantong_credit.spreadsheets import CSV_CONTENT_TYPE, csv_bytes
 
 from .charts import CURRENT_COLOR
@@ -17,23 +18,12 @@ CHARTS = (
 
 
 def _trend_chart(stats: dict, keys: tuple[str, ...]) -> dict:
-    months = [row["month"] for row in stats["months"]]
-    return {
-        "height": 280,
-        "option": {
-            "animation": False,
-            "color": [CURRENT_COLOR, "#c0392b", "#2e7d32"],
-            "tooltip": {"trigger": "axis"},
-            "legend": {"data": [stats["labels"][key] for key in keys], "top": 0},
-            "grid": {"left": 8, "right": 16, "top": 36, "bottom": 8, "containLabel": True},
-            "xAxis": {"type": "category", "data": months},
-            "yAxis": {"type": "value", "minInterval": 1},
-            "series": [
-                {"name": stats["labels"][key], "type": "line", "data": [row[key] for row in stats["months"]]}
-                for key in keys
-            ],
-        },
-    }
+    return line_chart(
+        [row["month"] for row in stats["months"]],
+        [(stats["labels"][key], [row[key] for row in stats["months"]]) for key in keys],
+        height=280,
+        colors=(CURRENT_COLOR, "#c0392b", "#2e7d32"),
+    )
 
 
 @require_safe
