@@ -10,7 +10,7 @@
       event.preventDefault();
     }
   });
-  // <button data-print>: print the page (receipts), with the page's print stylesheet.
+  // <button data-print>: print the page (cases, records, receipts, guides) with print.css.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) {
       window.print();
@@ -19,6 +19,33 @@
     if (event.target.closest && event.target.closest("[data-back]")) {
       window.history.back();
     }
+  });
+  // The print header (base.html, on paper only) names the page: the document's title without the
+  // site's name, which the header already shows first. The time is when the page is printed.
+  var printHeader = document.querySelector("[data-print-header]");
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  if (printHeader) {
+    var siteName = printHeader.querySelector(".print-header-site").textContent.trim();
+    var pageTitle = document.title.replace(new RegExp("\\s*—\\s*" + siteName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "\\s*$"), "");
+    printHeader.querySelector("[data-print-title]").textContent = pageTitle === siteName ? "" : pageTitle;
+  }
+  // Closed <details> open for printing (print.css shows their content in browsers that can; this
+  // covers the others) and close again afterwards.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    if (printHeader) {
+      var now = new Date();
+      printHeader.querySelector("[data-print-time]").textContent = now.getFullYear() + "年" + (now.getMonth() + 1) + "月" +
+        now.getDate() + "日 " + pad(now.getHours()) + ":" + pad(now.getMinutes());
+    }
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.open = true;
+      openedForPrint.push(details);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
   });
   // A table wider than a phone scrolls sideways inside .table-responsive: a keyboard user must be
   // able to reach and scroll it, so an overflowing wrapper becomes a focusable, named region.
