@@ -5,7 +5,14 @@ public subject page's) are handled on paper as on any page."""
 import pytest
 from playwright.sync_api import expect
 
-from nantong_credit.tests.print_support import back_to_screen, check_printed, click_print, record_print_calls
+from collection.tests.factories import make_ric
+from nantong_credit.tests.print_support import (
+    back_to_screen,
+    check_printed,
+    click_print,
+    printed_header,
+    record_print_calls,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +75,17 @@ def test_folded_content_is_printed_and_section_navs_are_not(page, live_server):
     assert style["inAfter"] in ("none", "normal")
     back_to_screen(page)
     expect(page.locator("#t-nav")).to_be_visible()
+
+
+def test_the_printed_address_never_carries_an_id_number_or_a_query(page, live_server):
+    """An address someone typed with a 公民身份号码 (refused: 404) prints as the site's address; a
+    search prints without its terms."""
+    id_number = make_ric("32060219850314002")
+    page.goto(f"{live_server.url}/subjects/{id_number}/")
+    _site, _title, meta = printed_header(page)
+    assert meta.endswith(f"网址：{live_server.url}/") and id_number not in meta
+    assert id_number not in page.content()
+
+    page.goto(f"{live_server.url}/subjects/?q=南通")
+    _site, _title, meta = printed_header(page)
+    assert meta.endswith(f"网址：{live_server.url}/subjects/")

@@ -94,6 +94,7 @@ def test_a_printed_case_holds_the_case_the_record_and_the_print_header(
 
     text, pages = pdf_text(page, tmp_path / "case.pdf")
     assert pages >= 1
+    assert text.startswith(f"南通信用网异议{objection.number}打印时间："), text[:80]  # the print header comes first
     for expected in (
         f"南通信用网异议{objection.number}",  # the print header: site and page title
         "打印时间",
