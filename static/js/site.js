@@ -10,7 +10,7 @@
       event.preventDefault();
     }
   });
-  // <button data-print>: print the page (receipts), with the page's print stylesheet.
+  // <button data-print>: print the page (cases, records, receipts, guides) with print.css.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) {
       window.print();
@@ -65,6 +65,43 @@
     if (event.target.hasAttribute && event.target.hasAttribute("data-no-id-number")) {
       event.target.setCustomValidity("");
     }
+  });
+  // The print header (base.html, on paper only) names the page — the document's title without the
+  // site's name, which the header shows first — and when and from where it was printed. The
+  // address goes without its query (a search term is no one's business on paper), and without its
+  // path when a part of it is a 公民身份号码 (a refused address someone typed).
+  var printHeader = document.querySelector("[data-print-header]");
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function printedAddress() {
+    var typedId = window.location.pathname.split("/").some(function (part) {
+      try { return isIdNumber(decodeURIComponent(part)); } catch (e) { return false; }
+    });
+    return window.location.origin + (typedId ? "/" : window.location.pathname);
+  }
+  function fillPrintHeader() {
+    var now = new Date();
+    var when = now.getFullYear() + "年" + (now.getMonth() + 1) + "月" + now.getDate() + "日 " + pad(now.getHours()) + ":" + pad(now.getMinutes());
+    printHeader.querySelector(".print-header-meta").setAttribute("data-text", "打印时间：" + when + "　网址：" + printedAddress());
+  }
+  if (printHeader) {
+    var siteName = printHeader.querySelector(".print-header-site").getAttribute("data-text");
+    var pageTitle = document.title.split(" — ").filter(function (part) { return part.trim() !== siteName; }).join(" — ");
+    printHeader.querySelector(".print-header-title").setAttribute("data-text", pageTitle);
+    fillPrintHeader();
+  }
+  // Closed <details> open for printing (print.css shows their content in browsers that can; this
+  // covers the others) and close again afterwards.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    if (printHeader) { fillPrintHeader(); }
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.open = true;
+      openedForPrint.push(details);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
   });
   // <form data-busy="正在生成报告，请稍候…">: a long request (a report rendered in-process in the
   // embedded mode takes seconds). Once the submit is really going (nothing above stopped it),
