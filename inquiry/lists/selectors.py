@@ -1,0 +1,192 @@
+"""The public credit lists (issue 16 §3): 严重失信主体名单 and 守信激励对象名单（红名单）, the entries
+listed today, for `/lists/`.
+
+An entry is a public record of the list's catalog item; whether it is listed today is the public
+visibility rule (`collection.visibility.public_filter`): removed (移出), expired (有效期至),
+withheld, suspended, repaired and revoked entries and natural persons are never shown, and the
+dates come from the record's disclosure window (`catalog.disclosure`), so that a list, a subject's
+page and the API always agree.
+
+The entries of a list are read by the index on (item_code, -decision_date), newest first; pages
+stop at `MAX_PAGES` and the count at `COUNT_CAP`, so a scraper cannot walk millions of rows and a
+count never reads more than a page set's worth.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.disclosure import LISTED_UNTIL_KEY, means_long_term
+from catalog.models import CatalogItem, Provider
+from catalog.selectors import published_version
+from collection.models import CreditRecord
+from collection.visibility import public_filter
+
+PAGE_SIZE = 20
+MAX_PAGES = 50
+COUNT_CAP = PAGE_SIZE * MAX_PAGES
+# A CSV holds the filtered list up to this many entries, newest first (a list of Nantong holds a
+# few thousand); the page says so when a list is longer.
+CSV_CAP = 10_000
+LIST_TYPE_KEY = "list_type"
+
+
+@dataclass(frozen=True)
+class PublicList:
+    slug: str
+    item_code: str
+    title: str
+    short_title: str
+    has_term: bool  # whether entries may have a 有效期至
+
+
+DISHONESTY = PublicList("dishonesty", "serious_dishonesty_list", "严重失信主体名单", "失信名单", has_term=False)
+RED = PublicList("red", "red_list", "守信激励对象名单（红名单）", "红名单", has_term=True)
+LISTS = {DISHONESTY.slug: DISHONESTY, RED.slug: RED}
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """What the visitor narrowed the list to; the form has checked every value."""
+
+    subject_code: str = ""  # a 统一社会信用代码, exactly
+    name_words: tuple[str, ...] = ()  # every word must be in the name
+    list_type: str = ""
+    provider: str = ""  # Provider.code
+    listed_from: dt.date | None = None
+    listed_to: dt.date | None = None
+
+
+class EntryRow(TypedDict):
+    """An entry as the table and the CSV show it, every value ready to print."""
+
+    subject_url: str
+    record_url: str
+    name: str
+    code: str
+    list_type: str
+    provider: str
+    listed_on: dt.date | None
+    listed_until: dt.date | None
+
+
+@dataclass
+class EntryPage:
+    rows: list[EntryRow] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    page_count: int = 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.page_count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def list_item(public_list: PublicList) -> CatalogItem | None:
+    """The list's item in the published catalog, when it is there and public."""
+    version = published_version()
+    if version is None:
+        return None
+    return (
+        version.items.filter(code=public_list.item_code, openness="public")
+        .prefetch_related("fields", "providers")
+        .first()
+    )
+
+
+def list_types(item: CatalogItem) -> list[str]:
+    found = [f for f in item.fields.all() if f.key == LIST_TYPE_KEY]
+    return list(found[0].choices) if found else []
+
+
+def item_providers(item: CatalogItem) -> list[Provider]:
+    return sorted(item.providers.all(), key=lambda provider: provider.code)
+
+
+def current_entries(public_list: PublicList, filters: ListFilters, today: dt.date | None = None) -> QuerySet:
+    """The list's entries listed today that pass `filters`, newest first."""
+    today = today or timezone.localdate()
+    entries = CreditRecord.objects.filter(public_filter(today), item_code=public_list.item_code)
+    entries = entries.filter(_filter_conditions(filters))
+    return entries.order_by("-decision_date", "-pk")
+
+
+def _filter_conditions(filters: ListFilters) -> Q:
+    condition = Q()
+    if filters.subject_code:
+        condition &= Q(subject__code=filters.subject_code)
+    for word in filters.name_words:
+        condition &= Q(subject__name__contains=word)
+    if filters.list_type:
+        condition &= Q(data__list_type=filters.list_type)
+    if filters.provider:
+        condition &= Q(provider__code=filters.provider)
+    if filters.listed_from:
+        condition &= Q(decision_date__gte=filters.listed_from)
+    if filters.listed_to:
+        condition &= Q(decision_date__lte=filters.listed_to)
+    return condition
+
+
+def count_entries(
+    public_list: PublicList, filters: ListFilters | None = None, cap: int = COUNT_CAP
+) -> tuple[int, bool]:
+    """How many entries are listed, up to `cap`; and whether there are more."""
+    found = current_entries(public_list, filters or ListFilters()).order_by()[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
+def entry_page(public_list: PublicList, filters: ListFilters, page: int) -> EntryPage:
+    result = EntryPage()
+    result.total, result.capped = count_entries(public_list, filters)
+    result.page_count = -(-result.total // PAGE_SIZE)
+    result.page = max(1, min(page, result.page_count or 1))
+    start = (result.page - 1) * PAGE_SIZE
+    records = current_entries(public_list, filters)[start : start + PAGE_SIZE]
+    result.rows = entry_rows(records.select_related("subject", "provider"))
+    return result
+
+
+def csv_entries(public_list: PublicList, filters: ListFilters) -> list[EntryRow]:
+    records = current_entries(public_list, filters).select_related("subject", "provider")
+    return entry_rows(records[:CSV_CAP])
+
+
+_CODE_MARKER = "0" * 18
+_PK_MARKER = 999999999
+
+
+def entry_rows(records) -> list[EntryRow]:
+    # One `reverse` per page, not per row (as the search's result rows do).
+    subject_url = reverse("subjects:detail", args=[_CODE_MARKER])
+    record_url = reverse("subjects:record", args=[_CODE_MARKER, _PK_MARKER])
+    return [
+        EntryRow(
+            subject_url=subject_url.replace(_CODE_MARKER, record.subject.code),
+            record_url=record_url.replace(_CODE_MARKER, record.subject.code).replace(str(_PK_MARKER), str(record.pk)),
+            name=record.subject.name,
+            code=record.subject.code,
+            list_type=str(record.data.get(LIST_TYPE_KEY) or ""),
+            provider=record.provider.name,
+            listed_on=record.decision_date,
+            listed_until=_listed_until(record),
+        )
+        for record in records
+    ]
+
+
+def _listed_until(record: CreditRecord) -> dt.date | None:
+    try:
+        day = dt.date.fromisoformat(str(record.data.get(LISTED_UNTIL_KEY) or ""))
+    except ValueError:
+        return None
+    return None if means_long_term(day) else day
