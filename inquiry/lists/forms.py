@@ -41,6 +41,15 @@ class ListFilterForm(forms.Form):
             raise forms.ValidationError(ID_NUMBER_REFUSED)
         return query
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The date pickers are rendered by their widget: mark the wrong one as the others are.
+        for name in ("listed_from", "listed_to"):
+            if self.is_bound and name in self.errors:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = "form-control is-invalid"
+                attrs["aria-describedby"] = f"id_{name}_error"
+
     def clean_page(self) -> int:
         # Only the pager writes it: a hand-edited page is page 1 or the last one, not an error.
         value = self.cleaned_data["page"]

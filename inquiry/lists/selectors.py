@@ -42,10 +42,27 @@ class PublicList:
     title: str
     short_title: str
     has_term: bool  # whether entries may have a 有效期至
+    summary: str  # what the list is, for the visitor (the item's description speaks to providers)
 
 
-DISHONESTY = PublicList("dishonesty", "serious_dishonesty_list", "严重失信主体名单", "失信名单", has_term=False)
-RED = PublicList("red", "red_list", "守信激励对象名单（红名单）", "红名单", has_term=True)
+DISHONESTY = PublicList(
+    "dishonesty",
+    "serious_dishonesty_list",
+    "严重失信主体名单",
+    "失信名单",
+    has_term=False,
+    summary="行政机关依照法律、法规和党中央、国务院政策文件认定的严重失信主体，如重大税收违法失信主体、"
+    "拖欠农民工工资失信联合惩戒对象、安全生产和环境违法严重失信主体等，列入期间依法实施失信惩戒。",
+)
+RED = PublicList(
+    "red",
+    "red_list",
+    "守信激励对象名单（红名单）",
+    "红名单",
+    has_term=True,
+    summary="各部门依法认定的守信主体，如纳税信用A级纳税人、江苏省“守合同重信用”企业、海关高级认证企业、"
+    "劳动保障守法诚信A级用人单位等，列入期间享受守信激励措施。",
+)
 LISTS = {DISHONESTY.slug: DISHONESTY, RED.slug: RED}
 
 
