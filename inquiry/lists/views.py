@@ -17,7 +17,7 @@ from .selectors import (
     RED,
     PublicList,
     count_entries,
-    csv_entries,
+    csv_rows,
     entry_page,
     list_item,
 )
@@ -71,15 +71,7 @@ def entries_csv(request: HttpRequest, slug: str) -> HttpResponse:
             {"public_list": public_list, "item": item, "form": form, "result": None, "page_query": ""},
             status=400,
         )
-    header = ["主体名称", "统一社会信用代码", "名单类型", "认定单位", "列入日期"]
-    if public_list.has_term:
-        header.append("有效期至")
-    rows = [header]
-    for row in csv_entries(public_list, form.filters()) if item is not None else []:
-        values = [row["name"], row["code"], row["list_type"], row["provider"], row["listed_on"]]
-        if public_list.has_term:
-            values.append(row["listed_until"])
-        rows.append([value.isoformat() if hasattr(value, "isoformat") else value for value in values])
+    rows = csv_rows(public_list, form.filters(), with_entries=item is not None)
     response = HttpResponse(csv_bytes(rows), content_type=CSV_CONTENT_TYPE)
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="nantong-{public_list.slug}-list-{day}.csv"'
