@@ -167,3 +167,19 @@ def test_the_site_map_footer_and_home_link_the_lists(client, world):
     )
     home = client.get("/").content.decode()
     assert reverse("lists:dishonesty") in home and reverse("lists:red") in home
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_lists_show_their_current_entries_only(client, tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", verbosity=0)
+
+    red = names(page(client, "red"))
+    assert "南通海晟建设工程有限公司" in red and "南通海门临江生物医药有限公司" in red  # 有效期至 still to come
+    assert red.count("南通唐闸纺织科技有限公司") == 1  # its 2024 A级 has run out; 守合同重信用 runs
+    assert "南通金沙纺织印染有限公司" not in red  # removed (移出) in 2024
+    dishonest = names(page(client, "dishonesty"))
+    assert "南通兴仁精细化工有限公司" in dishonest and "南通金沙纺织印染有限公司" not in dishonest
