@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.disclosure import LISTED_UNTIL_KEY, LONG_TERM_DATE, means_long_term
-from catalog.models import PUBLIC_LIST_ITEM_CODES, CatalogItem, Provider
+from catalog.models import PUBLIC_LIST_ITEM_CODES, CatalogItem, Openness, Provider
 from catalog.selectors import published_version
 from collection.models import CreditRecord
 from collection.visibility import public_filter
@@ -116,7 +116,7 @@ def list_item(public_list: PublicList) -> CatalogItem | None:
     if version is None:
         return None
     return (
-        version.items.filter(code=public_list.item_code, openness="public")
+        version.items.filter(code=public_list.item_code, openness=Openness.PUBLIC)
         .prefetch_related("fields", "providers")
         .first()
     )

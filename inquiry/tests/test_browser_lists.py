@@ -33,6 +33,8 @@ def test_a_citizen_reads_and_filters_the_red_list(
     expect(table.get_by_role("row")).to_have_count(3)  # the header and two entries
     expect(table.get_by_text("南通唐闸纺织科技有限公司")).to_have_count(0)  # expired, removed, withheld
     expect(table.get_by_text("张守信")).to_have_count(0)  # a natural person
+    # The table scrolls inside its box; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, "lists-red")
 
     page.get_by_label("认定单位").select_option(label="南通市发展和改革委员会")
