@@ -25,4 +25,5 @@ class CatalogConfig(AppConfig):
         register_demo("schemes", "catalog.demo.ensure_schemes", after=("accounts",))
         register_demo("catalog", "catalog.demo.ensure_catalog", after=("schemes",))
         register_demo("catalog_special", "catalog.demo.special.ensure_special_items", after=("catalog",))
+        register_demo("catalog_lists", "catalog.demo.special.ensure_list_items", after=("catalog_special",))
         register_demo("credit_domains", "catalog.demo.special.ensure_domains", after=("catalog_special",))

@@ -57,6 +57,10 @@ PUBLICATION_REASON_KEY = "publication_reason"
 # A list entry (e.g. 严重失信主体名单) leaves the list on its 移出日期: it is published up to the
 # day before, whatever longer period its rule gives. The entry date is the item's decision date.
 REMOVAL_DATE_KEY = "removed_on"
+# A list entry awarded for a term (守信激励对象名单's 有效期至) is published up to that day
+# included. Its own key, not the licences' `valid_until`: a licence's validity says nothing of how
+# long the decision to grant it stays public (Art. 11: registration and qualification long term).
+LISTED_UNTIL_KEY = "listed_until"
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -85,6 +89,7 @@ class DisclosurePeriod:
     grade: str
     withheld: bool = False
     removed_on: dt.date | None = None  # a list entry's 移出日期 (`REMOVAL_DATE_KEY`)
+    listed_until: dt.date | None = None  # a list entry's 有效期至 (`LISTED_UNTIL_KEY`)
 
 
 LONG_TERM = DisclosurePeriod(minimum=None, maximum=None, grade="")
@@ -133,17 +138,17 @@ def disclosure_window(
 def disclosure_period(*, item: CatalogItem, data: dict[str, Any], on_date: dt.date) -> DisclosurePeriod:
     """The period, in months, that the rule in force on `on_date` gives a record with `data`."""
     rule = _applicable_rule(item.disclosure_scheme, on_date)
-    removed_on = removal_date(data)
+    ends = {"removed_on": removal_date(data), "listed_until": listed_until(data)}
     if rule.mode == DisclosureRule.Mode.LONG_TERM:
-        return DisclosurePeriod(None, None, "", removed_on=removed_on) if removed_on else LONG_TERM
+        return DisclosurePeriod(None, None, "", **ends) if any(ends.values()) else LONG_TERM
     stated = publication_stated(data)
     if rule.mode == DisclosureRule.Mode.FIXED:
         minimum, maximum = _fixed_period(rule)
-        return DisclosurePeriod(minimum, maximum, "", withheld=maximum == 0, removed_on=removed_on)
+        return DisclosurePeriod(minimum, maximum, "", withheld=maximum == 0, **ends)
     grade = _grade(rule, item, data)
     minimum, maximum = _period(rule, grade)
     withheld = maximum == 0 or (grade == "light" and not stated)
-    return DisclosurePeriod(minimum, maximum, grade, withheld=withheld, removed_on=removed_on)
+    return DisclosurePeriod(minimum, maximum, grade, withheld=withheld, **ends)
 
 
 def removal_date(data: dict[str, Any]) -> dt.date | None:
@@ -157,6 +162,24 @@ def removal_date(data: dict[str, Any]) -> dt.date | None:
         raise DisclosureError(_("移出日期格式不正确。"), field=REMOVAL_DATE_KEY) from error
 
 
+def listed_until(data: dict[str, Any]) -> dt.date | None:
+    """A list entry's 有效期至, when the record has one; 2099-12-31 (长期有效) is none."""
+    value = data.get(LISTED_UNTIL_KEY)
+    if not value:
+        return None
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise DisclosureError(_("有效期至格式不正确。"), field=LISTED_UNTIL_KEY) from error
+    return None if means_long_term(day) else day
+
+
+def _last_listed_day(period: DisclosurePeriod) -> dt.date | None:
+    """The last day a list entry is on its list: the day before its 移出日期, its 有效期至."""
+    days = [day for day in (period.removed_on and period.removed_on - _ONE_DAY, period.listed_until) if day]
+    return min(days, default=None)
+
+
 def dated_window(period: DisclosurePeriod, decision_date: dt.date | None) -> DisclosureWindow:
     """The dates of `period` for a decision made on `decision_date` (民法典 Art. 201).
 
@@ -164,16 +187,19 @@ def dated_window(period: DisclosurePeriod, decision_date: dt.date | None) -> Dis
     corresponding day of the Nth month, or that month's last day (which relativedelta gives).
     Repair is accepted from the day after the minimum ends. Never published, a withheld record
     has nothing to repair; its period still says until when government checks show it.
-    A list entry removed (移出) before its period ends is published up to the day before removal.
+    A list entry removed (移出) before its period ends is published up to the day before removal;
+    one listed for a term (有效期至) up to the term's last day.
     """
     if decision_date is not None and period.removed_on is not None and period.removed_on < decision_date:
         raise DisclosureError(_("移出日期不能早于列入日期。"), field=REMOVAL_DATE_KEY)
+    if decision_date is not None and period.listed_until is not None and period.listed_until < decision_date:
+        raise DisclosureError(_("有效期至不能早于列入日期。"), field=LISTED_UNTIL_KEY)
+    last_listed = _last_listed_day(period) if decision_date else None
     if period.maximum is None or decision_date is None:
-        last_listed = period.removed_on - _ONE_DAY if period.removed_on and decision_date else None
         return DisclosureWindow(ends_on=last_listed, repairable_from=None, grade=period.grade)
     ends_on = decision_date + relativedelta(months=period.maximum)
-    if period.removed_on is not None:
-        ends_on = min(ends_on, period.removed_on - _ONE_DAY)
+    if last_listed is not None:
+        ends_on = min(ends_on, last_listed)
     if period.withheld:
         return DisclosureWindow(ends_on=ends_on, repairable_from=None, grade=period.grade, withheld=True)
     minimum_ends = decision_date + relativedelta(months=period.minimum)

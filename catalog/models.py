@@ -450,6 +450,8 @@ def _refuse_provider_changes_on_published_items(sender, instance, action, revers
 # The catalog items whose records a special credit report (专项信用报告) covers, in the order the
 # report lists them: the certificates of "有无违法违规记录" it replaces speak of these.
 SPECIAL_REPORT_ITEM_CODES = ("admin_penalty", "admin_coercion", "serious_dishonesty_list")
+# The catalog items the public list pages (/lists/) show: 严重失信主体名单 and 守信激励对象名单.
+PUBLIC_LIST_ITEM_CODES = ("serious_dishonesty_list", "red_list")
 
 
 class CreditDomain(models.Model):

@@ -15,7 +15,9 @@ class CollectionConfig(AppConfig):
         jobs.register(IMPORT_JOB)
         register_office_cards()
         register_demo("subjects", "collection.demo.ensure_subjects", after=("catalog",))
-        register_demo("records", "collection.demo.ensure_records", after=("subjects", "catalog_special"))
+        register_demo(
+            "records", "collection.demo.ensure_records", after=("subjects", "catalog_special", "catalog_lists")
+        )
         register_demo("binding", "collection.demo.ensure_demo_binding", after=("records", "accounts"))
         register_demo("service_window", "collection.demo.ensure_service_window", after=("accounts",))
         register_demo("cast", "collection.demo.cast.ensure_cast", after=("binding",))

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Provider, SubjectKind
+from catalog.models import PUBLIC_LIST_ITEM_CODES, Provider, SubjectKind
 from nantong_credit.jobs import LongJobFields
 
 
@@ -168,7 +168,10 @@ class CreditRecord(models.Model):
         # records by receipt (its pages, timeliness). The unique key serves re-submissions.
         # Every search page counts the public dishonesty records of its twenty subjects: the
         # partial index answers that from itself (PostgreSQL's index-only scan) instead of from
-        # twenty subjects' scattered pages of the largest table.
+        # twenty subjects' scattered pages of the largest table. The public lists (/lists/) page
+        # and count their few thousand entries among millions of records from a partial index of
+        # their own, in the lists' order, that also holds what the visibility rule and the name
+        # search's join read, so that neither visits the table's pages for rows not shown.
         indexes = [
             models.Index(fields=["subject", "status", "-decision_date"]),
             models.Index(fields=["item_code", "-decision_date"]),
@@ -179,6 +182,18 @@ class CreditRecord(models.Model):
                 name="record_public_dishonesty",
                 condition=Q(
                     is_dishonesty=True,
+                    is_public=True,
+                    publication_withheld=False,
+                    repaired_at__isnull=True,
+                    suspended_since__isnull=True,
+                ),
+            ),
+            models.Index(
+                fields=["item_code", "-decision_date", "-id"],
+                include=["subject", "provider", "status", "disclosure_ends_on"],
+                name="record_public_list_entries",
+                condition=Q(
+                    item_code__in=PUBLIC_LIST_ITEM_CODES,
                     is_public=True,
                     publication_withheld=False,
                     repaired_at__isnull=True,

@@ -19,11 +19,14 @@ from nantong_credit.client_address import client_network
 SEARCH = "search"
 SUBJECT = "subject"
 VERIFY = "verify"
+LISTS = "lists"
 DEFAULT_RATES = {
     SEARCH: ("PUBLIC_SEARCH_RATE", "30/m,600/h"),
     SUBJECT: ("PUBLIC_SUBJECT_RATE", "60/m,1200/h"),
     # Report verification: against guessing codes, and against PDFs uploaded to be hashed.
     VERIFY: ("PUBLIC_VERIFY_RATE", "20/m,200/h"),
+    # The public credit lists (/lists/) and their CSV: as the search, whose pages they resemble.
+    LISTS: ("PUBLIC_LISTS_RATE", "30/m,600/h"),
 }
 
 

@@ -512,6 +512,8 @@ LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
 PUBLIC_SEARCH_RATE = env.str("PUBLIC_SEARCH_RATE", default="30/m,600/h")
 PUBLIC_SUBJECT_RATE = env.str("PUBLIC_SUBJECT_RATE", default="60/m,1200/h")
 PUBLIC_VERIFY_RATE = env.str("PUBLIC_VERIFY_RATE", default="20/m,200/h")
+# The public credit lists (/lists/, their CSV), per client address: as the search.
+PUBLIC_LISTS_RATE = env.str("PUBLIC_LISTS_RATE", default="30/m,600/h")
 # Registration (/account/register/), per client address: each try costs a password hash and
 # must not become a way to test many ID numbers.
 REGISTER_RATE = env.str("REGISTER_RATE", default="5/m,20/h")

@@ -34,6 +34,7 @@ urlpatterns = [
     path("contact/", include("collection.accounts.contact")),
     path("", include("supervision.public_urls")),
     path("subjects/", include("inquiry.public.urls")),
+    path("lists/", include("inquiry.lists.urls")),
     path("reports/", include("inquiry.reports.urls")),
     path("authorizations/", include("inquiry.authorizations.urls")),
     path("agencies/", include("inquiry.agencies.urls")),

@@ -177,6 +177,19 @@ SCHEMES: list[SchemeSpec] = [
         ],
     ),
     SchemeSpec(
+        "red_list",
+        "守信激励对象名单公示期限",
+        [
+            RuleSpec(
+                MEASURES_DATE,
+                "long_term",
+                "《南通市公共信用信息归集和使用暂行办法》第八条第（四）项、第十一条；《江苏省社会信用条例》："
+                "守信激励对象名单在列入期间公示。认定单位移出名单的，自移出日期起停止公示；"
+                "名单定有有效期的，有效期届满次日起停止公示。",
+            ),
+        ],
+    ),
+    SchemeSpec(
         "rating",
         "评级类信息公示期限",
         [
@@ -662,6 +675,51 @@ SERIOUS_DISHONESTY_LIST = ItemSpec(
     ],
 )
 
+RED_LIST_TYPES = [
+    "纳税信用A级纳税人",
+    "江苏省“守合同重信用”企业",
+    "海关高级认证企业",
+    "劳动保障守法诚信A级用人单位",
+    "诚信示范企业",
+    "其他守信激励对象",
+]
+
+RED_LIST = ItemSpec(
+    code="red_list",
+    name="守信激励对象名单（红名单）",
+    category=Category.COMMENDATION.value,
+    scheme="red_list",
+    subject_kinds=EVERYONE,
+    providers=["swj", "scjgj", "rsj", "fgw", "gxj", "zjj"],
+    legal_basis=(
+        "《国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》（国发〔2016〕33号）；"
+        "《江苏省社会信用条例》；《南通市公共信用信息归集和使用暂行办法》第八条第（四）项。"
+        "认定单位依法列入、移出守信激励对象名单，并自列入、移出之日起7个工作日内报送。"
+    ),
+    description=(
+        "各部门依法认定的守信激励对象（红名单），如纳税信用A级纳税人、“守合同重信用”企业、海关高级认证企业等。"
+        "“列入日期”即决定日期；名单定有有效期的填写“有效期至”，届满后不再公示；认定单位移出名单的，报送“移出日期”，"
+        "自该日起不再公示。"
+    ),
+    fields=[
+        *counterpart_fields(),
+        FieldSpec("list_type", "名单类型", CHOICE, required=True, choices=RED_LIST_TYPES),
+        FieldSpec("listing_document_number", "认定文书号", required=True, max_length=64),
+        FieldSpec("decision_date", "列入日期", DATE, required=True),
+        FieldSpec("listed_until", "有效期至", DATE, help_text="名单定有有效期的填写；有效期届满后不再公示"),
+        FieldSpec("listing_reason", "列入理由", required=True, max_length=2000),
+        FieldSpec("incentives", "激励措施", max_length=2000),
+        FieldSpec("removed_on", "移出日期", DATE, help_text="移出名单的填写；自该日起不再公示"),
+        FieldSpec("removal_reason", "移出原因", max_length=1000),
+        *source_fields("认定单位"),
+    ],
+)
+
+# Items the public list pages (/lists/) show, added in 2026: in the first catalog of a new
+# install, and published as a new catalog version where an older catalog lacks them
+# (`catalog.demo.special.ensure_list_items`).
+LIST_ITEMS: list[ItemSpec] = [RED_LIST]
+
 # Items added for special credit reports (信用代证, 2025): in the first catalog of a new install,
 # and published as a new catalog version where an older catalog lacks them (`catalog.demo.special`).
 SPECIAL_ITEMS: list[ItemSpec] = [ADMIN_COERCION, SERIOUS_DISHONESTY_LIST]
@@ -677,6 +735,7 @@ ITEMS: list[ItemSpec] = [
     *SPECIAL_ITEMS,
     WARNING,
     COMMENDATION,
+    *LIST_ITEMS,
     SOCIAL_RATING,
     TAX_RATING,
     BANK_RATING,

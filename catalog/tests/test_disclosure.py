@@ -252,3 +252,64 @@ def test_a_grade_that_is_not_published_says_so():
         describe_rule(rule)
         == "轻微：不予公示；一般：3个月至3年；严重：1年至3年，自决定作出之日起计算（决定当日不计入）"
     )
+
+
+# --- List entries: 移出日期 and 有效期至 -------------------------------------------------------------
+
+
+@pytest.fixture
+def red_list():
+    """A list kept while its entries are listed (守信激励对象名单): long term, ended by the entry."""
+    return CatalogItemFactory(category=Category.COMMENDATION)
+
+
+def test_a_list_entry_without_end_dates_stays_published(red_list):
+    assert window(red_list, D(2026, 3, 1)) == DisclosureWindow(ends_on=None, repairable_from=None, grade="")
+
+
+def test_a_removed_entry_is_published_up_to_the_day_before_its_removal(red_list):
+    assert window(red_list, D(2026, 3, 1), removed_on="2026-09-01").ends_on == D(2026, 8, 31)
+
+
+def test_an_entry_listed_for_a_term_is_published_up_to_its_last_day(red_list):
+    assert window(red_list, D(2026, 3, 1), listed_until="2027-02-28").ends_on == D(2027, 2, 28)
+
+
+def test_the_earlier_of_removal_and_term_ends_the_entry(red_list):
+    both = {"removed_on": "2026-09-01", "listed_until": "2027-02-28"}
+    assert window(red_list, D(2026, 3, 1), **both).ends_on == D(2026, 8, 31)
+    both = {"removed_on": "2027-09-01", "listed_until": "2027-02-28"}
+    assert window(red_list, D(2026, 3, 1), **both).ends_on == D(2027, 2, 28)
+
+
+def test_a_term_until_2099_12_31_is_long_term(red_list):
+    assert window(red_list, D(2026, 3, 1), listed_until="2099-12-31").ends_on is None
+
+
+def test_a_term_ends_a_fixed_period_early_but_never_extends_it():
+    scheme = DisclosureSchemeFactory()
+    DisclosureRuleFactory(
+        scheme=scheme, mode=DisclosureRule.Mode.FIXED, periods={"all": [0, 12]}, effective_from=D(2020, 1, 1)
+    )
+    item = CatalogItemFactory(category=Category.COMMENDATION, disclosure_scheme=scheme)
+    assert window(item, D(2026, 2, 1), listed_until="2026-06-30").ends_on == D(2026, 6, 30)
+    assert window(item, D(2026, 2, 1), listed_until="2028-06-30").ends_on == D(2027, 2, 1)
+
+
+def test_a_licence_validity_does_not_end_its_publication():
+    licence = CatalogItemFactory(category=Category.QUALIFICATION)
+    assert window(licence, D(2020, 1, 1), valid_until="2023-12-31").ends_on is None
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"listed_until": "2026-02-28"}, "listed_until"),
+        ({"listed_until": "不是日期"}, "listed_until"),
+        ({"removed_on": "2026-02-28"}, "removed_on"),
+    ],
+)
+def test_end_dates_before_the_listing_or_malformed_are_refused(red_list, data, field):
+    with pytest.raises(DisclosureError) as raised:
+        window(red_list, D(2026, 3, 1), **data)
+    assert raised.value.field == field

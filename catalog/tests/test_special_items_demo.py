@@ -8,7 +8,7 @@ from django.db import transaction
 from audit.models import AuditEvent
 from catalog import services as catalog_services
 from catalog.demo import _add_item, ensure_providers, ensure_schemes, items
-from catalog.demo.special import ensure_domains, ensure_special_items
+from catalog.demo.special import ensure_domains, ensure_list_items, ensure_special_items
 from catalog.models import CatalogVersion, CreditDomain
 from nantong_credit.demo.loader import DemoRun, SeedReport
 
@@ -77,3 +77,20 @@ def test_the_domains_are_made_once(run, old_catalog):
     fire = CreditDomain.objects.get(name="消防救援")
     assert list(fire.providers.values_list("code", flat=True)) == ["xfjyzd"]
     assert AuditEvent.objects.filter(action="catalog.domain_created").count() == 13
+
+
+def test_a_catalog_without_the_red_list_gets_it_in_a_new_version(run, old_catalog):
+    ensure_list_items(run)
+
+    new = CatalogVersion.objects.get(number=2)
+    red = new.items.get(code="red_list")
+    assert (red.category, red.is_dishonesty) == ("commendation", False)
+    assert red.disclosure_scheme.code == "red_list"
+    assert {"list_type", "decision_date", "listed_until", "removed_on", "incentives"} <= set(
+        red.fields.values_list("key", flat=True)
+    )
+    assert "纳税信用A级纳税人" in red.fields.get(key="list_type").choices
+    assert set(new.items.values_list("code", flat=True)) == {"admin_penalty", "red_list"}
+
+    ensure_list_items(run)  # a second run changes nothing
+    assert CatalogVersion.objects.count() == 2

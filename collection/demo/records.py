@@ -20,7 +20,7 @@ from .licences import LICENCES, PROFESSIONAL_QUALIFICATIONS, QUALIFICATIONS
 from .organisations import LEGAL_PERSONS
 from .penalties import PENALTIES, WARNINGS
 from .record_spec import RecordSpec, iso
-from .special import COERCIONS, LISTINGS
+from .special import COERCIONS, LISTINGS, RED_LISTINGS
 from .subject_spec import PUBLIC_INSTITUTION, SOCIAL_GROUP, SOCIAL_ORGANISATIONS, OrganisationSpec, PersonSpec
 from .subjects import BY_KEY as SUBJECTS
 
@@ -89,6 +89,7 @@ def all_records() -> list[RecordSpec]:
         *LISTINGS,
         *WARNINGS,
         *COMMENDATIONS,
+        *RED_LISTINGS,
         *RATINGS,
     ]
 

@@ -43,6 +43,9 @@ def public_pages(company_code: str) -> list[str]:
         "/providers/scjgj/",
         "/filings/",
         "/contact/",
+        "/lists/",
+        "/lists/dishonesty/",
+        "/lists/red/?listed_from=2026-10-01&listed_to=2026-01-01",  # with a form error
     ]
 
 

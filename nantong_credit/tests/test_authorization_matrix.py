@@ -78,6 +78,12 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "sitemap/": ((GET,), EVERYONE),
     "statistics/": ((GET,), EVERYONE),
     "statistics/data.csv": ((GET,), EVERYONE),
+    # The public credit lists (issue 16 §3): read only, anyone.
+    "lists/": ((GET,), EVERYONE),
+    "lists/dishonesty/": ((GET,), EVERYONE),
+    "lists/dishonesty/entries.csv": ((GET,), EVERYONE),
+    "lists/red/": ((GET,), EVERYONE),
+    "lists/red/entries.csv": ((GET,), EVERYONE),
     "subjects/": ((GET,), EVERYONE),
     "subjects/<str:code>/": ((GET,), EVERYONE),
     "subjects/<str:code>/records/<int:pk>/": ((GET,), EVERYONE),
@@ -636,6 +642,7 @@ def request(client, method: str, path: str):
 @pytest.fixture
 def world(settings):
     settings.PUBLIC_SEARCH_RATE = settings.PUBLIC_SUBJECT_RATE = settings.PUBLIC_VERIFY_RATE = "off"
+    settings.PUBLIC_LISTS_RATE = "off"
     # Sessions in the cookie: one query less for each of the ~4,000 requests; who may see what
     # does not depend on where a session is kept.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"

@@ -18,6 +18,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "schemes",
         "catalog",
         "catalog_special",
+        "catalog_lists",
         "credit_domains",
         "subjects",
         "records",

@@ -17,8 +17,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog import services as catalog_services
-from catalog.models import Provider
+from catalog.models import PUBLIC_LIST_ITEM_CODES, Category, Provider, SubjectKind
 from collection.models import Subject
+from collection.tests.factories import CreditRecordFactory
 from collection.tests.import_support import csv_bytes, import_file, penalty
 from inquiry.models import BatchCheck, BatchCheckRow
 from nantong_credit.spreadsheets import FORMULA_TRIGGERS
@@ -41,6 +42,8 @@ KNOWN_EXPORTS = {
     "office/collection/imports/<slug:code>/<int:pk>/errors.xlsx",
     "office/collection/imports/<slug:code>/templates/<slug:item_code>.xlsx",
     "office/collection/imports/<slug:code>/templates/<slug:item_code>.csv",
+    "lists/dishonesty/entries.csv",
+    "lists/red/entries.csv",
 }
 
 # Exports of figures alone (no department, company or field name in them): checked for formulas,
@@ -51,6 +54,7 @@ NAMELESS_EXPORTS = {"statistics/data.csv"}
 @pytest.fixture
 def hostile_world(settings):
     settings.PUBLIC_SEARCH_RATE = settings.PUBLIC_SUBJECT_RATE = settings.PUBLIC_VERIFY_RATE = "off"
+    settings.PUBLIC_LISTS_RATE = "off"
     world = build_world()
     o = world.objects
     Provider.objects.filter(pk=o["provider"].pk).update(name=HOSTILE)
@@ -60,7 +64,23 @@ def hostile_world(settings):
     # The catalog names a template's columns; a published version changes only by a new one.
     draft_field = o["draft"].items.get(code="admin_penalty").fields.get(key="violation_type")
     catalog_services.update_field(field=draft_field, actor=world.users["catalog_admin"], label=HOSTILE)
-    catalog_services.publish_version(version=o["draft"], actor=world.users["catalog_admin"])
+    # The public lists (/lists/…/entries.csv) export their entries: the company is on both.
+    for code in PUBLIC_LIST_ITEM_CODES:
+        list_item = catalog_services.add_item(
+            version=o["draft"],
+            actor=None,
+            providers=[o["provider"]],
+            code=code,
+            name=code,
+            category=Category.REGULATORY,
+            subject_kinds=[SubjectKind.LEGAL_PERSON],
+            disclosure_scheme=o["scheme"],
+            legal_basis="第八条",
+        )
+        catalog_services.add_field(item=list_item, actor=None, key="list_type", label="名单类型", type="text")
+    published = catalog_services.publish_version(version=o["draft"], actor=world.users["catalog_admin"])
+    for code in PUBLIC_LIST_ITEM_CODES:
+        CreditRecordFactory(catalog_item=published.items.get(code=code), subject=o["company"], provider=o["provider"])
     # A batch refused because of the hostile value itself: the error report quotes it.
     rejected = import_file(o["provider"], world.users["provider_staff"], csv_bytes([penalty(1, decision_date=HOSTILE)]))
     assert rejected.errors_file, "the batch was meant to be rejected"
