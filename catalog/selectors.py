@@ -162,6 +162,7 @@ ITEM_DIFF_ATTRIBUTES = (
     "legal_basis",
     "description",
     "position",
+    "public_section",
 )
 FIELD_DIFF_ATTRIBUTES = (
     "label",

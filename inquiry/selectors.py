@@ -32,6 +32,8 @@ class RecordView:
     record: CreditRecord
     fields: list[DisplayField]
     notes: list[str]
+    # Shown on the card where records of several items share a list (the subject page's sections).
+    item_name: str = ""
 
     @property
     def marks(self):
