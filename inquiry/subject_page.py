@@ -11,11 +11,15 @@ midnight of its last day, or on a list's 移出日期, without any invalidation.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from html import escape
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import CharField, Count, F, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import CatalogItem, PublicSection, default_public_section
 from collection.models import Annotation, CreditRecord, Subject
@@ -146,24 +150,28 @@ def subject_page(subject: Subject, today: dt.date | None = None, *, section: str
     paged = sections.get(section) if section != COMMITMENTS else None
     if paged is not None and paged.count:
         paged.page = min(page, paged.page_count)
-    _fill_records(visible, sections, section_of, items, paged, today)
+    _fill_records(visible, sections, section_of, items, paged, today, subject.code or "")
     _fill_commitments(subject, sections[COMMITMENTS], page if section == COMMITMENTS else 1)
     return result
 
 
 def _counts(visible: QuerySet[CreditRecord], today: dt.date):
-    def marked(kinds) -> Exists:
-        return Exists(Annotation.objects.filter(record=OuterRef("pk"), is_active=True, kind__in=kinds))
+    """Per item: its records, and how many are dishonesty, repairable today, or carry an active
+    mark of each kind. One pass with the (few) active marks joined on: counted per record, as a
+    record with two marks of a kind is one record."""
+
+    def marked(kinds) -> Q:
+        return Q(annotations__is_active=True, annotations__kind__in=kinds)
 
     return (
         visible.values("item_code", "category")
         .annotate(
-            n=Count("pk"),
-            dishonesty=Count("pk", filter=Q(is_dishonesty=True)),
-            repairable=Count("pk", filter=Q(is_dishonesty=True, repairable_from__lte=today)),
-            objected=Count("pk", filter=Q(marked(_OBJECTED))),
-            repaired=Count("pk", filter=Q(marked(_REPAIRED))),
-            noted=Count("pk", filter=Q(marked(_NOTED))),
+            n=Count("pk", distinct=True),
+            dishonesty=Count("pk", distinct=True, filter=Q(is_dishonesty=True)),
+            repairable=Count("pk", distinct=True, filter=Q(is_dishonesty=True, repairable_from__lte=today)),
+            objected=Count("pk", distinct=True, filter=marked(_OBJECTED)),
+            repaired=Count("pk", distinct=True, filter=marked(_REPAIRED)),
+            noted=Count("pk", distinct=True, filter=marked(_NOTED)),
         )
         .order_by()
     )
@@ -180,6 +188,7 @@ def _fill_records(
     items: dict[str, CatalogItem],
     paged: PageSection | None,
     today: dt.date,
+    subject_code: str,
 ) -> None:
     codes_of: dict[str, list[str]] = {}
     for code, key in section_of.items():
@@ -187,30 +196,70 @@ def _fill_records(
     if not codes_of:
         return
     first_pages = visible
-    fetched: list[CreditRecord] = []
+    chosen: list[int] = []
     if paged is not None and paged.page > 1:
         # The section asked for, at its page: a plain LIMIT/OFFSET on the subject's index order.
         mine = Q(item_code__in=codes_of[paged.key])
         start = (paged.page - 1) * PAGE_SIZE
-        page_query = visible.filter(mine).select_related("provider").order_by(*_newest_first())
-        fetched += list(with_marks(page_query)[start : start + PAGE_SIZE])
+        chosen += (
+            visible.filter(mine).order_by(*_newest_first()).values_list("pk", flat=True)[start : start + PAGE_SIZE]
+        )
         first_pages = visible.exclude(mine)
-    sections_case = Case(
-        *[When(item_code__in=codes, then=Value(key)) for key, codes in codes_of.items()],
-        default=Value(PublicSection.OTHER.value),
+    # Which records: numbered within their section, newest first, on the narrow columns only
+    # (sorting the whole rows, their data included, cost most of the time); then those rows.
+    # The section as SQL of its own: the ORM's Case/When of item lists cost more to compile
+    # (expression identities) than the query took to run.
+    whens, params = [], []
+    for key, codes in codes_of.items():
+        whens.append('WHEN "collection_creditrecord"."item_code" = ANY(%s) THEN %s')
+        params += [codes, key]
+    section_sql = RawSQL(f"CASE {' '.join(whens)} ELSE '' END", params, output_field=CharField())
+    numbered = (
+        first_pages.annotate(row_number=Window(RowNumber(), partition_by=[section_sql], order_by=_newest_first()))
+        .filter(row_number__lte=PAGE_SIZE)
+        .values_list("pk", flat=True)
     )
-    numbered = first_pages.annotate(
-        row_number=Window(RowNumber(), partition_by=[sections_case], order_by=_newest_first())
-    ).filter(row_number__lte=PAGE_SIZE)
-    fetched += list(with_marks(numbered.select_related("provider")))
+    chosen += numbered
+    fetched = list(with_marks(CreditRecord.objects.filter(pk__in=chosen).select_related("provider")))
     unknown = [record for record in fetched if record.item_code not in items]
     if unknown:  # items no longer in the published catalog: their own version's fields, at once
         prefetch_related_objects(unknown, "catalog_item__fields")
     fetched.sort(key=lambda r: (r.decision_date is None, -(r.decision_date or today).toordinal(), -r.pk))
+    # One `reverse` for the page instead of one per card (`inquiry.search.result_rows` does so too).
+    record_url = reverse("subjects:record", args=[subject_code, 0])
     for record in fetched:
         item = items.get(record.item_code) or record.catalog_item
         view = RecordView(record, public_fields(record, item), disclosure_notes(record, today), item.name)
+        view.url = record_url.replace("/0/", f"/{record.pk}/")
+        view.fields_html = fields_table(view)
         sections[section_of[record.item_code]].records.append(view)
+
+
+def fields_table(view: RecordView) -> SafeString:
+    """The record's public fields as the table `inquiry/_record.html` draws, built here once: in
+    the template, sixty cards of twenty fields cost more than everything else on the page.
+    Every label and value is escaped (`html.escape`, what Django's `escape` does)."""
+    rows = "".join(
+        f'<tr><th scope="row" class="text-secondary fw-normal w-25">{escape(f.label)}</th><td>{_display(f.value)}</td></tr>'
+        for f in view.fields
+    )
+    caption = escape(view.record.source_key)
+    return mark_safe(  # built from escaped parts only
+        f'<table class="table table-sm small mb-2"><caption class="visually-hidden">{caption} 的公开数据项</caption>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _display(value: object) -> str:
+    # As the template shows a value: 是/否 for booleans, line breaks kept (`linebreaksbr`).
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    text = escape(str(value))
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+    return text
 
 
 def _fill_commitments(subject: Subject, section: PageSection, page: int) -> None:
