@@ -35,6 +35,7 @@ ITEM_FORM_FIELDS = [
     "legal_basis",
     "description",
     "position",
+    "public_section",
 ]
 FIELD_FORM_FIELDS = ["key", "label", "type", "required", "max_length", "choices", "multiple", "is_public", "help_text"]
 

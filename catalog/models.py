@@ -69,6 +69,39 @@ class Category(models.TextChoices):
     RATING = "rating", _("评级类")
 
 
+class PublicSection(models.TextChoices):
+    """Where the public subject page shows an item's records: the sections of 信用中国's subject
+    page, which group differently from the categories of Art. 8 (a dishonesty list is 监管类 but
+    is shown under 失信惩戒, apart from ordinary penalties)."""
+
+    BASIC = "basic", _("基本信息")
+    LICENSING = "licensing", _("行政许可")
+    PENALTY = "penalty", _("行政处罚")
+    INCENTIVE = "incentive", _("守信激励")
+    DISCIPLINE = "discipline", _("失信惩戒")
+    RATING = "rating", _("信用评价")
+    OTHER = "other", _("其他")
+
+
+# The section of an item left blank, by its category; a 监管类 list or warning record goes to
+# 失信惩戒 instead (`default_public_section`).
+SECTION_BY_CATEGORY = {
+    "registration": PublicSection.BASIC,
+    "qualification": PublicSection.LICENSING,
+    "regulatory": PublicSection.PENALTY,
+    "commendation": PublicSection.INCENTIVE,
+    "rating": PublicSection.RATING,
+}
+# A field of this key makes an item a list (列入/移出), as `catalog.disclosure.REMOVAL_DATE_KEY`.
+LIST_FIELD_KEY = "removed_on"
+
+
+def default_public_section(category: str, *, is_warning: bool = False, is_list: bool = False) -> str:
+    if category == "regulatory" and (is_warning or is_list):
+        return PublicSection.DISCIPLINE.value
+    return SECTION_BY_CATEGORY.get(category, PublicSection.OTHER).value
+
+
 class Openness(models.TextChoices):
     PUBLIC = "public", _("公开")
     AUTHORIZED = "authorized", _("授权查询")
@@ -285,6 +318,16 @@ class CatalogItem(LockedWhenPublished, models.Model):
     legal_basis = models.TextField(_("依据"), blank=True)
     description = models.TextField(_("说明"), blank=True)
     position = models.PositiveIntegerField(_("排序"), default=0)
+    public_section = models.CharField(
+        _("主体页栏目"),
+        max_length=20,
+        choices=PublicSection.choices,
+        blank=True,
+        help_text=_(
+            "该事项的记录在信用主体公示页上所属的栏目。留空则按类别：登记类→基本信息，资质类→行政许可，"
+            "监管类→行政处罚（名单、警示记录→失信惩戒），良好信息类→守信激励，评级类→信用评价。"
+        ),
+    )
 
     class Meta:
         ordering = ["version", "position", "code"]
@@ -296,6 +339,18 @@ class CatalogItem(LockedWhenPublished, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def section(self) -> str:
+        """The public page's section of the item's records: as set, else by its category."""
+        if self.public_section:
+            return self.public_section
+        is_list = self.category == "regulatory" and any(f.key == LIST_FIELD_KEY for f in self.fields.all())
+        return default_public_section(self.category, is_warning=self.is_warning, is_list=is_list)
+
+    @property
+    def section_label(self) -> str:
+        return str(PublicSection(self.section).label)
 
     def subject_kind_labels(self) -> list[str]:
         labels = dict(SubjectKind.choices)

@@ -214,6 +214,7 @@ ITEM_DIFF_ATTRIBUTES = (
     "legal_basis",
     "description",
     "position",
+    "public_section",
 )
 FIELD_DIFF_ATTRIBUTES = (
     "label",

@@ -45,6 +45,7 @@ ITEM_ATTRIBUTES = frozenset(
         "legal_basis",
         "description",
         "position",
+        "public_section",
     }
 )
 FIELD_ATTRIBUTES = frozenset(

@@ -20,12 +20,15 @@ class InquiryConfig(AppConfig):
         from nantong_credit import jobs
         from nantong_credit.demo.loader import register_demo
 
+        from . import subject_actions
         from .jobs import BATCH_CHECK_JOB, REPORT_JOB
         from .office_cards import register_office_cards
 
         jobs.register(REPORT_JOB)
         jobs.register(BATCH_CHECK_JOB)
         register_office_cards()
+        subject_actions.register("inquiry/public/actions/_report.html", order=30)
+        subject_actions.register("inquiry/public/actions/_print.html", order=90)
         register_demo("commitments", "inquiry.demo.ensure_commitments", after=("subjects",))
         register_demo("authorizations", "inquiry.demo.ensure_authorizations", after=("cast",))
         register_demo("record history", "inquiry.demo.ensure_record_history", after=("records",))

@@ -32,6 +32,12 @@ class RecordView:
     record: CreditRecord
     fields: list[DisplayField]
     notes: list[str]
+    # Shown on the card where records of several items share a list (the subject page's sections).
+    item_name: str = ""
+    # Set where a page builds many cards (the subject page): the record's public page, and the
+    # field table ready to print (`inquiry.subject_page.fields_table`).
+    url: str = ""
+    fields_html: str = ""
 
     @property
     def marks(self):

@@ -7,6 +7,7 @@ class ObjectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.archive_documents import register_document_source
+        from inquiry import subject_actions
         from nantong_credit import case_files, sweeps
         from nantong_credit.demo.loader import register_demo
 
@@ -14,6 +15,7 @@ class ObjectionsConfig(AppConfig):
         from .office_cards import register_office_cards
 
         register_office_cards()
+        subject_actions.register("objections/_subject_action.html", order=10)
         register_demo("objections", "objections.demo.ensure_objections", after=("authorizations",))
         register_demo("paper objection", "objections.demo.ensure_paper_objection", after=("objections",))
         register_demo("closed objection", "objections.demo.ensure_closed_objection", after=("paper objection",))

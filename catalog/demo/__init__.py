@@ -140,6 +140,7 @@ def _add_item(draft, spec: ItemSpec, *, position: int, actor, providers, schemes
         legal_basis=spec.legal_basis,
         description=spec.description,
         position=position,
+        public_section=spec.public_section,
     )
     for field_position, field_spec in enumerate(spec.fields, start=1):
         catalog_services.add_field(

@@ -36,6 +36,8 @@ class ItemSpec:
     is_warning: bool = False
     accepts_self_declaration: bool = False
     submission_deadline_workdays: int | None = 7
+    # The public subject page's section (`catalog.models.PublicSection`); "" derives it.
+    public_section: str = ""
 
 
 TEXT, DATE, DECIMAL, INTEGER, CHOICE, IDENTIFIER, BOOLEAN = (

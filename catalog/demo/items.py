@@ -9,7 +9,7 @@ and working rules that come with the catalog are in `documents`.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from catalog.models import Category, Openness, SubjectKind
+from catalog.models import Category, Openness, PublicSection, SubjectKind
 
 from .item_fields import (
     BOOLEAN,
@@ -249,6 +249,7 @@ ADMIN_LICENSE = ItemSpec(
 
 ADMIN_PENALTY = ItemSpec(
     code="admin_penalty",
+    public_section=PublicSection.PENALTY.value,
     name="行政处罚",
     category=Category.REGULATORY.value,
     scheme="admin_penalty",
@@ -464,6 +465,7 @@ CERTIFICATION = ItemSpec(
 
 COMMENDATION = ItemSpec(
     code="commendation",
+    public_section=PublicSection.INCENTIVE.value,
     name="荣誉表彰",
     category=Category.COMMENDATION.value,
     scheme="commendation",
@@ -564,6 +566,7 @@ BANK_RATING = ItemSpec(
 
 WARNING = ItemSpec(
     code="warning_record",
+    public_section=PublicSection.DISCIPLINE.value,
     name="警示记录",
     category=Category.REGULATORY.value,
     scheme="warning",
@@ -602,6 +605,7 @@ COERCION_TYPES = [
 
 ADMIN_COERCION = ItemSpec(
     code="admin_coercion",
+    public_section=PublicSection.PENALTY.value,
     name="行政强制",
     category=Category.REGULATORY.value,
     scheme="admin_coercion",
@@ -646,6 +650,7 @@ LIST_TYPES = [
 
 SERIOUS_DISHONESTY_LIST = ItemSpec(
     code="serious_dishonesty_list",
+    public_section=PublicSection.DISCIPLINE.value,
     name="严重失信主体名单",
     category=Category.REGULATORY.value,
     scheme="dishonesty_list",

@@ -15,12 +15,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from collection.bindings import bound_subjects
 from collection.identifiers import tidy
 
+from .. import subject_actions
 from ..models import QueryLog
 from ..querylog import log_query
 from ..ratelimit import SEARCH, SUBJECT, limit_per_address, rate_limited_response, wait_seconds
-from ..search import loggable_terms, public_subject, search_subjects, subject_disclosure
+from ..search import loggable_terms, public_subject, search_subjects
+from ..subject_page import SECTION_ORDER, page_number, subject_page
 from .forms import SearchForm
 from .history import public_record
 
@@ -63,11 +66,31 @@ def subject_detail(request: HttpRequest, code: str) -> HttpResponse:
     if subject is None:
         return render(request, "inquiry/public/subject_not_found.html", {"code": loggable_terms(code)}, status=404)
     today = timezone.localdate()
-    disclosure = subject_disclosure(subject, today)
+    # `?section=penalty&page=2`: that section at that page, the others at their first; an
+    # unknown section or a page that is not a number is the first page, never an error.
+    section = request.GET.get("section", "")
+    disclosure = subject_page(
+        subject,
+        today,
+        section=section if section in SECTION_ORDER else "",
+        page=page_number(request.GET.get("page")),
+    )
+    bound = False
     if request.user.is_authenticated:
         log_query(kind=QueryLog.Kind.PUBLIC_PAGE, actor=request.user, subject=subject, terms=subject.code)
+        bound = bound_subjects(request.user).filter(pk=subject.pk).exists()
     return render(
-        request, "inquiry/public/subject.html", {"disclosure": disclosure, "subject": subject, "today": today}
+        request,
+        "inquiry/public/subject.html",
+        {
+            "disclosure": disclosure,
+            "subject": subject,
+            "today": today,
+            # Whether the viewer acts for this subject (its own account or agent): the actions
+            # read it instead of asking the database each.
+            "subject_bound": bound,
+            "subject_actions": subject_actions.templates(),
+        },
     )
 
 

@@ -51,8 +51,8 @@ def test_a_citizen_finds_a_company_and_reads_its_penalty(page, live_server, publ
     result.get_by_role("link", name=SIJIAN_NAME).click()
 
     expect(page.get_by_role("heading", name=SIJIAN_NAME, level=1)).to_be_visible()
-    expect(page.get_by_role("heading", name="基本登记信息")).to_be_visible()
-    expect(page.get_by_role("heading", name="行政处罚 2 条")).to_be_visible()
+    expect(page.get_by_role("heading", name="基本信息", exact=False).first).to_be_visible()
+    expect(page.get_by_role("heading", name="行政处罚 2 条，其中失信信息 2 条")).to_be_visible()
     card = page.locator("article").filter(has_text="通市监罚〔2026〕12号")
     expect(card.get_by_text("南通市市场监督管理局")).to_be_visible()
     expect(card.get_by_text(cn(decided), exact=True)).to_be_visible()

@@ -1,6 +1,7 @@
 """The public subject page /subjects/<统一社会信用代码>/: registration data, then the records
-published today, by category in the catalog's order, each with its public fields, provider,
-dates, disclosure notes and marks."""
+published today, in the sections of 信用中国 (基本信息, 行政许可, 行政处罚, 守信激励, …) with their
+counts, each record with its public fields, provider, dates, disclosure notes and marks.
+Sections, paging and actions: test_subject_page_sections.py."""
 
 import datetime as dt
 import re
@@ -41,6 +42,14 @@ def page(client, url=URL) -> str:
     return response.content.decode()
 
 
+def nav_counts(html: str) -> dict[str, int]:
+    """The section navigation: section label → number of records."""
+    return {
+        label: int(count)
+        for label, count in re.findall(r'<a class="nav-link" href="#\w+">(\S+) <span class="badge[^"]*">(\d+)', html)
+    }
+
+
 def record_html(html: str, record) -> str:
     """The card of one record."""
     match = re.search(rf'<article[^>]*id="record-{record.pk}".*?</article>', html, re.S)
@@ -71,7 +80,7 @@ def test_the_page_shows_registration_data(client, db):
         "南通市崇川区跃龙路",
     ):
         assert text in html
-    assert "暂无公示中的公共信用信息" in html
+    assert "公示信息</span> <strong>0</strong>" in html and "暂无公示中的行政处罚信息" in html
 
 
 def test_only_records_published_today_are_shown(client, disclosed):
@@ -91,25 +100,39 @@ def test_registration_and_qualification_records_stay_however_old(client, disclos
 
 def test_counts_on_the_page_leave_hidden_records_out(client, disclosed):
     html = page(client)
-    # registration 1, qualification 1, regulatory 3 (two penalties and the one ending today), commendation 1
-    for text in ("登记类 1 条", "资质类 1 条", "监管类 3 条", "良好信息类 1 条", "其中失信信息 3 条"):
-        assert text in html, text
-    assert "评级类" not in html  # the only rating is authorized-query information
+    # registration 1, licence 1, penalties 3 (two and the one ending today), commendation 1
+    assert nav_counts(html) == {
+        "基本信息": 1,
+        "行政许可": 1,
+        "行政处罚": 3,
+        "守信激励": 1,
+        "失信惩戒": 0,
+        "信用评价": 0,  # the only rating is authorized-query information
+        "信用承诺": 0,
+    }
+    assert "公示信息</span> <strong>6</strong>" in html and "失信信息</span> <strong>3</strong>" in html
 
 
 def test_a_record_expires_the_day_after_its_last_day(client, disclosed):
     with freeze_time(TODAY + dt.timedelta(days=1)):
         html = page(client)
     assert f'id="record-{disclosed["expires_today"].pk}"' not in html
-    assert "监管类 2 条" in html
+    assert nav_counts(html)["行政处罚"] == 2
 
 
-def test_sections_follow_the_catalog_order(client, disclosed):
+def test_sections_follow_credit_chinas_order_and_hold_their_items(client, disclosed):
     html = page(client)
-    headings = re.findall(r'<h2 id="category-\d+-heading"[^>]*>(.*?)</h2>', html)
-    assert headings == ["登记类", "资质类", "监管类", "良好信息类"]
-    items = re.findall(r'<h3 id="item-(\w+)-heading"', html)
-    assert items == ["business_registration", "admin_license", "admin_penalty", "commendation"]
+    sections = re.findall(r'<section class="subject-section[^"]*" id="(\w+)"', html)
+    assert sections == ["basic", "licensing", "penalty", "incentive", "discipline", "rating", "commitment"]
+
+    def section_html(key):
+        return re.search(rf'<section class="subject-section[^"]*" id="{key}".*?</section>', html, re.S).group(0)
+
+    assert f'id="record-{disclosed["registration"].pk}"' in section_html("basic")
+    assert f'id="record-{disclosed["old_license"].pk}"' in section_html("licensing")
+    for key in ("penalty", "objected", "expires_today"):
+        assert f'id="record-{disclosed[key].pk}"' in section_html("penalty")
+    assert f'id="record-{disclosed["commendation"].pk}"' in section_html("incentive")
 
 
 def test_a_penalty_shows_its_public_fields_provider_and_dates(client, disclosed):
