@@ -17,7 +17,7 @@ class InquiryConfig(AppConfig):
     def ready(self) -> None:
         from celery.signals import worker_process_init
 
-        from nantong_credit import jobs
+        from nantong_credit import jobs, sweeps
         from nantong_credit.demo.loader import register_demo
 
         from .jobs import BATCH_CHECK_JOB, REPORT_JOB
@@ -26,6 +26,7 @@ class InquiryConfig(AppConfig):
         jobs.register(REPORT_JOB)
         jobs.register(BATCH_CHECK_JOB)
         register_office_cards()
+        sweeps.register_sweep("inquiry.tasks.tell_followers", label="关注通知 follow notices", position=35)
         register_demo("commitments", "inquiry.demo.ensure_commitments", after=("subjects",))
         register_demo("authorizations", "inquiry.demo.ensure_authorizations", after=("cast",))
         register_demo("record history", "inquiry.demo.ensure_record_history", after=("records",))

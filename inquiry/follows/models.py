@@ -30,8 +30,9 @@ class FollowSweepState(models.Model):
 
     Revisions are read by id. An id below the watermark that is not visible yet (a gap) may belong
     to a transaction still running — a bulk import commits its whole file at once — so the
-    watermark waits at a gap until every transaction that was running a minute after the gap was
-    first seen has ended (`gap_horizon`, a PostgreSQL transaction id); then the gap is a rollback.
+    watermark waits at a gap until every transaction of this database that was running a minute
+    after the gap was first seen has ended (`gap_horizon`, a PostgreSQL transaction id); then the
+    gap is a rollback.
     """
 
     last_revision_id = models.BigIntegerField(default=0)
