@@ -32,6 +32,7 @@ class InquiryConfig(AppConfig):
         register_demo("record history", "inquiry.demo.ensure_record_history", after=("records",))
         # After the requester's own requests: one request per requester and subject may be pending.
         register_demo("agencies", "inquiry.agencies.demo.ensure_agency", after=("authorizations",))
+        register_demo("follows", "inquiry.follows.demo.ensure_follows", after=("cast",))
         # Celery's Django fixup sets Django up in the worker's parent before the pool forks, so
         # this is connected by the time each child sends the signal.
         worker_process_init.connect(_warm_up_report_rendering, dispatch_uid="inquiry.warm_up_report_rendering")

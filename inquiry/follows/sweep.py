@@ -47,7 +47,7 @@ def _one_chunk(totals: Counter[str]) -> bool:
     with transaction.atomic():
         # Read before the lock: a PostgreSQL transaction id is given at the first write.
         xmin, xmax = _transaction_horizon()
-        FollowSweepState.objects.get_or_create(pk=1, defaults={"last_revision_id": _newest_revision_id()})
+        FollowSweepState.objects.get_or_create(pk=1, defaults={"last_revision_id": newest_revision_id()})
         state = FollowSweepState.objects.select_for_update().get(pk=1)
         start = state.last_revision_id
         ids = list(RecordRevision.objects.filter(pk__gt=start).order_by("pk").values_list("pk", flat=True)[:CHUNK])
@@ -60,7 +60,7 @@ def _one_chunk(totals: Counter[str]) -> bool:
     return len(ids) < CHUNK or end != ids[-1]
 
 
-def _newest_revision_id() -> int:
+def newest_revision_id() -> int:
     """Where a missing state row starts (the migration makes it): from now on, not from the start."""
     return RecordRevision.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
