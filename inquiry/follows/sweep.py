@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -113,13 +113,18 @@ def _transaction_horizon() -> tuple[int | None, int | None]:
     return min(full, default=xmax), xmax
 
 
+def _watched_queryset(start: int, end: int) -> QuerySet[RecordRevision]:
+    """The revisions of followed or bound subjects in (start, end]. The subjects are read first
+    and given as a list: the planner then walks the range of revision ids and looks each one's
+    record up by key, where a subquery made it read every record to filter them."""
+    followed = Follow.objects.values_list("subject_id", flat=True)
+    bound = SubjectBinding.objects.filter(status=SubjectBinding.Status.APPROVED).values_list("subject_id", flat=True)
+    watched = sorted(set(followed) | set(bound))
+    return RecordRevision.objects.filter(pk__gt=start, pk__lte=end, record__subject_id__in=watched).order_by()
+
+
 def _watched_revisions(start: int, end: int) -> list[tuple[int, int]]:
-    followed = Follow.objects.values("subject_id")
-    bound = SubjectBinding.objects.filter(status=SubjectBinding.Status.APPROVED).values("subject_id")
-    revisions = RecordRevision.objects.filter(pk__gt=start, pk__lte=end).filter(
-        Q(record__subject_id__in=followed) | Q(record__subject_id__in=bound)
-    )
-    return list(revisions.values_list("record_id", "number"))
+    return list(_watched_queryset(start, end).values_list("record_id", "number"))
 
 
 def _tell(start: int, end: int, totals: Counter[str]) -> None:
