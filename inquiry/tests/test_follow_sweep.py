@@ -80,6 +80,21 @@ def test_a_new_public_record_tells_the_follower_and_the_agent_once(
     assert len(inbox(following)) == 1 and len(inbox(agent)) == 1 and len(mailoutbox) == 2
 
 
+def test_the_followers_email_names_the_records_and_links_the_subject_page(
+    sweep, following, company, inquiry_catalog, mailoutbox
+):
+    record = add_record(inquiry_catalog, company, "admin_license", "建筑业企业资质")
+
+    sweep()
+
+    [mail] = mailoutbox
+    assert mail.to == ["zhout@example.com"]
+    assert mail.subject == f"【南通信用网】{FOLLOWER_TITLE}"
+    assert f"新增：行政许可　{record.source_key}（南通市市场监督管理局，决定日期2026年5月6日）" in mail.body
+    assert "您可在“我的关注”中取消关注。" in mail.body
+    assert f"{settings.SITE_URL}/subjects/{company.code}/" in mail.body
+
+
 def test_the_agents_message_says_from_when_it_may_object_and_apply_for_repair(
     sweep, agent, company, inquiry_catalog, mailoutbox, from_now
 ):
