@@ -91,6 +91,8 @@ ACTION_LABELS: dict[str, str] = {
     "authorization.approve_letter": "通过书面授权书",
     "authorization.reject_letter": "退回书面授权书",
     "authorization.query": "授权查询",
+    "subject.follow": "关注信息主体",
+    "subject.unfollow": "取消关注信息主体",
     "report.order": "申请信用报告",
     "agency.register": "信用服务机构登记",
     "agency.approve": "通过信用服务机构登记",

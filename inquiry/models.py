@@ -277,6 +277,7 @@ class BatchCheckRow(models.Model):
 
 # The agency API's models live with their feature; imported here so that Django registers them.
 from .agencies.models import AgencyApiKey, AgencyApiUsage, AgencyMember, CreditAgency  # noqa: E402
+from .follows.models import Follow, FollowSweepState  # noqa: E402
 
 __all__ = [
     "AgencyApiKey",
@@ -288,5 +289,7 @@ __all__ = [
     "CreditAgency",
     "CreditCommitment",
     "CreditReport",
+    "Follow",
+    "FollowSweepState",
     "QueryLog",
 ]

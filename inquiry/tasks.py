@@ -49,3 +49,18 @@ def generate_credit_report(self, report_id: int) -> None:
             fail_report(report_id=report_id, error=failure_message(exc))
             return
         raise self.retry(exc=exc, countdown=REPORT_RETRY_DELAYS[self.request.retries]) from None
+
+
+# --- 关注: telling followers and agents of new and changed records -----------------------------
+
+from django.db import InterfaceError as _InterfaceError  # noqa: E402
+from django.db import OperationalError as _OperationalError  # noqa: E402
+
+
+@_shared_task(autoretry_for=(_OperationalError, _InterfaceError), retry_backoff=True, max_retries=5)
+def tell_followers() -> dict:
+    """Tell followers and agents of the revisions since the last run (`inquiry.follows.sweep`);
+    a retry or a second run sends nothing twice: the watermark moves with the messages."""
+    from .follows.sweep import tell_followers as sweep
+
+    return sweep()

@@ -55,6 +55,7 @@ TASK_ROUTES = {
             "supervision.tasks.refresh_provider_scorecards",
             "supervision.tasks.issue_due_statistical_reports",
             "supervision.tasks.refresh_public_statistics",
+            "inquiry.tasks.tell_followers",
         )
     },
 }
@@ -62,6 +63,11 @@ BEAT_SCHEDULE = {
     # Department databases (数据库对接, Art. 9): the sweep queues each source whose interval is up.
     "sweep-pull-sources": {
         "task": "collection.tasks.sweep_pull_sources",
+        "schedule": crontab(minute="*"),
+    },
+    # 关注 (issue 16 §3): followers and agents are told of new records within the minute.
+    "tell-followers": {
+        "task": "inquiry.tasks.tell_followers",
         "schedule": crontab(minute="*"),
     },
     "warn-unknown-holiday-years": {

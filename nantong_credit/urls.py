@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("nantong_credit.info_urls")),
     path("contact/", include("collection.accounts.contact")),
     path("", include("supervision.public_urls")),
+    path("", include("inquiry.follows.urls")),
     path("subjects/", include("inquiry.public.urls")),
     path("lists/", include("inquiry.lists.urls")),
     path("reports/", include("inquiry.reports.urls")),

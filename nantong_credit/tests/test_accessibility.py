@@ -53,6 +53,7 @@ SIGNED_IN_PAGES = {
     "subject_user": ["/office/", "/account/credit/", "/objections/new/", "/reports/", "/inbox/"],
     "provider_staff": ["/office/collection/records/", "/office/objections/referred/"],
     "center_clerk": ["/office/objections/"],
+    "requester": ["/account/follows/"],
 }
 
 

@@ -87,6 +87,11 @@ TABLE: dict[str, tuple[tuple[str, ...], frozenset]] = {
     "subjects/": ((GET,), EVERYONE),
     "subjects/<str:code>/": ((GET,), EVERYONE),
     "subjects/<str:code>/records/<int:pk>/": ((GET,), EVERYONE),
+    # 关注 (issue 16 §3): any signed-in account follows a subject with a public page; a visitor is
+    # sent to log in.
+    "subjects/<str:code>/follow/": ((POST,), SIGNED_IN),
+    "subjects/<str:code>/unfollow/": ((POST,), SIGNED_IN),
+    "account/follows/": ((GET,), SIGNED_IN),
     # The providers' public scorecard (issue 15 §2).
     "providers/": ((GET,), EVERYONE),
     "providers/<slug:code>/": ((GET,), EVERYONE),

@@ -30,6 +30,7 @@ def test_the_apps_steps_run_after_what_they_need():
         "authorizations",
         "record history",
         "agencies",
+        "follows",
         "objections",
         "paper objection",
         "closed objection",

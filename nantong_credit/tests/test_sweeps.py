@@ -15,6 +15,7 @@ def test_the_apps_register_their_sweeps_each_a_task_of_the_project():
         "objections.tasks.sweep_objection_deadlines",
         REPAIR_SWEEP,
         "collection.tasks.sweep_record_expiry",
+        "inquiry.tasks.tell_followers",
         "collection.tasks.purge_rejected_uploads",
         "collection.tasks.sweep_pull_sources",
         "supervision.tasks.sweep_accountability_deadlines",
