@@ -21,8 +21,8 @@ from . import replica_health
 
 # The public pages that may be served from a replica, by URL name (the one place to opt in):
 # search, subject and record pages, the public subject API, the catalog, report verification
-# the providers' scorecard and the departments' filed rules. They read what providers published; a few seconds' lag there
-# harms nobody.
+# the providers' scorecard, the departments' filed rules and the public credit lists. They read
+# what providers published; a few seconds' lag there harms nobody.
 REPLICA_READ_VIEWS = frozenset(
     {
         "portal:home",
@@ -38,6 +38,11 @@ REPLICA_READ_VIEWS = frozenset(
         "reports:verify",
         "statistics:public",
         "statistics:csv",
+        "lists:index",
+        "lists:dishonesty",
+        "lists:dishonesty_csv",
+        "lists:red",
+        "lists:red_csv",
     }
 )
 # Who is signed in (sessions, users), with which second factor, and lock-outs: read from the
