@@ -89,3 +89,27 @@ def test_the_printed_address_never_carries_an_id_number_or_a_query(page, live_se
     page.goto(f"{live_server.url}/subjects/?q=南通")
     _site, _title, meta = printed_header(page)
     assert meta.endswith(f"网址：{live_server.url}/subjects/")
+
+
+def test_the_print_time_is_nantong_time_on_a_computer_set_to_another_zone(browser, live_server):
+    """A citizen abroad, or a clerk's machine left on UTC: the paper says when it was printed in
+    Nantong's time, as every date the platform writes."""
+    import datetime as dt
+    import re
+
+    from django.utils import timezone
+
+    context = browser.new_context(locale="zh-CN", timezone_id="America/Los_Angeles")
+    try:
+        page = context.new_page()
+        before = timezone.localtime()
+        page.goto(f"{live_server.url}/guide/objection/")
+        page.emulate_media(media="print")
+        meta = printed_header(page)[2]
+        after = timezone.localtime()
+    finally:
+        context.close()
+    printed = re.match(r"打印时间：(\d{4})年(\d{1,2})月(\d{1,2})日 (\d\d):(\d\d)", meta)
+    assert printed, meta
+    when = dt.datetime(*map(int, printed.groups()), tzinfo=before.tzinfo)
+    assert before.replace(second=0, microsecond=0) <= when <= after, (meta, before, after)

@@ -78,9 +78,18 @@
     });
     return window.location.origin + (typedId ? "/" : window.location.pathname);
   }
+  // Nantong's time whatever the printing computer's clock zone, as the server's dates are.
+  function shanghaiNow() {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Shanghai", year: "numeric", month: "numeric", day: "numeric",
+      hour: "numeric", minute: "numeric", hourCycle: "h23"
+    }).formatToParts(new Date()).forEach(function (part) { parts[part.type] = part.value; });
+    return parts;
+  }
   function fillPrintHeader() {
-    var now = new Date();
-    var when = now.getFullYear() + "年" + (now.getMonth() + 1) + "月" + now.getDate() + "日 " + pad(now.getHours()) + ":" + pad(now.getMinutes());
+    var now = shanghaiNow();
+    var when = now.year + "年" + Number(now.month) + "月" + Number(now.day) + "日 " + pad(Number(now.hour)) + ":" + pad(Number(now.minute));
     printHeader.querySelector(".print-header-meta").setAttribute("data-text", "打印时间：" + when + "　网址：" + printedAddress());
   }
   if (printHeader) {
