@@ -52,7 +52,8 @@ def public_pages(company_code: str) -> list[str]:
 SIGNED_IN_PAGES = {
     "subject_user": ["/office/", "/account/credit/", "/objections/new/", "/reports/", "/inbox/"],
     "provider_staff": ["/office/collection/records/", "/office/objections/referred/"],
-    "center_clerk": ["/office/objections/"],
+    "center_clerk": ["/office/objections/", "/office/repair/dashboard/"],
+    "catalog_admin": ["/office/collection/compliance/"],
     "requester": ["/account/follows/"],
 }
 
