@@ -11,7 +11,6 @@ midnight of its last day, or on a list's 移出日期, without any invalidation.
 
 import datetime as dt
 from dataclasses import dataclass, field
-from html import escape
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
@@ -19,7 +18,6 @@ from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import CatalogItem, PublicSection, default_public_section
 from collection.models import Annotation, CreditRecord, Subject
@@ -231,35 +229,7 @@ def _fill_records(
         item = items.get(record.item_code) or record.catalog_item
         view = RecordView(record, public_fields(record, item), disclosure_notes(record, today), item.name)
         view.url = record_url.replace("/0/", f"/{record.pk}/")
-        view.fields_html = fields_table(view)
         sections[section_of[record.item_code]].records.append(view)
-
-
-def fields_table(view: RecordView) -> SafeString:
-    """The record's public fields as the table `inquiry/_record.html` draws, built here once: in
-    the template, sixty cards of twenty fields cost more than everything else on the page.
-    Every label and value is escaped (`html.escape`, what Django's `escape` does)."""
-    rows = "".join(
-        f'<tr><th scope="row" class="text-secondary fw-normal w-25">{escape(f.label)}</th><td>{_display(f.value)}</td></tr>'
-        for f in view.fields
-    )
-    caption = escape(view.record.source_key)
-    return mark_safe(  # built from escaped parts only
-        f'<table class="table table-sm small mb-2"><caption class="visually-hidden">{caption} 的公开数据项</caption>'
-        f"<tbody>{rows}</tbody></table>"
-    )
-
-
-def _display(value: object) -> str:
-    # As the template shows a value: 是/否 for booleans, line breaks kept (`linebreaksbr`).
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    text = escape(str(value))
-    if "\n" in text or "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
-    return text
 
 
 def _fill_commitments(subject: Subject, section: PageSection, page: int) -> None:
