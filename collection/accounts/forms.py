@@ -20,6 +20,7 @@ from nantong_credit.uploads import ACCEPT_ATTRIBUTE, UploadRejected, check_uploa
 
 from ..identifiers import IdentifierError
 from ..models import ServiceWindow
+from .appointments import WINDOW_FIELDS
 from .registration import MOBILE_PATTERN, id_number_lookup, id_number_matches
 
 User = get_user_model()
@@ -313,19 +314,7 @@ WEEKDAYS = ["星期一", "星期二", "星期三", "星期四", "星期五", "�
 class ServiceWindowForm(forms.ModelForm):
     class Meta:
         model = ServiceWindow
-        fields = [
-            "name",
-            "address",
-            "phone",
-            "opens_at",
-            "break_starts_at",
-            "break_ends_at",
-            "closes_at",
-            "slot_minutes",
-            "per_slot",
-            "booking_days",
-            "notes",
-        ]
+        fields = list(WINDOW_FIELDS)  # what `update_service_window` saves and audits
         widgets = {
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "break_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
